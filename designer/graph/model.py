@@ -1,0 +1,788 @@
+"""The pathway model: the single source of truth for the ``periop-pathway/1`` format.
+
+The value objects (:class:`Step`, :class:`Transition`, :class:`Handoff`, ...) are
+pydantic models. :class:`Pathway` is the document: it owns the lists and offers the
+edit methods the editor calls. Each edit method validates first and changes
+nothing when it refuses (raising :class:`EditRefused` with a message for people),
+then tells its listeners what changed through a small :class:`ModelEvent`.
+
+Direct mutation of the lists bypasses the events; the editor must use the methods.
+This module never imports Qt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, ClassVar, Iterable, Iterator
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+FORMAT = "periop-pathway/1"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+class EditRefused(ValueError):
+    """An edit that was refused; the message is written for the person editing."""
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class StepKind(str, Enum):
+    entry = "entry"
+    task = "task"
+    decision = "decision"
+    wait = "wait"
+    exit = "exit"
+
+
+class Phase(str, Enum):
+    contemplation = "contemplation"
+    preoperative = "preoperative"
+    intraoperative = "intraoperative"
+    postoperative = "postoperative"
+    recovery = "recovery"
+
+
+PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+
+
+class SettingKind(str, Enum):
+    home = "home"
+    primary = "primary"
+    community = "community"
+    secondary = "secondary"
+    social = "social"
+    voluntary = "voluntary"
+
+
+class Channel(str, Enum):
+    in_person = "in-person"
+    phone = "phone"
+    video = "video"
+    digital = "digital"
+    letter = "letter"
+
+
+class Status(str, Enum):
+    draft = "draft"
+    in_review = "in-review"
+    approved = "approved"
+    exemplar = "exemplar"
+
+
+class Activity(str, Enum):
+    """The activity vocabulary (DESIGN.md section 2). Extend it; keep these."""
+
+    referral = "referral"
+    shared_decision_making = "shared-decision-making"
+    risk_assessment = "risk-assessment"
+    listing = "listing"
+    preassessment = "preassessment"
+    optimisation = "optimisation"
+    prehabilitation = "prehabilitation"
+    education = "education"
+    admission = "admission"
+    surgery = "surgery"
+    inpatient_recovery = "inpatient-recovery"
+    discharge = "discharge"
+    follow_up = "follow-up"
+    rehabilitation = "rehabilitation"
+    waiting_well = "waiting-well"
+    smoking_cessation = "smoking-cessation"
+    glycaemic_optimisation = "glycaemic-optimisation"
+    anaemia_management = "anaemia-management"
+    nutrition = "nutrition"
+    frailty_assessment = "frailty-assessment"
+    # extensions
+    diabetes_plan = "diabetes-plan"
+    discharge_planning = "discharge-planning"
+    cga = "comprehensive-geriatric-assessment"
+    psychological_support = "psychological-support"
+
+
+ACTIVITY_LABELS: dict[Activity, str] = {
+    Activity.referral: "Referral",
+    Activity.shared_decision_making: "Shared decision making",
+    Activity.risk_assessment: "Risk assessment",
+    Activity.listing: "Listing for surgery",
+    Activity.preassessment: "Preoperative assessment",
+    Activity.optimisation: "Optimisation",
+    Activity.prehabilitation: "Prehabilitation",
+    Activity.education: "Surgery School / education",
+    Activity.admission: "Admission",
+    Activity.surgery: "Surgery",
+    Activity.inpatient_recovery: "Inpatient recovery",
+    Activity.discharge: "Discharge",
+    Activity.follow_up: "Follow-up",
+    Activity.rehabilitation: "Rehabilitation",
+    Activity.waiting_well: "Waiting well",
+    Activity.smoking_cessation: "Stop smoking support",
+    Activity.glycaemic_optimisation: "Diabetes (glucose) optimisation",
+    Activity.anaemia_management: "Anaemia management",
+    Activity.nutrition: "Nutrition",
+    Activity.frailty_assessment: "Frailty assessment",
+    Activity.diabetes_plan: "Diabetes day-of-surgery plan",
+    Activity.discharge_planning: "Discharge planning",
+    Activity.cga: "Comprehensive geriatric assessment",
+    Activity.psychological_support: "Psychological support",
+}
+
+
+class NoteCategory(str, Enum):
+    question = "question"
+    risk = "risk"
+    idea = "idea"
+    decision = "decision"
+
+
+class PriorityKind(str, Enum):
+    quick_win = "quick-win"
+    critical_milestone = "critical-milestone"
+    project = "project"
+
+
+class PriorityStatus(str, Enum):
+    open = "open"
+    in_progress = "in-progress"
+    done = "done"
+    dropped = "dropped"
+
+
+# ---------------------------------------------------------------------- value objects
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        use_enum_values=False,
+        str_strip_whitespace=True,
+    )
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+class Setting(_Base):
+    """A setting of care; one swimlane."""
+
+    id: str
+    name: str = Field(min_length=1)
+    kind: SettingKind
+    description: str | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Role(_Base):
+    """A professional role (or the patient) that owns steps and sends or receives handoffs."""
+
+    id: str
+    name: str = Field(min_length=1)
+    description: str | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Step(_Base):
+    """One step of the patient's journey, in one setting, owned by one role."""
+
+    id: str
+    name: str = Field(min_length=1)
+    kind: StepKind = StepKind.task
+    activity: Activity | None = None
+    phase: Phase | None = None
+    setting: str | None = None
+    owner: str | None = None
+    duration_days: float | None = Field(default=None, ge=0, le=3650)
+    channel: Channel | None = None
+    description: str | None = None
+    patient_info: str | None = None
+    codes: dict[str, str] = Field(default_factory=dict)
+    position: tuple[float, float] | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Handoff(_Base):
+    """What passes between two settings when the patient moves: who, what, how, how fast."""
+
+    sender: str | None = None
+    receiver: str | None = None
+    information: list[str] = Field(default_factory=list)
+    channel: str | None = None
+    within_days: float | None = Field(default=None, ge=0, le=3650)
+
+    @field_validator("information")
+    @classmethod
+    def _strip_items(cls, v: list[str]) -> list[str]:
+        return [item.strip() for item in v if item and item.strip()]
+
+    def is_complete(self) -> bool:
+        """True when sender, receiver, information and channel are all given."""
+        return bool(self.sender and self.receiver and self.information and self.channel)
+
+
+class Transition(_Base):
+    """A move of the patient from one step to the next."""
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    wait_days: float | None = Field(default=None, ge=0, le=3650)
+    condition: str | None = None
+    probability: float | None = Field(default=None, ge=0, le=1)
+    handoff: Handoff | None = None
+
+    @property
+    def key(self) -> str:
+        """The transition's name: ``"FROM->TO"``."""
+        return f"{self.source}->{self.target}"
+
+
+class Waiver(_Base):
+    """A finding accepted on purpose, with a reason."""
+
+    rule: str = Field(min_length=1)
+    target: str | None = None
+    reason: str = Field(min_length=1)
+
+
+class Evidence(_Base):
+    claim: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    weak: bool = False
+    note: str | None = None
+
+
+class DerivedFrom(_Base):
+    id: str
+    version: str
+
+
+class Note(_Base):
+    """A workshop sticky note on a step, a transition ("A->B") or a place on the canvas."""
+
+    id: str
+    text: str = Field(min_length=1)
+    author: str | None = None
+    category: NoteCategory = NoteCategory.idea
+    target: str | None = None
+    position: tuple[float, float] | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Priority(_Base):
+    """A priority agreed at a workshop."""
+
+    id: str
+    title: str = Field(min_length=1)
+    kind: PriorityKind = PriorityKind.quick_win
+    owner: str | None = None
+    due: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    status: PriorityStatus = PriorityStatus.open
+    steps: list[str] = Field(default_factory=list)
+    description: str | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Vote(_Base):
+    """Dots placed by one participant on a step or a priority (target is its id)."""
+
+    participant: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+    count: int = Field(default=1, ge=1, le=100)
+
+
+class Workshop(_Base):
+    votes_per_participant: int = Field(default=5, ge=1, le=100)
+
+
+# --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class ModelEvent:
+    """What changed. ``kind`` is e.g. ``"step-added"``; ``key`` the id or "A->B"."""
+
+    kind: str
+    key: str | None = None
+    old: Any = None
+    new: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Listener = Callable[[ModelEvent], None]
+
+
+
+# -------------------------------------------------------------------------- pathway
+
+
+class Pathway(_Base):
+    """A perioperative care pathway: the document the editor edits and the rules check."""
+
+    format: str = FORMAT
+    id: str
+    title: str = Field(min_length=1)
+    version: str = "0.1.0"
+    status: Status = Status.draft
+    summary: str | None = None
+    population: str | None = None
+    organisation: str | None = None
+    specialties: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    rule_packs: list[str] = Field(default_factory=list)
+    derived_from: DerivedFrom | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    settings: list[Setting] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    transitions: list[Transition] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    priorities: list[Priority] = Field(default_factory=list)
+    votes: list[Vote] = Field(default_factory=list)
+    workshop: Workshop | None = None
+
+    _listeners: list[Listener] = PrivateAttr(default_factory=list)
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, v: str) -> str:
+        if v != FORMAT:
+            raise ValueError(
+                f"unsupported format '{v}': this version of the designer reads '{FORMAT}'"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Pathway":
+        for name in ("settings", "roles", "steps", "notes", "priorities"):
+            seen: set[str] = set()
+            for index, item in enumerate(getattr(self, name)):
+                if item.id in seen:
+                    raise ValueError(f"duplicate id '{item.id}' at {name}[{index}].id")
+                seen.add(item.id)
+        seen = set()
+        for index, t in enumerate(self.transitions):
+            if t.key in seen:
+                raise ValueError(f"duplicate transition '{t.key}' at transitions[{index}]")
+            seen.add(t.key)
+        return self
+
+    # ------------------------------------------------------------------ listening
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(event)`` after every edit."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _emit(self, kind: str, key: str | None = None, old: Any = None, new: Any = None,
+              **extra: Any) -> None:
+        event = ModelEvent(kind, key, old, new, extra)
+        for listener in list(self._listeners):
+            listener(event)
+
+    # ------------------------------------------------------------------- look-ups
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def setting(self, setting_id: str) -> Setting | None:
+        return next((s for s in self.settings if s.id == setting_id), None)
+
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.roles if r.id == role_id), None)
+
+    def transition(self, key: str) -> Transition | None:
+        return next((t for t in self.transitions if t.key == key), None)
+
+    def steps_by_id(self) -> dict[str, Step]:
+        return {s.id: s for s in self.steps}
+
+    def transitions_of(self, step_id: str) -> list[Transition]:
+        """Transitions that start or end at ``step_id``, in file order."""
+        return [t for t in self.transitions if step_id in (t.source, t.target)]
+
+    def iter_ids(self) -> Iterator[str]:
+        yield from (s.id for s in self.steps)
+
+    def new_id(self, base: str, taken: Iterable[str] | None = None) -> str:
+        """A fresh id made from ``base`` (slugified) that no step, note or priority uses."""
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", base.strip().lower()).strip("-._") or "step"
+        used = set(taken or ())
+        used.update(s.id for s in self.steps)
+        used.update(n.id for n in self.notes)
+        used.update(p.id for p in self.priorities)
+        if slug not in used:
+            return slug
+        n = 2
+        while f"{slug}-{n}" in used:
+            n += 1
+        return f"{slug}-{n}"
+
+    # ------------------------------------------------------------ generic editing
+
+    def _collection(self, name: str) -> list:
+        return getattr(self, name)
+
+    @staticmethod
+    def _revalidate(item: BaseModel, changes: dict[str, Any]) -> BaseModel:
+        data = item.model_dump(by_alias=False)
+        unknown = set(changes) - set(type(item).model_fields)
+        if unknown:
+            raise EditRefused(f"{type(item).__name__} has no field {sorted(unknown)[0]!r}")
+        data.update(changes)
+        try:
+            return type(item).model_validate(data)
+        except ValidationError as exc:
+            raise EditRefused(friendly_validation_message(exc)) from None
+
+    def _index_by(self, name: str, key: str, keyfunc: Callable[[Any], str]) -> int:
+        for index, item in enumerate(self._collection(name)):
+            if keyfunc(item) == key:
+                return index
+        raise EditRefused(f"there is no {name[:-1]} '{key}'")
+
+    def _insert(self, name: str, item: Any, index: int | None, key: str, event: str) -> None:
+        items = self._collection(name)
+        if index is None or index > len(items):
+            index = len(items)
+        items.insert(index, item)
+        self._emit(event, key, new=item, index=index)
+
+    def _remove(self, name: str, key: str, keyfunc: Callable[[Any], str], event: str
+                ) -> tuple[Any, int]:
+        index = self._index_by(name, key, keyfunc)
+        item = self._collection(name).pop(index)
+        self._emit(event, key, old=item, index=index)
+        return item, index
+
+    def _update(self, name: str, key: str, keyfunc: Callable[[Any], str], event: str,
+                changes: dict[str, Any]) -> dict[str, Any]:
+        index = self._index_by(name, key, keyfunc)
+        old = self._collection(name)[index]
+        new = self._revalidate(old, changes)
+        previous = {k: getattr(old, k) for k in changes}
+        self._collection(name)[index] = new
+        self._emit(event, key, old=old, new=new, fields=tuple(changes))
+        return previous
+
+    # --------------------------------------------------------------------- header
+
+    HEADER_FIELDS: ClassVar[tuple[str, ...]] = ("id", "title", "version", "status", "summary", "population",
+                     "organisation", "specialties", "tags", "rule_packs", "derived_from",
+                     "evidence", "workshop")
+
+    def update_header(self, **changes: Any) -> dict[str, Any]:
+        """Change pathway-level fields; returns the previous values (for undo)."""
+        bad = set(changes) - set(self.HEADER_FIELDS)
+        if bad:
+            raise EditRefused(f"'{sorted(bad)[0]}' is not a pathway header field")
+        fields_ = {k: getattr(self, k) for k in changes}
+        data = {k: getattr(self, k) for k in self.HEADER_FIELDS}
+        data.update(changes)
+        try:
+            probe = _HeaderProbe.model_validate(data)
+        except ValidationError as exc:
+            raise EditRefused(friendly_validation_message(exc)) from None
+        for k in changes:
+            setattr(self, k, getattr(probe, k))
+        self._emit("pathway-changed", self.id, old=fields_, new=dict(changes),
+                   fields=tuple(changes))
+        return fields_
+
+    # ---------------------------------------------------------------------- steps
+
+    def add_step(self, step: Step, index: int | None = None) -> None:
+        if self.step(step.id) is not None:
+            raise EditRefused(f"a step with id '{step.id}' already exists")
+        self._insert("steps", step, index, step.id, "step-added")
+
+    def remove_step(self, step_id: str) -> tuple[Step, int]:
+        """Remove a step; its transitions must be removed first (the editor does it)."""
+        if self.transitions_of(step_id):
+            raise EditRefused(
+                f"step '{step_id}' still has transitions; remove them first"
+            )
+        return self._remove("steps", step_id, lambda s: s.id, "step-removed")
+
+    def update_step(self, step_id: str, **changes: Any) -> dict[str, Any]:
+        """Change fields of a step (not its id: see :meth:`rename_step`)."""
+        if "id" in changes and changes["id"] != step_id:
+            raise EditRefused("use rename_step to change a step's id")
+        return self._update("steps", step_id, lambda s: s.id, "step-changed", changes)
+
+    def rename_step(self, old_id: str, new_id: str) -> None:
+        """Change a step's id and every reference to it (transitions, waivers, notes...)."""
+        if old_id == new_id:
+            return
+        try:
+            _check_id(new_id)
+        except ValueError as exc:
+            raise EditRefused(str(exc)) from None
+        if self.step(new_id) is not None:
+            raise EditRefused(f"a step with id '{new_id}' already exists")
+        index = self._index_by("steps", old_id, lambda s: s.id)
+        old = self.steps[index]
+        self.steps[index] = old.model_copy(update={"id": new_id})
+        for i, t in enumerate(self.transitions):
+            if old_id in (t.source, t.target):
+                self.transitions[i] = t.model_copy(update={
+                    "source": new_id if t.source == old_id else t.source,
+                    "target": new_id if t.target == old_id else t.target,
+                })
+        for i, w in enumerate(self.waivers):
+            if w.target:
+                parts = w.target.split("->")
+                if old_id in parts:
+                    new_target = "->".join(new_id if p == old_id else p for p in parts)
+                    self.waivers[i] = w.model_copy(update={"target": new_target})
+        for i, n in enumerate(self.notes):
+            if n.target:
+                parts = n.target.split("->")
+                if old_id in parts:
+                    new_target = "->".join(new_id if p == old_id else p for p in parts)
+                    self.notes[i] = n.model_copy(update={"target": new_target})
+        for i, p in enumerate(self.priorities):
+            if old_id in p.steps:
+                self.priorities[i] = p.model_copy(
+                    update={"steps": [new_id if s == old_id else s for s in p.steps]})
+        for i, v in enumerate(self.votes):
+            if v.target == old_id:
+                self.votes[i] = v.model_copy(update={"target": new_id})
+        self._emit("step-renamed", new_id, old=old_id, new=new_id)
+
+    # ---------------------------------------------------------------- transitions
+
+    def add_transition(self, transition: Transition, index: int | None = None) -> None:
+        if transition.source == transition.target:
+            raise EditRefused("a step cannot lead to itself")
+        if self.transition(transition.key) is not None:
+            raise EditRefused(f"there is already a transition {transition.key}")
+        self._insert("transitions", transition, index, transition.key, "transition-added")
+
+    def remove_transition(self, key: str) -> tuple[Transition, int]:
+        return self._remove("transitions", key, lambda t: t.key, "transition-removed")
+
+    def update_transition(self, key: str, **changes: Any) -> dict[str, Any]:
+        """Change wait, condition, probability or handoff of a transition."""
+        if {"source", "target", "from", "to"} & set(changes):
+            raise EditRefused("reconnect by removing and adding the transition")
+        if isinstance(changes.get("handoff"), dict):
+            try:
+                changes["handoff"] = Handoff.model_validate(changes["handoff"])
+            except ValidationError as exc:
+                raise EditRefused(friendly_validation_message(exc)) from None
+        return self._update("transitions", key, lambda t: t.key, "transition-changed",
+                            changes)
+
+    # ------------------------------------------------------------------- settings
+
+    def add_setting(self, setting: Setting, index: int | None = None) -> None:
+        if self.setting(setting.id) is not None:
+            raise EditRefused(f"a lane with id '{setting.id}' already exists")
+        self._insert("settings", setting, index, setting.id, "setting-added")
+
+    def remove_setting(self, setting_id: str) -> tuple[Setting, int]:
+        in_lane = [s.name for s in self.steps if s.setting == setting_id]
+        if in_lane:
+            raise EditRefused(
+                f"the lane still holds {len(in_lane)} step(s) (e.g. '{in_lane[0]}'); "
+                "move or delete them first"
+            )
+        return self._remove("settings", setting_id, lambda s: s.id, "setting-removed")
+
+    def update_setting(self, setting_id: str, **changes: Any) -> dict[str, Any]:
+        if "id" in changes and changes["id"] != setting_id:
+            raise EditRefused("a lane's id cannot be changed; rename it instead")
+        return self._update("settings", setting_id, lambda s: s.id, "setting-changed",
+                            changes)
+
+    def move_setting(self, setting_id: str, new_index: int) -> int:
+        """Move a lane to ``new_index``; returns its old index."""
+        old_index = self._index_by("settings", setting_id, lambda s: s.id)
+        new_index = max(0, min(new_index, len(self.settings) - 1))
+        item = self.settings.pop(old_index)
+        self.settings.insert(new_index, item)
+        self._emit("settings-reordered", setting_id, old=old_index, new=new_index)
+        return old_index
+
+    # ---------------------------------------------------------------------- roles
+
+    def add_role(self, role: Role, index: int | None = None) -> None:
+        if self.role(role.id) is not None:
+            raise EditRefused(f"a role with id '{role.id}' already exists")
+        self._insert("roles", role, index, role.id, "role-added")
+
+    def remove_role(self, role_id: str) -> tuple[Role, int]:
+        users = [s.name for s in self.steps if s.owner == role_id]
+        if users:
+            raise EditRefused(
+                f"role '{role_id}' still owns {len(users)} step(s) (e.g. '{users[0]}')"
+            )
+        return self._remove("roles", role_id, lambda r: r.id, "role-removed")
+
+    def update_role(self, role_id: str, **changes: Any) -> dict[str, Any]:
+        if "id" in changes and changes["id"] != role_id:
+            raise EditRefused("a role's id cannot be changed; rename it instead")
+        return self._update("roles", role_id, lambda r: r.id, "role-changed", changes)
+
+    # -------------------------------------------------------------------- waivers
+
+    def add_waiver(self, waiver: Waiver, index: int | None = None) -> None:
+        self._insert("waivers", waiver, index, waiver_key(waiver), "waiver-added")
+
+    def remove_waiver(self, rule: str, target: str | None) -> tuple[Waiver, int]:
+        return self._remove("waivers", waiver_key_of(rule, target), waiver_key, "waiver-removed")
+
+    # ---------------------------------------------------------- workshop: notes
+
+    def add_note(self, note: Note, index: int | None = None) -> None:
+        if any(n.id == note.id for n in self.notes):
+            raise EditRefused(f"a note with id '{note.id}' already exists")
+        self._insert("notes", note, index, note.id, "note-added")
+
+    def remove_note(self, note_id: str) -> tuple[Note, int]:
+        return self._remove("notes", note_id, lambda n: n.id, "note-removed")
+
+    def update_note(self, note_id: str, **changes: Any) -> dict[str, Any]:
+        return self._update("notes", note_id, lambda n: n.id, "note-changed", changes)
+
+    # ----------------------------------------------------- workshop: priorities
+
+    def add_priority(self, priority: Priority, index: int | None = None) -> None:
+        if any(p.id == priority.id for p in self.priorities):
+            raise EditRefused(f"a priority with id '{priority.id}' already exists")
+        self._insert("priorities", priority, index, priority.id, "priority-added")
+
+    def remove_priority(self, priority_id: str) -> tuple[Priority, int]:
+        return self._remove("priorities", priority_id, lambda p: p.id, "priority-removed")
+
+    def update_priority(self, priority_id: str, **changes: Any) -> dict[str, Any]:
+        return self._update("priorities", priority_id, lambda p: p.id, "priority-changed",
+                            changes)
+
+    # ---------------------------------------------------------- workshop: votes
+
+    def set_votes(self, participant: str, target: str, count: int) -> int:
+        """Set how many dots ``participant`` has on ``target`` (0 removes); returns the old count."""
+        if count < 0:
+            raise EditRefused("a vote count cannot be negative")
+        limit = (self.workshop or Workshop()).votes_per_participant
+        others = sum(v.count for v in self.votes
+                     if v.participant == participant and v.target != target)
+        if others + count > limit:
+            raise EditRefused(
+                f"{participant} has {limit - others} vote(s) left "
+                f"(each participant has {limit})"
+            )
+        old = 0
+        for i, v in enumerate(self.votes):
+            if v.participant == participant and v.target == target:
+                old = v.count
+                if count:
+                    self.votes[i] = v.model_copy(update={"count": count})
+                else:
+                    self.votes.pop(i)
+                break
+        else:
+            if count:
+                self.votes.append(Vote(participant=participant, target=target, count=count))
+        self._emit("votes-changed", target, old=old, new=count, participant=participant)
+        return old
+
+    def tally(self) -> dict[str, int]:
+        """Total dots per target, highest first."""
+        totals: dict[str, int] = {}
+        for v in self.votes:
+            totals[v.target] = totals.get(v.target, 0) + v.count
+        return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    # ------------------------------------------------------------------ whole-model
+
+    def replace_with(self, other: "Pathway") -> None:
+        """Replace every field with ``other``'s (used by revert and bulk edits)."""
+        old = self.model_copy(deep=True)
+        fresh = other.model_copy(deep=True)
+        for name in type(self).model_fields:
+            setattr(self, name, getattr(fresh, name))
+        self._emit("reset", self.id, old=old, new=self)
+
+    def content_equal(self, other: "Pathway") -> bool:
+        """True when both pathways hold the same data (listeners ignored)."""
+        return self.model_dump() == other.model_dump()
+
+
+class _HeaderProbe(_Base):
+    """Validates header changes without building a whole Pathway."""
+
+    id: str
+    title: str = Field(min_length=1)
+    version: str
+    status: Status
+    summary: str | None = None
+    population: str | None = None
+    organisation: str | None = None
+    specialties: list[str]
+    tags: list[str]
+    rule_packs: list[str]
+    derived_from: DerivedFrom | None = None
+    evidence: list[Evidence]
+    workshop: Workshop | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+def waiver_key_of(rule: str, target: str | None) -> str:
+    return f"{rule}@{target or ''}"
+
+
+def waiver_key(waiver: Waiver) -> str:
+    return waiver_key_of(waiver.rule, waiver.target)
+
+
+def friendly_validation_message(exc: ValidationError) -> str:
+    """One line per pydantic error, with a field path like ``steps[2].duration_days``."""
+    lines = []
+    for err in exc.errors():
+        path = format_loc(err.get("loc", ()))
+        msg = err.get("msg", "invalid value")
+        msg = msg.removeprefix("Value error, ")
+        lines.append(f"{path}: {msg}" if path else msg)
+    return "; ".join(lines)
+
+
+def format_loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
