@@ -1,0 +1,37 @@
+"""Test isolation: no test touches the user's real settings, data or library folders."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+_ISOLATED = Path(os.environ.get("PYTEST_PERIOP_HOME", "")) if os.environ.get(
+    "PYTEST_PERIOP_HOME") else None
+
+
+@pytest.fixture(autouse=True)
+def _isolate_user_dirs(tmp_path_factory, monkeypatch):
+    """Point HOME, XDG dirs and the designer's own folders at a temporary tree."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"),
+                     ("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache"),
+                     ("XDG_STATE_HOME", ".local/state")):
+        path = home / sub
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(var, str(path))
+    monkeypatch.setenv("PERIOP_USER_LIBRARY", str(home / "library"))
+    monkeypatch.setenv("PERIOP_DATA_DIR", str(home / "data"))
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QStandardPaths
+        QStandardPaths.setTestModeEnabled(True)
+    yield home
+
+
+def pytest_configure(config):
+    # Qt reads these at start; set before pytest-qt creates the QApplication.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
