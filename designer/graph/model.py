@@ -181,6 +181,13 @@ def _check_id(value: str) -> str:
     return value
 
 
+def _round_position(value: tuple[float, float] | None) -> tuple[float, float] | None:
+    # Positions are stored to 0.1 units so saved files stay stable and diffable.
+    if value is None:
+        return None
+    return (round(float(value[0]), 1), round(float(value[1]), 1))
+
+
 class Setting(_Base):
     """A setting of care; one swimlane."""
 
@@ -220,6 +227,7 @@ class Step(_Base):
     position: tuple[float, float] | None = None
 
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+    _v_pos = field_validator("position")(classmethod(lambda cls, v: _round_position(v)))
 
 
 class Handoff(_Base):
@@ -288,6 +296,7 @@ class Note(_Base):
     position: tuple[float, float] | None = None
 
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+    _v_pos = field_validator("position")(classmethod(lambda cls, v: _round_position(v)))
 
 
 class Priority(_Base):
