@@ -1,0 +1,42 @@
+"""A small diabetes pre-surgery pathway shared by the workshop and diff tests."""
+
+from __future__ import annotations
+
+from designer.graph.model import Handoff, Pathway, Role, Setting, Step, Transition
+
+
+def make_pathway(**header) -> Pathway:
+    """A small diabetes pre-surgery pathway used as 'before' in these tests."""
+    p = Pathway(id=header.pop("id", "demo"), title=header.pop("title", "Demo pathway"),
+                version=header.pop("version", "1.0.0"), rule_packs=["diabetes"], **header)
+    p.settings = [Setting(id="gp", name="GP practice", kind="primary"),
+                  Setting(id="hospital", name="Hospital", kind="secondary")]
+    p.roles = [Role(id="gp", name="General practitioner"),
+               Role(id="pac-nurse", name="Preassessment nurse"),
+               Role(id="surgeon", name="Surgeon")]
+    p.steps = [
+        Step(id="referral", name="Referral", kind="entry", setting="gp", owner="gp",
+             activity="referral", duration_days=1),
+        Step(id="pac", name="Preoperative assessment", setting="hospital",
+             owner="pac-nurse", activity="preassessment", duration_days=1),
+        Step(id="check", name="HbA1c check", kind="decision", setting="hospital",
+             owner="pac-nurse"),
+        Step(id="optimise", name="GP optimisation", setting="gp", owner="gp",
+             duration_days=90),
+        Step(id="surgery", name="Surgery", setting="hospital", owner="surgeon",
+             activity="surgery", description="Operation."),
+        Step(id="home", name="Home", kind="exit", setting="hospital", owner="surgeon"),
+    ]
+    p.transitions = [
+        Transition(source="referral", target="pac", wait_days=14,
+                   handoff=Handoff(sender="gp", receiver="pac-nurse", channel="e-referral",
+                                   information=["referral letter", "HbA1c", "medicines list"])),
+        Transition(source="pac", target="check"),
+        Transition(source="check", target="optimise", condition="HbA1c >= 69 mmol/mol",
+                   handoff=Handoff(sender="pac-nurse", receiver="gp", channel="letter",
+                                   information=["HbA1c result"])),
+        Transition(source="check", target="surgery", condition="HbA1c < 69 mmol/mol"),
+        Transition(source="optimise", target="pac"),
+        Transition(source="surgery", target="home"),
+    ]
+    return p
