@@ -1,0 +1,204 @@
+"""The exported diagram (SVG and PNG): lanes, steps, text escaping, badges."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import designer
+from designer.graph.model import Pathway
+
+pytest.importorskip("PySide6.QtSvg")
+
+from designer.export.diagram import (  # noqa: E402
+    diagram_size, render_png, render_svg, wrap_text,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def small_pathway(**changes) -> Pathway:
+    data = {
+        "id": "knee-demo", "title": "Knee replacement", "version": "1.0.0",
+        "settings": [
+            {"id": "gp", "name": "GP practice", "kind": "primary"},
+            {"id": "hospital", "name": "Hospital", "kind": "secondary"},
+        ],
+        "roles": [{"id": "gp", "name": "General practitioner"},
+                  {"id": "surgeon", "name": "Consultant surgeon"}],
+        "steps": [
+            {"id": "referral", "name": "Referral", "kind": "entry", "setting": "gp",
+             "owner": "gp", "activity": "referral", "position": [260, 70]},
+            {"id": "fit", "name": "Fit for surgery?", "kind": "decision",
+             "setting": "hospital", "owner": "surgeon", "position": [470, 70]},
+            {"id": "wait", "name": "Waiting well", "kind": "wait", "setting": "hospital",
+             "owner": "surgeon", "position": [680, 70]},
+            {"id": "surgery", "name": "Knee replacement operation", "setting": "hospital",
+             "owner": "surgeon", "activity": "surgery", "position": [890, 70]},
+            {"id": "done", "name": "Home", "kind": "exit", "setting": "gp",
+             "owner": "gp", "position": [1100, 70]},
+        ],
+        "transitions": [
+            {"from": "referral", "to": "fit", "wait_days": 14,
+             "handoff": {"sender": "gp", "receiver": "surgeon",
+                         "information": ["referral letter"], "channel": "e-referral"}},
+            {"from": "fit", "to": "wait", "condition": "Fit for surgery"},
+            {"from": "fit", "to": "referral", "condition": "Needs optimising"},
+            {"from": "wait", "to": "surgery", "wait_days": 28},
+            {"from": "surgery", "to": "done"},     # crosses lanes, no handoff
+        ],
+    }
+    data.update(changes)
+    return Pathway.model_validate(data)
+
+
+def svg_texts(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(el.itertext()).strip() for el in root.iter(f"{SVG}text")]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_fills(svg: str) -> set[str]:
+    root = ET.fromstring(svg)
+    return {el.get("fill", "").lower() for el in root.iter() if el.get("fill")}
+
+
+def test_svg_is_well_formed_and_shows_lanes_steps_owners_and_labels():
+    svg = render_svg(small_pathway())
+    texts = svg_texts(svg)
+    joined = " ".join(texts)
+    for expected in ("GP practice", "Primary care", "Hospital", "Referral",
+                     "Fit for surgery?", "Waiting well", "Consultant surgeon",
+                     "General practitioner", "Fit for surgery", "wait 14 days",
+                     "wait 28 days"):
+        assert expected in joined, expected
+    assert ET.fromstring(svg).find(f"{SVG}title").text == "Knee replacement"
+
+
+def test_lane_and_step_colours_come_from_the_shared_style():
+    from designer.export import style
+    from designer.graph.model import Activity, SettingKind
+
+    fills = svg_fills(render_svg(small_pathway()))
+    assert style.lane_colours(SettingKind.primary)[0] in fills
+    assert style.lane_colours(SettingKind.secondary)[1] in fills
+    assert style.step_fill(Activity.surgery) in fills
+
+
+def test_handoff_badges_are_green_when_complete_and_red_when_incomplete():
+    from designer.export import style
+
+    fills = svg_fills(render_svg(small_pathway()))
+    assert style.HANDOFF_OK in fills              # referral -> fit is complete
+    assert style.HANDOFF_INCOMPLETE in fills      # surgery -> done has no handoff
+
+    one_lane = small_pathway(transitions=[{"from": "wait", "to": "surgery"}])
+    fills = svg_fills(render_svg(one_lane))
+    assert style.HANDOFF_OK not in fills and style.HANDOFF_INCOMPLETE not in fills
+
+
+def test_finding_badges_only_with_a_report():
+    from designer.export import style
+
+    finding = SimpleNamespace(rule="dead-end", severity="warning", message="m",
+                              targets=("wait",), pack="core", title="t", waived_reason=None)
+    report = SimpleNamespace(findings=[finding], waived=[])
+    assert style.SEVERITY_COLOURS["warning"] not in svg_fills(render_svg(small_pathway()))
+    with_report = render_svg(small_pathway(), report=report)
+    assert style.SEVERITY_COLOURS["warning"] in svg_fills(with_report)
+    assert "1" in svg_texts(with_report)
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>", 'A & B "quoted"'])
+def test_user_text_is_escaped_in_svg(name):
+    pathway = small_pathway(title=name)
+    pathway.steps[3] = pathway.steps[3].model_copy(update={"name": name})
+    svg = render_svg(pathway)
+    root = ET.fromstring(svg)            # well-formed despite the markup in the text
+    assert "<script" not in svg
+    assert not list(root.iter(f"{SVG}script"))
+    assert root.find(f"{SVG}title").text == name
+    assert any(name[:6] in text for text in svg_texts(svg))
+
+
+def test_png_size_follows_the_scale():
+    pathway = small_pathway()
+    width, height = diagram_size(pathway)
+    w1, h1 = png_size(render_png(pathway, scale=1.0))
+    w2, h2 = png_size(render_png(pathway, scale=2.0))
+    assert (w1, h1) == (pytest.approx(width, abs=1), pytest.approx(height, abs=1))
+    assert (w2, h2) == (pytest.approx(2 * w1, abs=2), pytest.approx(2 * h1, abs=2))
+    assert width > 1100 and height >= 2 * 140    # every step and both lanes are inside
+
+
+def test_png_pixels_show_the_lane_colours():
+    from PySide6.QtGui import QColor, QImage
+
+    from designer.export import style
+    from designer.graph.model import SettingKind
+
+    image = QImage.fromData(render_png(small_pathway()))
+    assert not image.isNull()
+    # lane header of the first lane, bottom right corner (no text there)
+    assert image.pixelColor(16 + 140, 16 + 130).name() == QColor(
+        style.lane_colours(SettingKind.primary)[1]).name()
+
+
+def test_steps_without_positions_are_laid_out(monkeypatch):
+    layout = pytest.importorskip("designer.graph.layout")
+    pathway = small_pathway()
+    for index, step in enumerate(pathway.steps):
+        pathway.steps[index] = step.model_copy(update={"position": None})
+    calls = []
+    real = layout.auto_layout
+    monkeypatch.setattr(layout, "auto_layout", lambda p: calls.append(p) or real(p))
+    svg = render_svg(pathway)
+    assert calls, "auto_layout was not used"
+    assert "Knee replacement operation" in " ".join(svg_texts(svg))
+    assert all(s.position is None for s in pathway.steps)     # the input is not changed
+
+
+def test_empty_pathway_renders():
+    empty = Pathway(id="empty", title="Nothing yet")
+    assert png_size(render_png(empty))[0] > 0
+    ET.fromstring(render_svg(empty))
+
+
+def test_wrap_text_fits_and_elides():
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    metrics = QFontMetricsF(QFont("DejaVu Sans", 10))
+    lines = wrap_text("Optimise blood pressure and HbA1c in primary care before listing",
+                      metrics, 120, 2)
+    assert len(lines) == 2
+    assert lines[-1].endswith("…")
+    assert all(metrics.horizontalAdvance(line) <= 121 for line in lines)
+    assert wrap_text("Short", metrics, 120, 2) == ["Short"]
+
+
+def test_rendering_never_loads_qtwidgets():
+    script = (
+        "import sys\n"
+        "from designer.graph.model import Pathway\n"
+        "from designer.export.diagram import render_png, render_svg\n"
+        "p = Pathway(id='x', title='X', settings=[{'id': 'gp', 'name': 'GP', 'kind': 'primary'}],"
+        " steps=[{'id': 'a', 'name': 'A', 'setting': 'gp', 'position': [260, 70]}])\n"
+        "render_png(p); render_svg(p)\n"
+        "print('QtWidgets' in ' '.join(sys.modules))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, cwd=Path(designer.__file__).parents[1], timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
