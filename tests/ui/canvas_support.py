@@ -1,0 +1,73 @@
+"""A small realistic pathway shared by the canvas and command tests."""
+
+from __future__ import annotations
+
+from designer.graph.model import (
+    Handoff, Pathway, Role, Setting, Step, Transition, Waiver,
+)
+
+
+def sample_pathway() -> Pathway:
+    """Referral to follow-up for an elective operation, over four lanes."""
+    settings = [
+        Setting(id="home", name="Patient at home", kind="home"),
+        Setting(id="gp", name="GP practice", kind="primary"),
+        Setting(id="hub", name="Community hub", kind="community"),
+        Setting(id="hospital", name="Hospital", kind="secondary"),
+    ]
+    roles = [
+        Role(id="patient", name="Patient"),
+        Role(id="gp", name="General practitioner"),
+        Role(id="surgeon", name="Consultant surgeon"),
+        Role(id="pac-nurse", name="Preassessment nurse"),
+        Role(id="physio", name="Physiotherapist"),
+    ]
+    steps = [
+        Step(id="referral", name="Referral for surgical opinion", kind="entry",
+             activity="referral", phase="contemplation", setting="gp", owner="gp",
+             position=(260.0, 70.0)),
+        Step(id="sdm", name="Shared decision making clinic", activity="shared-decision-making",
+             phase="contemplation", setting="hospital", owner="surgeon",
+             position=(470.0, 70.0)),
+        Step(id="preassess", name="Preoperative assessment", activity="preassessment",
+             phase="preoperative", setting="hospital", owner="pac-nurse",
+             position=(680.0, 70.0)),
+        Step(id="fit", name="Fit for surgery?", kind="decision", phase="preoperative",
+             setting="hospital", owner="pac-nurse", position=(890.0, 70.0)),
+        Step(id="optimise", name="Optimisation in primary care", activity="optimisation",
+             phase="preoperative", setting="gp", owner="gp", position=(890.0, 70.0)),
+        Step(id="prehab", name="Prehabilitation programme", activity="prehabilitation",
+             phase="preoperative", setting="hub", owner="physio", duration_days=28,
+             position=(680.0, 70.0)),
+        Step(id="surgery", name="Surgery", activity="surgery", phase="intraoperative",
+             setting="hospital", owner="surgeon", position=(1100.0, 70.0)),
+        Step(id="discharge", name="Discharge home", activity="discharge",
+             phase="postoperative", setting="hospital", owner="surgeon",
+             position=(1310.0, 70.0)),
+        Step(id="recovered", name="Recovered at home", kind="exit", activity="follow-up",
+             phase="recovery", setting="home", owner="patient", position=(1520.0, 70.0)),
+    ]
+    transitions = [
+        Transition(source="referral", target="sdm", wait_days=14, handoff=Handoff(
+            sender="gp", receiver="surgeon", information=["referral letter", "medicines list"],
+            channel="e-referral")),
+        Transition(source="sdm", target="preassess"),
+        Transition(source="sdm", target="prehab", handoff=Handoff(sender="surgeon")),
+        Transition(source="preassess", target="fit"),
+        Transition(source="fit", target="surgery", condition="fit"),
+        Transition(source="fit", target="optimise", condition="needs optimisation",
+                   handoff=Handoff(sender="pac-nurse", receiver="gp",
+                                   information=["HbA1c"], channel="letter")),
+        Transition(source="optimise", target="preassess"),
+        Transition(source="prehab", target="surgery"),
+        Transition(source="surgery", target="discharge"),
+        Transition(source="discharge", target="recovered", handoff=Handoff(
+            sender="surgeon", receiver="patient", information=["discharge summary"],
+            channel="letter")),
+    ]
+    return Pathway(
+        id="sample-elective", title="Sample elective surgery pathway",
+        settings=settings, roles=roles, steps=steps, transitions=transitions,
+        waivers=[Waiver(rule="handoff-without-channel", target="sdm->prehab",
+                        reason="agreed by phone")],
+    )
