@@ -1,0 +1,307 @@
+"""The ``core`` pack: structure, ownership and handoffs. Always runs."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import networkx as nx
+
+from ..model import Pathway, StepKind
+from ..network import index_for
+from . import PACKS, RULES, Finding, found, rule
+
+_CORE = "core"
+
+
+def _known_target(index, target: str) -> bool:
+    if target in index.steps:
+        return True
+    source, sep, dest = target.partition("->")
+    return bool(sep) and (source, dest) in index.transitions
+
+
+@rule("unknown-reference", _CORE, "A step, setting or role id that does not exist",
+      "DOMAIN.md §7 V01 [7][10], DESIGN.md §2")
+def unknown_reference(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Report every id that names nothing.
+
+    Covers a step's ``setting`` and ``owner``, a transition's ``from`` and ``to``,
+    a handoff's ``sender`` and ``receiver``, a waiver's ``rule`` and ``target``, and
+    the pathway's ``rule_packs``. Empty fields are left to the rules that ask for
+    them (``step-without-owner``, ``handoff-without-receiver``).
+
+    Source: DOMAIN.md §7 V01 [7][10] (every step has an owner and a setting that
+    exist); DESIGN.md §2 (unknown references load and are reported).
+    """
+    index = index_for(pathway, graph)
+    settings, roles, steps = index.settings, index.roles, index.steps
+    for step in pathway.steps:
+        if step.setting is not None and step.setting not in settings:
+            yield found(
+                "unknown-reference",
+                f"Step '{step.name}' is placed in a setting '{step.setting}' that this "
+                "pathway does not define. Choose one of the pathway's settings (lanes) "
+                "or add the missing setting.", step.id)
+        if step.owner is not None and step.owner not in roles:
+            yield found(
+                "unknown-reference",
+                f"Step '{step.name}' is owned by a role '{step.owner}' that this pathway "
+                "does not define. Choose one of the pathway's roles or add the role.",
+                step.id)
+    for t in pathway.transitions:
+        for end, label in ((t.source, "starts at"), (t.target, "leads to")):
+            if end not in steps:
+                yield found(
+                    "unknown-reference",
+                    f"The transition {t.key} {label} a step '{end}' that does not "
+                    "exist. Reconnect it to an existing step or delete it.", t.key)
+        handoff = t.handoff
+        if handoff is None:
+            continue
+        for who, label in ((handoff.sender, "sender"), (handoff.receiver, "receiver")):
+            if who is not None and who not in roles:
+                yield found(
+                    "unknown-reference",
+                    f"The handoff from {index.name(t.source)} to {index.name(t.target)} "
+                    f"names a {label} role '{who}' that this pathway does not define. "
+                    "Choose one of the pathway's roles or add the role.", t.key)
+    for w in pathway.waivers:
+        if w.rule not in RULES:
+            yield found(
+                "unknown-reference",
+                f"A waiver names a rule '{w.rule}' that does not exist, so it waives "
+                "nothing. Correct the rule id or remove the waiver.",
+                *((w.target,) if w.target else ()))
+        if w.target and not _known_target(index, w.target):
+            yield found(
+                "unknown-reference",
+                f"A waiver of '{w.rule}' points at '{w.target}', which is neither a step "
+                "nor a transition of this pathway. Point it at an existing step or "
+                "transition, or remove it.", w.target)
+    for pack in pathway.rule_packs:
+        if pack not in PACKS:
+            yield found(
+                "unknown-reference",
+                f"The pathway asks for a rule pack '{pack}' that does not exist, so its "
+                f"checks cannot run. Known packs: {', '.join(PACKS)}.")
+
+
+@rule("single-entry", _CORE, "Not exactly one entry step", "DOMAIN.md §1 [3][7]")
+def single_entry(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A pathway starts in exactly one place.
+
+    Source: DOMAIN.md §1 [3][7] (the journey starts with primary care referral).
+    """
+    index = index_for(pathway, graph)
+    entries = index.entries
+    if not entries:
+        yield found("single-entry",
+                    "The pathway has no entry step, so nobody can tell where the patient's "
+                    "journey starts. Mark the first step (usually the referral) as the "
+                    "entry.")
+    elif len(entries) > 1:
+        names = ", ".join(index.name(e) for e in entries)
+        yield found("single-entry",
+                    f"The pathway has {len(entries)} entry steps ({names}). Keep one entry "
+                    "(usually the referral) and connect the others to it as ordinary "
+                    "steps.", *entries)
+
+
+@rule("has-exit", _CORE, "No exit step", "DOMAIN.md §7 V03 [3][12]")
+def has_exit(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A pathway must end somewhere: discharge to primary care, follow-up or back to GP.
+
+    Source: DOMAIN.md §7 V03 [3][12].
+    """
+    if not index_for(pathway, graph).exits:
+        yield found("has-exit",
+                    "The pathway has no exit step, so it never says where the patient's "
+                    "care ends. Add an exit, such as discharge to the GP, patient-initiated "
+                    "follow-up, or 'not having surgery: back to the GP'.")
+
+
+@rule("unreachable-step", _CORE, "A step not reachable from the entry",
+      "DOMAIN.md §1 [1][3]")
+def unreachable_step(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Every step must lie on some route from the entry.
+
+    Not reported when the pathway has no entry (``single-entry`` says so).
+
+    Source: DOMAIN.md §1 [1][3] (one joined-up journey from contemplation to
+    recovery).
+    """
+    index = index_for(pathway, graph)
+    if not index.entries:
+        return
+    reached = index.reachable_from_entry
+    for sid, step in index.steps.items():
+        if sid not in reached:
+            yield found("unreachable-step",
+                        f"No route from the entry leads to '{step.name}', so no patient "
+                        "would ever get there. Connect it from an earlier step or delete "
+                        "it.", sid)
+
+
+@rule("dead-end", _CORE, "A non-exit step with no outgoing transition",
+      "DOMAIN.md §7 V03 [3][12]")
+def dead_end(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Only exit steps may end a route; any other step needs a way on.
+
+    Source: DOMAIN.md §7 V03 [3][12].
+    """
+    index = index_for(pathway, graph)
+    for sid, step in index.steps.items():
+        if step.kind is not StepKind.exit and not index.out_transitions[sid]:
+            yield found("dead-end",
+                        f"'{step.name}' leads nowhere: a patient there has no next step. "
+                        "Connect it to the next step, or make it an exit if the pathway "
+                        "really ends there (e.g. discharge to the GP).", sid)
+
+
+@rule("no-route-to-exit", _CORE, "A step from which no exit can be reached (a closed loop)",
+      "DOMAIN.md §7 V03 [3][12]")
+def no_route_to_exit(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Steps that lead on, but only round a closed loop that never reaches an exit.
+
+    Steps with no way on are ``dead-end`` findings instead; nothing is reported
+    when the pathway has no exit at all (``has-exit``).
+
+    Source: DOMAIN.md §7 V03 [3][12] (an optimisation loop must return to the
+    main route).
+    """
+    index = index_for(pathway, graph)
+    if not index.exits:
+        return
+    ok = index.can_reach_exit
+    for sid, step in index.steps.items():
+        if sid not in ok and index.succ[sid]:
+            yield found("no-route-to-exit",
+                        f"From '{step.name}' the patient can only go round in a loop and "
+                        "never reaches an exit. Add a way out of the loop, e.g. a "
+                        "decision branch back to the main pathway.", sid)
+
+
+@rule("decision-branches", _CORE,
+      "A decision with fewer than two branches, or a branch without a condition",
+      "DOMAIN.md §7 V05 [12][61], DESIGN.md §2")
+def decision_branches(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A decision needs two or more branches, each saying when it is taken.
+
+    Source: DOMAIN.md §7 V05 [12][61] (a decision offers real options, including
+    not operating); DESIGN.md §2 (a condition on each branch leaving a decision).
+    """
+    index = index_for(pathway, graph)
+    for sid in index.by_kind[StepKind.decision]:
+        step = index.steps[sid]
+        branches = index.out_transitions[sid]
+        if len(branches) < 2:
+            yield found("decision-branches",
+                        f"Decision '{step.name}' has {len(branches)} branch"
+                        f"{'' if len(branches) == 1 else 'es'}; a decision needs at least "
+                        "two (for example 'fit for surgery' and 'needs optimisation'). Add "
+                        "the missing branch or make the step a task.", sid)
+        for t in branches:
+            if not (t.condition or "").strip():
+                yield found("decision-branches",
+                            f"The branch from decision '{step.name}' to "
+                            f"{index.name(t.target)} does not say when it is taken. Write "
+                            "its condition, e.g. 'HbA1c 69 mmol/mol or more'.", t.key)
+
+
+@rule("step-without-owner", _CORE, "A step with no owner role", "DOMAIN.md §7 V01 [7][10]")
+def step_without_owner(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Every step has a named role responsible for it.
+
+    Source: DOMAIN.md §7 V01 [7][10] (JBDS stages with named responsibilities;
+    a single coordinator agrees the plan).
+    """
+    for step in pathway.steps:
+        if not step.owner:
+            yield found("step-without-owner",
+                        f"Nobody owns '{step.name}'. Choose the role responsible for it "
+                        "(e.g. GP, preassessment nurse, surgeon) so that it is clear who "
+                        "makes it happen.", step.id)
+
+
+@rule("handoff-missing", _CORE, "A transition between different settings without a handoff",
+      "DOMAIN.md §7 V02 [9]")
+def handoff_missing(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A move between settings must say who hands over what.
+
+    Only where both steps exist, both settings are known and they differ;
+    unknown settings are ``unknown-reference`` findings instead.
+
+    Source: DOMAIN.md §7 V02 [9] (NICE NG27: at each transfer pass diagnosis,
+    treatment and medicines).
+    """
+    index = index_for(pathway, graph)
+    steps, settings = index.steps, index.settings
+    for t in pathway.transitions:
+        if t.handoff is not None:
+            continue
+        a, b = steps.get(t.source), steps.get(t.target)
+        if a is None or b is None or a.setting == b.setting:
+            continue
+        if a.setting not in settings or b.setting not in settings:
+            continue
+        yield found("handoff-missing",
+                    f"The patient moves from {settings[a.setting].name} ('{a.name}') to "
+                    f"{settings[b.setting].name} ('{b.name}') with no handoff. Say who "
+                    "sends and who receives, what information goes with the patient and "
+                    "how it is sent.", t.key)
+
+
+@rule("handoff-without-receiver", _CORE, "A handoff with no sender or no receiver",
+      "DOMAIN.md §7 V02 [9]")
+def handoff_without_receiver(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A handoff names both the sending and the receiving role.
+
+    Source: DOMAIN.md §7 V02 [9] (every handoff names a receiving owner).
+    """
+    index = index_for(pathway, graph)
+    for t in pathway.transitions:
+        h = t.handoff
+        if h is None or (h.sender and h.receiver):
+            continue
+        missing = " and ".join(x for x, v in (("sender", h.sender), ("receiver", h.receiver))
+                               if not v)
+        yield found("handoff-without-receiver",
+                    f"The handoff from {index.name(t.source)} to {index.name(t.target)} "
+                    f"has no {missing}. Name the role that sends and the role that "
+                    "receives, so that the patient is never between owners.", t.key)
+
+
+@rule("handoff-without-information", _CORE, "A handoff that names no information passed on",
+      "DOMAIN.md §7 V02 [9]")
+def handoff_without_information(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A handoff lists the information that travels with the patient.
+
+    Source: DOMAIN.md §7 V02 [9] (diagnosis, treatment and a complete medicines
+    list at each transfer).
+    """
+    index = index_for(pathway, graph)
+    for t in pathway.transitions:
+        if t.handoff is not None and not t.handoff.information:
+            yield found("handoff-without-information",
+                        f"The handoff from {index.name(t.source)} to "
+                        f"{index.name(t.target)} lists no information. Add what is passed "
+                        "on, e.g. 'referral letter', 'medicines list', 'HbA1c'.", t.key)
+
+
+@rule("handoff-without-channel", _CORE, "A handoff with no channel",
+      "DOMAIN.md §1 [9], §7 V02", severity="warning")
+def handoff_without_channel(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A handoff says how the information travels (e-referral, letter, shared record).
+
+    Source: DOMAIN.md §1 [9] (keep patients and practitioners in contact across
+    moves), §7 V02.
+    """
+    index = index_for(pathway, graph)
+    for t in pathway.transitions:
+        if t.handoff is not None and not t.handoff.channel:
+            yield found("handoff-without-channel",
+                        f"The handoff from {index.name(t.source)} to "
+                        f"{index.name(t.target)} does not say how it is sent. Add the "
+                        "channel, e.g. 'e-referral', 'shared care record', 'letter'.",
+                        t.key)
+

@@ -1,0 +1,1 @@
+"""The ``diabetes`` pack: the perioperative diabetes pathway (CPOC, JBDS)."""

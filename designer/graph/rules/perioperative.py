@@ -1,0 +1,1 @@
+"""The ``perioperative`` pack: phases, shared decisions, optimisation, discharge."""

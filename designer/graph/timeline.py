@@ -1,0 +1,224 @@
+"""Expected days along a pathway, relative to the day of surgery.
+
+Days are counted over the forward graph (loop-back transitions ignored, see
+:func:`~designer.graph.network.loop_back_edges`). A step starts when the latest of
+its predecessors has finished and the transition's wait has passed:
+``start(B) = max over A->B of start(A) + duration_days(A) + wait_days(A->B)``
+(missing values count as 0). This is the longest path from the entry, so the
+**critical path** is the route from the entry to the exit that finishes last.
+
+``relative_day`` is the start day minus the start day of the surgery step (the
+first step with activity ``surgery`` in flow order): negative before surgery
+(``T-42``), zero on the day (``T0``), positive after (``T+3``).
+
+``expected_start_day`` weighs routes by how likely patients are to take them:
+each decision's branches carry their ``probability`` (branches without one
+share what is left equally); every other step sends all its patients along
+every transition. A step's expected start is the average of its arrival days
+over the routes into it, weighted by the share of patients arriving that way.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .model import Activity, Pathway, StepKind
+from .network import PathwayIndex, index_for
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One step on the timeline (days counted from the start of the entry step)."""
+
+    step_id: str
+    start_day: float
+    end_day: float
+    relative_day: float | None
+    expected_start_day: float | None
+    on_critical_path: bool
+    reach_probability: float = 1.0
+
+    def to_json(self) -> dict:
+        return {
+            "step": self.step_id,
+            "start_day": self.start_day,
+            "end_day": self.end_day,
+            "relative_day": self.relative_day,
+            "relative": (format_relative(self.relative_day)
+                         if self.relative_day is not None else None),
+            "expected_start_day": self.expected_start_day,
+            "reach_probability": self.reach_probability,
+            "on_critical_path": self.on_critical_path,
+        }
+
+
+@dataclass
+class Timeline:
+    """Expected days for every step, the surgery day and the critical path."""
+
+    entries: list[TimelineEntry] = field(default_factory=list)
+    surgery_step: str | None = None
+    critical_path: list[str] = field(default_factory=list)
+    total_days: float = 0.0
+    uses_probabilities: bool = False
+
+    @property
+    def by_step(self) -> dict[str, TimelineEntry]:
+        return {e.step_id: e for e in self.entries}
+
+    def to_json(self) -> dict:
+        return {
+            "surgery_step": self.surgery_step,
+            "total_days": self.total_days,
+            "critical_path": list(self.critical_path),
+            "uses_probabilities": self.uses_probabilities,
+            "entries": [e.to_json() for e in self.entries],
+        }
+
+    def to_text(self, pathway: Pathway) -> str:
+        """A table for the terminal: day, T-minus, step, and the critical path."""
+        names = {s.id: s.name for s in pathway.steps}
+        lines = [f"{pathway.title}: about {_days(self.total_days)} from entry to exit"]
+        if self.surgery_step:
+            lines.append(f"Surgery: {names.get(self.surgery_step, self.surgery_step)}")
+        else:
+            lines.append("No surgery step, so no T-minus days.")
+        lines.append("")
+        header = f"{'Day':>7}  {'T':>6}  "
+        if self.uses_probabilities:
+            header += f"{'Expected':>8}  "
+        lines.append(header + "Step  (* on the critical path)")
+        for e in self.entries:
+            rel = format_relative(e.relative_day) if e.relative_day is not None else "-"
+            row = f"{_num(e.start_day):>7}  {rel:>6}  "
+            if self.uses_probabilities:
+                exp = _num(e.expected_start_day) if e.expected_start_day is not None else "-"
+                row += f"{exp:>8}  "
+            mark = "*" if e.on_critical_path else " "
+            lines.append(f"{row}{mark} {names.get(e.step_id, e.step_id)}")
+        if self.critical_path:
+            lines.append("")
+            lines.append("Critical path: " + " > ".join(names.get(s, s)
+                                                        for s in self.critical_path))
+        return "\n".join(lines)
+
+
+def _num(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _days(value: float) -> str:
+    return f"{_num(value)} day" + ("" if value == 1 else "s")
+
+
+def format_relative(days: float) -> str:
+    """``-42 -> "T-42"``, ``0 -> "T0"``, ``3 -> "T+3"`` (rounded to whole days)."""
+    whole = int(math.floor(abs(days) + 0.5)) * (1 if days >= 0 else -1)
+    if whole == 0:
+        return "T0"
+    return f"T{whole:+d}"
+
+
+def compute_timeline(pathway: Pathway, graph=None) -> Timeline:
+    """The :class:`Timeline` of ``pathway`` (see the module notes for the rules)."""
+    return index_for(pathway, graph).timeline
+
+
+def timeline_from_index(index: PathwayIndex) -> Timeline:
+    """Compute the timeline from prepared look-ups (used by the rules too)."""
+    steps, order = index.steps, index.topological_order
+    fsucc = index.forward_succ
+    transitions = index.transitions
+    start: dict[str, float] = dict.fromkeys(order, 0.0)
+    via: dict[str, str | None] = dict.fromkeys(order, None)
+    end: dict[str, float] = {}
+    for node in order:
+        step_end = start[node] + (steps[node].duration_days or 0.0)
+        end[node] = step_end
+        for child in fsucc[node]:
+            arrive = step_end + (transitions[(node, child)].wait_days or 0.0)
+            if arrive > start[child] or via[child] is None and arrive >= start[child]:
+                start[child] = arrive
+                via[child] = node
+
+    surgery = None
+    surgeries = set(index.by_activity.get(Activity.surgery, ()))
+    if surgeries:
+        surgery = next((n for n in order if n in surgeries), None)
+
+    # critical path: the exit finishing last (any step when there is no exit)
+    reached = index.reachable_from_entry if index.entries else set(order)
+    candidates = [n for n in index.exits if n in reached] or [n for n in order if n in reached]
+    critical: list[str] = []
+    if candidates:
+        last = max(candidates, key=lambda n: end[n])
+        node: str | None = last
+        while node is not None:
+            critical.append(node)
+            node = via[node]
+        critical.reverse()
+    on_critical = set(critical)
+    total = end[critical[-1]] - start[critical[0]] if critical else 0.0
+
+    expected, reach_p, uses_p = _expected_starts(index, order, fsucc)
+    zero = start[surgery] if surgery is not None else None
+    entries = [
+        TimelineEntry(
+            step_id=n,
+            start_day=start[n],
+            end_day=end[n],
+            relative_day=(start[n] - zero) if zero is not None else None,
+            expected_start_day=expected.get(n),
+            on_critical_path=n in on_critical,
+            reach_probability=reach_p.get(n, 0.0),
+        )
+        for n in order
+    ]
+    entries.sort(key=lambda e: e.start_day)  # stable: flow order within a day
+    return Timeline(entries, surgery, critical, total, uses_p)
+
+
+def _expected_starts(index: PathwayIndex, order: list[str], fsucc: dict[str, list[str]]
+                     ) -> tuple[dict[str, float], dict[str, float], bool]:
+    steps, transitions = index.steps, index.transitions
+    mass: dict[str, float] = {}
+    weighted: dict[str, float] = {}
+    roots = [n for n in index.entries] or [n for n in order if not index.forward_pred[n]]
+    for r in roots:
+        mass[r] = 1.0
+        weighted[r] = 0.0
+    uses_p = False
+    expected: dict[str, float] = {}
+    for node in order:
+        m = mass.get(node, 0.0)
+        if m <= 0.0:
+            continue
+        expected[node] = weighted[node] / m
+        children = fsucc[node]
+        if not children:
+            continue
+        step_end = expected[node] + (steps[node].duration_days or 0.0)
+        shares = [1.0] * len(children)
+        if steps[node].kind is StepKind.decision:
+            # shares over all branches, loop-backs included: patients sent round a
+            # loop do not continue forward on this pass
+            branches = index.out_transitions[node]
+            given = [t.probability for t in branches if t.probability is not None]
+            uses_p = uses_p or bool(given)
+            rest = max(0.0, 1.0 - sum(given))
+            unnamed = sum(1 for t in branches if t.probability is None)
+            default = rest / unnamed if unnamed else 0.0
+            shares = [
+                (p if (p := transitions[(node, c)].probability) is not None else default)
+                for c in children
+            ]
+        for child, share in zip(children, shares):
+            if share <= 0.0:
+                continue
+            arrive = step_end + (transitions[(node, child)].wait_days or 0.0)
+            cm = m * share
+            mass[child] = mass.get(child, 0.0) + cm
+            weighted[child] = weighted.get(child, 0.0) + cm * arrive
+    reach = {n: min(1.0, v) for n, v in mass.items()}
+    return expected, reach, uses_p
