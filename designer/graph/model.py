@@ -323,7 +323,15 @@ class Vote(_Base):
 
 
 class Workshop(_Base):
+    """Workshop settings: dots each participant may place, and who is taking part."""
+
     votes_per_participant: int = Field(default=5, ge=1, le=100)
+    participants: list[str] = Field(default_factory=list)
+
+    @field_validator("participants")
+    @classmethod
+    def _strip_names(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(n.strip() for n in v if n and n.strip()))
 
 
 # --------------------------------------------------------------------------- events
