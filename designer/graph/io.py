@@ -100,6 +100,8 @@ def loads_pathway(text: str | bytes, name: str = "<text>") -> Pathway:
         raise PathwayLoadError(name, "the file is empty")
 
     data = _parse_yaml(text, name)
+    if data is None:
+        raise PathwayLoadError(name, "the file is empty (it holds only comments)")
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         raise PathwayLoadError(name, f"expected a pathway (a YAML mapping of fields) but "

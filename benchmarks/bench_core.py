@@ -1,0 +1,52 @@
+"""Load, save and whole-process validate timings for synthetic pathways."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from generate import make_pathway
+
+from designer.graph.io import dump_pathway, load_pathway, save_pathway
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def best_of(n: int, fn) -> float:
+    best = float("inf")
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def run(report) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for n in (100, 1_000, 10_000):
+            path = folder / f"p{n}.yaml"
+            pathway = make_pathway(n)
+            path.write_text(dump_pathway(pathway), encoding="utf-8")
+            repeats = 5 if n < 10_000 else 3
+            text = path.read_text(encoding="utf-8")
+            bare = best_of(repeats, lambda: yaml.load(text, Loader=yaml.CSafeLoader))
+            load = best_of(repeats, lambda: load_pathway(path))
+            save = best_of(repeats, lambda: save_pathway(pathway, folder / "out.yaml"))
+            report("file", f"load {n:,} steps", load * 1000, "ms")
+            report("file", f"save {n:,} steps", save * 1000, "ms")
+            report("file", f"load / bare libyaml parse, {n:,} steps", load / bare, "x",
+                   "<= 1.15" if n == 10_000 else "")
+
+        path200 = folder / "p200.yaml"
+        path200.write_text(dump_pathway(make_pathway(200)), encoding="utf-8")
+        cmd = [sys.executable, "-m", "designer", "validate", str(path200)]
+        whole = best_of(5, lambda: subprocess.run(cmd, cwd=ROOT, capture_output=True))
+        bare_python = best_of(5, lambda: subprocess.run([sys.executable, "-c", "pass"]))
+        report("cli", "validate 200 steps, whole process", whole, "s", "<= 0.4")
+        report("cli", "bare python start (for reference)", bare_python, "s")
