@@ -1,0 +1,110 @@
+"""The networkx view: graph building, loop-backs, forward DAG, reachability."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from builders import chain, link, pathway, step, surgical
+from designer.graph.network import (
+    build_graph,
+    forward_graph,
+    index_for,
+    loop_back_edges,
+    reachable,
+    reaches,
+    routes,
+    shortest_route,
+)
+
+
+def test_graph_has_steps_and_transitions_in_file_order():
+    p = surgical()
+    g = build_graph(p)
+    assert list(g.nodes) == [s.id for s in p.steps]
+    assert g.nodes["pac"]["step"].name == "Preassessment"
+    assert g.edges["fit", "optimise"]["transition"].condition == "needs optimisation"
+    assert g.graph["pathway"] is p
+
+
+def test_transitions_to_unknown_steps_are_left_out():
+    p = pathway([step("a", "entry"), step("b", "exit")],
+                [link("a", "b"), link("a", "ghost"), link("ghost", "b")])
+    g = build_graph(p)
+    assert set(g.nodes) == {"a", "b"}
+    assert list(g.edges) == [("a", "b")]
+
+
+def test_optimisation_loop_is_the_loop_back_edge():
+    p = surgical()
+    assert loop_back_edges(p) == {("optimise", "pac")}
+    dag = forward_graph(p)
+    assert nx.is_directed_acyclic_graph(dag)
+    assert ("optimise", "pac") not in dag.edges
+    assert ("fit", "optimise") in dag.edges
+    # the original graph is not changed
+    assert ("optimise", "pac") in build_graph(p).edges
+
+
+def test_loop_backs_follow_file_order_of_transitions():
+    # a <-> b reached from the entry at a: b->a closes the loop, not a->b
+    p = pathway([step("a", "entry"), step("b"), step("c", "exit")],
+                [link("a", "b"), link("b", "a"), link("b", "c")])
+    assert loop_back_edges(p) == {("b", "a")}
+
+
+def test_loops_away_from_entry_are_broken_too():
+    p = pathway([step("e", "entry"), step("x"), step("y"), step("z", "exit")],
+                [link("e", "z"), link("x", "y"), link("y", "x")])
+    backs = loop_back_edges(p)
+    assert len(backs) == 1
+    assert nx.is_directed_acyclic_graph(forward_graph(p))
+
+
+def test_acyclic_pathway_has_no_loop_backs():
+    p = pathway([step("a", "entry"), step("b"), step("c", "exit")], chain("a", "b", "c"))
+    assert loop_back_edges(p) == set()
+
+
+def test_reachability_helpers():
+    p = surgical()
+    assert "review" in reachable(p, "referral")
+    assert "referral" not in reachable(p, "pac")
+    assert reaches(p, "pac", "surgery")
+    assert not reaches(p, "pac", "surgery", avoid={"fit"})
+    assert reaches(p, "optimise", "fit")
+    assert "fit" not in reachable(p, "optimise", forward_only=True)
+    assert shortest_route(p, "referral", "fit") == ["referral", "sdm", "listing", "pac", "fit"]
+    assert shortest_route(p, "review", "referral") is None
+    assert shortest_route(p, "nowhere", "referral") is None
+    assert ["pac", "fit", "optimise"] in routes(p, "pac", "optimise")
+    assert routes(p, "pac", "nowhere") == []
+
+
+def test_index_reach_options():
+    p = surgical()
+    index = index_for(p)
+    assert index.reach(["pac"], include_starts=False) >= {"pac", "fit", "optimise"}
+    assert "pac" not in index.reach(["review"], include_starts=False)
+    assert index.reach(["surgery"], reverse=True) >= {"referral", "pac", "optimise"}
+    assert index.reach(["fit"], avoid={"school"}) == {"fit", "school", "optimise", "pac"}
+    assert index.reach(["ghost"]) == set()
+
+
+def test_index_is_cached_per_graph():
+    p = surgical()
+    g = build_graph(p)
+    assert index_for(p, g) is index_for(p, g)
+    assert index_for(p, g).graph is g
+    other = p.model_copy(deep=True)
+    assert index_for(other, g) is not index_for(p, g)
+
+
+def test_topological_order_starts_at_entry_and_respects_forward_edges():
+    p = surgical()
+    index = index_for(p)
+    order = index.topological_order
+    assert order[0] == "referral"
+    assert len(order) == len(p.steps)
+    pos = {n: i for i, n in enumerate(order)}
+    for a, b in forward_graph(p).edges:
+        assert pos[a] < pos[b]
