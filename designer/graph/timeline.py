@@ -194,7 +194,7 @@ def _expected_starts(index: PathwayIndex, order: list[str], fsucc: dict[str, lis
         m = mass.get(node, 0.0)
         if m <= 0.0:
             continue
-        expected[node] = weighted[node] / m
+        expected[node] = round(weighted[node] / m, 6)
         children = fsucc[node]
         if not children:
             continue

@@ -135,3 +135,23 @@ def load_packs() -> dict[str, Rule]:
             importlib.import_module(f"{__name__}.{pack}")
         _loaded = True
     return RULES
+
+
+# ------------------------------------------------------------- text matching
+
+def mentions(items: Iterable[str], *words: str) -> bool:
+    """True when any of ``items`` contains any of ``words`` (case-insensitive).
+
+    A word written with a trailing ``|`` (e.g. ``"bp|"``) must stand alone, so
+    that ``"bp"`` matches "BP 140/90" but not "ebpi".
+    """
+    import re
+
+    text = " \n ".join(items).lower()
+    for word in words:
+        if word.endswith("|"):
+            if re.search(rf"(?<![a-z0-9]){re.escape(word[:-1])}(?![a-z0-9])", text):
+                return True
+        elif word in text:
+            return True
+    return False
