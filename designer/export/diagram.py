@@ -29,6 +29,7 @@ from PySide6.QtSvg import QSvgGenerator
 from ..graph import geometry
 from ..graph.model import Pathway, Step, StepKind, Transition
 from . import style
+from .bpmn import with_positions
 
 MARGIN = 16.0
 MAX_PNG_PIXELS = 40_000_000   # about 160 MB of ARGB; larger pictures are scaled down
@@ -83,22 +84,8 @@ class _Layout:
     height: float
 
 
-def _with_positions(pathway: Pathway) -> Pathway:
-    """A shallow copy in which every step has a position (auto-laid-out where missing)."""
-    missing = [s for s in pathway.steps if s.position is None]
-    if not missing:
-        return pathway
-    from ..graph.layout import auto_layout
-
-    placed = auto_layout(pathway)
-    steps = [s if s.position is not None or s.id not in placed
-             else s.model_copy(update={"position": tuple(placed[s.id])})
-             for s in pathway.steps]
-    return pathway.model_copy(update={"steps": steps})
-
-
 def _layout(pathway: Pathway) -> _Layout:
-    positioned = _with_positions(pathway)
+    positioned = with_positions(pathway)
     bands = geometry.lane_bands(positioned)
     boxes: dict[str, _Box] = {}
     right = geometry.LANE_HEADER_WIDTH + 300.0
@@ -232,8 +219,7 @@ class _Painter:
             if setting is not None:
                 fill, head, ink = style.lane_colours(setting.kind)
                 name, kind = setting.name, style.SETTING_KIND_LABELS.get(setting.kind, "")
-                if kind.casefold() == name.casefold():
-                    kind = ""
+                kind = kind.upper()
             else:
                 fill, head, ink = "#f7f7f7", "#e0e0e0", style.MUTED_TEXT
                 name, kind = "No lane set", "Steps with a missing or unknown setting"
@@ -245,18 +231,23 @@ class _Painter:
             inner = header_w - 24
             p.setPen(QColor(ink))
             p.setFont(self.lane_font)
-            lines = wrap_text(name, QFontMetricsF(self.lane_font), inner, 3)
-            y = band.top + 14
+            small = QFontMetricsF(self.small_font)
             line_h = QFontMetricsF(self.lane_font).height()
+            # as on the canvas: fewer name lines in short lanes, clear of the band's foot
+            room = max(1, int((band.height - 28 - small.height() * 2) // line_h))
+            lines = wrap_text(name, QFontMetricsF(self.lane_font), inner, min(3, room))
+            y = band.top + 14
             for line in lines:
                 p.drawText(QRectF(12, y, inner, line_h), Qt.AlignLeft | Qt.AlignVCenter, line)
                 y += line_h
             p.setFont(self.small_font)
-            small = QFontMetricsF(self.small_font)
-            for line in wrap_text(kind, small, inner, 2) if kind else ():
-                p.drawText(QRectF(12, y + 3, inner, small.height()),
+            p.setOpacity(0.8)
+            y += 4
+            for line in wrap_text(kind, small, inner, 2):
+                p.drawText(QRectF(12, y, inner, small.height()),
                            Qt.AlignLeft | Qt.AlignVCenter, line)
                 y += small.height()
+            p.setOpacity(1.0)
         p.setPen(QPen(QColor("#90a4ae"), 1))
         p.setBrush(Qt.NoBrush)
         p.drawRect(QRectF(0, 0, width, self.lay.height))
@@ -269,18 +260,18 @@ class _Painter:
             StepKind.entry, StepKind.exit) else 1.2))
         if step.kind in (StepKind.entry, StepKind.exit):
             p.drawRoundedRect(r, r.height() / 2, r.height() / 2)
-            text = r.adjusted(18, 5, -18, -5)
+            text = r.adjusted(16, 4, -16, -4)
         elif step.kind is StepKind.decision:
             p.drawPolygon(QPolygonF([QPointF(box.cx, r.top()), QPointF(r.right(), box.cy),
                                      QPointF(box.cx, r.bottom()), QPointF(r.left(), box.cy)]))
-            text = QRectF(box.cx - box.w * 0.31, box.cy - box.h * 0.27,
-                          box.w * 0.62, box.h * 0.54)
+            text = QRectF(box.cx - box.w * 0.32, box.cy - box.h * 0.3,
+                          box.w * 0.64, box.h * 0.6)
         elif step.kind is StepKind.wait:
-            p.drawRoundedRect(r, 6, 6)
-            self._hourglass(QPointF(r.left() + 15, box.cy))
-            text = r.adjusted(28, 5, -8, -5)
+            p.drawRoundedRect(r, 10, 10)
+            self._hourglass(QPointF(r.left() + 16, box.cy))
+            text = r.adjusted(28, 4, -8, -4)
         else:
-            p.drawRoundedRect(r, 4, 4)
+            p.drawRoundedRect(r, 5, 5)
             text = r.adjusted(8, 5, -8, -5)
         self._step_text(step, text)
         found = self.findings.get(step.id)

@@ -78,7 +78,7 @@ def test_svg_is_well_formed_and_shows_lanes_steps_owners_and_labels():
     svg = render_svg(small_pathway())
     texts = svg_texts(svg)
     joined = " ".join(texts)
-    for expected in ("GP practice", "Primary care", "Hospital", "Referral",
+    for expected in ("GP practice", "PRIMARY CARE", "Hospital", "Referral",
                      "Fit for surgery?", "Waiting well", "Consultant surgeon",
                      "General practitioner", "Fit for surgery", "wait 14 days",
                      "wait 28 days"):
