@@ -1,0 +1,90 @@
+"""The pathway diagram cut into pieces that stay legible on an A4 page.
+
+A pathway runs left to right in time, so its picture is wide. Shrunk to the page
+width its text becomes unreadable; instead we cut it into vertical strips at a
+readable scale and repeat the lane headers at the left of every strip. A
+diagram too big for that (hundreds of steps) is printed whole as an overview,
+with a note pointing to the SVG or PNG export.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from ..graph.geometry import LANE_HEADER_WIDTH
+from ..graph.model import Pathway
+
+#: Points per scene unit below which diagram text (9.5 px) gets too small to read.
+MIN_SCALE = 0.55
+#: Pixels per point in the embedded pictures (2 = 144 dpi: sharp on paper).
+PIXELS_PER_POINT = 2.0
+#: More strips than this and we print an overview instead.
+MAX_STRIPS = 6
+
+
+@dataclass
+class DiagramPiece:
+    """One picture to place on the page."""
+
+    png: bytes
+    width_pt: float
+    height_pt: float
+    caption: str
+
+
+def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
+                   frame_height: float = 700.0) -> list[DiagramPiece]:
+    """Pictures of the diagram sized for a frame ``frame_width`` points wide.
+
+    Raises ``ImportError`` when Qt is not installed (the caller prints a note).
+    """
+    from PIL import Image
+
+    from . import diagram
+
+    width, height = diagram.diagram_size(pathway)
+    fit = frame_width / width
+    if fit >= MIN_SCALE or len(pathway.steps) == 0:
+        scale = min(fit, 1.0)
+        png = diagram.render_png(pathway, scale=scale * PIXELS_PER_POINT, report=report)
+        return [DiagramPiece(png, width * scale, height * scale, "")]
+
+    header = getattr(diagram, "MARGIN", 16.0) + LANE_HEADER_WIDTH
+    content_per_strip = frame_width / MIN_SCALE - header
+    strips = -(-(width - header) // content_per_strip)
+    if strips > MAX_STRIPS or height * MIN_SCALE > frame_height:
+        scale = min(fit, frame_height / height)
+        png = diagram.render_png(pathway, scale=max(scale * PIXELS_PER_POINT, 0.05),
+                                 report=report)
+        return [DiagramPiece(png, width * scale, height * scale,
+                             "Overview of the whole pathway. It is too large to print "
+                             "legibly on A4: export the diagram as SVG or PNG to read it.")]
+
+    px = MIN_SCALE * PIXELS_PER_POINT
+    png = diagram.render_png(pathway, scale=px, report=report)
+    pieces: list[DiagramPiece] = []
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        k = image.width / width            # real pixels per scene unit (may be capped)
+        head_px = round(header * k)
+        step_px = round(content_per_strip * k)
+        left = head_px
+        total = int(strips)
+        number = 0
+        while left < image.width - 1:
+            number += 1
+            right = min(image.width, left + step_px)
+            strip = Image.new("RGB", (head_px + right - left, image.height), "white")
+            strip.paste(image.crop((0, 0, head_px, image.height)), (0, 0))
+            strip.paste(image.crop((left, 0, right, image.height)), (head_px, 0))
+            buffer = io.BytesIO()
+            strip.save(buffer, format="PNG")
+            pieces.append(DiagramPiece(
+                buffer.getvalue(), strip.width / k * MIN_SCALE, strip.height / k * MIN_SCALE,
+                f"Diagram, part {number} of {total} (time runs left to right)"))
+            left = right
+    if len(pieces) != total:  # rounding: renumber so captions stay true
+        for i, piece in enumerate(pieces, 1):
+            piece.caption = f"Diagram, part {i} of {len(pieces)} (time runs left to right)"
+    return pieces

@@ -1,0 +1,203 @@
+"""Shared reportlab pieces for the PDF documents: fonts, styles, tables, page numbers.
+
+An NHS-like look: NHS blue headings and table headers, a readable sans-serif
+(DejaVu Sans from the system when present, else Helvetica), A4 with generous
+margins and "Page n of m" in the footer.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Sequence
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+NHS_BLUE = colors.HexColor("#005eb8")
+NHS_DARK_BLUE = colors.HexColor("#003087")
+TEXT = colors.HexColor("#212b32")
+MUTED = colors.HexColor("#4c6272")
+GRID = colors.HexColor("#d8dde0")
+ROW_SHADE = colors.HexColor("#f0f4f5")
+WARN_FILL = colors.HexColor("#fff9c4")
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
+              "/usr/share/fonts/TTF", "/usr/local/share/fonts")
+_registered: tuple[str, str, str] | None = None
+
+
+def fonts() -> tuple[str, str, str]:
+    """(regular, bold, italic) font names; DejaVu Sans when the system has it."""
+    global _registered
+    if _registered is not None:
+        return _registered
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    files = {"DejaVuSans": "DejaVuSans.ttf", "DejaVuSans-Bold": "DejaVuSans-Bold.ttf",
+             "DejaVuSans-Oblique": "DejaVuSans-Oblique.ttf",
+             "DejaVuSans-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
+    found: dict[str, Path] = {}
+    for name, filename in files.items():
+        for folder in _FONT_DIRS:
+            if (Path(folder) / filename).exists():
+                found[name] = Path(folder) / filename
+                break
+    if len(found) == len(files):
+        try:
+            for name, path in found.items():
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+            addMapping("DejaVuSans", 0, 0, "DejaVuSans")
+            addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
+            addMapping("DejaVuSans", 0, 1, "DejaVuSans-Oblique")
+            addMapping("DejaVuSans", 1, 1, "DejaVuSans-BoldOblique")
+            _registered = ("DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique")
+            return _registered
+        except Exception:  # a broken font file: fall back to the built-in font
+            pass
+    _registered = ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
+    return _registered
+
+
+def esc(text: Any) -> str:
+    """Text from a pathway made safe for reportlab Paragraph markup."""
+    return _xml_escape("" if text is None else str(text)).replace("\n", "<br/>")
+
+
+def styles(body_size: float = 9.5) -> dict[str, ParagraphStyle]:
+    """Paragraph styles scaled from ``body_size`` (points)."""
+    regular, bold, italic = fonts()
+    lead = body_size * 1.35
+    s = {
+        "body": ParagraphStyle("body", fontName=regular, fontSize=body_size, leading=lead,
+                               textColor=TEXT, spaceAfter=body_size * 0.5, alignment=TA_LEFT),
+        "cell": ParagraphStyle("cell", fontName=regular, fontSize=body_size - 1.5,
+                               leading=(body_size - 1.5) * 1.25, textColor=TEXT),
+        "cellhead": ParagraphStyle("cellhead", fontName=bold, fontSize=body_size - 1.5,
+                                   leading=(body_size - 1.5) * 1.25, textColor=colors.white),
+        "small": ParagraphStyle("small", fontName=regular, fontSize=body_size - 1.5,
+                                leading=(body_size - 1.5) * 1.3, textColor=MUTED),
+        "h1": ParagraphStyle("h1", fontName=bold, fontSize=body_size * 1.9,
+                             leading=body_size * 2.3, textColor=NHS_BLUE, spaceBefore=0,
+                             spaceAfter=body_size * 0.8, keepWithNext=1),
+        "h2": ParagraphStyle("h2", fontName=bold, fontSize=body_size * 1.35,
+                             leading=body_size * 1.7, textColor=NHS_DARK_BLUE,
+                             spaceBefore=body_size * 1.0, spaceAfter=body_size * 0.4,
+                             keepWithNext=1),
+        "h3": ParagraphStyle("h3", fontName=bold, fontSize=body_size * 1.1,
+                             leading=body_size * 1.4, textColor=TEXT,
+                             spaceBefore=body_size * 0.6, spaceAfter=body_size * 0.3,
+                             keepWithNext=1),
+        "title": ParagraphStyle("title", fontName=bold, fontSize=body_size * 2.7,
+                                leading=body_size * 3.2, textColor=colors.white),
+        "kicker": ParagraphStyle("kicker", fontName=bold, fontSize=body_size * 1.2,
+                                 leading=body_size * 1.6, textColor=colors.white),
+        "bullet": ParagraphStyle("bullet", fontName=regular, fontSize=body_size, leading=lead,
+                                 textColor=TEXT, leftIndent=body_size * 1.4,
+                                 bulletIndent=body_size * 0.3, spaceAfter=body_size * 0.25),
+        "caption": ParagraphStyle("caption", fontName=italic, fontSize=body_size - 1.5,
+                                  leading=(body_size - 1.5) * 1.3, textColor=MUTED,
+                                  spaceAfter=body_size * 0.6),
+    }
+    return s
+
+
+def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
+               widths: Sequence[float], st: dict[str, ParagraphStyle],
+               highlight: Sequence[int] = ()) -> Table:
+    """A table whose cells wrap, whose header row repeats on every page.
+
+    ``widths`` are fractions of the frame width. Cells may be strings (escaped
+    here) or ready flowables. Rows listed in ``highlight`` get a pale yellow fill.
+    """
+    def cell(value: Any, style: ParagraphStyle):
+        return Paragraph(esc(value), style) if not hasattr(value, "wrapOn") else value
+
+    data = [[cell(h, st["cellhead"]) for h in header]]
+    data += [[cell(v, st["cell"]) for v in row] for row in rows]
+    table = Table(data, colWidths=[w * FRAME_WIDTH for w in widths], repeatRows=1,
+                  hAlign="LEFT")
+    commands: list[tuple] = [
+        ("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+        ("BOX", (0, 0), (-1, -1), 0.4, GRID),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for r in range(2, len(data), 2):
+        commands.append(("BACKGROUND", (0, r), (-1, r), ROW_SHADE))
+    for r in highlight:
+        commands.append(("BACKGROUND", (0, r + 1), (-1, r + 1), WARN_FILL))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+class NumberedCanvas(rl_canvas.Canvas):
+    """A canvas that writes "Page n of m" once the page count is known."""
+
+    footer_text = ""
+    footer_font = "Helvetica"
+    footer_size = 8.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved_pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802  (reportlab's name)
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            self._draw_footer(total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        self.saveState()
+        self.setFont(self.footer_font, self.footer_size)
+        self.setFillColor(MUTED)
+        self.setStrokeColor(GRID)
+        self.line(MARGIN, 12 * mm, PAGE_WIDTH - MARGIN, 12 * mm)
+        if self.footer_text:
+            text = self.footer_text
+            room = FRAME_WIDTH - 80
+            while text and pdfmetrics.stringWidth(text, self.footer_font, self.footer_size) > room:
+                text = text[:-2] + "\u2026" if len(text) > 2 else ""
+            self.drawString(MARGIN, 8 * mm, text)
+        self.drawRightString(PAGE_WIDTH - MARGIN, 8 * mm,
+                             f"Page {self._pageNumber} of {total}")
+        self.restoreState()
+
+
+def canvas_maker(footer_text: str, font_size: float = 8.0):
+    """A canvas class for ``doc.build(..., canvasmaker=...)`` with this footer."""
+    regular = fonts()[0]
+    return type("FooterCanvas", (NumberedCanvas,),
+                {"footer_text": footer_text, "footer_font": regular,
+                 "footer_size": font_size})
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Pixel width and height of PNG bytes."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size

@@ -1,0 +1,88 @@
+"""Headings and sentences of the specification shared by every output format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .spec_content import SpecContent
+from .timeline_chart import Bar
+
+SECTION_TITLES = {
+    "summary": "Summary and population",
+    "diagram": "Pathway diagram",
+    "steps": "Steps by phase",
+    "handoffs": "Handoffs between settings",
+    "timeline": "Timeline and critical path",
+    "validation": "Validation summary",
+    "evidence": "Evidence and outcomes",
+    "roles": "Roles and settings",
+    "glossary": "Glossary of abbreviations",
+    "diff": "Appendix: changes from the earlier version",
+}
+
+
+def _days(value: float) -> str:
+    whole = round(value)
+    shown = str(whole) if abs(value - whole) < 1e-9 else f"{value:.1f}"
+    return f"{shown} day" + ("" if shown == "1" else "s")
+
+
+def critical_path_sentence(content: SpecContent) -> str:
+    """One paragraph on the surgery step and the critical path."""
+    if not content.timeline:
+        return "The pathway has no steps to place on a timeline."
+    parts = []
+    if content.surgery_step:
+        parts.append(f"Days are counted relative to the start of surgery ({content.surgery_step}),"
+                     " so T-42 is six weeks before surgery and T+3 three days after.")
+    else:
+        parts.append("The pathway has no surgery step, so days are counted from its start.")
+    parts.append(f"The longest route takes {_days(content.timeline_total_days)}.")
+    if content.critical_path:
+        parts.append(f"Its critical path has {len(content.critical_path)} steps: "
+                     + " \u2192 ".join(content.critical_path) + ".")
+    return " ".join(parts)
+
+
+def validation_sentence(content: SpecContent) -> str:
+    """The validation counts as a sentence."""
+    c = content.validation_counts
+    errors, warnings, infos = c.get("error", 0), c.get("warning", 0), c.get("info", 0)
+
+    def n(count: int, noun: str) -> str:
+        return f"{count} {noun}" + ("" if count == 1 else "s")
+
+    head = (f"Checked against the rule packs: {content.rule_packs}. "
+            f"{n(errors, 'error')}, {n(warnings, 'warning')} and "
+            f"{n(infos, 'information note')} remain; "
+            f"{n(len(content.waived), 'finding')} waived with a recorded reason.")
+    if errors:
+        head += " The pathway is not ready for approval until the errors are resolved."
+    elif not warnings:
+        head += " No unresolved problems were found."
+    return head
+
+
+def evidence_strength(item: dict[str, Any]) -> str:
+    """'Weak: note' for weak evidence, else 'Guideline or UK source'."""
+    if item.get("weak"):
+        return "Weak" + (f": {item['note']}" if item.get("note") else "")
+    return item.get("note") or "UK source"
+
+
+def chart_bars(content: SpecContent) -> list[Bar]:
+    """The timeline rows as chart bars."""
+    return [Bar(label=r.name, start=r.start_day, end=r.end_day, critical=r.critical,
+                relative=r.relative) for r in content.timeline]
+
+
+def surgery_day(content: SpecContent) -> float | None:
+    """The day (from the pathway's start) on which surgery starts, if any."""
+    return content.surgery_day
+
+
+def diagram_unavailable(exc: BaseException) -> str:
+    """The note printed in place of a diagram that could not be drawn."""
+    missing = getattr(exc, "name", None) or "a drawing component"
+    return (f"The diagram could not be drawn on this computer ({missing} is not "
+            "available). Export the diagram separately once it is installed.")
