@@ -1,1 +1,323 @@
-"""The ``perioperative`` pack: phases, shared decisions, optimisation, discharge."""
+"""The ``perioperative`` pack: phases, shared decisions, optimisation, discharge.
+
+Opt in with ``rule_packs: [perioperative]``. "Before" and "after" mean along
+the pathway's transitions; reachability is computed once per validation from
+the shared :class:`~designer.graph.network.PathwayIndex`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import networkx as nx
+
+from ..model import Activity, Channel, Pathway, Phase, SettingKind, StepKind
+from ..network import index_for
+from . import Finding, found, mentions, rule
+
+_PACK = "perioperative"
+
+#: Activities that prepare the patient for surgery and can loop back to
+#: preassessment ("optimisation-type" steps).
+OPTIMISATION_ACTIVITIES: tuple[Activity, ...] = (
+    Activity.optimisation, Activity.prehabilitation, Activity.glycaemic_optimisation,
+    Activity.anaemia_management, Activity.smoking_cessation, Activity.nutrition,
+    Activity.cga, Activity.psychological_support,
+)
+
+_PHASE_EXAMPLES = {
+    Phase.contemplation: "referral and shared decision making",
+    Phase.preoperative: "preassessment, optimisation and Surgery School",
+    Phase.intraoperative: "the operation itself",
+    Phase.postoperative: "ward or day-unit recovery and discharge",
+    Phase.recovery: "follow-up and recovery at home or in the community",
+}
+
+# information items recognised in a discharge handoff (lower case)
+MEDICINES_WORDS = ("medicine", "medication", "meds|", "drug", "prescription", "tto|", "tta|")
+DIAGNOSIS_WORDS = ("diagnos", "discharge summary", "operation note", "procedure")
+
+LONG_WAIT_DAYS = 42
+PREHAB_MIN_DAYS = 14
+_NON_DIGITAL = {Channel.in_person, Channel.phone, Channel.letter}
+
+
+@rule("missing-phase", _PACK, "A phase with no step", "DOMAIN.md §1 [1][3]")
+def missing_phase(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Each of the five phases (contemplation to recovery) holds at least one step.
+
+    Steps without a phase do not count. One finding per empty phase, for the
+    whole pathway (no targets).
+
+    Source: DOMAIN.md §1 [1][3] (perioperative care runs from contemplation of
+    surgery until full recovery; the NHS England 9-step playbook).
+    """
+    present = {s.phase for s in pathway.steps}
+    for phase in Phase:
+        if phase not in present:
+            yield found("missing-phase",
+                        f"No step is in the {phase.value} phase, so that part of the "
+                        "patient's journey is not designed. Add its steps (e.g. "
+                        f"{_PHASE_EXAMPLES[phase]}) or set the phase on the steps that "
+                        "belong to it.")
+
+
+@rule("sdm-before-listing", _PACK,
+      "Listing or surgery reachable without shared decision making before it",
+      "DOMAIN.md §7 V04 [5][8][61]")
+def sdm_before_listing(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Every route from the entry to listing or surgery passes shared decision making.
+
+    A listing or surgery step is reported when the entry reaches it on a route
+    that avoids every ``shared-decision-making`` step.
+
+    Source: DOMAIN.md §7 V04 [5][8][61] (SDM with BRAN and a validated risk tool
+    before listing or consent).
+    """
+    index = index_for(pathway, graph)
+    if not index.entries:
+        return
+    sdm = set(index.with_activity(Activity.shared_decision_making))
+    without_sdm = index.reach(index.entries, avoid=sdm)
+    for sid in index.with_activity(Activity.listing, Activity.surgery):
+        if sid in without_sdm and sid not in sdm:
+            yield found("sdm-before-listing",
+                        f"A patient can reach {index.name(sid)} without a shared decision "
+                        "before it. Put a shared decision making step (benefits, risks, "
+                        "alternatives and doing nothing, with a validated risk tool) on "
+                        "every route before listing and surgery.", sid)
+
+
+@rule("discharge-without-follow-up", _PACK,
+      "A discharge with no later step in a primary, community or home setting",
+      "DOMAIN.md §7 V19 [3][11], V03")
+def discharge_without_follow_up(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """After discharge the pathway continues outside hospital.
+
+    A ``discharge`` step is fine when some later step (one or more transitions
+    on) is in a primary-care, community or home setting.
+
+    Source: DOMAIN.md §7 V19 [3][11] and V03 [3][12] (discharge to primary care,
+    surgical follow-up or patient-initiated follow-up; contact 24-72 hours after
+    discharge for people at risk).
+    """
+    index = index_for(pathway, graph)
+    discharges = index.with_activity(Activity.discharge)
+    if not discharges:
+        return
+    outside = {SettingKind.primary, SettingKind.community, SettingKind.home}
+    after = [sid for sid in index.steps if index.setting_kind(sid) in outside]
+    followed = index.reach(after, reverse=True, include_starts=False)
+    for sid in discharges:
+        if sid not in followed:
+            yield found("discharge-without-follow-up",
+                        f"After {index.name(sid)} the pathway has no step at home, in "
+                        "primary care or in the community, so nobody picks the patient up "
+                        "after they leave. Add a follow-up step (e.g. GP or practice nurse "
+                        "review, community rehabilitation, patient-initiated follow-up).",
+                        sid)
+
+
+@rule("discharge-information", _PACK, "Discharge handoff lacks medicines list or diagnosis",
+      "DOMAIN.md §7 V18 [9][10]")
+def discharge_information(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """The handoffs leaving a discharge step pass on the medicines list and diagnosis.
+
+    The information of every handoff on the discharge step's outgoing
+    transitions is pooled. Synonyms are accepted: "medication", "TTO", "drugs";
+    "diagnoses", "discharge summary", "operation note".
+
+    Source: DOMAIN.md §7 V18 [9][10] (NICE NG27: diagnosis, treatment and a
+    complete medicines list at each transfer).
+    """
+    index = index_for(pathway, graph)
+    for sid in index.with_activity(Activity.discharge):
+        handed = [t for t in index.out_transitions[sid] if t.handoff is not None]
+        if not handed:
+            yield found("discharge-information",
+                        f"Nothing is handed over when the patient leaves at "
+                        f"{index.name(sid)}. Add a handoff to the GP (and the patient) that "
+                        "carries the medicines list and the diagnosis.", sid)
+            continue
+        items = [i for t in handed for i in t.handoff.information]
+        missing = [label for label, words in (("the medicines list", MEDICINES_WORDS),
+                                              ("the diagnosis", DIAGNOSIS_WORDS))
+                   if not mentions(items, *words)]
+        if missing:
+            yield found("discharge-information",
+                        f"The discharge handoff from {index.name(sid)} does not pass on "
+                        f"{' or '.join(missing)}. Add {' and '.join(missing)} to the "
+                        "information sent to the GP and the patient.",
+                        *(t.key for t in handed))
+
+
+@rule("no-optimisation-route", _PACK,
+      "A preassessment with no route to optimisation that returns before surgery",
+      "DOMAIN.md §7 V07 [5][6][28]")
+def no_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Preassessment can send the patient to optimisation and take them back.
+
+    An optimisation-type step (:data:`OPTIMISATION_ACTIVITIES`) counts when a
+    route leads from it back to a preassessment step or on to surgery. A
+    preassessment step is fine when it reaches such a step without passing
+    through surgery.
+
+    Source: DOMAIN.md §1 [5][6] (preoperative assessment and optimisation as
+    early as possible) and §7 V07 [28][29][34] (a loop that returns to
+    preassessment before surgery is scheduled).
+    """
+    index = index_for(pathway, graph)
+    assessments = index.with_activity(Activity.preassessment)
+    if not assessments:
+        return
+    surgeries = set(index.with_activity(Activity.surgery))
+    returning = index.reach([*assessments, *surgeries], reverse=True, include_starts=False)
+    good = [sid for sid in index.with_activity(*OPTIMISATION_ACTIVITIES) if sid in returning]
+    can_optimise = index.reach(good, reverse=True, avoid=surgeries, include_starts=False)
+    for sid in assessments:
+        if sid not in can_optimise:
+            yield found("no-optimisation-route",
+                        f"From {index.name(sid)} there is no route to optimisation (e.g. GP "
+                        "or diabetes review, anaemia treatment, stop smoking support, "
+                        "prehabilitation) that comes back before surgery. Add a decision "
+                        "after preassessment with a 'needs optimisation' branch to an "
+                        "optimisation step that returns to preassessment.", sid)
+
+
+@rule("prehab-window", _PACK, "Prehabilitation shorter than 14 days before surgery",
+      "DOMAIN.md §7 V16 [24][71]", severity="warning")
+def prehab_window(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Prehabilitation starts at least 14 days before surgery.
+
+    Uses the timeline (longest route over ``duration_days`` and ``wait_days``,
+    loop-backs ignored): the window is the surgery step's start day minus the
+    prehabilitation step's start day. Only prehabilitation steps that lead to
+    surgery are checked; missing durations count as 0 days.
+
+    Source: DOMAIN.md §7 V16 [24][71] (at least 2 weeks, target 4-6 weeks).
+    """
+    index = index_for(pathway, graph)
+    prehabs = index.with_activity(Activity.prehabilitation)
+    surgeries = index.with_activity(Activity.surgery)
+    if not prehabs or not surgeries:
+        return
+    timeline = index.timeline
+    if timeline.surgery_step is None:
+        return
+    before = index.reach([timeline.surgery_step], reverse=True, include_starts=False,
+                         forward_only=True)
+    by_step = {e.step_id: e for e in timeline.entries}
+    surgery_day = by_step[timeline.surgery_step].start_day
+    for sid in prehabs:
+        if sid not in before or sid not in by_step:
+            continue
+        window = surgery_day - by_step[sid].start_day
+        if window < PREHAB_MIN_DAYS:
+            yield found("prehab-window",
+                        f"{index.name(sid)} leaves about {window:.0f} days before "
+                        f"{index.name(timeline.surgery_step)}; prehabilitation needs at "
+                        f"least {PREHAB_MIN_DAYS} days to help (programmes usually run 4 to "
+                        "6 weeks). Start it earlier or plan surgery to leave time, and "
+                        "record the time (duration or wait) on the pathway.", sid)
+
+
+def _day_case(pathway: Pathway) -> bool:
+    text = [pathway.title, pathway.population or "", pathway.summary or "",
+            *pathway.tags, *pathway.specialties]
+    return mentions(text, "day case", "day-case", "daycase", "day surgery", "minor surgery")
+
+
+@rule("education-before-surgery", _PACK, "Major surgery with no education step before it",
+      "DOMAIN.md §7 V17 [13][59]", severity="warning")
+def education_before_surgery(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Surgery School or other education comes before major surgery.
+
+    Surgery counts as major unless the pathway says it is day-case or minor
+    surgery (title, population, summary, tags or specialties mention "day case",
+    "day surgery" or "minor surgery"). A surgery step is fine when an
+    ``education`` step lies on some route before it.
+
+    Source: DOMAIN.md §7 V17 [13][59] (Surgery School for all major elective
+    surgery).
+    """
+    index = index_for(pathway, graph)
+    surgeries = index.with_activity(Activity.surgery)
+    if not surgeries or _day_case(pathway):
+        return
+    taught = index.reach(index.with_activity(Activity.education), include_starts=False)
+    for sid in surgeries:
+        if sid not in taught:
+            yield found("education-before-surgery",
+                        f"No education step comes before {index.name(sid)}. For major "
+                        "surgery, add Surgery School (or other preparation classes) before "
+                        "admission, so that patients and families know what to expect and "
+                        "how to get ready.", sid)
+
+
+@rule("long-wait-without-support", _PACK,
+      "A wait over 42 days with no waiting-well support",
+      "DOMAIN.md §4 [51][6], §7 V25", severity="warning")
+def long_wait_without_support(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Long waits come with support for waiting well.
+
+    A long wait is a transition with ``wait_days`` over 42 or a wait step with
+    ``duration_days`` over 42. Support is a ``waiting-well`` or
+    ``prehabilitation`` step at either end of the wait, or on another branch
+    leaving the step the wait starts from.
+
+    Source: DOMAIN.md §4 [51][6] (My Planned Care and waiting-well checks), §7
+    V25; §2 [14] (ERAS+ covers the 6 weeks before surgery).
+    """
+    index = index_for(pathway, graph)
+    support = set(index.with_activity(Activity.waiting_well, Activity.prehabilitation))
+    succ, pred = index.succ, index.pred
+
+    def supported(around: list[str]) -> bool:
+        return any(n in support for n in around)
+
+    for t in pathway.transitions:
+        if (t.wait_days or 0) > LONG_WAIT_DAYS and t.source in index.steps:
+            if not supported([t.source, t.target, *succ[t.source]]):
+                yield found("long-wait-without-support",
+                            f"Patients wait about {t.wait_days:.0f} days between "
+                            f"{index.name(t.source)} and {index.name(t.target)} with no "
+                            "support. Add a waiting-well step (e.g. regular check-ins, "
+                            "advice on activity, diet and pain, a contact if things get "
+                            "worse) alongside the wait.", t.key)
+    for sid in index.by_kind[StepKind.wait]:
+        step = index.steps[sid]
+        if (step.duration_days or 0) > LONG_WAIT_DAYS:
+            around = [sid, *succ[sid], *pred[sid]]
+            around += [s for p in pred[sid] for s in succ[p]]
+            if not supported(around):
+                yield found("long-wait-without-support",
+                            f"'{step.name}' lasts about {step.duration_days:.0f} days with "
+                            "no support. Add a waiting-well step (e.g. regular check-ins, "
+                            "advice on activity, diet and pain, a contact if things get "
+                            "worse) alongside the wait.", sid)
+
+
+@rule("digital-only", _PACK, "A digital-only step with no alternative route",
+      "DOMAIN.md §1 [6], §5 [54][57]", severity="warning")
+def digital_only(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A digital step has an alternative for people who cannot use digital services.
+
+    A step with channel ``digital`` is fine when a step before it also leads to a
+    step offered in person, by phone or by letter.
+
+    Source: DOMAIN.md §1 [6] (digital pathways with support for people who
+    cannot use them); §5 [54][57] (health literacy, Accessible Information
+    Standard).
+    """
+    index = index_for(pathway, graph)
+    steps, succ, pred = index.steps, index.succ, index.pred
+    for sid, step in steps.items():
+        if step.channel is not Channel.digital:
+            continue
+        alternatives = [s for p in pred[sid] for s in succ[p]
+                        if s != sid and steps[s].channel in _NON_DIGITAL]
+        if not alternatives:
+            yield found("digital-only",
+                        f"'{step.name}' is offered only online, with no other route for "
+                        "people who cannot use digital services. Add a branch to a phone, "
+                        "letter or in-person alternative (or support to use it).", sid)

@@ -1,0 +1,235 @@
+"""The perioperative pack: every rule triggered and quiet."""
+
+from __future__ import annotations
+
+from builders import chain, findings, link, pathway, step, surgical, targets
+from designer.graph.rules import RULES, load_packs
+from designer.graph.validate import validate
+
+PACK = ["perioperative"]
+PERIOP_RULES = ["missing-phase", "sdm-before-listing", "discharge-without-follow-up",
+                "discharge-information", "no-optimisation-route", "prehab-window",
+                "education-before-surgery", "long-wait-without-support", "digital-only"]
+
+
+def _edit(p, step_id=None, **changes):
+    p = p.model_copy(deep=True)
+    if step_id:
+        p.update_step(step_id, **changes)
+    return p
+
+
+def test_registered_with_sources_and_severities():
+    load_packs()
+    for rule_id in PERIOP_RULES:
+        r = RULES[rule_id]
+        assert r.pack == "perioperative" and "DOMAIN.md" in r.source
+        assert "Source: DOMAIN.md" in r.check.__doc__
+    warnings = {"prehab-window", "education-before-surgery", "long-wait-without-support",
+                "digital-only"}
+    assert {r for r in PERIOP_RULES if RULES[r].severity == "warning"} == warnings
+
+
+def test_clean_surgical_pathway():
+    report = validate(surgical())
+    assert report.packs == ("core", "perioperative")
+    assert report.findings == [], report.to_text()
+
+
+def test_pack_is_opt_in():
+    p = _edit(surgical(), "sdm", activity=None)
+    assert findings(p, "sdm-before-listing", packs=[]) == []
+    assert findings(p, "sdm-before-listing", packs=PACK)
+
+
+# -------------------------------------------------------------------- missing-phase
+
+def test_missing_phase():
+    p = _edit(surgical(), "review", phase="postoperative")
+    got = findings(p, "missing-phase", PACK)
+    assert len(got) == 1 and got[0].targets == ()
+    assert "recovery phase" in got[0].message
+
+
+# --------------------------------------------------------------- sdm-before-listing
+
+def test_listing_without_sdm():
+    p = _edit(surgical(), "sdm", activity="risk-assessment")
+    assert targets(p, "sdm-before-listing", PACK) == [("listing",), ("surgery",)]
+    assert "'Listing'" in findings(p, "sdm-before-listing", PACK)[0].message
+
+
+def test_a_bypass_around_sdm_is_found():
+    p = surgical().model_copy(deep=True)
+    from designer.graph.model import Transition
+    p.add_transition(Transition.model_validate({"from": "referral", "to": "listing",
+                                                "handoff": {"sender": "gp",
+                                                            "receiver": "surgeon",
+                                                            "information": ["letter"],
+                                                            "channel": "e-referral"}}))
+    assert targets(p, "sdm-before-listing", PACK) == [("listing",), ("surgery",)]
+
+
+# ------------------------------------------------------- discharge-without-follow-up
+
+def test_discharge_without_follow_up():
+    steps = [step("a", "entry"), step("dis", activity="discharge", name="Go home"),
+             step("z", "exit")]
+    p = pathway(steps, chain("a", "dis", "z"))
+    got = findings(p, "discharge-without-follow-up", PACK)
+    assert [f.targets for f in got] == [("dis",)]
+    assert "'Go home'" in got[0].message
+    assert findings(surgical(), "discharge-without-follow-up", PACK) == []
+
+
+def test_follow_up_at_home_counts():
+    steps = [step("a", "entry"), step("dis", activity="discharge"),
+             step("z", "exit", setting="home", owner="patient")]
+    p = pathway(steps, chain("a", "dis", "z"))
+    assert findings(p, "discharge-without-follow-up", PACK) == []
+
+
+# ------------------------------------------------------------- discharge-information
+
+def _discharge(info, handoff=True):
+    steps = [step("a", "entry"), step("dis", activity="discharge"),
+             step("gp", "exit", setting="gp", owner="gp")]
+    ho = {"sender": "ward-nurse", "receiver": "gp", "information": info, "channel": "letter"}
+    return pathway(steps, [link("a", "dis"), link("dis", "gp", **({"handoff": ho} if handoff
+                                                                   else {}))],
+                   full_handoffs=False)
+
+
+def test_discharge_information_missing_items():
+    got = findings(_discharge(["care plan"]), "discharge-information", PACK)
+    assert [f.targets for f in got] == [("dis->gp",)]
+    assert "the medicines list or the diagnosis" in got[0].message
+    got = findings(_discharge(["Medication list"]), "discharge-information", PACK)
+    assert "the diagnosis" in got[0].message and "medicines" not in got[0].message
+
+
+def test_discharge_information_without_any_handoff():
+    got = findings(_discharge([], handoff=False), "discharge-information", PACK)
+    assert [f.targets for f in got] == [("dis",)]
+
+
+def test_discharge_information_synonyms_accepted():
+    assert findings(_discharge(["TTO", "Discharge summary"]), "discharge-information",
+                    PACK) == []
+    assert findings(_discharge(["medicines list", "diagnosis"]), "discharge-information",
+                    PACK) == []
+
+
+# ------------------------------------------------------------ no-optimisation-route
+
+def test_no_optimisation_route_when_loop_removed():
+    p = _edit(surgical(), "prehab", activity="education")  # prehab leads on to surgery
+    assert findings(p, "no-optimisation-route", PACK) == []
+    p.remove_transition("optimise->pac")
+    got = findings(p, "no-optimisation-route", PACK)
+    assert [f.targets for f in got] == [("pac",)]
+    assert "'Preassessment'" in got[0].message
+
+
+def test_optimisation_only_after_surgery_does_not_count():
+    steps = [step("a", "entry"), step("pac", activity="preassessment"),
+             step("op", activity="surgery"), step("opt", activity="optimisation"),
+             step("z", "exit")]
+    p = pathway(steps, chain("a", "pac", "op", "opt", "z"))
+    assert targets(p, "no-optimisation-route", PACK) == [("pac",)]
+
+
+def test_optimisation_that_goes_on_to_surgery_counts():
+    steps = [step("a", "entry"), step("pac", activity="preassessment"),
+             step("iron", activity="anaemia-management"), step("op", activity="surgery"),
+             step("z", "exit")]
+    p = pathway(steps, chain("a", "pac", "iron", "op", "z"))
+    assert findings(p, "no-optimisation-route", PACK) == []
+
+
+# -------------------------------------------------------------------- prehab-window
+
+def test_prehab_window_too_short():
+    p = _edit(surgical(), "prehab", duration_days=7)
+    got = findings(p, "prehab-window", PACK)
+    assert [(f.targets, f.severity) for f in got] == [(("prehab",), "warning")]
+    assert "about 7 days" in got[0].message
+
+
+def test_prehab_window_from_waits():
+    p = _edit(surgical(), "prehab", duration_days=None)
+    assert findings(p, "prehab-window", PACK)
+    p = p.model_copy(deep=True)
+    p.update_transition("prehab->surgery", wait_days=21)
+    assert findings(p, "prehab-window", PACK) == []
+
+
+def test_prehab_after_surgery_is_not_checked():
+    steps = [step("a", "entry"), step("op", activity="surgery"),
+             step("rehab", activity="prehabilitation"), step("z", "exit")]
+    p = pathway(steps, chain("a", "op", "rehab", "z"))
+    assert findings(p, "prehab-window", PACK) == []
+
+
+# --------------------------------------------------------- education-before-surgery
+
+def test_major_surgery_without_education():
+    p = _edit(surgical(), "school", activity=None)
+    got = findings(p, "education-before-surgery", PACK)
+    assert [(f.targets, f.severity) for f in got] == [(("surgery",), "warning")]
+
+
+def test_day_case_needs_no_education_and_education_before_is_fine():
+    p = _edit(surgical(tags=["day-case"]), "school", activity=None)
+    assert findings(p, "education-before-surgery", PACK) == []
+    assert findings(surgical(), "education-before-surgery", PACK) == []
+
+
+# -------------------------------------------------------- long-wait-without-support
+
+def _waiting(wait_days=60, support=False, wait_step_days=None):
+    steps = [step("a", "entry"), step("list", activity="listing"),
+             step("w", "wait", duration_days=wait_step_days, name="Waiting list"),
+             step("op", activity="surgery"), step("z", "exit")]
+    transitions = [link("a", "list"), link("list", "w", wait_days=wait_days),
+                   link("w", "op"), link("op", "z")]
+    if support:
+        steps.append(step("ww", setting="gp", owner="practice-nurse", activity="waiting-well",
+                          name="Waiting well check-in"))
+        transitions += [link("list", "ww"), link("ww", "op")]
+    return pathway(steps, transitions)
+
+
+def test_long_wait_on_a_transition():
+    got = findings(_waiting(), "long-wait-without-support", PACK)
+    assert [f.targets for f in got] == [("list->w",)]
+    assert "about 60 days" in got[0].message
+    assert findings(_waiting(wait_days=42), "long-wait-without-support", PACK) == []
+    assert findings(_waiting(support=True), "long-wait-without-support", PACK) == []
+
+
+def test_long_wait_step():
+    got = findings(_waiting(wait_days=None, wait_step_days=90), "long-wait-without-support",
+                   PACK)
+    assert [f.targets for f in got] == [("w",)]
+    assert findings(_waiting(wait_days=None, wait_step_days=90, support=True),
+                    "long-wait-without-support", PACK) == []
+
+
+# --------------------------------------------------------------------- digital-only
+
+def _digital(alternative: bool):
+    steps = [step("a", "entry"), step("q", channel="digital", name="Online questionnaire"),
+             step("z", "exit")]
+    transitions = [link("a", "q"), link("q", "z")]
+    if alternative:
+        steps.append(step("call", channel="phone", name="Phone questionnaire"))
+        transitions += [link("a", "call", condition="cannot use online"), link("call", "z")]
+    return pathway(steps, transitions)
+
+
+def test_digital_only():
+    got = findings(_digital(False), "digital-only", PACK)
+    assert [(f.targets, f.severity) for f in got] == [(("q",), "warning")]
+    assert "'Online questionnaire'" in got[0].message
+    assert findings(_digital(True), "digital-only", PACK) == []
