@@ -1,0 +1,190 @@
+"""File handling for one main window: new, open, save, save as, revert, recent files.
+
+Nothing here ever loses work: every way of replacing or closing a document
+with unsaved changes asks first, a failed save leaves the document unsaved
+with a clear message, and a file changed on disk by someone else is never
+overwritten without asking.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from .document import Document
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .main_window import MainWindow
+
+RECENT_KEY = "files/recent"
+RECENT_MAX = 10
+FILE_FILTER = "Pathway files (*.yaml *.yml);;All files (*)"
+MB = QMessageBox.StandardButton
+
+
+class FileCommands:
+    """The File menu's behaviour for ``window``."""
+
+    def __init__(self, window: "MainWindow") -> None:
+        self.window = window
+
+    # ------------------------------------------------------------ recent files
+
+    def recent_files(self) -> list[str]:
+        value = self.window.settings.value(RECENT_KEY, [])
+        if isinstance(value, str):  # QSettings returns a lone string for one item
+            value = [value]
+        return [str(v) for v in (value or []) if v]
+
+    def remember(self, path: Path) -> None:
+        entries = [p for p in self.recent_files() if p != str(path)]
+        entries.insert(0, str(path))
+        self.window.settings.setValue(RECENT_KEY, entries[:RECENT_MAX])
+        self.window.settings.sync()
+
+    def forget(self, path: str) -> None:
+        self.window.settings.setValue(RECENT_KEY, [p for p in self.recent_files() if p != path])
+
+    def fill_recent_menu(self) -> None:
+        menu = self.window.menu_recent
+        menu.clear()
+        entries = self.recent_files()
+        for number, path in enumerate(entries, start=1):
+            label = f"&{number} {Path(path).name}" if number < 10 else Path(path).name
+            action = menu.addAction(label)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not entries:
+            menu.addAction("No recent files").setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction("Clear Recent Files", self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self.window.settings.setValue(RECENT_KEY, [])
+
+    # ------------------------------------------------------------------ prompts
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to replace or close the document."""
+        doc = self.window.document
+        if not doc.dirty:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                          f"Save the changes to “{doc.display_name}” before closing it?",
+                          MB.Save | MB.Discard | MB.Cancel, self.window)
+        box.setInformativeText("If you don't save, your changes since the last save are lost.")
+        box.setDefaultButton(MB.Save)
+        box.setObjectName("unsaved-changes-prompt")
+        answer = box.exec()
+        if answer == MB.Save:
+            return self.save()
+        return answer == MB.Discard
+
+    def _error(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, title, text, MB.Ok, self.window)
+        box.setObjectName("file-error")
+        box.exec()
+
+    # ---------------------------------------------------------------- commands
+
+    def new_document(self) -> None:
+        if self.maybe_save():
+            self.window.set_document(Document.new_untitled())
+
+    def open_dialog(self) -> None:
+        start = str(self.window.document.path.parent) if self.window.document.path else ""
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open pathway", start, FILE_FILTER)
+        if name:
+            self.open_path(name)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open ``path`` in this window (after the unsaved-changes prompt)."""
+        from ..graph.io import PathwayLoadError
+
+        path = Path(path)
+        current = self.window.document
+        if current.path and current.path == path.resolve() and not current.dirty:
+            return True
+        if not self.maybe_save():
+            return False
+        try:
+            doc = Document.open(path)
+        except PathwayLoadError as exc:
+            if not path.exists():
+                self.forget(str(path))
+            self._error("Cannot open pathway", str(exc))
+            return False
+        self.window.set_document(doc)
+        self.remember(doc.path)
+        return True
+
+    def save(self) -> bool:
+        doc = self.window.document
+        if doc.path is None:
+            return self.save_as()
+        if doc.changed_on_disk_since_load():
+            box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
+                              f"“{doc.display_name}” was changed by another program since "
+                              "you opened it.", MB.Save | MB.Cancel, self.window)
+            box.setInformativeText("Overwrite it with your version? Choose Cancel and then "
+                                   "Save As to keep both.")
+            box.button(MB.Save).setText("Overwrite")
+            box.setDefaultButton(MB.Cancel)
+            box.setObjectName("changed-on-disk-prompt")
+            if box.exec() != MB.Save:
+                return False
+            doc.accept_disk_version()
+        return self._write(doc.path)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        doc = self.window.document
+        if path is None:
+            start = str(doc.path) if doc.path else f"{doc.pathway.id}.yaml"
+            name, _ = QFileDialog.getSaveFileName(self.window, "Save pathway as", start,
+                                                  FILE_FILTER)
+            if not name:
+                return False
+            path = name
+        path = Path(path)
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            path = path.with_name(path.name + ".yaml")
+        return self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        from ..graph.io import PathwaySaveError
+
+        try:
+            saved = self.window.document.save(path)
+        except (PathwaySaveError, OSError) as exc:
+            self._error("Could not save", f"{exc}\n\nYour changes are still open here; "
+                        "try Save As to choose another folder.")
+            return False
+        self.remember(saved)
+        self.window.statusBar().showMessage(f"Saved {saved.name}", 4000)
+        return True
+
+    def revert(self) -> None:
+        doc = self.window.document
+        if doc.path is None or not doc.path.exists():
+            self._error("Cannot revert", "This pathway has not been saved to a file yet.")
+            return
+        if doc.dirty:
+            box = QMessageBox(QMessageBox.Icon.Question, "Revert to saved",
+                              f"Throw away all changes since “{doc.display_name}” was last "
+                              "saved?", MB.Discard | MB.Cancel, self.window)
+            box.button(MB.Discard).setText("Revert")
+            box.setObjectName("revert-prompt")
+            if box.exec() != MB.Discard:
+                return
+        from ..graph.io import PathwayLoadError
+
+        try:
+            fresh = Document.open(doc.path)
+        except PathwayLoadError as exc:
+            self._error("Cannot revert", str(exc))
+            return
+        self.window.set_document(fresh)

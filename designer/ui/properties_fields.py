@@ -1,0 +1,299 @@
+"""Editors for one field each, with an inline error line, shared by the property pages.
+
+A field editor shows a model value, turns what the user types into a new value
+and hands it to ``apply(value) -> str | None`` (None when accepted, otherwise
+the refusal message). A refused value is marked and its message shown under
+the field; when the user leaves the field, it goes back to the model's value.
+Refreshing from the model never fires ``apply``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+)
+
+ApplyFn = Callable[[Any], "str | None"]
+ERROR_STYLE = "color: #c62828;"
+MARKED = "border: 1px solid #c62828; background: #fff4f4;"
+
+
+class FieldEditor(QObject):
+    """Base: a widget, its error label and the apply callback."""
+
+    def __init__(self, label: str, widget: QWidget, apply: ApplyFn, tip: str = "") -> None:
+        super().__init__(widget)
+        self.label_text = label
+        self.widget = widget
+        self.apply = apply
+        self.error = QLabel("")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName(f"{label} problem")
+        self.error.hide()
+        widget.setAccessibleName(label)
+        if tip:
+            widget.setToolTip(tip)
+            widget.setAccessibleDescription(tip)
+        self._model_value: Any = None
+
+    # the model's value goes in; user edits come out through apply()
+    def set_value(self, value: Any) -> None:
+        self._model_value = value
+        self.clear_error()
+        self._show(value)
+
+    def _show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def _submit(self, value: Any) -> bool:
+        message = self.apply(value)
+        if message:
+            self.show_error(message)
+            return False
+        self.clear_error()
+        return True
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.widget.setStyleSheet(MARKED)
+
+    def clear_error(self) -> None:
+        if self.error.isVisible() or self.error.text():
+            self.error.setText("")
+            self.error.hide()
+            self.widget.setStyleSheet("")
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.error.text())
+
+    def revert(self) -> None:
+        """Show the model's value again (after a refused edit), keeping the message."""
+        message = self.error.text()
+        self._show(self._model_value)
+        if message:
+            self.error.setText(f"Not changed: {message}")
+            self.widget.setStyleSheet("")
+
+    def add_to(self, form: QFormLayout) -> None:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.widget)
+        column.addWidget(self.error)
+        label = QLabel(self.label_text + ":")
+        label.setBuddy(self.widget)
+        form.addRow(label, box)
+
+
+class TextField(FieldEditor):
+    """A one-line text; blank means None when ``optional``. Applied as the user types."""
+
+    def __init__(self, label: str, apply: ApplyFn, optional: bool = True, tip: str = "",
+                 placeholder: str = "") -> None:
+        super().__init__(label, QLineEdit(), apply, tip)
+        self.optional = optional
+        self.widget.setPlaceholderText(placeholder)
+        self.widget.textEdited.connect(self._edited)
+        self.widget.editingFinished.connect(self._finished)
+
+    def _show(self, value: Any) -> None:
+        text = "" if value is None else str(value)
+        if self.widget.text() != text:
+            self.widget.setText(text)
+
+    def parse(self, text: str) -> Any:
+        text = text.strip()
+        return None if (self.optional and not text) else text
+
+    def _edited(self, text: str) -> None:
+        try:
+            value = self.parse(text)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        self._submit(value)
+
+    def _finished(self) -> None:
+        if self.has_error:
+            self.revert()
+
+
+class NumberField(TextField):
+    """Days, a share between 0 and 1, ...: typed as text so a blank can mean 'not given'."""
+
+    def __init__(self, label: str, apply: ApplyFn, unit: str = "days", tip: str = "",
+                 placeholder: str = "not given") -> None:
+        super().__init__(label, apply, optional=True, tip=tip, placeholder=placeholder)
+        self.unit = unit
+
+    def _show(self, value: Any) -> None:
+        if value is None:
+            text = ""
+        else:
+            text = f"{value:g}" if isinstance(value, float) else str(value)
+        if self.widget.text() != text:
+            self.widget.setText(text)
+
+    def parse(self, text: str) -> Any:
+        text = text.strip().replace(",", ".")
+        if not text:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"Enter a number ({self.unit}), or leave it blank.") from None
+
+
+class ListTextField(TextField):
+    """A comma-separated list of short words (tags, specialties)."""
+
+    def _show(self, value: Any) -> None:
+        text = ", ".join(value or [])
+        if self.widget.text() != text:
+            self.widget.setText(text)
+
+    def parse(self, text: str) -> Any:
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class LongTextField(FieldEditor):
+    """Several lines of text (descriptions, patient information)."""
+
+    def __init__(self, label: str, apply: ApplyFn, tip: str = "", lines: int = 4) -> None:
+        edit = QPlainTextEdit()
+        edit.setTabChangesFocus(True)  # Tab moves on, so the dock stays keyboard friendly
+        edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+        super().__init__(label, edit, apply, tip)
+        self._showing = False
+        edit.textChanged.connect(self._changed)
+
+    def _show(self, value: Any) -> None:
+        text = "" if value is None else str(value)
+        if self.widget.toPlainText() != text:
+            self._showing = True
+            self.widget.setPlainText(text)
+            self._showing = False
+
+    def _changed(self) -> None:
+        if self._showing:
+            return
+        text = self.widget.toPlainText().strip()
+        self._submit(text or None)
+
+
+class ChoiceField(FieldEditor):
+    """A combo box of (value, label) choices; ``none_label`` adds a 'not set' entry."""
+
+    def __init__(self, label: str, apply: ApplyFn, choices: Iterable[tuple[Any, str]] = (),
+                 none_label: str | None = None, tip: str = "") -> None:
+        combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
+        super().__init__(label, combo, apply, tip)
+        self.none_label = none_label
+        self.set_choices(choices)
+        combo.activated.connect(self._activated)
+
+    def set_choices(self, choices: Iterable[tuple[Any, str]]) -> None:
+        combo = self.widget
+        combo.blockSignals(True)
+        combo.clear()
+        if self.none_label is not None:
+            combo.addItem(self.none_label, None)
+        for value, text in choices:
+            combo.addItem(text, value)
+        combo.blockSignals(False)
+        self._show(self._model_value)
+
+    def _show(self, value: Any) -> None:
+        combo = self.widget
+        index = combo.findData(value)
+        if index < 0 and value is not None:
+            # an unknown reference in the file: show it rather than hide it
+            combo.addItem(f"{value} (unknown)", value)
+            index = combo.count() - 1
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    def _activated(self, index: int) -> None:
+        value = self.widget.itemData(index)
+        if value == self._model_value:
+            return
+        if not self._submit(value):
+            self.revert()
+
+
+class StringListEditor(QWidget):
+    """An editable list of short texts (a handoff's information items)."""
+
+    changed = Signal(list)
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.list = QListWidget()
+        self.list.setAccessibleName(f"{label} items")
+        self.list.setMaximumHeight(130)
+        self.list.itemChanged.connect(self._emit)
+        layout.addWidget(self.list)
+        row = QHBoxLayout()
+        self.entry = QLineEdit()
+        self.entry.setPlaceholderText("Add an item, e.g. medicines list")
+        self.entry.setAccessibleName(f"New {label.lower()} item")
+        self.entry.returnPressed.connect(self.add_from_entry)
+        self.add_button = QPushButton("Add")
+        self.add_button.setAccessibleName(f"Add {label.lower()} item")
+        self.add_button.clicked.connect(self.add_from_entry)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setAccessibleName(f"Remove selected {label.lower()} item")
+        self.remove_button.clicked.connect(self.remove_selected)
+        row.addWidget(self.entry, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout.addLayout(row)
+        self._loading = False
+
+    def values(self) -> list[str]:
+        return [self.list.item(i).text().strip() for i in range(self.list.count())
+                if self.list.item(i).text().strip()]
+
+    def set_values(self, values: list[str]) -> None:
+        if values == self.values():
+            return
+        self._loading = True
+        self.list.clear()
+        for text in values:
+            item = QListWidgetItem(text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            self.list.addItem(item)
+        self._loading = False
+
+    def add_from_entry(self) -> None:
+        text = self.entry.text().strip()
+        if not text:
+            return
+        self.entry.clear()
+        self.changed.emit(self.values() + [text])
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if row < 0:
+            return
+        values = [self.list.item(i).text() for i in range(self.list.count())]
+        del values[row]
+        self.changed.emit([v for v in values if v.strip()])
+
+    def _emit(self, _item) -> None:
+        if not self._loading:
+            self.changed.emit(self.values())

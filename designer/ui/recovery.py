@@ -1,0 +1,122 @@
+"""Crash recovery files: where they live, how they are written and found again.
+
+While a document has unsaved changes it is written every 30 seconds to a
+recovery file (a plain pathway YAML) with a small JSON sidecar saying which
+file it belongs to and which process wrote it. A clean save or close removes
+both. At the next start, files left behind by a process that is no longer
+running (or by a document of this process that was dropped without closing)
+are offered for restoring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# Recovery ids owned by documents alive in this process (never offered).
+LIVE_IDS: set[str] = set()
+
+
+def recovery_dir() -> Path:
+    """The folder holding recovery files (``$PERIOP_DATA_DIR/recovery`` when set)."""
+    base = os.environ.get("PERIOP_DATA_DIR")
+    if base:
+        folder = Path(base) / "recovery"
+    else:
+        from PySide6.QtCore import QStandardPaths
+
+        folder = Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.AppDataLocation)) / "recovery"
+    return folder
+
+
+@dataclass(frozen=True)
+class RecoveryEntry:
+    """One recovery file left behind: the YAML text and what it belongs to."""
+
+    recovery_id: str
+    yaml_path: Path
+    original_path: str | None
+    title: str
+    saved_at: float
+
+    def describe(self) -> str:
+        when = time.strftime("%d %b %Y %H:%M", time.localtime(self.saved_at))
+        name = Path(self.original_path).name if self.original_path else "untitled pathway"
+        return f"{self.title} ({name}), last autosaved {when}"
+
+    def discard(self) -> None:
+        remove_recovery(self.recovery_id)
+
+
+def _paths(recovery_id: str) -> tuple[Path, Path]:
+    folder = recovery_dir()
+    return folder / f"{recovery_id}.yaml", folder / f"{recovery_id}.json"
+
+
+def write_recovery(recovery_id: str, text: str, original_path: str | None, title: str
+                   ) -> Path:
+    """Write the recovery YAML and its sidecar atomically; returns the YAML path."""
+    yaml_path, meta_path = _paths(recovery_id)
+    yaml_path.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"path": original_path, "title": title, "pid": os.getpid(),
+            "saved_at": time.time()}
+    for target, content in ((yaml_path, text), (meta_path, json.dumps(meta))):
+        temp = target.with_name(target.name + ".tmp")
+        temp.write_text(content, encoding="utf-8")
+        os.replace(temp, target)
+    return yaml_path
+
+
+def remove_recovery(recovery_id: str) -> None:
+    """Remove a recovery file and its sidecar (missing files are fine)."""
+    for target in _paths(recovery_id):
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # a stale file is harmless; it is offered again at most once more
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def find_orphans() -> list[RecoveryEntry]:
+    """Recovery files whose writer is gone, newest first."""
+    folder = recovery_dir()
+    if not folder.is_dir():
+        return []
+    found: list[RecoveryEntry] = []
+    for meta_path in folder.glob("*.json"):
+        recovery_id = meta_path.stem
+        yaml_path = meta_path.with_suffix(".yaml")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not yaml_path.is_file():
+            continue
+        pid = int(meta.get("pid") or 0)
+        if pid == os.getpid():
+            if recovery_id in LIVE_IDS:
+                continue
+        elif _process_alive(pid):
+            continue  # another designer window is running and owns it
+        found.append(RecoveryEntry(recovery_id, yaml_path, meta.get("path"),
+                                   str(meta.get("title") or "Untitled pathway"),
+                                   float(meta.get("saved_at") or 0.0)))
+    found.sort(key=lambda e: -e.saved_at)
+    return found
