@@ -132,15 +132,20 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
     transitions = index.transitions
     start: dict[str, float] = dict.fromkeys(order, 0.0)
     via: dict[str, str | None] = dict.fromkeys(order, None)
+    # ties in days go to the route with more steps, so an undated pathway's
+    # critical path is its longest route rather than its first short cut
+    hops: dict[str, int] = dict.fromkeys(order, 0)
     end: dict[str, float] = {}
     for node in order:
         step_end = start[node] + (steps[node].duration_days or 0.0)
         end[node] = step_end
+        next_hops = hops[node] + 1
         for child in fsucc[node]:
             arrive = step_end + (transitions[(node, child)].wait_days or 0.0)
-            if arrive > start[child] or via[child] is None and arrive >= start[child]:
+            if arrive > start[child] or (arrive == start[child] and next_hops > hops[child]):
                 start[child] = arrive
                 via[child] = node
+                hops[child] = next_hops
 
     surgery = None
     surgeries = set(index.by_activity.get(Activity.surgery, ()))
@@ -152,7 +157,7 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
     candidates = [n for n in index.exits if n in reached] or [n for n in order if n in reached]
     critical: list[str] = []
     if candidates:
-        last = max(candidates, key=lambda n: end[n])
+        last = max(candidates, key=lambda n: (end[n], hops[n]))
         node: str | None = last
         while node is not None:
             critical.append(node)

@@ -1,1 +1,269 @@
-"""The ``diabetes`` pack: the perioperative diabetes pathway (CPOC, JBDS)."""
+"""The ``diabetes`` pack: the perioperative diabetes pathway (CPOC, JBDS).
+
+Opt in with ``rule_packs: [diabetes]`` on pathways for people with diabetes.
+Information items and conditions are free text written by clinicians, so the
+checks look for words (case-insensitive, common synonyms and abbreviations
+accepted) rather than fixed codes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import networkx as nx
+
+from ..model import Activity, Pathway, SettingKind, StepKind
+from ..network import PathwayIndex, index_for
+from . import Finding, found, mentions, rule
+from .perioperative import MEDICINES_WORDS, OPTIMISATION_ACTIVITIES
+
+_PACK = "diabetes"
+
+#: HbA1c at or above this (mmol/mol) goes back for optimisation (8.5%).
+HBA1C_THRESHOLD = 69
+HBA1C_THRESHOLD_PERCENT = 8.5
+
+REFERRAL_DATASET: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("HbA1c", ("hba1c", "hb a1c", "a1c", "glycated")),
+    ("blood pressure", ("blood pressure", "bp|")),
+    ("weight", ("weight", "bmi|")),
+    ("complications", ("complication",)),
+    ("medicines", MEDICINES_WORDS),
+)
+DIABETES_TREATMENT_WORDS = ("diabet", "insulin", "glucose-lowering", "glucose lowering",
+                            "hypoglyc", "metformin", "gliflozin", "sglt2", "sulfonylurea",
+                            "gliclazide", "glp-1")
+_GP_WORDS = ("gp|", "general practi", "practice", "community", "district", "diabet",
+             "primary care")
+_REFERRAL_SEARCH_LIMIT = 50
+
+_MENTION_RE = re.compile(r"hb\s*a1c|\ba1c\b|glycated", re.I)
+_NUMBER_RE = re.compile(
+    r"(?P<cmp>>=|=>|≥|⩾|>|at least|above|over|more than|greater than|"
+    r"<=|=<|≤|⩽|<|below|under|less than)?\s*"
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mmol\s*/\s*mol|%)?\s*"
+    r"(?P<suffix>or more|or above|or over|or higher|and above|and over|\+)?",
+    re.I)
+_HIGH = {">=", "=>", "≥", "⩾", ">", "at least", "above", "over", "more than", "greater than"}
+_YES_RE = re.compile(r"^\s*(yes|y|true|high|raised|above|over|not at target|not met)\b", re.I)
+
+
+def high_hba1c(text: str | None) -> bool:
+    """True when ``text`` sends people with HbA1c of 69 mmol/mol (8.5%) or more.
+
+    Accepts forms like ">= 69", "≥69", "69 mmol/mol or more", "above 8.5%"; a
+    lower threshold (e.g. ">= 64") also counts, as it catches everyone at 69 or
+    more. "< 69" and "below 69" do not count.
+    """
+    if not text or not _MENTION_RE.search(text):
+        return False
+    for m in _NUMBER_RE.finditer(text[_MENTION_RE.search(text).start():]):
+        comparator = (m.group("cmp") or "").lower()
+        value = float(m.group("value"))
+        percent = m.group("unit") == "%" or (m.group("unit") is None and 5 <= value < 20)
+        if not percent and value < 20:
+            continue  # e.g. "within 3 months"
+        limit = HBA1C_THRESHOLD_PERCENT if percent else HBA1C_THRESHOLD
+        low_bound = 6.0 if percent else 42
+        high = comparator in _HIGH or bool(m.group("suffix"))
+        if comparator and not high:
+            continue
+        if high and low_bound <= value <= limit:
+            return True
+        if not comparator and value == limit:
+            return True
+    return False
+
+
+def _role_words(index: PathwayIndex, role_id: str | None) -> list[str]:
+    role = index.roles.get(role_id) if role_id else None
+    return [role_id or "", role.name if role else ""]
+
+
+@rule("diabetes-referral-dataset", _PACK,
+      "Referral handoff lacks HbA1c, blood pressure, weight, complications or medicines",
+      "DOMAIN.md §7 V06 [28]")
+def diabetes_referral_dataset(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """The referral for surgery carries the diabetes dataset.
+
+    The referral handoff is the first handoff met going on from each
+    ``referral`` step (or from the entry when no step is a referral). Its
+    information must mention HbA1c, blood pressure ("BP"), weight ("BMI"),
+    complications and medicines ("medication list").
+
+    Source: DOMAIN.md §3 and §7 V06 [28] (the GP's referral letter carries
+    current HbA1c, blood pressure, weight, complications and medicines).
+    """
+    index = index_for(pathway, graph)
+    starts = index.with_activity(Activity.referral) or index.entries
+    for sid in starts:
+        handoffs = _first_handoffs(index, sid)
+        if not handoffs:
+            yield found("diabetes-referral-dataset",
+                        f"No handoff follows the referral at {index.name(sid)}, so the "
+                        "diabetes information does not reach the surgical team. Add a "
+                        "handoff carrying HbA1c, blood pressure, weight, complications of "
+                        "diabetes and the medicines list.", sid)
+            continue
+        items = [i for t in handoffs for i in t.handoff.information]
+        missing = [label for label, words in REFERRAL_DATASET if not mentions(items, *words)]
+        if missing:
+            yield found("diabetes-referral-dataset",
+                        f"The referral from {index.name(sid)} does not pass on "
+                        f"{_and(missing)}. For people with diabetes the referral carries "
+                        "current HbA1c, blood pressure, weight, complications and medicines; "
+                        "add the missing items to the handoff.",
+                        *(t.key for t in handoffs))
+
+
+def _first_handoffs(index: PathwayIndex, start: str) -> list:
+    """Handoffs on the first transitions with one, walking on from ``start``."""
+    seen = {start}
+    frontier = [start]
+    out = []
+    while frontier and len(seen) < _REFERRAL_SEARCH_LIMIT:
+        nxt = []
+        for sid in frontier:
+            for t in index.out_transitions[sid]:
+                if t.handoff is not None:
+                    out.append(t)
+                elif t.target in index.steps and t.target not in seen:
+                    seen.add(t.target)
+                    nxt.append(t.target)
+        if out:
+            return out
+        frontier = nxt
+    return out
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+@rule("hba1c-optimisation-route", _PACK,
+      "No route for HbA1c >= 69 mmol/mol back to primary care and on to preassessment",
+      "DOMAIN.md §7 V07 [28][29][34]")
+def hba1c_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """People with HbA1c of 69 mmol/mol or more go round an optimisation loop.
+
+    Looks for a transition whose condition sends HbA1c of 69 mmol/mol (8.5%) or
+    more (see :func:`high_hba1c`), or a "yes" branch of a decision whose name
+    asks that question. The branch must lead (not through surgery) to an
+    optimisation-type step in primary care or the community, or owned by the GP,
+    practice or diabetes team, from which a route returns to preassessment
+    before surgery. Reported at the preassessment steps when no branch exists,
+    or at each branch when none of them comes back.
+
+    Source: DOMAIN.md §3 and §7 V07 [28][29][34] (HbA1c below 69 mmol/mol before
+    elective referral; at or above 69 optimise through the GP or diabetes team
+    and return).
+    """
+    index = index_for(pathway, graph)
+    branches = []
+    for t in pathway.transitions:
+        if t.source not in index.steps or t.target not in index.steps:
+            continue
+        if high_hba1c(t.condition):
+            branches.append(t)
+            continue
+        source = index.steps[t.source]
+        if (source.kind is StepKind.decision and t.condition and _YES_RE.match(t.condition)
+                and (high_hba1c(source.name) or high_hba1c(source.description))):
+            branches.append(t)
+    assessments = index.with_activity(Activity.preassessment)
+    if branches:
+        surgeries = set(index.with_activity(Activity.surgery))
+        back = index.reach(assessments, reverse=True, avoid=surgeries, include_starts=False)
+        good = [sid for sid in index.with_activity(*OPTIMISATION_ACTIVITIES)
+                if sid in back and _primary_or_diabetes_team(index, sid)]
+        leads_to_good = index.reach(good, reverse=True, avoid=surgeries)
+        if any(t.target in leads_to_good for t in branches):
+            return
+        for t in branches:
+            yield found("hba1c-optimisation-route",
+                        f"The branch '{t.condition}' from {index.name(t.source)} does not "
+                        "lead to optimisation by the GP, practice nurse or diabetes team "
+                        "that comes back to preassessment before surgery. Send it to a "
+                        "primary care (or diabetes team) optimisation step and connect that "
+                        "step back to preassessment.", t.key)
+        return
+    yield found("hba1c-optimisation-route",
+                "There is no route for patients whose HbA1c is 69 mmol/mol (8.5%) or more. "
+                "Add a decision at preassessment with a branch 'HbA1c 69 mmol/mol or more' "
+                "to optimisation by the GP, practice nurse or diabetes team, which returns "
+                "to preassessment before surgery is scheduled.", *assessments)
+
+
+def _primary_or_diabetes_team(index: PathwayIndex, sid: str) -> bool:
+    if index.setting_kind(sid) in (SettingKind.primary, SettingKind.community):
+        return True
+    return mentions(_role_words(index, index.steps[sid].owner), *_GP_WORDS)
+
+
+def _is_plan(step) -> bool:
+    if step.activity is Activity.diabetes_plan:
+        return True
+    return mentions([step.name, step.description or ""], "day-of-surgery plan",
+                    "day of surgery plan", "diabetes plan", "perioperative diabetes plan",
+                    "diabetes passport")
+
+
+@rule("day-of-surgery-plan", _PACK, "No diabetes day-of-surgery plan step before surgery",
+      "DOMAIN.md §7 V09 [29][31]", severity="warning")
+def day_of_surgery_plan(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """A diabetes day-of-surgery plan is made before each surgery step.
+
+    A plan step has activity ``diabetes-plan``, or its name or description
+    mentions a "day-of-surgery plan", "diabetes plan" or "diabetes passport".
+
+    Source: DOMAIN.md §3 and §7 V09 [29][31] (day-of-surgery plan in the notes,
+    first on the list, glucose targets).
+    """
+    index = index_for(pathway, graph)
+    surgeries = index.with_activity(Activity.surgery)
+    if not surgeries:
+        return
+    plans = [sid for sid, s in index.steps.items() if _is_plan(s)]
+    planned = index.reach(plans, include_starts=False)
+    for sid in surgeries:
+        if sid not in planned:
+            yield found("day-of-surgery-plan",
+                        f"No diabetes day-of-surgery plan is made before {index.name(sid)}. "
+                        "Add a step (e.g. diabetes specialist nurse review) that writes the "
+                        "plan for diabetes medicines on the day, a place first on the list "
+                        "and glucose checks.", sid)
+
+
+@rule("diabetes-discharge-gp", _PACK,
+      "Discharge handoff does not tell the GP about diabetes treatment changes",
+      "DOMAIN.md §7 V10 [30]")
+def diabetes_discharge_gp(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """Discharge tells the GP or community team about changes to diabetes treatment.
+
+    A ``discharge`` step is fine when a handoff on one of its outgoing
+    transitions mentions diabetes treatment (e.g. "diabetes medicine changes",
+    "insulin doses") and goes to primary care or the community (the next step's
+    setting, or a receiver such as the GP, practice nurse or diabetes team).
+
+    Source: DOMAIN.md §3 and §7 V10 [30] (JBDS: tell community teams about any
+    change to diabetes treatment).
+    """
+    index = index_for(pathway, graph)
+    for sid in index.with_activity(Activity.discharge):
+        ok = False
+        for t in index.out_transitions[sid]:
+            h = t.handoff
+            if h is None or not mentions(h.information, *DIABETES_TREATMENT_WORDS):
+                continue
+            to_primary = index.setting_kind(t.target) in (SettingKind.primary,
+                                                          SettingKind.community)
+            if to_primary or mentions(_role_words(index, h.receiver), *_GP_WORDS):
+                ok = True
+                break
+        if not ok:
+            yield found("diabetes-discharge-gp",
+                        f"The handoff from {index.name(sid)} does not tell the GP or "
+                        "community team about changes to diabetes treatment. Add "
+                        "'changes to diabetes medicines' to a discharge handoff received by "
+                        "the GP or practice nurse.", sid)
