@@ -53,6 +53,9 @@ class WindowActions:
         self.redo = w.undo_group.createRedoAction(w, "&Redo")
         self.redo.setShortcuts(SK.Redo)
         self.redo.setIcon(icon(P.SP_ArrowForward))
+        for action, tip in ((self.undo, "Undo the last edit"), (self.redo, "Redo the edit")):
+            action.setStatusTip(tip)
+            w.addAction(action)
         self.cut = self._make("Cu&t", clip.cut, SK.Cut, None,
                               "Cut the selected steps to the clipboard")
         self.copy = self._make("&Copy", clip.copy, SK.Copy, None,

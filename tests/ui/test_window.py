@@ -1,0 +1,125 @@
+"""The main window: title, menus and shortcuts, undo/redo, delete, close prompt, drop to open."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
+
+from window_support import (  # noqa: F401 (fixtures)
+    click_modal_button, make_window, sample_file, settings,
+)
+
+
+def _view_point(window, step_id):
+    item = window.scene.item_for(step_id)
+    return window.view.mapFromScene(item.sceneBoundingRect().center())
+
+
+def test_new_window_is_a_blank_pathway_with_the_six_standard_lanes(make_window):
+    window = make_window()
+    pathway = window.document.pathway
+    assert [s.name for s in pathway.settings] == [
+        "Patient at home", "GP practice", "Community hub", "Hospital", "Social care",
+        "Voluntary sector"]
+    assert sorted(s.kind.value for s in pathway.steps) == ["entry", "exit"]
+    assert window.windowTitle().startswith("Untitled.yaml")
+    assert not window.isWindowModified()
+
+
+def test_title_marks_unsaved_changes_and_menus_are_exposed(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    assert window.windowTitle() == "sample.yaml[*] — Perioperative Pathway Designer"
+    for name in ("menu_file", "menu_edit", "menu_view", "menu_tools", "menu_workshop",
+                 "menu_help"):
+        assert getattr(window, name).actions() or name == "menu_workshop"
+    assert window.act.save.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
+    assert window.act.find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+
+    window.scene.select_ids(["surgery"])
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is
+                    window.properties_dock.step_page)
+    name = window.properties_dock.step_page.name.widget
+    name.setFocus()
+    qtbot.keyClicks(name, " (day case)")
+    assert window.document.pathway.step("surgery").name == "Surgery (day case)"
+    assert window.isWindowModified()
+
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.pathway.step("surgery").name == "Surgery"
+    assert not window.isWindowModified()
+
+
+def test_click_selects_step_and_delete_key_removes_it_as_one_undo_step(
+        make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    before = window.document.pathway.model_dump()
+    window.view.zoom_reset()
+    window.view.centre_on_id("preassess")
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_view_point(window, "preassess"))
+    assert window.scene.selected_ids() == ["preassess"]
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    pathway = window.document.pathway
+    assert pathway.step("preassess") is None
+    assert all("preassess" not in t.key for t in pathway.transitions)
+    assert window.document.undo_stack.count() == 1
+
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.pathway.model_dump() == before
+    qtbot.keyClick(window.view, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.document.pathway.step("preassess") is None
+
+
+def test_close_prompt_cancel_keeps_the_window_and_discard_closes(make_window, sample_file,
+                                                                 qtbot):
+    window = make_window(path=sample_file)
+    window.scene.select_ids(["surgery"])
+    window.delete_selection()
+    assert window.document.dirty
+
+    seen = []
+    click_modal_button("Cancel", seen=seen)
+    assert window.close() is False
+    assert seen == ["Unsaved changes"]
+    assert window.isVisible()
+
+    click_modal_button("Discard")
+    assert window.close() is True
+    assert not window.isVisible()
+    # discarding leaves the file as it was
+    from designer.graph.io import load_pathway
+    assert load_pathway(sample_file).step("surgery") is not None
+
+
+def test_dropping_a_yaml_file_on_the_window_opens_it(make_window, sample_file, qtbot):
+    window = make_window()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(sample_file))])
+    enter = QDragEnterEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    qtbot.waitUntil(lambda: window.document.path == sample_file.resolve())
+    assert window.document.pathway.id == "sample-elective"
+
+
+def test_every_input_in_the_docks_has_an_accessible_name(make_window, sample_file):
+    window = make_window(path=sample_file)
+    docks = (window.properties_dock, window.findings_dock, window.timeline_dock)
+    missing = []
+    for dock in docks:
+        inputs = [w for cls in (QLineEdit, QComboBox, QPlainTextEdit)
+                  for w in dock.findChildren(cls)]
+        for widget in inputs:
+            if widget.parent() is not None and type(widget.parent()).__name__ in (
+                    "QComboBox", "QSpinBox"):
+                continue  # a combo's own line edit
+            if not widget.accessibleName():
+                missing.append((dock.objectName(), type(widget).__name__))
+    assert missing == []
