@@ -71,3 +71,28 @@ def sample_pathway() -> Pathway:
         waivers=[Waiver(rule="handoff-without-channel", target="sdm->prehab",
                         reason="agreed by phone")],
     )
+
+
+def make_canvas(qtbot, pathway: Pathway | None = None):
+    """A shown 1200x800 canvas at 100% zoom, scrolled to the top-left."""
+    from PySide6.QtGui import QUndoStack
+
+    from designer.ui.scene import PathwayScene
+    from designer.ui.view import PathwayView
+
+    pathway = pathway or sample_pathway()
+    stack = QUndoStack()
+    scene = PathwayScene(pathway, stack)
+    view = PathwayView(scene)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    view.zoom_reset()
+    view.home()
+    return pathway, stack, scene, view
+
+
+def view_point(view, scene_point):
+    """Viewport coordinates (QPoint) of a scene point."""
+    return view.mapFromScene(scene_point)

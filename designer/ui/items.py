@@ -1,0 +1,407 @@
+"""Graphics items of the canvas: lanes and steps (transitions: items_edges.py).
+
+Items are built from Qt's own C++ items (path, rect, simple text) so that most
+painting happens in C++; the only Python ``paint()`` overrides drop Qt's dashed
+selection rectangle (the selection is shown by the border colour instead) and draw
+a plain block when zoomed far out. Items never change the model: they show it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem,
+    QGraphicsSimpleTextItem, QStyle,
+)
+
+from ..export import style
+from ..export.diagram import wrap_text
+from ..graph import geometry
+from ..graph.model import Setting, Step, StepKind
+
+Z_LANE, Z_EDGE, Z_STEP, Z_EDGE_DECOR, Z_DRAG = -10.0, 0.0, 1.0, 2.0, 5.0
+LOW_DETAIL = 0.45          # below this zoom, names and badges are not drawn
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def make_font(size: float, bold: bool = False) -> QFont:
+    font = QFont(style.FONT_FAMILY)
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    return font
+
+
+class Fonts:
+    """Fonts and metrics made once per scene (QFontMetricsF is not free)."""
+
+    def __init__(self) -> None:
+        self.name = make_font(style.FONT_SIZE)
+        self.small = make_font(style.SMALL_FONT_SIZE)
+        self.small_bold = make_font(style.SMALL_FONT_SIZE, bold=True)
+        self.lane = make_font(style.LANE_FONT_SIZE, bold=True)
+        self.name_m = QFontMetricsF(self.name)
+        self.small_m = QFontMetricsF(self.small)
+        self.lane_m = QFontMetricsF(self.lane)
+
+
+def text_item(parent: QGraphicsItem, text: str, font: QFont, colour: str) -> QGraphicsSimpleTextItem:
+    item = QGraphicsSimpleTextItem(text, parent)
+    item.setFont(font)
+    item.setBrush(QColor(colour))
+    item.setAcceptedMouseButtons(Qt.NoButton)
+    return item
+
+
+def worst_severity(findings) -> str:
+    return min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 9))
+
+
+class CountBadge(QGraphicsEllipseItem):
+    """A round badge with the number of findings, coloured by the worst severity."""
+
+    RADIUS = 9.0
+
+    def __init__(self, parent: QGraphicsItem | None, fonts: Fonts):
+        r = self.RADIUS
+        super().__init__(-r, -r, 2 * r, 2 * r, parent)
+        self.setPen(QPen(QColor("#ffffff"), 1.5))
+        self.setAcceptedMouseButtons(Qt.NoButton)
+        self._label = text_item(self, "", fonts.small_bold, "#ffffff")
+        self._metrics = QFontMetricsF(fonts.small_bold)
+
+    def show_findings(self, findings) -> None:
+        self.setBrush(QColor(style.SEVERITY_COLOURS.get(worst_severity(findings),
+                                                        style.MUTED_TEXT)))
+        text = str(len(findings)) if len(findings) < 10 else "9+"
+        self._label.setText(text)
+        self._label.setPos(-self._metrics.horizontalAdvance(text) / 2,
+                           -self._metrics.height() / 2)
+        tips = [f"{f.severity.capitalize()}: {f.message}" for f in findings[:6]]
+        if len(findings) > 6:
+            tips.append(f"... and {len(findings) - 6} more")
+        self.setToolTip("\n".join(tips))
+
+
+# ------------------------------------------------------------------------- lanes
+
+
+class LaneItem(QGraphicsRectItem):
+    """One swimlane: a band across the scene with a header naming the setting."""
+
+    def __init__(self, setting: Setting | None, fonts: Fonts):
+        super().__init__()
+        self.setting_id = setting.id if setting else geometry.UNPLACED_LANE_ID
+        self.fonts = fonts
+        self.setZValue(Z_LANE)
+        self.setPen(QPen(QColor("#b0bec5"), 1))
+        self.setAcceptedMouseButtons(Qt.NoButton)
+        self.header = QGraphicsRectItem(self)
+        self.header.setPen(QPen(QColor("#b0bec5"), 1))
+        self._texts: list[QGraphicsSimpleTextItem] = []
+        self._setting = setting
+        self._height = geometry.LANE_MIN_HEIGHT
+
+    def show_setting(self, setting: Setting | None) -> None:
+        self._setting = setting
+        self._refresh_text()
+
+    def set_band(self, top: float, height: float, width: float) -> None:
+        """Place the band; text is redrawn only when the height changes (it may wrap)."""
+        self.setPos(0, top)
+        if self.rect().width() != width or self.rect().height() != height:
+            self.setRect(QRectF(0, 0, width, height))
+            self.header.setRect(QRectF(0, 0, geometry.LANE_HEADER_WIDTH, height))
+        if height != self._height or not self._texts:
+            self._height = height
+            self._refresh_text()
+
+    def _refresh_text(self) -> None:
+        for item in self._texts:
+            item.setParentItem(None)
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        self._texts = []
+        setting = self._setting
+        if setting is not None:
+            fill, head, ink = style.lane_colours(setting.kind)
+            name = setting.name
+            kind = style.SETTING_KIND_LABELS.get(setting.kind, "")
+            if kind.casefold() in name.casefold():
+                kind = ""       # "Hospital / HOSPITAL" says nothing twice
+            self.setToolTip(f"{name}\n{kind}" + (f"\n{setting.description}"
+                                                 if setting.description else ""))
+        else:
+            fill, head, ink = "#f7f7f7", "#e0e0e0", style.MUTED_TEXT
+            name, kind = "No lane set", "Steps with a missing or unknown setting"
+        self.setBrush(QColor(fill))
+        self.header.setBrush(QColor(head))
+        f = self.fonts
+        inner = geometry.LANE_HEADER_WIDTH - 24
+        y = 14.0
+        # The header keeps clear of the band's bottom: fewer lines in short lanes.
+        room = max(1, int((self.rect().height() - 28 - f.small_m.height() * 2)
+                          // f.lane_m.height()))
+        for line in wrap_text(name, f.lane_m, inner, min(3, room)):
+            item = text_item(self.header, line, f.lane, ink)
+            item.setPos(12, y)
+            self._texts.append(item)
+            y += f.lane_m.height()
+        y += 4
+        kind_label = kind.upper() if setting is not None else kind
+        for line in wrap_text(kind_label, f.small_m, inner, 2) if kind_label else ():
+            item = text_item(self.header, line, f.small, ink)
+            item.setOpacity(0.8)
+            item.setPos(12, y)
+            self._texts.append(item)
+            y += f.small_m.height()
+
+
+# ------------------------------------------------------------------------- steps
+
+
+def step_outline(kind: StepKind) -> QPainterPath:
+    """The shape of a step of ``kind``, centred on (0, 0)."""
+    w, h = geometry.step_size(kind)
+    rect = QRectF(-w / 2, -h / 2, w, h)
+    path = QPainterPath()
+    if kind in (StepKind.entry, StepKind.exit):
+        path.addRoundedRect(rect, h / 2, h / 2)
+    elif kind is StepKind.decision:
+        path.addPolygon(QPolygonF([QPointF(0, -h / 2), QPointF(w / 2, 0), QPointF(0, h / 2),
+                                   QPointF(-w / 2, 0), QPointF(0, -h / 2)]))
+    elif kind is StepKind.wait:
+        path.addRoundedRect(rect, 10, 10)
+    else:
+        path.addRoundedRect(rect, 5, 5)
+    return path
+
+
+def text_area(kind: StepKind) -> QRectF:
+    """Where a step's name and owner go, inside its shape."""
+    w, h = geometry.step_size(kind)
+    if kind in (StepKind.entry, StepKind.exit):
+        return QRectF(-w / 2 + 16, -h / 2 + 4, w - 32, h - 8)
+    if kind is StepKind.decision:
+        return QRectF(-w * 0.32, -h * 0.3, w * 0.64, h * 0.6)
+    if kind is StepKind.wait:
+        return QRectF(-w / 2 + 28, -h / 2 + 4, w - 36, h - 8)
+    return QRectF(-w / 2 + 8, -h / 2 + 5, w - 16, h - 10)
+
+
+def hourglass(centre: QPointF) -> QPainterPath:
+    c = centre
+    top, bottom, half = c.y() - 11, c.y() + 11, 6.5
+    path = QPainterPath()
+    path.addPolygon(QPolygonF([QPointF(c.x() - half, top), QPointF(c.x() + half, top),
+                               QPointF(c.x(), c.y()), QPointF(c.x() + half, bottom),
+                               QPointF(c.x() - half, bottom), QPointF(c.x(), c.y()),
+                               QPointF(c.x() - half, top)]))
+    return path
+
+
+class ConnectHandle(QGraphicsEllipseItem):
+    """The round handle on a step's right edge; drag it to another step to connect."""
+
+    RADIUS = 6.5
+
+    def __init__(self, step_item: "StepItem"):
+        r = self.RADIUS
+        super().__init__(-r, -r, 2 * r, 2 * r, step_item)
+        self.step_item = step_item
+        self.setBrush(QColor(style.SELECTED_BORDER))
+        self.setPen(QPen(QColor("#ffffff"), 1.5))
+        self.setCursor(Qt.CrossCursor)
+        self.setToolTip("Drag to another step to connect")
+        self.setZValue(3)
+
+
+class StepItem(QGraphicsPathItem):
+    """A step: shape by kind, fill by activity, name and owner inside."""
+
+    def __init__(self, step: Step, owner_name: str, fonts: Fonts):
+        super().__init__()
+        self.step_id = step.id
+        self.kind = step.kind
+        self.fonts = fonts
+        self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
+                      | QGraphicsItem.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(Z_STEP)
+        self.setCursor(Qt.SizeAllCursor)
+        self._labels = QGraphicsRectItem(self)      # container: hidden when zoomed out
+        self._labels.setPen(Qt.NoPen)
+        self._labels.setAcceptedMouseButtons(Qt.NoButton)
+        self._glyph: QGraphicsPathItem | None = None
+        self._handle: ConnectHandle | None = None
+        self._badge: CountBadge | None = None
+        self._halo: QGraphicsPathItem | None = None
+        self.critical = False
+        self.highlighted = False
+        self._hovered = False
+        self.on_moved = None                          # set by the scene
+        self.show_step(step, owner_name)
+
+    # -------------------------------------------------------------- content
+    def show_step(self, step: Step, owner_name: str) -> None:
+        """Refresh shape, colours and text from the model's step."""
+        if step.kind != self.kind or self.path().isEmpty():
+            self.prepareGeometryChange()
+            self.kind = step.kind
+            self.setPath(step_outline(step.kind))
+            if self._handle is not None:
+                self._handle.setPos(self.handle_pos())
+            if self._halo is not None:
+                self._halo.setPath(step_outline(step.kind))
+            if self._badge is not None:
+                self._badge.setPos(self.badge_pos())
+        self.step_id = step.id
+        self.setBrush(QColor(style.step_fill(step.activity)))
+        self._apply_pen()
+        self._set_glyph(step.kind is StepKind.wait)
+        self._set_text(step.name, owner_name)
+        tip = step.name + (f"\n{owner_name}" if owner_name else "")
+        if step.duration_days is not None:
+            tip += f"\nTypically {step.duration_days:g} day(s)"
+        self.setToolTip(tip)
+
+    def _set_glyph(self, wait: bool) -> None:
+        if wait and self._glyph is None:
+            w, _ = geometry.step_size(StepKind.wait)
+            self._glyph = QGraphicsPathItem(hourglass(QPointF(-w / 2 + 16, 0)), self)
+            self._glyph.setPen(QPen(QColor(style.STEP_BORDER), 1.4))
+            self._glyph.setBrush(QColor("#fff8e1"))
+            self._glyph.setAcceptedMouseButtons(Qt.NoButton)
+        elif not wait and self._glyph is not None:
+            self.scene() and self.scene().removeItem(self._glyph)
+            self._glyph.setParentItem(None)
+            self._glyph = None
+
+    def _set_text(self, name: str, owner: str) -> None:
+        for child in self._labels.childItems():
+            child.setParentItem(None)
+            if child.scene() is not None:
+                child.scene().removeItem(child)
+        f = self.fonts
+        area = text_area(self.kind)
+        below = ""
+        if self.kind is StepKind.decision:
+            # A diamond has no room for two lines; the owner goes under its tip.
+            owner, below = "", owner
+        owner_h = f.small_m.height() if owner else 0.0
+        max_lines = max(1, int((area.height() - owner_h) // f.name_m.height()))
+        lines = wrap_text(name, f.name_m, area.width(), max_lines)
+        total = len(lines) * f.name_m.height() + owner_h
+        y = area.center().y() - total / 2
+        cx = area.center().x()
+        for line in lines:
+            item = text_item(self._labels, line, f.name, style.TEXT)
+            item.setPos(cx - f.name_m.horizontalAdvance(line) / 2, y)
+            y += f.name_m.height()
+        if owner:
+            shown = f.small_m.elidedText(owner, Qt.ElideRight, area.width())
+            item = text_item(self._labels, shown, f.small, style.MUTED_TEXT)
+            item.setPos(cx - f.small_m.horizontalAdvance(shown) / 2, y)
+        if below:
+            w, h = self.size()
+            shown = f.small_m.elidedText(below, Qt.ElideRight, w + 30)
+            item = text_item(self._labels, shown, f.small, style.MUTED_TEXT)
+            item.setPos(cx - f.small_m.horizontalAdvance(shown) / 2, h / 2 + 2)
+
+    def set_detail(self, detailed: bool) -> None:
+        self._labels.setVisible(detailed)
+        if self._badge is not None:
+            self._badge.setVisible(detailed and bool(self._badge.data(0)))
+
+    # ------------------------------------------------------------ geometry
+    def size(self) -> tuple[float, float]:
+        return geometry.step_size(self.kind)
+
+    def handle_pos(self) -> QPointF:
+        w, _ = self.size()
+        return QPointF(w / 2, 0)
+
+    def badge_pos(self) -> QPointF:
+        w, h = self.size()
+        if self.kind is StepKind.decision:
+            return QPointF(w / 4 + 4, -h / 4 - 4)
+        return QPointF(w / 2 - 6, -h / 2 + 2)
+
+    # --------------------------------------------------------------- states
+    def _apply_pen(self) -> None:
+        width = 2.2 if self.kind is StepKind.exit else (
+            1.8 if self.kind is StepKind.entry else 1.2)
+        colour = style.STEP_BORDER
+        if self.critical:
+            colour, width = style.CRITICAL_PATH, 3.0
+        if self.isSelected():
+            colour, width = style.SELECTED_BORDER, 3.0
+        self.setPen(QPen(QColor(colour), width))
+
+    def set_critical(self, on: bool) -> None:
+        if on != self.critical:
+            self.critical = on
+            self._apply_pen()
+
+    def set_highlighted(self, on: bool) -> None:
+        """Find matches: a soft yellow halo behind the shape."""
+        self.highlighted = on
+        if on and self._halo is None:
+            self._halo = QGraphicsPathItem(self.path(), self)
+            self._halo.setFlag(QGraphicsItem.ItemStacksBehindParent)
+            self._halo.setPen(QPen(QColor(255, 196, 0, 200), 12, Qt.SolidLine, Qt.RoundCap,
+                                   Qt.RoundJoin))
+            self._halo.setAcceptedMouseButtons(Qt.NoButton)
+        if self._halo is not None:
+            self._halo.setVisible(on)
+
+    def set_findings(self, findings: list) -> None:
+        if findings and self._badge is None:
+            self._badge = CountBadge(self, self.fonts)
+            self._badge.setPos(self.badge_pos())
+            self._badge.setZValue(4)
+        if self._badge is not None:
+            self._badge.setData(0, bool(findings))
+            self._badge.setVisible(bool(findings))
+            if findings:
+                self._badge.show_findings(findings)
+
+    def _update_handle(self) -> None:
+        show = self._hovered or self.isSelected()
+        if show and self._handle is None:
+            self._handle = ConnectHandle(self)
+            self._handle.setPos(self.handle_pos())
+        if self._handle is not None:
+            self._handle.setVisible(show)
+
+    def handle(self) -> ConnectHandle | None:
+        return self._handle if self._handle is not None and self._handle.isVisible() else None
+
+    # ------------------------------------------------------------ Qt hooks
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemPositionHasChanged and self.on_moved is not None:
+            self.on_moved(self)
+        elif change == QGraphicsItem.ItemSelectedHasChanged:
+            self._apply_pen()
+            self._update_handle()
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event) -> None:
+        self._hovered = True
+        self._update_handle()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self._hovered = False
+        self._update_handle()
+        super().hoverLeaveEvent(event)
+
+    def paint(self, painter, option, widget=None) -> None:
+        option.state &= ~QStyle.State_Selected
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOW_DETAIL:
+            # Far out a coloured block reads better and costs a fraction.
+            painter.fillPath(self.path(), self.brush())
+            return
+        super().paint(painter, option, widget)

@@ -1,0 +1,319 @@
+"""Transition items: an arrow between two steps, with its condition, wait and handoff.
+
+The curve follows the same rules as the exported diagram (designer.export.diagram):
+forwards in time it leaves the right side and enters the left side; within one
+column it runs straight up or down; backwards (a loop back) it curves below both
+steps. Labels and badges sit above the steps (separate items with a higher z), so
+no shape ever hides them, while the line itself passes under shapes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem, QStyle,
+)
+
+from ..export import style
+from ..export.diagram import wrap_text
+from ..graph.model import Transition
+from .items import LOW_DETAIL, Z_EDGE, Z_EDGE_DECOR, CountBadge, Fonts, text_item
+
+LABEL_WIDTH = 128.0
+
+
+@dataclass(frozen=True)
+class Box:
+    """A step's box in scene coordinates (centre and size)."""
+
+    cx: float
+    cy: float
+    w: float
+    h: float
+
+
+def edge_path(a: Box, b: Box) -> QPainterPath:
+    """The curve of a transition from box ``a`` to box ``b``."""
+    path = QPainterPath()
+    if b.cx - b.w / 2 >= a.cx + a.w / 2 + 12:            # forwards in time
+        p0, p3 = QPointF(a.cx + a.w / 2, a.cy), QPointF(b.cx - b.w / 2, b.cy)
+        c = max(40.0, (p3.x() - p0.x()) * 0.5)
+        p1, p2 = QPointF(p0.x() + c, p0.y()), QPointF(p3.x() - c, p3.y())
+    elif abs(b.cx - a.cx) < (a.w + b.w) / 2 and abs(b.cy - a.cy) > (a.h + b.h) / 2:
+        down = 1 if b.cy > a.cy else -1                  # same column, another row
+        p0 = QPointF(a.cx, a.cy + down * a.h / 2)
+        p3 = QPointF(b.cx, b.cy - down * b.h / 2)
+        c = max(30.0, abs(p3.y() - p0.y()) * 0.5) * down
+        p1, p2 = QPointF(p0.x(), p0.y() + c), QPointF(p3.x(), p3.y() - c)
+    else:                                                # back in time: loop below
+        p0, p3 = QPointF(a.cx, a.cy + a.h / 2), QPointF(b.cx, b.cy + b.h / 2)
+        depth = max(p0.y(), p3.y()) + 46.0
+        p1, p2 = QPointF(p0.x(), depth), QPointF(p3.x(), depth)
+    path.moveTo(p0)
+    path.cubicTo(p1, p2, p3)
+    return path
+
+
+def arrow_head(path: QPainterPath, size: float = 10.0, half: float = 4.5) -> QPolygonF:
+    tip = path.pointAtPercent(1.0)
+    angle = math.radians(path.angleAtPercent(0.999))
+    dx, dy = math.cos(angle), -math.sin(angle)           # Qt angles run anticlockwise
+    back = QPointF(tip.x() - dx * size, tip.y() - dy * size)
+    normal = QPointF(-dy * half, dx * half)
+    return QPolygonF([tip, back + normal, back - normal])
+
+
+def _handoff_glyph() -> QPainterPath:
+    """Two opposed arrows: information passing between settings."""
+    path = QPainterPath()
+    y1, y2, x0, x1 = -2.5, 2.5, -6.0, 6.0
+    path.moveTo(x0, y1)
+    path.lineTo(x1 - 1, y1)
+    path.addPolygon(QPolygonF([QPointF(x1 + 1, y1), QPointF(x1 - 2.5, y1 - 2.5),
+                               QPointF(x1 - 2.5, y1 + 2.5), QPointF(x1 + 1, y1)]))
+    path.moveTo(x0 + 1, y2)
+    path.lineTo(x1, y2)
+    path.addPolygon(QPolygonF([QPointF(x0 - 1, y2), QPointF(x0 + 2.5, y2 - 2.5),
+                               QPointF(x0 + 2.5, y2 + 2.5), QPointF(x0 - 1, y2)]))
+    return path
+
+
+class _Decoration(QGraphicsPathItem):
+    """A label or badge of a transition; a click on it selects the transition."""
+
+    def __init__(self, owner: "TransitionItem"):
+        super().__init__()
+        self.owner = owner
+        self.setZValue(Z_EDGE_DECOR)
+
+
+class HandoffBadge(_Decoration):
+    """A pill on a lane-crossing transition: green when the handoff is complete."""
+
+    def __init__(self, owner: "TransitionItem"):
+        super().__init__(owner)
+        pill = QPainterPath()
+        pill.addRoundedRect(QRectF(-12, -8, 24, 16), 8, 8)
+        self.setPath(pill)
+        self.setPen(QPen(QColor("#ffffff"), 1.2))
+        glyph = QGraphicsPathItem(_handoff_glyph(), self)
+        glyph.setPen(QPen(QColor("#ffffff"), 1.3))
+        glyph.setBrush(QColor("#ffffff"))
+        glyph.setAcceptedMouseButtons(Qt.NoButton)
+        self.complete = False
+
+    def show_handoff(self, transition: Transition) -> None:
+        h = transition.handoff
+        self.complete = h is not None and h.is_complete()
+        self.setBrush(QColor(style.HANDOFF_OK if self.complete else style.HANDOFF_INCOMPLETE))
+        if h is None:
+            self.setToolTip("Handoff missing: say who sends, who receives, what "
+                            "information passes and how")
+            return
+        missing = [label for label, value in (
+            ("sender", h.sender), ("receiver", h.receiver),
+            ("information", h.information), ("channel", h.channel)) if not value]
+        lines = [f"Handoff: {h.sender or '?'} to {h.receiver or '?'}"]
+        if h.information:
+            lines.append("Information: " + ", ".join(h.information))
+        if h.channel:
+            lines.append(f"Channel: {h.channel}")
+        if missing:
+            lines.append("Incomplete: no " + ", no ".join(missing))
+        self.setToolTip("\n".join(lines))
+
+
+class EdgeLabel(_Decoration):
+    """Condition (on decision branches) and expected wait, on a white card."""
+
+    def __init__(self, owner: "TransitionItem", fonts: Fonts):
+        super().__init__(owner)
+        self.fonts = fonts
+        self.setPen(QPen(QColor("#b0bec5"), 0.8))
+        self.setBrush(QColor(255, 255, 255, 235))
+
+    def show_lines(self, condition: str | None, extra: list[str]) -> None:
+        for child in self.childItems():
+            child.setParentItem(None)
+            if child.scene() is not None:
+                child.scene().removeItem(child)
+        m = self.fonts.small_m
+        texts: list[tuple[str, bool]] = []
+        if condition:
+            texts += [(part, False) for part in wrap_text(condition, m, LABEL_WIDTH, 2)]
+        for line in extra:
+            texts += [(part, True) for part in wrap_text(line, m, LABEL_WIDTH, 1)]
+        w = max(m.horizontalAdvance(t) for t, _ in texts) + 10
+        h = m.height() * len(texts) + 4
+        card = QPainterPath()
+        card.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), 3, 3)
+        self.prepareGeometryChange()
+        self.setPath(card)
+        y = -h / 2 + 2
+        for text, muted in texts:
+            item = text_item(self, text, self.fonts.small,
+                         style.MUTED_TEXT if muted else style.TEXT)
+            item.setPos(-m.horizontalAdvance(text) / 2, y)
+            y += m.height()
+
+
+class TransitionItem(QGraphicsPathItem):
+    """A transition drawn as an arrow; owns its label and badges (kept above steps)."""
+
+    def __init__(self, transition: Transition, fonts: Fonts):
+        super().__init__()
+        self.key = transition.key
+        self.source, self.target = transition.source, transition.target
+        self.fonts = fonts
+        self.setFlag(QGraphicsItem.ItemIsSelectable)
+        self.setZValue(Z_EDGE)
+        self.setCursor(Qt.PointingHandCursor)
+        self._head = QGraphicsPolygonItem(self)
+        self._head.setPen(Qt.NoPen)
+        self._head.setAcceptedMouseButtons(Qt.NoButton)
+        self.label: EdgeLabel | None = None
+        self.handoff_badge: HandoffBadge | None = None
+        self.count_badge: CountBadge | None = None
+        self._transition = transition
+        self._crosses = False
+        self._shape: QPainterPath | None = None
+        self.critical = False
+        self.detailed = True
+        self._apply_pen()
+
+    def decorations(self) -> list[QGraphicsItem]:
+        return [d for d in (self.label, self.handoff_badge, self.count_badge) if d is not None]
+
+    # ------------------------------------------------------------- content
+    def show_transition(self, transition: Transition, crosses_lanes: bool) -> None:
+        """Refresh label and handoff badge from the model (geometry: :meth:`route`)."""
+        self._transition = transition
+        self._crosses = crosses_lanes
+        extra = []
+        if transition.wait_days:
+            days = transition.wait_days
+            extra.append(f"wait {days:g} day{'s' if days != 1 else ''}")
+        if transition.probability is not None:
+            extra.append(f"{transition.probability:.0%} of patients")
+        if transition.condition or extra:
+            if self.label is None:
+                self.label = EdgeLabel(self, self.fonts)
+                self._adopt(self.label)
+            self.label.show_lines(transition.condition, extra)
+        elif self.label is not None:
+            self._drop(self.label)
+            self.label = None
+        if crosses_lanes or transition.handoff is not None:
+            if self.handoff_badge is None:
+                self.handoff_badge = HandoffBadge(self)
+                self._adopt(self.handoff_badge)
+            self.handoff_badge.show_handoff(transition)
+        elif self.handoff_badge is not None:
+            self._drop(self.handoff_badge)
+            self.handoff_badge = None
+        self._place_decorations()
+
+    def set_findings(self, findings: list) -> None:
+        if findings:
+            if self.count_badge is None:
+                self.count_badge = CountBadge(None, self.fonts)
+                self.count_badge.setZValue(Z_EDGE_DECOR + 0.5)
+                self._adopt(self.count_badge)
+            self.count_badge.show_findings(findings)
+        elif self.count_badge is not None:
+            self._drop(self.count_badge)
+            self.count_badge = None
+        self._place_decorations()
+
+    def _adopt(self, item: QGraphicsItem) -> None:
+        item.setVisible(self.detailed)
+        if self.scene() is not None and item.scene() is None:
+            self.scene().addItem(item)
+
+    @staticmethod
+    def _drop(item: QGraphicsItem) -> None:
+        if item.scene() is not None:
+            item.scene().removeItem(item)
+
+    # ------------------------------------------------------------ geometry
+    def route(self, a: Box, b: Box) -> None:
+        path = edge_path(a, b)
+        self.prepareGeometryChange()
+        self._shape = None
+        self.setPath(path)
+        # setPath asks for the old bounding rect (hence shape()) first: drop that cache.
+        self._shape = None
+        self.update()
+        self._head.setPolygon(arrow_head(path))
+        self._place_decorations()
+
+    def _place_decorations(self) -> None:
+        """Label near the start, handoff badge on the lane crossing, findings beside it."""
+        path = self.path()
+        if path.isEmpty():
+            return
+        anchor: QGraphicsItem | None = None
+        if self.label is not None:
+            at = 0.34 if self._transition.condition else 0.5
+            self.label.setPos(path.pointAtPercent(at))
+            anchor = self.label
+        if self.handoff_badge is not None:
+            self.handoff_badge.setPos(path.pointAtPercent(0.66 if anchor else 0.5))
+            anchor = self.handoff_badge
+        if self.count_badge is not None:
+            if anchor is None:
+                self.count_badge.setPos(path.pointAtPercent(0.5))
+            else:
+                box = anchor.sceneBoundingRect()
+                self.count_badge.setPos(box.right() + CountBadge.RADIUS - 2, box.top())
+
+    def set_detail(self, detailed: bool) -> None:
+        self.detailed = detailed
+        for item in self.decorations():
+            item.setVisible(detailed)
+
+    # --------------------------------------------------------------- states
+    def _apply_pen(self) -> None:
+        colour, width = style.EDGE_COLOUR, 1.4
+        if self.critical:
+            colour, width = style.CRITICAL_PATH, 2.6
+        if self.isSelected():
+            colour, width = style.SELECTED_BORDER, 2.6
+        self.setPen(QPen(QColor(colour), width))
+        self._head.setBrush(QColor(colour))
+
+    def set_critical(self, on: bool) -> None:
+        if on != self.critical:
+            self.critical = on
+            self._apply_pen()
+
+    # ------------------------------------------------------------ Qt hooks
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemSelectedHasChanged:
+            self._apply_pen()
+        elif change == QGraphicsItem.ItemSceneHasChanged:
+            scene = self.scene()
+            for item in self.decorations():
+                if scene is not None and item.scene() is None:
+                    scene.addItem(item)
+        return super().itemChange(change, value)
+
+    def shape(self) -> QPainterPath:
+        # A thin line is hard to hit: accept clicks a few pixels either side.
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(self.path())
+        return self._shape
+
+    def paint(self, painter, option, widget=None) -> None:
+        option.state &= ~QStyle.State_Selected
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOW_DETAIL:
+            painter.setPen(self.pen())
+            painter.drawPath(self.path())
+            return
+        super().paint(painter, option, widget)

@@ -1,0 +1,440 @@
+"""The canvas scene: shows a Pathway as swimlanes, steps and arrows.
+
+:class:`PathwayScene` observes the model (``Pathway.subscribe``) and fills itself
+from it; it keeps id <-> item maps both ways. It never edits the model directly:
+user gestures (handled by the small classes in :mod:`designer.ui.interactions`)
+push commands from :mod:`designer.ui.commands` onto the undo stack, the model
+emits events, and the scene follows.
+
+Edge re-routing is batched: moving steps marks their transitions dirty and one
+zero-delay timer re-routes them all (``flush()`` does it at once).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from ..graph import geometry
+from ..graph.model import ModelEvent, Pathway, Step
+from .interactions import SceneInteractions
+from .items import Fonts, LaneItem, StepItem
+from .items_edges import Box, TransitionItem
+
+SCENE_MARGIN = 160.0
+
+
+class PathwayScene(QGraphicsScene):
+    """A QGraphicsScene that mirrors one :class:`Pathway`.
+
+    Parameters
+    ----------
+    pathway:
+        The document shown; the scene subscribes to its events.
+    undo_stack:
+        Where the scene's own gestures (drag, connect, delete, rename, drop from
+        the palette) push their commands.
+    """
+
+    #: A refused gesture, with a message for the status bar.
+    edit_refused = Signal(str)
+
+    def __init__(self, pathway: Pathway, undo_stack: QUndoStack, parent=None):
+        super().__init__(parent)
+        self.pathway = pathway
+        self.undo_stack = undo_stack
+        self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
+        self.fonts = Fonts()
+        self._steps: dict[str, StepItem] = {}
+        self._edges: dict[str, TransitionItem] = {}
+        self._by_step: dict[str, set[str]] = {}        # step id -> its transition keys
+        self._lanes: dict[str, LaneItem] = {}
+        self._bands: list[geometry.LaneBand] = []
+        self._dirty: set[str] = set()
+        self._route_pending = False
+        self._findings: dict[str, list] = {}
+        self._critical: set[str] = set()
+        self._highlighted: set[str] = set()
+        self._detailed = True
+        self._placing = False
+        self.interactions = SceneInteractions(self)
+        pathway.subscribe(self._on_event)
+        self._rebuild()
+
+    def detach(self) -> None:
+        """Stop following the model (call before dropping the scene)."""
+        self.pathway.unsubscribe(self._on_event)
+
+    # ------------------------------------------------------------------ look-ups
+    def item_for(self, key: str) -> QGraphicsItem | None:
+        """The item showing a step id, a transition "A->B" or a lane id."""
+        return self._steps.get(key) or self._edges.get(key) or self._lanes.get(key)
+
+    def id_for(self, item: QGraphicsItem) -> str | None:
+        while item is not None:
+            if isinstance(item, StepItem):
+                return item.step_id
+            if isinstance(item, TransitionItem):
+                return item.key
+            owner = getattr(item, "owner", None)
+            if isinstance(owner, TransitionItem):
+                return owner.key
+            item = item.parentItem()
+        return None
+
+    def step_items(self) -> dict[str, StepItem]:
+        return self._steps
+
+    def transition_items(self) -> dict[str, TransitionItem]:
+        return self._edges
+
+    def bands(self) -> list[geometry.LaneBand]:
+        return self._bands
+
+    def selected_ids(self) -> list[str]:
+        """Selected step ids then transition keys, in model order."""
+        chosen = {self.id_for(item) for item in self.selectedItems()}
+        steps = [s.id for s in self.pathway.steps if s.id in chosen]
+        edges = [t.key for t in self.pathway.transitions if t.key in chosen]
+        return steps + edges
+
+    def select_ids(self, ids: Iterable[str]) -> None:
+        wanted = set(ids)
+        self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for key in wanted:
+                item = self._steps.get(key) or self._edges.get(key)
+                if item is not None:
+                    item.setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    # --------------------------------------------------------------- overlays
+    def set_findings(self, report) -> None:
+        """Show finding badges from a ValidationReport (None clears them)."""
+        found: dict[str, list] = {}
+        for finding in getattr(report, "findings", None) or ():
+            for target in finding.targets:
+                found.setdefault(target, []).append(finding)
+        for key in set(self._findings) | set(found):
+            item = self._steps.get(key) or self._edges.get(key)
+            if item is not None:
+                item.set_findings(found.get(key, []))
+        self._findings = found
+
+    def set_critical_path(self, ids: Iterable[str] | None) -> None:
+        """Emphasise the critical path (step ids in order); None clears it."""
+        order = list(ids or ())
+        wanted = set(order)
+        pairs = {f"{a}->{b}" for a, b in zip(order, order[1:])}
+        wanted |= pairs
+        for key in self._critical - wanted:
+            item = self._steps.get(key) or self._edges.get(key)
+            if item is not None:
+                item.set_critical(False)
+        for key in wanted:
+            item = self._steps.get(key) or self._edges.get(key)
+            if item is not None:
+                item.set_critical(True)
+        self._critical = wanted
+
+    def highlight(self, ids: Iterable[str]) -> None:
+        """Mark find matches (steps) with a halo; an empty list clears."""
+        wanted = set(ids)
+        for key in self._highlighted - wanted:
+            if key in self._steps:
+                self._steps[key].set_highlighted(False)
+        for key in wanted:
+            if key in self._steps:
+                self._steps[key].set_highlighted(True)
+        self._highlighted = wanted & set(self._steps)
+
+    def set_detail(self, detailed: bool) -> None:
+        """Show or hide text and badges (the view turns them off when zoomed far out)."""
+        if detailed == self._detailed:
+            return
+        self._detailed = detailed
+        for item in self._steps.values():
+            item.set_detail(detailed)
+        for edge in self._edges.values():
+            edge.set_detail(detailed)
+
+    # ------------------------------------------------------------------ building
+    def _owner_name(self, step: Step) -> str:
+        if not step.owner:
+            return ""
+        role = self.pathway.role(step.owner)
+        return role.name if role else step.owner
+
+    def _rebuild(self) -> None:
+        self._dirty.clear()
+        self.clear()
+        self._steps, self._edges, self._lanes, self._by_step = {}, {}, {}, {}
+        self._bands = []
+        for step in self.pathway.steps:
+            self._add_step_item(step)
+        self._sync_lanes(force=True)
+        for transition in self.pathway.transitions:
+            self._add_edge_item(transition)
+        self.flush()
+        if self._findings:
+            findings, self._findings = self._findings, {}
+            for key, items in findings.items():
+                item = self._steps.get(key) or self._edges.get(key)
+                if item is not None:
+                    item.set_findings(items)
+                    self._findings[key] = items
+
+    def _add_step_item(self, step: Step) -> StepItem:
+        item = StepItem(step, self._owner_name(step), self.fonts)
+        item.on_moved = self._step_item_moved
+        if not self._detailed:
+            item.set_detail(False)
+        self._steps[step.id] = item
+        self.addItem(item)
+        return item
+
+    def _add_edge_item(self, transition) -> TransitionItem:
+        item = TransitionItem(transition, self.fonts)
+        self._edges[transition.key] = item
+        for end in (transition.source, transition.target):
+            self._by_step.setdefault(end, set()).add(transition.key)
+        self.addItem(item)
+        item.show_transition(transition, self._crosses(transition))
+        if not self._detailed:
+            item.set_detail(False)
+        self._dirty.add(transition.key)
+        return item
+
+    def _remove_edge_item(self, key: str) -> None:
+        item = self._edges.pop(key, None)
+        self._dirty.discard(key)
+        if item is None:
+            return
+        for end in (item.source, item.target):
+            self._by_step.get(end, set()).discard(key)
+        for deco in item.decorations():
+            if deco.scene() is self:
+                self.removeItem(deco)
+        self.removeItem(item)
+
+    def _crosses(self, transition) -> bool:
+        a, b = self.pathway.step(transition.source), self.pathway.step(transition.target)
+        return a is not None and b is not None and a.setting != b.setting
+
+    def _sync_lanes(self, force: bool = False) -> None:
+        """Recompute lane bands; move lanes and the steps of lanes that moved."""
+        bands = geometry.lane_bands(self.pathway)
+        old_tops = {b.setting_id: b.top for b in self._bands}
+        right = geometry.LANE_HEADER_WIDTH + 600.0
+        for step in self.pathway.steps:
+            if step.position is not None:
+                right = max(right, step.position[0] + geometry.STEP_WIDTH[step.kind] / 2)
+        width = right + SCENE_MARGIN
+        wanted = {b.setting_id for b in bands}
+        for sid in list(self._lanes):
+            if sid not in wanted:
+                self.removeItem(self._lanes.pop(sid))
+        for band in bands:
+            lane = self._lanes.get(band.setting_id)
+            if lane is None:
+                lane = LaneItem(self.pathway.setting(band.setting_id), self.fonts)
+                self._lanes[band.setting_id] = lane
+                self.addItem(lane)
+            lane.set_band(band.top, band.height, width)
+        moved = {b.setting_id for b in bands if old_tops.get(b.setting_id) != b.top}
+        self._bands = bands
+        if force or moved:
+            for step in self.pathway.steps:
+                lane = step.setting if self.pathway.setting(step.setting or "") else ""
+                if force or lane in moved:
+                    self._place(step)
+        height = bands[-1].bottom if bands else geometry.LANE_MIN_HEIGHT
+        rect = QRectF(0, 0, width, height + SCENE_MARGIN / 2)
+        if rect != self.sceneRect():
+            self.setSceneRect(rect)
+
+    def _place(self, step: Step) -> None:
+        item = self._steps.get(step.id)
+        if item is None or not self._bands:
+            return
+        x, y = geometry.scene_centre(self._bands, step)
+        self._placing = True
+        try:
+            item.setPos(x, y)
+        finally:
+            self._placing = False
+        self._mark_edges_of(step.id)
+
+    # ------------------------------------------------------------------- routing
+    def _mark_edges_of(self, step_id: str) -> None:
+        self._dirty.update(self._by_step.get(step_id, ()))
+        self._schedule_routing()
+
+    def _step_item_moved(self, item: StepItem) -> None:
+        if not self._placing:
+            self._mark_edges_of(item.step_id)
+
+    def _schedule_routing(self) -> None:
+        if not self._route_pending and self._dirty:
+            self._route_pending = True
+            QTimer.singleShot(0, self.flush)
+
+    def flush(self) -> None:
+        """Re-route every dirty transition now."""
+        self._route_pending = False
+        dirty, self._dirty = self._dirty, set()
+        for key in dirty:
+            edge = self._edges.get(key)
+            if edge is None:
+                continue
+            a, b = self._steps.get(edge.source), self._steps.get(edge.target)
+            if a is None or b is None:
+                edge.setVisible(False)
+                continue
+            edge.setVisible(True)
+            edge.route(self._box(a), self._box(b))
+
+    @staticmethod
+    def _box(item: StepItem) -> Box:
+        w, h = item.size()
+        pos = item.pos()
+        return Box(pos.x(), pos.y(), w, h)
+
+    # -------------------------------------------------------------- model events
+    def _on_event(self, event: ModelEvent) -> None:
+        handler = _HANDLERS.get(event.kind)
+        if handler is not None:
+            handler(self, event)
+
+    def _step_added(self, event: ModelEvent) -> None:
+        step = event.new
+        self._add_step_item(step)
+        self._sync_lanes()
+        self._place(step)
+
+    def _step_removed(self, event: ModelEvent) -> None:
+        item = self._steps.pop(event.key, None)
+        if item is not None:
+            self.removeItem(item)
+        self._highlighted.discard(event.key)
+        self._sync_lanes()
+
+    def _step_changed(self, event: ModelEvent) -> None:
+        step: Step = event.new
+        item = self._steps.get(step.id)
+        if item is None:
+            return
+        fields = set(event.extra.get("fields", ()))
+        item.show_step(step, self._owner_name(step))
+        if fields & {"position", "setting", "kind"}:
+            self._sync_lanes()
+            self._place(step)
+        if "setting" in fields:
+            for t in self.pathway.transitions_of(step.id):
+                edge = self._edges.get(t.key)
+                if edge is not None:
+                    edge.show_transition(t, self._crosses(t))
+
+    def _step_renamed(self, event: ModelEvent) -> None:
+        item = self._steps.pop(event.old, None)
+        if item is None:
+            return
+        self._steps[event.new] = item
+        item.step_id = event.new
+        for key in [k for k, e in self._edges.items() if event.old in (e.source, e.target)]:
+            self._remove_edge_item(key)
+        for t in self.pathway.transitions_of(event.new):
+            self._add_edge_item(t)
+        self.flush()
+
+    def _transition_added(self, event: ModelEvent) -> None:
+        self._add_edge_item(event.new)
+        self._schedule_routing()
+
+    def _transition_removed(self, event: ModelEvent) -> None:
+        self._remove_edge_item(event.key)
+
+    def _transition_changed(self, event: ModelEvent) -> None:
+        edge = self._edges.get(event.key)
+        if edge is not None:
+            edge.show_transition(event.new, self._crosses(event.new))
+
+    def _lanes_changed(self, event: ModelEvent) -> None:
+        for sid, lane in self._lanes.items():
+            lane.show_setting(self.pathway.setting(sid))
+        self._sync_lanes(force=True)
+        for t in self.pathway.transitions:
+            edge = self._edges.get(t.key)
+            if edge is not None:
+                edge.show_transition(t, self._crosses(t))
+
+    def _role_changed(self, event: ModelEvent) -> None:
+        for step in self.pathway.steps:
+            if step.owner == event.key:
+                self._steps[step.id].show_step(step, self._owner_name(step))
+
+    def _reset(self, event: ModelEvent) -> None:
+        self._rebuild()
+
+    # ---------------------------------------------------------- user gestures
+    def mousePressEvent(self, event) -> None:
+        self.interactions.mouse_press(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        self.interactions.mouse_move(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        self.interactions.mouse_release(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self.interactions.mouse_double_click(event)
+
+    def keyPressEvent(self, event) -> None:
+        if not self.interactions.key_press(event):
+            super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event) -> None:
+        self.interactions.drag_enter(event)
+
+    def dragMoveEvent(self, event) -> None:
+        self.interactions.drag_move(event)
+
+    def dropEvent(self, event) -> None:
+        self.interactions.drop(event)
+
+    def delete_selected(self) -> bool:
+        """Delete the selected steps and transitions as one undo step."""
+        return self.interactions.delete_selected()
+
+    def nudge_selected(self, dx: float, dy: float) -> bool:
+        """Move the selected steps by (dx, dy) within their lanes (consecutive nudges merge)."""
+        return self.interactions.nudge_selected(dx, dy)
+
+    def rename_in_place(self, step_id: str) -> bool:
+        """Open the inline name editor on a step (needs a view)."""
+        return self.interactions.rename.start(step_id)
+
+
+_HANDLERS = {
+    "step-added": PathwayScene._step_added,
+    "step-removed": PathwayScene._step_removed,
+    "step-changed": PathwayScene._step_changed,
+    "step-renamed": PathwayScene._step_renamed,
+    "transition-added": PathwayScene._transition_added,
+    "transition-removed": PathwayScene._transition_removed,
+    "transition-changed": PathwayScene._transition_changed,
+    "setting-added": PathwayScene._lanes_changed,
+    "setting-removed": PathwayScene._lanes_changed,
+    "setting-changed": PathwayScene._lanes_changed,
+    "settings-reordered": PathwayScene._lanes_changed,
+    "role-added": PathwayScene._role_changed,
+    "role-removed": PathwayScene._role_changed,
+    "role-changed": PathwayScene._role_changed,
+    "reset": PathwayScene._reset,
+}
