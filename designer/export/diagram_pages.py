@@ -19,8 +19,10 @@ from ..graph.model import Pathway
 MIN_SCALE = 0.55
 #: Pixels per point in the embedded pictures (2 = 144 dpi: sharp on paper).
 PIXELS_PER_POINT = 2.0
-#: More strips than this and we print an overview instead.
-MAX_STRIPS = 6
+#: Scales tried in turn for a wide diagram (points per scene unit), most legible first.
+STRIP_SCALES = (MIN_SCALE, 0.45, 0.36)
+#: More strips than this (about 4 pages) and we print an overview instead.
+MAX_STRIPS = 12
 
 
 @dataclass
@@ -51,18 +53,23 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
         return [DiagramPiece(png, width * scale, height * scale, "")]
 
     header = getattr(diagram, "MARGIN", 16.0) + LANE_HEADER_WIDTH
-    content_per_strip = frame_width / MIN_SCALE - header
-    strips = -(-(width - header) // content_per_strip)
-    if strips > MAX_STRIPS or height * MIN_SCALE > frame_height:
+    chosen = None
+    for scale in STRIP_SCALES:
+        content_per_strip = frame_width / scale - header
+        strips = -(-(width - header) // content_per_strip)
+        if strips <= MAX_STRIPS and height * scale <= frame_height:
+            chosen = scale, content_per_strip, int(strips)
+            break
+    if chosen is None:
         scale = min(fit, frame_height / height)
         png = diagram.render_png(pathway, scale=max(scale * PIXELS_PER_POINT, 0.05),
                                  report=report)
         return [DiagramPiece(png, width * scale, height * scale,
                              "Overview of the whole pathway. It is too large to print "
                              "legibly on A4: export the diagram as SVG or PNG to read it.")]
-
-    px = MIN_SCALE * PIXELS_PER_POINT
-    png = diagram.render_png(pathway, scale=px, report=report)
+    scale, content_per_strip, total = chosen
+    # Small scales need more pixels per unit, or the text blurs when printed.
+    png = diagram.render_png(pathway, scale=max(scale * PIXELS_PER_POINT, 1.0), report=report)
     pieces: list[DiagramPiece] = []
     with Image.open(io.BytesIO(png)) as image:
         image.load()
@@ -70,7 +77,6 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
         head_px = round(header * k)
         step_px = round(content_per_strip * k)
         left = head_px
-        total = int(strips)
         number = 0
         while left < image.width - 1:
             number += 1
@@ -81,7 +87,7 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
             buffer = io.BytesIO()
             strip.save(buffer, format="PNG")
             pieces.append(DiagramPiece(
-                buffer.getvalue(), strip.width / k * MIN_SCALE, strip.height / k * MIN_SCALE,
+                buffer.getvalue(), strip.width / k * scale, strip.height / k * scale,
                 f"Diagram, part {number} of {total} (time runs left to right)"))
             left = right
     if len(pieces) != total:  # rounding: renumber so captions stay true

@@ -209,15 +209,9 @@ def _diff(content: SpecContent, st) -> list:
     return flow
 
 
-def write_spec_pdf(content: SpecContent, pathway, report, out_path: Path) -> None:
-    """Write the specification to ``out_path`` as PDF."""
-    st = kit.styles(9.5)
-    doc = _SpecDoc(str(out_path), pagesize=kit.A4, leftMargin=kit.MARGIN,
-                   rightMargin=kit.MARGIN, topMargin=kit.MARGIN, bottomMargin=20 * mm,
-                   title=f"{content.title}: pathway specification",
-                   author=content.organisation or "Perioperative Pathway Designer",
-                   subject="Perioperative care pathway specification",
-                   creator="Perioperative Pathway Designer")
+def spec_story(content: SpecContent, pathway, report, st=None) -> list:
+    """The flowables of the specification, in order (for the PDF and its tests)."""
+    st = st or kit.styles(9.5)
     story = _cover(content, st)
     story += _diagram(content, pathway, report, st)
     story += _steps(content, st)
@@ -229,5 +223,18 @@ def write_spec_pdf(content: SpecContent, pathway, report, out_path: Path) -> Non
     story += _glossary(content, st)
     if content.diff_rows:
         story += _diff(content, st)
+    return story
+
+
+def write_spec_pdf(content: SpecContent, pathway, report, out_path: Path) -> None:
+    """Write the specification to ``out_path`` as PDF."""
+    st = kit.styles(9.5)
+    doc = _SpecDoc(str(out_path), pagesize=kit.A4, leftMargin=kit.MARGIN,
+                   rightMargin=kit.MARGIN, topMargin=kit.MARGIN, bottomMargin=20 * mm,
+                   title=f"{content.title}: pathway specification",
+                   author=content.organisation or "Perioperative Pathway Designer",
+                   subject="Perioperative care pathway specification",
+                   creator="Perioperative Pathway Designer")
+    story = spec_story(content, pathway, report, st)
     footer = f"{content.title} \u2022 version {content.version} \u2022 {content.status}"
     doc.build(story, canvasmaker=kit.canvas_maker(footer))

@@ -1,0 +1,125 @@
+"""Short general advice for the "How to get ready" part of Surgery School materials.
+
+Written in our own words from the facts in DOMAIN.md sections 2, 3 and 5 (ERAS+
+must-dos and I COUGH, perioperative diabetes, anaemia, smoking). Written to the
+NHS content style: short sentences, plain words first, numbers as digits. Each
+topic is included only when the pathway has an activity it relates to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..graph.model import Activity, Pathway, Phase
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One topic: a heading, a few short paragraphs and optional bullet points."""
+
+    key: str
+    heading: str
+    paragraphs: tuple[str, ...]
+    bullets: tuple[str, ...] = ()
+
+
+ACTIVITY = Advice(
+    "activity", "Get more active",
+    ("Being fitter before your operation helps you get better faster.",
+     "Try to be active for 30 minutes every day. Choose something that makes you a bit "
+     "out of breath, like a brisk walk.",
+     "Exercises that make your muscles stronger help too. Start slowly and build up."),
+)
+
+BREATHING = Advice(
+    "breathing", "Breathing exercises",
+    ("Breathing exercises help keep your chest clear and lower the chance of a chest "
+     "infection after your operation.",),
+    ("Practise deep breaths and coughing every day.",
+     "If you are given a breathing exerciser, use it as you were shown.",
+     "Brush your teeth and use mouthwash twice a day.",
+     "After your operation, get out of bed at least 3 times a day.",
+     "Sit up in bed, with the head of the bed raised."),
+)
+
+EATING = Advice(
+    "eating", "Eating well",
+    ("Your body needs good food to heal.",
+     "Eat a balanced diet with plenty of protein, like meat, fish, eggs, beans or dairy.",
+     "Tell your nurse if you are losing weight without trying or do not feel like eating. "
+     "You may see a dietitian (a food and nutrition expert)."),
+)
+
+SMOKING = Advice(
+    "smoking", "Smoking",
+    ("If you smoke, stopping before your operation helps you heal and recover.",
+     "It is never too late to stop. Even a few weeks helps.",
+     "Your GP or your local NHS Stop Smoking Service can help you. Support from experts "
+     "works better than trying alone."),
+)
+
+ALCOHOL = Advice(
+    "alcohol", "Alcohol",
+    ("Drinking less alcohol before your operation helps your body recover.",
+     "If you find it hard to cut down, talk to your GP. They can help."),
+)
+
+MEDICINES = Advice(
+    "medicines", "Your medicines",
+    ("Bring a list of all your medicines to your appointments. Include things you buy "
+     "yourself, like vitamins or herbal remedies.",
+     "Your nurse or doctor will tell you if you need to stop or change any medicine "
+     "before your operation.",
+     "Do not stop taking a medicine unless you are told to."),
+)
+
+DIABETES = Advice(
+    "diabetes", "If you have diabetes",
+    ("A blood test called HbA1c shows your average blood sugar over the last 3 months.",
+     "If your HbA1c is 69 mmol/mol or higher, your GP or diabetes team will help bring it "
+     "down. This makes your operation safer.",
+     "You will get a plan for your diabetes medicines for the day of your operation. You "
+     "may be first on the list.",
+     "After your operation, you will start looking after your diabetes yourself again as "
+     "soon as you can. Your GP will be told about any changes to your diabetes medicines."),
+)
+
+IRON = Advice(
+    "iron", "Your blood and iron levels",
+    ("A blood test checks if you have anaemia (a low level of red blood cells).",
+     "If you need iron, tablets take 4 to 6 weeks to work. If there is not enough time, "
+     "or tablets do not suit you, you may have iron through a drip instead."),
+)
+
+_PREHAB = {Activity.prehabilitation, Activity.education, Activity.rehabilitation}
+
+
+def _has_major_surgery(pathway: Pathway) -> bool:
+    return any(s.activity == Activity.surgery or s.phase == Phase.intraoperative
+               for s in pathway.steps)
+
+
+def advice_for(pathway: Pathway) -> list[Advice]:
+    """The advice topics relevant to ``pathway``'s activities, in reading order."""
+    activities = {s.activity for s in pathway.steps if s.activity is not None}
+    packs = set(pathway.rule_packs)
+    topics: list[Advice] = []
+    if activities & _PREHAB:
+        topics.append(ACTIVITY)
+        if _has_major_surgery(pathway):
+            topics.append(BREATHING)
+    if activities & (_PREHAB | {Activity.nutrition}):
+        topics.append(EATING)
+    if activities & (_PREHAB | {Activity.smoking_cessation, Activity.preassessment}):
+        topics.append(SMOKING)
+    if activities & _PREHAB:
+        topics.append(ALCOHOL)
+    if activities & {Activity.preassessment, Activity.diabetes_plan, Activity.optimisation,
+                     Activity.anaemia_management}:
+        topics.append(MEDICINES)
+    if (activities & {Activity.glycaemic_optimisation, Activity.diabetes_plan}
+            or "diabetes" in packs):
+        topics.append(DIABETES)
+    if Activity.anaemia_management in activities:
+        topics.append(IRON)
+    return topics
