@@ -202,3 +202,22 @@ def test_rendering_never_loads_qtwidgets():
                          env=env, cwd=Path(designer.__file__).parents[1], timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_none_reference_guard_keeps_long_renders_alive():
+    from PySide6.QtCore import QRectF
+
+    import designer.export.diagram as diagram
+
+    probe, before = QRectF(), sys.getrefcount(None)
+    for _ in range(8):
+        probe.setWidth(1.0)
+    if before - sys.getrefcount(None) >= 8:      # this binding drops None references
+        assert diagram.NONE_GUARD_APPLIED
+        assert sys.getrefcount(None) > 1 << 39
+    big = small_pathway(steps=[
+        {"id": f"s{i}", "name": f"Step {i}", "setting": "hospital", "owner": "surgeon",
+         "position": [260 + 210 * i, 70]} for i in range(120)], transitions=[
+        {"from": f"s{i}", "to": f"s{i + 1}"} for i in range(119)])
+    for _ in range(3):     # tens of thousands of painter calls
+        render_svg(big)
