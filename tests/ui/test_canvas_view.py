@@ -1,0 +1,156 @@
+"""The canvas view and overlays: zoom, pan, overview map, findings, critical path, find."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from canvas_support import make_canvas, view_point
+from designer.export import style
+from designer.graph.validate import validate
+
+
+@pytest.fixture
+def canvas(qtbot):
+    return make_canvas(qtbot)
+
+
+def _finding(severity, *targets):
+    return SimpleNamespace(rule="x", severity=severity, message=f"{severity} here",
+                           targets=targets)
+
+
+def test_zoom_steps_reset_and_fit(canvas):
+    _, stack, scene, view = canvas
+    view.zoom_in()
+    assert view.zoom() == pytest.approx(1.25)
+    view.zoom_out()
+    view.zoom_out()
+    assert view.zoom() == pytest.approx(0.8)
+    view.zoom_reset()
+    assert view.zoom() == 1.0
+    view.fit_all()
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert visible.contains(scene.itemsBoundingRect().adjusted(2, 2, -2, -2))
+    assert stack.count() == 0          # zoom is never an edit
+
+
+def test_keyboard_and_ctrl_wheel_zoom(canvas, qtbot):
+    _, _, _, view = canvas
+    QTest.keyClick(view, Qt.Key_Equal, Qt.ControlModifier)
+    assert view.zoom() == pytest.approx(1.25)
+    QTest.keyClick(view, Qt.Key_0, Qt.ControlModifier)
+    assert view.zoom() == 1.0
+    centre = QPointF(view.viewport().rect().center())
+    event = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(), QPoint(0, -240),
+                        Qt.NoButton, Qt.ControlModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), event)
+    assert view.zoom() == pytest.approx(1 / 1.25 ** 2)
+
+
+def test_zoomed_far_out_hides_text(canvas):
+    _, _, scene, view = canvas
+    labels = scene.item_for("sdm")._labels
+    assert labels.isVisible()
+    view.set_zoom(0.2)
+    assert not labels.isVisible()
+    assert not scene.item_for("fit->surgery").label.isVisible()
+    view.zoom_reset()
+    assert labels.isVisible()
+
+
+def test_space_drag_and_middle_button_pan(canvas):
+    _, stack, scene, view = canvas
+    view.set_zoom(2.0)
+    view.home()
+    bar = view.horizontalScrollBar()
+    vp = view.viewport()
+    QTest.keyPress(view, Qt.Key_Space)
+    QTest.mousePress(vp, Qt.LeftButton, Qt.NoModifier, QPoint(600, 400))
+    QTest.mouseMove(vp, QPoint(400, 400))
+    QTest.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, QPoint(400, 400))
+    QTest.keyRelease(view, Qt.Key_Space)
+    assert bar.value() == 200
+    assert scene.selected_ids() == [] and stack.count() == 0
+    QTest.mousePress(vp, Qt.MiddleButton, Qt.NoModifier, QPoint(400, 400))
+    QTest.mouseMove(vp, QPoint(500, 400))
+    QTest.mouseRelease(vp, Qt.MiddleButton, Qt.NoModifier, QPoint(500, 400))
+    assert bar.value() == 100
+
+
+def test_overview_map_click_moves_the_view(canvas):
+    _, _, scene, view = canvas
+    view.set_zoom(2.0)
+    view.home()
+    minimap = view.minimap
+    assert minimap.isVisible()
+    before = view.mapToScene(view.viewport().rect().center())
+    QTest.mouseClick(minimap, Qt.LeftButton, Qt.NoModifier,
+                     QPoint(minimap.width() - 5, minimap.height() - 5))
+    after = view.mapToScene(view.viewport().rect().center())
+    assert after.x() > before.x() + 300
+
+
+def test_centre_on_id_and_selection_api(canvas):
+    _, stack, scene, view = canvas
+    view.set_zoom(2.0)
+    view.home()
+    assert view.centre_on_id("fit")
+    centre = view.mapToScene(view.viewport().rect().center())
+    target = scene.item_for("fit").scenePos()
+    assert abs(centre.x() - target.x()) < 5
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert visible.contains(scene.item_for("fit").sceneBoundingRect())
+    assert not view.centre_on_id("no-such-step")
+    scene.select_ids(["sdm", "fit->surgery", "ghost"])
+    assert scene.selected_ids() == ["sdm", "fit->surgery"]
+    assert stack.count() == 0
+
+
+def test_finding_badges_show_count_and_worst_severity(canvas):
+    pathway, _, scene, _ = canvas
+    report = SimpleNamespace(findings=[
+        _finding("warning", "sdm"), _finding("error", "sdm", "fit->surgery"),
+        _finding("info", "fit->surgery")])
+    scene.set_findings(report)
+    badge = scene.item_for("sdm")._badge
+    assert badge.isVisible() and badge._label.text() == "2"
+    assert badge.brush().color() == QColor(style.SEVERITY_COLOURS["error"])
+    edge_badge = scene.item_for("fit->surgery").count_badge
+    assert edge_badge is not None and edge_badge.scene() is scene
+    scene.set_findings(SimpleNamespace(findings=[]))
+    assert not badge.isVisible()
+    assert scene.item_for("fit->surgery").count_badge is None
+    # a real report from the rules engine shows too
+    scene.set_findings(validate(pathway))
+    assert scene.item_for("sdm->prehab").count_badge._label.text() == "2"
+
+
+def test_critical_path_and_find_highlight(canvas):
+    _, _, scene, _ = canvas
+    scene.set_critical_path(["referral", "sdm", "prehab"])
+    assert scene.item_for("sdm").critical
+    assert scene.item_for("sdm->prehab").critical
+    assert scene.item_for("sdm->prehab").pen().color() == QColor(style.CRITICAL_PATH)
+    assert not scene.item_for("sdm->preassess").critical
+    scene.set_critical_path(None)
+    assert not scene.item_for("sdm").critical
+    scene.highlight(["fit", "surgery"])
+    assert scene.item_for("fit").highlighted and scene.item_for("fit")._halo.isVisible()
+    scene.highlight([])
+    assert not scene.item_for("fit")._halo.isVisible()
+
+
+def test_a_dropped_payload_without_lanes_is_refused(qtbot):
+    from designer.graph.model import Pathway
+    pathway, stack, scene, view = make_canvas(qtbot, Pathway(id="empty", title="Empty"))
+    with qtbot.waitSignal(scene.edit_refused) as blocker:
+        assert scene.interactions.palette_drop.create({"kind": "task", "name": "X"},
+                                                      QPointF(300, 50)) is None
+    assert "Add a lane" in blocker.args[0]
+    assert stack.count() == 0
