@@ -40,3 +40,38 @@ def make_pathway(**header) -> Pathway:
         Transition(source="surgery", target="home"),
     ]
     return p
+
+
+def open_window(qtbot, tmp_path, pathway: Pathway | None = None):
+    """A main window on ``pathway`` (saved to tmp first), shown and ready for events.
+
+    The caller should close it with :func:`close_window` so no "unsaved changes"
+    prompt blocks the test run.
+    """
+    from PySide6.QtCore import QSettings
+
+    from designer.graph.io import save_pathway
+    from designer.ui.document import Document
+    from designer.ui.main_window import MainWindow
+
+    path = tmp_path / "workshop.yaml"
+    save_pathway(pathway or make_pathway(), path)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Document.open(path), settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window
+
+
+def close_window(window) -> None:
+    """Close without the unsaved-changes prompt (tests check saving themselves)."""
+    window.document.undo_stack.setClean()
+    window.close()
+
+
+def settle(qtbot, ms: int = 20) -> None:
+    """Let posted events (debounced refreshes, deferred edits) run."""
+    qtbot.wait(ms)

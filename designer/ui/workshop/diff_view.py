@@ -1,0 +1,264 @@
+"""The clinical diff, side by side: two read-only canvases and a table of differences.
+
+The reference pathway (another trust's file, or the library exemplar this pathway
+was made from) is on the left, this pathway on the right. Steps and transitions
+are ringed green when added, red when removed and amber when changed, each with
+a word label so the meaning never rests on colour alone. Choosing a row centres
+both canvases on it. "Add to board specification…" exports this pathway's
+specification with the differences as an appendix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QFileDialog, QGraphicsPathItem, QGraphicsSimpleTextItem,
+    QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QSplitter, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from ...graph.diff import ADDED, CHANGED, REMOVED, PathwayDiff, diff_pathways
+from ...graph.geometry import lane_bands, scene_centre, step_size
+from ...graph.model import Pathway
+
+# NHS identity colours: green, red, and orange for "amber" (strong enough on pale lanes)
+MARK_COLOURS = {ADDED: "#007f3b", REMOVED: "#d5281b", CHANGED: "#ed8b00"}
+MARK_WORDS = {ADDED: "ADDED", REMOVED: "REMOVED", CHANGED: "CHANGED"}
+ROW_TINTS = {ADDED: "#dff2e6", REMOVED: "#fbe0de", CHANGED: "#fdebcc"}
+MARK_Z = 4000.0
+SPEC_FILTERS = {"PDF document (*.pdf)": "pdf", "Word document (*.docx)": "docx",
+                "Web page (*.html)": "html", "Markdown (*.md)": "md"}
+
+
+def fresh_copy(pathway: Pathway) -> Pathway:
+    """An independent copy with no listeners (the views must not edit the original)."""
+    return Pathway.model_validate(pathway.model_dump())
+
+
+def step_rect(pathway: Pathway, step_id: str) -> QRectF | None:
+    step = pathway.step(step_id)
+    if step is None:
+        return None
+    x, y = scene_centre(lane_bands(pathway), step)
+    w, h = step_size(step.kind)
+    return QRectF(x - w / 2, y - h / 2, w, h)
+
+
+class DiffPane(QWidget):
+    """One side: a title and a read-only canvas of a copy of the pathway, with marks."""
+
+    def __init__(self, heading: str, pathway: Pathway, marks: dict[str, str]):
+        super().__init__()
+        from ..scene import PathwayScene
+        from ..view import PathwayView
+
+        self.pathway = fresh_copy(pathway)
+        self.marks = marks
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel(heading)
+        self.title.setObjectName("diff-pane-title")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 16pt; font-weight: bold; padding: 4px;")
+        layout.addWidget(self.title)
+        self._stack = QUndoStack(self)     # never used: the canvas is read-only
+        self.scene = PathwayScene(self.pathway, self._stack, self)
+        self.view = PathwayView(self.scene)
+        self.view.setInteractive(False)
+        self.view.setAccessibleName(heading)
+        layout.addWidget(self.view, 1)
+        self.mark_items: dict[str, list] = {}
+        self._draw_marks()
+
+    def _draw_marks(self) -> None:
+        font = QFont()
+        font.setPointSizeF(10)
+        font.setBold(True)
+        for key, status in self.marks.items():
+            colour = QColor(MARK_COLOURS[status])
+            items = []
+            if "->" in key:
+                edge = self.scene.item_for(key)
+                if edge is None or not hasattr(edge, "path"):
+                    continue
+                path = edge.sceneTransform().map(edge.path())
+                item = QGraphicsPathItem(path)
+                pen = QPen(colour, 7)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                item.setPen(pen)
+                item.setOpacity(0.75)
+                anchor = path.pointAtPercent(0.5)
+            else:
+                rect = step_rect(self.pathway, key)
+                if rect is None:
+                    continue
+                outline = QPainterPath()
+                outline.addRoundedRect(rect.adjusted(-9, -9, 9, 9), 10, 10)
+                item = QGraphicsPathItem(outline)
+                item.setPen(QPen(colour, 6))
+                fill = QColor(colour)
+                fill.setAlpha(40)
+                item.setBrush(QBrush(fill))
+                anchor = rect.topLeft()
+            item.setZValue(MARK_Z)
+            item.setToolTip(f"{MARK_WORDS[status].capitalize()}")
+            self.scene.addItem(item)
+            items.append(item)
+            label = QGraphicsSimpleTextItem(MARK_WORDS[status])
+            label.setFont(font)
+            label.setBrush(QBrush(QColor("#ffffff")))
+            box = label.boundingRect().adjusted(-4, -2, 4, 2)
+            tag = QGraphicsPathItem()
+            tag_path = QPainterPath()
+            tag_path.addRoundedRect(box, 4, 4)
+            tag.setPath(tag_path)
+            tag.setBrush(QBrush(colour))
+            tag.setPen(QPen(Qt.PenStyle.NoPen))
+            tag.setZValue(MARK_Z + 1)
+            label.setParentItem(tag)
+            tag.setPos(anchor.x() - 6, anchor.y() - box.height() - 8)
+            self.scene.addItem(tag)
+            items.append(tag)
+            self.mark_items[key] = items
+
+    def centre_on(self, key: str | None) -> None:
+        if not key:
+            return
+        if "->" in key:
+            a, _b = key.split("->", 1)
+            edge = self.scene.item_for(key)
+            if edge is not None:
+                self.view.centerOn(edge.sceneBoundingRect().center())
+                return
+            key = a
+        rect = step_rect(self.pathway, key)
+        if rect is not None:
+            self.view.centerOn(rect.center())
+
+
+class DiffWindow(QDialog):
+    """Side-by-side comparison of a reference pathway (left) with this one (right)."""
+
+    def __init__(self, parent: QWidget | None, reference: Pathway, current: Pathway,
+                 reference_name: str, note: str = "", report=None):
+        super().__init__(parent)
+        self.setObjectName("diff-window")
+        self.setWindowTitle(f"Compare with {reference_name}")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.resize(1600, 1000)
+        self.current = current
+        self.report = report
+        self.diff: PathwayDiff = diff_pathways(reference, current)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setObjectName("diff-summary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 24pt; font-weight: bold; color: #212b32;")
+        self.summary.setText(self.diff.summary())
+        layout.addWidget(self.summary)
+        legend = QLabel(
+            "".join(f"<span style='background:{MARK_COLOURS[s]}; color:white; "
+                    f"font-weight:bold'>&nbsp;{MARK_WORDS[s]}&nbsp;</span>&nbsp;&nbsp;"
+                    for s in (ADDED, REMOVED, CHANGED))
+            + (f"&nbsp;&nbsp;{note}" if note else ""))
+        legend.setStyleSheet("font-size: 14pt;")
+        legend.setWordWrap(True)
+        layout.addWidget(legend)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.left = DiffPane(f"Reference: {reference_name} — {self.diff.a_label}",
+                             reference, self.diff.marks_a())
+        self.right = DiffPane(f"This pathway — {self.diff.b_label}", current,
+                              self.diff.marks_b())
+        split.addWidget(self.left)
+        split.addWidget(self.right)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(split)
+        vertical.addWidget(self._make_table())
+        vertical.setStretchFactor(0, 3)
+        vertical.setStretchFactor(1, 2)
+        layout.addWidget(vertical, 1)
+        buttons = QHBoxLayout()
+        self.spec_button = QPushButton("Add to &board specification…")
+        self.spec_button.setToolTip("Export this pathway's board specification with these "
+                                    "differences as an appendix")
+        close = QPushButton("Close")
+        buttons.addStretch(1)
+        buttons.addWidget(self.spec_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.spec_button.clicked.connect(self.export_spec)
+        close.clicked.connect(self.close)
+        self._fitted = False
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            # after the first layout, when the views know their size
+            QTimer.singleShot(0, self.fit_both)
+
+    def fit_both(self) -> None:
+        for pane in (self.left, self.right):
+            if hasattr(pane.view, "fit_all"):
+                pane.view.fit_all()
+
+    def _make_table(self) -> QTableWidget:
+        rows = self.diff.rows()
+        table = QTableWidget(len(rows), 5)
+        table.setObjectName("diff-table")
+        table.setAccessibleName("Differences")
+        table.setHorizontalHeaderLabels(["Change", "Subject", "Field", "Before", "After"])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.verticalHeader().hide()
+        table.setStyleSheet("font-size: 13pt;")
+        for r, (row, change) in enumerate(zip(rows, self.diff.changes)):
+            for c, key in enumerate(("change", "subject", "field", "old", "new")):
+                item = QTableWidgetItem(row[key])
+                item.setBackground(QBrush(QColor(ROW_TINTS[change.change])))
+                item.setToolTip(row[key])
+                table.setItem(r, c, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for c in (0, 2):
+            table.resizeColumnToContents(c)
+        table.setColumnWidth(3, 280)
+        table.setColumnWidth(4, 280)
+        table.itemSelectionChanged.connect(self._on_row)
+        self.table = table
+        return table
+
+    def _on_row(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        change = self.diff.changes[rows[0].row()]
+        self.left.centre_on(change.a_key)
+        self.right.centre_on(change.b_key)
+
+    def export_spec(self, path: str | None = None, fmt: str | None = None) -> Path | None:
+        """Write the board specification with the diff appendix (asks where when no path)."""
+        from ...export.spec import ExportError, export_spec
+
+        if path is None:
+            path, chosen = QFileDialog.getSaveFileName(
+                self, "Board specification with differences",
+                f"{self.current.id}-specification.pdf", ";;".join(SPEC_FILTERS))
+            if not path:
+                return None
+            fmt = SPEC_FILTERS.get(chosen)
+        fmt = fmt or Path(path).suffix.lstrip(".").lower() or "pdf"
+        if Path(path).suffix.lower() != f".{fmt}":
+            path = f"{path}.{fmt}"
+        try:
+            written = export_spec(self.current, fmt, path, report=self.report, diff=self.diff)
+        except (ExportError, ValueError, OSError) as exc:
+            QMessageBox.warning(self, "Board specification not written", str(exc))
+            return None
+        parent = self.parent()
+        if parent is not None and hasattr(parent, "statusBar"):
+            parent.statusBar().showMessage(f"Board specification written to {written}", 8000)
+        return Path(written)
