@@ -84,7 +84,11 @@ def ensure_gui_application() -> None:
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
             or sys.platform in ("win32", "darwin")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _app = QGuiApplication(sys.argv[:1] or ["periop"])
+    # A process that already loaded QtWidgets (a test run, a host application) will
+    # want widgets later, which need a QApplication; we never load QtWidgets ourselves.
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    application = widgets.QApplication if widgets is not None else QGuiApplication
+    _app = application(sys.argv[:1] or ["periop"])
 
 
 # ------------------------------------------------------------------- geometry
