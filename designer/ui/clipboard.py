@@ -38,12 +38,22 @@ def fragment_text(pathway: Pathway, step_ids: list[str]) -> str:
         "transitions": [t for t in pathway.transitions
                         if t.source in chosen and t.target in chosen],
         "waivers": [], "notes": [], "priorities": [], "votes": []})
-    data = pathway_to_data(part)
+    data = _plain(pathway_to_data(part))
     fragment = {"steps": data.get("steps", [])}
     if data.get("transitions"):
         fragment["transitions"] = data["transitions"]
+    # flow style for leaf lists only: positions read as [x, y], like the saved file
     return FRAGMENT_HEADER + yaml.safe_dump(fragment, sort_keys=False, allow_unicode=True,
-                                            width=100, default_flow_style=False)
+                                            width=100, default_flow_style=None)
+
+
+def _plain(value):
+    """Plain dicts, lists and scalars (the file writer's list types are its own)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def parse_fragment(text: str) -> tuple[list[Step], list[Transition]]:
