@@ -10,6 +10,7 @@ with a note pointing to the SVG or PNG export.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 from ..graph.geometry import LANE_HEADER_WIDTH
@@ -68,6 +69,8 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
                              "Overview of the whole pathway. It is too large to print "
                              "legibly on A4: export the diagram as SVG or PNG to read it.")]
     scale, content_per_strip, total = chosen
+    # Equal strips read better than full ones followed by a sliver.
+    content_per_strip = (width - header) / total
     # Small scales need more pixels per unit, or the text blurs when printed.
     png = diagram.render_png(pathway, scale=max(scale * PIXELS_PER_POINT, 1.0), report=report)
     pieces: list[DiagramPiece] = []
@@ -75,7 +78,7 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
         image.load()
         k = image.width / width            # real pixels per scene unit (may be capped)
         head_px = round(header * k)
-        step_px = round(content_per_strip * k)
+        step_px = math.ceil(content_per_strip * k)
         left = head_px
         number = 0
         while left < image.width - 1:
