@@ -88,7 +88,7 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
             strip.paste(image.crop((0, 0, head_px, image.height)), (0, 0))
             strip.paste(image.crop((left, 0, right, image.height)), (head_px, 0))
             buffer = io.BytesIO()
-            strip.save(buffer, format="PNG")
+            strip.save(buffer, format="PNG", compress_level=1)   # speed over size
             pieces.append(DiagramPiece(
                 buffer.getvalue(), strip.width / k * scale, strip.height / k * scale,
                 f"Diagram, part {number} of {total} (time runs left to right)"))

@@ -121,6 +121,9 @@ class SpecContent:
                 ("Date", self.date)]
         if self.derived_from:
             rows.append(("Derived from", self.derived_from))
+        c = self.validation_counts
+        rows.append(("Validation", f"{c.get('error', 0)} errors, {c.get('warning', 0)} "
+                                   f"warnings, {len(self.waived)} waived"))
         rows.append(("Pathway id", self.pathway_id))
         return rows
 

@@ -11,7 +11,7 @@ from docx.shared import Mm
 from . import docx_kit as kit
 from .spec_content import SpecContent
 from .spec_text import (
-    SECTION_TITLES, chart_bars, critical_path_sentence, diagram_unavailable,
+    SECTION_TITLES, chart_bars, contents, critical_path_sentence, diagram_unavailable,
     evidence_strength, surgery_day, validation_sentence,
 )
 from .timeline_chart import split_chart, to_png
@@ -41,6 +41,9 @@ def _cover(doc, c: SpecContent) -> None:
         cells[0].paragraphs[0].add_run(label).bold = True
         cells[1].paragraphs[0].add_run(value)
         cells[0].width, cells[1].width = Mm(40), Mm(134)
+    toc = doc.add_paragraph()
+    toc.add_run("Contents. ").bold = True
+    toc.add_run(" \u2022 ".join(title for _, title in contents(c)))
     doc.add_heading(SECTION_TITLES["summary"], level=1)
     doc.add_paragraph(c.summary or "No summary given.")
     _labelled(doc, "Population", c.population or "Not stated.")

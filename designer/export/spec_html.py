@@ -12,7 +12,7 @@ from markupsafe import Markup
 from .html_kit import data_uri, environment
 from .spec_content import SpecContent
 from .spec_text import (
-    SECTION_TITLES, chart_bars, critical_path_sentence, diagram_unavailable,
+    SECTION_TITLES, chart_bars, contents, critical_path_sentence, diagram_unavailable,
     evidence_strength, surgery_day, validation_sentence,
 )
 from .timeline_chart import split_chart, to_svg
@@ -37,7 +37,7 @@ def render_spec_html(content: SpecContent, pathway, report) -> str:
                                                "table below gives the same figures.")))
     template = environment().get_template("spec.html.j2")
     return template.render(
-        c=content, titles=SECTION_TITLES, diagram_uri=diagram_uri,
+        c=content, titles=SECTION_TITLES, contents=contents(content), diagram_uri=diagram_uri,
         diagram_note=diagram_note, charts=charts,
         critical_sentence=critical_path_sentence(content),
         validation_sentence=validation_sentence(content), strength=evidence_strength,

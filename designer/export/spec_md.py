@@ -12,17 +12,19 @@ from typing import Any, Sequence
 
 from .spec_content import SpecContent
 from .spec_text import (
-    SECTION_TITLES, critical_path_sentence, evidence_strength, validation_sentence,
+    SECTION_TITLES, contents, critical_path_sentence, evidence_strength, validation_sentence,
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+\.)", re.MULTILINE)
+# Only what would start a heading, list or rule at the start of a line.
+_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[+\-](?=\s)|\d+[.)](?=\s|$)|[=-]+(?=\s*$))",
+                         re.MULTILINE)
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
     mark = match.group(2)
     if mark[0].isdigit():               # "12." -> "12\." (only punctuation escapes)
-        return match.group(1) + mark[:-1] + "\\."
+        return match.group(1) + mark[:-1] + "\\" + mark[-1]
     return match.group(1) + "\\" + mark
 
 
@@ -47,6 +49,8 @@ def render_spec_md(c: SpecContent) -> str:
     """The specification as Markdown text."""
     out: list[str] = [f"# {md_escape(c.title)}", "", "*Perioperative care pathway specification*", ""]
     out += _table(["Field", "Value"], c.cover_rows)
+    out += ["**Contents**", ""] + [f"{n}. {title}" for n, (_, title) in
+                                   enumerate(contents(c), 1)] + [""]
     out += [f"## {SECTION_TITLES['summary']}", "", md_escape(c.summary or "No summary given."), "",
             f"**Population.** {md_escape(c.population or 'Not stated.')}", ""]
     for label, value in (("Specialties", c.specialties), ("Tags", c.tags),

@@ -15,7 +15,7 @@ from . import pdf_kit as kit
 from .pdf_kit import esc
 from .spec_content import SpecContent
 from .spec_text import (
-    critical_path_sentence, diagram_unavailable, evidence_strength, SECTION_TITLES, validation_sentence,
+    contents, critical_path_sentence, diagram_unavailable, evidence_strength, SECTION_TITLES, validation_sentence,
 )
 from .timeline_chart import split_chart, to_drawing
 
@@ -56,7 +56,9 @@ def _cover(content: SpecContent, st) -> list:
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, kit.GRID),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
-    flow: list = [band, Spacer(1, 10 * mm), facts, Spacer(1, 8 * mm)]
+    toc = Paragraph("<b>Contents.</b> " + " \u2022 ".join(
+        esc(title) for _, title in contents(content)), st["small"])
+    flow: list = [band, Spacer(1, 10 * mm), facts, Spacer(1, 4 * mm), toc, Spacer(1, 6 * mm)]
     flow.append(_heading(SECTION_TITLES["summary"], st["h2"], 0))
     flow.append(Paragraph(esc(content.summary or "No summary given."), st["body"]))
     flow.append(Paragraph(f"<b>Population.</b> {esc(content.population or 'Not stated.')}",

@@ -86,3 +86,12 @@ def diagram_unavailable(exc: BaseException) -> str:
     missing = getattr(exc, "name", None) or "a drawing component"
     return (f"The diagram could not be drawn on this computer ({missing} is not "
             "available). Export the diagram separately once it is installed.")
+
+
+def contents(content: SpecContent) -> list[tuple[str, str]]:
+    """(anchor, title) of each main section, in document order."""
+    keys = ["summary", "diagram", "steps", "handoffs", "timeline", "validation", "evidence",
+            "roles", "glossary"]
+    if content.diff_rows:
+        keys.append("diff")
+    return [(key, SECTION_TITLES[key]) for key in keys]
