@@ -126,11 +126,11 @@ def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bo
     elif fmt == "svg":
         from .export.diagram import render_svg
 
-        out.write_text(render_svg(pathway), encoding="utf-8")
+        out.write_text(render_svg(pathway, legend=True), encoding="utf-8")
     elif fmt == "png":
         from .export.diagram import render_png
 
-        out.write_bytes(render_png(pathway, scale=png_scale))
+        out.write_bytes(render_png(pathway, scale=png_scale, legend=True))
     return []
 
 

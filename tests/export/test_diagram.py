@@ -221,3 +221,50 @@ def test_none_reference_guard_keeps_long_renders_alive():
         {"from": f"s{i}", "to": f"s{i + 1}"} for i in range(119)])
     for _ in range(3):     # tens of thousands of painter calls
         render_svg(big)
+
+
+def test_legend_is_optional_and_explains_shapes_and_badges():
+    from designer.export import style
+
+    plain = render_svg(small_pathway())
+    with_legend = render_svg(small_pathway(), legend=True)
+    assert "Handoff complete" not in " ".join(svg_texts(plain))
+    texts = " ".join(svg_texts(with_legend))
+    for label in ("Start or end", "Decision", "Wait", "Handoff complete",
+                  "Handoff incomplete or missing", "Time runs left to right"):
+        assert label in texts
+    assert "Error" not in texts                   # no report: no severity key
+    w0, h0 = diagram_size(small_pathway())
+    w1, h1 = diagram_size(small_pathway(), legend=True)
+    assert h1 > h0 and w1 >= w0
+    report = SimpleNamespace(findings=[], waived=[])
+    assert "Warning" in " ".join(svg_texts(render_svg(small_pathway(), report, legend=True)))
+    assert style.HANDOFF_INCOMPLETE in svg_fills(with_legend)
+
+
+def test_condition_labels_do_not_overlap_each_other():
+    """Two branches leaving one decision towards near neighbours keep their labels apart."""
+    import re
+
+    pathway = small_pathway(steps=[
+        {"id": "d", "name": "HbA1c below 69?", "kind": "decision", "setting": "hospital",
+         "position": [260, 70]},
+        {"id": "near", "name": "Diabetes nurse", "setting": "hospital", "position": [470, 70]},
+        {"id": "up", "name": "Optimise", "setting": "gp", "position": [470, 70]},
+    ], transitions=[
+        {"from": "d", "to": "near", "condition": "HbA1c below 69 mmol/mol (8.5%) or less"},
+        {"from": "d", "to": "up", "condition": "HbA1c 69 mmol/mol (8.5%) or above"},
+    ])
+    svg = render_svg(pathway)
+    # label boxes: translucent white rounded paths with the label border colour
+    boxes = []
+    for group in re.finditer(r'<g fill="#ffffff" fill-opacity="0\.9\d*" stroke="#b0bec5"'
+                             r'[^>]*>(.*?)</g>', svg, re.S):
+        for path in re.finditer(r'<path [^>]*d="([^"]+)"', group.group(1)):
+            numbers = [float(v) for v in re.findall(r"-?[\d.]+", path.group(1))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            boxes.append((min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    assert len(boxes) == 2, boxes
+    (x1, y1, w1, h1), (x2, y2, w2, h2) = boxes
+    apart = x1 + w1 <= x2 or x2 + w2 <= x1 or y1 + h1 <= y2 or y2 + h2 <= y1
+    assert apart
