@@ -190,9 +190,16 @@ def run_app(path: str | None, screenshot: str | None = None) -> int:
             QMessageBox.critical(None, "Cannot open pathway", str(exc))
     if not documents:
         documents.append(Document.new_untitled())
-    windows = [open_window(doc) for doc in documents]
     if screenshot:
-        return _screenshot(app, windows[0], screenshot)
+        # a fresh layout and no change to the user's settings or recent files
+        import tempfile
+
+        from PySide6.QtCore import QSettings
+
+        with tempfile.TemporaryDirectory() as folder:
+            scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+            return _screenshot(app, open_window(documents[0], settings=scratch), screenshot)
+    windows = [open_window(doc) for doc in documents]
     for window in windows:
         if window.document.path:
             window.files.remember(window.document.path)
@@ -208,7 +215,7 @@ def _screenshot(app: QApplication, window, out: str) -> int:
     result = {"code": 0}
 
     def shoot() -> None:
-        window.view.fit_all()
+        window.fit_readable()
         app.processEvents()
         target = Path(out)
         try:

@@ -27,6 +27,8 @@ from .properties import PropertiesDock
 from .timeline_dock import TimelineDock
 
 APP_TITLE = "Perioperative Pathway Designer"
+READABLE_ZOOM = 0.6   # below this step names are hard to read
+OPENING_ZOOM = 0.8
 DockArea = Qt.DockWidgetArea
 
 
@@ -56,6 +58,10 @@ class MainWindow(QMainWindow):
         self.document: Document | None = None
         self.scene = None
         self.view = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_readable)
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
         self.resize(1600, 1000)
@@ -126,11 +132,11 @@ class MainWindow(QMainWindow):
         self.add_dock(self.findings_dock, DockArea.BottomDockWidgetArea)
         self.add_dock(self.timeline_dock, DockArea.BottomDockWidgetArea)
         self.splitDockWidget(self.findings_dock, self.timeline_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.properties_dock], [380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.properties_dock], [400], Qt.Orientation.Horizontal)
         if self.palette_dock is not None:
-            self.resizeDocks([self.palette_dock], [210], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.findings_dock], [230], Qt.Orientation.Vertical)
-        self.resizeDocks([self.findings_dock, self.timeline_dock], [900, 500],
+            self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.findings_dock], [200], Qt.Orientation.Vertical)
+        self.resizeDocks([self.findings_dock, self.timeline_dock], [800, 560],
                          Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:
@@ -142,6 +148,9 @@ class MainWindow(QMainWindow):
         self.zoom_label.setAccessibleName("Zoom level")
         self.zoom_label.setMinimumWidth(48)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.counts_label = QLabel("")
+        self.counts_label.setAccessibleName("Size of the pathway")
+        bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.findings_label)
         bar.addPermanentWidget(self.zoom_label)
 
@@ -190,12 +199,18 @@ class MainWindow(QMainWindow):
         document.changed_on_disk.connect(self._on_changed_on_disk)
         self._update_title()
         self.document_changed.emit()
-        QTimer.singleShot(0, self._fit_when_shown)
+        self._fit_timer.start()
 
-    def _fit_when_shown(self) -> None:
-        if self.view is not None:
-            self.view.fit_all()
-            self._show_zoom()
+    def fit_readable(self) -> None:
+        """Show the whole pathway when it is readable; otherwise its start at a readable zoom."""
+        view = self.view
+        if view is None:
+            return
+        view.fit_all()
+        if view.zoom() < READABLE_ZOOM:
+            view.set_zoom(OPENING_ZOOM)
+            view.home()
+        self._show_zoom()
 
     def _connect_zoom(self) -> None:
         signal = getattr(self.view, "zoom_changed", None)
@@ -205,7 +220,7 @@ class MainWindow(QMainWindow):
 
     def _show_zoom(self) -> None:
         if self.view is not None:
-            scale = self.view.transform().m11()
+            scale = self.view.zoom()
             self.zoom_label.setText(f"{scale * 100:.0f}%")
 
     def _on_selection_changed(self) -> None:
@@ -242,6 +257,10 @@ class MainWindow(QMainWindow):
         colour = "#c62828" if errors else ("#ef6c00" if warnings else "#2e7d32")
         self.findings_label.setText(f"<span style='color:{colour}'>●</span> {text}")
         self.findings_label.setToolTip("Open the Findings panel for details")
+        pathway = self.document.pathway
+        steps, lanes = len(pathway.steps), len(pathway.settings)
+        self.counts_label.setText(f"{steps} step{'s' if steps != 1 else ''} · "
+                                  f"{lanes} lane{'s' if lanes != 1 else ''}   ")
         self.findings_updated.emit(report)
 
     # ------------------------------------------------------------------- edits

@@ -31,7 +31,11 @@ class PropertiesDock(QDockWidget):
         self.window_ = window
         self._pathway = None
         self._scene = None
-        self._selection_pending = False
+        # timers owned by the dock die with it: no deferred call into a closed window
+        self._selection_timer = QTimer(self)
+        self._selection_timer.setSingleShot(True)
+        self._selection_timer.setInterval(0)
+        self._selection_timer.timeout.connect(self.show_selection)
 
         self.stack = QStackedWidget()
         self.pathway_page = PathwayPage(window)
@@ -74,13 +78,11 @@ class PropertiesDock(QDockWidget):
 
     def _selection_changed(self) -> None:
         # a rubber band changes the selection item by item: show the result once
-        if not self._selection_pending:
-            self._selection_pending = True
-            QTimer.singleShot(0, self.show_selection)
+        self._selection_timer.start()
 
     def show_selection(self) -> None:
         """Show the page for what is selected on the canvas now."""
-        self._selection_pending = False
+        self._selection_timer.stop()
         scene = self.window_.scene
         if scene is None or scene is not self._scene:
             return
@@ -121,7 +123,7 @@ class PropertiesDock(QDockWidget):
             return
         if page.item() is None:
             # what it showed was deleted (or undone away): show the pathway instead
-            QTimer.singleShot(0, self.show_selection)
+            self._selection_timer.start()
             return
         page.refresh()
         if page is self.pathway_page and kind.startswith(("step-", "reset")):

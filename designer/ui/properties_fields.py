@@ -105,9 +105,13 @@ class TextField(FieldEditor):
         self.widget.editingFinished.connect(self._finished)
 
     def _show(self, value: Any) -> None:
-        text = "" if value is None else str(value)
+        self._set_text("" if value is None else str(value))
+
+    def _set_text(self, text: str) -> None:
         if self.widget.text() != text:
             self.widget.setText(text)
+            if not self.widget.hasFocus():
+                self.widget.setCursorPosition(0)  # show the start of a long title
 
     def parse(self, text: str) -> Any:
         text = text.strip()
@@ -139,8 +143,7 @@ class NumberField(TextField):
             text = ""
         else:
             text = f"{value:g}" if isinstance(value, float) else str(value)
-        if self.widget.text() != text:
-            self.widget.setText(text)
+        self._set_text(text)
 
     def parse(self, text: str) -> Any:
         text = text.strip().replace(",", ".")
@@ -156,9 +159,7 @@ class ListTextField(TextField):
     """A comma-separated list of short words (tags, specialties)."""
 
     def _show(self, value: Any) -> None:
-        text = ", ".join(value or [])
-        if self.widget.text() != text:
-            self.widget.setText(text)
+        self._set_text(", ".join(value or []))
 
     def parse(self, text: str) -> Any:
         return [part.strip() for part in text.split(",") if part.strip()]

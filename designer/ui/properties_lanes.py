@@ -62,7 +62,6 @@ class _ListEditorBase(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.list = _OrderList(self._reordered)
         self.list.setAccessibleName(title)
-        self.list.setMaximumHeight(190)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.itemChanged.connect(self._renamed)
@@ -119,6 +118,8 @@ class _ListEditorBase(QWidget):
             self.list.addItem(item)
             if obj.id == keep:
                 self.list.setCurrentItem(item)
+        rows = max(self.list.count(), 3)
+        self.list.setFixedHeight(min(rows, 8) * (self.list.sizeHintForRow(0) or 20) + 8)
         self._loading = False
         self._current_changed()
 

@@ -77,7 +77,10 @@ class PathwayPage(PropertyPage):
         column.addWidget(self.roles)
         self.layout_.addWidget(roles_box)
         self.layout_.addStretch(1)
-        self._lists_pending = False
+        self._lists_timer = QTimer(self)
+        self._lists_timer.setSingleShot(True)
+        self._lists_timer.setInterval(0)
+        self._lists_timer.timeout.connect(self._refresh_lists)
 
     def item(self):
         return self.pathway
@@ -87,11 +90,8 @@ class PathwayPage(PropertyPage):
 
     def refresh_choices(self) -> None:
         # deferred: the lists may be inside their own itemChanged handler right now
-        if not self._lists_pending:
-            self._lists_pending = True
-            QTimer.singleShot(0, self._refresh_lists)
+        self._lists_timer.start()
 
     def _refresh_lists(self) -> None:
-        self._lists_pending = False
         self.lanes.refresh()
         self.roles.refresh()

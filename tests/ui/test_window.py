@@ -41,6 +41,7 @@ def test_title_marks_unsaved_changes_and_menus_are_exposed(make_window, sample_f
                     window.properties_dock.step_page)
     name = window.properties_dock.step_page.name.widget
     name.setFocus()
+    qtbot.keyClick(name, Qt.Key.Key_End)
     qtbot.keyClicks(name, " (day case)")
     assert window.document.pathway.step("surgery").name == "Surgery (day case)"
     assert window.isWindowModified()
