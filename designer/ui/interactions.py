@@ -121,6 +121,11 @@ class MoveInteraction(_Handler):
         super().__init__(scene)
         self._start: dict[str, QPointF] = {}
 
+    @property
+    def dragging(self) -> dict[str, QPointF]:
+        """The steps being dragged (id -> start position); empty when none."""
+        return self._start
+
     def begin(self) -> None:
         self._start = {}
         if not isinstance(self.scene.mouseGrabberItem(), StepItem):
@@ -362,6 +367,8 @@ class SceneInteractions:
             self.connect.update(event)
             return
         QGraphicsScene.mouseMoveEvent(self.scene, event)
+        if self.move.dragging:
+            self.scene.steps_dragged(self.move.dragging)
 
     def mouse_release(self, event) -> None:
         if self.connect.active:

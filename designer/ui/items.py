@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
-    QBrush, QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF,
+    QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF, QStaticText,
 )
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem,
@@ -218,30 +218,46 @@ class ConnectHandle(QGraphicsEllipseItem):
         self.setZValue(3)
 
 
+_OUTLINES: dict[StepKind, QPainterPath] = {}
+
+
+def cached_outline(kind: StepKind) -> QPainterPath:
+    """One shared outline per kind (QPainterPath is implicitly shared: copies are free)."""
+    if kind not in _OUTLINES:
+        _OUTLINES[kind] = step_outline(kind)
+    return _OUTLINES[kind]
+
+
 class StepItem(QGraphicsPathItem):
-    """A step: shape by kind, fill by activity, name and owner inside."""
+    """A step: shape by kind, fill by activity, name and owner inside.
+
+    The shape is Qt's own path item. The name and owner are drawn in
+    :meth:`paint` from cached ``QStaticText`` lines, laid out on first paint:
+    building a scene of thousands of steps then costs no text layout, and
+    zoomed-out paints skip text altogether.
+    """
 
     def __init__(self, step: Step, owner_name: str, fonts: Fonts):
         super().__init__()
         self.step_id = step.id
         self.kind = step.kind
         self.fonts = fonts
-        self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
-                      | QGraphicsItem.ItemSendsGeometryChanges)
+        self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable)
         self.setAcceptHoverEvents(True)
         self.setZValue(Z_STEP)
-        self.setCursor(Qt.SizeAllCursor)
-        self._labels = QGraphicsRectItem(self)      # container: hidden when zoomed out
-        self._labels.setPen(Qt.NoPen)
-        self._labels.setAcceptedMouseButtons(Qt.NoButton)
         self._glyph: QGraphicsPathItem | None = None
+        self._below: QGraphicsSimpleTextItem | None = None
         self._handle: ConnectHandle | None = None
         self._badge: CountBadge | None = None
         self._halo: QGraphicsPathItem | None = None
+        self._name = ""
+        self._owner = ""
+        self._lines: list | None = None        # [(QPointF, QStaticText, is_owner)]
         self.critical = False
         self.highlighted = False
+        self.selected_look = False
+        self.detailed = True
         self._hovered = False
-        self.on_moved = None                          # set by the scene
         self.show_step(step, owner_name)
 
     # -------------------------------------------------------------- content
@@ -250,22 +266,30 @@ class StepItem(QGraphicsPathItem):
         if step.kind != self.kind or self.path().isEmpty():
             self.prepareGeometryChange()
             self.kind = step.kind
-            self.setPath(step_outline(step.kind))
+            self.setPath(cached_outline(step.kind))
             if self._handle is not None:
                 self._handle.setPos(self.handle_pos())
             if self._halo is not None:
-                self._halo.setPath(step_outline(step.kind))
+                self._halo.setPath(cached_outline(step.kind))
             if self._badge is not None:
                 self._badge.setPos(self.badge_pos())
         self.step_id = step.id
         self.setBrush(QColor(style.step_fill(step.activity)))
         self._apply_pen()
         self._set_glyph(step.kind is StepKind.wait)
-        self._set_text(step.name, owner_name)
+        if (step.name, owner_name) != (self._name, self._owner) or self._lines is None:
+            self._name, self._owner = step.name, owner_name
+            self._lines = None
+            self._set_owner_below()
+            self.update()
         tip = step.name + (f"\n{owner_name}" if owner_name else "")
         if step.duration_days is not None:
             tip += f"\nTypically {step.duration_days:g} day(s)"
         self.setToolTip(tip)
+
+    @property
+    def name(self) -> str:
+        return self._name
 
     def _set_glyph(self, wait: bool) -> None:
         if wait and self._glyph is None:
@@ -275,43 +299,57 @@ class StepItem(QGraphicsPathItem):
             self._glyph.setBrush(QColor("#fff8e1"))
             self._glyph.setAcceptedMouseButtons(Qt.NoButton)
         elif not wait and self._glyph is not None:
-            self.scene() and self.scene().removeItem(self._glyph)
-            self._glyph.setParentItem(None)
+            _discard(self._glyph)
             self._glyph = None
 
-    def _set_text(self, name: str, owner: str) -> None:
-        for child in self._labels.childItems():
-            child.setParentItem(None)
-            if child.scene() is not None:
-                child.scene().removeItem(child)
+    def _set_owner_below(self) -> None:
+        # A diamond has no room for a second line: its owner goes under the tip.
+        want = self.kind is StepKind.decision and bool(self._owner)
+        if not want:
+            if self._below is not None:
+                _discard(self._below)
+                self._below = None
+            return
+        f = self.fonts
+        w, h = self.size()
+        shown = f.small_m.elidedText(self._owner, Qt.ElideRight, w + 30)
+        if self._below is None:
+            self._below = text_item(self, shown, f.small, style.MUTED_TEXT)
+        self._below.setText(shown)
+        self._below.setPos(-f.small_m.horizontalAdvance(shown) / 2, h / 2 + 2)
+        self._below.setVisible(self.detailed)
+
+    def _layout_text(self) -> list:
         f = self.fonts
         area = text_area(self.kind)
-        below = ""
-        if self.kind is StepKind.decision:
-            # A diamond has no room for two lines; the owner goes under its tip.
-            owner, below = "", owner
+        owner = "" if self.kind is StepKind.decision else self._owner
         owner_h = f.small_m.height() if owner else 0.0
         max_lines = max(1, int((area.height() - owner_h) // f.name_m.height()))
-        lines = wrap_text(name, f.name_m, area.width(), max_lines)
+        lines = wrap_text(self._name, f.name_m, area.width(), max_lines)
         total = len(lines) * f.name_m.height() + owner_h
         y = area.center().y() - total / 2
         cx = area.center().x()
+        out = []
         for line in lines:
-            item = text_item(self._labels, line, f.name, style.TEXT)
-            item.setPos(cx - f.name_m.horizontalAdvance(line) / 2, y)
+            out.append((QPointF(cx - f.name_m.horizontalAdvance(line) / 2, y),
+                        QStaticText(line), False))
             y += f.name_m.height()
         if owner:
             shown = f.small_m.elidedText(owner, Qt.ElideRight, area.width())
-            item = text_item(self._labels, shown, f.small, style.MUTED_TEXT)
-            item.setPos(cx - f.small_m.horizontalAdvance(shown) / 2, y)
-        if below:
-            w, h = self.size()
-            shown = f.small_m.elidedText(below, Qt.ElideRight, w + 30)
-            item = text_item(self._labels, shown, f.small, style.MUTED_TEXT)
-            item.setPos(cx - f.small_m.horizontalAdvance(shown) / 2, h / 2 + 2)
+            out.append((QPointF(cx - f.small_m.horizontalAdvance(shown) / 2, y),
+                        QStaticText(shown), True))
+        return out
+
+    def text_lines(self) -> list[str]:
+        """The name (and owner) lines as drawn, for tests and accessibility."""
+        if self._lines is None:
+            self._lines = self._layout_text()
+        return [static.text() for _, static, _ in self._lines]
 
     def set_detail(self, detailed: bool) -> None:
-        self._labels.setVisible(detailed)
+        self.detailed = detailed
+        if self._below is not None:
+            self._below.setVisible(detailed)
         if self._badge is not None:
             self._badge.setVisible(detailed and bool(self._badge.data(0)))
 
@@ -336,9 +374,17 @@ class StepItem(QGraphicsPathItem):
         colour = style.STEP_BORDER
         if self.critical:
             colour, width = style.CRITICAL_PATH, 3.0
-        if self.isSelected():
+        if self.selected_look:
             colour, width = style.SELECTED_BORDER, 3.0
         self.setPen(QPen(QColor(colour), width))
+
+    def selection_changed(self) -> None:
+        """Called by the scene when this item's selection state may have changed."""
+        selected = self.isSelected()
+        if selected != self.selected_look:
+            self.selected_look = selected
+            self._apply_pen()
+            self._update_handle()
 
     def set_critical(self, on: bool) -> None:
         if on != self.critical:
@@ -364,7 +410,7 @@ class StepItem(QGraphicsPathItem):
             self._badge.setZValue(4)
         if self._badge is not None:
             self._badge.setData(0, bool(findings))
-            self._badge.setVisible(bool(findings))
+            self._badge.setVisible(bool(findings) and self.detailed)
             if findings:
                 self._badge.show_findings(findings)
 
@@ -380,17 +426,10 @@ class StepItem(QGraphicsPathItem):
         return self._handle if self._handle is not None and self._handle.isVisible() else None
 
     # ------------------------------------------------------------ Qt hooks
-    def itemChange(self, change, value):
-        if change == QGraphicsItem.ItemPositionHasChanged and self.on_moved is not None:
-            self.on_moved(self)
-        elif change == QGraphicsItem.ItemSelectedHasChanged:
-            self._apply_pen()
-            self._update_handle()
-        return super().itemChange(change, value)
-
     def hoverEnterEvent(self, event) -> None:
         self._hovered = True
         self._update_handle()
+        self.setCursor(Qt.SizeAllCursor)
         super().hoverEnterEvent(event)
 
     def hoverLeaveEvent(self, event) -> None:
@@ -405,3 +444,26 @@ class StepItem(QGraphicsPathItem):
             painter.fillPath(self.path(), self.brush())
             return
         super().paint(painter, option, widget)
+        if self._lines is None:
+            self._lines = self._layout_text()
+        f = self.fonts
+        painter.setFont(f.name)
+        painter.setPen(_TEXT_COLOUR)
+        owner_started = False
+        for at, static, is_owner in self._lines:
+            if is_owner and not owner_started:
+                owner_started = True
+                painter.setFont(f.small)
+                painter.setPen(_MUTED_COLOUR)
+            painter.drawStaticText(at, static)
+
+
+_TEXT_COLOUR = QColor(style.TEXT)
+_MUTED_COLOUR = QColor(style.MUTED_TEXT)
+
+
+def _discard(item: QGraphicsItem) -> None:
+    scene = item.scene()
+    item.setParentItem(None)
+    if scene is not None:
+        scene.removeItem(item)

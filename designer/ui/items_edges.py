@@ -13,15 +13,15 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF
-from PySide6.QtWidgets import (
-    QGraphicsItem, QGraphicsPathItem, QGraphicsPolygonItem, QStyle,
+from PySide6.QtGui import (
+    QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF, QStaticText,
 )
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..export import style
 from ..export.diagram import wrap_text
 from ..graph.model import Transition
-from .items import LOW_DETAIL, Z_EDGE, Z_EDGE_DECOR, CountBadge, Fonts, text_item
+from .items import LOW_DETAIL, Z_EDGE, Z_EDGE_DECOR, CountBadge, Fonts
 
 LABEL_WIDTH = 128.0
 
@@ -36,32 +36,48 @@ class Box:
     h: float
 
 
-def edge_path(a: Box, b: Box) -> QPainterPath:
-    """The curve of a transition from box ``a`` to box ``b``."""
-    path = QPainterPath()
+def edge_curve(a: Box, b: Box) -> tuple[QPointF, QPointF, QPointF, QPointF]:
+    """The four control points of the cubic curve from box ``a`` to box ``b``."""
     if b.cx - b.w / 2 >= a.cx + a.w / 2 + 12:            # forwards in time
         p0, p3 = QPointF(a.cx + a.w / 2, a.cy), QPointF(b.cx - b.w / 2, b.cy)
         c = max(40.0, (p3.x() - p0.x()) * 0.5)
-        p1, p2 = QPointF(p0.x() + c, p0.y()), QPointF(p3.x() - c, p3.y())
-    elif abs(b.cx - a.cx) < (a.w + b.w) / 2 and abs(b.cy - a.cy) > (a.h + b.h) / 2:
+        return p0, QPointF(p0.x() + c, p0.y()), QPointF(p3.x() - c, p3.y()), p3
+    if abs(b.cx - a.cx) < (a.w + b.w) / 2 and abs(b.cy - a.cy) > (a.h + b.h) / 2:
         down = 1 if b.cy > a.cy else -1                  # same column, another row
         p0 = QPointF(a.cx, a.cy + down * a.h / 2)
         p3 = QPointF(b.cx, b.cy - down * b.h / 2)
         c = max(30.0, abs(p3.y() - p0.y()) * 0.5) * down
-        p1, p2 = QPointF(p0.x(), p0.y() + c), QPointF(p3.x(), p3.y() - c)
-    else:                                                # back in time: loop below
-        p0, p3 = QPointF(a.cx, a.cy + a.h / 2), QPointF(b.cx, b.cy + b.h / 2)
-        depth = max(p0.y(), p3.y()) + 46.0
-        p1, p2 = QPointF(p0.x(), depth), QPointF(p3.x(), depth)
-    path.moveTo(p0)
+        return p0, QPointF(p0.x(), p0.y() + c), QPointF(p3.x(), p3.y() - c), p3
+    p0, p3 = QPointF(a.cx, a.cy + a.h / 2), QPointF(b.cx, b.cy + b.h / 2)   # loop back:
+    depth = max(p0.y(), p3.y()) + 46.0                                      # curve below
+    return p0, QPointF(p0.x(), depth), QPointF(p3.x(), depth), p3
+
+
+def edge_path(a: Box, b: Box) -> QPainterPath:
+    """The curve of a transition from box ``a`` to box ``b``."""
+    p0, p1, p2, p3 = edge_curve(a, b)
+    path = QPainterPath(p0)
     path.cubicTo(p1, p2, p3)
     return path
 
 
-def arrow_head(path: QPainterPath, size: float = 10.0, half: float = 4.5) -> QPolygonF:
-    tip = path.pointAtPercent(1.0)
-    angle = math.radians(path.angleAtPercent(0.999))
-    dx, dy = math.cos(angle), -math.sin(angle)           # Qt angles run anticlockwise
+def curve_point(ctrl, t: float) -> QPointF:
+    """A point on the cubic at parameter ``t`` (cheaper than arc-length look-ups)."""
+    p0, p1, p2, p3 = ctrl
+    u = 1 - t
+    a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+    return QPointF(a * p0.x() + b * p1.x() + c * p2.x() + d * p3.x(),
+                   a * p0.y() + b * p1.y() + c * p2.y() + d * p3.y())
+
+
+def arrow_head(ctrl, size: float = 10.0, half: float = 4.5) -> QPolygonF:
+    """A filled triangle at the end of the curve, pointing along its last tangent."""
+    tip, before = ctrl[3], ctrl[2]
+    if (tip - before).manhattanLength() < 0.5:
+        before = ctrl[1] if (tip - ctrl[1]).manhattanLength() >= 0.5 else ctrl[0]
+    dx, dy = tip.x() - before.x(), tip.y() - before.y()
+    length = math.hypot(dx, dy) or 1.0
+    dx, dy = dx / length, dy / length
     back = QPointF(tip.x() - dx * size, tip.y() - dy * size)
     normal = QPointF(-dy * half, dx * half)
     return QPolygonF([tip, back + normal, back - normal])
@@ -135,30 +151,44 @@ class EdgeLabel(_Decoration):
         self.fonts = fonts
         self.setPen(QPen(QColor("#b0bec5"), 0.8))
         self.setBrush(QColor(255, 255, 255, 235))
+        self._lines: list[tuple[QPointF, QStaticText, bool]] = []
 
     def show_lines(self, condition: str | None, extra: list[str]) -> None:
-        for child in self.childItems():
-            child.setParentItem(None)
-            if child.scene() is not None:
-                child.scene().removeItem(child)
         m = self.fonts.small_m
-        texts: list[tuple[str, bool]] = []
-        if condition:
-            texts += [(part, False) for part in wrap_text(condition, m, LABEL_WIDTH, 2)]
-        for line in extra:
-            texts += [(part, True) for part in wrap_text(line, m, LABEL_WIDTH, 1)]
-        w = max(m.horizontalAdvance(t) for t, _ in texts) + 10
+        texts: list[tuple[str, bool, float]] = []
+        for text, muted, most in ([(condition, False, 2)] if condition else []) + [
+                (line, True, 1) for line in extra]:
+            width = m.horizontalAdvance(text)
+            if width <= LABEL_WIDTH:          # the usual case: no wrapping needed
+                texts.append((text, muted, width))
+            else:
+                texts += [(part, muted, m.horizontalAdvance(part))
+                          for part in wrap_text(text, m, LABEL_WIDTH, most)]
+        w = max(width for _, _, width in texts) + 10
         h = m.height() * len(texts) + 4
         card = QPainterPath()
         card.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), 3, 3)
         self.prepareGeometryChange()
         self.setPath(card)
         y = -h / 2 + 2
-        for text, muted in texts:
-            item = text_item(self, text, self.fonts.small,
-                         style.MUTED_TEXT if muted else style.TEXT)
-            item.setPos(-m.horizontalAdvance(text) / 2, y)
+        self._lines = []
+        for text, muted, width in texts:
+            self._lines.append((QPointF(-width / 2, y), QStaticText(text), muted))
             y += m.height()
+        self.update()
+
+    def text_lines(self) -> list[str]:
+        return [static.text() for _, static, _ in self._lines]
+
+    def paint(self, painter, option, widget=None) -> None:
+        super().paint(painter, option, widget)
+        painter.setFont(self.fonts.small)
+        for at, static, muted in self._lines:
+            painter.setPen(_MUTED if muted else _TEXT)
+            painter.drawStaticText(at, static)
+
+
+_TEXT, _MUTED = QColor(style.TEXT), QColor(style.MUTED_TEXT)
 
 
 class TransitionItem(QGraphicsPathItem):
@@ -171,10 +201,10 @@ class TransitionItem(QGraphicsPathItem):
         self.fonts = fonts
         self.setFlag(QGraphicsItem.ItemIsSelectable)
         self.setZValue(Z_EDGE)
-        self.setCursor(Qt.PointingHandCursor)
-        self._head = QGraphicsPolygonItem(self)
-        self._head.setPen(Qt.NoPen)
-        self._head.setAcceptedMouseButtons(Qt.NoButton)
+        self._head = QPolygonF()
+        self._ctrl: tuple[QPointF, QPointF, QPointF, QPointF] | None = None
+        self._head_brush = QColor(style.EDGE_COLOUR)
+        self.selected_look = False
         self.label: EdgeLabel | None = None
         self.handoff_badge: HandoffBadge | None = None
         self.count_badge: CountBadge | None = None
@@ -241,32 +271,34 @@ class TransitionItem(QGraphicsPathItem):
 
     # ------------------------------------------------------------ geometry
     def route(self, a: Box, b: Box) -> None:
-        path = edge_path(a, b)
+        self._ctrl = edge_curve(a, b)
+        path = QPainterPath(self._ctrl[0])
+        path.cubicTo(*self._ctrl[1:])
         self.prepareGeometryChange()
         self._shape = None
         self.setPath(path)
         # setPath asks for the old bounding rect (hence shape()) first: drop that cache.
         self._shape = None
         self.update()
-        self._head.setPolygon(arrow_head(path))
+        self._head = arrow_head(self._ctrl)
         self._place_decorations()
 
     def _place_decorations(self) -> None:
         """Label near the start, handoff badge on the lane crossing, findings beside it."""
-        path = self.path()
-        if path.isEmpty():
+        ctrl = self._ctrl
+        if ctrl is None:
             return
         anchor: QGraphicsItem | None = None
         if self.label is not None:
             at = 0.34 if self._transition.condition else 0.5
-            self.label.setPos(path.pointAtPercent(at))
+            self.label.setPos(curve_point(ctrl, at))
             anchor = self.label
         if self.handoff_badge is not None:
-            self.handoff_badge.setPos(path.pointAtPercent(0.66 if anchor else 0.5))
+            self.handoff_badge.setPos(curve_point(ctrl, 0.66 if anchor else 0.5))
             anchor = self.handoff_badge
         if self.count_badge is not None:
             if anchor is None:
-                self.count_badge.setPos(path.pointAtPercent(0.5))
+                self.count_badge.setPos(curve_point(ctrl, 0.5))
             else:
                 box = anchor.sceneBoundingRect()
                 self.count_badge.setPos(box.right() + CountBadge.RADIUS - 2, box.top())
@@ -281,27 +313,31 @@ class TransitionItem(QGraphicsPathItem):
         colour, width = style.EDGE_COLOUR, 1.4
         if self.critical:
             colour, width = style.CRITICAL_PATH, 2.6
-        if self.isSelected():
+        if self.selected_look:
             colour, width = style.SELECTED_BORDER, 2.6
         self.setPen(QPen(QColor(colour), width))
-        self._head.setBrush(QColor(colour))
+        self._head_brush = QColor(colour)
+        self.update()
+
+    def selection_changed(self) -> None:
+        """Called by the scene when this item's selection state may have changed."""
+        if self.isSelected() != self.selected_look:
+            self.selected_look = self.isSelected()
+            self._apply_pen()
 
     def set_critical(self, on: bool) -> None:
         if on != self.critical:
             self.critical = on
             self._apply_pen()
 
-    # ------------------------------------------------------------ Qt hooks
-    def itemChange(self, change, value):
-        if change == QGraphicsItem.ItemSelectedHasChanged:
-            self._apply_pen()
-        elif change == QGraphicsItem.ItemSceneHasChanged:
-            scene = self.scene()
-            for item in self.decorations():
-                if scene is not None and item.scene() is None:
-                    scene.addItem(item)
-        return super().itemChange(change, value)
+    def attach(self, scene) -> None:
+        """Add the item and its decorations to ``scene``."""
+        scene.addItem(self)
+        for item in self.decorations():
+            if item.scene() is None:
+                scene.addItem(item)
 
+    # ------------------------------------------------------------ Qt hooks
     def shape(self) -> QPainterPath:
         # A thin line is hard to hit: accept clicks a few pixels either side.
         if self._shape is None:
@@ -311,9 +347,11 @@ class TransitionItem(QGraphicsPathItem):
         return self._shape
 
     def paint(self, painter, option, widget=None) -> None:
-        option.state &= ~QStyle.State_Selected
-        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOW_DETAIL:
-            painter.setPen(self.pen())
-            painter.drawPath(self.path())
-            return
-        super().paint(painter, option, widget)
+        # The view skips saving painter state between items: set all we rely on.
+        painter.setPen(self.pen())
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPath(self.path())
+        if option.levelOfDetailFromTransform(painter.worldTransform()) >= LOW_DETAIL:
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(self._head_brush)
+            painter.drawPolygon(self._head)

@@ -8,7 +8,7 @@ Click or drag in it to move the main view there.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from ..export import style
@@ -26,6 +26,7 @@ class MiniMap(QWidget):
         self.setToolTip("Overview: click or drag to move around the pathway")
         self.setCursor(Qt.PointingHandCursor)
         self._pending = False
+        self._picture: QPixmap | None = None     # the scene part, redrawn after changes
         scene = view.scene()
         if scene is not None:
             scene.changed.connect(self._scene_changed)
@@ -41,6 +42,8 @@ class MiniMap(QWidget):
     def reposition(self) -> None:
         rect, scale = self._geometry()
         w, h = max(60, int(rect.width() * scale) + 2), max(30, int(rect.height() * scale) + 2)
+        if (w, h) != (self.width(), self.height()):
+            self._picture = None
         self.resize(w, h)
         area = self.view.viewport().geometry()
         self.move(area.right() - w - MARGIN, area.bottom() - h - MARGIN)
@@ -50,35 +53,46 @@ class MiniMap(QWidget):
         # Many changes arrive per edit; one repaint a moment later covers them all.
         if not self._pending:
             self._pending = True
-            QTimer.singleShot(120, self._refresh)
+            QTimer.singleShot(400, self._refresh)
 
     def _refresh(self) -> None:
         self._pending = False
+        self._picture = None
         self.update()
 
     # -------------------------------------------------------------- painting
-    def paintEvent(self, _event) -> None:
+    def _draw_scene(self) -> QPixmap:
+        """Lanes and steps at map scale (only after the scene changed)."""
         scene = self.view.scene()
-        if scene is None:
-            return
         rect, scale = self._geometry()
-        p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        picture = QPixmap(self.size())
+        picture.fill(QColor("#ffffff"))
+        p = QPainter(picture)
         p.translate(1, 1)
         p.scale(scale, scale)
         p.translate(-rect.left(), -rect.top())
         pathway = scene.pathway
         for band in scene.bands():
             setting = pathway.setting(band.setting_id)
-            fill, head, _ink = style.lane_colours(setting.kind) if setting else (
-                "#f7f7f7", "#e0e0e0", "")
+            head = style.lane_colours(setting.kind)[1] if setting else "#e0e0e0"
             p.fillRect(QRectF(rect.left(), band.top, rect.width(), band.height), QColor(head))
+        ink = QColor(style.STEP_BORDER)
         for item in scene.step_items().values():
             w, h = item.size()
             pos = item.pos()
-            p.fillRect(QRectF(pos.x() - w / 2, pos.y() - h / 2, w, h), QColor(style.STEP_BORDER))
+            p.fillRect(QRectF(pos.x() - w / 2, pos.y() - h / 2, w, h), ink)
+        p.end()
+        return picture
+
+    def paintEvent(self, _event) -> None:
+        if self.view.scene() is None:
+            return
+        if self._picture is None or self._picture.size() != self.size():
+            self._picture = self._draw_scene()
+        rect, scale = self._geometry()
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._picture)
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        p.resetTransform()
         frame = QRectF(1 + (visible.left() - rect.left()) * scale,
                        1 + (visible.top() - rect.top()) * scale,
                        visible.width() * scale, visible.height() * scale)

@@ -59,8 +59,9 @@ class PathwayScene(QGraphicsScene):
         self._critical: set[str] = set()
         self._highlighted: set[str] = set()
         self._detailed = True
-        self._placing = False
+        self._selected: set = set()
         self.interactions = SceneInteractions(self)
+        self.selectionChanged.connect(self._selection_changed)
         pathway.subscribe(self._on_event)
         self._rebuild()
 
@@ -165,22 +166,33 @@ class PathwayScene(QGraphicsScene):
             edge.set_detail(detailed)
 
     # ------------------------------------------------------------------ building
-    def _owner_name(self, step: Step) -> str:
+    def _owner_name(self, step: Step, roles: dict | None = None) -> str:
         if not step.owner:
             return ""
-        role = self.pathway.role(step.owner)
+        role = roles.get(step.owner) if roles is not None else self.pathway.role(step.owner)
         return role.name if role else step.owner
+
+    def _selection_changed(self) -> None:
+        # Items show selection by their border; only those that changed are told.
+        now = set(self.selectedItems())
+        for item in now ^ self._selected:
+            if hasattr(item, "selection_changed") and item.scene() is self:
+                item.selection_changed()
+        self._selected = now
 
     def _rebuild(self) -> None:
         self._dirty.clear()
+        self._selected = set()
         self.clear()
         self._steps, self._edges, self._lanes, self._by_step = {}, {}, {}, {}
         self._bands = []
+        roles = {r.id: r for r in self.pathway.roles}
         for step in self.pathway.steps:
-            self._add_step_item(step)
+            self._add_step_item(step, roles)
         self._sync_lanes(force=True)
+        by_id = self.pathway.steps_by_id()
         for transition in self.pathway.transitions:
-            self._add_edge_item(transition)
+            self._add_edge_item(transition, by_id)
         self.flush()
         if self._findings:
             findings, self._findings = self._findings, {}
@@ -190,22 +202,21 @@ class PathwayScene(QGraphicsScene):
                     item.set_findings(items)
                     self._findings[key] = items
 
-    def _add_step_item(self, step: Step) -> StepItem:
-        item = StepItem(step, self._owner_name(step), self.fonts)
-        item.on_moved = self._step_item_moved
+    def _add_step_item(self, step: Step, roles: dict | None = None) -> StepItem:
+        item = StepItem(step, self._owner_name(step, roles), self.fonts)
         if not self._detailed:
             item.set_detail(False)
         self._steps[step.id] = item
         self.addItem(item)
         return item
 
-    def _add_edge_item(self, transition) -> TransitionItem:
+    def _add_edge_item(self, transition, by_id: dict | None = None) -> TransitionItem:
         item = TransitionItem(transition, self.fonts)
         self._edges[transition.key] = item
         for end in (transition.source, transition.target):
             self._by_step.setdefault(end, set()).add(transition.key)
-        self.addItem(item)
-        item.show_transition(transition, self._crosses(transition))
+        item.show_transition(transition, self._crosses(transition, by_id))
+        item.attach(self)
         if not self._detailed:
             item.set_detail(False)
         self._dirty.add(transition.key)
@@ -221,10 +232,14 @@ class PathwayScene(QGraphicsScene):
         for deco in item.decorations():
             if deco.scene() is self:
                 self.removeItem(deco)
+        self._selected.discard(item)
         self.removeItem(item)
 
-    def _crosses(self, transition) -> bool:
-        a, b = self.pathway.step(transition.source), self.pathway.step(transition.target)
+    def _crosses(self, transition, by_id: dict | None = None) -> bool:
+        if by_id is not None:
+            a, b = by_id.get(transition.source), by_id.get(transition.target)
+        else:
+            a, b = self.pathway.step(transition.source), self.pathway.step(transition.target)
         return a is not None and b is not None and a.setting != b.setting
 
     def _sync_lanes(self, force: bool = False) -> None:
@@ -264,11 +279,7 @@ class PathwayScene(QGraphicsScene):
         if item is None or not self._bands:
             return
         x, y = geometry.scene_centre(self._bands, step)
-        self._placing = True
-        try:
-            item.setPos(x, y)
-        finally:
-            self._placing = False
+        item.setPos(x, y)
         self._mark_edges_of(step.id)
 
     # ------------------------------------------------------------------- routing
@@ -276,9 +287,11 @@ class PathwayScene(QGraphicsScene):
         self._dirty.update(self._by_step.get(step_id, ()))
         self._schedule_routing()
 
-    def _step_item_moved(self, item: StepItem) -> None:
-        if not self._placing:
-            self._mark_edges_of(item.step_id)
+    def steps_dragged(self, step_ids) -> None:
+        """Steps moved by the mouse (not yet in the model): their arrows follow."""
+        for sid in step_ids:
+            self._dirty.update(self._by_step.get(sid, ()))
+        self._schedule_routing()
 
     def _schedule_routing(self) -> None:
         if not self._route_pending and self._dirty:
@@ -321,6 +334,7 @@ class PathwayScene(QGraphicsScene):
     def _step_removed(self, event: ModelEvent) -> None:
         item = self._steps.pop(event.key, None)
         if item is not None:
+            self._selected.discard(item)
             self.removeItem(item)
         self._highlighted.discard(event.key)
         self._sync_lanes()

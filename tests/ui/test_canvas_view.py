@@ -55,13 +55,15 @@ def test_keyboard_and_ctrl_wheel_zoom(canvas, qtbot):
 
 def test_zoomed_far_out_hides_text(canvas):
     _, _, scene, view = canvas
-    labels = scene.item_for("sdm")._labels
-    assert labels.isVisible()
+    owner_below_diamond = scene.item_for("fit")._below
+    assert owner_below_diamond.isVisible() and scene.item_for("sdm").detailed
     view.set_zoom(0.2)
-    assert not labels.isVisible()
+    assert not owner_below_diamond.isVisible() and not scene.item_for("sdm").detailed
     assert not scene.item_for("fit->surgery").label.isVisible()
     view.zoom_reset()
-    assert labels.isVisible()
+    assert owner_below_diamond.isVisible()
+    assert scene.item_for("sdm").text_lines() == [
+        "Shared decision", "making clinic", "Consultant surgeon"]
 
 
 def test_space_drag_and_middle_button_pan(canvas):
