@@ -91,29 +91,35 @@ IRON = Advice(
      "or tablets do not suit you, you may have iron through a drip instead."),
 )
 
-_PREHAB = {Activity.prehabilitation, Activity.education, Activity.rehabilitation}
+_FITNESS = {Activity.prehabilitation, Activity.rehabilitation}
+_LIFESTYLE = {Activity.prehabilitation, Activity.education, Activity.smoking_cessation,
+              Activity.preassessment}
 
 
-def _has_major_surgery(pathway: Pathway) -> bool:
+def _has_surgery(pathway: Pathway) -> bool:
     return any(s.activity == Activity.surgery or s.phase == Phase.intraoperative
                for s in pathway.steps)
 
 
-def advice_for(pathway: Pathway) -> list[Advice]:
-    """The advice topics relevant to ``pathway``'s activities, in reading order."""
+def advice_for(pathway: Pathway, overnight: bool = True) -> list[Advice]:
+    """The advice topics relevant to ``pathway``'s activities, in reading order.
+
+    ``overnight`` is False for day surgery: the chest bundle (I COUGH) and the
+    fitness programme belong to major surgery with a hospital stay, unless the
+    pathway has a prehabilitation or rehabilitation step of its own.
+    """
     activities = {s.activity for s in pathway.steps if s.activity is not None}
     packs = set(pathway.rule_packs)
+    major = overnight and _has_surgery(pathway)
     topics: list[Advice] = []
-    if activities & _PREHAB:
+    if activities & _FITNESS or (major and Activity.education in activities):
         topics.append(ACTIVITY)
-        if _has_major_surgery(pathway):
-            topics.append(BREATHING)
-    if activities & (_PREHAB | {Activity.nutrition}):
+    if major and activities & (_FITNESS | {Activity.education}):
+        topics.append(BREATHING)
+    if activities & (_FITNESS | {Activity.nutrition}) or (major and Activity.education in activities):
         topics.append(EATING)
-    if activities & (_PREHAB | {Activity.smoking_cessation, Activity.preassessment}):
-        topics.append(SMOKING)
-    if activities & _PREHAB:
-        topics.append(ALCOHOL)
+    if activities & _LIFESTYLE:
+        topics += [SMOKING, ALCOHOL]
     if activities & {Activity.preassessment, Activity.diabetes_plan, Activity.optimisation,
                      Activity.anaemia_management}:
         topics.append(MEDICINES)

@@ -85,7 +85,15 @@ def _part_of(step: Step, relative_day: float | None) -> str:
     return "before"
 
 
-IF_PLANS_CHANGE = "Only if your plans change"
+IF_PLANS_CHANGE = "Only if you need this step"
+
+
+def _stays_overnight(pathway: Pathway, timeline) -> bool:
+    """False when every discharge happens on the day of surgery (day surgery)."""
+    days = [timeline.by_step[s.id].relative_day for s in pathway.steps
+            if s.activity == Activity.discharge and s.id in timeline.by_step]
+    days = [d for d in days if d is not None]
+    return not days or max(days) >= 1
 
 
 def _off_the_road_to_surgery(pathway: Pathway, surgery: str | None) -> set[str]:
@@ -155,7 +163,7 @@ def build_booklet(pathway: Pathway) -> Booklet:
             bullets=overview)]))
     if parts["before"]:
         sections.append(BookletSection("before", "Before your operation", parts["before"]))
-    topics = advice_for(pathway)
+    topics = advice_for(pathway, overnight=_stays_overnight(pathway, timeline))
     if topics:
         sections.append(BookletSection("ready", "How to get ready", [
             Block(paragraphs=["Small changes in the weeks before your operation make a big "

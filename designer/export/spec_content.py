@@ -289,6 +289,8 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
     if diff is not None:
         diff_rows = [{k: _text(row.get(k)) for k in ("change", "subject", "field", "old", "new")}
                      for row in diff.rows()]
+        for row in diff_rows:
+            row["change"] = row["change"][:1].upper() + row["change"][1:]
 
     texts = [pathway.title, pathway.summary, pathway.population]
     texts += [f"{s.name}\n{s.description or ''}" for s in pathway.steps]

@@ -191,3 +191,18 @@ def test_plain_booklet_has_no_warnings(pathway):
         pathway.update_step(step.id, patient_info="You come to see us. We check how you are.")
     report = school_report(pathway)
     assert report.warnings == []
+
+
+def test_day_surgery_gets_no_chest_bundle(pathway):
+    from designer.graph.model import Transition
+
+    for key in ("surgery->ward", "ward->discharge"):
+        pathway.remove_transition(key)
+    pathway.remove_step("ward")
+    pathway.add_transition(Transition(source="surgery", target="discharge"))
+    pathway.update_step("surgery", duration_days=0)
+    pathway.update_step("prehab", activity=Activity.waiting_well)
+    ready = next(s for s in build_booklet(pathway).sections if s.key == "ready")
+    headings = [b.heading for b in ready.blocks if b.heading]
+    assert "Breathing exercises" not in headings and "Get more active" not in headings
+    assert "Smoking" in headings

@@ -313,3 +313,14 @@ def test_exemplar_exports_when_library_present(tmp_path):
     assert source.read_bytes() == before
     md = (tmp_path / "eras.md").read_text("utf-8")
     assert "Surgery School" in md and "ERAS" in md
+
+
+def test_appendix_from_a_real_pathway_diff(pathway, tmp_path):
+    from designer.graph.diff import diff_pathways
+
+    changed = pathway.model_copy(deep=True)
+    changed.update_step("referral", duration_days=5)
+    md = export_spec(changed, "md", tmp_path / "d.md", diff=diff_pathways(pathway, changed),
+                     today=TODAY).read_text("utf-8")
+    appendix = md.split("## Appendix: changes from the earlier version", 1)[1]
+    assert "| Changed | GP referral |" in appendix and "| 1 | 5 |" in appendix
