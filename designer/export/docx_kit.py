@@ -96,10 +96,18 @@ def add_table(doc, header: Sequence[str], rows: Sequence[Sequence[Any]],
             if index in highlight:
                 _shade(cell, "FFF9C4")
     if widths_mm:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths_mm):
-                cell.width = Mm(width)
+        set_widths(table, widths_mm)
     return table
+
+
+def set_widths(table, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths. Word reads the cell widths, LibreOffice the grid: set both."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm):
+            cell.width = Mm(width)
 
 
 def add_page_number_footer(doc, text: str, size: float = 8.0) -> None:

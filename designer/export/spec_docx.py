@@ -40,10 +40,10 @@ def _cover(doc, c: SpecContent) -> None:
         cells = table.add_row().cells
         cells[0].paragraphs[0].add_run(label).bold = True
         cells[1].paragraphs[0].add_run(value)
-        cells[0].width, cells[1].width = Mm(40), Mm(134)
     toc = doc.add_paragraph()
     toc.add_run("Contents. ").bold = True
     toc.add_run(" \u2022 ".join(title for _, title in contents(c)))
+    kit.set_widths(table, [40, 134])
     doc.add_heading(SECTION_TITLES["summary"], level=1)
     doc.add_paragraph(c.summary or "No summary given.")
     _labelled(doc, "Population", c.population or "Not stated.")
