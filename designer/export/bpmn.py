@@ -96,8 +96,16 @@ def _bpmn_size(step: Step) -> tuple[float, float]:
     return geometry.step_size(step.kind)
 
 
-def _waypoints(a: _Shape, b: _Shape) -> list[tuple[float, float]]:
-    """An orthogonal route from ``a`` to ``b`` (right-to-left ports when forwards)."""
+def _waypoints(a: _Shape, b: _Shape, from_gateway: bool = False
+               ) -> list[tuple[float, float]]:
+    """An orthogonal route from ``a`` to ``b`` (right-to-left ports when forwards).
+
+    A branch leaving a gateway for another row leaves from the diamond's top or
+    bottom corner, so branches do not share the first stretch of line.
+    """
+    if from_gateway and b.x >= a.x + a.w + 20 and abs(b.cy - a.cy) > a.h / 2:
+        corner_y = a.y if b.cy < a.cy else a.y + a.h
+        return [(a.cx, corner_y), (a.cx, b.cy), (b.x, b.cy)]
     if b.x >= a.x + a.w + 20:
         mid = (a.x + a.w + b.x) / 2
         points = [(a.x + a.w, a.cy), (mid, a.cy), (mid, b.cy), (b.x, b.cy)]
@@ -108,9 +116,14 @@ def _waypoints(a: _Shape, b: _Shape) -> list[tuple[float, float]]:
         else:
             points = [(a.cx, a.y), (a.cx, (a.y + b.y + b.h) / 2),
                       (b.cx, (a.y + b.y + b.h) / 2), (b.cx, b.y + b.h)]
-    else:   # back in time: below both steps
+    else:
+        # back in time: out of the source's left side into the gap between columns,
+        # down below both steps, along and up into the target from below
+        channel = a.cx - geometry.LAYER_SPACING / 2
         depth = max(a.y + a.h, b.y + b.h) + 30
-        points = [(a.cx, a.y + a.h), (a.cx, depth), (b.cx, depth), (b.cx, b.y + b.h)]
+        low = a.y + a.h * 0.75       # below the middle, where forward arrows come in
+        points = [(a.x, low), (channel, low), (channel, depth), (b.cx, depth),
+                  (b.cx, b.y + b.h)]
     route = [points[0]]
     for point in points[1:]:
         if point == route[-1]:
@@ -258,7 +271,9 @@ def _bounds(parent: ET.Element, x: float, y: float, w: float, h: float) -> None:
 
 def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_ids,
              node_ids, shapes, flows, ids) -> None:
-    routes = [(flow_id, t, _waypoints(shapes[t.source], shapes[t.target]))
+    gateways = {s.id for s in placed.steps if s.kind is StepKind.decision}
+    routes = [(flow_id, t, _waypoints(shapes[t.source], shapes[t.target],
+                                      t.source in gateways))
               for flow_id, t in flows]
     right = max([geometry.LANE_HEADER_WIDTH + 300.0]
                 + [s.x + s.w + 60 for s in shapes.values()]
