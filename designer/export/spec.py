@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,7 @@ def write_atomic(target: Path, write) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"Cannot write {target}: the folder {folder} does not exist.")
-    tmp = folder / f".{target.name}.part{os.getpid()}"
+    tmp = folder / f".{target.name}.{os.getpid()}-{threading.get_ident()}.part"
     try:
         write(tmp)
         os.replace(tmp, target)
