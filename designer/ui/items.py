@@ -23,7 +23,7 @@ from ..graph import geometry
 from ..graph.model import Setting, Step, StepKind
 
 Z_LANE, Z_EDGE, Z_STEP, Z_EDGE_DECOR, Z_DRAG = -10.0, 0.0, 1.0, 2.0, 5.0
-LOW_DETAIL = 0.45          # below this zoom, names and badges are not drawn
+LOW_DETAIL = 0.3           # below this zoom, names and badges are not drawn
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -440,8 +440,10 @@ class StepItem(QGraphicsPathItem):
     def paint(self, painter, option, widget=None) -> None:
         option.state &= ~QStyle.State_Selected
         if option.levelOfDetailFromTransform(painter.worldTransform()) < LOW_DETAIL:
-            # Far out a coloured block reads better and costs a fraction.
-            painter.fillPath(self.path(), self.brush())
+            # Far out a plain block reads better and costs a fraction.
+            painter.setPen(self.pen())
+            painter.setBrush(self.brush())
+            painter.drawPath(self.path())
             return
         super().paint(painter, option, widget)
         if self._lines is None:

@@ -290,8 +290,13 @@ class TransitionItem(QGraphicsPathItem):
             return
         anchor: QGraphicsItem | None = None
         if self.label is not None:
-            at = 0.34 if self._transition.condition else 0.5
-            self.label.setPos(curve_point(ctrl, at))
+            if abs(ctrl[3].y() - ctrl[0].y()) < 12:
+                # A straight run: sit above the line, so line and arrow stay visible.
+                mid = curve_point(ctrl, 0.5)
+                lift = self.label.path().boundingRect().height() / 2 + 4
+                self.label.setPos(mid.x(), mid.y() - lift)
+            else:
+                self.label.setPos(curve_point(ctrl, 0.34 if self._transition.condition else 0.5))
             anchor = self.label
         if self.handoff_badge is not None:
             self.handoff_badge.setPos(curve_point(ctrl, 0.66 if anchor else 0.5))

@@ -27,6 +27,7 @@ class MiniMap(QWidget):
         self.setCursor(Qt.PointingHandCursor)
         self._pending = False
         self._picture: QPixmap | None = None     # the scene part, redrawn after changes
+        self.enabled_by_user = True
         scene = view.scene()
         if scene is not None:
             scene.changed.connect(self._scene_changed)
@@ -34,6 +35,17 @@ class MiniMap(QWidget):
         self.reposition()
 
     # ------------------------------------------------------------ placement
+    def refresh_visibility(self) -> None:
+        """Shown only while part of the pathway is out of sight."""
+        scene = self.view.scene()
+        if scene is None:
+            self.hide()
+            return
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        whole = scene.sceneRect().adjusted(4, 4, -4, -4)
+        self.setVisible(self.enabled_by_user and not visible.contains(whole))
+        self.update()
+
     def _geometry(self) -> tuple[QRectF, float]:
         rect = self.view.scene().sceneRect() if self.view.scene() else QRectF(0, 0, 1, 1)
         scale = min(WIDTH / max(rect.width(), 1.0), MAX_HEIGHT / max(rect.height(), 1.0))
@@ -47,7 +59,7 @@ class MiniMap(QWidget):
         self.resize(w, h)
         area = self.view.viewport().geometry()
         self.move(area.right() - w - MARGIN, area.bottom() - h - MARGIN)
-        self.update()
+        self.refresh_visibility()
 
     def _scene_changed(self, _regions) -> None:
         # Many changes arrive per edit; one repaint a moment later covers them all.

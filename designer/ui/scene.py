@@ -60,6 +60,7 @@ class PathwayScene(QGraphicsScene):
         self._highlighted: set[str] = set()
         self._detailed = True
         self._selected: set = set()
+        self._fallback: dict[str, tuple[float, float]] = {}   # see _positioned()
         self.interactions = SceneInteractions(self)
         self.selectionChanged.connect(self._selection_changed)
         pathway.subscribe(self._on_event)
@@ -242,14 +243,34 @@ class PathwayScene(QGraphicsScene):
             a, b = self.pathway.step(transition.source), self.pathway.step(transition.target)
         return a is not None and b is not None and a.setting != b.setting
 
+    def _positioned(self) -> Pathway:
+        """The pathway as drawn: steps without a position get auto-layout ones.
+
+        Library files and hand-written YAML may leave positions out; the exported
+        diagrams place those steps by :func:`designer.graph.layout.auto_layout`
+        and so does the canvas (display only: the model is not changed).
+        """
+        missing = [s for s in self.pathway.steps if s.position is None]
+        if not missing:
+            self._fallback = {}
+            return self.pathway
+        if any(s.id not in self._fallback for s in missing):
+            from ..graph.layout import auto_layout
+            self._fallback = auto_layout(self.pathway)
+        steps = [s if s.position is not None
+                 else s.model_copy(update={"position": self._fallback[s.id]})
+                 for s in self.pathway.steps]
+        return self.pathway.model_copy(update={"steps": steps})
+
     def _sync_lanes(self, force: bool = False) -> None:
         """Recompute lane bands; move lanes and the steps of lanes that moved."""
-        bands = geometry.lane_bands(self.pathway)
+        bands = geometry.lane_bands(self._positioned())
         old_tops = {b.setting_id: b.top for b in self._bands}
         right = geometry.LANE_HEADER_WIDTH + 600.0
         for step in self.pathway.steps:
-            if step.position is not None:
-                right = max(right, step.position[0] + geometry.STEP_WIDTH[step.kind] / 2)
+            position = step.position or self._fallback.get(step.id)
+            if position is not None:
+                right = max(right, position[0] + geometry.STEP_WIDTH[step.kind] / 2)
         width = right + SCENE_MARGIN
         wanted = {b.setting_id for b in bands}
         for sid in list(self._lanes):
@@ -278,6 +299,8 @@ class PathwayScene(QGraphicsScene):
         item = self._steps.get(step.id)
         if item is None or not self._bands:
             return
+        if step.position is None and step.id in self._fallback:
+            step = step.model_copy(update={"position": self._fallback[step.id]})
         x, y = geometry.scene_centre(self._bands, step)
         item.setPos(x, y)
         self._mark_edges_of(step.id)

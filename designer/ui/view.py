@@ -81,6 +81,11 @@ class PathwayView(QGraphicsView):
             self.set_zoom(MIN_ZOOM)
         self._zoomed()
 
+    def set_overview_visible(self, on: bool) -> None:
+        """Turn the overview map on or off (it also hides while everything fits)."""
+        self.minimap.enabled_by_user = on
+        self.minimap.refresh_visibility()
+
     def home(self) -> None:
         """Scroll to the top-left corner (the lane headers and the start)."""
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
@@ -99,7 +104,7 @@ class PathwayView(QGraphicsView):
     def _zoomed(self) -> None:
         self._update_detail()
         self.zoom_changed.emit(self.zoom())
-        self.minimap.update()
+        self.minimap.refresh_visibility()
 
     def _update_detail(self) -> None:
         scene = self.scene()
@@ -182,7 +187,7 @@ class PathwayView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        self.minimap.update()
+        self.minimap.refresh_visibility()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

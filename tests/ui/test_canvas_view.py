@@ -156,3 +156,31 @@ def test_a_dropped_payload_without_lanes_is_refused(qtbot):
                                                       QPointF(300, 50)) is None
     assert "Add a lane" in blocker.args[0]
     assert stack.count() == 0
+
+
+def test_overview_hides_while_everything_fits(canvas):
+    _, _, _, view = canvas
+    view.fit_all()
+    assert not view.minimap.isVisible()
+    view.set_zoom(2.0)
+    assert view.minimap.isVisible()
+    view.set_overview_visible(False)
+    assert not view.minimap.isVisible()
+
+
+def test_steps_without_positions_are_drawn_where_auto_layout_puts_them(qtbot):
+    from canvas_support import sample_pathway
+    from designer.graph import geometry
+    from designer.graph.layout import auto_layout
+    pathway = sample_pathway()
+    for step in list(pathway.steps):
+        pathway.update_step(step.id, position=None)
+    placed = auto_layout(pathway)
+    _, _, scene, _ = make_canvas(qtbot, pathway)
+    assert all(s.position is None for s in pathway.steps)     # the model is untouched
+    drawn = pathway.model_copy(update={"steps": [
+        s.model_copy(update={"position": placed[s.id]}) for s in pathway.steps]})
+    bands = geometry.lane_bands(drawn)
+    for step in drawn.steps:
+        item = scene.item_for(step.id)
+        assert (item.x(), item.y()) == geometry.scene_centre(bands, step)
