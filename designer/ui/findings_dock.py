@@ -136,11 +136,13 @@ class FindingsDock(QDockWidget):
             self._pathway.unsubscribe(self._on_model_event)
         self._pathway = self.window_.document.pathway
         self._pathway.subscribe(self._on_model_event)
-        self.revalidate_now()
+        # checked just after the window appears, so opening a file is never held up
+        self._pending = True
+        self._timer.start(0)
 
     def _on_model_event(self, _event) -> None:
         self._pending = True
-        self._timer.start()
+        self._timer.start(REVALIDATE_DELAY_MS)
 
     def _run_if_pending(self) -> None:
         if self._pending:

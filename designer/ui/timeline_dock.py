@@ -102,11 +102,12 @@ class TimelineDock(QDockWidget):
             self._pathway.unsubscribe(self._on_model_event)
         self._pathway = self.window_.document.pathway
         self._pathway.subscribe(self._on_model_event)
-        self.recompute_now()
+        self._pending = True
+        self._timer.start(0)
 
     def _on_model_event(self, _event) -> None:
         self._pending = True
-        self._timer.start()
+        self._timer.start(RECOMPUTE_DELAY_MS)
 
     def _run_if_pending(self) -> None:
         if self._pending:
