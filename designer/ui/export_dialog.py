@@ -10,6 +10,7 @@ tracebacks, and the pathway file itself is never written over.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ DEFAULT_FORMATS = ("spec-pdf", "school-pdf")
 SETTINGS_FORMATS = "export/formats"
 SETTINGS_FOLDER = "export/folder"
 SETTINGS_LARGE_PRINT = "export/large_print"
+LIBRARY_FOLDERS = ("pathway_library", "library_data")   # exemplars shipped with the app
 
 
 @dataclass
@@ -117,7 +119,7 @@ class ExportDialog(QDialog):
         return getattr(self.window_, "document", None)
 
     def restore_choices(self) -> None:
-        """Tick last time's formats and folder (or sensible defaults)."""
+        """Tick last time's formats and folder; else beside the pathway file, else Documents."""
         settings = self._settings()
         chosen = list(DEFAULT_FORMATS)
         folder = ""
@@ -129,8 +131,11 @@ class ExportDialog(QDialog):
             folder = str(settings.value(SETTINGS_FOLDER) or "")
             large = str(settings.value(SETTINGS_LARGE_PRINT, "false")).lower() == "true"
         document = self._document()
-        if document is not None and getattr(document, "path", None):
-            folder = str(Path(document.path).parent)
+        if not folder and document is not None and getattr(document, "path", None):
+            beside = Path(document.path).parent
+            # not into a read-only place such as the installed library of exemplars
+            if os.access(beside, os.W_OK) and beside.name not in LIBRARY_FOLDERS:
+                folder = str(beside)
         if not folder:
             folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
         for key, check in self.checks.items():

@@ -188,3 +188,21 @@ def test_with_the_real_main_window(qtbot, tmp_path):
     win.export_action.trigger()
     assert win.export_dialog.isVisible()
     win.export_dialog.reject()
+
+
+def test_library_folder_is_avoided_and_the_last_folder_remembered(window, qtbot, tmp_path):
+    library = tmp_path / "pathway_library"
+    library.mkdir()
+    window.document.path = library / "exemplar.yaml"
+    dialog = open_dialog(window, qtbot)
+    assert Path(dialog.folder_edit.text()) != library
+    out = tmp_path / "my exports"
+    dialog.folder_edit.clear()
+    qtbot.keyClicks(dialog.folder_edit, str(out))
+    tick_only(dialog, qtbot, ["graphml"])
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert (out / "dialog-demo.graphml").exists()          # the folder was created
+    dialog.result_box.close()
+    window.export_action.trigger()
+    assert window.export_dialog.folder_edit.text() == str(out)
+    assert window.export_dialog.selected_formats() == ["graphml"]
