@@ -199,6 +199,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     report = _validation_report(pathway) if any(f.startswith("spec-") for f in formats) \
         else None
     status = EXIT_OK
+    warned: set[str] = set()
     for fmt, path in outputs.items():
         try:
             warnings = export_one(pathway, fmt, path, source_path=args.file,
@@ -214,7 +215,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
             continue
         print(path)
         for warning in warnings:
-            print(f"warning ({FORMATS[fmt].label}): {warning}", file=sys.stderr)
+            if warning not in warned:    # the same booklet text in HTML, PDF and Word
+                warned.add(warning)
+                print(f"warning (Surgery School): {warning}", file=sys.stderr)
     return status
 
 

@@ -218,7 +218,8 @@ class ExportDialog(QDialog):
                 result.errors.append(f"{label}: could not be written ({exc}).")
             else:
                 result.written.append(target)
-                result.warnings.extend(f"{label}: {w}" for w in warnings)
+                # the same booklet text in HTML, PDF and Word: each warning once
+                result.warnings.extend(w for w in warnings if w not in result.warnings)
             progress.setValue(index + 1)
         progress.close()
         progress.deleteLater()

@@ -160,3 +160,19 @@ def test_spec_exports_go_to_the_documents_exporter_with_a_report(
         has_rules = False
     assert calls == [("md", has_rules), ("html", has_rules)]
     assert (tmp_path / "cli-demo-specification.md").exists()
+
+
+def test_reading_age_warnings_are_printed_once_for_several_booklet_formats(
+        pathway_file, tmp_path, monkeypatch, capsys):
+    def export_school(pathway, fmt, out_path, large_print=False):
+        out_path.write_text(fmt, encoding="utf-8")
+        return SimpleNamespace(warnings=["'Going home' reads at age 12"])
+
+    fake = ModuleType("designer.export.school")
+    fake.export_school = export_school
+    monkeypatch.setitem(sys.modules, "designer.export.school", fake)
+    assert main(["export", str(pathway_file), "--format", "school-html,school-pdf,school-docx",
+                 "-o", str(tmp_path / "booklets")]) == 0
+    err = capsys.readouterr().err
+    assert err.count("'Going home' reads at age 12") == 1
+    assert len(list((tmp_path / "booklets").iterdir())) == 3

@@ -174,6 +174,7 @@ def test_school_reading_age_warnings_are_shown(window, qtbot, monkeypatch):
     assert calls == [("html", True)]
     text = close_result(dialog).informativeText()
     assert "'Going home' reads at age 13" in text and "Reading age" in text
+    assert text.count("'Going home' reads at age 13") == 1
 
 
 def test_with_the_real_main_window(qtbot, tmp_path):
