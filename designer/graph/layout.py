@@ -208,10 +208,17 @@ def count_crossings(pathway: Pathway, positions: Mapping[str, Position]) -> int:
     """How many pairs of transitions cross, drawn as straight centre-to-centre lines.
 
     ``positions`` are lane-relative (the geometry convention); transitions that
-    share a step never count as crossing. A sweep over x keeps this fast on large
-    pathways: only segments whose x ranges overlap are compared.
+    share a step never count as crossing.
     """
-    points = _scene_points(pathway, positions)
+    return count_crossings_at(pathway, _scene_points(pathway, positions))
+
+
+def count_crossings_at(pathway: Pathway, points: Mapping[str, Position]) -> int:
+    """:func:`count_crossings` for absolute points (e.g. another tool's layout).
+
+    A sweep over x keeps this fast on large pathways: only segments whose x
+    ranges overlap are compared.
+    """
     segments = []
     for t in pathway.transitions:
         a, b = points.get(t.source), points.get(t.target)
