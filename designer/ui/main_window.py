@@ -190,8 +190,11 @@ class MainWindow(QMainWindow):
         else:
             self._centre_layout.addWidget(self.view, 1)
         if old_scene is not None:
+            old_scene.detach()
             old_scene.deleteLater()
         self.scene.selectionChanged.connect(self._on_selection_changed)
+        self.scene.edit_refused.connect(lambda message: self.statusBar().showMessage(message,
+                                                                                    8000))
         self._connect_zoom()
 
         document.dirty_changed.connect(self._update_title)

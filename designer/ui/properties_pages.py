@@ -283,6 +283,7 @@ class TransitionPage(PropertyPage):
         self.information_error = QLabel("")
         self.information_error.setStyleSheet("color: #c62828;")
         self.information_error.setWordWrap(True)
+        self.information_error.hide()
         column = QWidget()
         col = QVBoxLayout(column)
         col.setContentsMargins(0, 0, 0, 0)
@@ -342,6 +343,7 @@ class TransitionPage(PropertyPage):
         data["information"] = values
         message = self.push(None, UpdateTransitionCommand, self.key, {"handoff": data})
         self.information_error.setText(message or "")
+        self.information_error.setVisible(bool(message))
         self.refresh()
 
     def _toggle_handoff(self, on: bool) -> None:
