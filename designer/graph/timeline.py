@@ -125,32 +125,67 @@ def compute_timeline(pathway: Pathway, graph=None) -> Timeline:
     return index_for(pathway, graph).timeline
 
 
-def timeline_from_index(index: PathwayIndex) -> Timeline:
-    """Compute the timeline from prepared look-ups (used by the rules too)."""
-    steps, order = index.steps, index.topological_order
-    fsucc = index.forward_succ
-    transitions = index.transitions
+@dataclass
+class Schedule:
+    """Longest-route start and end days per step, and the reference surgery step."""
+
+    order: list[str]
+    start: dict[str, float]
+    end: dict[str, float]
+    surgery_step: str | None
+
+
+def schedule_from_index(index: PathwayIndex) -> Schedule:
+    """Start and end days over the forward graph (the rules use this directly)."""
+    steps, order, fsucc = index.steps, index.topological_order, index.forward_succ
+    edges = index.graph._adj
     start: dict[str, float] = dict.fromkeys(order, 0.0)
-    via: dict[str, str | None] = dict.fromkeys(order, None)
-    # ties in days go to the route with more steps, so an undated pathway's
-    # critical path is its longest route rather than its first short cut
-    hops: dict[str, int] = dict.fromkeys(order, 0)
     end: dict[str, float] = {}
     for node in order:
-        step_end = start[node] + (steps[node].duration_days or 0.0)
+        duration = steps[node].duration_days
+        step_end = start[node] + duration if duration else start[node]
         end[node] = step_end
-        next_hops = hops[node] + 1
+        row = edges[node]
         for child in fsucc[node]:
-            arrive = step_end + (transitions[(node, child)].wait_days or 0.0)
-            if arrive > start[child] or (arrive == start[child] and next_hops > hops[child]):
+            wait = row[child]["transition"].wait_days
+            arrive = step_end + wait if wait else step_end
+            if arrive > start[child]:
                 start[child] = arrive
-                via[child] = node
-                hops[child] = next_hops
-
     surgery = None
     surgeries = set(index.by_activity.get(Activity.surgery, ()))
     if surgeries:
         surgery = next((n for n in order if n in surgeries), None)
+    return Schedule(order, start, end, surgery)
+
+
+def _critical_links(index: PathwayIndex, sched: Schedule
+                    ) -> tuple[dict[str, str | None], dict[str, int]]:
+    """For each step, the predecessor on its longest route, and that route's length.
+
+    Ties in days go to the route with more steps, so an undated pathway's
+    critical path is its longest route rather than its first short cut.
+    """
+    fsucc, edges, start = index.forward_succ, index.graph._adj, sched.start
+    via: dict[str, str | None] = dict.fromkeys(sched.order, None)
+    hops: dict[str, int] = dict.fromkeys(sched.order, 0)
+    for node in sched.order:
+        step_end = sched.end[node]
+        next_hops = hops[node] + 1
+        for child in fsucc[node]:
+            arrive = step_end + (edges[node][child]["transition"].wait_days or 0.0)
+            if arrive == start[child] and (via[child] is None or next_hops > hops[child]):
+                via[child] = node
+                hops[child] = next_hops
+    return via, hops
+
+
+def timeline_from_index(index: PathwayIndex) -> Timeline:
+    """Compute the timeline from prepared look-ups."""
+    sched = index.schedule
+    order, start, end = sched.order, sched.start, sched.end
+    via, hops = _critical_links(index, sched)
+    surgery = sched.surgery_step
+    fsucc = index.forward_succ
 
     # critical path: the exit finishing last (any step when there is no exit)
     reached = index.reachable_from_entry if index.entries else set(order)
@@ -186,7 +221,7 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
 
 def _expected_starts(index: PathwayIndex, order: list[str], fsucc: dict[str, list[str]]
                      ) -> tuple[dict[str, float], dict[str, float], bool]:
-    steps, transitions = index.steps, index.transitions
+    steps, edges = index.steps, index.graph._adj
     mass: dict[str, float] = {}
     weighted: dict[str, float] = {}
     roots = [n for n in index.entries] or [n for n in order if not index.forward_pred[n]]
@@ -208,20 +243,21 @@ def _expected_starts(index: PathwayIndex, order: list[str], fsucc: dict[str, lis
         if steps[node].kind is StepKind.decision:
             # shares over all branches, loop-backs included: patients sent round a
             # loop do not continue forward on this pass
-            branches = index.out_transitions[node]
+            branches = index.outgoing(node)
             given = [t.probability for t in branches if t.probability is not None]
             uses_p = uses_p or bool(given)
             rest = max(0.0, 1.0 - sum(given))
             unnamed = sum(1 for t in branches if t.probability is None)
             default = rest / unnamed if unnamed else 0.0
             shares = [
-                (p if (p := transitions[(node, c)].probability) is not None else default)
+                (p if (p := edges[node][c]["transition"].probability) is not None
+                 else default)
                 for c in children
             ]
         for child, share in zip(children, shares):
             if share <= 0.0:
                 continue
-            arrive = step_end + (transitions[(node, child)].wait_days or 0.0)
+            arrive = step_end + (edges[node][child]["transition"].wait_days or 0.0)
             cm = m * share
             mass[child] = mass.get(child, 0.0) + cm
             weighted[child] = weighted.get(child, 0.0) + cm * arrive

@@ -26,6 +26,27 @@ def test_graph_has_steps_and_transitions_in_file_order():
     assert g.graph["pathway"] is p
 
 
+def test_graph_equals_one_built_with_the_public_networkx_api():
+    p = surgical()
+    expected = nx.DiGraph()
+    expected.add_nodes_from((s.id, {"step": s}) for s in p.steps)
+    expected.add_edges_from((t.source, t.target, {"transition": t}) for t in p.transitions)
+    g = build_graph(p)
+    assert list(g.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(g.edges(data=True)) == list(expected.edges(data=True))
+    assert dict(g.pred) == dict(expected.pred)
+    assert list(g.predecessors("pac")) == list(expected.predecessors("pac"))
+    assert g.number_of_edges() == len(p.transitions)
+
+
+def test_forward_graph_has_no_stale_caches():
+    p = surgical()
+    dag = forward_graph(p)
+    index = index_for(p, dag)
+    assert "pac" not in index.succ["optimise"]
+    assert index.loop_backs == set()
+
+
 def test_transitions_to_unknown_steps_are_left_out():
     p = pathway([step("a", "entry"), step("b", "exit")],
                 [link("a", "b"), link("a", "ghost"), link("ghost", "b")])

@@ -16,7 +16,9 @@ look-ups (steps by id, adjacency, reachable sets) built once per validation.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -145,13 +147,15 @@ def mentions(items: Iterable[str], *words: str) -> bool:
     A word written with a trailing ``|`` (e.g. ``"bp|"``) must stand alone, so
     that ``"bp"`` matches "BP 140/90" but not "ebpi".
     """
-    import re
+    return _pattern(words).search(" \n ".join(items)) is not None
 
-    text = " \n ".join(items).lower()
+
+@lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    parts = []
     for word in words:
         if word.endswith("|"):
-            if re.search(rf"(?<![a-z0-9]){re.escape(word[:-1])}(?![a-z0-9])", text):
-                return True
-        elif word in text:
-            return True
-    return False
+            parts.append(rf"(?<![a-z0-9]){re.escape(word[:-1])}(?![a-z0-9])")
+        else:
+            parts.append(re.escape(word))
+    return re.compile("|".join(parts), re.IGNORECASE)

@@ -17,7 +17,7 @@ def _known_target(index, target: str) -> bool:
     if target in index.steps:
         return True
     source, sep, dest = target.partition("->")
-    return bool(sep) and (source, dest) in index.transitions
+    return bool(sep) and index.has_transition(source, dest)
 
 
 @rule("unknown-reference", _CORE, "A step, setting or role id that does not exist",
@@ -35,7 +35,10 @@ def unknown_reference(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     """
     index = index_for(pathway, graph)
     settings, roles, steps = index.settings, index.roles, index.steps
-    for step in pathway.steps:
+    # fast path: look at each distinct id once, scan the steps only on a miss
+    used = set(index.setting_of.values()) | set(index.owner_of.values())
+    clean = used <= (settings.keys() | roles.keys() | {None})
+    for step in () if clean else pathway.steps:
         if step.setting is not None and step.setting not in settings:
             yield found(
                 "unknown-reference",
@@ -48,16 +51,15 @@ def unknown_reference(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
                 f"Step '{step.name}' is owned by a role '{step.owner}' that this pathway "
                 "does not define. Choose one of the pathway's roles or add the role.",
                 step.id)
-    for t in pathway.transitions:
-        for end, label in ((t.source, "starts at"), (t.target, "leads to")):
-            if end not in steps:
-                yield found(
-                    "unknown-reference",
-                    f"The transition {t.key} {label} a step '{end}' that does not "
-                    "exist. Reconnect it to an existing step or delete it.", t.key)
-        handoff = t.handoff
-        if handoff is None:
-            continue
+    if index.dangling or index.edge_count != len(pathway.transitions):
+        for t in pathway.transitions:
+            for end, label in ((t.source, "starts at"), (t.target, "leads to")):
+                if end not in steps:
+                    yield found(
+                        "unknown-reference",
+                        f"The transition {t.key} {label} a step '{end}' that does not "
+                        "exist. Reconnect it to an existing step or delete it.", t.key)
+    for t, handoff in index.handoffs:
         for who, label in ((handoff.sender, "sender"), (handoff.receiver, "receiver")):
             if who is not None and who not in roles:
                 yield found(
@@ -150,8 +152,12 @@ def dead_end(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     Source: DOMAIN.md §7 V03 [3][12].
     """
     index = index_for(pathway, graph)
-    for sid, step in index.steps.items():
-        if step.kind is not StepKind.exit and not index.out_transitions[sid]:
+    dangling, steps = index.dangling, index.steps
+    for sid, children in index.succ.items():
+        if children or sid in dangling:
+            continue
+        step = steps[sid]
+        if step.kind is not StepKind.exit:
             yield found("dead-end",
                         f"'{step.name}' leads nowhere: a patient there has no next step. "
                         "Connect it to the next step, or make it an exit if the pathway "
@@ -193,7 +199,7 @@ def decision_branches(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     index = index_for(pathway, graph)
     for sid in index.by_kind[StepKind.decision]:
         step = index.steps[sid]
-        branches = index.out_transitions[sid]
+        branches = index.outgoing(sid)
         if len(branches) < 2:
             yield found("decision-branches",
                         f"Decision '{step.name}' has {len(branches)} branch"
@@ -215,12 +221,13 @@ def step_without_owner(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]
     Source: DOMAIN.md §7 V01 [7][10] (JBDS stages with named responsibilities;
     a single coordinator agrees the plan).
     """
-    for step in pathway.steps:
-        if not step.owner:
+    index = index_for(pathway, graph)
+    for sid, owner in index.owner_of.items():
+        if not owner:
             yield found("step-without-owner",
-                        f"Nobody owns '{step.name}'. Choose the role responsible for it "
-                        "(e.g. GP, preassessment nurse, surgeon) so that it is clear who "
-                        "makes it happen.", step.id)
+                        f"Nobody owns '{index.steps[sid].name}'. Choose the role "
+                        "responsible for it (e.g. GP, preassessment nurse, surgeon) so that "
+                        "it is clear who makes it happen.", sid)
 
 
 @rule("handoff-missing", _CORE, "A transition between different settings without a handoff",
@@ -235,20 +242,21 @@ def handoff_missing(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     treatment and medicines).
     """
     index = index_for(pathway, graph)
-    steps, settings = index.steps, index.settings
-    for t in pathway.transitions:
-        if t.handoff is not None:
-            continue
-        a, b = steps.get(t.source), steps.get(t.target)
-        if a is None or b is None or a.setting == b.setting:
-            continue
-        if a.setting not in settings or b.setting not in settings:
-            continue
-        yield found("handoff-missing",
-                    f"The patient moves from {settings[a.setting].name} ('{a.name}') to "
-                    f"{settings[b.setting].name} ('{b.name}') with no handoff. Say who "
-                    "sends and who receives, what information goes with the patient and "
-                    "how it is sent.", t.key)
+    steps, settings, setting_of = index.steps, index.settings, index.setting_of
+    for source, targets in index.graph._adj.items():
+        from_setting = setting_of[source]
+        for target, data in targets.items():
+            to_setting = setting_of[target]
+            if from_setting == to_setting or data["transition"].handoff is not None:
+                continue
+            if from_setting not in settings or to_setting not in settings:
+                continue
+            t, a, b = data["transition"], steps[source], steps[target]
+            yield found("handoff-missing",
+                        f"The patient moves from {settings[a.setting].name} ('{a.name}') "
+                        f"to {settings[b.setting].name} ('{b.name}') with no handoff. Say "
+                        "who sends and who receives, what information goes with the "
+                        "patient and how it is sent.", t.key)
 
 
 @rule("handoff-without-receiver", _CORE, "A handoff with no sender or no receiver",
@@ -259,9 +267,8 @@ def handoff_without_receiver(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
     Source: DOMAIN.md §7 V02 [9] (every handoff names a receiving owner).
     """
     index = index_for(pathway, graph)
-    for t in pathway.transitions:
-        h = t.handoff
-        if h is None or (h.sender and h.receiver):
+    for t, h in index.handoffs:
+        if h.sender and h.receiver:
             continue
         missing = " and ".join(x for x, v in (("sender", h.sender), ("receiver", h.receiver))
                                if not v)
@@ -280,8 +287,8 @@ def handoff_without_information(pathway: Pathway, graph: nx.DiGraph) -> Iterator
     list at each transfer).
     """
     index = index_for(pathway, graph)
-    for t in pathway.transitions:
-        if t.handoff is not None and not t.handoff.information:
+    for t, h in index.handoffs:
+        if not h.information:
             yield found("handoff-without-information",
                         f"The handoff from {index.name(t.source)} to "
                         f"{index.name(t.target)} lists no information. Add what is passed "
@@ -297,8 +304,8 @@ def handoff_without_channel(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fin
     moves), §7 V02.
     """
     index = index_for(pathway, graph)
-    for t in pathway.transitions:
-        if t.handoff is not None and not t.handoff.channel:
+    for t, h in index.handoffs:
+        if not h.channel:
             yield found("handoff-without-channel",
                         f"The handoff from {index.name(t.source)} to "
                         f"{index.name(t.target)} does not say how it is sent. Add the "

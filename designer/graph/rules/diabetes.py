@@ -9,6 +9,7 @@ accepted) rather than fixed codes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 import networkx as nx
@@ -37,6 +38,7 @@ DIABETES_TREATMENT_WORDS = ("diabet", "insulin", "glucose-lowering", "glucose lo
 _GP_WORDS = ("gp|", "general practi", "practice", "community", "district", "diabet",
              "primary care")
 _REFERRAL_SEARCH_LIMIT = 50
+_PRIMARY_OR_COMMUNITY = (SettingKind.primary, SettingKind.community)
 
 _MENTION_RE = re.compile(r"hb\s*a1c|\ba1c\b|glycated", re.I)
 _NUMBER_RE = re.compile(
@@ -56,9 +58,15 @@ def high_hba1c(text: str | None) -> bool:
     lower threshold (e.g. ">= 64") also counts, as it catches everyone at 69 or
     more. "< 69" and "below 69" do not count.
     """
-    if not text or not _MENTION_RE.search(text):
+    return bool(text) and _high_hba1c(text)
+
+
+@lru_cache(maxsize=1024)  # conditions repeat across a pathway's decisions
+def _high_hba1c(text: str) -> bool:
+    mention = _MENTION_RE.search(text)
+    if mention is None:
         return False
-    for m in _NUMBER_RE.finditer(text[_MENTION_RE.search(text).start():]):
+    for m in _NUMBER_RE.finditer(text, mention.start()):
         comparator = (m.group("cmp") or "").lower()
         value = float(m.group("value"))
         percent = m.group("unit") == "%" or (m.group("unit") is None and 5 <= value < 20)
@@ -125,7 +133,7 @@ def _first_handoffs(index: PathwayIndex, start: str) -> list:
     while frontier and len(seen) < _REFERRAL_SEARCH_LIMIT:
         nxt = []
         for sid in frontier:
-            for t in index.out_transitions[sid]:
+            for t in index.outgoing(sid):
                 if t.handoff is not None:
                     out.append(t)
                 elif t.target in index.steps and t.target not in seen:
@@ -161,22 +169,25 @@ def hba1c_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
     """
     index = index_for(pathway, graph)
     branches = []
+    steps = index.steps
     for t in pathway.transitions:
-        if t.source not in index.steps or t.target not in index.steps:
+        condition = t.condition
+        if not condition or t.source not in steps or t.target not in steps:
             continue
-        if high_hba1c(t.condition):
+        if high_hba1c(condition):
             branches.append(t)
             continue
-        source = index.steps[t.source]
-        if (source.kind is StepKind.decision and t.condition and _YES_RE.match(t.condition)
+        source = steps[t.source]
+        if (source.kind is StepKind.decision and _YES_RE.match(condition)
                 and (high_hba1c(source.name) or high_hba1c(source.description))):
             branches.append(t)
     assessments = index.with_activity(Activity.preassessment)
     if branches:
         surgeries = set(index.with_activity(Activity.surgery))
         back = index.reach(assessments, reverse=True, avoid=surgeries, include_starts=False)
+        team: dict[str | None, bool] = {}
         good = [sid for sid in index.with_activity(*OPTIMISATION_ACTIVITIES)
-                if sid in back and _primary_or_diabetes_team(index, sid)]
+                if sid in back and _primary_or_diabetes_team(index, sid, team)]
         leads_to_good = index.reach(good, reverse=True, avoid=surgeries)
         if any(t.target in leads_to_good for t in branches):
             return
@@ -195,18 +206,26 @@ def hba1c_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
                 "to preassessment before surgery is scheduled.", *assessments)
 
 
-def _primary_or_diabetes_team(index: PathwayIndex, sid: str) -> bool:
-    if index.setting_kind(sid) in (SettingKind.primary, SettingKind.community):
+def _primary_or_diabetes_team(index: PathwayIndex, sid: str,
+                              team: dict[str | None, bool]) -> bool:
+    if index.setting_kinds[sid] in _PRIMARY_OR_COMMUNITY:
         return True
-    return mentions(_role_words(index, index.steps[sid].owner), *_GP_WORDS)
+    owner = index.steps[sid].owner
+    if owner not in team:
+        team[owner] = mentions(_role_words(index, owner), *_GP_WORDS)
+    return team[owner]
 
 
 def _is_plan(step) -> bool:
     if step.activity is Activity.diabetes_plan:
         return True
-    return mentions([step.name, step.description or ""], "day-of-surgery plan",
-                    "day of surgery plan", "diabetes plan", "perioperative diabetes plan",
-                    "diabetes passport")
+    name, description = step.name.lower(), (step.description or "").lower()
+    # cheap screen first: this runs on every step of the pathway
+    if not ("plan" in name or "plan" in description or "passport" in name
+            or "passport" in description):
+        return False
+    return mentions([name, description], "day-of-surgery plan", "day of surgery plan",
+                    "diabetes plan", "diabetes passport")
 
 
 @rule("day-of-surgery-plan", _PACK, "No diabetes day-of-surgery plan step before surgery",
@@ -252,7 +271,7 @@ def diabetes_discharge_gp(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Findi
     index = index_for(pathway, graph)
     for sid in index.with_activity(Activity.discharge):
         ok = False
-        for t in index.out_transitions[sid]:
+        for t in index.outgoing(sid):
             h = t.handoff
             if h is None or not mentions(h.information, *DIABETES_TREATMENT_WORDS):
                 continue

@@ -52,7 +52,7 @@ def missing_phase(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     Source: DOMAIN.md §1 [1][3] (perioperative care runs from contemplation of
     surgery until full recovery; the NHS England 9-step playbook).
     """
-    present = {s.phase for s in pathway.steps}
+    present = index_for(pathway, graph).phases
     for phase in Phase:
         if phase not in present:
             yield found("missing-phase",
@@ -132,7 +132,7 @@ def discharge_information(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Findi
     """
     index = index_for(pathway, graph)
     for sid in index.with_activity(Activity.discharge):
-        handed = [t for t in index.out_transitions[sid] if t.handoff is not None]
+        handed = [t for t in index.outgoing(sid) if t.handoff is not None]
         if not handed:
             yield found("discharge-information",
                         f"Nothing is handed over when the patient leaves at "
@@ -201,21 +201,20 @@ def prehab_window(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     surgeries = index.with_activity(Activity.surgery)
     if not prehabs or not surgeries:
         return
-    timeline = index.timeline
-    if timeline.surgery_step is None:
+    schedule = index.schedule
+    surgery = schedule.surgery_step
+    if surgery is None:
         return
-    before = index.reach([timeline.surgery_step], reverse=True, include_starts=False,
-                         forward_only=True)
-    by_step = {e.step_id: e for e in timeline.entries}
-    surgery_day = by_step[timeline.surgery_step].start_day
+    before = index.reach([surgery], reverse=True, include_starts=False, forward_only=True)
+    surgery_day = schedule.start[surgery]
     for sid in prehabs:
-        if sid not in before or sid not in by_step:
+        if sid not in before:
             continue
-        window = surgery_day - by_step[sid].start_day
+        window = surgery_day - schedule.start[sid]
         if window < PREHAB_MIN_DAYS:
             yield found("prehab-window",
                         f"{index.name(sid)} leaves about {window:.0f} days before "
-                        f"{index.name(timeline.surgery_step)}; prehabilitation needs at "
+                        f"{index.name(surgery)}; prehabilitation needs at "
                         f"least {PREHAB_MIN_DAYS} days to help (programmes usually run 4 to "
                         "6 weeks). Start it earlier or plan surgery to leave time, and "
                         "record the time (duration or wait) on the pathway.", sid)
@@ -311,9 +310,8 @@ def digital_only(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     """
     index = index_for(pathway, graph)
     steps, succ, pred = index.steps, index.succ, index.pred
-    for sid, step in steps.items():
-        if step.channel is not Channel.digital:
-            continue
+    for sid in index.by_channel.get(Channel.digital, ()):
+        step = steps[sid]
         alternatives = [s for p in pred[sid] for s in succ[p]
                         if s != sid and steps[s].channel in _NON_DIGITAL]
         if not alternatives:

@@ -1,0 +1,43 @@
+"""validate() with every rule pack on synthetic pathways (the editor runs it on every edit)."""
+
+from __future__ import annotations
+
+import time
+
+from generate import make_pathway
+
+from designer.graph.network import build_graph
+from designer.graph.timeline import compute_timeline
+from designer.graph.validate import validate
+
+SIZES = ((200, "<= 5"), (10_000, "<= 100"))
+PACKS = ["perioperative", "diabetes"]
+
+
+def best_of(n: int, fn) -> float:
+    best = float("inf")
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def run(report) -> None:
+    for n, target in SIZES:
+        pathway = make_pathway(n)
+        repeats = 30 if n < 1_000 else 7
+        validate(pathway, packs=PACKS)  # warm imports and caches of the modules
+        whole = best_of(repeats, lambda: validate(pathway, packs=PACKS))
+        graph = best_of(repeats, lambda: build_graph(pathway))
+        timeline = best_of(repeats, lambda: compute_timeline(pathway))
+        report("validate", f"all packs, {n:,} steps", whole * 1000, "ms", target)
+        report("validate", f"build graph, {n:,} steps", graph * 1000, "ms")
+        report("validate", f"timeline, {n:,} steps", timeline * 1000, "ms")
+
+
+if __name__ == "__main__":
+    def _print(area, measure, value, unit, target=""):
+        print(f"{area:10} {measure:32} {value:10.2f} {unit:3} {target}")
+
+    run(_print)
