@@ -2,25 +2,22 @@
 
 Used by :mod:`designer.export.diagram`, which sets up the device (a QImage for
 PNG, a QSvgGenerator for SVG). Colours come from :mod:`designer.export.style`,
-positions from :mod:`designer.graph.geometry`; the canvas (designer.ui.items)
-shares :func:`wrap_text` so text breaks the same way on screen and on paper.
+positions and curves from :mod:`designer.export.diagram_layout`, which the
+canvas shares, so text breaks the same way on screen and on paper.
 QtGui only, never QtWidgets.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF,
-)
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 
 from ..graph import geometry
-from ..graph.model import Pathway, Step, StepKind, Transition
+from ..graph.model import Step, StepKind, Transition
 from . import style
-from .bpmn import with_positions
+from .diagram_layout import Box, Layout, arrow_head, edge_path, font, wrap_text
 
 _SEVERITY_ORDER = ("error", "warning", "info")
 LEGEND_GAP = 10.0         # between the lowest lane and the legend row
@@ -33,120 +30,6 @@ class _Severity:
     """Stands in for a finding when the legend draws a badge of one severity."""
 
     severity: str
-
-# ------------------------------------------------------------------- geometry
-
-
-@dataclass(frozen=True)
-class Box:
-    step: Step
-    cx: float
-    cy: float
-    w: float
-    h: float
-
-    @property
-    def rect(self) -> QRectF:
-        return QRectF(self.cx - self.w / 2, self.cy - self.h / 2, self.w, self.h)
-
-
-@dataclass
-class Layout:
-    pathway: Pathway            # a copy in which every step has a position
-    bands: list[geometry.LaneBand]
-    boxes: dict[str, Box]
-    width: float
-    height: float
-
-
-def lay_out(pathway: Pathway) -> Layout:
-    positioned = with_positions(pathway)
-    bands = geometry.lane_bands(positioned)
-    boxes: dict[str, Box] = {}
-    right = geometry.LANE_HEADER_WIDTH + 300.0
-    for step in positioned.steps:
-        w, h = geometry.step_size(step.kind)
-        cx, cy = geometry.scene_centre(bands, step) if bands else (
-            geometry.FIRST_COLUMN_X, geometry.FIRST_ROW_Y)
-        boxes[step.id] = Box(step, cx, cy, w, h)
-        right = max(right, cx + w / 2 + 60.0)
-    height = bands[-1].bottom if bands else geometry.LANE_MIN_HEIGHT
-    for t in positioned.transitions:   # loop-backs curve below their steps
-        if t.source in boxes and t.target in boxes:
-            bounds = edge_path(boxes[t.source], boxes[t.target]).boundingRect()
-            height = max(height, bounds.bottom() + 12.0)
-            right = max(right, bounds.right() + 12.0)
-    return Layout(positioned, bands, boxes, right, height)
-
-
-def edge_path(a: Box, b: Box) -> QPainterPath:
-    """A smooth curve from ``a`` to ``b``: forwards right-to-left ports, else round."""
-    path = QPainterPath()
-    if b.cx - b.w / 2 >= a.cx + a.w / 2 + 12:            # forwards in time
-        p0, p3 = QPointF(a.cx + a.w / 2, a.cy), QPointF(b.cx - b.w / 2, b.cy)
-        c = max(40.0, (p3.x() - p0.x()) * 0.5)
-        p1, p2 = QPointF(p0.x() + c, p0.y()), QPointF(p3.x() - c, p3.y())
-    elif abs(b.cx - a.cx) < (a.w + b.w) / 2 and abs(b.cy - a.cy) > (a.h + b.h) / 2:
-        down = 1 if b.cy > a.cy else -1                      # same column
-        p0 = QPointF(a.cx, a.cy + down * a.h / 2)
-        p3 = QPointF(b.cx, b.cy - down * b.h / 2)
-        c = max(30.0, abs(p3.y() - p0.y()) * 0.5) * down
-        p1, p2 = QPointF(p0.x(), p0.y() + c), QPointF(p3.x(), p3.y() - c)
-    else:                                                    # back in time: loop below
-        p0, p3 = QPointF(a.cx, a.cy + a.h / 2), QPointF(b.cx, b.cy + b.h / 2)
-        depth = max(p0.y(), p3.y()) + 46.0
-        p1, p2 = QPointF(p0.x(), depth), QPointF(p3.x(), depth)
-    path.moveTo(p0)
-    path.cubicTo(p1, p2, p3)
-    return path
-
-
-def arrow_head(path: QPainterPath) -> QPolygonF:
-    tip = path.pointAtPercent(1.0)
-    angle = math.radians(path.angleAtPercent(0.999))
-    dx, dy = math.cos(angle), -math.sin(angle)       # Qt angles run anticlockwise
-    size, half = 10.0, 4.5
-    back = QPointF(tip.x() - dx * size, tip.y() - dy * size)
-    normal = QPointF(-dy * half, dx * half)
-    return QPolygonF([tip, back + normal, back - normal])
-
-
-# ---------------------------------------------------------------------- text
-
-
-def font(size: float, bold: bool = False) -> QFont:
-    font = QFont(style.FONT_FAMILY)
-    font.setPointSizeF(size)
-    font.setBold(bold)
-    return font
-
-
-def wrap_text(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> list[str]:
-    """Break ``text`` into at most ``max_lines`` lines no wider than ``width``.
-
-    Words longer than a line are elided; when the text does not fit, the last
-    line ends with an ellipsis.
-    """
-    words = " ".join(text.split()).split(" ")
-    lines: list[str] = []
-    current = ""
-    for index, word in enumerate(words):
-        trial = f"{current} {word}".strip()
-        if metrics.horizontalAdvance(trial) <= width or not current:
-            current = trial
-            continue
-        lines.append(current)
-        current = word
-        if len(lines) == max_lines:
-            current = " ".join([lines.pop(), *words[index:]])
-            break
-    if current:
-        lines.append(current)
-    lines = lines[:max_lines]
-    if lines and len(lines) == max_lines and " ".join(lines) != " ".join(words):
-        lines[-1] = lines[-1] + " …"
-    return [metrics.elidedText(line, Qt.ElideRight, width)
-            if metrics.horizontalAdvance(line) > width else line for line in lines]
 
 
 # ------------------------------------------------------------------ painting
