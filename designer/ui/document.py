@@ -48,7 +48,7 @@ def blank_pathway() -> Pathway:
                  position=(FIRST_COLUMN_X, FIRST_ROW_Y)),
             Step(id="recovered", name="Back to usual activities", kind="exit",
                  phase="recovery", setting="home", owner="patient",
-                 position=(FIRST_COLUMN_X + 5 * LAYER_SPACING, FIRST_ROW_Y)),
+                 position=(FIRST_COLUMN_X + 3 * LAYER_SPACING, FIRST_ROW_Y)),
         ],
     )
 

@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         if self.palette_dock is not None:
             self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
         self.resizeDocks([self.findings_dock], [200], Qt.Orientation.Vertical)
-        self.resizeDocks([self.findings_dock, self.timeline_dock], [800, 560],
+        self.resizeDocks([self.findings_dock, self.timeline_dock], [1000, 600],
                          Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:

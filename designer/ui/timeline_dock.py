@@ -102,8 +102,21 @@ class TimelineDock(QDockWidget):
             self._pathway.unsubscribe(self._on_model_event)
         self._pathway = self.window_.document.pathway
         self._pathway.subscribe(self._on_model_event)
+        self.window_.scene.selectionChanged.connect(self._follow_selection)
         self._pending = True
         self._timer.start(0)
+
+    def _follow_selection(self) -> None:
+        """Show the selected step's row, so its day is easy to find."""
+        ids = self.window_.scene.selected_ids()
+        if len(ids) != 1:
+            return
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == ids[0]:
+                self.table.selectRow(row)
+                self.table.scrollToItem(item)
+                return
 
     def _on_model_event(self, _event) -> None:
         self._pending = True
