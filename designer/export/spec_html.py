@@ -20,11 +20,12 @@ from .timeline_chart import split_chart, to_svg
 
 def render_spec_html(content: SpecContent, pathway, report) -> str:
     """The specification as an HTML document (a string)."""
-    diagram_uri, diagram_note = "", ""
+    diagram_uri, diagram_note, diagram_width = "", "", 0
     try:
-        from .diagram import render_svg
+        from .diagram import diagram_size, render_svg
 
         svg = render_svg(pathway, report=report)
+        diagram_width = round(diagram_size(pathway)[0])
         diagram_uri = data_uri(svg.encode("utf-8"), "image/svg+xml")
     except ImportError as exc:
         diagram_note = diagram_unavailable(exc)
@@ -38,7 +39,7 @@ def render_spec_html(content: SpecContent, pathway, report) -> str:
     template = environment().get_template("spec.html.j2")
     return template.render(
         c=content, titles=SECTION_TITLES, contents=contents(content), diagram_uri=diagram_uri,
-        diagram_note=diagram_note, charts=charts,
+        diagram_note=diagram_note, diagram_width=diagram_width, charts=charts,
         critical_sentence=critical_path_sentence(content),
         validation_sentence=validation_sentence(content), strength=evidence_strength,
     )
