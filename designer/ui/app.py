@@ -88,7 +88,7 @@ def _apply_look(app: QApplication) -> None:
     )
 
 
-def _install_excepthook() -> None:
+def install_excepthook() -> None:
     """Unexpected errors: log the traceback, show a plain message, keep running."""
 
     def hook(exc_type, exc, tb) -> None:
@@ -169,6 +169,7 @@ def open_window(document=None, settings=None):
     from .main_window import MainWindow
 
     window = MainWindow(document, settings=settings)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     _windows.append(window)
     window.destroyed.connect(lambda *_a, w=window: _windows.remove(w) if w in _windows else None)
     return window
@@ -179,11 +180,14 @@ def run_app(path: str | None, screenshot: str | None = None) -> int:
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = create_application()
-    _install_excepthook()
+    install_excepthook()
     from ..graph.io import PathwayLoadError
     from .document import Document
 
     documents = [] if screenshot else offer_recovery()
+    restored_paths = {doc.path for doc in documents if doc.path}
+    if path and Path(path).resolve() in restored_paths:
+        path = None  # the restored copy of this file is newer than the file itself
     if path:
         try:
             documents.insert(0, Document.open(path))

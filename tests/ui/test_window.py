@@ -124,3 +124,25 @@ def test_every_input_in_the_docks_has_an_accessible_name(make_window, sample_fil
             if not widget.accessibleName():
                 missing.append((dock.objectName(), type(widget).__name__))
     assert missing == []
+
+
+def test_an_unexpected_error_is_logged_and_shown_as_a_message_not_a_traceback(
+        make_window, qtbot, monkeypatch):
+    import os
+    import sys
+    from pathlib import Path
+
+    from designer.ui.app import install_excepthook
+
+    make_window()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_excepthook()
+    seen = []
+    click_modal_button("OK", seen=seen)
+    try:
+        raise ValueError("the printer caught fire")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())
+    assert seen == ["Something went wrong"]
+    log = Path(os.environ["PERIOP_DATA_DIR"]) / "designer.log"
+    assert "ValueError: the printer caught fire" in log.read_text(encoding="utf-8")
