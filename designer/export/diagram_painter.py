@@ -262,7 +262,8 @@ class DiagramPainter:
 
     def _transition_decorations(self) -> None:
         """Handoff and finding badges, then condition labels placed clear of each other."""
-        obstacles = [box.rect for box in self.lay.boxes.values()]
+        steps = [box.rect for box in self.lay.boxes.values()]
+        obstacles: list[QRectF] = []
         jobs = []
         for t in self.lay.pathway.transitions:
             ends = self._ends(t)
@@ -288,19 +289,28 @@ class DiagramPainter:
         # straight runs first: they have the least room to move
         jobs.sort(key=lambda job: abs(job[0].cy - job[1].cy) >= 1)
         for a, b, path, label, has_condition in jobs:
+            candidates = []
             gap = (b.cx - b.w / 2) - (a.cx + a.w / 2)
             if gap > 0 and abs(a.cy - b.cy) < 1:
-                # between neighbours on one row: above the line, or else below it
+                # along one row: above the line between the two steps, or else below it
                 x = (a.cx + a.w / 2 + b.cx - b.w / 2) / 2
                 width = max(84.0, min(128.0, gap - 6))
-                candidates = [self._label_rect(QPointF(x, a.cy - 4), label, has_condition,
-                                               width, "above"),
-                              self._label_rect(QPointF(x, a.cy + 4), label, has_condition,
-                                               width, "below")]
-            else:
-                candidates = [self._label_rect(path.pointAtPercent(t), label, has_condition)
-                              for t in (0.42, 0.56, 0.3, 0.68, 0.2, 0.8)]
-            best = min(candidates, key=lambda c: _overlap(c[0], obstacles))
+                candidates += [self._label_rect(QPointF(x, a.cy - 4), label, has_condition,
+                                                width, "above"),
+                               self._label_rect(QPointF(x, a.cy + 4), label, has_condition,
+                                                width, "below")]
+            for t in (0.42, 0.56, 0.3, 0.68, 0.2, 0.8):
+                rect, texts = self._label_rect(path.pointAtPercent(t), label, has_condition)
+                # on the line first; beside it when the line is crowded
+                for dx, dy in ((0.0, 0.0), (rect.width() / 2 + 8, 0.0),
+                               (-rect.width() / 2 - 8, 0.0), (0.0, -rect.height() / 2 - 6),
+                               (0.0, rect.height() / 2 + 6),
+                               # clear of a row of steps the line runs behind
+                               (0.0, rect.height() / 2 + 40), (0.0, -rect.height() / 2 - 40)):
+                    candidates.append((rect.translated(dx, dy), texts))
+            # covering a step hides its name: worse than covering another label
+            best = min(candidates, key=lambda c: 3 * _overlap(c[0], steps)
+                       + _overlap(c[0], obstacles))
             self._draw_label(*best)
             obstacles.append(best[0])
 
