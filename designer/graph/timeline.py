@@ -80,6 +80,9 @@ class Timeline:
         """A table for the terminal: day, T-minus, step, and the critical path."""
         names = {s.id: s.name for s in pathway.steps}
         lines = [f"{pathway.title}: about {_days(self.total_days)} from entry to exit"]
+        if self.entries and all(e.start_day == 0 and e.end_day == 0 for e in self.entries):
+            lines.append("No step has a duration and no transition a wait, so every step "
+                         "shows day 0. Add typical durations and waits to see the timeline.")
         if self.surgery_step:
             lines.append(f"Surgery: {names.get(self.surgery_step, self.surgery_step)}")
         else:

@@ -90,7 +90,8 @@ def minimal() -> Pathway:
 def surgical(**header: Any) -> Pathway:
     """A short, complete surgical pathway: clean under core and perioperative.
 
-    Referral (GP) -> SDM -> listing -> preassessment -> decision (fit / optimise)
+    Referral (GP) -> SDM -> decision (surgery | not having surgery: exit to GP)
+    -> listing -> preassessment -> decision (fit / optimise)
     -> optimisation loop back to preassessment | education -> prehab -> surgery
     -> ward -> discharge -> GP review (exit).
     """
@@ -99,6 +100,9 @@ def surgical(**header: Any) -> Pathway:
              phase="contemplation", name="Referral for surgery"),
         step("sdm", activity="shared-decision-making", phase="contemplation",
              name="Shared decision clinic"),
+        step("decide", "decision", phase="contemplation", name="Decision about surgery"),
+        step("no-surgery", "exit", setting="gp", owner="gp", activity="follow-up",
+             phase="contemplation", name="Not having surgery"),
         step("listing", activity="listing", phase="preoperative", name="Listing"),
         step("pac", activity="preassessment", phase="preoperative", owner="pac-nurse",
              name="Preassessment"),
@@ -118,7 +122,10 @@ def surgical(**header: Any) -> Pathway:
              phase="recovery", name="GP review"),
     ]
     transitions = [
-        link("referral", "sdm"), link("sdm", "listing"), link("listing", "pac"),
+        link("referral", "sdm"), link("sdm", "decide"),
+        link("decide", "listing", condition="chooses surgery"),
+        link("decide", "no-surgery", condition="chooses not to have surgery"),
+        link("listing", "pac"),
         link("pac", "fit"),
         link("fit", "school", condition="fit for surgery"),
         link("fit", "optimise", condition="needs optimisation"),

@@ -94,7 +94,8 @@ def test_reachability_helpers():
     assert not reaches(p, "pac", "surgery", avoid={"fit"})
     assert reaches(p, "optimise", "fit")
     assert "fit" not in reachable(p, "optimise", forward_only=True)
-    assert shortest_route(p, "referral", "fit") == ["referral", "sdm", "listing", "pac", "fit"]
+    assert shortest_route(p, "referral", "fit") == ["referral", "sdm", "decide", "listing",
+                                                   "pac", "fit"]
     assert shortest_route(p, "review", "referral") is None
     assert shortest_route(p, "nowhere", "referral") is None
     assert ["pac", "fit", "optimise"] in routes(p, "pac", "optimise")

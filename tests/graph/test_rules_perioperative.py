@@ -9,7 +9,8 @@ from designer.graph.validate import validate
 PACK = ["perioperative"]
 PERIOP_RULES = ["missing-phase", "sdm-before-listing", "discharge-without-follow-up",
                 "discharge-information", "no-optimisation-route", "prehab-window",
-                "education-before-surgery", "long-wait-without-support", "digital-only"]
+                "education-before-surgery", "long-wait-without-support", "digital-only",
+                "sdm-do-nothing-branch"]
 
 
 def _edit(p, step_id=None, **changes):
@@ -26,7 +27,7 @@ def test_registered_with_sources_and_severities():
         assert r.pack == "perioperative" and "DOMAIN.md" in r.source
         assert "Source: DOMAIN.md" in r.check.__doc__
     warnings = {"prehab-window", "education-before-surgery", "long-wait-without-support",
-                "digital-only"}
+                "digital-only", "sdm-do-nothing-branch"}
     assert {r for r in PERIOP_RULES if RULES[r].severity == "warning"} == warnings
 
 
@@ -233,3 +234,20 @@ def test_digital_only():
     assert [(f.targets, f.severity) for f in got] == [(("q",), "warning")]
     assert "'Online questionnaire'" in got[0].message
     assert findings(_digital(True), "digital-only", PACK) == []
+
+
+# ------------------------------------------------------------ sdm-do-nothing-branch
+
+def test_sdm_without_a_do_nothing_route():
+    steps = [step("a", "entry"), step("sdm", activity="shared-decision-making",
+                                      name="Shared decision clinic"),
+             step("list", activity="listing"), step("op", activity="surgery"),
+             step("z", "exit")]
+    p = pathway(steps, chain("a", "sdm", "list", "op", "z"))
+    got = findings(p, "sdm-do-nothing-branch", PACK)
+    assert [(f.targets, f.severity) for f in got] == [(("sdm",), "warning")]
+    assert "'Shared decision clinic'" in got[0].message
+
+
+def test_sdm_with_a_do_nothing_route_is_fine():
+    assert findings(surgical(), "sdm-do-nothing-branch", PACK) == []

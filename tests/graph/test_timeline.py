@@ -57,6 +57,8 @@ def test_missing_values_count_zero_and_no_surgery_means_no_relative_day():
     assert all(e.relative_day is None for e in t.entries)
     assert t.total_days == 0
     assert "No surgery step" in t.to_text(p)
+    assert "every step shows day 0" in t.to_text(p)
+    assert "every step shows day 0" not in compute_timeline(_simple()).to_text(_simple())
 
 
 def test_loop_backs_are_ignored():

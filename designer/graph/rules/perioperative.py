@@ -319,3 +319,31 @@ def digital_only(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
                         f"'{step.name}' is offered only online, with no other route for "
                         "people who cannot use digital services. Add a branch to a phone, "
                         "letter or in-person alternative (or support to use it).", sid)
+
+
+@rule("sdm-do-nothing-branch", _PACK,
+      "Shared decision making with no route for choosing not to have surgery",
+      "DOMAIN.md §7 V05 [12][61]", severity="warning")
+def sdm_do_nothing_branch(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """After shared decision making, "not having surgery" is a real option.
+
+    A ``shared-decision-making`` step is fine when a route leads from it to an
+    exit without passing any listing or surgery step (e.g. a decision branch
+    "chooses not to have surgery" back to the GP).
+
+    Source: DOMAIN.md §7 V05 [12][61] (BRAN includes doing nothing; a decision
+    not to operate is a valid outcome returning the patient to primary care).
+    """
+    index = index_for(pathway, graph)
+    sdm = index.with_activity(Activity.shared_decision_making)
+    if not sdm or not index.exits:
+        return
+    operative = set(index.with_activity(Activity.listing, Activity.surgery))
+    no_surgery = index.reach(index.exits, reverse=True, avoid=operative)
+    for sid in sdm:
+        if sid not in no_surgery:
+            yield found("sdm-do-nothing-branch",
+                        f"After {index.name(sid)} every route leads to listing or surgery. "
+                        "Add a decision with a branch such as 'chooses not to have "
+                        "surgery' that returns the patient to their GP, so that doing "
+                        "nothing is a real choice.", sid)
