@@ -125,7 +125,7 @@ def test_diabetes_exemplar_sends_high_hba1c_back_to_primary_care():
     pathway = load_pathway(builtin_folder() / "diabetes-preop-clinic.yaml")
     assert "diabetes" in pathway.rule_packs
     back = pathway.transition("hba1c-check->gp-optimisation")
-    assert "69" in back.condition and "or above" in back.condition
+    assert "≥ 69" in back.condition
     assert pathway.transition("gp-optimisation->diabetes-clinic") is not None
     discharge = pathway.transition("discharge->gp-review").handoff
     assert "changes to diabetes treatment" in discharge.information

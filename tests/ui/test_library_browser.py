@@ -18,9 +18,7 @@ def window(qtbot, tmp_path):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    yield win
-    win.document.undo_stack.clear()
-    win.document.undo_stack.setClean()
+    return win
 
 
 def open_browser_from_menu(qtbot, window) -> LibraryBrowser:
@@ -145,6 +143,8 @@ def test_unsaved_work_is_protected_when_starting_from_a_template(qtbot, window):
     assert seen, "the unsaved-changes question was not asked"
     assert window.document.pathway.title == "My unsaved pathway"
     assert browser.isVisible()
+    # pytest-qt closes the window before fixture teardown: leave nothing unsaved
+    window.document.undo_stack.setClean()
 
 
 def test_save_current_pathway_to_my_library(qtbot, window):
