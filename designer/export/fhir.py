@@ -5,7 +5,9 @@ Mapping (DESIGN.md section 5), with the choices made where FHIR R4 leaves room:
 * pathway -> ``PlanDefinition`` of type ``clinical-protocol``; status ``active``
   for approved pathways and exemplars, ``draft`` otherwise; ``url`` is a stable
   ``urn:uuid`` made from the pathway id unless a base URL is given.
-* step -> ``action`` whose element ``id`` is the step id; ``title`` the step
+* step -> ``action`` whose element ``id`` is the step id (made a valid FHIR
+  ``id`` where it is not one: ``_`` becomes ``-``, long ids are shortened with a
+  hash so they stay unique); ``title`` the step
   name; ``description`` the professional description; ``documentation`` a
   ``RelatedArtifact`` (type documentation) holding ``patient_info``; ``code``
   the SNOMED CT code when the step has one, and the activity as text;
@@ -32,6 +34,7 @@ Mapping (DESIGN.md section 5), with the choices made where FHIR R4 leaves room:
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import re
 import uuid
@@ -42,11 +45,41 @@ SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
 _FHIR_ID = re.compile(r"[^A-Za-z0-9.-]+")
+_VALID_ID = re.compile(r"^[A-Za-z0-9.-]{1,64}$")
 
 
 def _fhir_id(text: str) -> str:
     """A valid FHIR resource id (letters, digits, '-', '.'; at most 64)."""
     return (_FHIR_ID.sub("-", text).strip("-.") or "pathway")[:64]
+
+
+class _ActionIds:
+    """FHIR ``id`` values for actions (``[A-Za-z0-9-.]{1,64}``), unique, from our ids.
+
+    ``relatedAction.actionId`` is of type ``id``, stricter than our step ids
+    (which allow ``_`` and any length), so each is mapped once and reused.
+    """
+
+    def __init__(self, keys=()) -> None:
+        self.by_key: dict[str, str] = {}
+        self.used: set[str] = set()
+        # ids that are already valid keep themselves, whatever order they come in
+        for key in keys:
+            if _VALID_ID.match(key):
+                self.by_key[key] = key
+                self.used.add(key)
+
+    def __call__(self, key: str) -> str:
+        if key in self.by_key:
+            return self.by_key[key]
+        base = _FHIR_ID.sub("-", key).strip("-.") or "action"
+        digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+        candidate = base if len(base) <= 64 else f"{base[:55]}-{digest}"
+        if candidate in self.used:       # two of our ids that read the same in FHIR
+            candidate = f"{base[:55]}-{digest}"
+        self.by_key[key] = candidate
+        self.used.add(candidate)
+        return candidate
 
 
 def _computable_name(title: str) -> str:
@@ -79,9 +112,8 @@ def _is_patient(pathway: Pathway, role_id: str) -> bool:
     return role_id.lower() == "patient" or name in ("patient", "the patient")
 
 
-def _information(item: str, index: int, key: str) -> dict:
+def _information(item: str) -> dict:
     return {
-        "id": _fhir_id(f"{key}-{index + 1}"),
         "type": "DocumentReference",
         "codeFilter": [{"path": "type", "code": [{"display": item}]}],
     }
@@ -108,8 +140,8 @@ def _handoff_sentence(pathway: Pathway, t: Transition) -> str:
     return sentence + "."
 
 
-def _step_action(pathway: Pathway, step: Step) -> dict:
-    action: dict = {"id": step.id, "title": step.name}
+def _step_action(pathway: Pathway, step: Step, action_id: str) -> dict:
+    action: dict = {"id": action_id, "title": step.name}
     if step.description:
         action["description"] = step.description
     codes = []
@@ -150,7 +182,9 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
         The publication date; today when not given.
     """
     steps = pathway.steps_by_id()
-    actions: dict[str, dict] = {s.id: _step_action(pathway, s) for s in pathway.steps}
+    ids = _ActionIds(s.id for s in pathway.steps)
+    actions: dict[str, dict] = {s.id: _step_action(pathway, s, ids(s.id))
+                                for s in pathway.steps}
     where: dict[str, list[str]] = {}
     for step in pathway.steps:
         if step.setting:
@@ -160,12 +194,12 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
     for t in pathway.transitions:
         if t.source not in steps or t.target not in steps:
             continue   # an unknown reference is a validation finding, not an export
-        after = t.source
+        after = ids(t.source)
         if steps[t.source].kind is StepKind.decision:
             decision = actions[t.source]
             decision["groupingBehavior"] = "logical-group"
             decision["selectionBehavior"] = "exactly-one"
-            branch_id = f"{t.source}.{t.target}"
+            branch_id = ids(f"{t.source}.{t.target}")
             branch: dict = {"id": branch_id,
                             "title": t.condition or f"Go to {steps[t.target].name}",
                             "description": f"Go on to {steps[t.target].name}."}
@@ -180,11 +214,9 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
             related["offsetDuration"] = _days(t.wait_days)
         actions[t.target].setdefault("relatedAction", []).append(related)
         if t.handoff is not None:
-            for index, item in enumerate(t.handoff.information):
-                actions[t.source].setdefault("output", []).append(
-                    _information(item, index, f"{t.source}-to-{t.target}-out"))
-                actions[t.target].setdefault("input", []).append(
-                    _information(item, index, f"{t.source}-to-{t.target}-in"))
+            for item in t.handoff.information:
+                actions[t.source].setdefault("output", []).append(_information(item))
+                actions[t.target].setdefault("input", []).append(_information(item))
             where.setdefault(t.target, []).append(_handoff_sentence(pathway, t))
     for step_id, sentences in where.items():
         actions[step_id]["textEquivalent"] = " ".join(sentences)

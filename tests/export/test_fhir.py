@@ -123,3 +123,23 @@ def test_library_exemplars_parse():
         pytest.skip("no library exemplars yet")
     for path in files:
         PlanDefinition.model_validate_json(export_fhir(load_pathway(path)))
+
+
+def test_step_ids_that_are_not_fhir_ids_are_mapped_consistently():
+    pathway = interop_pathway()
+    long_id = "sdm_clinic_" + "x" * 70
+    pathway.rename_step("sdm", long_id)
+    pathway.rename_step("pac", "pre_assessment")
+    pathway.add_step(pathway.step("home").model_copy(update={"id": "pre-assessment",
+                                                             "kind": "task"}))
+    data = plan_definition(pathway)
+    PlanDefinition.model_validate(data)            # actionId is a FHIR id: [A-Za-z0-9-.]{1,64}
+    actions = by_id(data)
+    assert all(len(i) <= 64 for i in actions)
+    assert len(actions) == len(list(all_actions(data["action"])))     # still unique
+    sdm = next(a for a in actions.values() if a["title"] == "Shared decision making")
+    pac = next(a for a in actions.values() if a["title"] == "Preoperative assessment")
+    assert sdm["id"] != long_id and sdm["id"].startswith("sdm-clinic-")
+    assert pac["id"].startswith("pre-assessment-")          # the valid id keeps its name
+    assert "pre-assessment" in actions
+    assert sdm["id"] in {r["actionId"] for r in pac["relatedAction"]}
