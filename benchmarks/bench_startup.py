@@ -35,11 +35,16 @@ import sys
 from PySide6.QtCore import QSettings, QTimer
 from designer.ui.app import create_application, open_window
 from designer.ui.document import Document
+if "--core" in sys.argv:  # without the library, export and workshop extensions
+    sys.argv.remove("--core")
+    from designer.ui.main_window import MainWindow
+    MainWindow._install_extensions = lambda self: None
 app = create_application()
+import os
 path = sys.argv[1] if len(sys.argv) > 1 else None
 document = Document.open(path) if path else Document.new_untitled()
-window = open_window(document, settings=QSettings(sys.argv[2] if len(sys.argv) > 2 else
-                                                  "/dev/null", QSettings.Format.IniFormat))
+window = open_window(document, settings=QSettings(os.environ["BENCH_SETTINGS"],
+                                                  QSettings.Format.IniFormat))
 window.resize(1600, 1000)
 window.show()
 QTimer.singleShot(0, lambda: (print("shown", flush=True), window.document.close(), app.quit()))
@@ -52,10 +57,10 @@ def _time_to_shown(code: str, *args: str) -> float:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=home,
                    XDG_CONFIG_HOME=str(Path(home) / "config"),
                    PERIOP_DATA_DIR=str(Path(home) / "data"),
+                   BENCH_SETTINGS=str(Path(home) / "settings.ini"),
                    PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        extra = list(args) + ([str(Path(home) / "settings.ini")] if args else [])
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-c", code, *extra], cwd=ROOT, env=env,
+        child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = child.stdout.readline()
         elapsed = time.perf_counter() - start
@@ -82,6 +87,8 @@ def run(report) -> None:
     else:
         opened = untitled
     report("startup", "designer / bare QMainWindow", max(untitled, opened) / bare, "x", "<= 2")
+    core = _median(DESIGNER, "--core")
+    report("startup", "core window only (no library/export/workshop), shown", core, "s")
 
 
 if __name__ == "__main__":  # pragma: no cover - handy when tuning start-up

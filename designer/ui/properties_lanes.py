@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QInputDialog, QLabel, QListWidget,
     QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
@@ -36,20 +36,38 @@ def fresh_id(name: str, taken: set[str], fallback: str) -> str:
 
 
 class _OrderList(QListWidget):
-    """A list whose rows can be dragged; tells its owner the new order after a drop."""
+    """A list whose rows can be dragged to a new place; the model makes the move.
+
+    The drop itself changes nothing in the list (so Qt never removes a row that a
+    refresh has already replaced); the owner pushes the move command just after.
+    """
 
     def __init__(self, on_reordered) -> None:
         super().__init__()
         self._on_reordered = on_reordered
+        self._move: tuple[str, int] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._apply_move)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         moved = self.currentItem().data(_ROLE) if self.currentItem() else None
-        super().dropEvent(event)
-        order = [self.item(i).data(_ROLE) for i in range(self.count())]
-        if moved in order:
-            self._on_reordered(moved, order.index(moved))
+        target = self.indexAt(event.position().toPoint())
+        row = target.row() if target.isValid() else self.count() - 1
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if moved is not None:
+            self._move = (moved, row)
+            self._timer.start()
+
+    def _apply_move(self) -> None:
+        if self._move is not None:
+            key, row = self._move
+            self._move = None
+            self._on_reordered(key, row)
 
 
 class _ListEditorBase(QWidget):

@@ -225,3 +225,21 @@ def test_tab_moves_through_the_step_fields_in_order(make_window, sample_file, qt
         assert current.hasFocus()
         qtbot.keyClick(current, Qt.Key.Key_Tab)
         qtbot.waitUntil(following.hasFocus)
+
+
+def test_dropping_a_lane_onto_another_row_reorders_the_lanes(make_window, sample_file, qtbot):
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window(path=sample_file)
+    lanes = window.properties_dock.pathway_page.lanes
+    qtbot.waitUntil(lambda: lanes.list.count() == 4)
+    lanes.list.setCurrentRow(3)  # Hospital
+    target = lanes.list.visualItemRect(lanes.list.item(0)).center()
+    drop = QDropEvent(QPointF(target), Qt.DropAction.MoveAction, QMimeData(),
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    lanes.list.dropEvent(drop)
+    qtbot.waitUntil(lambda: window.document.pathway.settings[0].id == "hospital")
+    assert [lanes.list.item(i).text() for i in range(4)][0] == "Hospital"
+    window.document.undo_stack.undo()
+    assert window.document.pathway.settings[0].id == "home"
