@@ -154,8 +154,12 @@ def test_pdf_is_a4_with_page_numbers_and_repeating_headers(pathway, tmp_path):
     from reportlab.platypus import Table
 
     story = spec_story(build_spec(pathway, today=TODAY), pathway, validate(pathway))
-    tables = [f for f in story if isinstance(f, Table) and f._cellvalues and
-              getattr(f, "repeatRows", 0)]
+    def is_data_table(flowable):
+        first = flowable._cellvalues[0] if isinstance(flowable, Table) else []
+        return bool(first) and all(getattr(getattr(c, "style", None), "name", "") == "cellhead"
+                                   for c in first)
+
+    tables = [f for f in story if is_data_table(f)]
     assert len(tables) >= 6
     assert all(t.repeatRows == 1 for t in tables)
 
