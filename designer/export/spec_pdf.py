@@ -155,7 +155,10 @@ def _validation(content: SpecContent, st) -> list:
     flow.append(Paragraph(esc(validation_sentence(content)), st["body"]))
     if content.findings:
         flow.append(_heading("Findings to resolve", st["h3"], 1))
-        rows = [[f.severity, f.title, f.message, f.targets] for f in content.findings]
+        colours = {"error": "#c62828", "warning": "#a34700", "info": "#1565c0"}
+        rows = [[Paragraph(f"<font color='{colours.get(f.level, '#212b32')}'><b>"
+                           f"{esc(f.severity)}</b></font>", st["cell"]),
+                 f.title, f.message, f.targets] for f in content.findings]
         flow.append(kit.data_table(["Severity", "Rule", "Finding", "Where"], rows,
                                    [0.11, 0.22, 0.42, 0.25], st))
     flow.append(_heading("Waived findings", st["h3"], 1))
