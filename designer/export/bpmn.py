@@ -21,6 +21,7 @@ All text is written through ElementTree, which escapes it.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,15 @@ for _prefix, _uri in (("bpmn", MODEL), ("bpmndi", BPMNDI), ("dc", DC), ("di", DI
 
 def _m(tag: str) -> str:
     return f"{{{MODEL}}}{tag}"
+
+
+# Characters XML 1.0 cannot hold even escaped (control characters pasted into a name)
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def strip_non_xml(text: str) -> str:
+    """``text`` without the characters XML 1.0 does not allow (they carry no meaning)."""
+    return _NOT_XML.sub("", text)
 
 
 def with_positions(pathway: Pathway) -> Pathway:
@@ -317,7 +327,7 @@ def bpmn_xml(pathway: Pathway) -> str:
     tree = bpmn_tree(pathway)
     ET.indent(tree, space="  ")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(tree.getroot(), encoding="unicode") + "\n")
+            + strip_non_xml(ET.tostring(tree.getroot(), encoding="unicode")) + "\n")
 
 
 def export_bpmn(pathway: Pathway, out_path=None) -> str:

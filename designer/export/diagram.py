@@ -24,6 +24,7 @@ from PySide6.QtSvg import QSvgGenerator
 
 from ..graph.model import Pathway
 from . import style
+from .bpmn import strip_non_xml
 from .diagram_layout import Layout, lay_out, wrap_text  # noqa: F401  (canvas uses wrap_text)
 from .diagram_painter import LEGEND_GAP, LEGEND_HEIGHT, DiagramPainter
 
@@ -179,6 +180,6 @@ def render_svg(pathway: Pathway, report=None, legend: bool = False) -> str:
     _paint_on(painter, lay, report, legend)
     painter.end()
     buffer.close()
-    svg = bytes(data.data()).decode("utf-8")
+    svg = strip_non_xml(bytes(data.data()).decode("utf-8"))
     # Attribute values only: user text is escaped (quotes become &quot;), so it cannot match.
     return svg.replace(f'font-family="{_FONT}"', f'font-family="{_FONT_STACK}"')

@@ -46,6 +46,7 @@ UCUM = "http://unitsofmeasure.org"
 PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
 _FHIR_ID = re.compile(r"[^A-Za-z0-9.-]+")
 _VALID_ID = re.compile(r"^[A-Za-z0-9.-]{1,64}$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _fhir_id(text: str) -> str:
@@ -267,10 +268,21 @@ def _evidence(evidence) -> dict:
     return artifact
 
 
+def _clean(value):
+    """Strings without control characters: FHIR strings allow only tab, CR and LF."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 def export_fhir(pathway: Pathway, out_path=None, base_url: str | None = None,
                 date: _dt.date | None = None) -> str:
     """The PlanDefinition as JSON text; also written (UTF-8) to ``out_path`` when given."""
-    text = json.dumps(plan_definition(pathway, base_url, date), indent=2,
+    text = json.dumps(_clean(plan_definition(pathway, base_url, date)), indent=2,
                       ensure_ascii=False) + "\n"
     if out_path is not None:
         from pathlib import Path

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..graph import geometry
 from ..graph.model import ACTIVITY_LABELS, Pathway, StepKind
 from . import style
-from .bpmn import with_positions
+from .bpmn import strip_non_xml, with_positions
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 YED = "http://www.yworks.com/xml/graphml"
@@ -169,7 +169,7 @@ def graphml_xml(pathway: Pathway) -> str:
     tree = graphml_tree(pathway)
     ET.indent(tree, space="  ")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(tree.getroot(), encoding="unicode") + "\n")
+            + strip_non_xml(ET.tostring(tree.getroot(), encoding="unicode")) + "\n")
 
 
 def export_graphml(pathway: Pathway, out_path=None) -> str:

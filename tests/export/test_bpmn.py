@@ -7,6 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from designer.export.bpmn import export_bpmn, iso_days
 from designer.graph.model import Pathway
@@ -203,3 +205,19 @@ def test_library_exemplars_export_laid_out():
         pytest.skip("no library exemplars yet")
     for path in files:
         check_structure(parse(load_pathway(path)))
+
+
+# any text a user can type or paste, including control characters and emoji
+user_text = st.text(min_size=1, max_size=40).filter(lambda s: s.strip())
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=user_text, condition=user_text, title=user_text)
+def test_any_user_text_gives_well_formed_bpmn_and_graphml(name, condition, title):
+    from designer.export.graphml import export_graphml
+
+    pathway = interop_pathway().model_copy(update={"title": title})
+    pathway.update_step("sdm", name=name, description=condition)
+    pathway.update_transition("fit->wait", condition=condition)
+    check_structure(ET.fromstring(export_bpmn(pathway).encode("utf-8")))
+    ET.fromstring(export_graphml(pathway).encode("utf-8"))

@@ -11,6 +11,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import designer
 from designer.graph.model import Pathway
@@ -268,3 +270,12 @@ def test_condition_labels_do_not_overlap_each_other():
     (x1, y1, w1, h1), (x2, y2, w2, h2) = boxes
     apart = x1 + w1 <= x2 or x2 + w2 <= x1 or y1 + h1 <= y2 or y2 + h2 <= y1
     assert apart
+
+
+@settings(max_examples=15, deadline=None)
+@given(name=st.text(min_size=1, max_size=60).filter(lambda s: s.strip()))
+def test_any_step_name_gives_a_well_formed_svg(name):
+    pathway = small_pathway(title=name)
+    pathway.update_step("surgery", name=name)
+    pathway.update_transition("fit->wait", condition=name)
+    ET.fromstring(render_svg(pathway, legend=True).encode("utf-8"))

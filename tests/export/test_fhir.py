@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from designer.export.fhir import export_fhir, plan_definition
 from test_bpmn import EVIL, LIBRARY, interop_pathway
@@ -143,3 +145,12 @@ def test_step_ids_that_are_not_fhir_ids_are_mapped_consistently():
     assert pac["id"].startswith("pre-assessment-")          # the valid id keeps its name
     assert "pre-assessment" in actions
     assert sdm["id"] in {r["actionId"] for r in pac["relatedAction"]}
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=st.text(min_size=1, max_size=40).filter(lambda s: s.strip()))
+def test_any_user_text_gives_a_valid_plan_definition(text):
+    pathway = interop_pathway().model_copy(update={"title": text})
+    pathway.update_step("sdm", name=text, patient_info=text)
+    pathway.update_transition("fit->wait", condition=text)
+    PlanDefinition.model_validate_json(export_fhir(pathway))
