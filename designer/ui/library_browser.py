@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPalette, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter, QTextBrowser,
-    QToolButton, QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QListView,
+    QListWidget, QListWidgetItem, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter,
+    QStyle, QStyledItemDelegate, QTextBrowser, QToolButton, QVBoxLayout, QWidget,
 )
 
 from ..library import BUILTIN, Library, LibraryEntry, LibraryError, save_to_user_library
@@ -27,8 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ALL_SPECIALTIES = "All specialties"
 ALL_TAGS = "All tags"
-THUMB_SIZE = QSize(520, 220)
+THUMB_HEIGHT = 220
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
+SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 1
+PAD = 6
 
 
 # ----------------------------------------------------------------- window actions
@@ -109,6 +111,7 @@ class LibraryBrowser(QDialog):
         self.resize(1100, 720)
         self.library = library if library is not None else Library()
         self._thumbs: dict[tuple[str, int], QPixmap | None] = {}
+        self._thumb_source: QPixmap | None = None
 
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("library-search")
@@ -126,7 +129,8 @@ class LibraryBrowser(QDialog):
         self.list.setObjectName("library-list")
         self.list.setAccessibleName("Library pathways")
         self.list.setWordWrap(True)
-        self.list.setSpacing(2)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setItemDelegate(_EntryDelegate(self.list))
         self.count_label = QLabel(self)
         self.count_label.setObjectName("library-count")
         self.problems_label = QLabel(self)
@@ -137,7 +141,6 @@ class LibraryBrowser(QDialog):
         self.thumbnail = QLabel(self)
         self.thumbnail.setObjectName("library-thumbnail")
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.thumbnail.setMinimumHeight(120)
         self.thumbnail.setStyleSheet("background: white; border: 1px solid #c8ccd0;")
         self.details = QTextBrowser(self)
         self.details.setObjectName("library-preview")
@@ -190,8 +193,13 @@ class LibraryBrowser(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidget(self.thumbnail)
         scroll.setWidgetResizable(True)
-        scroll.setFixedHeight(THUMB_SIZE.height() + 8)
+        scroll.setFixedHeight(THUMB_HEIGHT + 8)
+        # the picture is scaled to fit, so scroll bars would only steal its width
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setAccessibleName("Diagram thumbnail")
+        self.thumb_scroll = scroll
+        scroll.viewport().installEventFilter(self)
         rv.addWidget(scroll)
         rv.addWidget(self.details, 1)
 
@@ -235,8 +243,10 @@ class LibraryBrowser(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         for entry in found:
-            item = QListWidgetItem(self._item_text(entry))
+            item = QListWidgetItem(entry.title)
             item.setData(ENTRY_ROLE, entry)
+            item.setData(SUBTITLE_ROLE, self._subtitle(entry))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._item_text(entry))
             item.setToolTip(entry.summary or entry.title)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -255,11 +265,15 @@ class LibraryBrowser(QDialog):
         self._show_current()
 
     @staticmethod
-    def _item_text(entry: LibraryEntry) -> str:
+    def _subtitle(entry: LibraryEntry) -> str:
         where = entry.organisation or ("Exemplar" if entry.origin == BUILTIN else "")
         origin = "" if entry.origin == BUILTIN else "  ·  my library"
         detail = " · ".join(x for x in (where, ", ".join(entry.specialties)) if x)
-        return f"{entry.title}\n{detail}{origin}"
+        return f"{detail}{origin}"
+
+    @classmethod
+    def _item_text(cls, entry: LibraryEntry) -> str:
+        return f"{entry.title}\n{cls._subtitle(entry)}"
 
     def current_entry(self) -> LibraryEntry | None:
         item = self.list.currentItem()
@@ -286,12 +300,28 @@ class LibraryBrowser(QDialog):
                 f"“{ALL_SPECIALTIES}” and “{ALL_TAGS}”.</p>")
             return
         self.details.setHtml(preview_html(entry))
-        pixmap = self._thumbnail(entry)
-        if pixmap is None:
+        self._thumb_source = self._thumbnail(entry)
+        self._fit_thumbnail()
+
+    def _fit_thumbnail(self) -> None:
+        """Scale the diagram to the preview's width (long pathways are wide and low)."""
+        source = self._thumb_source
+        if source is None:
             self.thumbnail.setPixmap(QPixmap())
             self.thumbnail.setText("Diagram preview not available")
-        else:
-            self.thumbnail.setPixmap(pixmap)
+            self.thumb_scroll.setFixedHeight(48)
+            return
+        width = max(120, self.thumb_scroll.viewport().width() - 8)
+        scaled = source.scaled(QSize(width, THUMB_HEIGHT), Qt.AspectRatioMode.KeepAspectRatio,
+                               Qt.TransformationMode.SmoothTransformation)
+        self.thumbnail.setPixmap(scaled)
+        self.thumb_scroll.setFixedHeight(max(60, scaled.height() + 12))
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        # the preview area gets its real width only once laid out: rescale then
+        if watched is self.thumb_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_thumbnail()
+        return super().eventFilter(watched, event)
 
     def _thumbnail(self, entry: LibraryEntry) -> QPixmap | None:
         try:
@@ -341,10 +371,59 @@ def _render_thumbnail(library: Library, entry: LibraryEntry) -> QPixmap | None:
     except Exception:  # the preview is optional: never let it break browsing
         return None
     pixmap = QPixmap()
-    if not pixmap.loadFromData(data):
-        return None
-    return pixmap.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                         Qt.TransformationMode.SmoothTransformation)
+    return pixmap if pixmap.loadFromData(data) else None
+
+
+class _EntryDelegate(QStyledItemDelegate):
+    """A list row: the title in bold (wrapped), then where it comes from, in grey."""
+
+    def _fonts(self, option) -> tuple[QFont, QFont]:
+        bold = QFont(option.font)
+        bold.setBold(True)
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() - 1))
+        return bold, small
+
+    def _width(self, option) -> int:
+        view = self.parent()
+        width = view.viewport().width() if view is not None else option.rect.width()
+        return max(120, width - 2 * PAD)
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt override
+        bold, small = self._fonts(option)
+        width = self._width(option)
+        flags = Qt.TextFlag.TextWordWrap
+        title = QFontMetrics(bold).boundingRect(QRect(0, 0, width, 10_000), flags,
+                                                index.data() or "")
+        sub = QFontMetrics(small).boundingRect(QRect(0, 0, width, 10_000), flags,
+                                               index.data(SUBTITLE_ROLE) or "")
+        return QSize(width, title.height() + sub.height() + 3 * PAD)
+
+    def paint(self, painter, option, index) -> None:
+        self.initStyleOption(option, index)
+        option.text = ""
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
+                              option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_role = (QPalette.ColorRole.HighlightedText if selected
+                     else QPalette.ColorRole.Text)
+        bold, small = self._fonts(option)
+        rect = option.rect.adjusted(PAD, PAD, -PAD, -PAD)
+        flags = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft
+        painter.save()
+        painter.setFont(bold)
+        painter.setPen(palette.color(text_role))
+        used = painter.boundingRect(rect, flags, index.data() or "")
+        painter.drawText(rect, flags, index.data() or "")
+        painter.setFont(small)
+        if not selected:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(rect.adjusted(0, used.height() + PAD // 2, 0, 0), flags,
+                         index.data(SUBTITLE_ROLE) or "")
+        painter.restore()
 
 
 def preview_html(entry: LibraryEntry) -> str:

@@ -159,7 +159,7 @@ def test_save_current_pathway_to_my_library(qtbot, window):
     assert saved.exists()
     assert browser.current_entry().id == copy_id
     assert browser.current_entry().origin == "my library"
-    assert "my library" in browser.list.currentItem().text()
+    assert "my library" in browser.list.currentItem().data(Qt.ItemDataRole.AccessibleTextRole)
 
     # saving again asks before replacing
     seen: list[str] = []
