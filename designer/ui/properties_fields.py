@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
@@ -40,6 +41,16 @@ class FieldEditor(QObject):
             widget.setToolTip(tip)
             widget.setAccessibleDescription(tip)
         self._model_value: Any = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        # Ctrl+Z in a field undoes the document's edit (typing there is already one
+        # merged undo step), rather than the field's private undo history.
+        if event.type() == QEvent.Type.ShortcutOverride and (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)):
+            return True
+        return super().eventFilter(obj, event)
 
     # the model's value goes in; user edits come out through apply()
     def set_value(self, value: Any) -> None:
@@ -171,6 +182,7 @@ class LongTextField(FieldEditor):
     def __init__(self, label: str, apply: ApplyFn, tip: str = "", lines: int = 4) -> None:
         edit = QPlainTextEdit()
         edit.setTabChangesFocus(True)  # Tab moves on, so the dock stays keyboard friendly
+        edit.setUndoRedoEnabled(False)
         edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
         super().__init__(label, edit, apply, tip)
         self._showing = False

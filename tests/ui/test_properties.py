@@ -243,3 +243,17 @@ def test_dropping_a_lane_onto_another_row_reorders_the_lanes(make_window, sample
     assert [lanes.list.item(i).text() for i in range(4)][0] == "Hospital"
     window.document.undo_stack.undo()
     assert window.document.pathway.settings[0].id == "home"
+
+
+def test_ctrl_z_in_a_field_undoes_the_document_edit(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    page = _show_step(window, qtbot, "surgery")
+    field = page.name.widget
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_End)
+    qtbot.keyClicks(field, " today")
+    assert window.document.pathway.step("surgery").name == "Surgery today"
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.pathway.step("surgery").name == "Surgery"
+    assert field.text() == "Surgery"
+    assert not window.document.dirty
