@@ -153,6 +153,11 @@ def _timing(step: Step, entry: Any, relative: str) -> str:
     return ", ".join(parts) or "Not set"
 
 
+def _long_date(day: _dt.date) -> str:
+    """'14 March 2026' ("%-d" is not portable to Windows)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -306,7 +311,7 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         title=pathway.title, pathway_id=pathway.id, version=pathway.version,
         status=STATUS_LABELS.get(pathway.status.value, pathway.status.value),
         organisation=_text(pathway.organisation),
-        date=(today or _dt.date.today()).strftime("%-d %B %Y"),
+        date=_long_date(today or _dt.date.today()),
         derived_from=derived, summary=_text(pathway.summary),
         population=_text(pathway.population),
         specialties=", ".join(pathway.specialties), tags=", ".join(pathway.tags),
