@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from designer.cli import main
 from designer.graph.io import load_pathway

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 
-from designer.library import user_folder
+from designer.library import builtin_folder, user_folder
 from designer.ui.library_browser import LibraryBrowser
 from designer.ui.main_window import MainWindow
 
@@ -105,8 +105,10 @@ def test_clicking_an_entry_previews_summary_population_and_evidence(qtbot, windo
     assert "Preoperative anaemia optimisation" in text
     assert "Population" in text and "blood loss over 500 mL" in text
     assert "Evidence (" in text and "NICE NG24" in text and "(weak evidence)" in text
-    # a thumbnail when the diagram renderer can draw one, a plain note otherwise
-    assert browser.thumbnail.pixmap().isNull() != (browser.thumbnail.text() == "")
+    # the diagram thumbnail, scaled to the preview's width
+    thumb = browser.thumbnail.pixmap()
+    assert not thumb.isNull() and thumb.width() > thumb.height()
+    assert thumb.width() <= browser.thumb_scroll.viewport().width()
 
 
 def test_new_from_template_opens_an_untitled_copy(qtbot, window):
@@ -168,10 +170,8 @@ def test_save_current_pathway_to_my_library(qtbot, window):
     assert seen and copy_id in seen[0]
 
 
-def test_an_exemplar_itself_cannot_be_saved_over(qtbot, window, tmp_path):
-    window.files.open_path(
-        __import__("designer.library", fromlist=["builtin_folder"]).builtin_folder()
-        / "anaemia-optimisation.yaml")
+def test_an_exemplar_itself_cannot_be_saved_over(qtbot, window):
+    assert window.files.open_path(builtin_folder() / "anaemia-optimisation.yaml")
     browser = open_browser_from_menu(qtbot, window)
     seen: list[str] = []
     answer_next_dialog("OK", seen)
