@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import deque
 from functools import cached_property
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -250,6 +250,70 @@ class PathwayIndex:
                         add(n)
                         push(n)
         return seen
+
+    def finds(self, start: str, is_goal: Callable[[str], bool], *,
+              reverse: bool = False) -> bool:
+        """True when a route of one or more transitions from ``start`` meets a goal.
+
+        Stops at the first goal, so it is cheap when goals are near; rules use it
+        for a handful of starts and fall back to :meth:`reach` for many.
+        """
+        adjacency = self.pred if reverse else self.succ
+        if start not in adjacency:
+            return False
+        seen = {start}
+        stack = [start]
+        while stack:
+            for n in adjacency[stack.pop()]:
+                if is_goal(n):
+                    return True
+                if n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+        return False
+
+    def starts_reaching(self, starts: Iterable[str], goals: set[str] | frozenset[str], *,
+                        avoid: set[str] | frozenset[str] = frozenset(),
+                        budget: int = 64) -> set[str]:
+        """Which of ``starts`` reach a goal by one or more transitions, not via ``avoid``.
+
+        Each start is searched on its own and the search stops at the first goal
+        (goals are usually a step or two away). A search that grows past
+        ``budget`` steps is settled by one sweep back from the goals instead, so
+        the whole call stays linear in the size of the pathway.
+        """
+        succ = self.succ
+        starts = list(starts)
+        if len(starts) * 8 > len(succ):
+            # many starts: one sweep back from the goals is cheaper
+            swept = self.reach(goals, reverse=True, avoid=avoid, include_starts=False)
+            return {s for s in starts if s in swept}
+        found_: set[str] = set()
+        unsettled: list[str] = []
+        for start in starts:
+            if start not in succ:
+                continue
+            seen = {start}
+            stack = [start]
+            hit = False
+            while stack and not hit:
+                for n in succ[stack.pop()]:
+                    if n in goals:
+                        hit = True
+                        break
+                    if n not in seen and n not in avoid:
+                        seen.add(n)
+                        stack.append(n)
+                if len(seen) > budget:
+                    break
+            if hit:
+                found_.add(start)
+            elif stack:
+                unsettled.append(start)
+        if unsettled:
+            swept = self.reach(goals, reverse=True, avoid=avoid, include_starts=False)
+            found_.update(s for s in unsettled if s in swept)
+        return found_
 
     @cached_property
     def reachable_from_entry(self) -> set[str]:

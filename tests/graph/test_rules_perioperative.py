@@ -251,3 +251,21 @@ def test_sdm_without_a_do_nothing_route():
 
 def test_sdm_with_a_do_nothing_route_is_fine():
     assert findings(surgical(), "sdm-do-nothing-branch", PACK) == []
+
+
+# ------------------------------------------- the same answers when sweeping the pathway
+
+def test_sweeping_and_searching_agree(monkeypatch):
+    from designer.graph.rules import perioperative
+
+    cases = [
+        (_edit(surgical(), "school", activity=None), "education-before-surgery"),
+        (surgical(), "education-before-surgery"),
+        (pathway([step("a", "entry"), step("dis", activity="discharge"), step("z", "exit")],
+                 chain("a", "dis", "z")), "discharge-without-follow-up"),
+        (surgical(), "discharge-without-follow-up"),
+    ]
+    searched = [targets(p, rule_id, PACK) for p, rule_id in cases]
+    monkeypatch.setattr(perioperative, "_FEW", 0)
+    swept = [targets(p, rule_id, PACK) for p, rule_id in cases]
+    assert searched == swept == [[("surgery",)], [], [("dis",)], []]

@@ -184,12 +184,12 @@ def hba1c_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
     assessments = index.with_activity(Activity.preassessment)
     if branches:
         surgeries = set(index.with_activity(Activity.surgery))
-        back = index.reach(assessments, reverse=True, avoid=surgeries, include_starts=False)
         team: dict[str | None, bool] = {}
-        good = [sid for sid in index.with_activity(*OPTIMISATION_ACTIVITIES)
-                if sid in back and _primary_or_diabetes_team(index, sid, team)]
-        leads_to_good = index.reach(good, reverse=True, avoid=surgeries)
-        if any(t.target in leads_to_good for t in branches):
+        candidates = [sid for sid in index.with_activity(*OPTIMISATION_ACTIVITIES)
+                      if _primary_or_diabetes_team(index, sid, team)]
+        good = index.starts_reaching(candidates, set(assessments), avoid=surgeries)
+        targets = {t.target for t in branches}
+        if targets & good or index.starts_reaching(targets, good, avoid=surgeries):
             return
         for t in branches:
             yield found("hba1c-optimisation-route",

@@ -38,6 +38,9 @@ MEDICINES_WORDS = ("medicine", "medication", "meds|", "drug", "prescription", "t
 DIAGNOSIS_WORDS = ("diagnos", "discharge summary", "operation note", "procedure")
 
 LONG_WAIT_DAYS = 42
+# up to this many starts, a rule searches from each one (stopping early) rather
+# than sweeping the whole pathway once
+_FEW = 16
 PREHAB_MIN_DAYS = 14
 _NON_DIGITAL = {Channel.in_person, Channel.phone, Channel.letter}
 
@@ -106,16 +109,26 @@ def discharge_without_follow_up(pathway: Pathway, graph: nx.DiGraph) -> Iterator
     if not discharges:
         return
     outside = {SettingKind.primary, SettingKind.community, SettingKind.home}
-    after = [sid for sid in index.steps if index.setting_kind(sid) in outside]
-    followed = index.reach(after, reverse=True, include_starts=False)
-    for sid in discharges:
-        if sid not in followed:
-            yield found("discharge-without-follow-up",
-                        f"After {index.name(sid)} the pathway has no step at home, in "
-                        "primary care or in the community, so nobody picks the patient up "
-                        "after they leave. Add a follow-up step (e.g. GP or practice nurse "
-                        "review, community rehabilitation, patient-initiated follow-up).",
-                        sid)
+    if len(discharges) <= _FEW:
+        # the follow-up is usually a step or two on: search from each discharge
+        settings, setting_of = index.settings, index.setting_of
+
+        def is_outside(n: str) -> bool:
+            setting = settings.get(setting_of[n])
+            return setting is not None and setting.kind in outside
+
+        missing = [sid for sid in discharges if not index.finds(sid, is_outside)]
+    else:
+        after = [sid for sid, kind in index.setting_kinds.items() if kind in outside]
+        followed = index.reach(after, reverse=True, include_starts=False)
+        missing = [sid for sid in discharges if sid not in followed]
+    for sid in missing:
+        yield found("discharge-without-follow-up",
+                    f"After {index.name(sid)} the pathway has no step at home, in "
+                    "primary care or in the community, so nobody picks the patient up "
+                    "after they leave. Add a follow-up step (e.g. GP or practice nurse "
+                    "review, community rehabilitation, patient-initiated follow-up).",
+                    sid)
 
 
 @rule("discharge-information", _PACK, "Discharge handoff lacks medicines list or diagnosis",
@@ -171,9 +184,9 @@ def no_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Findi
     if not assessments:
         return
     surgeries = set(index.with_activity(Activity.surgery))
-    returning = index.reach([*assessments, *surgeries], reverse=True, include_starts=False)
-    good = [sid for sid in index.with_activity(*OPTIMISATION_ACTIVITIES) if sid in returning]
-    can_optimise = index.reach(good, reverse=True, avoid=surgeries, include_starts=False)
+    good = index.starts_reaching(index.with_activity(*OPTIMISATION_ACTIVITIES),
+                                 {*assessments, *surgeries}, avoid=surgeries)
+    can_optimise = index.starts_reaching(assessments, good, avoid=surgeries)
     for sid in assessments:
         if sid not in can_optimise:
             yield found("no-optimisation-route",
@@ -243,14 +256,20 @@ def education_before_surgery(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
     surgeries = index.with_activity(Activity.surgery)
     if not surgeries or _day_case(pathway):
         return
-    taught = index.reach(index.with_activity(Activity.education), include_starts=False)
-    for sid in surgeries:
-        if sid not in taught:
-            yield found("education-before-surgery",
-                        f"No education step comes before {index.name(sid)}. For major "
-                        "surgery, add Surgery School (or other preparation classes) before "
-                        "admission, so that patients and families know what to expect and "
-                        "how to get ready.", sid)
+    educations = set(index.with_activity(Activity.education))
+    if len(surgeries) <= _FEW:
+        # search back from each surgery: it stops at the first education step
+        missing = [sid for sid in surgeries
+                   if not index.finds(sid, educations.__contains__, reverse=True)]
+    else:
+        taught = index.reach(educations, include_starts=False)
+        missing = [sid for sid in surgeries if sid not in taught]
+    for sid in missing:
+        yield found("education-before-surgery",
+                    f"No education step comes before {index.name(sid)}. For major "
+                    "surgery, add Surgery School (or other preparation classes) before "
+                    "admission, so that patients and families know what to expect and "
+                    "how to get ready.", sid)
 
 
 @rule("long-wait-without-support", _PACK,
