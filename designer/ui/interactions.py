@@ -137,6 +137,8 @@ class MoveInteraction(_Handler):
     def finish(self) -> None:
         start, self._start = self._start, {}
         scene, pathway = self.scene, self.scene.pathway
+        if start:
+            scene.drag_finished()
         moves, untouched = {}, []
         for sid, before in start.items():
             item, step = scene.item_for(sid), pathway.step(sid)

@@ -22,7 +22,7 @@ from ..export.diagram import wrap_text
 from ..graph import geometry
 from ..graph.model import Setting, Step, StepKind
 
-Z_LANE, Z_EDGE, Z_STEP, Z_EDGE_DECOR, Z_DRAG = -10.0, 0.0, 1.0, 2.0, 5.0
+Z_LANE, Z_EDGE, Z_STEP, Z_EDGE_DECOR, Z_HEADER, Z_DRAG = -10.0, 0.0, 1.0, 2.0, 4.0, 5.0
 LOW_DETAIL = 0.3           # below this zoom, names and badges are not drawn
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -89,7 +89,11 @@ class CountBadge(QGraphicsEllipseItem):
 
 
 class LaneItem(QGraphicsRectItem):
-    """One swimlane: a band across the scene with a header naming the setting."""
+    """One swimlane: a band across the scene with a header naming the setting.
+
+    The header is a separate item above the steps, so that the view can keep it
+    pinned to the left edge while the pathway scrolls beneath it (:meth:`pin`).
+    """
 
     def __init__(self, setting: Setting | None, fonts: Fonts):
         super().__init__()
@@ -98,8 +102,11 @@ class LaneItem(QGraphicsRectItem):
         self.setZValue(Z_LANE)
         self.setPen(QPen(QColor("#b0bec5"), 1))
         self.setAcceptedMouseButtons(Qt.NoButton)
-        self.header = QGraphicsRectItem(self)
-        self.header.setPen(QPen(QColor("#b0bec5"), 1))
+        self.header = QGraphicsRectItem()
+        self.header.setPen(QPen(QColor("#90a4ae"), 1))
+        self.header.setZValue(Z_HEADER)
+        self.header.setAcceptedMouseButtons(Qt.NoButton)
+        self._pinned_x = 0.0
         self._texts: list[QGraphicsSimpleTextItem] = []
         self._setting = setting
         self._height = geometry.LANE_MIN_HEIGHT
@@ -108,9 +115,25 @@ class LaneItem(QGraphicsRectItem):
         self._setting = setting
         self._refresh_text()
 
+    def attach(self, scene) -> None:
+        scene.addItem(self)
+        scene.addItem(self.header)
+
+    def detach(self) -> None:
+        scene = self.scene()
+        if scene is not None:
+            scene.removeItem(self.header)
+            scene.removeItem(self)
+
+    def pin(self, x: float) -> None:
+        """Keep the header at scene x (the left edge of the view), never left of 0."""
+        self._pinned_x = max(0.0, x)
+        self.header.setPos(self._pinned_x, self.y())
+
     def set_band(self, top: float, height: float, width: float) -> None:
         """Place the band; text is redrawn only when the height changes (it may wrap)."""
         self.setPos(0, top)
+        self.header.setPos(self._pinned_x, top)
         if self.rect().width() != width or self.rect().height() != height:
             self.setRect(QRectF(0, 0, width, height))
             self.header.setRect(QRectF(0, 0, geometry.LANE_HEADER_WIDTH, height))
@@ -219,6 +242,8 @@ class ConnectHandle(QGraphicsEllipseItem):
 
 
 _OUTLINES: dict[StepKind, QPainterPath] = {}
+# Combining Qt flag enums costs Python time per call: do it once.
+_STEP_FLAGS = QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
 
 
 def cached_outline(kind: StepKind) -> QPainterPath:
@@ -242,7 +267,7 @@ class StepItem(QGraphicsPathItem):
         self.step_id = step.id
         self.kind = step.kind
         self.fonts = fonts
-        self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable)
+        self.setFlags(_STEP_FLAGS)
         self.setAcceptHoverEvents(True)
         self.setZValue(Z_STEP)
         self._glyph: QGraphicsPathItem | None = None

@@ -49,7 +49,7 @@ def edge_curve(a: Box, b: Box) -> tuple[QPointF, QPointF, QPointF, QPointF]:
         c = max(30.0, abs(p3.y() - p0.y()) * 0.5) * down
         return p0, QPointF(p0.x(), p0.y() + c), QPointF(p3.x(), p3.y() - c), p3
     p0, p3 = QPointF(a.cx, a.cy + a.h / 2), QPointF(b.cx, b.cy + b.h / 2)   # loop back:
-    depth = max(p0.y(), p3.y()) + 46.0                                      # curve below
+    depth = max(p0.y(), p3.y()) + 64.0                                      # curve below
     return p0, QPointF(p0.x(), depth), QPointF(p3.x(), depth), p3
 
 
@@ -98,6 +98,10 @@ def _handoff_glyph() -> QPainterPath:
     return path
 
 
+def _area(rect: QRectF) -> float:
+    return rect.width() * rect.height() if rect.isValid() else 0.0
+
+
 class _Decoration(QGraphicsPathItem):
     """A label or badge of a transition; a click on it selects the transition."""
 
@@ -107,18 +111,25 @@ class _Decoration(QGraphicsPathItem):
         self.setZValue(Z_EDGE_DECOR)
 
 
+_SHAPES: dict[str, QPainterPath] = {}
+_WHITE = QColor("#ffffff")
+_WHITE_PEN = QPen(_WHITE, 1.3)
+
+
 class HandoffBadge(_Decoration):
     """A pill on a lane-crossing transition: green when the handoff is complete."""
 
     def __init__(self, owner: "TransitionItem"):
         super().__init__(owner)
-        pill = QPainterPath()
-        pill.addRoundedRect(QRectF(-12, -8, 24, 16), 8, 8)
-        self.setPath(pill)
-        self.setPen(QPen(QColor("#ffffff"), 1.2))
-        glyph = QGraphicsPathItem(_handoff_glyph(), self)
-        glyph.setPen(QPen(QColor("#ffffff"), 1.3))
-        glyph.setBrush(QColor("#ffffff"))
+        if not _SHAPES:
+            pill = QPainterPath()
+            pill.addRoundedRect(QRectF(-12, -8, 24, 16), 8, 8)
+            _SHAPES["pill"], _SHAPES["glyph"] = pill, _handoff_glyph()
+        self.setPath(_SHAPES["pill"])
+        self.setPen(_WHITE_PEN)
+        glyph = QGraphicsPathItem(_SHAPES["glyph"], self)
+        glyph.setPen(_WHITE_PEN)
+        glyph.setBrush(_WHITE)
         glyph.setAcceptedMouseButtons(Qt.NoButton)
         self.complete = False
 
@@ -201,6 +212,8 @@ class TransitionItem(QGraphicsPathItem):
         self.fonts = fonts
         self.setFlag(QGraphicsItem.ItemIsSelectable)
         self.setZValue(Z_EDGE)
+        self.obstruction = None             # (QRectF, TransitionItem) -> area, from the scene
+        self._tidy = True
         self._head = QPolygonF()
         self._ctrl: tuple[QPointF, QPointF, QPointF, QPointF] | None = None
         self._head_brush = QColor(style.EDGE_COLOUR)
@@ -270,7 +283,9 @@ class TransitionItem(QGraphicsPathItem):
             item.scene().removeItem(item)
 
     # ------------------------------------------------------------ geometry
-    def route(self, a: Box, b: Box) -> None:
+    def route(self, a: Box, b: Box, tidy: bool = True) -> None:
+        """Follow the steps; ``tidy`` lets labels dodge steps and other labels."""
+        self._tidy = tidy
         self._ctrl = edge_curve(a, b)
         path = QPainterPath(self._ctrl[0])
         path.cubicTo(*self._ctrl[1:])
@@ -284,29 +299,70 @@ class TransitionItem(QGraphicsPathItem):
         self._place_decorations()
 
     def _place_decorations(self) -> None:
-        """Label near the start, handoff badge on the lane crossing, findings beside it."""
+        """Label near the start, handoff badge on the lane crossing, findings beside it.
+
+        Each decoration tries a few places along the arrow and takes the first
+        that covers no step and no other arrow's label or badge (``obstruction``,
+        set by the scene, measures the covered area); when none is clear, the
+        place covering least wins.
+        """
         ctrl = self._ctrl
         if ctrl is None:
             return
-        anchor: QGraphicsItem | None = None
+        taken: list[QRectF] = []
+
+        check = self.obstruction if self._tidy else None
+
+        def covered(rect: QRectF) -> float:
+            area = sum(_area(rect.intersected(r)) for r in taken)
+            if check is not None:
+                area += check(rect, self)
+            return area
+
+        def place(item: QGraphicsItem, spots) -> None:
+            local = item.boundingRect()
+            best, best_area = None, None
+            for spot in spots:
+                if best is None and check is None and not taken:
+                    best = spot          # quick placement: the first spot, no look-ups
+                    break
+                area = covered(local.translated(spot))
+                if best_area is None or area < best_area:
+                    best, best_area = spot, area
+                if area == 0:
+                    break
+            item.setPos(best)
+            taken.append(local.translated(best))
+
         if self.label is not None:
-            if abs(ctrl[3].y() - ctrl[0].y()) < 12:
-                # A straight run: sit above the line, so line and arrow stay visible.
-                mid = curve_point(ctrl, 0.5)
-                lift = self.label.path().boundingRect().height() / 2 + 4
-                self.label.setPos(mid.x(), mid.y() - lift)
-            else:
-                self.label.setPos(curve_point(ctrl, 0.34 if self._transition.condition else 0.5))
-            anchor = self.label
+            place(self.label, self._label_spots(ctrl))
         if self.handoff_badge is not None:
-            self.handoff_badge.setPos(curve_point(ctrl, 0.66 if anchor else 0.5))
-            anchor = self.handoff_badge
+            first = 0.66 if self.label is not None else 0.5
+            place(self.handoff_badge, (curve_point(ctrl, t) for t in (
+                first, 0.5, 0.4, 0.6, 0.3, 0.75, 0.2, 0.85)))
         if self.count_badge is not None:
-            if anchor is None:
-                self.count_badge.setPos(curve_point(ctrl, 0.5))
-            else:
+            anchor = self.handoff_badge or self.label
+            spots = [curve_point(ctrl, t) for t in (0.5, 0.4, 0.6)]
+            if anchor is not None:
                 box = anchor.sceneBoundingRect()
-                self.count_badge.setPos(box.right() + CountBadge.RADIUS - 2, box.top())
+                r = CountBadge.RADIUS
+                spots = [QPointF(box.right() + r - 2, box.top()),
+                         QPointF(box.left() - r + 2, box.top())] + spots
+            place(self.count_badge, iter(spots))
+
+    def _label_spots(self, ctrl):
+        half_h = self.label.boundingRect().height() / 2
+        if abs(ctrl[3].y() - ctrl[0].y()) < 12:
+            # A straight run: above or below the line, so line and arrow stay visible.
+            for lift in (half_h + 4, 3 * half_h + 8):
+                for t in (0.5, 0.35, 0.65):
+                    at = curve_point(ctrl, t)
+                    yield QPointF(at.x(), at.y() - lift)
+                    yield QPointF(at.x(), at.y() + lift)
+            return
+        first = 0.34 if self._transition.condition else 0.5
+        for t in (first, 0.5, 0.22, 0.62, 0.75):
+            yield curve_point(ctrl, t)
 
     def set_detail(self, detailed: bool) -> None:
         self.detailed = detailed

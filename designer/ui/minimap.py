@@ -69,6 +69,10 @@ class MiniMap(QWidget):
 
     def _refresh(self) -> None:
         self._pending = False
+        if getattr(self.view.scene(), "dragging", False):
+            # Redrawing thousands of blocks mid-drag would stutter the drag: wait.
+            self._scene_changed(None)
+            return
         self._picture = None
         self.update()
 

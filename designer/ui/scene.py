@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -61,6 +61,10 @@ class PathwayScene(QGraphicsScene):
         self._detailed = True
         self._selected: set = set()
         self._fallback: dict[str, tuple[float, float]] = {}   # see _positioned()
+        self._header_x = 0.0
+        self._dragging = False
+        self._untidy: set[str] = set()        # routed without label dodging
+        self._tidy_pending = False
         self.interactions = SceneInteractions(self)
         self.selectionChanged.connect(self._selection_changed)
         pathway.subscribe(self._on_event)
@@ -156,6 +160,13 @@ class PathwayScene(QGraphicsScene):
                 self._steps[key].set_highlighted(True)
         self._highlighted = wanted & set(self._steps)
 
+    def pin_lane_headers(self, x: float) -> None:
+        """Keep lane headers at scene x (the view's left edge) while scrolling."""
+        if x != self._header_x:
+            self._header_x = x
+            for lane in self._lanes.values():
+                lane.pin(x)
+
     def set_detail(self, detailed: bool) -> None:
         """Show or hide text and badges (the view turns them off when zoomed far out)."""
         if detailed == self._detailed:
@@ -183,6 +194,7 @@ class PathwayScene(QGraphicsScene):
 
     def _rebuild(self) -> None:
         self._dirty.clear()
+        self._untidy = set()
         self._selected = set()
         self.clear()
         self._steps, self._edges, self._lanes, self._by_step = {}, {}, {}, {}
@@ -194,7 +206,11 @@ class PathwayScene(QGraphicsScene):
         by_id = self.pathway.steps_by_id()
         for transition in self.pathway.transitions:
             self._add_edge_item(transition, by_id)
-        self.flush()
+        # First routing without label dodging (fast); tidying follows in slices.
+        dirty, self._dirty = self._dirty, set()
+        self._route(dirty, tidy=False)
+        self._untidy = set(self._edges)
+        self._schedule_tidying()
         if self._findings:
             findings, self._findings = self._findings, {}
             for key, items in findings.items():
@@ -213,6 +229,7 @@ class PathwayScene(QGraphicsScene):
 
     def _add_edge_item(self, transition, by_id: dict | None = None) -> TransitionItem:
         item = TransitionItem(transition, self.fonts)
+        item.obstruction = self._obstruction
         self._edges[transition.key] = item
         for end in (transition.source, transition.target):
             self._by_step.setdefault(end, set()).add(transition.key)
@@ -226,6 +243,7 @@ class PathwayScene(QGraphicsScene):
     def _remove_edge_item(self, key: str) -> None:
         item = self._edges.pop(key, None)
         self._dirty.discard(key)
+        self._untidy.discard(key)
         if item is None:
             return
         for end in (item.source, item.target):
@@ -275,13 +293,14 @@ class PathwayScene(QGraphicsScene):
         wanted = {b.setting_id for b in bands}
         for sid in list(self._lanes):
             if sid not in wanted:
-                self.removeItem(self._lanes.pop(sid))
+                self._lanes.pop(sid).detach()
         for band in bands:
             lane = self._lanes.get(band.setting_id)
             if lane is None:
                 lane = LaneItem(self.pathway.setting(band.setting_id), self.fonts)
                 self._lanes[band.setting_id] = lane
-                self.addItem(lane)
+                lane.attach(self)
+                lane.pin(self._header_x)
             lane.set_band(band.top, band.height, width)
         moved = {b.setting_id for b in bands if old_tops.get(b.setting_id) != b.top}
         self._bands = bands
@@ -311,10 +330,26 @@ class PathwayScene(QGraphicsScene):
         self._schedule_routing()
 
     def steps_dragged(self, step_ids) -> None:
-        """Steps moved by the mouse (not yet in the model): their arrows follow."""
+        """Steps moved by the mouse (not yet in the model): their arrows follow.
+
+        While dragging, labels keep their first place (no look-ups: each mouse
+        move must stay cheap); :meth:`drag_finished` tidies them.
+        """
+        self._dragging = True
         for sid in step_ids:
-            self._dirty.update(self._by_step.get(sid, ()))
+            keys = self._by_step.get(sid, ())
+            self._dirty.update(keys)
+            self._untidy.update(keys)
         self._schedule_routing()
+
+    @property
+    def dragging(self) -> bool:
+        """True while the mouse is dragging steps (the model is not yet changed)."""
+        return self._dragging
+
+    def drag_finished(self) -> None:
+        self._dragging = False
+        self._schedule_tidying()
 
     def _schedule_routing(self) -> None:
         if not self._route_pending and self._dirty:
@@ -322,10 +357,17 @@ class PathwayScene(QGraphicsScene):
             QTimer.singleShot(0, self.flush)
 
     def flush(self) -> None:
-        """Re-route every dirty transition now."""
+        """Re-route every dirty transition now (and finish any label tidying)."""
         self._route_pending = False
         dirty, self._dirty = self._dirty, set()
-        for key in dirty:
+        if not self._dragging:
+            dirty |= self._untidy
+            self._untidy = set()
+        self._route(dirty, tidy=not self._dragging)
+
+    def _route(self, keys, tidy: bool) -> None:
+        """Route ``keys``; untidy routing (drags, first build) skips label dodging."""
+        for key in keys:
             edge = self._edges.get(key)
             if edge is None:
                 continue
@@ -334,7 +376,37 @@ class PathwayScene(QGraphicsScene):
                 edge.setVisible(False)
                 continue
             edge.setVisible(True)
-            edge.route(self._box(a), self._box(b))
+            edge.route(self._box(a), self._box(b), tidy)
+
+    def _tidy_some(self) -> None:
+        """Let labels dodge steps, a slice at a time after a build (stays responsive)."""
+        self._tidy_pending = False
+        if self._dragging or not self._untidy:
+            return
+        batch = [self._untidy.pop() for _ in range(min(200, len(self._untidy)))]
+        self._route(batch, tidy=True)
+        self._schedule_tidying()
+
+    def _schedule_tidying(self) -> None:
+        if self._untidy and not self._tidy_pending:
+            self._tidy_pending = True
+            QTimer.singleShot(0, self._tidy_some)
+
+    def tidy_now(self) -> None:
+        """Finish label tidying at once (screenshots and tests)."""
+        self.flush()
+
+    def _obstruction(self, rect: QRectF, edge: TransitionItem) -> float:
+        """Area of ``rect`` covering steps or other arrows' labels and badges."""
+        area = 0.0
+        for item in self.items(rect, Qt.IntersectsItemBoundingRect):
+            top = item.topLevelItem()
+            owner = getattr(top, "owner", None)
+            if top is item and (isinstance(top, StepItem) or (
+                    isinstance(owner, TransitionItem) and owner is not edge)):
+                hit = rect.intersected(top.sceneBoundingRect())
+                area += hit.width() * hit.height()
+        return area
 
     @staticmethod
     def _box(item: StepItem) -> Box:
@@ -452,6 +524,17 @@ class PathwayScene(QGraphicsScene):
     def nudge_selected(self, dx: float, dy: float) -> bool:
         """Move the selected steps by (dx, dy) within their lanes (consecutive nudges merge)."""
         return self.interactions.nudge_selected(dx, dy)
+
+    def add_step_from_palette(self, payload: dict) -> str | None:
+        """Add a palette entry without dragging (keyboard users): into the lane of the
+        selected step, or the first lane, right of that lane's last step."""
+        lane = None
+        for sid in self.selected_ids():
+            step = self.pathway.step(sid)
+            if step is not None and self.pathway.setting(step.setting or ""):
+                lane = step.setting
+                break
+        return self.interactions.palette_drop.create(payload, None, lane)
 
     def rename_in_place(self, step_id: str) -> bool:
         """Open the inline name editor on a step (needs a view)."""

@@ -101,8 +101,14 @@ class PathwayView(QGraphicsView):
         self.centerOn(item.sceneBoundingRect().center())
         return True
 
+    def _pin_headers(self) -> None:
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "pin_lane_headers"):
+            scene.pin_lane_headers(self.mapToScene(0, 0).x())
+
     def _zoomed(self) -> None:
         self._update_detail()
+        self._pin_headers()
         self.zoom_changed.emit(self.zoom())
         self.minimap.refresh_visibility()
 
@@ -187,6 +193,8 @@ class PathwayView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        if dx:
+            self._pin_headers()
         self.minimap.refresh_visibility()
 
     def showEvent(self, event) -> None:

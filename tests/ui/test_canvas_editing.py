@@ -85,7 +85,8 @@ def test_palette_keyboard_adds_to_a_lane(canvas, qtbot):
     pathway, stack, scene, _ = canvas
     palette = PaletteWidget()
     qtbot.addWidget(palette)
-    palette.step_requested.connect(lambda p: scene.interactions.palette_drop.create(p, None, "gp"))
+    scene.select_ids(["optimise"])                     # a step in the GP lane
+    palette.step_requested.connect(scene.add_step_from_palette)
     palette.setCurrentItem(palette.entry("Decision"))
     palette.show()
     QTest.keyClick(palette, Qt.Key_Return)

@@ -184,3 +184,32 @@ def test_steps_without_positions_are_drawn_where_auto_layout_puts_them(qtbot):
     for step in drawn.steps:
         item = scene.item_for(step.id)
         assert (item.x(), item.y()) == geometry.scene_centre(bands, step)
+
+
+def test_lane_headers_stay_in_view_while_scrolling(canvas):
+    _, _, scene, view = canvas
+    view.set_zoom(1.5)
+    view.horizontalScrollBar().setValue(600)
+    left = view.mapToScene(0, 0).x()
+    assert left > 300
+    for lane in (scene.item_for("gp"), scene.item_for("hospital")):
+        assert lane.header.scenePos().x() == pytest.approx(left)
+    view.home()
+    assert scene.item_for("gp").header.scenePos().x() == 0
+
+
+def test_labels_and_badges_keep_clear_of_steps(canvas, qtbot):
+    _, _, scene, view = canvas
+    scene.tidy_now()
+    steps = [item.sceneBoundingRect() for item in scene.step_items().values()]
+    for edge in scene.transition_items().values():
+        for deco in edge.decorations():
+            box = deco.sceneBoundingRect()
+            assert not any(box.intersects(s) for s in steps), edge.key
+    # after a drag the labels of the moved step's arrows are tidied again
+    from PySide6.QtTest import QTest
+    start = view_point(view, scene.item_for("surgery").scenePos())
+    QTest.mousePress(view.viewport(), Qt.LeftButton, Qt.NoModifier, start)
+    QTest.mouseMove(view.viewport(), start + QPoint(0, 30))
+    QTest.mouseRelease(view.viewport(), Qt.LeftButton, Qt.NoModifier, start + QPoint(0, 30))
+    qtbot.waitUntil(lambda: not scene._untidy and not scene._dirty)
