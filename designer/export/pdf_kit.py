@@ -34,46 +34,68 @@ MARGIN = 18 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
-              "/usr/share/fonts/TTF", "/usr/local/share/fonts")
+              "/usr/share/fonts/TTF", "/usr/local/share/fonts", "/usr/share/fonts/truetype/msttcorefonts",
+              "C:/Windows/Fonts", "/Library/Fonts", "/System/Library/Fonts/Supplemental")
+# Families tried in turn: (family, regular, bold, italic, bold italic) file names.
+_FAMILIES = (
+    ("DejaVuSans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
+     "DejaVuSans-BoldOblique.ttf"),
+    ("Arial", "arial.ttf", "arialbd.ttf", "ariali.ttf", "arialbi.ttf"),
+    ("Arial", "Arial.ttf", "Arial Bold.ttf", "Arial Italic.ttf", "Arial Bold Italic.ttf"),
+)
 _registered: tuple[str, str, str] | None = None
 
 
+def _find(filename: str) -> Path | None:
+    for folder in _FONT_DIRS:
+        path = Path(folder) / filename
+        if path.exists():
+            return path
+    return None
+
+
 def fonts() -> tuple[str, str, str]:
-    """(regular, bold, italic) font names; DejaVu Sans when the system has it."""
+    """(regular, bold, italic) font names.
+
+    DejaVu Sans when the system has it (Linux), else Arial (Windows, macOS), else
+    reportlab's built-in Helvetica, which covers fewer characters (see :func:`esc`).
+    """
     global _registered
     if _registered is not None:
         return _registered
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase.ttfonts import TTFont
 
-    files = {"DejaVuSans": "DejaVuSans.ttf", "DejaVuSans-Bold": "DejaVuSans-Bold.ttf",
-             "DejaVuSans-Oblique": "DejaVuSans-Oblique.ttf",
-             "DejaVuSans-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
-    found: dict[str, Path] = {}
-    for name, filename in files.items():
-        for folder in _FONT_DIRS:
-            if (Path(folder) / filename).exists():
-                found[name] = Path(folder) / filename
-                break
-    if len(found) == len(files):
+    for family, *files in _FAMILIES:
+        paths = [_find(f) for f in files]
+        if not all(paths):
+            continue
+        names = [family, f"{family}-Bold", f"{family}-Italic", f"{family}-BoldItalic"]
         try:
-            for name, path in found.items():
+            for name, path in zip(names, paths):
                 pdfmetrics.registerFont(TTFont(name, str(path)))
-            addMapping("DejaVuSans", 0, 0, "DejaVuSans")
-            addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
-            addMapping("DejaVuSans", 0, 1, "DejaVuSans-Oblique")
-            addMapping("DejaVuSans", 1, 1, "DejaVuSans-BoldOblique")
-            _registered = ("DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique")
-            return _registered
-        except Exception:  # a broken font file: fall back to the built-in font
-            pass
+        except Exception:  # noqa: BLE001 - a broken font file: try the next family
+            continue
+        for (bold, italic), name in zip(((0, 0), (1, 0), (0, 1), (1, 1)), names):
+            addMapping(family, bold, italic, name)
+        _registered = (names[0], names[1], names[2])
+        return _registered
     _registered = ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
     return _registered
 
 
+def plain_for_font(text: str) -> str:
+    """Characters the built-in Helvetica cannot draw, replaced by look-alikes or '?'."""
+    if fonts()[0] != "Helvetica":
+        return text
+    text = (text.replace("\u2192", "->").replace("\u2190", "<-").replace("\u2265", ">=")
+            .replace("\u2264", "<="))
+    return text.encode("cp1252", "replace").decode("cp1252")
+
+
 def esc(text: Any) -> str:
     """Text from a pathway made safe for reportlab Paragraph markup."""
-    return _xml_escape("" if text is None else str(text)).replace("\n", "<br/>")
+    return _xml_escape(plain_for_font("" if text is None else str(text))).replace("\n", "<br/>")
 
 
 def styles(body_size: float = 9.5) -> dict[str, ParagraphStyle]:

@@ -239,8 +239,12 @@ def to_svg(chart: ChartLayout, description: str = "") -> str:
     return "\n".join(out)
 
 
-def to_drawing(chart: ChartLayout, font: str = "Helvetica", bold_font: str = "Helvetica-Bold"):
-    """The chart as a reportlab ``Drawing`` (vector, for PDF)."""
+def to_drawing(chart: ChartLayout, font: str = "Helvetica", bold_font: str = "Helvetica-Bold",
+               text_filter=None):
+    """The chart as a reportlab ``Drawing`` (vector, for PDF).
+
+    ``text_filter`` maps each label before drawing (e.g. to characters the font has).
+    """
     from reportlab.graphics.shapes import Drawing, Line as RLine, Rect as RRect, String
     from reportlab.lib.colors import HexColor
 
@@ -255,7 +259,8 @@ def to_drawing(chart: ChartLayout, font: str = "Helvetica", bold_font: str = "He
             drawing.add(RLine(s.x1, h - s.y1, s.x2, h - s.y2, strokeColor=HexColor(s.colour),
                               strokeWidth=s.width, strokeDashArray=[3, 2] if s.dashed else None))
         else:
-            drawing.add(String(s.x, h - s.y, s.text, fontName=bold_font if s.bold else font,
+            text = text_filter(s.text) if text_filter else s.text
+            drawing.add(String(s.x, h - s.y, text, fontName=bold_font if s.bold else font,
                                fontSize=s.size, fillColor=HexColor(s.colour),
                                textAnchor=s.anchor))
     return drawing

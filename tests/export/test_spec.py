@@ -328,3 +328,15 @@ def test_appendix_from_a_real_pathway_diff(pathway, tmp_path):
                      today=TODAY).read_text("utf-8")
     appendix = md.split("## Appendix: changes from the earlier version", 1)[1]
     assert "| Changed | GP referral |" in appendix and "| 1 | 5 |" in appendix
+
+
+def test_pdf_text_without_unicode_font_falls_back_to_look_alikes(monkeypatch):
+    from designer.export import pdf_kit
+
+    monkeypatch.setattr(pdf_kit, "_registered", ("Helvetica", "Helvetica-Bold",
+                                                 "Helvetica-Oblique"))
+    assert pdf_kit.esc("GP \u2192 nurse, HbA1c \u2265 69 <b>\u4e2d") == \
+        "GP -&gt; nurse, HbA1c &gt;= 69 &lt;b&gt;?"
+    monkeypatch.setattr(pdf_kit, "_registered", ("DejaVuSans", "DejaVuSans-Bold",
+                                                 "DejaVuSans-Italic"))
+    assert pdf_kit.esc("GP \u2192 nurse") == "GP \u2192 nurse"
