@@ -49,7 +49,7 @@ def build_graph(pathway: Pathway) -> nx.DiGraph:
     graph = nx.DiGraph(pathway=pathway)
     # Filled through networkx's own storage dicts (what add_nodes_from and
     # add_edges_from do, less their per-item checks): the editor rebuilds the
-    # graph on every edit, and this is four times faster on large pathways.
+    # graph on every edit, and this is several times faster on large pathways.
     # test_network checks the result equals a graph built the public way.
     nodes, succ, pred = graph._node, graph._adj, graph._pred
     # plain lists of neighbour ids, kept for PathwayIndex (cheaper to walk)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .model import Activity, Pathway, StepKind
 from .network import PathwayIndex, index_for
@@ -63,8 +64,9 @@ class Timeline:
     total_days: float = 0.0
     uses_probabilities: bool = False
 
-    @property
+    @cached_property
     def by_step(self) -> dict[str, TimelineEntry]:
+        """Entries by step id (callers look steps up in loops, so it is built once)."""
         return {e.step_id: e for e in self.entries}
 
     def to_json(self) -> dict:

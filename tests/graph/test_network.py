@@ -130,3 +130,28 @@ def test_topological_order_starts_at_entry_and_respects_forward_edges():
     pos = {n: i for i, n in enumerate(order)}
     for a, b in forward_graph(p).edges:
         assert pos[a] < pos[b]
+
+
+def test_starts_reaching_searching_and_sweeping_agree():
+    p = surgical()
+    index = index_for(p)
+    goals = {"optimise"}
+    avoid = {"surgery"}
+    everything = [s.id for s in p.steps]
+    expected = {"referral", "sdm", "decide", "listing", "pac", "fit", "optimise"}
+    # many starts: one sweep; few starts with no budget: searches give up and sweep
+    assert index.starts_reaching(everything, goals, avoid=avoid) == expected
+    assert index.starts_reaching(["pac", "ward"], goals, avoid=avoid, budget=0) == {"pac"}
+    assert index.starts_reaching(["pac", "ward"], goals, avoid=avoid) == {"pac"}
+    # the route must not pass through an avoided step
+    assert index.starts_reaching(["listing"], {"ward"}, avoid={"surgery"}) == set()
+    assert index.starts_reaching(["listing"], {"ward"}) == {"listing"}
+    assert index.starts_reaching(["ghost"], goals) == set()
+
+
+def test_finds_stops_at_goals_both_ways():
+    index = index_for(surgical())
+    assert index.finds("discharge", lambda n: n == "review")
+    assert not index.finds("review", lambda n: n == "discharge")
+    assert index.finds("surgery", {"school"}.__contains__, reverse=True)
+    assert not index.finds("ghost", lambda n: True)
