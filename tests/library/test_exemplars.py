@@ -85,6 +85,14 @@ def test_patient_info_sentences_are_short(exemplar):
             assert len(sentence.split()) <= 20, f"{pathway.id}:{step.id}: {sentence!r}"
 
 
+def test_patient_information_reads_at_nhs_reading_age(exemplar):
+    from designer.export.readability import TARGET_READING_AGE, reading_age
+
+    _, pathway = exemplar
+    text = " ".join(step.patient_info or "" for step in pathway.steps)
+    assert reading_age(text) <= TARGET_READING_AGE
+
+
 def test_full_handoff_on_every_move_between_settings(exemplar):
     _, pathway = exemplar
     steps = pathway.steps_by_id()
