@@ -110,7 +110,12 @@ def _timeline(doc, c: SpecContent) -> None:
     if not c.timeline:
         return
     width_pt = kit.PAGE_TEXT_WIDTH_MM * PT_PER_MM
-    for chart in split_chart(chart_bars(c), surgery_day(c), width=width_pt):
+    from .pdf_kit import fonts
+
+    # The PNG is drawn in DejaVu Sans when present: measure labels in the same face.
+    bold = fonts()[1] if fonts()[0] == "DejaVuSans" else "Helvetica-Bold"
+    for chart in split_chart(chart_bars(c), surgery_day(c), width=width_pt,
+                             measure_font=bold):
         doc.add_picture(io.BytesIO(to_png(chart)), width=Mm(kit.PAGE_TEXT_WIDTH_MM))
         doc.add_paragraph(f"{chart.title}: red bars are on the critical path; the dashed "
                           "line marks the start of surgery.", style="Caption")

@@ -144,7 +144,7 @@ def _timeline(content: SpecContent, st) -> list:
 
     regular, bold, _ = kit.fonts()
     for chart in split_chart(chart_bars(content), surgery_day(content),
-                             width=kit.FRAME_WIDTH):
+                             width=kit.FRAME_WIDTH, measure_font=bold):
         flow.append(to_drawing(chart, regular, bold, kit.plain_for_font))
         flow.append(Spacer(1, 4))
     return flow

@@ -104,10 +104,11 @@ def _nice_step(span: float, target_ticks: int = 8) -> float:
     return float(step)
 
 
-def _fit(text: str, width: float, size: float) -> str:
-    if stringWidth(text, "Helvetica", size) <= width:
+def _fit(text: str, width: float, size: float, font: str = "Helvetica") -> str:
+    """``text`` shortened with an ellipsis to fit ``width`` points in ``font``."""
+    if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "\u2026", "Helvetica", size) > width:
+    while text and stringWidth(text + "\u2026", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "\u2026"
 
@@ -121,10 +122,13 @@ def _axis_label(day: float, surgery_day: float | None) -> str:
 
 def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
                  width: float = 480.0, label_width: float = 170.0,
-                 day_range: tuple[float, float] | None = None) -> ChartLayout:
+                 day_range: tuple[float, float] | None = None,
+                 measure_font: str = "Helvetica-Bold") -> ChartLayout:
     """Lay out one chart of ``bars`` in a box ``width`` points wide.
 
-    ``day_range`` fixes the axis (so that the parts of a split chart line up).
+    ``day_range`` fixes the axis (so that the parts of a split chart line up);
+    labels are shortened to fit, measured in ``measure_font`` (a registered
+    reportlab font: the bold face of the font the chart will be drawn in).
     """
     if day_range is None:
         day_range = day_range_of(bars, surgery_day)
@@ -172,7 +176,7 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
         if index % 2 == 0:
             shapes.append(Rect(0, y, width, ROW_HEIGHT, "#f4f6f7"))
         label = bar.label if not bar.relative else f"{bar.relative}  {bar.label}"
-        shapes.append(Text(0 + 2, y + ROW_HEIGHT - 4, _fit(label, label_width - 4, FONT_SIZE),
+        shapes.append(Text(0 + 2, y + ROW_HEIGHT - 4, _fit(label, label_width - 4, FONT_SIZE, measure_font),
                            colour=TEXT, bold=bar.critical))
         colour = CRITICAL_PATH if bar.critical else OTHER_BAR
         x1, x2 = x_of(bar.start), x_of(max(bar.end, bar.start))
@@ -199,11 +203,13 @@ def day_range_of(bars: Sequence[Bar], surgery_day: float | None = None) -> tuple
 
 def split_chart(bars: Sequence[Bar], surgery_day: float | None = None,
                 width: float = 480.0, rows_per_part: int = ROWS_PER_PART,
-                label_width: float = 170.0) -> list[ChartLayout]:
+                label_width: float = 170.0,
+                measure_font: str = "Helvetica-Bold") -> list[ChartLayout]:
     """The chart in parts of at most ``rows_per_part`` rows, sharing one axis."""
     day_range = day_range_of(bars, surgery_day)
     parts = [bars[i:i + rows_per_part] for i in range(0, len(bars), rows_per_part)] or [[]]
-    charts = [layout_chart(part, surgery_day, width, label_width, day_range) for part in parts]
+    charts = [layout_chart(part, surgery_day, width, label_width, day_range, measure_font)
+              for part in parts]
     for number, chart in enumerate(charts, 1):
         chart.title = "Timeline" if len(charts) == 1 else f"Timeline (part {number} of {len(charts)})"
     return charts
