@@ -289,35 +289,42 @@ class DiagramPainter:
         # straight runs first: they have the least room to move
         jobs.sort(key=lambda job: abs(job[0].cy - job[1].cy) >= 1)
         for a, b, path, label, has_condition in jobs:
-            candidates = []
-            gap = (b.cx - b.w / 2) - (a.cx + a.w / 2)
-            if gap > 0 and abs(a.cy - b.cy) < 1:
-                # along one row: above the line between the two steps, or else below it
-                x = (a.cx + a.w / 2 + b.cx - b.w / 2) / 2
-                width = max(84.0, min(128.0, gap - 6))
-                candidates += [self._label_rect(QPointF(x, a.cy - 4), label, has_condition,
-                                                width, "above"),
-                               self._label_rect(QPointF(x, a.cy + 4), label, has_condition,
-                                                width, "below")]
-            for t in (0.42, 0.56, 0.3, 0.68, 0.2, 0.8):
-                rect, texts = self._label_rect(path.pointAtPercent(t), label, has_condition)
-                # on the line first; beside it when the line is crowded
-                for dx, dy in ((0.0, 0.0), (rect.width() / 2 + 8, 0.0),
-                               (-rect.width() / 2 - 8, 0.0), (0.0, -rect.height() / 2 - 6),
-                               (0.0, rect.height() / 2 + 6),
-                               # clear of a row of steps the line runs behind
-                               (0.0, rect.height() / 2 + 40), (0.0, -rect.height() / 2 - 40)):
-                    candidates.append((rect.translated(dx, dy), texts))
-            # covering a step hides its name: worse than covering another label
-            best = min(candidates, key=lambda c: 3 * _overlap(c[0], steps)
-                       + _overlap(c[0], obstacles))
+            region = path.boundingRect().adjusted(-240, -140, 240, 140)
+            near_steps = [r for r in steps if r.intersects(region)]
+            near = [r for r in obstacles if r.intersects(region)]
+            best, best_cost = None, float("inf")
+            for rect, texts in self._label_candidates(a, b, path, label, has_condition):
+                # covering a step hides its name: worse than covering another label
+                cost = 3 * _overlap(rect, near_steps) + _overlap(rect, near)
+                if cost < best_cost:
+                    best, best_cost = (rect, texts), cost
+                    if cost == 0:
+                        break
             self._draw_label(*best)
             obstacles.append(best[0])
 
-    def _label_rect(self, at: QPointF, lines: list[str], first_is_condition: bool,
-                    width: float = 128.0, anchor: str = "centre"
-                    ) -> tuple[QRectF, list[tuple[str, bool]]]:
-        """Where a condition (and wait) label goes and its wrapped lines."""
+    def _label_candidates(self, a: Box, b: Box, path, label: list[str], has_condition: bool):
+        """Places for a transition's label, best first."""
+        gap = (b.cx - b.w / 2) - (a.cx + a.w / 2)
+        if gap > 0 and abs(a.cy - b.cy) < 1:
+            # along one row: above the line between the two steps, or else below it
+            x = (a.cx + a.w / 2 + b.cx - b.w / 2) / 2
+            w, h, texts = self._wrap_label(label, has_condition, max(84.0, min(128.0, gap - 6)))
+            yield QRectF(x - w / 2, a.cy - 4 - h, w, h), texts
+            yield QRectF(x - w / 2, a.cy + 4, w, h), texts
+        w, h, texts = self._wrap_label(label, has_condition, 128.0)
+        shifts = ((0.0, 0.0), (w / 2 + 8, 0.0), (-w / 2 - 8, 0.0), (0.0, -h / 2 - 6),
+                  (0.0, h / 2 + 6),
+                  # clear of a row of steps the line runs behind
+                  (0.0, h / 2 + 40), (0.0, -h / 2 - 40))
+        for t in (0.42, 0.56, 0.3, 0.68, 0.2, 0.8):
+            at = path.pointAtPercent(t)
+            for dx, dy in shifts:      # on the line first; beside it when it is crowded
+                yield QRectF(at.x() - w / 2 + dx, at.y() - h / 2 + dy, w, h), texts
+
+    def _wrap_label(self, lines: list[str], first_is_condition: bool, width: float
+                    ) -> tuple[float, float, list[tuple[str, bool]]]:
+        """A label's wrapped lines (condition first, muted wait after) and its size."""
         m = QFontMetricsF(self.small_font)
         texts: list[tuple[str, bool]] = []
         for index, line in enumerate(lines):
@@ -325,9 +332,7 @@ class DiagramPainter:
             for part in wrap_text(line, m, width - 10, 2 if muted else 4):
                 texts.append((part, muted))
         w = max(m.horizontalAdvance(t) for t, _ in texts) + 10
-        h = m.height() * len(texts) + 4
-        top = {"above": at.y() - h, "below": at.y()}.get(anchor, at.y() - h / 2)
-        return QRectF(at.x() - w / 2, top, w, h), texts
+        return w, m.height() * len(texts) + 4, texts
 
     def _draw_label(self, rect: QRectF, texts: list[tuple[str, bool]]) -> None:
         p, m = self.p, QFontMetricsF(self.small_font)
