@@ -96,8 +96,13 @@ def test_referral_dataset_synonyms():
 
 
 def test_referral_without_handoff_and_handoff_found_further_on():
+    # the referral leaves the GP practice with no handoff: the finding is on that move
     got = findings(_referral([], handoff=False), "diabetes-referral-dataset", PACK)
-    assert [f.targets for f in got] == [("ref",)]
+    assert [f.targets for f in got] == [("ref->clinic",)]
+    # a referral that leads nowhere at all is named itself
+    lonely = pathway([step("ref", "entry", setting="gp", owner="gp", activity="referral")],
+                     [])
+    assert targets(lonely, "diabetes-referral-dataset", PACK) == [("ref",)]
     # a same-setting step before the handoff: the first handoff on is the referral's
     steps = [step("ref", "entry", setting="gp", owner="gp", activity="referral"),
              step("letter", setting="gp", owner="gp"), step("clinic"), step("z", "exit")]
@@ -106,6 +111,18 @@ def test_referral_without_handoff_and_handoff_found_further_on():
     p = pathway(steps, [link("ref", "letter"), link("letter", "clinic", handoff=ho),
                         link("clinic", "z")])
     assert findings(p, "diabetes-referral-dataset", PACK) == []
+
+
+def test_handoff_after_leaving_the_setting_is_not_the_referral():
+    steps = [step("ref", "entry", setting="gp", owner="gp", activity="referral"),
+             step("list"), step("pac"), step("z", "exit")]
+    ho = {"sender": "surgeon", "receiver": "pac-nurse", "channel": "letter",
+          "information": ["HbA1c", "blood pressure", "weight", "complications", "medicines"]}
+    p = pathway(steps, [link("ref", "list"), link("list", "pac", handoff=ho),
+                        link("pac", "z")], full_handoffs=False)
+    got = findings(p, "diabetes-referral-dataset", PACK)
+    assert [f.targets for f in got] == [("ref->list",)]
+    assert "No handoff follows the referral" in got[0].message
 
 
 def test_entry_is_the_referral_when_no_step_is_marked_referral():

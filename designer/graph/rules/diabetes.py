@@ -106,13 +106,13 @@ def diabetes_referral_dataset(pathway: Pathway, graph: nx.DiGraph) -> Iterator[F
     index = index_for(pathway, graph)
     starts = index.with_activity(Activity.referral) or index.entries
     for sid in starts:
-        handoffs = _first_handoffs(index, sid)
+        handoffs, bare = _first_handoffs(index, sid)
         if not handoffs:
             yield found("diabetes-referral-dataset",
                         f"No handoff follows the referral at {index.name(sid)}, so the "
                         "diabetes information does not reach the surgical team. Add a "
                         "handoff carrying HbA1c, blood pressure, weight, complications of "
-                        "diabetes and the medicines list.", sid)
+                        "diabetes and the medicines list.", *(bare or [sid]))
             continue
         items = [i for t in handoffs for i in t.handoff.information]
         missing = [label for label, words in REFERRAL_DATASET if not mentions(items, *words)]
@@ -125,24 +125,33 @@ def diabetes_referral_dataset(pathway: Pathway, graph: nx.DiGraph) -> Iterator[F
                         *(t.key for t in handoffs))
 
 
-def _first_handoffs(index: PathwayIndex, start: str) -> list:
-    """Handoffs on the first transitions with one, walking on from ``start``."""
+def _first_handoffs(index: PathwayIndex, start: str) -> tuple[list, list[str]]:
+    """The referral's handoffs: the first ones met walking on within its setting.
+
+    Returns the transitions with a handoff, and the names of transitions that
+    leave the setting without one (where the handoff should be).
+    """
+    home = index.setting_of.get(start)
     seen = {start}
     frontier = [start]
-    out = []
+    out, bare = [], []
     while frontier and len(seen) < _REFERRAL_SEARCH_LIMIT:
         nxt = []
         for sid in frontier:
             for t in index.outgoing(sid):
                 if t.handoff is not None:
                     out.append(t)
-                elif t.target in index.steps and t.target not in seen:
+                elif t.target not in index.steps:
+                    continue
+                elif index.setting_of[t.target] != home:
+                    bare.append(t.key)
+                elif t.target not in seen:
                     seen.add(t.target)
                     nxt.append(t.target)
         if out:
-            return out
+            return out, bare
         frontier = nxt
-    return out
+    return out, bare
 
 
 def _and(items: list[str]) -> str:
