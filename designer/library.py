@@ -230,8 +230,16 @@ class Library:
 
     def search(self, text: str | None = None, specialty: str | None = None,
                tag: str | None = None) -> list[LibraryEntry]:
-        """Entries whose title, summary, population, tags... contain every word of ``text``."""
-        return [e for e in self.entries if e.matches(text, specialty, tag)]
+        """Entries whose title, summary, population, tags... contain every word of ``text``.
+
+        Entries with more of the words in their title come first; otherwise library
+        order (built-in first, then by title).
+        """
+        found = [e for e in self.entries if e.matches(text, specialty, tag)]
+        words = (text or "").lower().split()
+        if words:
+            found.sort(key=lambda e: -sum(w in e.title.lower() for w in words))
+        return found
 
     def get(self, pathway_id: str) -> LibraryEntry | None:
         """The entry with this id (built-in exemplars first), or None."""

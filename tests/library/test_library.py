@@ -72,6 +72,8 @@ def test_search_by_words_specialty_and_tag():
         "diabetes-preop-clinic", "day-case-lap-chole"}
     assert "diabetes" in library.specialties() and "BADS" in library.tags()
     assert len(library.search()) == len(library.entries)
+    # title matches rank first
+    assert library.search("anaemia")[0].id == "anaemia-optimisation"
 
 
 def test_new_from_template_is_an_untitled_draft_that_remembers_its_source():

@@ -189,3 +189,40 @@ def test_unreadable_library_files_are_reported_not_fatal(qtbot, window):
     assert "1 file(s)" in browser.problems_label.text()
     assert "broken.yaml" in browser.problems_label.toolTip()
     assert "eras-plus-colorectal" in listed_ids(browser)
+
+
+def test_typing_a_search_then_enter_starts_from_the_first_match(qtbot, window):
+    browser = open_browser_from_menu(qtbot, window)
+    qtbot.keyClicks(browser.search_box, "anaemia iron")
+    assert listed_ids(browser)[0] == "anaemia-optimisation"
+    qtbot.keyClick(browser.search_box, Qt.Key.Key_Return)
+    assert window.document.pathway.derived_from.id == "anaemia-optimisation"
+    assert not browser.isVisible()
+
+
+def test_new_button_menu_offers_blank_or_template(qtbot, window):
+    browser = open_browser_from_menu(qtbot, window)
+    click_entry(qtbot, browser, "eras-plus-colorectal")
+    qtbot.mouseClick(browser.new_button, Qt.MouseButton.LeftButton)
+    assert window.document.pathway.derived_from is not None
+
+    menu = window.toolbar.widgetForAction(window.act.new).menu()
+    blank, from_template = menu.actions()
+    blank.trigger()
+    assert window.document.pathway.derived_from is None
+    assert window.document.pathway.id == "new-pathway"
+    from_template.trigger()
+    assert window.library_browser.isVisible()
+
+
+def test_save_to_my_library_from_the_file_menu(qtbot, window):
+    window.library_actions["new_from_template"].trigger()
+    browser = window.library_browser
+    click_entry(qtbot, browser, "smoking-cessation-teachable-moment")
+    qtbot.mouseClick(browser.new_button, Qt.MouseButton.LeftButton)
+    action = window.library_actions["save_to_library"]
+    assert action in window.menu_file.actions()
+    action.trigger()
+    saved = user_folder() / "smoking-cessation-teachable-moment-local.yaml"
+    assert saved.exists()
+    assert "Saved to your library" in window.statusBar().currentMessage()
