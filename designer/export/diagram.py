@@ -135,6 +135,22 @@ def render_png(pathway: Pathway, scale: float = 1.0, report=None, legend: bool =
         Add a row below the lanes explaining the shapes and badges (for a
         picture that stands alone; documents that explain it leave it out).
     """
+    image = render_image(pathway, scale, report, legend)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def render_image(pathway: Pathway, scale: float = 1.0, report=None, legend: bool = False
+                 ) -> QImage:
+    """The diagram as a :class:`QImage` (white background, 96 dpi); see :func:`render_png`.
+
+    For callers that cut or convert the picture themselves: it saves encoding
+    and decoding a PNG, the slowest part for a large diagram.
+    """
     ensure_gui_application()
     lay, w, h = _prepare(pathway, report, legend)
     scale = max(0.05, float(scale))
@@ -150,12 +166,7 @@ def render_png(pathway: Pathway, scale: float = 1.0, report=None, legend: bool =
     painter.scale(scale, scale)
     _paint_on(painter, lay, report, legend)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
+    return image
 
 
 def render_svg(pathway: Pathway, report=None, legend: bool = False) -> str:

@@ -279,3 +279,14 @@ def test_any_step_name_gives_a_well_formed_svg(name):
     pathway.update_step("surgery", name=name)
     pathway.update_transition("fit->wait", condition=name)
     ET.fromstring(render_svg(pathway, legend=True).encode("utf-8"))
+
+
+def test_render_image_matches_the_png():
+    from PySide6.QtGui import QImage
+
+    from designer.export.diagram import render_image
+
+    image = render_image(small_pathway(), scale=1.5)
+    from_png = QImage.fromData(render_png(small_pathway(), scale=1.5))
+    assert (image.width(), image.height()) == (from_png.width(), from_png.height())
+    assert image.pixelColor(200, 100).name() == from_png.pixelColor(200, 100).name()
