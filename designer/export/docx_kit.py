@@ -50,6 +50,7 @@ def new_document(body_size: float = 10.0, title: str = "", subject: str = ""):
     props = doc.core_properties
     props.title, props.subject = title, subject
     props.author = "Perioperative Pathway Designer"
+    props.language = "en-GB"
     return doc
 
 

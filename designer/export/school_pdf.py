@@ -45,7 +45,7 @@ def write_school_pdf(booklet: Booklet, out_path: Path, body_size: float) -> None
                             rightMargin=kit.MARGIN, topMargin=kit.MARGIN,
                             bottomMargin=20 * mm, title=f"{booklet.title}: {booklet.subtitle}",
                             author="Perioperative Pathway Designer",
-                            subject="Surgery School information for patients")
+                            subject="Surgery School information for patients", lang="en-GB")
     band = Table([[Paragraph("Surgery School", st["kicker"])],
                   [Paragraph(esc(booklet.title), st["title"])],
                   [Paragraph(esc(booklet.subtitle), st["kicker"])]],

@@ -239,7 +239,7 @@ def write_spec_pdf(content: SpecContent, pathway, report, out_path: Path) -> Non
                    title=f"{content.title}: pathway specification",
                    author=content.organisation or "Perioperative Pathway Designer",
                    subject="Perioperative care pathway specification",
-                   creator="Perioperative Pathway Designer")
+                   creator="Perioperative Pathway Designer", lang="en-GB")
     story = spec_story(content, pathway, report, st)
     footer = f"{content.title} \u2022 version {content.version} \u2022 {content.status}"
     doc.build(story, canvasmaker=kit.canvas_maker(footer))

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from designer.export.pdf_kit import plain_for_font as pdf_plain
+from designer.export.pdf_kit import styles as pdf_styles
 from designer.export.spec import ExportError, export_spec, spec_content
 from designer.graph.validate import validate
 from doc_pathways import IMG, QUOTED, SCRIPT, chain_pathway, hostile_pathway
@@ -341,3 +345,28 @@ def test_pdf_text_without_unicode_font_falls_back_to_look_alikes(monkeypatch):
     monkeypatch.setattr(pdf_kit, "_registered", ("DejaVuSans", "DejaVuSans-Bold",
                                                  "DejaVuSans-Italic"))
     assert pdf_kit.esc("GP \u2192 nurse") == "GP \u2192 nurse"
+
+
+_NAMES = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
+                 min_size=1, max_size=40).filter(lambda s: s.strip() == s and s)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_NAMES)
+def test_any_step_name_survives_every_text_format(name):
+    from designer.export.spec_html import render_spec_html
+    from designer.export.spec_md import md_escape, render_spec_md
+    from designer.export.pdf_kit import esc
+    from reportlab.platypus import Paragraph
+
+    pathway = hostile_pathway()
+    pathway.update_step("sdm", name=name)
+    content = spec_content(pathway)
+    parser = _Html()
+    parser.feed(render_spec_html(content, pathway, validate(pathway)))
+    assert name in "".join(parser.text)
+    assert md_escape(name) in render_spec_md(content)
+    # PDF paragraphs collapse runs of white space, as HTML does.
+    plain = Paragraph(esc(name), pdf_styles()["cell"]).getPlainText()
+    assert " ".join(plain.split()) == " ".join(pdf_plain(name).split())
