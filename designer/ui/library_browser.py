@@ -9,18 +9,18 @@ renderer can draw it, summary, population and the evidence behind the pathway).
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPalette, QPixmap
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QListView,
     QListWidget, QListWidgetItem, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter,
-    QStyle, QStyledItemDelegate, QTextBrowser, QToolButton, QVBoxLayout, QWidget,
+    QTextBrowser, QToolButton, QVBoxLayout, QWidget,
 )
 
 from ..library import BUILTIN, Library, LibraryEntry, LibraryError, save_to_user_library
+from .library_preview import SUBTITLE_ROLE, EntryDelegate, Preview, load_preview, preview_html
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
@@ -29,8 +29,6 @@ ALL_SPECIALTIES = "All specialties"
 ALL_TAGS = "All tags"
 THUMB_HEIGHT = 220
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
-SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 1
-PAD = 6
 
 
 # ----------------------------------------------------------------- window actions
@@ -110,7 +108,7 @@ class LibraryBrowser(QDialog):
         self.setAccessibleName("Pathway library")
         self.resize(1100, 720)
         self.library = library if library is not None else Library()
-        self._thumbs: dict[tuple[str, int], QPixmap | None] = {}
+        self._previews: dict[tuple[str, int], Preview] = {}
         self._thumb_source: QPixmap | None = None
 
         self.search_box = QLineEdit(self)
@@ -130,7 +128,7 @@ class LibraryBrowser(QDialog):
         self.list.setAccessibleName("Library pathways")
         self.list.setWordWrap(True)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setItemDelegate(_EntryDelegate(self.list))
+        self.list.setItemDelegate(EntryDelegate(self.list))
         self.count_label = QLabel(self)
         self.count_label.setObjectName("library-count")
         self.problems_label = QLabel(self)
@@ -299,8 +297,10 @@ class LibraryBrowser(QDialog):
                 "<p>No pathway matches. Clear the search or choose "
                 f"“{ALL_SPECIALTIES}” and “{ALL_TAGS}”.</p>")
             return
-        self.details.setHtml(preview_html(entry))
-        self._thumb_source = self._thumbnail(entry)
+        preview = self._preview(entry)
+        self.new_button.setEnabled(preview.error is None)
+        self.details.setHtml(preview_html(entry, preview.size, preview.error))
+        self._thumb_source = preview.picture
         self._fit_thumbnail()
 
     def _fit_thumbnail(self) -> None:
@@ -323,14 +323,15 @@ class LibraryBrowser(QDialog):
             self._fit_thumbnail()
         return super().eventFilter(watched, event)
 
-    def _thumbnail(self, entry: LibraryEntry) -> QPixmap | None:
+    def _preview(self, entry: LibraryEntry) -> Preview:
         try:
             key = (str(entry.path), entry.path.stat().st_mtime_ns)
-        except OSError:
-            return None
-        if key not in self._thumbs:
-            self._thumbs[key] = _render_thumbnail(self.library, entry)
-        return self._thumbs[key]
+        except OSError as exc:
+            return Preview(None, None, f"{entry.path.name} cannot be read "
+                                        f"({exc.strerror or exc}).")
+        if key not in self._previews:
+            self._previews[key] = load_preview(self.library, entry)
+        return self._previews[key]
 
     # ------------------------------------------------------------------ actions
 
@@ -360,102 +361,6 @@ class LibraryBrowser(QDialog):
         self._refilter()
         self.select_id(self.window_.document.pathway.id)
         self.window_.statusBar().showMessage(f"Saved to your library: {saved}", 6000)
-
-
-def _render_thumbnail(library: Library, entry: LibraryEntry) -> QPixmap | None:
-    """A small picture of the pathway, or None when it cannot be drawn."""
-    try:
-        from ..export.diagram import render_png
-
-        data = render_png(library.load(entry), scale=0.5)
-    except Exception:  # the preview is optional: never let it break browsing
-        return None
-    pixmap = QPixmap()
-    return pixmap if pixmap.loadFromData(data) else None
-
-
-class _EntryDelegate(QStyledItemDelegate):
-    """A list row: the title in bold (wrapped), then where it comes from, in grey."""
-
-    def _fonts(self, option) -> tuple[QFont, QFont]:
-        bold = QFont(option.font)
-        bold.setBold(True)
-        small = QFont(option.font)
-        small.setPointSizeF(max(7.0, option.font.pointSizeF() - 1))
-        return bold, small
-
-    def _width(self, option) -> int:
-        view = self.parent()
-        width = view.viewport().width() if view is not None else option.rect.width()
-        return max(120, width - 2 * PAD)
-
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt override
-        bold, small = self._fonts(option)
-        width = self._width(option)
-        flags = Qt.TextFlag.TextWordWrap
-        title = QFontMetrics(bold).boundingRect(QRect(0, 0, width, 10_000), flags,
-                                                index.data() or "")
-        sub = QFontMetrics(small).boundingRect(QRect(0, 0, width, 10_000), flags,
-                                               index.data(SUBTITLE_ROLE) or "")
-        return QSize(width, title.height() + sub.height() + 3 * PAD)
-
-    def paint(self, painter, option, index) -> None:
-        self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter,
-                              option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
-        text_role = (QPalette.ColorRole.HighlightedText if selected
-                     else QPalette.ColorRole.Text)
-        bold, small = self._fonts(option)
-        rect = option.rect.adjusted(PAD, PAD, -PAD, -PAD)
-        flags = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft
-        painter.save()
-        painter.setFont(bold)
-        painter.setPen(palette.color(text_role))
-        used = painter.boundingRect(rect, flags, index.data() or "")
-        painter.drawText(rect, flags, index.data() or "")
-        painter.setFont(small)
-        if not selected:
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        painter.drawText(rect.adjusted(0, used.height() + PAD // 2, 0, 0), flags,
-                         index.data(SUBTITLE_ROLE) or "")
-        painter.restore()
-
-
-def preview_html(entry: LibraryEntry) -> str:
-    """The text preview of an entry (escaped: every field is user text)."""
-    e = html.escape
-    facts = [("Population", entry.population), ("Organisation", entry.organisation),
-             ("Specialties", ", ".join(entry.specialties)), ("Tags", ", ".join(entry.tags)),
-             ("Rule packs", ", ".join(entry.rule_packs)),
-             ("Version", " · ".join(x for x in (entry.version, entry.status,
-                                                entry.origin) if x))]
-    if entry.derived_from:
-        facts.append(("Derived from", f"{entry.derived_from.get('id', '')} "
-                                      f"{entry.derived_from.get('version', '')}"))
-    rows = "".join(f"<tr><td style='color:#555;padding-right:10px'>{e(k)}</td>"
-                   f"<td>{e(v)}</td></tr>" for k, v in facts if v)
-    parts = [f"<h2 style='margin:0'>{e(entry.title)}</h2>",
-             f"<table style='margin-top:6px'>{rows}</table>"]
-    if entry.summary:
-        parts.append(f"<p>{e(entry.summary)}</p>")
-    if entry.evidence:
-        items = []
-        for ev in entry.evidence:
-            source = e(ev.source)
-            link = (f"<a href='{source}'>{source}</a>"
-                    if ev.source.startswith(("http://", "https://")) else source)
-            weak = (" <b style='color:#8a4b00'>(weak evidence)</b>" if ev.weak else "")
-            note = f"<br/><i>{e(ev.note)}</i>" if ev.note else ""
-            items.append(f"<li>{e(ev.claim)}{weak}<br/><small>{link}</small>{note}</li>")
-        parts.append(f"<h3>Evidence ({len(entry.evidence)})</h3><ul>{''.join(items)}</ul>")
-    else:
-        parts.append("<p><i>No evidence is listed for this pathway.</i></p>")
-    return "".join(parts)
 
 
 # ------------------------------------------------------------------- installation

@@ -226,3 +226,20 @@ def test_save_to_my_library_from_the_file_menu(qtbot, window):
     saved = user_folder() / "smoking-cessation-teachable-moment-local.yaml"
     assert saved.exists()
     assert "Saved to your library" in window.statusBar().currentMessage()
+
+
+def test_a_library_file_with_a_broken_body_previews_its_problem(qtbot, window):
+    folder = user_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (builtin_folder() / "anaemia-optimisation.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: anaemia-optimisation", "id: my-broken-copy", 1)
+    text = text.replace("    kind: entry\n", "    kind: entry\n    colour: red\n", 1)
+    (folder / "my-broken-copy.yaml").write_text(text, encoding="utf-8")
+    browser = open_browser_from_menu(qtbot, window)
+    click_entry(qtbot, browser, "my-broken-copy")
+    assert "cannot be opened" in browser.details.toPlainText()
+    assert "colour" in browser.details.toPlainText()
+    assert not browser.new_button.isEnabled()
+    click_entry(qtbot, browser, "anaemia-optimisation")
+    assert browser.new_button.isEnabled()
+    assert "17 steps · 2 lanes · 7 handoffs" in browser.details.toPlainText()
