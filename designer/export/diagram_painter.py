@@ -262,7 +262,10 @@ class DiagramPainter:
 
     def _transition_decorations(self) -> None:
         """Handoff and finding badges, then condition labels placed clear of each other."""
-        steps = [box.rect for box in self.lay.boxes.values()]
+        # what a label must not hide: a diamond's text sits in its middle, its corners are thin
+        steps = [box.rect.adjusted(box.w * 0.2, box.h * 0.2, -box.w * 0.2, -box.h * 0.2)
+                 if box.step.kind is StepKind.decision else box.rect
+                 for box in self.lay.boxes.values()]
         obstacles: list[QRectF] = []
         jobs = []
         for t in self.lay.pathway.transitions:
