@@ -23,7 +23,17 @@ def best_of(n: int, fn) -> float:
     return best
 
 
+def _python_speed() -> float:
+    """Seconds for a million empty loop turns: says how fast this machine runs Python."""
+    def spin():
+        for _ in range(1_000_000):
+            pass
+    return best_of(5, spin)
+
+
 def run(report) -> None:
+    report("validate", "machine: 1M empty Python loops (reference)", _python_speed() * 1000,
+           "ms")
     for n, target in SIZES:
         pathway = make_pathway(n)
         repeats = 30 if n < 1_000 else 15  # best of many: the machine is shared

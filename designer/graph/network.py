@@ -114,13 +114,15 @@ class PathwayIndex:
             sid = step.id
             steps[sid] = step
             by_kind[step.kind].append(sid)
-            if step.activity is not None:
-                if step.activity in by_activity:
-                    by_activity[step.activity].append(sid)
+            activity = step.activity
+            if activity is not None:
+                if activity in by_activity:
+                    by_activity[activity].append(sid)
                 else:
-                    by_activity[step.activity] = [sid]
-            if step.channel is not None:
-                by_channel.setdefault(step.channel, []).append(sid)
+                    by_activity[activity] = [sid]
+            channel = step.channel
+            if channel is not None:
+                by_channel.setdefault(channel, []).append(sid)
             setting_of[sid] = step.setting
             owner_of[sid] = step.owner
             phases.add(step.phase)
