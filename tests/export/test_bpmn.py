@@ -239,3 +239,20 @@ def test_unfinished_pathways_still_export(pathway):
     check_structure(parse(pathway))
     ET.fromstring(export_graphml(pathway).encode("utf-8"))
     assert json.loads(export_fhir(pathway))["resourceType"] == "PlanDefinition"
+
+
+def test_interop_exports_load_no_qt():
+    """FHIR, BPMN and GraphML work where PySide6 is absent (DESIGN.md section 1)."""
+    import subprocess
+    import sys
+
+    import designer
+
+    code = ("import sys\n"
+            "import designer.export.bpmn, designer.export.fhir, designer.export.graphml\n"
+            "import designer.cli_export\n"
+            "print(','.join(m for m in sys.modules if m.startswith('PySide6')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(designer.__file__).parents[1], timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
