@@ -72,10 +72,8 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
     # Equal strips read better than full ones followed by a sliver.
     content_per_strip = (width - header) / total
     # Small scales need more pixels per unit, or the text blurs when printed.
-    png = diagram.render_png(pathway, scale=max(scale * PIXELS_PER_POINT, 1.0), report=report)
     pieces: list[DiagramPiece] = []
-    with Image.open(io.BytesIO(png)) as image:
-        image.load()
+    with _rendered(diagram, pathway, max(scale * PIXELS_PER_POINT, 1.0), report) as image:
         k = image.width / width            # real pixels per scene unit (may be capped)
         head_px = round(header * k)
         step_px = math.ceil(content_per_strip * k)
@@ -97,3 +95,19 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
         for i, piece in enumerate(pieces, 1):
             piece.caption = f"Diagram, part {i} of {len(pieces)} (time runs left to right)"
     return pieces
+
+
+def _rendered(diagram, pathway: Pathway, scale: float, report):
+    """The diagram as a Pillow image, straight from Qt's pixels when the renderer
+    offers ``render_image`` (no PNG encode and decode in between)."""
+    from PIL import Image
+
+    render_image = getattr(diagram, "render_image", None)
+    if render_image is None:
+        return Image.open(io.BytesIO(diagram.render_png(pathway, scale=scale, report=report)))
+    qimage = render_image(pathway, scale=scale, report=report)
+    width, height = qimage.width(), qimage.height()
+    # Premultiplied ARGB on a white, opaque background: the bytes are B, G, R, A.
+    data = bytes(qimage.constBits())[: qimage.bytesPerLine() * height]
+    return Image.frombuffer("RGBA", (width, height), data, "raw", "BGRA",
+                            qimage.bytesPerLine(), 1).convert("RGB")

@@ -16,7 +16,8 @@ GLOSSARY: dict[str, str] = {
     "BADS": "British Association of Day Surgery",
     "BMI": "Body mass index",
     "BP": "Blood pressure",
-    "BRAN": "Benefits, Risks, Alternatives and doing Nothing: questions that support shared decisions",
+    "BRAN": ("Benefits, Risks, Alternatives and doing Nothing: questions that support "
+             "shared decisions"),
     "CFS": "Clinical Frailty Scale",
     "CGA": "Comprehensive geriatric assessment",
     "CNS": "Clinical nurse specialist",
@@ -44,7 +45,8 @@ GLOSSARY: dict[str, str] = {
     "RCoA": "Royal College of Anaesthetists",
     "RCS": "Royal College of Surgeons",
     "SDM": "Shared decision making",
-    "SNOMED CT": "Systematised Nomenclature of Medicine Clinical Terms, the NHS clinical terminology",
+    "SNOMED CT": ("Systematised Nomenclature of Medicine Clinical Terms, the NHS clinical "
+                  "terminology"),
     "VRIII": "Variable-rate intravenous insulin infusion",
 }
 

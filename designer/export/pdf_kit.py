@@ -34,7 +34,8 @@ MARGIN = 18 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
-              "/usr/share/fonts/TTF", "/usr/local/share/fonts", "/usr/share/fonts/truetype/msttcorefonts",
+              "/usr/share/fonts/TTF", "/usr/local/share/fonts",
+              "/usr/share/fonts/truetype/msttcorefonts",
               "C:/Windows/Fonts", "/Library/Fonts", "/System/Library/Fonts/Supplemental")
 # Families tried in turn: (family, regular, bold, italic, bold italic) file names.
 _FAMILIES = (

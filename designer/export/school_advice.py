@@ -116,7 +116,8 @@ def advice_for(pathway: Pathway, overnight: bool = True) -> list[Advice]:
         topics.append(ACTIVITY)
     if major and activities & (_FITNESS | {Activity.education}):
         topics.append(BREATHING)
-    if activities & (_FITNESS | {Activity.nutrition}) or (major and Activity.education in activities):
+    if (activities & (_FITNESS | {Activity.nutrition})
+            or (major and Activity.education in activities)):
         topics.append(EATING)
     if activities & _LIFESTYLE:
         topics += [SMOKING, ALCOHOL]

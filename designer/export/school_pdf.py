@@ -28,7 +28,8 @@ def _when(text: str, st) -> Table:
 
 
 def _bullets(items: list[str], st) -> ListFlowable:
-    return ListFlowable([ListItem(Paragraph(esc(i), st["body"]), leftIndent=st["body"].fontSize * 1.4)
+    indent = st["body"].fontSize * 1.4
+    return ListFlowable([ListItem(Paragraph(esc(i), st["body"]), leftIndent=indent)
                          for i in items], bulletType="bullet", start="\u2022",
                         leftIndent=st["body"].fontSize * 1.4,
                         bulletFontName=kit.fonts()[0], bulletFontSize=st["body"].fontSize)

@@ -11,8 +11,8 @@ from docx.shared import Mm
 from . import docx_kit as kit
 from .spec_content import SpecContent
 from .spec_text import (
-    SECTION_TITLES, chart_bars, contents, critical_path_sentence, diagram_unavailable,
-    evidence_strength, surgery_day, validation_sentence,
+    DIAGRAM_KEY, SECTION_TITLES, chart_bars, contents, critical_path_sentence,
+    diagram_unavailable, evidence_strength, surgery_day, validation_sentence,
 )
 from .timeline_chart import split_chart, to_png
 
@@ -57,9 +57,7 @@ def _cover(doc, c: SpecContent) -> None:
 def _diagram(doc, c: SpecContent, pathway, report) -> None:
     _page_break(doc)
     doc.add_heading(SECTION_TITLES["diagram"], level=1)
-    doc.add_paragraph("One lane for each setting of care; time runs from left to right. "
-                      "Arrows are transitions; a badge on a transition between lanes marks "
-                      "a handoff.")
+    doc.add_paragraph(DIAGRAM_KEY)
     try:
         from .diagram_pages import diagram_pieces
 

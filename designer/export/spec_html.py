@@ -12,8 +12,8 @@ from markupsafe import Markup
 from .html_kit import data_uri, environment
 from .spec_content import SpecContent
 from .spec_text import (
-    SECTION_TITLES, chart_bars, contents, critical_path_sentence, diagram_unavailable,
-    evidence_strength, surgery_day, validation_sentence,
+    DIAGRAM_KEY, SECTION_TITLES, chart_bars, contents, critical_path_sentence,
+    diagram_unavailable, evidence_strength, surgery_day, validation_sentence,
 )
 from .timeline_chart import split_chart, to_svg
 
@@ -24,8 +24,8 @@ def render_spec_html(content: SpecContent, pathway, report) -> str:
     try:
         from .diagram import diagram_size, render_svg
 
-        svg = render_svg(pathway, report=report)
-        diagram_width = round(diagram_size(pathway)[0])
+        svg = render_svg(pathway, report=report, legend=True)
+        diagram_width = round(diagram_size(pathway, legend=True)[0])
         diagram_uri = data_uri(svg.encode("utf-8"), "image/svg+xml")
     except ImportError as exc:
         diagram_note = diagram_unavailable(exc)
@@ -39,7 +39,8 @@ def render_spec_html(content: SpecContent, pathway, report) -> str:
     template = environment().get_template("spec.html.j2")
     return template.render(
         c=content, titles=SECTION_TITLES, contents=contents(content), diagram_uri=diagram_uri,
-        diagram_note=diagram_note, diagram_width=diagram_width, charts=charts,
+        diagram_note=diagram_note, diagram_key=DIAGRAM_KEY, diagram_width=diagram_width,
+        charts=charts,
         critical_sentence=critical_path_sentence(content),
         validation_sentence=validation_sentence(content), strength=evidence_strength,
     )

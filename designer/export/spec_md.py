@@ -47,7 +47,8 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
 
 def render_spec_md(c: SpecContent) -> str:
     """The specification as Markdown text."""
-    out: list[str] = [f"# {md_escape(c.title)}", "", "*Perioperative care pathway specification*", ""]
+    out: list[str] = [f"# {md_escape(c.title)}", "",
+                      "*Perioperative care pathway specification*", ""]
     out += _table(["Field", "Value"], c.cover_rows)
     out += ["**Contents**", ""] + [f"{n}. {title}" for n, (_, title) in
                                    enumerate(contents(c), 1)] + [""]

@@ -15,7 +15,8 @@ from . import pdf_kit as kit
 from .pdf_kit import esc
 from .spec_content import SpecContent
 from .spec_text import (
-    contents, critical_path_sentence, diagram_unavailable, evidence_strength, SECTION_TITLES, validation_sentence,
+    DIAGRAM_KEY, SECTION_TITLES, contents, critical_path_sentence, diagram_unavailable,
+    evidence_strength, validation_sentence,
 )
 from .timeline_chart import split_chart, to_drawing
 
@@ -74,9 +75,7 @@ def _cover(content: SpecContent, st) -> list:
 
 def _diagram(content: SpecContent, pathway, report, st) -> list:
     flow: list = [PageBreak(), _heading(SECTION_TITLES["diagram"], st["h2"], 0)]
-    flow.append(Paragraph("One lane for each setting of care; time runs from left to right. "
-                          "Arrows are transitions; a badge on a transition between lanes "
-                          "marks a handoff.", st["body"]))
+    flow.append(Paragraph(esc(DIAGRAM_KEY), st["body"]))
     try:
         from .diagram_pages import diagram_pieces
 

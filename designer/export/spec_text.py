@@ -20,6 +20,11 @@ SECTION_TITLES = {
     "diff": "Appendix: changes from the earlier version",
 }
 
+DIAGRAM_KEY = ("One lane for each setting of care; time runs from left to right. Rounded "
+               "boxes are the start and end, diamonds are decisions and an hourglass marks "
+               "a wait. A badge on an arrow between lanes marks a handoff: green when it is "
+               "complete, red when something is missing.")
+
 
 def _days(value: float) -> str:
     whole = round(value)

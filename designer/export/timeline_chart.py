@@ -176,7 +176,8 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
         if index % 2 == 0:
             shapes.append(Rect(0, y, width, ROW_HEIGHT, "#f4f6f7"))
         label = bar.label if not bar.relative else f"{bar.relative}  {bar.label}"
-        shapes.append(Text(0 + 2, y + ROW_HEIGHT - 4, _fit(label, label_width - 4, FONT_SIZE, measure_font),
+        shapes.append(Text(2, y + ROW_HEIGHT - 4,
+                           _fit(label, label_width - 4, FONT_SIZE, measure_font),
                            colour=TEXT, bold=bar.critical))
         colour = CRITICAL_PATH if bar.critical else OTHER_BAR
         x1, x2 = x_of(bar.start), x_of(max(bar.end, bar.start))
@@ -211,7 +212,8 @@ def split_chart(bars: Sequence[Bar], surgery_day: float | None = None,
     charts = [layout_chart(part, surgery_day, width, label_width, day_range, measure_font)
               for part in parts]
     for number, chart in enumerate(charts, 1):
-        chart.title = "Timeline" if len(charts) == 1 else f"Timeline (part {number} of {len(charts)})"
+        chart.title = ("Timeline" if len(charts) == 1
+                       else f"Timeline (part {number} of {len(charts)})")
     return charts
 
 
