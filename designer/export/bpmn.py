@@ -72,6 +72,15 @@ def with_positions(pathway: Pathway) -> Pathway:
     return pathway.model_copy(update={"steps": steps})
 
 
+def _our_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("periop-pathway-designer")
+    except PackageNotFoundError:      # running from a source tree
+        return "development"
+
+
 def iso_days(days: float) -> str:
     """ISO 8601 duration for a number of days (``P14D``, ``PT12H`` for half a day)."""
     if days <= 0:
@@ -191,7 +200,7 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
     ids = _Ids()
     definitions = ET.Element(_m("definitions"), {
         "id": ids.make("Definitions", "1"), "targetNamespace": TARGET_NAMESPACE,
-        "exporter": "Perioperative Pathway Designer", "exporterVersion": "1"})
+        "exporter": "Perioperative Pathway Designer", "exporterVersion": _our_version()})
     collaboration = ET.SubElement(definitions, _m("collaboration"),
                                   {"id": ids.make("Collaboration", "1")})
     process_id = ids.make("Process", "1")
