@@ -112,6 +112,7 @@ class SpecContent:
     diff_rows: list[dict[str, str]] = field(default_factory=list)
     step_count: int = 0
     surgery_day: float | None = None    # day (from the start) on which surgery starts
+    patient_reading: str = ""           # the Surgery School booklet's reading check
 
     @property
     def cover_rows(self) -> list[tuple[str, str]]:
@@ -325,5 +326,23 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         waived=[finding_row(f) for f in report.waived],
         evidence=evidence, roles=role_rows, settings=settings_rows,
         glossary=terms_used(texts), diff_rows=diff_rows, step_count=len(pathway.steps),
-        surgery_day=surgery_start,
+        surgery_day=surgery_start, patient_reading=_patient_reading(pathway),
     )
+
+
+def _patient_reading(pathway: Pathway) -> str:
+    """One sentence on how readable the patient materials are (NHS aim: age 11 or below)."""
+    if not any((s.patient_info or "").strip() for s in pathway.steps):
+        return ("No step has patient information yet, so there is no Surgery School "
+                "booklet to check.")
+    from .school import school_report
+
+    report = school_report(pathway)
+    hard = [s.title for s in report.sections if s.too_hard]
+    text = (f"Patient information: the Surgery School booklet built from this pathway has a "
+            f"reading age of {report.overall_reading_age:g} (NHS aim: 11 or below).")
+    if hard:
+        text += " Sections above the aim: " + ", ".join(hard) + "."
+    if report.long_sentence_count:
+        text += (f" {report.long_sentence_count} sentence(s) are longer than 20 words.")
+    return text

@@ -123,6 +123,7 @@ def _validation(doc, c: SpecContent) -> None:
     _page_break(doc)
     doc.add_heading(SECTION_TITLES["validation"], level=1)
     doc.add_paragraph(validation_sentence(c))
+    doc.add_paragraph(c.patient_reading)
     if c.findings:
         doc.add_heading("Findings to resolve", level=2)
         kit.add_table(doc, ["Severity", "Rule", "Finding", "Where"],

@@ -91,7 +91,8 @@ def render_spec_md(c: SpecContent) -> str:
         out += _table(["Step", "Relative to surgery", "Start day", "End day", "Critical path"],
                       [[r.name, r.relative or "-", f"{r.start_day:g}", f"{r.end_day:g}",
                         "Yes" if r.critical else "No"] for r in c.timeline])
-    out += [f"## {SECTION_TITLES['validation']}", "", md_escape(validation_sentence(c)), ""]
+    out += [f"## {SECTION_TITLES['validation']}", "", md_escape(validation_sentence(c)), "",
+            md_escape(c.patient_reading), ""]
     if c.findings:
         out += ["### Findings to resolve", ""]
         out += _table(["Severity", "Rule", "Finding", "Where"],

@@ -152,6 +152,7 @@ def _timeline(content: SpecContent, st) -> list:
 def _validation(content: SpecContent, st) -> list:
     flow: list = [PageBreak(), _heading(SECTION_TITLES["validation"], st["h2"], 0)]
     flow.append(Paragraph(esc(validation_sentence(content)), st["body"]))
+    flow.append(Paragraph(esc(content.patient_reading), st["body"]))
     if content.findings:
         flow.append(_heading("Findings to resolve", st["h3"], 1))
         colours = {"error": "#c62828", "warning": "#a34700", "info": "#1565c0"}

@@ -370,3 +370,12 @@ def test_any_step_name_survives_every_text_format(name):
     # PDF paragraphs collapse runs of white space, as HTML does.
     plain = Paragraph(esc(name), pdf_styles()["cell"]).getPlainText()
     assert " ".join(plain.split()) == " ".join(pdf_plain(name).split())
+
+
+def test_validation_section_reports_patient_reading_age(pathway, tmp_path):
+    md = export_spec(pathway, "md", tmp_path / "r.md", today=TODAY).read_text("utf-8")
+    assert "Surgery School booklet built from this pathway has a reading age of" in md
+    bare = pathway.model_copy(deep=True)
+    for step in bare.steps:
+        bare.update_step(step.id, patient_info=None)
+    assert "no Surgery School booklet to check" in spec_content(bare).patient_reading
