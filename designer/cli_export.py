@@ -54,6 +54,9 @@ FORMATS: dict[str, ExportFormat] = {f.key: f for f in (
 )}
 
 
+_SUFFIXES = {Path(f.suffix).suffix.lower() for f in FORMATS.values()} | {".json", ".xml"}
+
+
 class ExportRefused(Exception):
     """An export that would do harm (e.g. write over the pathway file); message for people."""
 
@@ -160,6 +163,9 @@ def plan_outputs(pathway, formats: list[str], out: str | None) -> dict[str, Path
     if as_folder:
         if target.exists() and not target.is_dir():
             raise ExportRefused(f"{target} is a file; several formats need a folder")
+        if len(formats) > 1 and not target.exists() and target.suffix.lower() in _SUFFIXES:
+            raise ExportRefused(f"{target} looks like a file name; several formats need a "
+                                "folder (the files are named after the pathway)")
         return {fmt: target / default_file_name(pathway, fmt) for fmt in formats}
     return {formats[0]: target}
 

@@ -176,3 +176,10 @@ def test_reading_age_warnings_are_printed_once_for_several_booklet_formats(
     err = capsys.readouterr().err
     assert err.count("'Going home' reads at age 12") == 1
     assert len(list((tmp_path / "booklets").iterdir())) == 3
+
+
+def test_several_formats_refuse_a_file_name(pathway_file, tmp_path, capsys):
+    out = tmp_path / "diagram.png"
+    assert main(["export", str(pathway_file), "--format", "svg,png", "-o", str(out)]) == 1
+    assert "several formats need a folder" in capsys.readouterr().err
+    assert not out.exists()
