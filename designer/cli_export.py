@@ -54,7 +54,7 @@ FORMATS: dict[str, ExportFormat] = {f.key: f for f in (
 )}
 
 
-_SUFFIXES = {Path(f.suffix).suffix.lower() for f in FORMATS.values()} | {".json", ".xml"}
+_SUFFIXES = {"." + f.suffix.rsplit(".", 1)[-1].lower() for f in FORMATS.values()} | {".xml"}
 
 
 class ExportRefused(Exception):
