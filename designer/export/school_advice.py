@@ -1,7 +1,8 @@
 """Short general advice for the "How to get ready" part of Surgery School materials.
 
-Written in our own words from the facts in DOMAIN.md sections 2, 3 and 5 (ERAS+
-must-dos and I COUGH, perioperative diabetes, anaemia, smoking). Written to the
+Written in our own words from the facts in DOMAIN.md sections 2, 3, 4 and 5 (ERAS+
+must-dos and I COUGH, perioperative diabetes, anaemia, smoking, BRAN questions for
+shared decisions). Written to the
 NHS content style: short sentences, plain words first, numbers as digits. Each
 topic is included only when the pathway has an activity it relates to.
 """
@@ -22,6 +23,14 @@ class Advice:
     paragraphs: tuple[str, ...]
     bullets: tuple[str, ...] = ()
 
+
+DECIDING = Advice(
+    "deciding", "Deciding together",
+    ("You and your surgeon decide together if an operation is right for you. These 4 "
+     "questions can help:",),
+    ("What are the benefits?", "What are the risks?", "What are the other choices?",
+     "What if I do nothing?"),
+)
 
 ACTIVITY = Advice(
     "activity", "Get more active",
@@ -112,6 +121,8 @@ def advice_for(pathway: Pathway, overnight: bool = True) -> list[Advice]:
     packs = set(pathway.rule_packs)
     major = overnight and _has_surgery(pathway)
     topics: list[Advice] = []
+    if Activity.shared_decision_making in activities:
+        topics.append(DECIDING)
     if activities & _FITNESS or (major and Activity.education in activities):
         topics.append(ACTIVITY)
     if major and activities & (_FITNESS | {Activity.education}):

@@ -73,6 +73,7 @@ def test_when_labels():
 def test_advice_only_when_relevant(pathway):
     ready = next(s for s in build_booklet(pathway).sections if s.key == "ready")
     headings = [b.heading for b in ready.blocks if b.heading]
+    assert headings[0] == "Deciding together"          # the pathway has an SDM step
     assert "Get more active" in headings and "Breathing exercises" in headings
     assert "Smoking" in headings and "Your medicines" in headings
     assert "If you have diabetes" not in headings and "Your blood and iron levels" not in headings
