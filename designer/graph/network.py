@@ -161,7 +161,25 @@ class PathwayIndex:
     @cached_property
     def handoffs(self) -> list[tuple]:
         """``(transition, handoff)`` for every transition that has a handoff."""
-        return [(t, h) for t in self.pathway.transitions if (h := t.handoff) is not None]
+        self._split_handoffs()
+        return self.__dict__["handoffs"]
+
+    @cached_property
+    def without_handoff(self) -> list:
+        """Transitions that have no handoff."""
+        self._split_handoffs()
+        return self.__dict__["without_handoff"]
+
+    def _split_handoffs(self) -> None:
+        with_, without = [], []
+        for t in self.pathway.transitions:
+            h = t.handoff
+            if h is None:
+                without.append(t)
+            else:
+                with_.append((t, h))
+        self.__dict__["handoffs"] = with_
+        self.__dict__["without_handoff"] = without
 
     def outgoing(self, step_id: str) -> list:
         """Transitions leaving ``step_id`` (those to unknown steps last)."""
@@ -401,6 +419,35 @@ class PathwayIndex:
                 if indegree[child] == 0:
                     queue.append(child)
         return order
+
+    def start_days(self, within: set[str]) -> dict[str, float]:
+        """Start days (longest route from the entry) of the steps in ``within``.
+
+        ``within`` must hold every forward predecessor of its members (e.g. all
+        steps leading to the surgery step); counting only those steps is cheaper
+        than the whole :attr:`schedule` and gives the same days for them.
+        """
+        fsucc, fpred, steps, edges = (self.forward_succ, self.forward_pred, self.steps,
+                                      self.graph._adj)
+        indegree = {n: len(fpred[n]) for n in within}
+        start = dict.fromkeys(within, 0.0)
+        ready = [n for n, d in indegree.items() if d == 0]
+        while ready:
+            node = ready.pop()
+            duration = steps[node].duration_days
+            step_end = start[node] + duration if duration else start[node]
+            row = edges[node]
+            for child in fsucc[node]:
+                if child not in indegree:
+                    continue
+                wait = row[child]["transition"].wait_days
+                arrive = step_end + wait if wait else step_end
+                if arrive > start[child]:
+                    start[child] = arrive
+                indegree[child] -= 1
+                if indegree[child] == 0:
+                    ready.append(child)
+        return start
 
     @cached_property
     def schedule(self):

@@ -155,3 +155,13 @@ def test_finds_stops_at_goals_both_ways():
     assert not index.finds("review", lambda n: n == "discharge")
     assert index.finds("surgery", {"school"}.__contains__, reverse=True)
     assert not index.finds("ghost", lambda n: True)
+
+
+def test_start_days_within_ancestors_match_the_schedule():
+    p = surgical()
+    index = index_for(p)
+    before = index.reach(["surgery"], reverse=True, forward_only=True)
+    days = index.start_days(before)
+    assert set(days) == before
+    assert all(days[n] == index.schedule.start[n] for n in before)
+    assert days["surgery"] == 28

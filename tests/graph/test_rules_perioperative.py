@@ -269,3 +269,14 @@ def test_sweeping_and_searching_agree(monkeypatch):
     monkeypatch.setattr(perioperative, "_FEW", 0)
     swept = [targets(p, rule_id, PACK) for p, rule_id in cases]
     assert searched == swept == [[("surgery",)], [], [("dis",)], []]
+
+
+def test_prehab_window_with_two_operations_uses_the_first():
+    steps = [step("a", "entry"), step("prehab", activity="prehabilitation", duration_days=7),
+             step("op1", activity="surgery"), step("op2", activity="surgery"),
+             step("z", "exit")]
+    p = pathway(steps, [link("a", "prehab"), link("prehab", "op1"),
+                        link("op1", "op2", wait_days=60), link("op2", "z")])
+    got = findings(p, "prehab-window", PACK)
+    assert [f.targets for f in got] == [("prehab",)]
+    assert "about 7 days" in got[0].message

@@ -243,15 +243,13 @@ def handoff_missing(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     """
     index = index_for(pathway, graph)
     steps, settings, setting_of = index.steps, index.settings, index.setting_of
-    for source, targets in index.graph._adj.items():
-        from_setting = setting_of[source]
-        for target, data in targets.items():
-            to_setting = setting_of[target]
-            if from_setting == to_setting or data["transition"].handoff is not None:
-                continue
-            if from_setting not in settings or to_setting not in settings:
-                continue
-            t, a, b = data["transition"], steps[source], steps[target]
+    for t in index.without_handoff:
+        from_setting = setting_of.get(t.source)
+        to_setting = setting_of.get(t.target)
+        if from_setting == to_setting:
+            continue
+        if from_setting in settings and to_setting in settings:
+            a, b = steps[t.source], steps[t.target]
             yield found("handoff-missing",
                         f"The patient moves from {settings[a.setting].name} ('{a.name}') "
                         f"to {settings[b.setting].name} ('{b.name}') with no handoff. Say "

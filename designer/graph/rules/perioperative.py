@@ -214,16 +214,22 @@ def prehab_window(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
     surgeries = index.with_activity(Activity.surgery)
     if not prehabs or not surgeries:
         return
-    schedule = index.schedule
-    surgery = schedule.surgery_step
-    if surgery is None:
-        return
-    before = index.reach([surgery], reverse=True, include_starts=False, forward_only=True)
-    surgery_day = schedule.start[surgery]
+    if len(surgeries) == 1:
+        # one operation (the usual case): only the steps leading to it need days
+        surgery = surgeries[0]
+        before = index.reach([surgery], reverse=True, forward_only=True)
+        start = index.start_days(before)
+    else:
+        schedule = index.schedule
+        surgery, start = schedule.surgery_step, schedule.start
+        if surgery is None:
+            return
+        before = index.reach([surgery], reverse=True, forward_only=True)
+    surgery_day = start[surgery]
     for sid in prehabs:
-        if sid not in before:
+        if sid not in before or sid == surgery:
             continue
-        window = surgery_day - schedule.start[sid]
+        window = surgery_day - start[sid]
         if window < PREHAB_MIN_DAYS:
             yield found("prehab-window",
                         f"{index.name(sid)} leaves about {window:.0f} days before "
@@ -358,7 +364,7 @@ def sdm_do_nothing_branch(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Findi
     if not sdm or not index.exits:
         return
     operative = set(index.with_activity(Activity.listing, Activity.surgery))
-    no_surgery = index.reach(index.exits, reverse=True, avoid=operative)
+    no_surgery = index.starts_reaching(sdm, set(index.exits), avoid=operative)
     for sid in sdm:
         if sid not in no_surgery:
             yield found("sdm-do-nothing-branch",
