@@ -269,13 +269,18 @@ def _evidence(evidence) -> dict:
 
 
 def _clean(value):
-    """Strings without control characters: FHIR strings allow only tab, CR and LF."""
+    """Strings without control characters (FHIR allows only tab, CR and LF) or edge spaces.
+
+    FHIR forbids empty strings, objects and lists, so what is left empty is dropped.
+    """
     if isinstance(value, str):
-        return _CONTROL.sub("", value)
+        return _CONTROL.sub("", value).strip()
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        cleaned = {k: _clean(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if v not in ("", {}, [], None)}
     if isinstance(value, list):
-        return [_clean(v) for v in value]
+        cleaned = [_clean(v) for v in value]
+        return [v for v in cleaned if v not in ("", {}, [], None)]
     return value
 
 
