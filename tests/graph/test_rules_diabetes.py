@@ -237,3 +237,19 @@ def test_discharge_without_diabetes_information_or_not_to_gp():
     got = findings(_discharge(["diabetes advice"], "home", "patient"),
                    "diabetes-discharge-gp", PACK)
     assert [f.targets for f in got] == [("dis",)]
+
+
+def test_hba1c_nearby_search_and_whole_pathway_check_agree(monkeypatch):
+    from designer.graph.rules import diabetes
+
+    cases = [_loop(), _loop(opt_setting="hospital", opt_owner="dsn"), _loop(back_to="z"),
+             _loop(opt_setting="hospital", opt_owner="surgeon"),
+             _loop(opt_activity="follow-up"), _loop(condition="needs work")]
+    nearby = [targets(p, "hba1c-optimisation-route", PACK) for p in cases]
+    monkeypatch.setattr(diabetes, "_FEW_BRANCHES", 0)
+    whole = [targets(p, "hba1c-optimisation-route", PACK) for p in cases]
+    assert nearby == whole == [[], [], [("check->opt",)], [("check->opt",)],
+                               [("check->opt",)], [("pac",)]]
+    monkeypatch.setattr(diabetes, "_FEW_BRANCHES", 16)
+    monkeypatch.setattr(diabetes, "_NEARBY", 0)
+    assert [targets(p, "hba1c-optimisation-route", PACK) for p in cases] == whole

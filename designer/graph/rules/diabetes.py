@@ -39,6 +39,8 @@ _GP_WORDS = ("gp|", "general practi", "practice", "community", "district", "diab
              "primary care")
 _REFERRAL_SEARCH_LIMIT = 50
 _PRIMARY_OR_COMMUNITY = (SettingKind.primary, SettingKind.community)
+_FEW_BRANCHES = 16
+_NEARBY = 32
 
 _MENTION_RE = re.compile(r"hb\s*a1c|\ba1c\b|glycated", re.I)
 _NUMBER_RE = re.compile(
@@ -194,6 +196,8 @@ def hba1c_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
     if branches:
         surgeries = set(index.with_activity(Activity.surgery))
         team: dict[str | None, bool] = {}
+        if _quick_loop_found(index, branches, set(assessments), surgeries, team):
+            return
         candidates = [sid for sid in index.with_activity(*OPTIMISATION_ACTIVITIES)
                       if _primary_or_diabetes_team(index, sid, team)]
         good = index.starts_reaching(candidates, set(assessments), avoid=surgeries)
@@ -215,9 +219,36 @@ def hba1c_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
                 "to preassessment before surgery is scheduled.", *assessments)
 
 
+def _quick_loop_found(index: PathwayIndex, branches: list, assessments: set[str],
+                      surgeries: set[str], team: dict[str | None, bool]) -> bool:
+    """Look a few steps on from the first branches for the loop (the usual layout).
+
+    True when found; False means "not found nearby", and the caller then checks
+    the whole pathway.
+    """
+    optimising = set(OPTIMISATION_ACTIVITIES)
+    steps, succ = index.steps, index.succ
+    for t in branches[:_FEW_BRANCHES]:
+        seen = {t.target}
+        queue = [t.target]
+        for sid in queue:  # breadth first; the queue grows while we walk it
+            if (steps[sid].activity in optimising
+                    and _primary_or_diabetes_team(index, sid, team)
+                    and index.starts_reaching([sid], assessments, avoid=surgeries)):
+                return True
+            if len(seen) > _NEARBY or sid in surgeries:
+                continue
+            for n in succ[sid]:
+                if n not in seen:
+                    seen.add(n)
+                    queue.append(n)
+    return False
+
+
 def _primary_or_diabetes_team(index: PathwayIndex, sid: str,
                               team: dict[str | None, bool]) -> bool:
-    if index.setting_kinds[sid] in _PRIMARY_OR_COMMUNITY:
+    setting = index.settings.get(index.setting_of[sid])
+    if setting is not None and setting.kind in _PRIMARY_OR_COMMUNITY:
         return True
     owner = index.steps[sid].owner
     if owner not in team:
