@@ -160,3 +160,17 @@ def test_found_uses_registry_defaults():
     assert f == Finding("handoff-without-channel", "warning", "msg", ("a->b",), "core",
                         RULES["handoff-without-channel"].title)
     assert found("dead-end", "m", severity="info").severity == "info"
+
+
+def test_validate_leaves_the_cycle_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    validate(minimal())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        validate(minimal())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
