@@ -16,6 +16,9 @@ each decision's branches carry their ``probability`` (branches without one
 share what is left equally); every other step sends all its patients along
 every transition. A step's expected start is the average of its arrival days
 over the routes into it, weighted by the share of patients arriving that way.
+When branch probabilities are given, patients sent round an optimisation loop
+are followed back into the pathway, so the loop's delay shows in the expected
+day of surgery (see :func:`_expected_starts`).
 """
 
 from __future__ import annotations
@@ -190,7 +193,6 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
     order, start, end = sched.order, sched.start, sched.end
     via, hops = _critical_links(index, sched)
     surgery = sched.surgery_step
-    fsucc = index.forward_succ
 
     # critical path: the exit finishing last (any step when there is no exit)
     reached = index.reachable_from_entry if index.entries else set(order)
@@ -206,7 +208,7 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
     on_critical = set(critical)
     total = end[critical[-1]] - start[critical[0]] if critical else 0.0
 
-    expected, reach_p, uses_p = _expected_starts(index, order, fsucc)
+    expected, reach_p, uses_p = _expected_starts(index, order)
     zero = start[surgery] if surgery is not None else None
     entries = [
         TimelineEntry(
@@ -224,47 +226,90 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
     return Timeline(entries, surgery, critical, total, uses_p)
 
 
-def _expected_starts(index: PathwayIndex, order: list[str], fsucc: dict[str, list[str]]
-                     ) -> tuple[dict[str, float], dict[str, float], bool]:
-    steps, edges = index.steps, index.graph._adj
-    mass: dict[str, float] = {}
-    weighted: dict[str, float] = {}
-    roots = [n for n in index.entries] or [n for n in order if not index.forward_pred[n]]
-    for r in roots:
-        mass[r] = 1.0
-        weighted[r] = 0.0
+_LOOP_ROUNDS = 40        # at most this many trips round the loops are followed
+_LOOP_MASS_LEFT = 1e-6   # ... or until this share of patients is still looping
+_LOOP_WORK = 100_000     # and no more than about this many step visits in all
+
+
+def _outflows(index: PathwayIndex) -> tuple[dict[str, list[tuple[str, float, float, bool]]],
+                                           bool]:
+    """Per step: (next step, share of patients, wait, is a loop-back) for each transition.
+
+    Decision branches share patients by ``probability`` (branches without one
+    split what is left equally); every other step sends all its patients along
+    every transition (parallel activities).
+    """
+    steps, edges, backs = index.steps, index.graph._adj, index.loop_backs
     uses_p = False
-    expected: dict[str, float] = {}
-    for node in order:
-        m = mass.get(node, 0.0)
-        if m <= 0.0:
-            continue
-        expected[node] = round(weighted[node] / m, 6)
-        children = fsucc[node]
+    out: dict[str, list[tuple[str, float, float, bool]]] = {}
+    for node, children in index.succ.items():
         if not children:
+            out[node] = []
             continue
-        step_end = expected[node] + (steps[node].duration_days or 0.0)
-        shares = [1.0] * len(children)
+        row = edges[node]
+        transitions = [row[c]["transition"] for c in children]
         if steps[node].kind is StepKind.decision:
-            # shares over all branches, loop-backs included: patients sent round a
-            # loop do not continue forward on this pass
-            branches = index.outgoing(node)
-            given = [t.probability for t in branches if t.probability is not None]
+            given = [t.probability for t in transitions if t.probability is not None]
             uses_p = uses_p or bool(given)
-            rest = max(0.0, 1.0 - sum(given))
-            unnamed = sum(1 for t in branches if t.probability is None)
-            default = rest / unnamed if unnamed else 0.0
-            shares = [
-                (p if (p := edges[node][c]["transition"].probability) is not None
-                 else default)
-                for c in children
-            ]
-        for child, share in zip(children, shares):
-            if share <= 0.0:
+            unnamed = len(transitions) - len(given)
+            default = max(0.0, 1.0 - sum(given)) / unnamed if unnamed else 0.0
+            shares = [t.probability if t.probability is not None else default
+                      for t in transitions]
+        else:
+            shares = [1.0] * len(transitions)
+        out[node] = [(c, share, t.wait_days or 0.0, (node, c) in backs)
+                     for c, share, t in zip(children, shares, transitions)]
+    return out, uses_p
+
+
+def _expected_starts(index: PathwayIndex, order: list[str]
+                     ) -> tuple[dict[str, float], dict[str, float], bool]:
+    """Probability-weighted start days, following patients round optimisation loops.
+
+    Patients flow forward from the entry in flow order. Those sent back along a
+    loop-back transition (e.g. HbA1c too high: back to the practice) start the
+    flow again from the loop's target on the next round, later by the time they
+    spent in the loop. The rounds repeat only when the pathway gives branch
+    probabilities; otherwise patients sent round a loop are not followed (no
+    share of them is known). A step's expected start is the average over every
+    arrival at it, weighted by the share of patients arriving.
+    """
+    steps = index.steps
+    flows, uses_p = _outflows(index)
+    position = {n: i for i, n in enumerate(order)}
+    roots = list(index.entries) or [n for n in order if not index.forward_pred[n]]
+    inject = {r: (1.0, 0.0) for r in roots}
+    total_mass: dict[str, float] = {}
+    total_weighted: dict[str, float] = {}
+    rounds = max(3, min(_LOOP_ROUNDS, _LOOP_WORK // max(1, len(order))))
+    for _ in range(rounds):
+        if not inject:
+            break
+        mass = {n: m for n, (m, _) in inject.items()}
+        weighted = {n: w for n, (_, w) in inject.items()}
+        looped: dict[str, tuple[float, float]] = {}
+        first = min(position[n] for n in inject)
+        for node in order[first:]:
+            m = mass.get(node)
+            if not m:
                 continue
-            arrive = step_end + (edges[node][child]["transition"].wait_days or 0.0)
-            cm = m * share
-            mass[child] = mass.get(child, 0.0) + cm
-            weighted[child] = weighted.get(child, 0.0) + cm * arrive
-    reach = {n: min(1.0, v) for n, v in mass.items()}
+            total_mass[node] = total_mass.get(node, 0.0) + m
+            total_weighted[node] = total_weighted.get(node, 0.0) + weighted[node]
+            step_end = weighted[node] / m + (steps[node].duration_days or 0.0)
+            for child, share, wait, back in flows[node]:
+                if share <= 0.0:
+                    continue
+                cm = m * share
+                cw = cm * (step_end + wait)
+                if back:
+                    old_m, old_w = looped.get(child, (0.0, 0.0))
+                    looped[child] = (old_m + cm, old_w + cw)
+                else:
+                    mass[child] = mass.get(child, 0.0) + cm
+                    weighted[child] = weighted.get(child, 0.0) + cw
+        if not uses_p or sum(m for m, _ in looped.values()) < _LOOP_MASS_LEFT:
+            break
+        inject = looped
+    expected = {n: round(total_weighted[n] / m, 6) for n, m in total_mass.items() if m > 0}
+    reach = {n: min(1.0, m) for n, m in total_mass.items()}
     return expected, reach, uses_p

@@ -141,3 +141,24 @@ def test_empty_pathway():
     p = pathway([], [])
     t = compute_timeline(p)
     assert t.entries == [] and t.critical_path == [] and t.total_days == 0
+
+
+def test_expected_days_follow_patients_round_the_optimisation_loop():
+    p = surgical().model_copy(deep=True)
+    p.update_transition("fit->school", probability=0.8)
+    p.update_transition("fit->optimise", probability=0.2)
+    t = compute_timeline(p)
+    assert t.uses_probabilities
+    op = t.by_step["surgery"]
+    # one in five go round the 28-day loop, again and again: 0.25 loops on average
+    assert op.start_day == 28
+    assert op.expected_start_day == pytest.approx(28 + 0.25 * 28, abs=1e-3)
+    # the decision about surgery gives no probabilities: its two branches share equally
+    assert op.reach_probability == pytest.approx(0.5, abs=1e-5)
+    assert t.by_step["no-surgery"].reach_probability == pytest.approx(0.5)
+
+
+def test_without_probabilities_loops_are_not_followed():
+    t = compute_timeline(surgical())
+    assert not t.uses_probabilities
+    assert t.by_step["surgery"].expected_start_day == t.by_step["surgery"].start_day
