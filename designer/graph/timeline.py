@@ -226,11 +226,6 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
     return Timeline(entries, surgery, critical, total, uses_p)
 
 
-_LOOP_ROUNDS = 40        # at most this many trips round the loops are followed
-_LOOP_MASS_LEFT = 1e-6   # ... or until this share of patients is still looping
-_LOOP_WORK = 100_000     # and no more than about this many step visits in all
-
-
 def _outflows(index: PathwayIndex) -> tuple[dict[str, list[tuple[str, float, float, bool]]],
                                            bool]:
     """Per step: (next step, share of patients, wait, is a loop-back) for each transition.
@@ -266,50 +261,61 @@ def _expected_starts(index: PathwayIndex, order: list[str]
                      ) -> tuple[dict[str, float], dict[str, float], bool]:
     """Probability-weighted start days, following patients round optimisation loops.
 
-    Patients flow forward from the entry in flow order. Those sent back along a
-    loop-back transition (e.g. HbA1c too high: back to the practice) start the
-    flow again from the loop's target on the next round, later by the time they
-    spent in the loop. The rounds repeat only when the pathway gives branch
-    probabilities; otherwise patients sent round a loop are not followed (no
-    share of them is known). A step's expected start is the average over every
-    arrival at it, weighted by the share of patients arriving.
+    A first pass sends patients forward from the entry in flow order and notes
+    how many are sent back along each loop-back transition and when they
+    arrive. For a loop that returns a share ``q`` of the patients reaching its
+    first step after ``L`` days, patients go round it ``q / (1 - q)`` extra times
+    on average, so a second pass starts that step ``q / (1 - q) * L`` days later
+    and counts everyone who passes it (``1 / (1 - q)`` visits). Loops are followed
+    only when the pathway gives branch probabilities. A step's expected start is
+    the average of its arrival days, weighted by the share of patients arriving.
     """
-    steps = index.steps
     flows, uses_p = _outflows(index)
-    position = {n: i for i, n in enumerate(order)}
     roots = list(index.entries) or [n for n in order if not index.forward_pred[n]]
-    inject = {r: (1.0, 0.0) for r in roots}
-    total_mass: dict[str, float] = {}
-    total_weighted: dict[str, float] = {}
-    rounds = max(3, min(_LOOP_ROUNDS, _LOOP_WORK // max(1, len(order))))
-    for _ in range(rounds):
-        if not inject:
-            break
-        mass = {n: m for n, (m, _) in inject.items()}
-        weighted = {n: w for n, (_, w) in inject.items()}
-        looped: dict[str, tuple[float, float]] = {}
-        first = min(position[n] for n in inject)
-        for node in order[first:]:
-            m = mass.get(node)
-            if not m:
-                continue
-            total_mass[node] = total_mass.get(node, 0.0) + m
-            total_weighted[node] = total_weighted.get(node, 0.0) + weighted[node]
-            step_end = weighted[node] / m + (steps[node].duration_days or 0.0)
-            for child, share, wait, back in flows[node]:
-                if share <= 0.0:
-                    continue
-                cm = m * share
-                cw = cm * (step_end + wait)
-                if back:
-                    old_m, old_w = looped.get(child, (0.0, 0.0))
-                    looped[child] = (old_m + cm, old_w + cw)
-                else:
-                    mass[child] = mass.get(child, 0.0) + cm
-                    weighted[child] = weighted.get(child, 0.0) + cw
-        if not uses_p or sum(m for m, _ in looped.values()) < _LOOP_MASS_LEFT:
-            break
-        inject = looped
-    expected = {n: round(total_weighted[n] / m, 6) for n, m in total_mass.items() if m > 0}
-    reach = {n: min(1.0, m) for n, m in total_mass.items()}
+    mass, weighted, returns = _flow(index, order, flows, roots, {})
+    if uses_p and returns:
+        corrections: dict[str, tuple[float, float]] = {}
+        for target, (back_mass, back_weighted) in returns.items():
+            m = mass.get(target, 0.0)
+            share = back_mass / m if m else 0.0
+            if 0.0 < share < 1.0 - 1e-9:
+                loop_days = back_weighted / back_mass - weighted[target] / m
+                corrections[target] = (1.0 / (1.0 - share),
+                                       share / (1.0 - share) * max(0.0, loop_days))
+        if corrections:
+            mass, weighted, _ = _flow(index, order, flows, roots, corrections)
+    expected = {n: round(weighted[n] / m, 6) for n, m in mass.items() if m > 0}
+    reach = {n: min(1.0, m) for n, m in mass.items()}
     return expected, reach, uses_p
+
+
+def _flow(index: PathwayIndex, order: list[str], flows: dict, roots: list[str],
+          corrections: dict[str, tuple[float, float]]
+          ) -> tuple[dict[str, float], dict[str, float], dict[str, tuple[float, float]]]:
+    """One forward pass: patient share and share-weighted day per step, and returns."""
+    steps = index.steps
+    mass = {r: 1.0 for r in roots}
+    weighted = {r: 0.0 for r in roots}
+    returns: dict[str, tuple[float, float]] = {}
+    for node in order:
+        m = mass.get(node)
+        if not m:
+            continue
+        if node in corrections:
+            visits, delay = corrections[node]
+            day = weighted[node] / m + delay
+            m = mass[node] = m * visits
+            weighted[node] = m * day
+        step_end = weighted[node] / m + (steps[node].duration_days or 0.0)
+        for child, share, wait, back in flows[node]:
+            if share <= 0.0:
+                continue
+            cm = m * share
+            cw = cm * (step_end + wait)
+            if back:
+                old_m, old_w = returns.get(child, (0.0, 0.0))
+                returns[child] = (old_m + cm, old_w + cw)
+            else:
+                mass[child] = mass.get(child, 0.0) + cm
+                weighted[child] = weighted.get(child, 0.0) + cw
+    return mass, weighted, returns

@@ -162,3 +162,21 @@ def test_without_probabilities_loops_are_not_followed():
     t = compute_timeline(surgical())
     assert not t.uses_probabilities
     assert t.by_step["surgery"].expected_start_day == t.by_step["surgery"].start_day
+
+
+def test_two_loops_back_to_the_same_step_add_their_average_delay():
+    steps = [step("a", "entry"), step("pac", activity="preassessment"),
+             step("fit", "decision"), step("gp", setting="gp", owner="gp", duration_days=28),
+             step("iron", duration_days=42), step("op", activity="surgery"),
+             step("z", "exit")]
+    p = pathway(steps, [
+        link("a", "pac"), link("pac", "fit"),
+        link("fit", "op", condition="fit", probability=0.8),
+        link("fit", "gp", condition="HbA1c 69 or more", probability=0.1),
+        link("fit", "iron", condition="anaemic", probability=0.1),
+        link("gp", "pac"), link("iron", "pac"), link("op", "z")])
+    t = compute_timeline(p)
+    # a fifth loop back, after 35 days on average: 0.25 extra loops of 35 days
+    assert t.by_step["op"].expected_start_day == pytest.approx(0.25 * 35)
+    assert t.by_step["op"].reach_probability == pytest.approx(1.0)
+    assert t.by_step["z"].expected_start_day == pytest.approx(8.75)
