@@ -105,6 +105,10 @@ class Timeline:
                 row += f"{exp:>8}  "
             mark = "*" if e.on_critical_path else " "
             lines.append(f"{row}{mark} {names.get(e.step_id, e.step_id)}")
+        if self.uses_probabilities:
+            lines.append("")
+            lines.append("Expected: the average day, weighing each decision's branches by "
+                         "their probability and counting trips round optimisation loops.")
         if self.critical_path:
             lines.append("")
             lines.append("Critical path: " + " > ".join(names.get(s, s)
