@@ -10,7 +10,7 @@ PACK = ["perioperative"]
 PERIOP_RULES = ["missing-phase", "sdm-before-listing", "discharge-without-follow-up",
                 "discharge-information", "no-optimisation-route", "prehab-window",
                 "education-before-surgery", "long-wait-without-support", "digital-only",
-                "sdm-do-nothing-branch"]
+                "sdm-do-nothing-branch", "named-contact"]
 
 
 def _edit(p, step_id=None, **changes):
@@ -27,7 +27,7 @@ def test_registered_with_sources_and_severities():
         assert r.pack == "perioperative" and "DOMAIN.md" in r.source
         assert "Source: DOMAIN.md" in r.check.__doc__
     warnings = {"prehab-window", "education-before-surgery", "long-wait-without-support",
-                "digital-only", "sdm-do-nothing-branch"}
+                "digital-only", "sdm-do-nothing-branch", "named-contact"}
     assert {r for r in PERIOP_RULES if RULES[r].severity == "warning"} == warnings
 
 
@@ -280,3 +280,19 @@ def test_prehab_window_with_two_operations_uses_the_first():
     got = findings(p, "prehab-window", PACK)
     assert [f.targets for f in got] == [("prehab",)]
     assert "about 7 days" in got[0].message
+
+
+# -------------------------------------------------------------------- named-contact
+
+def test_named_contact_missing_at_booking():
+    p = _edit(surgical(), "listing", description="Listed for surgery.")
+    got = findings(p, "named-contact", PACK)
+    assert [(f.targets, f.severity) for f in got] == [(("listing",), "warning")]
+    assert "'Listing'" in got[0].message
+
+
+def test_named_contact_at_listing_or_at_the_decision_before_it():
+    assert findings(surgical(), "named-contact", PACK) == []
+    p = _edit(surgical(), "listing", description=None)
+    p.update_step("sdm", patient_info="You are given the name of a care coordinator.")
+    assert findings(p, "named-contact", PACK) == []

@@ -372,3 +372,41 @@ def sdm_do_nothing_branch(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Findi
                         "Add a decision with a branch such as 'chooses not to have "
                         "surgery' that returns the patient to their GP, so that doing "
                         "nothing is a real choice.", sid)
+
+
+CONTACT_WORDS = ("point of contact", "named contact", "contact", "coordinator",
+                 "key worker", "who to call", "who to ring")
+
+
+@rule("named-contact", _PACK, "No named point of contact given when surgery is booked",
+      "DOMAIN.md §7 V15 [8]", severity="warning")
+def named_contact(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+    """The patient gets a named point of contact when surgery is booked.
+
+    Looks at each ``listing`` step and the steps up to two transitions before
+    it (where the decision to operate is often made): a name, description,
+    patient information or handoff information there must mention a contact
+    (e.g. "named point of contact", "perioperative care coordinator", "who to
+    call").
+
+    Source: DOMAIN.md §1 and §7 V15 [8] (NICE NG180 1.1.1: a named point of
+    contact when surgery is booked).
+    """
+    index = index_for(pathway, graph)
+    for sid in index.with_activity(Activity.listing):
+        # the booking often happens at the decision just before listing
+        near = {sid, *index.pred[sid]}
+        near.update(p for n in list(near) for p in index.pred[n])
+        text: list[str] = []
+        for n in near:
+            step = index.steps[n]
+            text += [step.name, step.description or "", step.patient_info or ""]
+            for t in index.outgoing(n):
+                if t.handoff is not None:
+                    text.extend(t.handoff.information)
+        if not mentions(text, *CONTACT_WORDS):
+            yield found("named-contact",
+                        f"Nothing at {index.name(sid)} says who the patient can contact "
+                        "while waiting for surgery. Give a named point of contact when "
+                        "surgery is booked (e.g. a perioperative care coordinator) and say "
+                        "so in the step's description or patient information.", sid)
