@@ -134,7 +134,8 @@ def validate(pathway: Pathway, graph: nx.DiGraph | None = None, *,
         The pathway to check.
     graph
         Its graph from :func:`~designer.graph.network.build_graph`, when the caller
-        has one already; built here otherwise.
+        has one already (built from the pathway as it is now: a graph kept across
+        edits is stale); built here otherwise.
     packs
         Packs to run instead of ``pathway.rule_packs`` (``core`` always runs).
 
