@@ -45,6 +45,13 @@ def test_day_case_pathway_is_clean_under_every_pack():
     assert report.findings == [], report.to_text(DAY_CASE.name)
 
 
+def test_day_case_pathway_passes_the_command_line_check(capsys):
+    from designer.cli import main
+
+    assert main(["validate", str(DAY_CASE)]) == 0
+    assert "0 errors, 0 warnings" in capsys.readouterr().out
+
+
 def test_day_case_has_the_optimisation_loop():
     p = _day_case()
     assert loop_back_edges(p) == {("practice-optimisation", "preassessment")}

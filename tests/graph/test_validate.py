@@ -174,3 +174,18 @@ def test_validate_leaves_the_cycle_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_every_rule_is_tested_and_documented():
+    """Guard: a new rule needs a source in its docstring and tests in a rules test file."""
+    from pathlib import Path
+
+    load_packs()
+    here = Path(__file__).parent
+    tested = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_rules_*.py"))
+    for rule_id, registered in RULES.items():
+        if rule_id.startswith("test-"):
+            continue
+        assert f'"{rule_id}"' in tested, f"no test names {rule_id}"
+        assert "Source: DOMAIN.md" in (registered.check.__doc__ or ""), rule_id
+        assert registered.title and registered.source.startswith("DOMAIN.md"), rule_id
