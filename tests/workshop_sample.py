@@ -58,20 +58,53 @@ def open_window(qtbot, tmp_path, pathway: Pathway | None = None):
     save_pathway(pathway or make_pathway(), path)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(Document.open(path), settings=settings)
-    qtbot.addWidget(window)
+    # not qtbot.addWidget: pytest-qt would close it before close_window marks it clean,
+    # and the unsaved-changes prompt would block the run
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
-    window.activateWindow()
+    activate(qtbot, window)
     return window
+
+
+def activate(qtbot, window) -> None:
+    """Make ``window`` the active window so its keyboard shortcuts reach it."""
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow)
 
 
 def close_window(window) -> None:
     """Close without the unsaved-changes prompt (tests check saving themselves)."""
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(5):       # a dialog a failed test left open would block closing
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            break
+        dialog.reject()
     window.document.undo_stack.setClean()
     window.close()
+    window.deleteLater()
 
 
 def settle(qtbot, ms: int = 20) -> None:
     """Let posted events (debounced refreshes, deferred edits) run."""
     qtbot.wait(ms)
+
+
+def when_dialog_opens(dialog_type, action, tries: int = 200) -> None:
+    """Run ``action(dialog)`` on the modal ``dialog_type`` as soon as it is showing.
+
+    Polls from the event loop, so it works with dialogs that ``exec()`` (and block)
+    after the triggering event returns. Gives up after about two seconds.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll(left: int) -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, dialog_type) and dialog.isVisible():
+            action(dialog)
+        elif left > 0:
+            QTimer.singleShot(10, lambda: poll(left - 1))
+    QTimer.singleShot(0, lambda: poll(tries))

@@ -76,7 +76,7 @@ class WorkshopTools(QObject):
         a = self._action
         self.act_present = a("&Present Pathway", self.presentation.enter, "F11",
                              "Walk the room through the pathway, full screen")
-        self.act_add_note = a("Add &Note…", self.add_note, "Ctrl+Shift+N",
+        self.act_add_note = a("Add &Note…", self.add_note, "Ctrl+M",
                               "Add a sticky note to the selected step or link, or the canvas")
         self.act_show_notes = a("Show Notes on Canvas", self._show_notes, None,
                                 "Show or hide the sticky notes on the canvas", True)
@@ -94,7 +94,7 @@ class WorkshopTools(QObject):
         self.act_compare_file = a("&Compare with File…", self.compare_with_file,
                                   "Ctrl+Shift+D", "Compare this pathway with another file")
         self.act_compare_exemplar = a("Compare with &Exemplar", self.compare_with_exemplar,
-                                      "Ctrl+Shift+E", "Show how this pathway differs from the "
+                                      "Ctrl+Alt+D", "Show how this pathway differs from the "
                                       "library exemplar it was made from")
         menu = self.window.menu_workshop
         menu.addAction(self.act_present)
