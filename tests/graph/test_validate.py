@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from builders import chain, link, minimal, pathway, step, surgical
 from designer.graph.network import build_graph
@@ -189,3 +191,56 @@ def test_every_rule_is_tested_and_documented():
         assert f'"{rule_id}"' in tested, f"no test names {rule_id}"
         assert "Source: DOMAIN.md" in (registered.check.__doc__ or ""), rule_id
         assert registered.title and registered.source.startswith("DOMAIN.md"), rule_id
+
+
+# ------------------------------------------------------------ random pathways
+
+_KINDS = ["entry", "task", "decision", "wait", "exit"]
+_ACTIVITIES = [None, "referral", "shared-decision-making", "listing", "preassessment",
+               "optimisation", "prehabilitation", "education", "surgery", "discharge",
+               "waiting-well", "glycaemic-optimisation", "diabetes-plan"]
+
+
+@st.composite
+def random_pathways(draw):
+    n = draw(st.integers(min_value=0, max_value=12))
+    steps = []
+    for i in range(n):
+        steps.append(step(
+            f"s{i}", draw(st.sampled_from(_KINDS)),
+            setting=draw(st.sampled_from(["gp", "hospital", "home", "moon"])),
+            owner=draw(st.sampled_from([None, "gp", "surgeon", "ghost"])),
+            activity=draw(st.sampled_from(_ACTIVITIES)),
+            duration_days=draw(st.sampled_from([None, 0, 1, 14, 60])),
+            channel=draw(st.sampled_from([None, "digital", "phone"]))))
+    ids = [f"s{i}" for i in range(n)] + ["ghost"]
+    pairs = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)),
+                          max_size=20, unique=True)) if n else []
+    transitions = [link(a, b, wait_days=draw(st.sampled_from([None, 3, 50])),
+                        condition=draw(st.sampled_from([None, "HbA1c >= 69", "yes"])),
+                        probability=draw(st.sampled_from([None, 0.2, 0.9])))
+                   for a, b in pairs if a != b]
+    return pathway(steps, transitions, full_handoffs=draw(st.booleans()),
+                   rule_packs=["perioperative", "diabetes"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_pathways())
+def test_random_pathways_validate_and_time_without_failing(p):
+    import networkx as nx
+
+    from designer.graph.network import forward_graph
+    from designer.graph.timeline import compute_timeline
+
+    report = validate(p)
+    assert not [f for f in report.findings if "could not run" in f.message]
+    assert all(f.severity in ("error", "warning", "info") for f in report.findings)
+    ranks = [("error", "warning", "info").index(f.severity) for f in report.findings]
+    assert ranks == sorted(ranks)
+    assert nx.is_directed_acyclic_graph(forward_graph(p))
+    t = compute_timeline(p)
+    assert len(t.entries) == len(p.steps)
+    assert all(e.start_day >= 0 and e.end_day >= e.start_day for e in t.entries)
+    assert all(0 <= e.reach_probability <= 1 for e in t.entries)
+    if t.critical_path:
+        assert t.total_days >= 0
