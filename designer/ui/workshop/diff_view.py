@@ -189,7 +189,7 @@ class DiffWindow(QDialog):
         buttons.addWidget(self.spec_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.spec_button.clicked.connect(self.export_spec)
+        self.spec_button.clicked.connect(lambda _checked=False: self.export_spec())
         close.clicked.connect(self.close)
         self._fitted = False
 
