@@ -37,34 +37,6 @@ _FONT_STACK = f"{style.FONT_FAMILY}, Verdana, Arial, Helvetica, sans-serif"
 _app = None  # the QGuiApplication we made, kept alive for the process
 
 
-def _guard_none_refcount() -> bool:
-    """Work around bindings that return ``None`` from void methods without a reference.
-
-    PySide6 6.12 on Python 3.11 loses one reference to ``None`` on every call
-    of a method that returns nothing (``QPainter.drawLine``, ``setPen`` ...);
-    Python 3.12+ made ``None`` immortal, so it only shows on 3.11, where the
-    process aborts ("deallocating None") after a few thousand calls. Drawing a
-    diagram makes thousands. When the loss is detected, ``None`` is given a
-    very large reference count once, which is what 3.12 does by design.
-    Returns True when the guard was applied.
-    """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
-    probe = QRectF()
-    before = sys.getrefcount(None)
-    for _ in range(8):
-        probe.setWidth(1.0)
-    if before - sys.getrefcount(None) < 8:
-        return False          # the binding counts correctly
-    import ctypes
-
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-    return True
-
-
-NONE_GUARD_APPLIED = _guard_none_refcount()
-
-
 # ------------------------------------------------------------------ Qt start-up
 
 

@@ -206,17 +206,15 @@ def test_rendering_never_loads_qtwidgets():
     assert out.stdout.strip() == "False"
 
 
-def test_none_reference_guard_keeps_long_renders_alive():
+def test_installed_qt_binding_keeps_none_alive_through_long_renders():
+    """pyproject.toml excludes PySide6 6.12.0 on Python 3.11: it drops a reference to
+    None on every void call and the process aborts mid-render. Guard the pin."""
     from PySide6.QtCore import QRectF
 
-    import designer.export.diagram as diagram
-
     probe, before = QRectF(), sys.getrefcount(None)
-    for _ in range(8):
+    for _ in range(64):
         probe.setWidth(1.0)
-    if before - sys.getrefcount(None) >= 8:      # this binding drops None references
-        assert diagram.NONE_GUARD_APPLIED
-        assert sys.getrefcount(None) > 1 << 39
+    assert before - sys.getrefcount(None) < 32, "this PySide6 build leaks None references"
     big = small_pathway(steps=[
         {"id": f"s{i}", "name": f"Step {i}", "setting": "hospital", "owner": "surgeon",
          "position": [260 + 210 * i, 70]} for i in range(120)], transitions=[
