@@ -223,32 +223,40 @@ def thresholds(condition: str | None) -> list[tuple[str, str, float]]:
     The label is the last words before the operator (lower case), so "HbA1c >= 69"
     and "if HbA1c is at or above 64" both give the label ``"hba1c"``.
     """
+    return [(label.lower(), op, value) for label, op, value in _comparisons(condition)]
+
+
+def _comparisons(condition: str | None) -> list[tuple[str, str, float]]:
+    """Like :func:`thresholds` with the label spelt as written ("HbA1c")."""
     found = []
     for m in _THRESHOLD_RE.finditer(condition or ""):
         before = condition[:m.start()]
         before = re.split(r"[,;()]|\band\b|\bor\b", before)[-1]
         before = _JOINERS.sub(" ", before)
         label_m = _LABEL_RE.search(before.strip())
-        label = " ".join(label_m.group(1).lower().split()) if label_m else ""
+        label = " ".join(label_m.group(1).split()) if label_m else ""
         op = m.group("op").lower()
         found.append((label, _SAME_OP.get(op, op), float(m.group("num"))))
     return found
 
 
+_SHOWN_OP = {">=": "≥", "<=": "≤"}
+
+
 def _threshold_changes(old: str | None, new: str | None) -> list[tuple[str, str, float, float]]:
     """(label, operator, old number, new number) for comparisons whose number moved."""
-    before, after = thresholds(old), thresholds(new)
+    before, after = _comparisons(old), _comparisons(new)
     out = []
     used: set[int] = set()
     for label, op, value in before:
         match = next((j for j, (l2, _o, _v) in enumerate(after)
-                      if j not in used and l2 == label), None)
+                      if j not in used and l2.lower() == label.lower()), None)
         if match is None:
             continue
         used.add(match)
         l2, op2, value2 = after[match]
         if value2 != value or op2 != op:
-            shown = f"{label} {op2}".strip() if op == op2 else label
+            shown = f"{l2} {_SHOWN_OP.get(op2, op2)}".strip() if op == op2 else l2
             out.append((shown, op2, value, value2))
     return out
 
@@ -365,10 +373,17 @@ def _transition_changes(ta: Transition, tb: Transition, b: Pathway) -> list[Chan
     return out + _handoff_changes(ta, tb, subject)
 
 
+def _is_link(derived: Any, p: Pathway) -> bool:
+    return derived is not None and (derived.id, derived.version) == (p.id, p.version)
+
+
 def _header_changes(a: Pathway, b: Pathway) -> list[Change]:
     out = []
     for name in _HEADER_FIELDS:
         old, new = _plain(getattr(a, name)), _plain(getattr(b, name))
+        if name == "derived_from" and (_is_link(b.derived_from, a)
+                                       or _is_link(a.derived_from, b)):
+            continue        # "made from the other one" is the relation, not a variance
         if old != new:
             if name == "derived_from":
                 old = f"{old['id']} {old['version']}" if old else None
@@ -400,12 +415,12 @@ def diff_pathways(a: Pathway, b: Pathway) -> PathwayDiff:
     Returns
     -------
     PathwayDiff
-        Header, setting and role changes first, then steps in B's order (changed,
-        added) followed by steps removed from A, then transitions the same way.
+        Clinical changes first: steps in B's order (changed, added) followed by
+        steps removed from A, then transitions the same way; then settings, roles
+        and header fields.
     """
     result = PathwayDiff(_label(a), _label(b))
     changes = result.changes
-    changes += _header_changes(a, b)
     pairs = _match_steps(a, b)
     result.step_pairs = dict(pairs)
     back = {v: k for k, v in pairs.items()}
@@ -436,4 +451,5 @@ def diff_pathways(a: Pathway, b: Pathway) -> PathwayDiff:
         if key not in matched:
             changes.append(Change(REMOVED, "transition", _transition_subject(a, ta), "",
                                   ta.condition, None, ta.key, None))
+    changes += _header_changes(a, b)
     return result

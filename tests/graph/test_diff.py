@@ -66,7 +66,7 @@ def test_threshold_change_reports_old_and_new_numbers():
     changes = [c for c in d.changes if c.area == "threshold"]
     assert len(changes) == 1
     assert (changes[0].old, changes[0].new) == (69, 64)
-    assert "hba1c" in changes[0].field
+    assert changes[0].field == "threshold HbA1c ≥"
     # only the number moved, so no separate "condition" row duplicates it
     assert not any(c.field == "condition" for c in d.changes)
     assert d.to_json()["changes"][0]["old"] == 69
@@ -149,3 +149,13 @@ def test_each_step_field_is_compared(field):
     b.update_step("pac", **{field: values[field]})
     [change] = diff_pathways(a, b).changes
     assert change.field == field
+
+
+def test_derived_from_link_is_not_reported_and_header_comes_last():
+    from designer.graph.model import DerivedFrom
+
+    a, b = make_pathway(), make_pathway(id="demo-local", version="0.1.0")
+    b.update_header(derived_from=DerivedFrom(id="demo", version="1.0.0"))
+    b.update_step("pac", duration_days=5)
+    d = diff_pathways(a, b)
+    assert [c.field for c in d.changes] == ["duration_days", "version"]

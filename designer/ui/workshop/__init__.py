@@ -349,7 +349,7 @@ class WorkshopTools(QObject):
         except ExemplarNotFound as exc:
             QMessageBox.information(self.window, "No exemplar to compare with", str(exc))
             return None
-        return self.show_diff(reference, f"library exemplar '{reference.title}'", note)
+        return self.show_diff(reference, "library exemplar", note)
 
     def show_diff(self, reference: Pathway, name: str, note: str = ""):
         from .diff_view import DiffWindow

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...graph.diff import ADDED, CHANGED, REMOVED, PathwayDiff, diff_pathways
-from ...graph.geometry import lane_bands, scene_centre, step_size
 from ...graph.model import Pathway
+from .overlay import step_rects
 
 # NHS identity colours: green, red, and orange for "amber" (strong enough on pale lanes)
 MARK_COLOURS = {ADDED: "#007f3b", REMOVED: "#d5281b", CHANGED: "#ed8b00"}
@@ -38,13 +38,11 @@ def fresh_copy(pathway: Pathway) -> Pathway:
     return Pathway.model_validate(pathway.model_dump())
 
 
-def step_rect(pathway: Pathway, step_id: str) -> QRectF | None:
-    step = pathway.step(step_id)
-    if step is None:
+def step_rect(scene, pathway: Pathway, step_id: str) -> QRectF | None:
+    """Where a step is drawn on ``scene`` (None for an unknown id)."""
+    if pathway.step(step_id) is None:
         return None
-    x, y = scene_centre(lane_bands(pathway), step)
-    w, h = step_size(step.kind)
-    return QRectF(x - w / 2, y - h / 2, w, h)
+    return step_rects(scene, pathway).get(step_id)
 
 
 class DiffPane(QWidget):
@@ -62,7 +60,7 @@ class DiffPane(QWidget):
         self.title = QLabel(heading)
         self.title.setObjectName("diff-pane-title")
         self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-size: 16pt; font-weight: bold; padding: 4px;")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: bold; padding: 2px 4px;")
         layout.addWidget(self.title)
         self._stack = QUndoStack(self)     # never used: the canvas is read-only
         self.scene = PathwayScene(self.pathway, self._stack, self)
@@ -92,7 +90,7 @@ class DiffPane(QWidget):
                 item.setOpacity(0.75)
                 anchor = path.pointAtPercent(0.5)
             else:
-                rect = step_rect(self.pathway, key)
+                rect = step_rect(self.scene, self.pathway, key)
                 if rect is None:
                     continue
                 outline = QPainterPath()
@@ -107,6 +105,10 @@ class DiffPane(QWidget):
             item.setToolTip(f"{MARK_WORDS[status].capitalize()}")
             self.scene.addItem(item)
             items.append(item)
+            self.mark_items[key] = items
+            if "->" in key and status != CHANGED and any(
+                    self.marks.get(end) == status for end in key.split("->", 1)):
+                continue    # the step's own tag already says it; fewer words, less clutter
             label = QGraphicsSimpleTextItem(MARK_WORDS[status])
             label.setFont(font)
             label.setBrush(QBrush(QColor("#ffffff")))
@@ -134,7 +136,7 @@ class DiffPane(QWidget):
                 self.view.centerOn(edge.sceneBoundingRect().center())
                 return
             key = a
-        rect = step_rect(self.pathway, key)
+        rect = step_rect(self.scene, self.pathway, key)
         if rect is not None:
             self.view.centerOn(rect.center())
 
@@ -146,7 +148,7 @@ class DiffWindow(QDialog):
                  reference_name: str, note: str = "", report=None):
         super().__init__(parent)
         self.setObjectName("diff-window")
-        self.setWindowTitle(f"Compare with {reference_name}")
+        self.setWindowTitle(f"Compare with the {reference_name}")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1600, 1000)
         self.current = current
@@ -167,20 +169,34 @@ class DiffWindow(QDialog):
         legend.setStyleSheet("font-size: 14pt;")
         legend.setWordWrap(True)
         layout.addWidget(legend)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        self.left = DiffPane(f"Reference: {reference_name} — {self.diff.a_label}",
+        a, b = reference, current
+        self.left = DiffPane(f"Before ({reference_name}): {a.title}, version {a.version}",
                              reference, self.diff.marks_a())
-        self.right = DiffPane(f"This pathway — {self.diff.b_label}", current,
-                              self.diff.marks_b())
-        split.addWidget(self.left)
-        split.addWidget(self.right)
+        self.right = DiffPane(f"After (this pathway): {b.title}, version {b.version}",
+                              current, self.diff.marks_b())
+        # pathways run left to right in time, so the two canvases sit one above the
+        # other at full width, scrolling together; "Side by side" swaps that
+        self.canvases = QSplitter(Qt.Orientation.Vertical)
+        self.canvases.addWidget(self.left)
+        self.canvases.addWidget(self.right)
         vertical = QSplitter(Qt.Orientation.Vertical)
-        vertical.addWidget(split)
+        vertical.addWidget(self.canvases)
         vertical.addWidget(self._make_table())
         vertical.setStretchFactor(0, 3)
         vertical.setStretchFactor(1, 2)
+        vertical.setSizes([680, 250])
         layout.addWidget(vertical, 1)
+        self._syncing = False
+        for one, other in ((self.left, self.right), (self.right, self.left)):
+            one.view.horizontalScrollBar().valueChanged.connect(
+                lambda value, other=other: self._sync_scroll(other, value))
         buttons = QHBoxLayout()
+        self.layout_button = QPushButton("Side by side")
+        self.layout_button.setCheckable(True)
+        self.layout_button.setToolTip("Show the two canvases side by side or one above "
+                                      "the other")
+        self.layout_button.toggled.connect(self._side_by_side)
+        buttons.addWidget(self.layout_button)
         self.spec_button = QPushButton("Add to &board specification…")
         self.spec_button.setToolTip("Export this pathway's board specification with these "
                                     "differences as an appendix")
@@ -200,10 +216,34 @@ class DiffWindow(QDialog):
             # after the first layout, when the views know their size
             QTimer.singleShot(0, self.fit_both)
 
+    READABLE_ZOOM = 0.85      # step names stay legible on a projector
+
     def fit_both(self) -> None:
+        """Zoom both canvases to a readable size and show the first difference."""
         for pane in (self.left, self.right):
-            if hasattr(pane.view, "fit_all"):
-                pane.view.fit_all()
+            view = pane.view
+            if hasattr(view, "fit_all"):
+                view.fit_all()
+                if view.zoom() < self.READABLE_ZOOM:
+                    view.set_zoom(self.READABLE_ZOOM)
+        first = next((r for r, c in enumerate(self.diff.changes) if c.a_key or c.b_key),
+                     None)
+        if first is not None:
+            self.table.selectRow(first)
+
+    def _sync_scroll(self, other: DiffPane, value: int) -> None:
+        if self._syncing or self.layout_button.isChecked():
+            return
+        self._syncing = True
+        try:
+            other.view.horizontalScrollBar().setValue(value)
+        finally:
+            self._syncing = False
+
+    def _side_by_side(self, on: bool) -> None:
+        self.canvases.setOrientation(Qt.Orientation.Horizontal if on
+                                     else Qt.Orientation.Vertical)
+        self.layout_button.setText("One above the other" if on else "Side by side")
 
     def _make_table(self) -> QTableWidget:
         rows = self.diff.rows()
@@ -214,7 +254,7 @@ class DiffWindow(QDialog):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
-        table.setStyleSheet("font-size: 13pt;")
+        table.setStyleSheet("font-size: 15pt;")
         for r, (row, change) in enumerate(zip(rows, self.diff.changes)):
             for c, key in enumerate(("change", "subject", "field", "old", "new")):
                 item = QTableWidgetItem(row[key])
@@ -222,11 +262,11 @@ class DiffWindow(QDialog):
                 item.setToolTip(row[key])
                 table.setItem(r, c, item)
         header = table.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for c in (0, 2):
-            table.resizeColumnToContents(c)
-        table.setColumnWidth(3, 280)
-        table.setColumnWidth(4, 280)
+        table.resizeColumnsToContents()
+        table.setColumnWidth(1, min(table.columnWidth(1), 460))
+        table.setColumnWidth(2, min(table.columnWidth(2), 280))
+        for c in (3, 4):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
         table.itemSelectionChanged.connect(self._on_row)
         self.table = table
         return table

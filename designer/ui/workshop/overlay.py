@@ -37,6 +37,26 @@ BADGE_FILL = "#330072"       # NHS purple: white text on it is very high contras
 _WATCHED = ("note-", "votes-", "step-", "transition-", "setting", "reset", "priority-")
 
 
+def step_rects(scene, pathway: Pathway) -> dict[str, QRectF]:
+    """Each step's rectangle on ``scene``: from its item, else from the lane geometry.
+
+    The item is the truth (the scene places steps that have no saved position);
+    the geometry is the fallback for a step the scene has not drawn yet.
+    """
+    item_for = getattr(scene, "item_for", None)
+    bands = lane_bands(pathway)
+    rects = {}
+    for step in pathway.steps:
+        item = item_for(step.id) if item_for is not None else None
+        if item is not None:
+            rects[step.id] = item.sceneBoundingRect()
+            continue
+        x, y = scene_centre(bands, step)
+        w, h = step_size(step.kind)
+        rects[step.id] = QRectF(x - w / 2, y - h / 2, w, h)
+    return rects
+
+
 def note_label(note: Note) -> str:
     who = f" · {note.author}" if note.author else ""
     return f"{CATEGORY_NAMES[note.category]}{who}"
@@ -168,13 +188,7 @@ class WorkshopOverlay(QObject):
         except RuntimeError:        # the scene was deleted with its document
             return
         self._clear()
-        pathway = self.pathway
-        bands = lane_bands(pathway)
-        rects = {}
-        for step in pathway.steps:
-            x, y = scene_centre(bands, step)
-            w, h = step_size(step.kind)
-            rects[step.id] = QRectF(x - w / 2, y - h / 2, w, h)
+        rects = step_rects(self.scene, self.pathway)
         if self.notes_visible:
             self._draw_notes(rects)
         if self.votes_visible:
