@@ -21,38 +21,31 @@ from __future__ import annotations
 
 from collections import deque
 from functools import cached_property
-from typing import Callable, Iterable, Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
 from .model import Activity, Channel, Pathway, SettingKind, Step, StepKind
+
+if TYPE_CHECKING:  # networkx is imported only when a graph is really built
+    import networkx as nx
 
 _INDEX_KEY = "periop_index"
 _ADJ_KEY = "periop_adjacency"
 
 
-def build_graph(pathway: Pathway) -> nx.DiGraph:
-    """Return the pathway as a directed graph.
+class _Adjacency(NamedTuple):
+    """The pathway's structure in plain dicts (the storage networkx uses too)."""
 
-    Parameters
-    ----------
-    pathway
-        The pathway to view.
+    nodes: dict[str, dict]                 # step id -> {"step": Step}
+    succ: dict[str, dict[str, dict]]       # step id -> {next id: {"transition": t}}
+    pred: dict[str, dict[str, dict]]       # step id -> {previous id: same edge data}
+    succ_ids: dict[str, list[str]]         # next step ids, in file order
+    pred_ids: dict[str, list[str]]         # previous step ids, in file order
 
-    Returns
-    -------
-    networkx.DiGraph
-        Nodes are step ids (attribute ``step``), edges transitions between known
-        steps (attribute ``transition``), in file order. ``graph.graph["pathway"]``
-        is the pathway itself.
-    """
-    graph = nx.DiGraph(pathway=pathway)
-    # Filled through networkx's own storage dicts (what add_nodes_from and
-    # add_edges_from do, less their per-item checks): the editor rebuilds the
-    # graph on every edit, and this is several times faster on large pathways.
-    # test_network checks the result equals a graph built the public way.
-    nodes, succ, pred = graph._node, graph._adj, graph._pred
-    # plain lists of neighbour ids, kept for PathwayIndex (cheaper to walk)
+
+def _adjacency(pathway: Pathway) -> _Adjacency:
+    nodes: dict[str, dict] = {}
+    succ: dict[str, dict[str, dict]] = {}
+    pred: dict[str, dict[str, dict]] = {}
     succ_ids: dict[str, list[str]] = {}
     pred_ids: dict[str, list[str]] = {}
     for s in pathway.steps:
@@ -70,8 +63,82 @@ def build_graph(pathway: Pathway) -> nx.DiGraph:
             pred[target][source] = data
             succ_ids[source].append(target)
             pred_ids[target].append(source)
-    graph.graph[_ADJ_KEY] = (succ_ids, pred_ids)
+    return _Adjacency(nodes, succ, pred, succ_ids, pred_ids)
+
+
+def build_graph(pathway: Pathway) -> "nx.DiGraph":
+    """Return the pathway as a directed graph.
+
+    Parameters
+    ----------
+    pathway
+        The pathway to view.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are step ids (attribute ``step``), edges transitions between known
+        steps (attribute ``transition``), in file order. ``graph.graph["pathway"]``
+        is the pathway itself.
+    """
+    return _digraph(pathway, _adjacency(pathway))
+
+
+def _digraph(pathway: Pathway, adjacency: _Adjacency) -> "nx.DiGraph":
+    import networkx as nx
+
+    graph = nx.DiGraph(pathway=pathway)
+    # Filled through networkx's own storage dicts (what add_nodes_from and
+    # add_edges_from do, less their per-item checks): the editor rebuilds the
+    # graph on every edit, and this is several times faster on large pathways.
+    # test_network checks the result equals a graph built the public way.
+    graph._node.update(adjacency.nodes)
+    graph._adj.update(adjacency.succ)
+    graph._pred.update(adjacency.pred)
+    graph.graph[_ADJ_KEY] = adjacency
     return graph
+
+
+def _same_shape(adjacency: _Adjacency, graph: "nx.DiGraph") -> bool:
+    return (len(adjacency.nodes) == len(graph._node)
+            and sum(map(len, adjacency.succ_ids.values()))
+            == sum(map(len, graph._adj.values())))
+
+
+class LazyGraph:
+    """Stands in for the pathway's :class:`networkx.DiGraph` and builds it on first use.
+
+    :func:`~designer.graph.validate.validate` hands this to the rules when the
+    caller gave no graph: the rules use the shared :class:`PathwayIndex`
+    (``index_for(pathway, graph)``) and rarely need networkx, so validation does
+    not pay for building the graph or importing networkx. Attribute access,
+    ``len``, ``in``, iteration and ``graph[node]`` are passed to the real graph.
+    """
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: "PathwayIndex") -> None:
+        self.index = index
+
+    @property
+    def digraph(self) -> "nx.DiGraph":
+        """The real graph (built now if needed)."""
+        return self.index.graph
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.index.graph, name)
+
+    def __len__(self) -> int:
+        return len(self.index.steps)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index.graph)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.index.steps
+
+    def __getitem__(self, node: str) -> Any:
+        return self.index.graph[node]
 
 
 class PathwayIndex:
@@ -82,23 +149,41 @@ class PathwayIndex:
     transitions that name unknown steps.
     """
 
-    def __init__(self, pathway: Pathway, graph: nx.DiGraph | None = None) -> None:
+    def __init__(self, pathway: Pathway, graph: "nx.DiGraph | None" = None) -> None:
         self.pathway = pathway
+        self._graph = graph
         if graph is None:
-            graph = build_graph(pathway)
-        self.graph = graph
+            adjacency = _adjacency(pathway)
+        else:
+            adjacency = graph.graph.get(_ADJ_KEY)
+            if adjacency is None or not _same_shape(adjacency, graph):
+                # a graph from elsewhere, or edited since it was built
+                adjacency = _Adjacency(
+                    graph._node, graph._adj, graph._pred,
+                    {n: list(cs) for n, cs in graph._adj.items()},
+                    {n: list(ps) for n, ps in graph._pred.items()})
+        self._adjacency = adjacency
         self.settings = {s.id: s for s in pathway.settings}
         self.roles = {r.id: r for r in pathway.roles}
         self._classify(pathway)
         # adjacency as lists of step ids in file order (lists iterate faster than
-        # the graph's dicts, and every rule walks them)
-        lists = graph.graph.get(_ADJ_KEY)
-        if lists is None or len(lists[0]) != len(graph._adj):
-            lists = ({n: list(cs) for n, cs in graph._adj.items()},
-                     {n: list(ps) for n, ps in graph._pred.items()})
-        self.succ: dict[str, list[str]] = lists[0]
-        self.pred: dict[str, list[str]] = lists[1]
-        self._edges = graph._adj
+        # dicts, and every rule walks them)
+        self.succ: dict[str, list[str]] = adjacency.succ_ids
+        self.pred: dict[str, list[str]] = adjacency.pred_ids
+        self._edges = adjacency.succ
+
+    @property
+    def graph(self) -> "nx.DiGraph":
+        """The pathway's :class:`networkx.DiGraph` (built on first use)."""
+        if self._graph is None:
+            self._graph = _digraph(self.pathway, self._adjacency)
+            self._graph.graph[_INDEX_KEY] = self
+        return self._graph
+
+    @property
+    def edges(self) -> dict[str, dict[str, dict]]:
+        """``edges[a][b]["transition"]``: the transitions between known steps."""
+        return self._edges
 
     def _classify(self, pathway: Pathway) -> None:
         # One pass over the steps for every grouping the rules ask for: each
@@ -428,7 +513,7 @@ class PathwayIndex:
         than the whole :attr:`schedule` and gives the same days for them.
         """
         fsucc, fpred, steps, edges = (self.forward_succ, self.forward_pred, self.steps,
-                                      self.graph._adj)
+                                      self._edges)
         indegree = {n: len(fpred[n]) for n in within}
         start = dict.fromkeys(within, 0.0)
         ready = [n for n, d in indegree.items() if d == 0]
@@ -464,10 +549,18 @@ class PathwayIndex:
         return timeline_from_index(self)
 
 
-def index_for(pathway: Pathway, graph: nx.DiGraph | None = None) -> PathwayIndex:
-    """The cached :class:`PathwayIndex` of ``graph`` (built when missing or stale)."""
+def index_for(pathway: Pathway, graph: "nx.DiGraph | LazyGraph | None" = None
+              ) -> PathwayIndex:
+    """The shared :class:`PathwayIndex` of ``graph``, built when missing or stale.
+
+    With no graph, a fresh index is returned (it builds its graph only if asked).
+    """
     if graph is None:
-        graph = build_graph(pathway)
+        return PathwayIndex(pathway)
+    if isinstance(graph, LazyGraph):
+        if graph.index.pathway is pathway:
+            return graph.index
+        return PathwayIndex(pathway)
     index = graph.graph.get(_INDEX_KEY)
     if index is None or index.pathway is not pathway:
         index = PathwayIndex(pathway, graph)
@@ -475,7 +568,7 @@ def index_for(pathway: Pathway, graph: nx.DiGraph | None = None) -> PathwayIndex
     return index
 
 
-def loop_back_edges(pathway: Pathway, graph: nx.DiGraph | None = None) -> set[tuple[str, str]]:
+def loop_back_edges(pathway: Pathway, graph: "nx.DiGraph | None" = None) -> set[tuple[str, str]]:
     """Transitions ``(from, to)`` that close loops, such as an optimisation loop.
 
     They are the back edges of a depth-first search from the entry step following
@@ -484,7 +577,7 @@ def loop_back_edges(pathway: Pathway, graph: nx.DiGraph | None = None) -> set[tu
     return set(index_for(pathway, graph).loop_backs)
 
 
-def forward_graph(pathway: Pathway, graph: nx.DiGraph | None = None) -> nx.DiGraph:
+def forward_graph(pathway: Pathway, graph: "nx.DiGraph | None" = None) -> "nx.DiGraph":
     """A copy of the graph without the loop-back transitions: a DAG."""
     index = index_for(pathway, graph)
     forward = index.graph.copy()
@@ -494,13 +587,13 @@ def forward_graph(pathway: Pathway, graph: nx.DiGraph | None = None) -> nx.DiGra
     return forward
 
 
-def reachable(pathway: Pathway, start: str, graph: nx.DiGraph | None = None, *,
+def reachable(pathway: Pathway, start: str, graph: "nx.DiGraph | None" = None, *,
               forward_only: bool = False) -> set[str]:
     """Steps reachable from ``start`` (``start`` included)."""
     return index_for(pathway, graph).reach([start], forward_only=forward_only)
 
 
-def reaches(pathway: Pathway, start: str, goal: str, graph: nx.DiGraph | None = None, *,
+def reaches(pathway: Pathway, start: str, goal: str, graph: "nx.DiGraph | None" = None, *,
             avoid: Iterable[str] = ()) -> bool:
     """True when a route leads from ``start`` to ``goal`` without passing ``avoid``."""
     avoid_set = set(avoid) - {start}
@@ -508,8 +601,10 @@ def reaches(pathway: Pathway, start: str, goal: str, graph: nx.DiGraph | None = 
 
 
 def shortest_route(pathway: Pathway, start: str, goal: str,
-                   graph: nx.DiGraph | None = None) -> list[str] | None:
+                   graph: "nx.DiGraph | None" = None) -> list[str] | None:
     """The route with fewest transitions from ``start`` to ``goal``, or None."""
+    import networkx as nx
+
     g = index_for(pathway, graph).graph
     try:
         return nx.shortest_path(g, start, goal)
@@ -517,9 +612,11 @@ def shortest_route(pathway: Pathway, start: str, goal: str,
         return None
 
 
-def routes(pathway: Pathway, start: str, goal: str, graph: nx.DiGraph | None = None,
+def routes(pathway: Pathway, start: str, goal: str, graph: "nx.DiGraph | None" = None,
            limit: int = 100) -> list[list[str]]:
     """Up to ``limit`` simple routes from ``start`` to ``goal`` (loops not repeated)."""
+    import networkx as nx
+
     g = index_for(pathway, graph).graph
     if start not in g or goal not in g:
         return []

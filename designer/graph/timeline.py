@@ -150,7 +150,7 @@ class Schedule:
 def schedule_from_index(index: PathwayIndex) -> Schedule:
     """Start and end days over the forward graph (the rules use this directly)."""
     steps, order, fsucc = index.steps, index.topological_order, index.forward_succ
-    edges = index.graph._adj
+    edges = index.edges
     start: dict[str, float] = dict.fromkeys(order, 0.0)
     end: dict[str, float] = {}
     for node in order:
@@ -177,7 +177,7 @@ def _critical_links(index: PathwayIndex, sched: Schedule
     Ties in days go to the route with more steps, so an undated pathway's
     critical path is its longest route rather than its first short cut.
     """
-    fsucc, edges, start = index.forward_succ, index.graph._adj, sched.start
+    fsucc, edges, start = index.forward_succ, index.edges, sched.start
     via: dict[str, str | None] = dict.fromkeys(sched.order, None)
     hops: dict[str, int] = dict.fromkeys(sched.order, 0)
     for node in sched.order:
@@ -238,7 +238,7 @@ def _outflows(index: PathwayIndex) -> tuple[dict[str, list[tuple[str, float, flo
     split what is left equally); every other step sends all its patients along
     every transition (parallel activities).
     """
-    steps, edges, backs = index.steps, index.graph._adj, index.loop_backs
+    steps, edges, backs = index.steps, index.edges, index.loop_backs
     uses_p = False
     out: dict[str, list[tuple[str, float, float, bool]]] = {}
     for node, children in index.succ.items():

@@ -15,10 +15,10 @@ import gc
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .model import Pathway
-from .network import index_for
+from .network import LazyGraph, PathwayIndex, index_for
 from .rules import (
     PACKS,
     RULES,
@@ -28,6 +28,9 @@ from .rules import (
     Rule,
     rules_in,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Finding", "ValidationReport", "validate", "RULES", "Rule"]
 
@@ -124,7 +127,7 @@ def active_packs(pathway: Pathway, packs: Iterable[str] | None = None) -> tuple[
     return tuple(p for p in PACKS if p in wanted)
 
 
-def validate(pathway: Pathway, graph: nx.DiGraph | None = None, *,
+def validate(pathway: Pathway, graph: "nx.DiGraph | None" = None, *,
              packs: Iterable[str] | None = None) -> ValidationReport:
     """Check ``pathway`` against its rule packs.
 
@@ -154,10 +157,14 @@ def validate(pathway: Pathway, graph: nx.DiGraph | None = None, *,
             gc.enable()
 
 
-def _run(pathway: Pathway, graph: nx.DiGraph | None, run: tuple[str, ...]
+def _run(pathway: Pathway, graph: "nx.DiGraph | None", run: tuple[str, ...]
          ) -> ValidationReport:
-    index = index_for(pathway, graph)
-    graph = index.graph
+    if graph is None:
+        # the rules work from the shared index; the networkx graph is built only
+        # if a rule asks for it (none of ours does)
+        graph = LazyGraph(PathwayIndex(pathway))
+    else:
+        index_for(pathway, graph)
     raw: list[tuple[int, int, Finding]] = []
     for order, registered in enumerate(rules_in(run)):
         try:

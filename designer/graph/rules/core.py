@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterator
 
 from ..model import Pathway, StepKind
 from ..network import index_for
 from . import PACKS, RULES, Finding, found, rule
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _CORE = "core"
 
@@ -22,7 +23,7 @@ def _known_target(index, target: str) -> bool:
 
 @rule("unknown-reference", _CORE, "A step, setting or role id that does not exist",
       "DOMAIN.md §7 V01 [7][10], DESIGN.md §2")
-def unknown_reference(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Report every id that names nothing.
 
     Covers a step's ``setting`` and ``owner``, a transition's ``from`` and ``to``,
@@ -89,7 +90,7 @@ def unknown_reference(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 
 
 @rule("single-entry", _CORE, "Not exactly one entry step", "DOMAIN.md §1 [3][7]")
-def single_entry(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def single_entry(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A pathway starts in exactly one place.
 
     Source: DOMAIN.md §1 [3][7] (the journey starts with primary care referral).
@@ -110,7 +111,7 @@ def single_entry(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 
 
 @rule("has-exit", _CORE, "No exit step", "DOMAIN.md §7 V03 [3][12]")
-def has_exit(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def has_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A pathway must end somewhere: discharge to primary care, follow-up or back to GP.
 
     Source: DOMAIN.md §7 V03 [3][12].
@@ -124,7 +125,7 @@ def has_exit(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 
 @rule("unreachable-step", _CORE, "A step not reachable from the entry",
       "DOMAIN.md §1 [1][3]")
-def unreachable_step(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def unreachable_step(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every step must lie on some route from the entry.
 
     Not reported when the pathway has no entry (``single-entry`` says so).
@@ -146,7 +147,7 @@ def unreachable_step(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 
 @rule("dead-end", _CORE, "A non-exit step with no outgoing transition",
       "DOMAIN.md §7 V03 [3][12]")
-def dead_end(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def dead_end(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Only exit steps may end a route; any other step needs a way on.
 
     Source: DOMAIN.md §7 V03 [3][12].
@@ -166,7 +167,7 @@ def dead_end(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 
 @rule("no-route-to-exit", _CORE, "A step from which no exit can be reached (a closed loop)",
       "DOMAIN.md §7 V03 [3][12]")
-def no_route_to_exit(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def no_route_to_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Steps that lead on, but only round a closed loop that never reaches an exit.
 
     Steps with no way on are ``dead-end`` findings instead; nothing is reported
@@ -190,7 +191,7 @@ def no_route_to_exit(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 @rule("decision-branches", _CORE,
       "A decision with fewer than two branches, or a branch without a condition",
       "DOMAIN.md §7 V05 [12][61], DESIGN.md §2")
-def decision_branches(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def decision_branches(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A decision needs two or more branches, each saying when it is taken.
 
     Source: DOMAIN.md §7 V05 [12][61] (a decision offers real options, including
@@ -215,7 +216,7 @@ def decision_branches(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 
 
 @rule("step-without-owner", _CORE, "A step with no owner role", "DOMAIN.md §7 V01 [7][10]")
-def step_without_owner(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def step_without_owner(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every step has a named role responsible for it.
 
     Source: DOMAIN.md §7 V01 [7][10] (JBDS stages with named responsibilities;
@@ -232,7 +233,7 @@ def step_without_owner(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]
 
 @rule("handoff-missing", _CORE, "A transition between different settings without a handoff",
       "DOMAIN.md §7 V02 [9]")
-def handoff_missing(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def handoff_missing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A move between settings must say who hands over what.
 
     Only where both steps exist, both settings are known and they differ;
@@ -259,7 +260,7 @@ def handoff_missing(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 
 @rule("handoff-without-receiver", _CORE, "A handoff with no sender or no receiver",
       "DOMAIN.md §7 V02 [9]")
-def handoff_without_receiver(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def handoff_without_receiver(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff names both the sending and the receiving role.
 
     Source: DOMAIN.md §7 V02 [9] (every handoff names a receiving owner).
@@ -278,7 +279,7 @@ def handoff_without_receiver(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
 
 @rule("handoff-without-information", _CORE, "A handoff that names no information passed on",
       "DOMAIN.md §7 V02 [9]")
-def handoff_without_information(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def handoff_without_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff lists the information that travels with the patient.
 
     Source: DOMAIN.md §7 V02 [9] (diagnosis, treatment and a complete medicines
@@ -295,7 +296,7 @@ def handoff_without_information(pathway: Pathway, graph: nx.DiGraph) -> Iterator
 
 @rule("handoff-without-channel", _CORE, "A handoff with no channel",
       "DOMAIN.md §1 [9], §7 V02", severity="warning")
-def handoff_without_channel(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def handoff_without_channel(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff says how the information travels (e-referral, letter, shared record).
 
     Source: DOMAIN.md §1 [9] (keep patients and practitioners in contact across

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterator
 
 from ..model import Activity, Pathway, SettingKind, StepKind
 from ..network import PathwayIndex, index_for
 from . import Finding, found, mentions, rule
 from .perioperative import MEDICINES_WORDS, OPTIMISATION_ACTIVITIES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _PACK = "diabetes"
 
@@ -94,7 +95,7 @@ def _role_words(index: PathwayIndex, role_id: str | None) -> list[str]:
 @rule("diabetes-referral-dataset", _PACK,
       "Referral handoff lacks HbA1c, blood pressure, weight, complications or medicines",
       "DOMAIN.md §7 V06 [28]")
-def diabetes_referral_dataset(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def diabetes_referral_dataset(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """The referral for surgery carries the diabetes dataset.
 
     The referral handoff is the first handoff met going on from each
@@ -163,7 +164,7 @@ def _and(items: list[str]) -> str:
 @rule("hba1c-optimisation-route", _PACK,
       "No route for HbA1c >= 69 mmol/mol back to primary care and on to preassessment",
       "DOMAIN.md §7 V07 [28][29][34]")
-def hba1c_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def hba1c_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """People with HbA1c of 69 mmol/mol or more go round an optimisation loop.
 
     Looks for a transition whose condition sends HbA1c of 69 mmol/mol (8.5%) or
@@ -270,7 +271,7 @@ def _is_plan(step) -> bool:
 
 @rule("day-of-surgery-plan", _PACK, "No diabetes day-of-surgery plan step before surgery",
       "DOMAIN.md §7 V09 [29][31]", severity="warning")
-def day_of_surgery_plan(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A diabetes day-of-surgery plan is made before each surgery step.
 
     A plan step has activity ``diabetes-plan``, or its name or description
@@ -297,7 +298,7 @@ def day_of_surgery_plan(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding
 @rule("diabetes-discharge-gp", _PACK,
       "Discharge handoff does not tell the GP about diabetes treatment changes",
       "DOMAIN.md §7 V10 [30]")
-def diabetes_discharge_gp(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def diabetes_discharge_gp(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Discharge tells the GP or community team about changes to diabetes treatment.
 
     A ``discharge`` step is fine when a handoff on one of its outgoing

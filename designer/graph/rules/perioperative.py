@@ -7,13 +7,14 @@ the shared :class:`~designer.graph.network.PathwayIndex`.
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterator
 
 from ..model import Activity, Channel, Pathway, Phase, SettingKind, StepKind
 from ..network import index_for
 from . import Finding, found, mentions, rule
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _PACK = "perioperative"
 
@@ -46,7 +47,7 @@ _NON_DIGITAL = {Channel.in_person, Channel.phone, Channel.letter}
 
 
 @rule("missing-phase", _PACK, "A phase with no step", "DOMAIN.md §1 [1][3]")
-def missing_phase(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def missing_phase(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Each of the five phases (contemplation to recovery) holds at least one step.
 
     Steps without a phase do not count. One finding per empty phase, for the
@@ -68,7 +69,7 @@ def missing_phase(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 @rule("sdm-before-listing", _PACK,
       "Listing or surgery reachable without shared decision making before it",
       "DOMAIN.md §7 V04 [5][8][61]")
-def sdm_before_listing(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def sdm_before_listing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every route from the entry to listing or surgery passes shared decision making.
 
     A listing or surgery step is reported when the entry reaches it on a route
@@ -94,7 +95,7 @@ def sdm_before_listing(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]
 @rule("discharge-without-follow-up", _PACK,
       "A discharge with no later step in a primary, community or home setting",
       "DOMAIN.md §7 V19 [3][11], V03")
-def discharge_without_follow_up(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def discharge_without_follow_up(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """After discharge the pathway continues outside hospital.
 
     A ``discharge`` step is fine when some later step (one or more transitions
@@ -133,7 +134,7 @@ def discharge_without_follow_up(pathway: Pathway, graph: nx.DiGraph) -> Iterator
 
 @rule("discharge-information", _PACK, "Discharge handoff lacks medicines list or diagnosis",
       "DOMAIN.md §7 V18 [9][10]")
-def discharge_information(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def discharge_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """The handoffs leaving a discharge step pass on the medicines list and diagnosis.
 
     The information of every handoff on the discharge step's outgoing
@@ -167,7 +168,7 @@ def discharge_information(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Findi
 @rule("no-optimisation-route", _PACK,
       "A preassessment with no route to optimisation that returns before surgery",
       "DOMAIN.md §7 V07 [5][6][28]")
-def no_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def no_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Preassessment can send the patient to optimisation and take them back.
 
     An optimisation-type step (:data:`OPTIMISATION_ACTIVITIES`) counts when a
@@ -199,7 +200,7 @@ def no_optimisation_route(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Findi
 
 @rule("prehab-window", _PACK, "Prehabilitation shorter than 14 days before surgery",
       "DOMAIN.md §7 V16 [24][71]", severity="warning")
-def prehab_window(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def prehab_window(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Prehabilitation starts at least 14 days before surgery.
 
     Uses the timeline (longest route over ``duration_days`` and ``wait_days``,
@@ -247,7 +248,7 @@ def _day_case(pathway: Pathway) -> bool:
 
 @rule("education-before-surgery", _PACK, "Major surgery with no education step before it",
       "DOMAIN.md §7 V17 [13][59]", severity="warning")
-def education_before_surgery(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def education_before_surgery(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Surgery School or other education comes before major surgery.
 
     Surgery counts as major unless the pathway says it is day-case or minor
@@ -281,7 +282,7 @@ def education_before_surgery(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Fi
 @rule("long-wait-without-support", _PACK,
       "A wait over 42 days with no waiting-well support",
       "DOMAIN.md §4 [51][6], §7 V25", severity="warning")
-def long_wait_without_support(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Long waits come with support for waiting well.
 
     A long wait is a transition with ``wait_days`` over 42 or a wait step with
@@ -323,7 +324,7 @@ def long_wait_without_support(pathway: Pathway, graph: nx.DiGraph) -> Iterator[F
 
 @rule("digital-only", _PACK, "A digital-only step with no alternative route",
       "DOMAIN.md §1 [6], §5 [54][57]", severity="warning")
-def digital_only(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def digital_only(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A digital step has an alternative for people who cannot use digital services.
 
     A step with channel ``digital`` is fine when a step before it also leads to a
@@ -349,7 +350,7 @@ def digital_only(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
 @rule("sdm-do-nothing-branch", _PACK,
       "Shared decision making with no route for choosing not to have surgery",
       "DOMAIN.md §7 V05 [12][61]", severity="warning")
-def sdm_do_nothing_branch(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def sdm_do_nothing_branch(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """After shared decision making, "not having surgery" is a real option.
 
     A ``shared-decision-making`` step is fine when a route leads from it to an
@@ -380,7 +381,7 @@ CONTACT_WORDS = ("point of contact", "named contact", "contact", "coordinator",
 
 @rule("named-contact", _PACK, "No named point of contact given when surgery is booked",
       "DOMAIN.md §7 V15 [8]", severity="warning")
-def named_contact(pathway: Pathway, graph: nx.DiGraph) -> Iterator[Finding]:
+def named_contact(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """The patient gets a named point of contact when surgery is booked.
 
     Looks at each ``listing`` step and the steps up to two transitions before
