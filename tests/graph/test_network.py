@@ -165,3 +165,46 @@ def test_start_days_within_ancestors_match_the_schedule():
     assert set(days) == before
     assert all(days[n] == index.schedule.start[n] for n in before)
     assert days["surgery"] == 28
+
+
+def test_lazy_graph_builds_the_real_graph_only_when_used():
+    from designer.graph.network import LazyGraph, PathwayIndex
+
+    p = surgical()
+    index = PathwayIndex(p)
+    lazy = LazyGraph(index)
+    assert index_for(p, lazy) is index
+    assert len(lazy) == len(p.steps) and "pac" in lazy and "ghost" not in lazy
+    assert index._graph is None  # nothing built yet
+    assert list(lazy.successors("fit")) == ["school", "optimise"]
+    assert lazy["fit"]["optimise"]["transition"].condition == "needs optimisation"
+    assert set(lazy) == {s.id for s in p.steps}
+    assert lazy.digraph is index.graph is lazy.digraph
+    assert index_for(p.model_copy(deep=True), lazy) is not index
+
+
+def test_validation_and_timeline_do_not_import_networkx():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    data = Path(__file__).parent.parent / "data" / "day_case_diabetes.yaml"
+    code = (
+        "import sys\n"
+        "from designer.graph.io import load_pathway\n"
+        "from designer.graph.validate import validate\n"
+        "from designer.graph.timeline import compute_timeline\n"
+        f"p = load_pathway({str(data)!r})\n"
+        "validate(p); compute_timeline(p)\n"
+        "print('networkx' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parent.parent.parent, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_graph_edited_after_building_is_read_afresh():
+    p = surgical()
+    g = build_graph(p)
+    g.remove_edge("optimise", "pac")
+    index = index_for(p, g)
+    assert "pac" not in index.succ["optimise"]
