@@ -275,9 +275,10 @@ def _label(p: Pathway) -> str:
 def _match_steps(a: Pathway, b: Pathway) -> dict[str, str]:
     b_ids = {s.id for s in b.steps}
     pairs = {s.id: s.id for s in a.steps if s.id in b_ids}
+    paired_b = set(pairs.values())
     left_b: dict[str, str] = {}
     for s in b.steps:
-        if s.id not in pairs.values():
+        if s.id not in paired_b:
             left_b.setdefault(normalise_name(s.name), s.id)
     for s in a.steps:
         if s.id in pairs:
@@ -317,11 +318,11 @@ def _step_changes(a: Pathway, b: Pathway, sa: Step, sb: Step) -> list[Change]:
     return out
 
 
-def _transition_subject(p: Pathway, t: Transition) -> str:
-    def nm(i: str) -> str:
-        s = p.step(i)
-        return s.name if s else i
-    return f"{nm(t.source)} → {nm(t.target)}"
+def _transition_subject(p: Pathway, t: Transition, names: dict[str, str] | None = None
+                        ) -> str:
+    if names is None:
+        names = {s.id: s.name for s in p.steps}
+    return f"{names.get(t.source, t.source)} → {names.get(t.target, t.target)}"
 
 
 def _handoff_changes(ta: Transition, tb: Transition, subject: str) -> list[Change]:
@@ -352,8 +353,9 @@ def _handoff_changes(ta: Transition, tb: Transition, subject: str) -> list[Chang
     return out
 
 
-def _transition_changes(ta: Transition, tb: Transition, b: Pathway) -> list[Change]:
-    subject = _transition_subject(b, tb)
+def _transition_changes(ta: Transition, tb: Transition, b: Pathway,
+                        names: dict[str, str]) -> list[Change]:
+    subject = _transition_subject(b, tb, names)
     keys = (ta.key, tb.key)
     out = []
     for name in ("wait_days", "probability"):
@@ -438,18 +440,20 @@ def diff_pathways(a: Pathway, b: Pathway) -> PathwayDiff:
         return f"{pairs.get(t.source, '?' + t.source)}->{pairs.get(t.target, '?' + t.target)}"
 
     a_by_mapped = {mapped(t): t for t in a.transitions}
+    names_a = {s.id: s.name for s in a.steps}
+    names_b = {s.id: s.name for s in b.steps}
     matched: set[str] = set()
     for tb in b.transitions:
         ta = a_by_mapped.get(tb.key)
         if ta is None:
-            changes.append(Change(ADDED, "transition", _transition_subject(b, tb), "",
+            changes.append(Change(ADDED, "transition", _transition_subject(b, tb, names_b), "",
                                   None, tb.condition, None, tb.key))
             continue
         matched.add(tb.key)
-        changes += _transition_changes(ta, tb, b)
+        changes += _transition_changes(ta, tb, b, names_b)
     for key, ta in a_by_mapped.items():
         if key not in matched:
-            changes.append(Change(REMOVED, "transition", _transition_subject(a, ta), "",
+            changes.append(Change(REMOVED, "transition", _transition_subject(a, ta, names_a), "",
                                   ta.condition, None, ta.key, None))
     changes += _header_changes(a, b)
     return result
