@@ -31,7 +31,7 @@ from .model import Activity, Pathway, StepKind
 from .network import PathwayIndex, index_for
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: frozen init is slow for 10,000 entries
 class TimelineEntry:
     """One step on the timeline (days counted from the start of the entry step)."""
 
