@@ -13,14 +13,14 @@ from PySide6.QtGui import (
     QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF, QStaticText,
 )
 from PySide6.QtWidgets import (
-    QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem,
+    QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
     QGraphicsSimpleTextItem, QStyle,
 )
 
 from ..export import style
 from ..export.diagram import wrap_text
 from ..graph import geometry
-from ..graph.model import Setting, Step, StepKind
+from ..graph.model import Step, StepKind
 
 Z_LANE, Z_EDGE, Z_STEP, Z_EDGE_DECOR, Z_HEADER, Z_DRAG = -10.0, 0.0, 1.0, 2.0, 4.0, 5.0
 LOW_DETAIL = 0.3           # below this zoom, names and badges are not drawn
@@ -83,103 +83,6 @@ class CountBadge(QGraphicsEllipseItem):
         if len(findings) > 6:
             tips.append(f"... and {len(findings) - 6} more")
         self.setToolTip("\n".join(tips))
-
-
-# ------------------------------------------------------------------------- lanes
-
-
-class LaneItem(QGraphicsRectItem):
-    """One swimlane: a band across the scene with a header naming the setting.
-
-    The header is a separate item above the steps, so that the view can keep it
-    pinned to the left edge while the pathway scrolls beneath it (:meth:`pin`).
-    """
-
-    def __init__(self, setting: Setting | None, fonts: Fonts):
-        super().__init__()
-        self.setting_id = setting.id if setting else geometry.UNPLACED_LANE_ID
-        self.fonts = fonts
-        self.setZValue(Z_LANE)
-        self.setPen(QPen(QColor("#b0bec5"), 1))
-        self.setAcceptedMouseButtons(Qt.NoButton)
-        self.header = QGraphicsRectItem()
-        self.header.setPen(QPen(QColor("#90a4ae"), 1))
-        self.header.setZValue(Z_HEADER)
-        self.header.setAcceptedMouseButtons(Qt.NoButton)
-        self._pinned_x = 0.0
-        self._texts: list[QGraphicsSimpleTextItem] = []
-        self._setting = setting
-        self._height = geometry.LANE_MIN_HEIGHT
-
-    def show_setting(self, setting: Setting | None) -> None:
-        self._setting = setting
-        self._refresh_text()
-
-    def attach(self, scene) -> None:
-        scene.addItem(self)
-        scene.addItem(self.header)
-
-    def detach(self) -> None:
-        scene = self.scene()
-        if scene is not None:
-            scene.removeItem(self.header)
-            scene.removeItem(self)
-
-    def pin(self, x: float) -> None:
-        """Keep the header at scene x (the left edge of the view), never left of 0."""
-        self._pinned_x = max(0.0, x)
-        self.header.setPos(self._pinned_x, self.y())
-
-    def set_band(self, top: float, height: float, width: float) -> None:
-        """Place the band; text is redrawn only when the height changes (it may wrap)."""
-        self.setPos(0, top)
-        self.header.setPos(self._pinned_x, top)
-        if self.rect().width() != width or self.rect().height() != height:
-            self.setRect(QRectF(0, 0, width, height))
-            self.header.setRect(QRectF(0, 0, geometry.LANE_HEADER_WIDTH, height))
-        if height != self._height or not self._texts:
-            self._height = height
-            self._refresh_text()
-
-    def _refresh_text(self) -> None:
-        for item in self._texts:
-            item.setParentItem(None)
-            if item.scene() is not None:
-                item.scene().removeItem(item)
-        self._texts = []
-        setting = self._setting
-        if setting is not None:
-            fill, head, ink = style.lane_colours(setting.kind)
-            name = setting.name
-            kind = style.SETTING_KIND_LABELS.get(setting.kind, "")
-            if kind.casefold() in name.casefold():
-                kind = ""       # "Hospital / HOSPITAL" says nothing twice
-            self.setToolTip(f"{name}\n{kind}" + (f"\n{setting.description}"
-                                                 if setting.description else ""))
-        else:
-            fill, head, ink = "#f7f7f7", "#e0e0e0", style.MUTED_TEXT
-            name, kind = "No lane set", "Steps with a missing or unknown setting"
-        self.setBrush(QColor(fill))
-        self.header.setBrush(QColor(head))
-        f = self.fonts
-        inner = geometry.LANE_HEADER_WIDTH - 24
-        y = 14.0
-        # The header keeps clear of the band's bottom: fewer lines in short lanes.
-        room = max(1, int((self.rect().height() - 28 - f.small_m.height() * 2)
-                          // f.lane_m.height()))
-        for line in wrap_text(name, f.lane_m, inner, min(3, room)):
-            item = text_item(self.header, line, f.lane, ink)
-            item.setPos(12, y)
-            self._texts.append(item)
-            y += f.lane_m.height()
-        y += 4
-        kind_label = kind.upper() if setting is not None else kind
-        for line in wrap_text(kind_label, f.small_m, inner, 2) if kind_label else ():
-            item = text_item(self.header, line, f.small, ink)
-            item.setOpacity(0.8)
-            item.setPos(12, y)
-            self._texts.append(item)
-            y += f.small_m.height()
 
 
 # ------------------------------------------------------------------------- steps

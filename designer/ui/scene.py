@@ -14,20 +14,23 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from ..graph import geometry
 from ..graph.model import ModelEvent, Pathway, Step
 from .interactions import SceneInteractions
-from .items import Fonts, LaneItem, StepItem
-from .items_edges import Box, TransitionItem
+from .items import Fonts, StepItem
+from .items_lanes import LaneItem
+from .items_edges import TransitionItem
+from .scene_overlays import SceneOverlays
+from .scene_routing import EdgeRouting
 
 SCENE_MARGIN = 160.0
 
 
-class PathwayScene(QGraphicsScene):
+class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
     """A QGraphicsScene that mirrors one :class:`Pathway`.
 
     Parameters
@@ -119,63 +122,6 @@ class PathwayScene(QGraphicsScene):
         finally:
             self.blockSignals(False)
         self.selectionChanged.emit()
-
-    # --------------------------------------------------------------- overlays
-    def set_findings(self, report) -> None:
-        """Show finding badges from a ValidationReport (None clears them)."""
-        found: dict[str, list] = {}
-        for finding in getattr(report, "findings", None) or ():
-            for target in finding.targets:
-                found.setdefault(target, []).append(finding)
-        for key in set(self._findings) | set(found):
-            item = self._steps.get(key) or self._edges.get(key)
-            if item is not None:
-                item.set_findings(found.get(key, []))
-        self._findings = found
-
-    def set_critical_path(self, ids: Iterable[str] | None) -> None:
-        """Emphasise the critical path (step ids in order); None clears it."""
-        order = list(ids or ())
-        wanted = set(order)
-        pairs = {f"{a}->{b}" for a, b in zip(order, order[1:])}
-        wanted |= pairs
-        for key in self._critical - wanted:
-            item = self._steps.get(key) or self._edges.get(key)
-            if item is not None:
-                item.set_critical(False)
-        for key in wanted:
-            item = self._steps.get(key) or self._edges.get(key)
-            if item is not None:
-                item.set_critical(True)
-        self._critical = wanted
-
-    def highlight(self, ids: Iterable[str]) -> None:
-        """Mark find matches (steps) with a halo; an empty list clears."""
-        wanted = set(ids)
-        for key in self._highlighted - wanted:
-            if key in self._steps:
-                self._steps[key].set_highlighted(False)
-        for key in wanted:
-            if key in self._steps:
-                self._steps[key].set_highlighted(True)
-        self._highlighted = wanted & set(self._steps)
-
-    def pin_lane_headers(self, x: float) -> None:
-        """Keep lane headers at scene x (the view's left edge) while scrolling."""
-        if x != self._header_x:
-            self._header_x = x
-            for lane in self._lanes.values():
-                lane.pin(x)
-
-    def set_detail(self, detailed: bool) -> None:
-        """Show or hide text and badges (the view turns them off when zoomed far out)."""
-        if detailed == self._detailed:
-            return
-        self._detailed = detailed
-        for item in self._steps.values():
-            item.set_detail(detailed)
-        for edge in self._edges.values():
-            edge.set_detail(detailed)
 
     # ------------------------------------------------------------------ building
     def _owner_name(self, step: Step, roles: dict | None = None) -> str:
@@ -323,96 +269,6 @@ class PathwayScene(QGraphicsScene):
         x, y = geometry.scene_centre(self._bands, step)
         item.setPos(x, y)
         self._mark_edges_of(step.id)
-
-    # ------------------------------------------------------------------- routing
-    def _mark_edges_of(self, step_id: str) -> None:
-        self._dirty.update(self._by_step.get(step_id, ()))
-        self._schedule_routing()
-
-    def steps_dragged(self, step_ids) -> None:
-        """Steps moved by the mouse (not yet in the model): their arrows follow.
-
-        While dragging, labels keep their first place (no look-ups: each mouse
-        move must stay cheap); :meth:`drag_finished` tidies them.
-        """
-        self._dragging = True
-        for sid in step_ids:
-            keys = self._by_step.get(sid, ())
-            self._dirty.update(keys)
-            self._untidy.update(keys)
-        self._schedule_routing()
-
-    @property
-    def dragging(self) -> bool:
-        """True while the mouse is dragging steps (the model is not yet changed)."""
-        return self._dragging
-
-    def drag_finished(self) -> None:
-        self._dragging = False
-        self._schedule_tidying()
-
-    def _schedule_routing(self) -> None:
-        if not self._route_pending and self._dirty:
-            self._route_pending = True
-            QTimer.singleShot(0, self.flush)
-
-    def flush(self) -> None:
-        """Re-route every dirty transition now (and finish any label tidying)."""
-        self._route_pending = False
-        dirty, self._dirty = self._dirty, set()
-        if not self._dragging:
-            dirty |= self._untidy
-            self._untidy = set()
-        self._route(dirty, tidy=not self._dragging)
-
-    def _route(self, keys, tidy: bool) -> None:
-        """Route ``keys``; untidy routing (drags, first build) skips label dodging."""
-        for key in keys:
-            edge = self._edges.get(key)
-            if edge is None:
-                continue
-            a, b = self._steps.get(edge.source), self._steps.get(edge.target)
-            if a is None or b is None:
-                edge.setVisible(False)
-                continue
-            edge.setVisible(True)
-            edge.route(self._box(a), self._box(b), tidy)
-
-    def _tidy_some(self) -> None:
-        """Let labels dodge steps, a slice at a time after a build (stays responsive)."""
-        self._tidy_pending = False
-        if self._dragging or not self._untidy:
-            return
-        batch = [self._untidy.pop() for _ in range(min(200, len(self._untidy)))]
-        self._route(batch, tidy=True)
-        self._schedule_tidying()
-
-    def _schedule_tidying(self) -> None:
-        if self._untidy and not self._tidy_pending:
-            self._tidy_pending = True
-            QTimer.singleShot(0, self._tidy_some)
-
-    def tidy_now(self) -> None:
-        """Finish label tidying at once (screenshots and tests)."""
-        self.flush()
-
-    def _obstruction(self, rect: QRectF, edge: TransitionItem) -> float:
-        """Area of ``rect`` covering steps or other arrows' labels and badges."""
-        area = 0.0
-        for item in self.items(rect, Qt.IntersectsItemBoundingRect):
-            top = item.topLevelItem()
-            owner = getattr(top, "owner", None)
-            if top is item and (isinstance(top, StepItem) or (
-                    isinstance(owner, TransitionItem) and owner is not edge)):
-                hit = rect.intersected(top.sceneBoundingRect())
-                area += hit.width() * hit.height()
-        return area
-
-    @staticmethod
-    def _box(item: StepItem) -> Box:
-        w, h = item.size()
-        pos = item.pos()
-        return Box(pos.x(), pos.y(), w, h)
 
     # -------------------------------------------------------------- model events
     def _on_event(self, event: ModelEvent) -> None:
