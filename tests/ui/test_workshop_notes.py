@@ -128,7 +128,7 @@ def test_notes_panel_filters_by_category_author_and_text(window, qtbot):
         stack.push(AddNoteCommand(pathway, Note(id=f"n{i}", text=text, author=who,
                                                 category=cat, target="referral")))
     dock = window.workshop.notes_dock
-    dock.show()
+    window.workshop.show_dock(dock)
     settle(qtbot)
     assert dock.visible_note_ids() == ["n0", "n1", "n2"]
     dock.category_filter.setCurrentIndex(dock.category_filter.findText("Risk"))

@@ -96,7 +96,7 @@ def test_edit_and_delete_priority_are_undoable(window, qtbot):
     stack.push(AddPriorityCommand(pathway, Priority(id="p1", title="Hub clinic",
                                                     kind="project")))
     dock = window.workshop.priorities_dock
-    dock.show()
+    window.workshop.show_dock(dock)
     settle(qtbot)
     dock.select_priority("p1")
 

@@ -36,7 +36,7 @@ def test_dots_tally_rank_and_show_as_badges(window, qtbot):
     window.document.undo_stack.push(AddPriorityCommand(
         pathway, Priority(id="p-hub", title="Community hub clinic", kind="project")))
     dock = tools.voting_dock
-    dock.show()
+    window.workshop.show_dock(dock)
     settle(qtbot)
     assert dock.left_label.text() == "Add a participant to start voting."
     add_participant(qtbot, dock, "Ann")
@@ -116,7 +116,7 @@ def test_limit_cannot_drop_below_dots_already_placed(window, qtbot):
     tools = window.workshop
     pathway = window.document.pathway
     dock = tools.voting_dock
-    dock.show()
+    window.workshop.show_dock(dock)
     add_participant(qtbot, dock, "Ann")
     choose_row(dock, "surgery")
     for _ in range(4):

@@ -50,6 +50,9 @@ class WorkshopTools(QObject):
         window.add_dock(self.voting_dock, Area.RightDockWidgetArea)
         for dock in (self.notes_dock, self.priorities_dock, self.voting_dock):
             dock.hide()     # shown from the Workshop menu when a workshop starts
+        # one tabbed group, so each panel gets the full height beside the canvas
+        window.tabifyDockWidget(self.notes_dock, self.priorities_dock)
+        window.tabifyDockWidget(self.notes_dock, self.voting_dock)
         window.document_changed.connect(self.rebind)
         self.rebind()
 
@@ -164,6 +167,11 @@ class WorkshopTools(QObject):
             return False
         return True
 
+    def show_dock(self, dock) -> None:
+        """Show a workshop panel and bring its tab to the front."""
+        dock.show()
+        dock.raise_()
+
     def tell(self, message: str, timeout: int = 8000) -> None:
         self.window.statusBar().showMessage(message, timeout)
 
@@ -190,7 +198,7 @@ class WorkshopTools(QObject):
             position = (round(centre.x(), 1), round(centre.y(), 1))
         note = Note(id=self.pathway.new_id("note"), position=position, **values)
         if self.push(AddNoteCommand, note):
-            self.notes_dock.show()
+            self.show_dock(self.notes_dock)
             self.notes_dock.select_note(note.id)
             return True
         return False
@@ -229,7 +237,7 @@ class WorkshopTools(QObject):
             return False
         priority = new_priority(self.pathway, dialog.values())
         if self.push(AddPriorityCommand, priority):
-            self.priorities_dock.show()
+            self.show_dock(self.priorities_dock)
             self.priorities_dock.refresh()
             self.priorities_dock.select_priority(priority.id)
             return True
@@ -280,7 +288,7 @@ class WorkshopTools(QObject):
         who = self.voting_dock.participant
         if not who:
             message = "Add a participant in the Dot voting panel first."
-            self.voting_dock.show()
+            self.show_dock(self.voting_dock)
             self.voting_dock.show_message(message)
             self.tell(message)
             return False
@@ -307,7 +315,7 @@ class WorkshopTools(QObject):
         if target is None:
             self.tell("Select a step on the canvas or a priority first.")
             return False
-        self.voting_dock.show()
+        self.show_dock(self.voting_dock)
         return self.change_dots(target, delta)
 
     def update_workshop(self, **changes) -> bool:

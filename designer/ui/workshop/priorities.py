@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-    QDockWidget, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit, QListWidget,
+    QDockWidget, QFormLayout, QHBoxLayout, QLineEdit, QListWidget,
     QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
@@ -145,7 +145,7 @@ class PrioritiesDock(QDockWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.add_button = QPushButton("&Add priority…")
@@ -201,7 +201,9 @@ class PrioritiesDock(QDockWidget):
                 self.table.setItem(row, col, item)
             if p.id == keep:
                 self.table.selectRow(row)
-        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnsToContents()
+        for col in (1, 5):      # long titles and step lists: full text in the tooltip
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 260))
         self._on_current()
 
     def current_priority_id(self) -> str | None:
