@@ -157,3 +157,17 @@ def test_empty_note_cannot_be_saved(window, qtbot):
     assert not dialog.ok_button.isEnabled()
     qtbot.keyClicks(dialog.text_edit, "x")
     assert dialog.ok_button.isEnabled()
+
+
+def test_hidden_panel_catches_up_when_shown(window, qtbot):
+    from designer.ui.workshop.commands import AddNoteCommand
+
+    dock = window.workshop.notes_dock
+    dock.hide()
+    window.document.undo_stack.push(AddNoteCommand(
+        window.document.pathway, Note(id="n9", text="Late note", target="surgery")))
+    settle(qtbot)
+    assert dock.visible_note_ids() == []          # not redrawn while hidden
+    window.workshop.show_dock(dock)
+    assert dock.visible_note_ids() == ["n9"]
+    assert "n9" in window.workshop.overlay.note_items

@@ -83,7 +83,9 @@ def test_dots_tally_rank_and_show_as_badges(window, qtbot):
     assert [(r.text(0), r.text(1), r.text(2)) for r in top] == [
         ("1", "Community hub clinic  (priority)", "3"),
         ("2", "Preoperative assessment  (step)", "2")]
+    tools.show_dock(tools.priorities_dock)
     assert tools.priorities_dock.table.item(0, 6).text() == "3"
+    tools.show_dock(dock)
 
     # the canvas shows a badge with the tally on the step (not on priorities)
     badge = tools.overlay.badges["pac"]

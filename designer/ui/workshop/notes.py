@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel,
+    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
     QWidget,
 )
 
 from ...graph.model import NoteCategory, Pathway
 from .overlay import CATEGORY_NAMES, NOTE_COLOURS
+from .panel import WorkshopPanel
 
 FREE_PLACE = ""   # the "about" value of a note placed anywhere on the canvas
 
@@ -95,7 +96,7 @@ class NoteDialog(QDialog):
                 "target": self.about_box.currentData() or None}
 
 
-class NotesDock(QDockWidget):
+class NotesDock(WorkshopPanel):
     """Lists the notes; filters by category, author and text; add, edit, delete."""
 
     ALL = "All"
@@ -106,7 +107,6 @@ class NotesDock(QDockWidget):
         self.setAccessibleName("Workshop notes")
         self.tools = tools
         self.pathway: Pathway | None = None
-        self._pending = False
         body = QWidget()
         layout = QVBoxLayout(body)
         filters = QHBoxLayout()
@@ -166,9 +166,7 @@ class NotesDock(QDockWidget):
     def _on_event(self, event) -> None:
         if event.kind.startswith(("note-", "step-", "reset", "workshop")) or \
                 event.kind == "pathway-changed":
-            if not self._pending:
-                self._pending = True
-                QTimer.singleShot(0, self.refresh)
+            self.schedule_refresh()
 
     # -------------------------------------------------------------- listing
 
@@ -187,7 +185,6 @@ class NotesDock(QDockWidget):
                 for i in range(self.tree.topLevelItemCount())]
 
     def refresh(self) -> None:
-        self._pending = False
         if self.pathway is None:
             return
         self._fill_authors()

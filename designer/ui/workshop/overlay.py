@@ -188,6 +188,8 @@ class WorkshopOverlay(QObject):
         except RuntimeError:        # the scene was deleted with its document
             return
         self._clear()
+        if not (self.pathway.notes or self.pathway.votes):
+            return      # most editing sessions: nothing to draw, so cost nothing
         rects = step_rects(self.scene, self.pathway)
         if self.notes_visible:
             self._draw_notes(rects)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-    QDockWidget, QFormLayout, QHBoxLayout, QLineEdit, QListWidget,
+    QFormLayout, QHBoxLayout, QLineEdit, QListWidget,
     QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
 from ...export.action_log import KIND_LABELS, STATUS_LABELS, ordered_priorities
 from ...graph.model import Pathway, Priority, PriorityKind, PriorityStatus
+from .panel import WorkshopPanel
 
 COLUMNS = ("Kind", "Title", "Owner", "Due", "Status", "Linked steps", "Dots")
 
@@ -125,7 +126,7 @@ class PriorityDialog(QDialog):
         }
 
 
-class PrioritiesDock(QDockWidget):
+class PrioritiesDock(WorkshopPanel):
     """The priorities agreed so far, grouped by kind, with dots; add, edit, delete, export."""
 
     def __init__(self, tools):
@@ -134,7 +135,6 @@ class PrioritiesDock(QDockWidget):
         self.setAccessibleName("Priorities")
         self.tools = tools
         self.pathway: Pathway | None = None
-        self._pending = False
         body = QWidget()
         layout = QVBoxLayout(body)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -174,12 +174,9 @@ class PrioritiesDock(QDockWidget):
 
     def _on_event(self, event) -> None:
         if event.kind.startswith(("priority-", "votes-", "step-", "role-", "reset")):
-            if not self._pending:
-                self._pending = True
-                QTimer.singleShot(0, self.refresh)
+            self.schedule_refresh()
 
     def refresh(self) -> None:
-        self._pending = False
         if self.pathway is None:
             return
         keep = self.current_priority_id()

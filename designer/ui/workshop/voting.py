@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ...graph.model import Pathway, Workshop
 from .commands import votes_left, votes_of
+from .panel import WorkshopPanel
 
 REFUSED_COLOUR = "#c62828"
 
@@ -36,7 +37,7 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
     return label
 
 
-class VotingDock(QDockWidget):
+class VotingDock(WorkshopPanel):
     """Who votes, how many dots each, and the ranked tallies with +/- for the chosen row."""
 
     def __init__(self, tools):
@@ -45,7 +46,6 @@ class VotingDock(QDockWidget):
         self.setAccessibleName("Dot voting")
         self.tools = tools
         self.pathway: Pathway | None = None
-        self._pending = False
         body = QWidget()
         layout = QVBoxLayout(body)
         form = QFormLayout()
@@ -116,9 +116,7 @@ class VotingDock(QDockWidget):
 
     def _on_event(self, event) -> None:
         if event.kind.startswith(("votes-", "priority-", "step-", "pathway-", "reset")):
-            if not self._pending:
-                self._pending = True
-                QTimer.singleShot(0, self.refresh)
+            self.schedule_refresh()
 
     @property
     def participant(self) -> str:
@@ -130,7 +128,6 @@ class VotingDock(QDockWidget):
     # -------------------------------------------------------------- showing
 
     def refresh(self) -> None:
-        self._pending = False
         if self.pathway is None:
             return
         pathway = self.pathway
