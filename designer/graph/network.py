@@ -35,35 +35,27 @@ _ADJ_KEY = "periop_adjacency"
 class _Adjacency(NamedTuple):
     """The pathway's structure in plain dicts (the storage networkx uses too)."""
 
-    nodes: dict[str, dict]                 # step id -> {"step": Step}
     succ: dict[str, dict[str, dict]]       # step id -> {next id: {"transition": t}}
-    pred: dict[str, dict[str, dict]]       # step id -> {previous id: same edge data}
     succ_ids: dict[str, list[str]]         # next step ids, in file order
     pred_ids: dict[str, list[str]]         # previous step ids, in file order
 
 
 def _adjacency(pathway: Pathway) -> _Adjacency:
-    nodes: dict[str, dict] = {}
     succ: dict[str, dict[str, dict]] = {}
-    pred: dict[str, dict[str, dict]] = {}
     succ_ids: dict[str, list[str]] = {}
     pred_ids: dict[str, list[str]] = {}
     for s in pathway.steps:
         sid = s.id
-        nodes[sid] = {"step": s}
         succ[sid] = {}
-        pred[sid] = {}
         succ_ids[sid] = []
         pred_ids[sid] = []
     for t in pathway.transitions:
         source, target = t.source, t.target
-        if source in nodes and target in nodes:
-            data = {"transition": t}
-            succ[source][target] = data
-            pred[target][source] = data
+        if source in succ and target in succ:
+            succ[source][target] = {"transition": t}
             succ_ids[source].append(target)
             pred_ids[target].append(source)
-    return _Adjacency(nodes, succ, pred, succ_ids, pred_ids)
+    return _Adjacency(succ, succ_ids, pred_ids)
 
 
 def build_graph(pathway: Pathway) -> "nx.DiGraph":
@@ -92,15 +84,19 @@ def _digraph(pathway: Pathway, adjacency: _Adjacency) -> "nx.DiGraph":
     # add_edges_from do, less their per-item checks): the editor rebuilds the
     # graph on every edit, and this is several times faster on large pathways.
     # test_network checks the result equals a graph built the public way.
-    graph._node.update(adjacency.nodes)
+    graph._node.update((s.id, {"step": s}) for s in pathway.steps)
     graph._adj.update(adjacency.succ)
-    graph._pred.update(adjacency.pred)
+    pred = graph._pred
+    pred.update((sid, {}) for sid in adjacency.succ)
+    for source, row in adjacency.succ.items():
+        for target, data in row.items():
+            pred[target][source] = data
     graph.graph[_ADJ_KEY] = adjacency
     return graph
 
 
 def _same_shape(adjacency: _Adjacency, graph: "nx.DiGraph") -> bool:
-    return (len(adjacency.nodes) == len(graph._node)
+    return (len(adjacency.succ) == len(graph._node)
             and sum(map(len, adjacency.succ_ids.values()))
             == sum(map(len, graph._adj.values())))
 
@@ -159,7 +155,7 @@ class PathwayIndex:
             if adjacency is None or not _same_shape(adjacency, graph):
                 # a graph from elsewhere, or edited since it was built
                 adjacency = _Adjacency(
-                    graph._node, graph._adj, graph._pred,
+                    graph._adj,
                     {n: list(cs) for n, cs in graph._adj.items()},
                     {n: list(ps) for n, ps in graph._pred.items()})
         self._adjacency = adjacency
@@ -439,12 +435,19 @@ class PathwayIndex:
         Steps the entries do not reach are searched afterwards, in file order, so
         the graph without these edges is acyclic.
         """
+        return self._back_edges(None)
+
+    def _back_edges(self, within: set[str] | None) -> set[tuple[str, str]]:
+        # ``within``: search only these steps. For a set closed under "can reach"
+        # (e.g. every step that can reach the surgery step) the back edges inside
+        # it are the same as in the whole search, since a step outside it never
+        # leads back in.
         succ = self.succ
         state: dict[str, int] = {}  # 1 = on the current route, 2 = finished
         backs: set[tuple[str, str]] = set()
-        roots = list(self.entries) + list(self.steps)
+        roots = list(self.entries) + list(self.steps if within is None else within)
         for root in roots:
-            if root in state:
+            if root in state or (within is not None and root not in within):
                 continue
             state[root] = 1
             stack: list[tuple[str, Iterator[str]]] = [(root, iter(succ[root]))]
@@ -453,6 +456,8 @@ class PathwayIndex:
                 for child in children:
                     mark = state.get(child)
                     if mark is None:
+                        if within is not None and child not in within:
+                            continue
                         state[child] = 1
                         stack.append((child, iter(succ[child])))
                         break
@@ -505,25 +510,37 @@ class PathwayIndex:
                     queue.append(child)
         return order
 
-    def start_days(self, within: set[str]) -> dict[str, float]:
-        """Start days (longest route from the entry) of the steps in ``within``.
+    def days_before(self, target: str) -> tuple[set[str], dict[str, float]]:
+        """The steps leading to ``target`` (loop-backs ignored) and their start days.
 
-        ``within`` must hold every forward predecessor of its members (e.g. all
-        steps leading to the surgery step); counting only those steps is cheaper
-        than the whole :attr:`schedule` and gives the same days for them.
+        Start days are the longest route from the entry, as in :attr:`schedule`,
+        but only the steps that can reach ``target`` are counted, which is what
+        a rule about "before surgery" needs and costs less on large pathways.
         """
-        fsucc, fpred, steps, edges = (self.forward_succ, self.forward_pred, self.steps,
-                                      self._edges)
-        indegree = {n: len(fpred[n]) for n in within}
-        start = dict.fromkeys(within, 0.0)
+        ancestors = self.reach([target], reverse=True)
+        backs = self._back_edges(ancestors)
+        pred, succ = self.pred, self.succ
+        # steps reaching the target without a loop-back, and their in-degrees
+        before = {target}
+        stack = [target]
+        while stack:
+            node = stack.pop()
+            for p in pred[node]:
+                if p not in before and (p, node) not in backs:
+                    before.add(p)
+                    stack.append(p)
+        indegree = {n: sum(1 for p in pred[n] if p in before and (p, n) not in backs)
+                    for n in before}
+        steps, edges = self.steps, self._edges
+        start = dict.fromkeys(before, 0.0)
         ready = [n for n, d in indegree.items() if d == 0]
         while ready:
             node = ready.pop()
             duration = steps[node].duration_days
             step_end = start[node] + duration if duration else start[node]
             row = edges[node]
-            for child in fsucc[node]:
-                if child not in indegree:
+            for child in succ[node]:
+                if child not in before or (node, child) in backs:
                     continue
                 wait = row[child]["transition"].wait_days
                 arrive = step_end + wait if wait else step_end
@@ -532,7 +549,7 @@ class PathwayIndex:
                 indegree[child] -= 1
                 if indegree[child] == 0:
                     ready.append(child)
-        return start
+        return before, start
 
     @cached_property
     def schedule(self):

@@ -157,14 +157,22 @@ def test_finds_stops_at_goals_both_ways():
     assert not index.finds("ghost", lambda n: True)
 
 
-def test_start_days_within_ancestors_match_the_schedule():
+def test_days_before_match_the_schedule():
     p = surgical()
     index = index_for(p)
-    before = index.reach(["surgery"], reverse=True, forward_only=True)
-    days = index.start_days(before)
-    assert set(days) == before
+    before, days = index.days_before("surgery")
+    assert before == index.reach(["surgery"], reverse=True, forward_only=True)
+    assert "pac" in before and "optimise" not in before and "ward" not in before
     assert all(days[n] == index.schedule.start[n] for n in before)
     assert days["surgery"] == 28
+
+
+def test_back_edges_within_the_steps_before_surgery_match_the_whole_search():
+    p = surgical()
+    index = index_for(p)
+    ancestors = index.reach(["surgery"], reverse=True)
+    inside = {(a, b) for a, b in index.loop_backs if a in ancestors and b in ancestors}
+    assert index._back_edges(ancestors) == inside == {("optimise", "pac")}
 
 
 def test_lazy_graph_builds_the_real_graph_only_when_used():

@@ -218,8 +218,7 @@ def prehab_window(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     if len(surgeries) == 1:
         # one operation (the usual case): only the steps leading to it need days
         surgery = surgeries[0]
-        before = index.reach([surgery], reverse=True, forward_only=True)
-        start = index.start_days(before)
+        before, start = index.days_before(surgery)
     else:
         schedule = index.schedule
         surgery, start = schedule.surgery_step, schedule.start
