@@ -244,3 +244,22 @@ def test_random_pathways_validate_and_time_without_failing(p):
     assert all(0 <= e.reach_probability <= 1 for e in t.entries)
     if t.critical_path:
         assert t.total_days >= 0
+
+
+def test_catalogue_lists_every_design_rule_pack_by_pack():
+    from designer.graph.rules import catalogue
+
+    rows = catalogue()
+    ids = [r["id"] for r in rows]
+    design = ["unknown-reference", "single-entry", "has-exit", "unreachable-step", "dead-end",
+              "no-route-to-exit", "decision-branches", "step-without-owner",
+              "handoff-missing", "handoff-without-receiver", "handoff-without-information",
+              "handoff-without-channel", "missing-phase", "sdm-before-listing",
+              "discharge-without-follow-up", "discharge-information", "no-optimisation-route",
+              "prehab-window", "education-before-surgery", "long-wait-without-support",
+              "digital-only", "diabetes-referral-dataset", "hba1c-optimisation-route",
+              "day-of-surgery-plan", "diabetes-discharge-gp"]
+    assert set(design) <= set(ids)
+    packs = [r["pack"] for r in rows]
+    assert packs == sorted(packs, key=["core", "perioperative", "diabetes"].index)
+    assert all(set(r) == {"id", "pack", "severity", "title", "source"} for r in rows)

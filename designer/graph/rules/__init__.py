@@ -126,6 +126,15 @@ def rules_in(packs: Iterable[str]) -> list[Rule]:
     return [r for r in RULES.values() if r.pack in wanted]
 
 
+def catalogue() -> list[dict[str, str]]:
+    """Every rule as ``{id, pack, severity, title, source}``, pack by pack (for docs and UI)."""
+    load_packs()
+    order = {pack: i for i, pack in enumerate(PACKS)}
+    rules = sorted(RULES.values(), key=lambda r: order[r.pack])  # stable: registration order
+    return [{"id": r.id, "pack": r.pack, "severity": r.severity, "title": r.title,
+             "source": r.source} for r in rules]
+
+
 _loaded = False
 
 
