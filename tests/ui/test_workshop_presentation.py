@@ -47,6 +47,10 @@ def test_caption_names_owner_timing_and_handoff():
     assert complete
     # a cross-setting move with no handoff says so
     assert caption_for(p, "pac", 2, 6).handoffs == []
+    from designer.graph.model import Note
+    p.add_note(Note(id="n1", text="Who phones the patient?", author="Ann",
+                    category="question", target="referral"))
+    assert caption_for(p, "referral", 1, 6).notes == ["Question (Ann): Who phones the patient?"]
     p.update_transition("check->optimise", handoff=None)
     [(line, complete)] = caption_for(p, "check", 3, 6).handoffs
     assert "no handoff information recorded" in line and not complete

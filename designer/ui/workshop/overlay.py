@@ -146,6 +146,7 @@ class WorkshopOverlay(QObject):
         self._on_edit, self._on_move = on_edit, on_move
         self.notes_visible = True
         self.votes_visible = True
+        self.focus: str | None = None     # presentation: the step being talked about
         self.note_items: dict[str, NoteItem] = {}
         self.badges: dict[str, VoteBadge] = {}
         self._others: list[QGraphicsItem] = []
@@ -170,6 +171,20 @@ class WorkshopOverlay(QObject):
         if votes is not None:
             self.votes_visible = votes
         self.refresh()
+
+    def set_focus(self, step_id: str | None) -> None:
+        """Fade the notes that are not about ``step_id`` (None: show all alike)."""
+        self.focus = step_id
+        for note in self.pathway.notes:
+            item = self.note_items.get(note.id)
+            if item is not None:
+                item.setOpacity(1.0 if self._in_focus(note) else 0.25)
+
+    def _in_focus(self, note: Note) -> bool:
+        if self.focus is None:
+            return True
+        return note.target == self.focus or bool(
+            note.target and note.target.startswith(self.focus + "->"))
 
     def _clear(self) -> None:
         for item in [*self.note_items.values(), *self.badges.values(), *self._others]:
@@ -221,18 +236,23 @@ class WorkshopOverlay(QObject):
             else:
                 n = stacked.get(note.target, 0)
                 stacked[note.target] = n + 1
-                # above and to the right of the target, cascading when several
-                pos = QPointF(anchor.x() - 40 + 14 * n,
-                              anchor.y() - item.rect().height() - 10 + 14 * n)
-                line = QGraphicsLineItem(pos.x() + 20, pos.y() + item.rect().height(),
-                                         anchor.x() - (20 if "->" not in note.target else 0),
-                                         anchor.y() + (8 if "->" not in note.target else 0))
+                height = item.rect().height()
+                if "->" in note.target:
+                    # below and right of the link's middle: clear of notes on its steps
+                    pos = QPointF(anchor.x() + 16 + 14 * n, anchor.y() + 16 + 14 * n)
+                    line = QGraphicsLineItem(anchor.x(), anchor.y(), pos.x() + 10, pos.y())
+                else:
+                    # above and to the right of the step, cascading when several
+                    pos = QPointF(anchor.x() - 40 + 14 * n, anchor.y() - height - 10 + 14 * n)
+                    line = QGraphicsLineItem(pos.x() + 20, pos.y() + height,
+                                             anchor.x() - 20, anchor.y() + 8)
                 pen = QPen(QColor(NOTE_COLOURS[note.category][1]), 1.5, Qt.PenStyle.DashLine)
                 line.setPen(pen)
                 line.setZValue(NOTE_Z - 1)
                 self.scene.addItem(line)
                 self._others.append(line)
             item.setPos(pos)
+            item.setOpacity(1.0 if self._in_focus(note) else 0.25)
             self.scene.addItem(item)
             self.note_items[note.id] = item
 

@@ -56,6 +56,9 @@ class CaptionPanel(QLabel):
             colour = CAPTION_TEXT if complete else ACCENT
             rows.append(f"<div style='font-size:{BODY_PT}pt; color:{colour}'>"
                         f"{mark} {esc(line)}</div>")
+        for line in caption.notes:
+            rows.append(f"<div style='font-size:{BODY_PT - 2}pt; color:#9fd3ff'>"
+                        f"✎ {esc(line)}</div>")
         rows.append(f"<div style='font-size:{BODY_PT - 2}pt; color:#d0d0d0'>{esc(hint)}</div>")
         self.setText("".join(rows))
 
@@ -182,7 +185,13 @@ class PresentationMode(QObject):
             self.HINT)
         self._layout_caption()
         self._mark(pathway, step)
+        self._focus_notes(step.id)
         self._centre(pathway, step)
+
+    def _focus_notes(self, step_id: str | None) -> None:
+        overlay = getattr(getattr(self.window, "workshop", None), "overlay", None)
+        if overlay is not None:
+            overlay.set_focus(step_id)
 
     def current_step(self) -> str | None:
         return self.order[self.index] if self.active and self.order else None
@@ -291,6 +300,7 @@ class PresentationMode(QObject):
         except (RuntimeError, TypeError):
             pass
         self._clear_marks()
+        self._focus_notes(None)
         if self._caption is not None:
             self._caption.hide()
             self._caption.deleteLater()

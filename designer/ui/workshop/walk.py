@@ -5,7 +5,7 @@ Plain Python (no Qt), so the walk order and the words can be tested on their own
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -49,6 +49,10 @@ class Caption:
     who: str
     timing: str
     handoffs: list[tuple[str, bool]]   # (line, complete?)
+    notes: list[str] = field(default_factory=list)   # workshop notes on this step
+
+
+MAX_CAPTION_NOTES = 2     # more would push the canvas off the screen
 
 
 def _days(value: float) -> str:
@@ -102,4 +106,10 @@ def caption_for(pathway: Pathway, step_id: str, position: int, total: int,
             how.append(f"within {_days(h.within_days)}")
         tail = f" ({', '.join(how)})" if how else ""
         handoffs.append((f"To {where}: {', '.join(h.information)}{tail}", h.is_complete()))
-    return Caption(f"{position} of {total}", title, "   ·   ".join(who_bits), timing, handoffs)
+    notes = []
+    for note in pathway.notes:
+        if note.target == step_id and len(notes) < MAX_CAPTION_NOTES:
+            who = f" ({note.author})" if note.author else ""
+            notes.append(f"{note.category.value.capitalize()}{who}: {note.text}")
+    return Caption(f"{position} of {total}", title, "   ·   ".join(who_bits), timing, handoffs,
+                   notes)
