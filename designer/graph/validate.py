@@ -138,7 +138,8 @@ def validate(pathway: Pathway, graph: "nx.DiGraph | None" = None, *,
     graph
         Its graph from :func:`~designer.graph.network.build_graph`, when the caller
         has one already (built from the pathway as it is now: a graph kept across
-        edits is stale); built here otherwise.
+        edits is stale). Without one the rules get a
+        :class:`~designer.graph.network.LazyGraph`, built only if a rule uses it.
     packs
         Packs to run instead of ``pathway.rule_packs`` (``core`` always runs).
 
@@ -148,12 +149,12 @@ def validate(pathway: Pathway, graph: "nx.DiGraph | None" = None, *,
     """
     # The run allocates many short-lived containers but no reference cycles;
     # pausing the cycle collector saves a third of the time on large pathways.
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _run(pathway, graph, active_packs(pathway, packs))
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
