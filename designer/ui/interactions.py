@@ -347,9 +347,23 @@ class SceneInteractions:
             return
         if event.button() == Qt.LeftButton and self._select_decorated_edge(event):
             return
+        if event.button() == Qt.LeftButton and self._lane_header_clicked(event):
+            return
         QGraphicsScene.mousePressEvent(self.scene, event)
         if event.button() == Qt.LeftButton:
             self.move.begin()
+
+    def _lane_header_clicked(self, event) -> bool:
+        item = self.scene.itemAt(event.scenePos(), QTransform())
+        while item is not None and item.parentItem() is not None:
+            item = item.parentItem()
+        lane = item.data(0) if item is not None else None
+        if not lane or not isinstance(lane, str) or self.scene.pathway.setting(lane) is None:
+            return False
+        self.scene.clearSelection()
+        self.scene.lane_clicked.emit(lane)
+        event.accept()
+        return True
 
     def _select_decorated_edge(self, event) -> bool:
         item = self.scene.itemAt(event.scenePos(), QTransform())

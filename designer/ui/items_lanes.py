@@ -28,9 +28,10 @@ class LaneItem(QGraphicsRectItem):
         self.setPen(QPen(QColor("#b0bec5"), 1))
         self.setAcceptedMouseButtons(Qt.NoButton)
         self.header = QGraphicsRectItem()
+        self.header.setData(0, self.setting_id)      # lets a click name its lane
         self.header.setPen(QPen(QColor("#90a4ae"), 1))
         self.header.setZValue(Z_HEADER)
-        self.header.setAcceptedMouseButtons(Qt.NoButton)
+        self.header.setCursor(Qt.PointingHandCursor)
         self._pinned_x = 0.0
         self._texts: list[QGraphicsSimpleTextItem] = []
         self._setting = setting

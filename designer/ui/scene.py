@@ -44,6 +44,8 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
 
     #: A refused gesture, with a message for the status bar.
     edit_refused = Signal(str)
+    #: A lane header was clicked (the setting id), e.g. to show the lane's properties.
+    lane_clicked = Signal(str)
 
     def __init__(self, pathway: Pathway, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
@@ -74,8 +76,18 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         self._rebuild()
 
     def detach(self) -> None:
-        """Stop following the model (call before dropping the scene)."""
+        """Stop following the model (call before dropping the scene).
+
+        Also stops reacting to selection changes, so that Qt deleting the items
+        later never calls back into half-deleted Python items.
+        """
         self.pathway.unsubscribe(self._on_event)
+        try:
+            self.selectionChanged.disconnect(self._selection_changed)
+        except (RuntimeError, TypeError):
+            pass
+        self._untidy.clear()
+        self._dirty.clear()
 
     # ------------------------------------------------------------------ look-ups
     def item_for(self, key: str) -> QGraphicsItem | None:

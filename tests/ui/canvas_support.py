@@ -84,6 +84,7 @@ def make_canvas(qtbot, pathway: Pathway | None = None):
     stack = QUndoStack()
     scene = PathwayScene(pathway, stack)
     view = PathwayView(scene)
+    scene.setParent(view)       # as in the main window: Qt deletes them in order
     qtbot.addWidget(view)
     view.resize(1200, 800)
     view.show()

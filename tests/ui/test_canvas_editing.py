@@ -268,3 +268,13 @@ def test_model_edits_from_elsewhere_update_the_canvas(canvas):
     for step in pathway.steps:
         assert (scene.item_for(step.id).x(), scene.item_for(step.id).y()) == \
             geometry.scene_centre(bands, step)
+
+
+def test_clicking_a_lane_header_names_the_lane(canvas, qtbot):
+    _, stack, scene, view = canvas
+    _click(view, view_point(view, _centre(scene, "sdm")))
+    gp = next(b for b in scene.bands() if b.setting_id == "gp")
+    with qtbot.waitSignal(scene.lane_clicked) as blocker:
+        _click(view, view_point(view, QPointF(60, gp.top + 100)))
+    assert blocker.args == ["gp"]
+    assert scene.selected_ids() == [] and stack.count() == 0
