@@ -135,3 +135,26 @@ def test_compare_with_exemplar_without_derived_from_explains(window, qtbot, monk
         window.document.pathway, derived_from=DerivedFrom(id="no-such-thing", version="1")))
     assert window.workshop.compare_with_exemplar() is None
     assert "not in the library" in said[-1][1]
+
+
+def test_identical_pathways_say_so(window, qtbot, tmp_path):
+    same = tmp_path / "same.yaml"
+    save_pathway(window.document.pathway, same)
+    dialog = window.workshop.compare_with_file(str(same))
+    qtbot.waitExposed(dialog)
+    assert dialog.summary.text() == "No clinical differences."
+    assert dialog.table.rowCount() == 0
+    assert dialog.left.marks == {} and dialog.right.marks == {}
+    dialog.close()
+
+
+def test_unreadable_file_gives_a_message_not_a_traceback(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: periop-pathway/1\nsteps: [\n", encoding="utf-8")
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text: said.append((title, text)))
+    assert window.workshop.compare_with_file(str(bad)) is None
+    assert said and said[0][0] == "Cannot compare" and "bad.yaml" in said[0][1]

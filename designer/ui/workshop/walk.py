@@ -37,7 +37,11 @@ def walk_order(pathway: Pathway) -> list[str]:
     def key(node: str) -> tuple:
         return (depth.get(node, unreachable), x_of.get(node, 0.0), file_index.get(node, 0))
 
-    return [n for n in nx.lexicographical_topological_sort(graph, key=key) if n in file_index]
+    try:
+        order = list(nx.lexicographical_topological_sort(graph, key=key))
+    except nx.NetworkXUnfeasible:   # not expected (loop-backs are removed); never fail
+        order = sorted(graph.nodes, key=key)
+    return [n for n in order if n in file_index]
 
 
 @dataclass(frozen=True)
