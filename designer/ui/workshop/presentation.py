@@ -266,6 +266,8 @@ class PresentationMode(QObject):
             return False
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
+        if QApplication.activeModalWidget() is not None:
+            return False        # keys belong to a dialog opened over the presentation
         key = event.key()
         steps = {Qt.Key.Key_Right: 1, Qt.Key.Key_Space: 1, Qt.Key.Key_PageDown: 1,
                  Qt.Key.Key_Down: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_PageUp: -1,
