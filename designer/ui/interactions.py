@@ -87,9 +87,17 @@ class ConnectInteraction(_Handler):
         return True
 
     def update(self, event) -> None:
+        # Over a step that can take the arrow, the line snaps to it and turns green.
+        target = self.target_at(event.scenePos())
+        end = event.scenePos()
+        colour = style.SELECTED_BORDER
+        if target is not None:
+            end = self.scene.item_for(target).scenePos()
+            colour = style.HANDOFF_OK
         path = QPainterPath(self._start)
-        path.lineTo(event.scenePos())
+        path.lineTo(end)
         self._line.setPath(path)
+        self._line.setPen(QPen(QColor(colour), 2.0 if target else 1.6, Qt.DashLine))
 
     def target_at(self, pos: QPointF) -> str | None:
         for item in self.scene.items(pos):

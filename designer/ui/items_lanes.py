@@ -33,6 +33,9 @@ class LaneItem(QGraphicsRectItem):
         self.header.setZValue(Z_HEADER)
         self.header.setCursor(Qt.PointingHandCursor)
         self._pinned_x = 0.0
+        self._reach = 0.0
+        self._width = 0.0
+        self._band_height = geometry.LANE_MIN_HEIGHT
         self._texts: list[QGraphicsSimpleTextItem] = []
         self._setting = setting
         self._height = geometry.LANE_MIN_HEIGHT
@@ -56,12 +59,23 @@ class LaneItem(QGraphicsRectItem):
         self._pinned_x = max(0.0, x)
         self.header.setPos(self._pinned_x, self.y())
 
+    def reach(self, right: float) -> None:
+        """Draw the band at least as far as scene x ``right`` (the view's right edge)."""
+        self._reach = right
+        self._resize()
+
+    def _resize(self) -> None:
+        width = max(self._width, self._reach)
+        if self.rect().width() != width or self.rect().height() != self._band_height:
+            self.setRect(QRectF(0, 0, width, self._band_height))
+
     def set_band(self, top: float, height: float, width: float) -> None:
         """Place the band; text is redrawn only when the height changes (it may wrap)."""
         self.setPos(0, top)
         self.header.setPos(self._pinned_x, top)
-        if self.rect().width() != width or self.rect().height() != height:
-            self.setRect(QRectF(0, 0, width, height))
+        self._width, self._band_height = width, height
+        self._resize()
+        if self.header.rect().height() != height:
             self.header.setRect(QRectF(0, 0, geometry.LANE_HEADER_WIDTH, height))
         if height != self._height or not self._texts:
             self._height = height

@@ -42,8 +42,11 @@ class MiniMap(QWidget):
             self.hide()
             return
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        whole = scene.sceneRect().adjusted(4, 4, -4, -4)
-        self.setVisible(self.enabled_by_user and not visible.contains(whole))
+        whole = scene.sceneRect()
+        # Worth showing only when a good part of the pathway is out of sight.
+        hidden = (whole.width() > visible.width() * 1.15
+                  or whole.height() > visible.height() * 1.15)
+        self.setVisible(self.enabled_by_user and hidden)
         self.update()
 
     def _geometry(self) -> tuple[QRectF, float]:

@@ -67,6 +67,7 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         self._selected: set = set()
         self._fallback: dict[str, tuple[float, float]] = {}   # see _positioned()
         self._header_x = 0.0
+        self._visible_right = 0.0
         self._dragging = False
         self._untidy: set[str] = set()        # routed without label dodging
         self._tidy_pending = False
@@ -242,7 +243,7 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         """Recompute lane bands; move lanes and the steps of lanes that moved."""
         bands = geometry.lane_bands(self._positioned())
         old_tops = {b.setting_id: b.top for b in self._bands}
-        right = geometry.LANE_HEADER_WIDTH + 600.0
+        right = geometry.LANE_HEADER_WIDTH + 400.0
         for step in self.pathway.steps:
             position = step.position or self._fallback.get(step.id)
             if position is not None:
@@ -259,6 +260,7 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
                 self._lanes[band.setting_id] = lane
                 lane.attach(self)
                 lane.pin(self._header_x)
+                lane.reach(self._visible_right)
             lane.set_band(band.top, band.height, width)
         moved = {b.setting_id for b in bands if old_tops.get(b.setting_id) != b.top}
         self._bands = bands

@@ -51,12 +51,17 @@ class SceneOverlays:
                 self._steps[key].set_highlighted(True)
         self._highlighted = wanted & set(self._steps)
 
-    def pin_lane_headers(self, x: float) -> None:
-        """Keep lane headers at scene x (the view's left edge) while scrolling."""
+    def pin_lane_headers(self, x: float, visible_right: float | None = None) -> None:
+        """Keep lane headers at scene x (the view's left edge) while scrolling, and
+        run the lanes on to the view's right edge when the pathway is narrower."""
         if x != self._header_x:
             self._header_x = x
             for lane in self._lanes.values():
                 lane.pin(x)
+        if visible_right is not None and visible_right != self._visible_right:
+            self._visible_right = visible_right
+            for lane in self._lanes.values():
+                lane.reach(visible_right)
 
     def set_detail(self, detailed: bool) -> None:
         """Show or hide text and badges (the view turns them off when zoomed far out)."""

@@ -9,9 +9,10 @@ pan are view state: they never go on the undo stack.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from ..export import style
 from .items import LOW_DETAIL
 from .minimap import MiniMap
 
@@ -71,10 +72,9 @@ class PathwayView(QGraphicsView):
 
     def fit_all(self) -> None:
         """Show the whole pathway (never enlarged beyond 150%)."""
-        rect = self.scene().itemsBoundingRect() if self.scene().items() else QRectF()
-        if rect.isEmpty():
-            rect = self.scene().sceneRect()
-        self.fitInView(rect.adjusted(-12, -12, 12, 12), Qt.KeepAspectRatio)
+        # The scene rect is the pathway's extent (lanes may run on to the view's edge).
+        rect = self.scene().sceneRect()
+        self.fitInView(rect.adjusted(-4, -4, 4, 4), Qt.KeepAspectRatio)
         if self.zoom() > 1.5:
             self.set_zoom(1.5)
         if self.zoom() < MIN_ZOOM:
@@ -104,7 +104,8 @@ class PathwayView(QGraphicsView):
     def _pin_headers(self) -> None:
         scene = self.scene()
         if scene is not None and hasattr(scene, "pin_lane_headers"):
-            scene.pin_lane_headers(self.mapToScene(0, 0).x())
+            scene.pin_lane_headers(self.mapToScene(0, 0).x(),
+                                   self.mapToScene(self.viewport().width(), 0).x())
 
     def _zoomed(self) -> None:
         self._update_detail()
@@ -116,6 +117,33 @@ class PathwayView(QGraphicsView):
         scene = self.scene()
         if scene is not None and hasattr(scene, "set_detail"):
             scene.set_detail(self.zoom() >= LOW_DETAIL)
+
+    # -------------------------------------------------------------- painting
+    def drawForeground(self, painter, rect) -> None:
+        """On an empty pathway, say how to begin (in screen space, never zoomed)."""
+        scene = self.scene()
+        pathway = getattr(scene, "pathway", None)
+        if pathway is None or pathway.steps:
+            return
+        if pathway.settings:
+            hint = ("Drag a step from the palette onto a lane to begin.\n"
+                    "Connect steps by dragging from the blue handle on a step's right edge.")
+        else:
+            hint = ("This pathway has no lanes yet.\nAdd a setting of care (a lane) in the "
+                    "Properties panel, then drag steps from the palette onto it.")
+        painter.save()
+        painter.resetTransform()
+        area = QRectF(self.viewport().rect()).adjusted(40, 40, -40, -40)
+        bands = scene.bands() if hasattr(scene, "bands") else []
+        if bands:    # under the lanes when there is room, else over them
+            below = self.mapFromScene(0, bands[-1].bottom).y() + 24
+            if below < area.bottom() - 60:
+                area.setTop(below)
+                area.setHeight(60)
+        painter.setFont(QFont(style.FONT_FAMILY, 11))
+        painter.setPen(QColor(style.MUTED_TEXT))
+        painter.drawText(area, Qt.AlignCenter | Qt.TextWordWrap, hint)
+        painter.restore()
 
     # ------------------------------------------------------------- Qt events
     def wheelEvent(self, event) -> None:
@@ -205,4 +233,5 @@ class PathwayView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._pin_headers()
         self.minimap.reposition()
