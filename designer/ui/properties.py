@@ -38,17 +38,14 @@ class PropertiesDock(QDockWidget):
         self._selection_timer.timeout.connect(self.show_selection)
 
         self.stack = QStackedWidget()
-        self.pathway_page = PathwayPage(window)
-        self.step_page = StepPage(window)
-        self.transition_page = TransitionPage(window)
-        self.lane_page = LanePage(window)
+        # pages are built the first time they are needed (a quicker start)
+        self._built: dict[type, PropertyPage] = {}
+        self.pathway_page = self._page(PathwayPage)
         self.multi_page = QLabel("")
         self.multi_page.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.multi_page.setWordWrap(True)
         self.multi_page.setMargin(12)
-        for page in (self.pathway_page, self.step_page, self.transition_page,
-                     self.lane_page, self.multi_page):
-            self.stack.addWidget(page)
+        self.stack.addWidget(self.multi_page)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -62,8 +59,30 @@ class PropertiesDock(QDockWidget):
     def current_page(self):
         return self.stack.currentWidget()
 
+    def _page(self, kind: type) -> PropertyPage:
+        page = self._built.get(kind)
+        if page is None:
+            page = kind(self.window_)
+            self._built[kind] = page
+            self.stack.addWidget(page)
+            if self.window_.document is not None:
+                page.refresh_choices()
+        return page
+
+    @property
+    def step_page(self) -> StepPage:
+        return self._page(StepPage)
+
+    @property
+    def transition_page(self) -> TransitionPage:
+        return self._page(TransitionPage)
+
+    @property
+    def lane_page(self) -> LanePage:
+        return self._page(LanePage)
+
     def _pages(self) -> tuple[PropertyPage, ...]:
-        return (self.pathway_page, self.step_page, self.transition_page, self.lane_page)
+        return tuple(self._built.values())
 
     def _rebind(self) -> None:
         if self._pathway is not None:
