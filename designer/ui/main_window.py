@@ -319,9 +319,18 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
+        core = [d for d in (self.properties_dock, self.findings_dock, self.palette_dock) if d]
+        if all(dock.isHidden() for dock in core):
+            # a layout saved with every panel hidden (say, closed while presenting)
+            # would leave a newcomer without the tools: bring them back
+            for dock in core + [self.timeline_dock]:
+                dock.show()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _pathway_file_urls(event.mimeData()):

@@ -151,3 +151,22 @@ def test_an_unexpected_error_is_logged_and_shown_as_a_message_not_a_traceback(
     assert seen == ["Something went wrong"]
     log = Path(os.environ["PERIOP_DATA_DIR"]) / "designer.log"
     assert "ValueError: the printer caught fire" in log.read_text(encoding="utf-8")
+
+
+def test_window_layout_is_kept_in_settings_but_panels_never_all_vanish(make_window, settings,
+                                                                       qtbot):
+    window = make_window()
+    window.timeline_dock.hide()
+    window.close()
+    assert settings.value("window/state") is not None
+    again = make_window()
+    assert again.timeline_dock.isHidden()  # the user's choice is kept
+    assert not again.properties_dock.isHidden()
+
+    for dock in (again.properties_dock, again.findings_dock, again.palette_dock):
+        if dock is not None:
+            dock.hide()
+    again.close()
+    third = make_window()
+    assert not third.properties_dock.isHidden()
+    assert not third.findings_dock.isHidden()
