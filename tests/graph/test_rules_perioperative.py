@@ -217,6 +217,17 @@ def test_long_wait_step():
                     "long-wait-without-support", PACK) == []
 
 
+def test_planned_review_intervals_after_surgery_are_not_waiting_lists():
+    steps = [step("a", "entry"), step("op", activity="surgery"),
+             step("review-30", activity="follow-up", phase="recovery"),
+             step("review-12w", activity="follow-up", phase="recovery"), step("z", "exit")]
+    transitions = [link("a", "op"), link("op", "review-30", wait_days=30),
+                   link("review-30", "review-12w", wait_days=54), link("review-12w", "z")]
+    assert findings(pathway(steps, transitions), "long-wait-without-support", PACK) == []
+    steps[2] = step("review-30", activity="follow-up", phase="preoperative")
+    assert len(findings(pathway(steps, transitions), "long-wait-without-support", PACK)) == 1
+
+
 # --------------------------------------------------------------------- digital-only
 
 def _digital(alternative: bool):

@@ -285,8 +285,10 @@ def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
     """Long waits come with support for waiting well.
 
     A long wait is a transition with ``wait_days`` over 42 or a wait step with
-    ``duration_days`` over 42. Support is a ``waiting-well`` or
-    ``prehabilitation`` step at either end of the wait, or on another branch
+    ``duration_days`` over 42, starting before the operation: a wait that
+    starts in the postoperative or recovery phase is a planned review interval,
+    not time on a waiting list, and is left alone. Support is a ``waiting-well``
+    or ``prehabilitation`` step at either end of the wait, or on another branch
     leaving the step the wait starts from.
 
     Source: DOMAIN.md §4 [51][6] (My Planned Care and waiting-well checks), §7
@@ -299,8 +301,12 @@ def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
     def supported(around: list[str]) -> bool:
         return any(n in support for n in around)
 
+    def after_surgery(sid: str) -> bool:
+        return index.steps[sid].phase in (Phase.postoperative, Phase.recovery)
+
     for t in pathway.transitions:
-        if (t.wait_days or 0) > LONG_WAIT_DAYS and t.source in index.steps:
+        if (t.wait_days or 0) > LONG_WAIT_DAYS and t.source in index.steps \
+                and not after_surgery(t.source):
             if not supported([t.source, t.target, *succ[t.source]]):
                 yield found("long-wait-without-support",
                             f"Patients wait about {t.wait_days:.0f} days between "
@@ -310,7 +316,7 @@ def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
                             "worse) alongside the wait.", t.key)
     for sid in index.by_kind[StepKind.wait]:
         step = index.steps[sid]
-        if (step.duration_days or 0) > LONG_WAIT_DAYS:
+        if (step.duration_days or 0) > LONG_WAIT_DAYS and not after_surgery(sid):
             around = [sid, *succ[sid], *pred[sid]]
             around += [s for p in pred[sid] for s in succ[p]]
             if not supported(around):
