@@ -124,6 +124,11 @@ class PropertiesDock(QDockWidget):
                 "Drag to move them together; Delete removes them in one undoable step.")
             self.stack.setCurrentWidget(self.multi_page)
 
+    def show_lane(self, setting_id: str) -> None:
+        """Show one lane's page (from the lanes list); Back returns to the pathway."""
+        if self.window_.document.pathway.setting(setting_id) is not None:
+            self._show(self.lane_page, setting_id)
+
     def _show(self, page: PropertyPage, key: str) -> None:
         page.show_key(key)
         self.stack.setCurrentWidget(page)

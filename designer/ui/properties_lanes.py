@@ -163,6 +163,8 @@ class LanesEditor(_ListEditorBase):
         self.up = self.button("Up", lambda: self.move(-1), "Move the selected lane up")
         self.down = self.button("Down", lambda: self.move(1), "Move the selected lane down")
         self.delete = self.button("Delete…", self.delete_lane, "Delete the selected lane")
+        self.details = self.button("Details…", self.show_details,
+                                   "Edit the selected lane's name, kind and description")
         row = QHBoxLayout()
         label = QLabel("Kind:")
         self.kind = QComboBox()
@@ -184,10 +186,15 @@ class LanesEditor(_ListEditorBase):
     def _current_changed(self) -> None:
         setting = self.pathway.setting(self.current_id() or "")
         self.kind.setEnabled(setting is not None)
-        for widget in (self.up, self.down, self.delete):
+        for widget in (self.up, self.down, self.delete, self.details):
             widget.setEnabled(setting is not None)
         if setting is not None:
             self.kind.setCurrentIndex(self.kind.findData(setting.kind))
+
+    def show_details(self) -> None:
+        key = self.current_id()
+        if key is not None:
+            self.window_.properties_dock.show_lane(key)
 
     def _kind_chosen(self, index: int) -> None:
         from .commands import UpdateSettingCommand

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+)
 
 from ..graph.model import (
     ACTIVITY_LABELS, Activity, Channel, EditRefused, Phase, SettingKind, StepKind,
@@ -380,11 +382,14 @@ class LanePage(PropertyPage):
             [(k, SETTING_KIND_LABELS[k]) for k in SettingKind]), lambda s: s.kind)
         self.description = self.bind(form, LongTextField(
             "Description", update("description", "description")), lambda s: s.description)
-        hint = QLabel("Add, reorder or delete lanes under Pathway (click an empty part "
-                      "of the canvas).")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #4c6272;")
-        self.layout_.addWidget(hint)
+        back = QPushButton("Back to Pathway")
+        back.setAccessibleName("Back to the pathway's properties")
+        back.setToolTip("Lanes are added, reordered and deleted on the Pathway page")
+        back.clicked.connect(lambda: window.properties_dock.show_selection())
+        row = QHBoxLayout()
+        row.addWidget(back)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
         self.layout_.addStretch(1)
 
     def item(self):

@@ -257,3 +257,26 @@ def test_ctrl_z_in_a_field_undoes_the_document_edit(make_window, sample_file, qt
     assert window.document.pathway.step("surgery").name == "Surgery"
     assert field.text() == "Surgery"
     assert not window.document.dirty
+
+
+def test_lane_details_page_renames_and_describes_a_lane(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    dock = window.properties_dock
+    lanes = dock.pathway_page.lanes
+    qtbot.waitUntil(lambda: lanes.list.count() == 4)
+    lanes.list.setCurrentRow(2)
+    qtbot.mouseClick(lanes.details, Qt.MouseButton.LeftButton)
+    assert dock.current_page is dock.lane_page
+    page = dock.lane_page
+    assert page.heading.text() == "Lane: Community hub (1 step)"
+    page.name.widget.setFocus()
+    page.name.widget.selectAll()
+    qtbot.keyClicks(page.name.widget, "Leisure centre")
+    page.description.widget.setFocus()
+    qtbot.keyClicks(page.description.widget, "Supervised exercise classes")
+    lane = window.document.pathway.setting("hub")
+    assert (lane.name, lane.description) == ("Leisure centre", "Supervised exercise classes")
+    page.name.widget.selectAll()
+    qtbot.keyClick(page.name.widget, Qt.Key.Key_Backspace)
+    assert page.name.error.isVisible()  # a lane needs a name
+    assert window.document.pathway.setting("hub").name == "Leisure centre"
