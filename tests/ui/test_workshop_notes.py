@@ -140,6 +140,12 @@ def test_notes_panel_filters_by_category_author_and_text(window, qtbot):
     qtbot.keyClicks(dock.search, "remind")
     assert dock.visible_note_ids() == ["n1"]
     assert dock.count_label.text() == "1 of 3 notes shown"
+    # clicking a note selects what it is about on the canvas
+    window.scene.clearSelection()
+    row = dock.tree.topLevelItem(0)
+    qtbot.mouseClick(dock.tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dock.tree.visualItemRect(row).center())
+    assert window.scene.selected_ids() == ["referral"]
     # delete from the panel, with undo
     dock.search.clear()
     dock.select_note("n1")

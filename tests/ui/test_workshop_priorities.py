@@ -59,8 +59,15 @@ def test_add_priority_linked_to_selection_then_export_csv(window, qtbot, tmp_pat
         "Critical milestone", "Put HbA1c in every referral", "General practitioner",
         "31 Mar 2027", "In progress", "Referral; Preoperative assessment", "0"]
 
-    # a quick win with no due date, from the panel's button
+    # clicking it haloes its linked steps without changing the selection
     window.scene.clearSelection()
+    qtbot.mouseClick(dock.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dock.table.visualItemRect(dock.table.item(0, 1)).center())
+    haloed = {k for k, item in window.scene.step_items().items() if item.highlighted}
+    assert haloed == {"referral", "pac"}
+    assert window.scene.selected_ids() == []
+
+    # a quick win with no due date, from the panel's button
 
     def fill_quick(dialog: PriorityDialog):
         qtbot.keyClicks(dialog.title_edit, "Text reminders")

@@ -224,6 +224,28 @@ class WorkshopTools(QObject):
         self.push(UpdateNoteCommand, note_id,
                   position=(round(position[0], 1), round(position[1], 1)))
 
+    def reveal_note(self, note_id: str) -> None:
+        """Select and centre what a note is about (or scroll to a free note)."""
+        note = next((n for n in self.pathway.notes if n.id == note_id), None)
+        scene, view = self.window.scene, self.window.view
+        if note is None or scene is None or view is None:
+            return
+        if note.target and scene.item_for(note.target) is not None:
+            scene.select_ids([note.target])
+            view.centre_on_id(note.target)
+        elif self.overlay is not None and note_id in self.overlay.note_items:
+            view.centerOn(self.overlay.note_items[note_id])
+
+    def halo_steps(self, step_ids: list[str]) -> None:
+        """Halo steps on the canvas and bring the first into view."""
+        scene, view = self.window.scene, self.window.view
+        known = [s for s in step_ids if self.pathway.step(s) is not None]
+        if scene is None or view is None:
+            return
+        scene.highlight(known)
+        if known:
+            view.centre_on_id(known[0])
+
     def delete_note(self, note_id: str) -> bool:
         return self.push(RemoveNoteCommand, note_id)
 

@@ -150,6 +150,7 @@ class NotesDock(WorkshopPanel):
         self.delete_button.clicked.connect(self._delete_current)
         self.tree.itemDoubleClicked.connect(lambda *_: self._edit_current())
         self.tree.currentItemChanged.connect(self._on_current)
+        self.tree.itemClicked.connect(self._reveal)
         self.category_filter.currentIndexChanged.connect(self.refresh)
         self.author_filter.currentIndexChanged.connect(self.refresh)
         self.search.textChanged.connect(self.refresh)
@@ -231,6 +232,12 @@ class NotesDock(WorkshopPanel):
         has = self.current_note_id() is not None
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
+
+    def _reveal(self, *_args) -> None:
+        """Clicking a note shows what it is about on the canvas."""
+        note_id = self.current_note_id()
+        if note_id:
+            self.tools.reveal_note(note_id)
 
     def _edit_current(self) -> None:
         note_id = self.current_note_id()

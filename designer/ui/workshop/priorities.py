@@ -164,6 +164,7 @@ class PrioritiesDock(WorkshopPanel):
         self.export_button.clicked.connect(lambda: tools.export_action_log())
         self.table.itemDoubleClicked.connect(lambda *_: self._edit_current())
         self.table.itemSelectionChanged.connect(self._on_current)
+        self.table.itemClicked.connect(self._reveal)
 
     def bind(self, pathway: Pathway) -> None:
         if self.pathway is not None:
@@ -219,6 +220,13 @@ class PrioritiesDock(WorkshopPanel):
         has = self.current_priority_id() is not None
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
+
+    def _reveal(self, *_args) -> None:
+        """Clicking a priority haloes its linked steps (not a selection: dots stay put)."""
+        pid = self.current_priority_id()
+        priority = next((p for p in self.pathway.priorities if p.id == pid), None)
+        if priority is not None:
+            self.tools.halo_steps(priority.steps)
 
     def _edit_current(self) -> None:
         pid = self.current_priority_id()
