@@ -175,6 +175,8 @@ class LanesEditor(_ListEditorBase):
         self.kind.activated.connect(self._kind_chosen)
         row.addWidget(label)
         row.addWidget(self.kind, 1)
+        self.buttons.removeWidget(self.details)
+        row.addWidget(self.details)
         self.layout().insertLayout(2, row)
 
     def items(self):
