@@ -86,6 +86,12 @@ def test_compare_with_file_highlights_the_known_differences(window, qtbot, tmp_p
     target = left.scene.item_for("optimise").sceneBoundingRect().center()
     assert abs(centre.x() - target.x()) < 40 or not left.view.horizontalScrollBar().maximum()
 
+    # the two canvases can sit side by side instead of one above the other
+    qtbot.mouseClick(dialog.layout_button, Qt.MouseButton.LeftButton)
+    assert dialog.canvases.orientation() == Qt.Orientation.Horizontal
+    qtbot.mouseClick(dialog.layout_button, Qt.MouseButton.LeftButton)
+    assert dialog.canvases.orientation() == Qt.Orientation.Vertical
+
     # Add to board specification: the appendix lists the differences
     out = tmp_path / "spec.md"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",

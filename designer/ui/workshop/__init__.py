@@ -386,8 +386,10 @@ class WorkshopTools(QObject):
 
         if self.diff_window is not None:
             self.diff_window.close()
+        doc = self.window.document
         self.diff_window = DiffWindow(self.window, reference, self.pathway, name, note,
-                                      report=getattr(self.window, "findings_report", None))
+                                      report=getattr(self.window, "findings_report", None),
+                                      folder=Path(doc.path).parent if doc.path else None)
         self.diff_window.show()
         return self.diff_window
 

@@ -145,8 +145,10 @@ class DiffWindow(QDialog):
     """Side-by-side comparison of a reference pathway (left) with this one (right)."""
 
     def __init__(self, parent: QWidget | None, reference: Pathway, current: Pathway,
-                 reference_name: str, note: str = "", report=None):
+                 reference_name: str, note: str = "", report=None,
+                 folder: str | Path | None = None):
         super().__init__(parent)
+        self.folder = Path(folder) if folder else Path.home()
         self.setObjectName("diff-window")
         self.setWindowTitle(f"Compare with the {reference_name}")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -286,7 +288,8 @@ class DiffWindow(QDialog):
         if path is None:
             path, chosen = QFileDialog.getSaveFileName(
                 self, "Board specification with differences",
-                f"{self.current.id}-specification.pdf", ";;".join(SPEC_FILTERS))
+                str(self.folder / f"{self.current.id}-specification.pdf"),
+                ";;".join(SPEC_FILTERS))
             if not path:
                 return None
             fmt = SPEC_FILTERS.get(chosen)
