@@ -88,6 +88,11 @@ def test_keys_walk_the_pathway_and_esc_restores_the_window(window, qtbot):
         seen.append(pres.current_step())
     assert seen == ["referral", "pac", "check", "optimise", "surgery", "home", "home"]
     assert window.scene.selected_ids() == ["home"]
+    # the current step is in view, above the caption
+    centre = window.scene.item_for("home").sceneBoundingRect().center()
+    point = view.mapFromScene(centre)
+    assert view.viewport().rect().contains(point)
+    assert point.y() < caption.geometry().top()
     assert "Home" in caption.text()
     qtbot.keyClick(view.viewport(), Qt.Key.Key_Left)
     assert pres.current_step() == "surgery"
