@@ -120,6 +120,7 @@ class FileCommands:
             return False
         self.window.set_document(doc)
         self.remember(doc.path)
+        self.window.statusBar().showMessage(f"Opened {doc.display_name}", 4000)
         return True
 
     def save(self) -> bool:

@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
         document.path_changed.connect(self._update_title)
         document.changed_on_disk.connect(self._on_changed_on_disk)
         self._update_title()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys and Delete work at once
         self.document_changed.emit()
         self._fit_timer.start()
 
