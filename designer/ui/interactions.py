@@ -171,7 +171,8 @@ class MoveInteraction(_Handler):
 
 
 class KeyboardEditing(_Handler):
-    """Delete removes the selection; arrows nudge it (Shift for a bigger step)."""
+    """Delete removes the selection; arrows nudge it (Shift for a bigger step);
+    F2 renames the selected step in place."""
 
     ARROWS = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1),
               Qt.Key_Down: (0, 1)}
@@ -180,6 +181,9 @@ class KeyboardEditing(_Handler):
         key = event.key()
         if key in (Qt.Key_Delete, Qt.Key_Backspace):
             return self.delete_selected()
+        if key == Qt.Key_F2:
+            steps = [i for i in self.scene.selected_ids() if self.scene.pathway.step(i)]
+            return bool(steps) and self.scene.rename_in_place(steps[0])
         if key in self.ARROWS and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier):
             step = BIG_NUDGE if event.modifiers() & Qt.ShiftModifier else NUDGE
             dx, dy = self.ARROWS[key]

@@ -9,8 +9,8 @@ pan are view state: they never go on the undo stack.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QGraphicsView, QLabel
 
 from ..export import style
 from .items import LOW_DETAIL
@@ -46,6 +46,15 @@ class PathwayView(QGraphicsView):
         self._space = False
         self._pan_from: QPoint | None = None
         self.minimap = MiniMap(self)
+        self._hint = QLabel(self.viewport())
+        self._hint.setAlignment(Qt.AlignCenter)
+        self._hint.setWordWrap(True)
+        self._hint.setFont(QFont(style.FONT_FAMILY, 11))
+        self._hint.setStyleSheet(f"color: {style.MUTED_TEXT}; background: transparent;")
+        self._hint.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self._hint.hide()
+        if scene is not None:
+            scene.changed.connect(self._update_hint)
         self._shown_once = False
         self._update_detail()
 
@@ -118,32 +127,34 @@ class PathwayView(QGraphicsView):
         if scene is not None and hasattr(scene, "set_detail"):
             scene.set_detail(self.zoom() >= LOW_DETAIL)
 
-    # -------------------------------------------------------------- painting
-    def drawForeground(self, painter, rect) -> None:
-        """On an empty pathway, say how to begin (in screen space, never zoomed)."""
-        scene = self.scene()
-        pathway = getattr(scene, "pathway", None)
-        if pathway is None or pathway.steps:
+    # ------------------------------------------------------------------ hint
+    def _update_hint(self, *_args) -> None:
+        """On an empty pathway, say how to begin (a label over the canvas).
+
+        A label rather than a ``drawForeground`` override: a Python override there
+        runs on every repaint and slows dragging on large pathways.
+        """
+        pathway = getattr(self.scene(), "pathway", None)
+        empty = pathway is not None and not pathway.steps
+        if not empty:
+            self._hint.hide()
             return
         if pathway.settings:
-            hint = ("Drag a step from the palette onto a lane to begin.\n"
+            text = ("Drag a step from the palette onto a lane to begin.\n"
                     "Connect steps by dragging from the blue handle on a step's right edge.")
         else:
-            hint = ("This pathway has no lanes yet.\nAdd a setting of care (a lane) in the "
+            text = ("This pathway has no lanes yet.\nAdd a setting of care (a lane) in the "
                     "Properties panel, then drag steps from the palette onto it.")
-        painter.save()
-        painter.resetTransform()
-        area = QRectF(self.viewport().rect()).adjusted(40, 40, -40, -40)
-        bands = scene.bands() if hasattr(scene, "bands") else []
+        self._hint.setText(text)
+        area = self.viewport().rect().adjusted(40, 40, -40, -40)
+        bands = self.scene().bands() if hasattr(self.scene(), "bands") else []
         if bands:    # under the lanes when there is room, else over them
             below = self.mapFromScene(0, bands[-1].bottom).y() + 24
             if below < area.bottom() - 60:
                 area.setTop(below)
                 area.setHeight(60)
-        painter.setFont(QFont(style.FONT_FAMILY, 11))
-        painter.setPen(QColor(style.MUTED_TEXT))
-        painter.drawText(area, Qt.AlignCenter | Qt.TextWordWrap, hint)
-        painter.restore()
+        self._hint.setGeometry(area)
+        self._hint.show()
 
     # ------------------------------------------------------------- Qt events
     def wheelEvent(self, event) -> None:
@@ -234,4 +245,5 @@ class PathwayView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._pin_headers()
+        self._update_hint()
         self.minimap.reposition()

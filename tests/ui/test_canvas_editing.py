@@ -229,6 +229,19 @@ def test_double_click_renames_in_place(canvas):
     assert pathway.step("prehab").name == "Prehabilitation programme"
 
 
+def test_f2_renames_the_selected_step(canvas):
+    pathway, stack, scene, view = canvas
+    _click(view, view_point(view, _centre(scene, "surgery")))
+    QTest.keyClick(view.viewport(), Qt.Key_F2)
+    editor = scene.interactions.rename.editor
+    assert editor is not None and editor.hasFocus()
+    editor.selectAll()
+    QTest.keyClicks(editor, "Hip replacement")
+    QTest.keyClick(editor, Qt.Key_Enter)
+    assert pathway.step("surgery").name == "Hip replacement"
+    assert stack.count() == 1
+
+
 def test_escape_cancels_rename(canvas):
     pathway, stack, scene, view = canvas
     QTest.mouseDClick(view.viewport(), Qt.LeftButton, Qt.NoModifier,
