@@ -369,7 +369,7 @@ def _transition_changes(ta: Transition, tb: Transition, b: Pathway,
             out.append(Change(CHANGED, "transition", subject, "condition",
                               ta.condition, tb.condition, *keys))
         for label, _op, old, new in moved:
-            out.append(Change(CHANGED, "threshold", subject, f"threshold {label}".strip(),
+            out.append(Change(CHANGED, "threshold", subject, f"{label} threshold".strip(),
                               int(old) if old.is_integer() else old,
                               int(new) if new.is_integer() else new, *keys))
     return out + _handoff_changes(ta, tb, subject)

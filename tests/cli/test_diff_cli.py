@@ -40,7 +40,7 @@ def test_json_lists_the_known_differences(two_files, capsys):
         ("changed", "header", "version", '"1.0.0"', '"1.1.0"'),
         ("changed", "step", "owner", '"Preassessment nurse"', '"Surgeon"'),
         ("added", "step", "", "null", '"Shared decision making"'),
-        ("changed", "threshold", "threshold HbA1c ≥", "69", "64"),
+        ("changed", "threshold", "HbA1c ≥ threshold", "69", "64"),
     }
 
 
@@ -55,7 +55,7 @@ def test_text_output_reads_as_a_list(two_files, capsys):
     assert main(["diff", str(pa), str(pb)]) == 1
     out = capsys.readouterr().out
     assert "  ~ owner: Preassessment nurse -> Surgeon" in out
-    assert "  ~ threshold HbA1c ≥: 69 -> 64" in out
+    assert "  ~ HbA1c ≥ threshold: 69 -> 64" in out
 
 
 def test_unreadable_file_exits_two_with_a_message(two_files, tmp_path, capsys):

@@ -66,7 +66,7 @@ def test_threshold_change_reports_old_and_new_numbers():
     changes = [c for c in d.changes if c.area == "threshold"]
     assert len(changes) == 1
     assert (changes[0].old, changes[0].new) == (69, 64)
-    assert changes[0].field == "threshold HbA1c ≥"
+    assert changes[0].field == "HbA1c ≥ threshold"
     # only the number moved, so no separate "condition" row duplicates it
     assert not any(c.field == "condition" for c in d.changes)
     assert d.to_json()["changes"][0]["old"] == 69

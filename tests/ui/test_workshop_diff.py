@@ -72,7 +72,7 @@ def test_compare_with_file_highlights_the_known_differences(window, qtbot, tmp_p
     assert ["changed", "Preoperative assessment", "owner", "Preassessment nurse",
             "Surgeon"] in rows
     assert ["added", "Shared decision making", "", "", "Shared decision making"] in rows
-    assert ["changed", "HbA1c check → Surgery", "threshold HbA1c <", "69", "64"] in rows
+    assert ["changed", "HbA1c check → Surgery", "HbA1c < threshold", "69", "64"] in rows
     assert ["removed", "GP optimisation", "", "GP optimisation", ""] in rows
     assert "Header field" not in dialog.summary.text()
     assert dialog.summary.text().startswith("1 step added, 1 removed, 1 changed")
