@@ -351,6 +351,16 @@ class ModelEvent:
 Listener = Callable[[ModelEvent], None]
 
 
+class _Listeners(list):
+    """The listener list; a deep copy of a pathway starts with no listeners.
+
+    (Listeners are usually views; copying them would try to copy a whole Qt scene.)
+    """
+
+    def __deepcopy__(self, memo: dict) -> "_Listeners":
+        return _Listeners()
+
+
 
 # -------------------------------------------------------------------------- pathway
 
@@ -381,7 +391,7 @@ class Pathway(_Base):
     votes: list[Vote] = Field(default_factory=list)
     workshop: Workshop | None = None
 
-    _listeners: list[Listener] = PrivateAttr(default_factory=list)
+    _listeners: list[Listener] = PrivateAttr(default_factory=_Listeners)
 
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
