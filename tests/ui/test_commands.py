@@ -291,7 +291,8 @@ def test_paste_renames_clashing_ids(doc):
 # ------------------------------------------------------------------ random sequences
 
 _OPS = ("add", "remove", "move", "lane", "update", "bad", "connect", "rename",
-        "disconnect", "nudge", "header", "setting")
+        "disconnect", "nudge", "header", "setting", "layout", "lane-order", "new-lane",
+        "waive", "paste", "handoff")
 
 
 @settings(max_examples=40, deadline=None,
@@ -345,6 +346,30 @@ def test_random_edits_undo_to_the_original(qapp, data):
             elif op == "setting":
                 stack.push(UpdateSettingCommand(pathway, data.draw(st.sampled_from(lanes)),
                                                 name=f"Lane {counter}"))
+            elif op == "layout":
+                stack.push(ApplyLayoutCommand(pathway))
+            elif op == "lane-order":
+                stack.push(MoveSettingCommand(pathway, data.draw(st.sampled_from(lanes)),
+                                              data.draw(st.integers(0, len(lanes)))))
+            elif op == "new-lane":
+                stack.push(AddSettingCommand(pathway, Setting(
+                    id=f"lane-{counter}", name=f"Lane {counter}", kind="social"),
+                    data.draw(st.integers(0, len(lanes)))))
+            elif op == "waive":
+                stack.push(AddWaiverCommand(pathway, Waiver(
+                    rule=data.draw(st.sampled_from(["dead-end", "has-exit"])),
+                    target=data.draw(st.sampled_from(ids)) if ids else None,
+                    reason="accepted at the network meeting")))
+            elif op == "paste" and ids:
+                chosen = [pathway.step(i) for i in data.draw(
+                    st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))]
+                stack.push(PasteCommand(pathway, chosen, list(pathway.transitions),
+                                        offset=(30.0, 30.0)))
+            elif op == "handoff" and pathway.transitions:
+                key = data.draw(st.sampled_from([t.key for t in pathway.transitions]))
+                stack.push(UpdateTransitionCommand(pathway, key, handoff={
+                    "sender": "gp", "information": data.draw(st.lists(
+                        st.sampled_from(["HbA1c", "medicines list"]), max_size=2))}))
         except EditRefused:
             assert pathway.model_dump() == snapshot
             assert stack.count() == depth
