@@ -159,3 +159,15 @@ def test_steps_without_positions_get_layout_positions_without_becoming_unsaved(t
         assert doc.undo_stack.count() == 0
     finally:
         doc.close()
+
+
+def test_a_change_on_disk_is_reported_in_the_status_bar(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    with qtbot.waitSignal(window.document.changed_on_disk, timeout=5000):
+        sample_file.write_text(sample_file.read_text(encoding="utf-8").replace(
+            "Surgery", "Surgery (edited elsewhere)", 1), encoding="utf-8")
+    assert "changed by another program" in window.statusBar().currentMessage()
+    # our own save is not mistaken for someone else's
+    window.document.accept_disk_version()
+    with qtbot.assertNotEmitted(window.document.changed_on_disk, wait=300):
+        window.files.save()
