@@ -171,3 +171,25 @@ def test_a_change_on_disk_is_reported_in_the_status_bar(make_window, sample_file
     window.document.accept_disk_version()
     with qtbot.assertNotEmitted(window.document.changed_on_disk, wait=300):
         window.files.save()
+
+
+def test_a_disk_error_during_save_keeps_the_old_file_and_the_changes(
+        make_window, sample_file, qtbot, monkeypatch):
+    window = make_window(path=sample_file)
+    before = sample_file.read_bytes()
+    _rename_step_via_properties(window, qtbot, "surgery", " (robotic)")
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    seen = []
+    click_modal_button("OK", seen=seen)
+    qtbot.keyClick(window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert seen == ["Could not save"]
+    monkeypatch.undo()
+    assert sample_file.read_bytes() == before
+    assert window.document.dirty and window.isWindowModified()
+    assert window.document.pathway.step("surgery").name == "Surgery (robotic)"
+    assert window.files.save()  # once the disk has room again, saving works
+    assert load_pathway(sample_file).step("surgery").name == "Surgery (robotic)"
