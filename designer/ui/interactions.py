@@ -260,6 +260,8 @@ class InlineRename(_Handler):
         if not views or not isinstance(item, StepItem) or step is None:
             return False
         self.cancel()
+        if self.scene.selected_ids() != [step_id]:
+            self.scene.select_ids([step_id])
         view = views[0]
         rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
         width = max(rect.width(), 180)
@@ -312,6 +314,21 @@ class PaletteDrop(_Handler):
             return False
         return self.create(payload, event.scenePos()) is not None
 
+    def _free_row(self, lane: str, kind: StepKind, x: float, rel_y: float) -> float:
+        """``rel_y``, or a row further down when a step already sits there."""
+        w, h = geometry.step_size(kind)
+        others = []
+        for s in self.scene.pathway.steps:
+            if s.setting == lane and s.position is not None:
+                ow, oh = geometry.step_size(s.kind)
+                others.append((s.position[0], s.position[1], ow, oh))
+        for row in range(8):
+            y = rel_y + row * geometry.ROW_SPACING
+            if not any(abs(x - ox) < (w + ow) / 2 + 4 and abs(y - oy) < (h + oh) / 2 + 4
+                       for ox, oy, ow, oh in others):
+                return round(y, 1)
+        return rel_y
+
     def create(self, payload: dict, scene_pos: QPointF | None = None,
                setting_id: str | None = None) -> str | None:
         """Add a step from a palette payload; returns its id (None when refused)."""
@@ -328,6 +345,7 @@ class PaletteDrop(_Handler):
         if scene_pos is not None:
             band = geometry.band_at(bands, scene_pos.y())
             x, rel_y = clamp_in_lane(step.kind, scene_pos.x(), scene_pos.y() - band.top)
+            rel_y = self._free_row(band.setting_id, step.kind, x, rel_y)
         else:
             band = next((b for b in bands if b.setting_id == setting_id), bands[0])
             in_lane = [s.position[0] for s in pathway.steps

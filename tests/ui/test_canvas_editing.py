@@ -87,6 +87,17 @@ def test_create_from_palette_by_drag_and_drop(canvas, qtbot):
     assert scene.item_for(step.id) is None
 
 
+def test_a_drop_onto_a_step_lands_in_the_next_free_row(canvas):
+    pathway, stack, scene, _ = canvas
+    on_top = scene.item_for("surgery").scenePos()
+    new_id = scene.interactions.palette_drop.create(
+        {"kind": "task", "activity": "admission", "name": "Admission"}, on_top)
+    step = pathway.step(new_id)
+    assert step.setting == "hospital"
+    assert step.position == (1100.0, 70.0 + geometry.ROW_SPACING)
+    assert step.phase.value == "preoperative"
+
+
 def test_palette_keyboard_adds_to_a_lane(canvas, qtbot):
     pathway, stack, scene, _ = canvas
     palette = PaletteWidget()
