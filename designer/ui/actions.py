@@ -45,6 +45,8 @@ class WindowActions:
         self.quit = self._make("&Quit", w.quit_application, SK.Quit, None,
                                "Close every window and quit")
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
+        if not self.quit.shortcuts():  # some platforms define no standard Quit key
+            self.quit.setShortcut(QKeySequence("Ctrl+Q"))
 
         # Edit (undo and redo follow the active document's stack)
         self.undo = w.undo_group.createUndoAction(w, "&Undo")

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.findings_dock = FindingsDock(self)
         self.timeline_dock = TimelineDock(self)
         self.undo_view = QUndoView(self.undo_group)
-        self.undo_view.setEmptyLabel("Opened")
+        self.undo_view.setEmptyLabel("No changes yet")
         self.undo_view.setAccessibleName("Undo history")
         self.undo_dock = self._wrap_dock("Undo history", "undo-dock", self.undo_view)
         self.palette_dock = self._make_palette_dock()

@@ -170,3 +170,19 @@ def test_window_layout_is_kept_in_settings_but_panels_never_all_vanish(make_wind
     third = make_window()
     assert not third.properties_dock.isHidden()
     assert not third.findings_dock.isHidden()
+
+
+def test_no_two_actions_share_a_shortcut(make_window):
+    from collections import defaultdict
+
+    from PySide6.QtGui import QAction
+
+    window = make_window()
+    owners = defaultdict(set)
+    for action in window.findChildren(QAction):
+        for keys in action.shortcuts():
+            if not keys.isEmpty():
+                owners[keys.toString()].add(action.text().replace("&", ""))
+    clashes = {keys: names for keys, names in owners.items() if len(names) > 1}
+    assert clashes == {}  # Qt silently ignores an ambiguous shortcut
+    assert window.act.quit.shortcuts()
