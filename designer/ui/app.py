@@ -121,10 +121,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with the designer's names, look and icon (reused when it exists)."""
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APP_NAME)
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance()
     if app is None:
+        # crisp at 125% and 150% display scaling (must be set before the application)
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else [sys.argv[0]])
     app.setApplicationDisplayName("Perioperative Pathway Designer")
     app.setWindowIcon(_app_icon())
