@@ -113,6 +113,7 @@ class PaletteWidget(QTreeWidget):
         self.setToolTip("Drag onto a lane to add a step; Enter adds it to the selected lane")
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragOnly)
+        self.setDefaultDropAction(Qt.CopyAction)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setIconSize(QSize(28, 20))
         self.setIndentation(12)
@@ -163,6 +164,13 @@ class PaletteWidget(QTreeWidget):
             data.setData(STEP_MIME_TYPE, json.dumps(payloads[0]).encode())
             data.setText(payloads[0]["name"])
         return data
+
+    def startDrag(self, _actions) -> None:
+        # Copy only: a "move" drop would make the view remove the palette entry.
+        super().startDrag(Qt.CopyAction)
+
+    def supportedDropActions(self):
+        return Qt.CopyAction
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         payload = self.payload(item)
