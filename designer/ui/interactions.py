@@ -447,7 +447,8 @@ class SceneInteractions:
     # drag and drop -----------------------------------------------------------
     def drag_enter(self, event) -> None:
         if self.palette_drop.accepts(event):
-            event.acceptProposedAction()
+            event.setDropAction(Qt.CopyAction)     # the palette keeps its entry
+            event.accept()
         else:
             event.ignore()
 
@@ -455,7 +456,8 @@ class SceneInteractions:
 
     def drop(self, event) -> None:
         if self.palette_drop.accepts(event):
-            event.acceptProposedAction()
+            event.setDropAction(Qt.CopyAction)
+            event.accept()
             self.palette_drop.drop(event)
         else:
             event.ignore()
