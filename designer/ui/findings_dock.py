@@ -8,6 +8,7 @@ finding can be waived with a reason, which is an ordinary undoable edit.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -154,7 +155,12 @@ class FindingsDock(QDockWidget):
 
         self._pending = False
         self._timer.stop()
-        report = validate(self.window_.document.pathway)
+        try:
+            report = validate(self.window_.document.pathway)
+        except Exception:  # a faulty rule must not interrupt editing after every keystroke
+            logging.getLogger("designer").exception("validation failed")
+            self.summary.setText("The checks could not run; see the log file.")
+            return
         self._show(report)
         scene = self.window_.scene
         if scene is not None:

@@ -7,6 +7,7 @@ on the canvas; clicking a row selects and centres that step.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -132,7 +133,14 @@ class TimelineDock(QDockWidget):
         self._pending = False
         self._timer.stop()
         pathway = self.window_.document.pathway
-        self.timeline = timeline = compute_timeline(pathway)
+        try:
+            self.timeline = timeline = compute_timeline(pathway)
+        except Exception:  # a bug there must not interrupt editing after every keystroke
+            logging.getLogger("designer").exception("timeline failed")
+            self.timeline = None
+            self.table.setRowCount(0)
+            self.total_label.setText("The timeline cannot be worked out for this pathway yet.")
+            return
         steps = pathway.steps_by_id()
         lanes = {s.id: s.name for s in pathway.settings}
         self.table.setRowCount(len(timeline.entries))
