@@ -200,8 +200,10 @@ class MoveStepsCommand(ModelCommand):
         if not self.new:
             raise EditRefused("no step to move")
         lane_change = any("setting" in c for c in self.new.values())
-        verb = "Nudge" if nudge else ("Move" if not lane_change else "Move to another lane:")
-        super().__init__(pathway, f"{verb} {plural(len(self.new), 'step')}")
+        what = plural(len(self.new), "step")
+        text = (f"Nudge {what}" if nudge else
+                f"Move {what} to another lane" if lane_change else f"Move {what}")
+        super().__init__(pathway, text)
         self.nudge = nudge
 
     def _do(self) -> None:
