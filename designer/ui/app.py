@@ -90,6 +90,15 @@ def _apply_look(app: QApplication) -> None:
 
 def install_excepthook() -> None:
     """Unexpected errors: log the traceback, show a plain message, keep running."""
+    if not log.handlers:
+        try:
+            _data_dir().mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(_data_dir() / "designer.log", encoding="utf-8",
+                                          delay=True)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            log.addHandler(handler)
+        except OSError:
+            pass  # no log file is better than no designer
 
     def hook(exc_type, exc, tb) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -103,7 +112,6 @@ def install_excepthook() -> None:
                 fh.write(text + "\n")
         except OSError:
             log_file = None
-        log.error("unexpected error: %s", text)
         if QApplication.instance() is None or os.environ.get("PERIOP_NO_ERROR_DIALOG"):
             return
         box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
