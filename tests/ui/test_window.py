@@ -151,6 +151,10 @@ def test_an_unexpected_error_is_logged_and_shown_as_a_message_not_a_traceback(
     assert seen == ["Something went wrong"]
     log = Path(os.environ["PERIOP_DATA_DIR"]) / "designer.log"
     assert "ValueError: the printer caught fire" in log.read_text(encoding="utf-8")
+    import logging
+    for handler in list(logging.getLogger("designer").handlers):
+        logging.getLogger("designer").removeHandler(handler)
+        handler.close()
 
 
 def test_window_layout_is_kept_in_settings_but_panels_never_all_vanish(make_window, settings,
