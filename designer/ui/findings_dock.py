@@ -8,6 +8,7 @@ finding can be waived with a reason, which is an ordinary undoable edit.
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import TYPE_CHECKING
 
@@ -104,7 +105,14 @@ class FindingsDock(QDockWidget):
         self.tree.itemClicked.connect(self._on_item_activated)
         self.tree.itemActivated.connect(self._on_item_activated)
         self.tree.currentItemChanged.connect(self._update_buttons)
-        layout.addWidget(self.tree)
+        layout.addWidget(self.tree, 1)
+        self.detail = QLabel("")
+        self.detail.setObjectName("finding-detail")
+        self.detail.setAccessibleName("Selected finding in full")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
+        layout.addWidget(self.detail)
 
         row = QHBoxLayout()
         self.summary = QLabel("")
@@ -262,6 +270,32 @@ class FindingsDock(QDockWidget):
         entry = self.finding_of(self.tree.currentItem())
         self.waive_button.setEnabled(bool(entry) and not entry[1])
         self.unwaive_button.setEnabled(bool(entry) and entry[1])
+        self._show_detail(entry)
+
+    def _show_detail(self, entry) -> None:
+        """The whole message of the current finding, since the list row may cut it short."""
+        if not entry:
+            self.detail.hide()
+            return
+        finding, waived = entry
+        source = ""
+        try:
+            from ..graph.rules import RULES
+
+            rule = RULES.get(finding.rule)
+            source = rule.source if rule is not None else ""
+        except ImportError:  # pragma: no cover - the rules package is always there
+            pass
+        parts = [f"<b>{html.escape(finding.title or finding.rule)}</b>",
+                 html.escape(finding.message)]
+        if waived and finding.waived_reason:
+            parts.append(f"<i>Waived: {html.escape(finding.waived_reason)}</i>")
+        meta = f"Rule {html.escape(finding.rule)}"
+        if source:
+            meta += f" · source: {html.escape(source)}"
+        parts.append(f"<span style='color:#4c6272'>{meta}</span>")
+        self.detail.setText("<br>".join(parts))
+        self.detail.show()
 
     # ------------------------------------------------------------------ actions
 

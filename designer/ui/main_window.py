@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.properties_dock], [400], Qt.Orientation.Horizontal)
         if self.palette_dock is not None:
             self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.findings_dock], [200], Qt.Orientation.Vertical)
+        self.resizeDocks([self.findings_dock], [240], Qt.Orientation.Vertical)
         self.resizeDocks([self.findings_dock, self.timeline_dock], [1000, 600],
                          Qt.Orientation.Horizontal)
 

@@ -61,6 +61,7 @@ def test_clicking_a_finding_selects_and_centres_its_target(make_window, sample_f
     item = _leaf(dock, "handoff-missing", "optimise->preassess")
     _click(dock.tree, item)
     assert window.scene.selected_ids() == ["optimise->preassess"]
+    assert dock.detail.isVisible() and "Rule handoff-missing" in dock.detail.text()
     edge = window.scene.item_for("optimise->preassess")
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert visible.contains(edge.sceneBoundingRect().center())
