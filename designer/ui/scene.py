@@ -96,6 +96,7 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         return self._steps.get(key) or self._edges.get(key) or self._lanes.get(key)
 
     def id_for(self, item: QGraphicsItem) -> str | None:
+        """The step id or transition key an item (or one of its parts) shows."""
         while item is not None:
             if isinstance(item, StepItem):
                 return item.step_id
@@ -124,6 +125,10 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         return steps + edges
 
     def select_ids(self, ids: Iterable[str]) -> None:
+        """Select exactly these steps and transitions (unknown ids are ignored).
+
+        One ``selectionChanged`` follows, however many items change.
+        """
         wanted = set(ids)
         self.blockSignals(True)
         try:
@@ -155,7 +160,13 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         self._dirty.clear()
         self._untidy = set()
         self._selected = set()
-        self.clear()
+        # Deleting items must not call back into them (selection changes on the way).
+        self.blockSignals(True)
+        try:
+            self.clear()
+        finally:
+            self.blockSignals(False)
+        self.selectionChanged.emit()
         self._steps, self._edges, self._lanes, self._by_step = {}, {}, {}, {}
         self._bands = []
         roles = {r.id: r for r in self.pathway.roles}
