@@ -236,6 +236,12 @@ class TransitionItem(QGraphicsPathItem):
         """Refresh label and handoff badge from the model (geometry: :meth:`route`)."""
         self._transition = transition
         self._crosses = crosses_lanes
+        tip = [f"{transition.source} → {transition.target}"]
+        if transition.condition:
+            tip.append(f"When: {transition.condition}")
+        if transition.wait_days:
+            tip.append(f"Expected wait: {transition.wait_days:g} day(s)")
+        self.setToolTip("\n".join(tip))
         extra = []
         if transition.wait_days:
             days = transition.wait_days
