@@ -147,7 +147,7 @@ class FindingsDock(QDockWidget):
         self._pathway.subscribe(self._on_model_event)
         # checked just after the window appears, so opening a file is never held up
         self._pending = True
-        self._timer.start(0)
+        self._timer.start(REVALIDATE_DELAY_MS)  # after the window's first paint
 
     def _on_model_event(self, _event) -> None:
         self._pending = True

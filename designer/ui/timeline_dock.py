@@ -105,7 +105,7 @@ class TimelineDock(QDockWidget):
         self._pathway.subscribe(self._on_model_event)
         self.window_.scene.selectionChanged.connect(self._follow_selection)
         self._pending = True
-        self._timer.start(0)
+        self._timer.start(RECOMPUTE_DELAY_MS)  # after the window's first paint
 
     def _follow_selection(self) -> None:
         """Show the selected step's row, so its day is easy to find."""
