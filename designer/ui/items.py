@@ -27,6 +27,26 @@ LOW_DETAIL = 0.3           # below this zoom, names and badges are not drawn
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
+_COLOURS: dict[str, QColor] = {}
+_PENS: dict[tuple[str, float], QPen] = {}
+
+
+def colour(hex_code: str) -> QColor:
+    """A shared QColor per colour (thousands of items use a handful of colours)."""
+    found = _COLOURS.get(hex_code)
+    if found is None:
+        found = _COLOURS[hex_code] = QColor(hex_code)
+    return found
+
+
+def pen(hex_code: str, width: float) -> QPen:
+    """A shared pen per colour and width."""
+    found = _PENS.get((hex_code, width))
+    if found is None:
+        found = _PENS[(hex_code, width)] = QPen(colour(hex_code), width)
+    return found
+
+
 def make_font(size: float, bold: bool = False) -> QFont:
     font = QFont(style.FONT_FAMILY)
     font.setPointSizeF(size)
@@ -47,10 +67,11 @@ class Fonts:
         self.lane_m = QFontMetricsF(self.lane)
 
 
-def text_item(parent: QGraphicsItem, text: str, font: QFont, colour: str) -> QGraphicsSimpleTextItem:
+def text_item(parent: QGraphicsItem, text: str, font: QFont, ink: str) -> QGraphicsSimpleTextItem:
+    """A built-in (C++-painted) text item that lets clicks through to its parent."""
     item = QGraphicsSimpleTextItem(text, parent)
     item.setFont(font)
-    item.setBrush(QColor(colour))
+    item.setBrush(colour(ink))
     item.setAcceptedMouseButtons(Qt.NoButton)
     return item
 
@@ -202,7 +223,7 @@ class StepItem(QGraphicsPathItem):
             if self._badge is not None:
                 self._badge.setPos(self.badge_pos())
         self.step_id = step.id
-        self.setBrush(QColor(style.step_fill(step.activity)))
+        self.setBrush(colour(style.step_fill(step.activity)))
         self._apply_pen()
         self._set_glyph(step.kind is StepKind.wait)
         if (step.name, owner_name) != (self._name, self._owner) or self._lines is None:
@@ -299,12 +320,12 @@ class StepItem(QGraphicsPathItem):
     def _apply_pen(self) -> None:
         width = 2.2 if self.kind is StepKind.exit else (
             1.8 if self.kind is StepKind.entry else 1.2)
-        colour = style.STEP_BORDER
+        stroke = style.STEP_BORDER
         if self.critical:
-            colour, width = style.CRITICAL_PATH, 3.0
+            stroke, width = style.CRITICAL_PATH, 3.0
         if self.selected_look:
-            colour, width = style.SELECTED_BORDER, 3.0
-        self.setPen(QPen(QColor(colour), width))
+            stroke, width = style.SELECTED_BORDER, 3.0
+        self.setPen(pen(stroke, width))
 
     def selection_changed(self) -> None:
         """Called by the scene when this item's selection state may have changed."""

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 from ..export import style
 from ..export.diagram import wrap_text
 from ..graph.model import Transition
-from .items import LOW_DETAIL, Z_EDGE, Z_EDGE_DECOR, CountBadge, Fonts
+from .items import LOW_DETAIL, Z_EDGE, Z_EDGE_DECOR, CountBadge, Fonts, colour, pen
 
 LABEL_WIDTH = 128.0
 
@@ -114,6 +114,8 @@ class _Decoration(QGraphicsPathItem):
 _SHAPES: dict[str, QPainterPath] = {}
 _WHITE = QColor("#ffffff")
 _WHITE_PEN = QPen(_WHITE, 1.3)
+_CARD_PEN = QPen(QColor("#b0bec5"), 0.8)
+_CARD_FILL = QColor(255, 255, 255, 235)
 
 
 class HandoffBadge(_Decoration):
@@ -136,7 +138,7 @@ class HandoffBadge(_Decoration):
     def show_handoff(self, transition: Transition) -> None:
         h = transition.handoff
         self.complete = h is not None and h.is_complete()
-        self.setBrush(QColor(style.HANDOFF_OK if self.complete else style.HANDOFF_INCOMPLETE))
+        self.setBrush(colour(style.HANDOFF_OK if self.complete else style.HANDOFF_INCOMPLETE))
         if h is None:
             self.setToolTip("Handoff missing: say who sends, who receives, what "
                             "information passes and how")
@@ -160,8 +162,8 @@ class EdgeLabel(_Decoration):
     def __init__(self, owner: "TransitionItem", fonts: Fonts):
         super().__init__(owner)
         self.fonts = fonts
-        self.setPen(QPen(QColor("#b0bec5"), 0.8))
-        self.setBrush(QColor(255, 255, 255, 235))
+        self.setPen(_CARD_PEN)
+        self.setBrush(_CARD_FILL)
         self._lines: list[tuple[QPointF, QStaticText, bool]] = []
 
     def show_lines(self, condition: str | None, extra: list[str]) -> None:
@@ -216,7 +218,7 @@ class TransitionItem(QGraphicsPathItem):
         self._tidy = True
         self._head = QPolygonF()
         self._ctrl: tuple[QPointF, QPointF, QPointF, QPointF] | None = None
-        self._head_brush = QColor(style.EDGE_COLOUR)
+        self._head_brush = colour(style.EDGE_COLOUR)
         self.selected_look = False
         self.label: EdgeLabel | None = None
         self.handoff_badge: HandoffBadge | None = None
@@ -377,13 +379,13 @@ class TransitionItem(QGraphicsPathItem):
 
     # --------------------------------------------------------------- states
     def _apply_pen(self) -> None:
-        colour, width = style.EDGE_COLOUR, 1.4
+        stroke, width = style.EDGE_COLOUR, 1.4
         if self.critical:
-            colour, width = style.CRITICAL_PATH, 2.6
+            stroke, width = style.CRITICAL_PATH, 2.6
         if self.selected_look:
-            colour, width = style.SELECTED_BORDER, 2.6
-        self.setPen(QPen(QColor(colour), width))
-        self._head_brush = QColor(colour)
+            stroke, width = style.SELECTED_BORDER, 2.6
+        self.setPen(pen(stroke, width))
+        self._head_brush = colour(stroke)
         self.update()
 
     def selection_changed(self) -> None:
