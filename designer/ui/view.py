@@ -1,6 +1,6 @@
 """The canvas view: zoom, pan, rubber-band selection and an overview map.
 
-Zoom: Ctrl+wheel, Ctrl++ / Ctrl+- / Ctrl+0 (100%) / Ctrl+1 (fit), or the window's
+Zoom: Ctrl+wheel, Ctrl++ / Ctrl+- / Ctrl+0 (100%) / Ctrl+9 (fit), or the window's
 menu actions calling :meth:`PathwayView.zoom_in` and friends. Pan: the scroll
 bars, the wheel, the middle mouse button, or Space held while dragging. Zoom and
 pan are view state: they never go on the undo stack.
@@ -179,7 +179,7 @@ class PathwayView(QGraphicsView):
             self.zoom_out()
         elif ctrl and key == Qt.Key_0:
             self.zoom_reset()
-        elif ctrl and key == Qt.Key_1:
+        elif ctrl and key == Qt.Key_9:
             self.fit_all()
         else:
             super().keyPressEvent(event)
