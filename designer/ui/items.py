@@ -215,6 +215,7 @@ class StepItem(QGraphicsPathItem):
         if step.kind != self.kind or self.path().isEmpty():
             self.prepareGeometryChange()
             self.kind = step.kind
+            self._lines = None              # the text area depends on the shape
             self.setPath(cached_outline(step.kind))
             if self._handle is not None:
                 self._handle.setPos(self.handle_pos())

@@ -283,6 +283,11 @@ def test_model_edits_from_elsewhere_update_the_canvas(canvas):
     pathway.update_step("sdm", name="SDM", kind="wait")
     item = scene.item_for("sdm")
     assert isinstance(item, StepItem) and item.kind.value == "wait"
+    name, owner = item.text_lines()       # the owner is elided in a narrow wait box
+    assert name == "SDM" and owner.startswith("Consultant sur")
+    pathway.update_step("sdm", kind="decision")
+    assert scene.item_for("sdm").text_lines() == ["SDM"]      # owner goes under a diamond
+    assert scene.item_for("sdm")._below.text() == "Consultant surgeon"
     pathway.rename_step("sdm", "sdm-clinic")
     assert scene.item_for("sdm") is None
     assert "referral->sdm-clinic" in scene.transition_items()
