@@ -74,11 +74,29 @@ def _prepare(pathway: Pathway, report, legend: bool) -> tuple[Layout, float, flo
     return lay, lay.width + 2 * MARGIN, height + 2 * MARGIN
 
 
-def _paint_on(painter: QPainter, lay: Layout, report, legend: bool) -> None:
+def _paint_on(painter: QPainter, lay: Layout, report, legend: bool) -> DiagramPainter:
     painter.setRenderHint(QPainter.Antialiasing, True)
     painter.setRenderHint(QPainter.TextAntialiasing, True)
     painter.translate(MARGIN, MARGIN)
-    DiagramPainter(painter, lay, report).paint(legend=legend)
+    drawer = DiagramPainter(painter, lay, report)
+    drawer.paint(legend=legend)
+    return drawer
+
+
+def occupied_spans(pathway: Pathway, report=None) -> list[tuple[float, float, bool]]:
+    """Left and right edges (picture units, margin included) of every step box,
+    condition label and badge, each with whether it is a step, sorted: where a
+    cut through the picture would split text. The picture is painted on a
+    1-pixel image to place the labels."""
+    ensure_gui_application()
+    lay, _w, _h = _prepare(pathway, report, False)
+    image = QImage(QSize(1, 1), QImage.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    painter.setClipRect(QRectF(0, 0, 1, 1))
+    drawer = _paint_on(painter, lay, report, False)
+    painter.end()
+    return sorted((r.left() + MARGIN, r.right() + MARGIN, is_step)
+                  for r, is_step in drawer.occupied)
 
 
 def diagram_size(pathway: Pathway, legend: bool = False) -> tuple[float, float]:

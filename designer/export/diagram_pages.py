@@ -2,7 +2,8 @@
 
 A pathway runs left to right in time, so its picture is wide. Shrunk to the page
 width its text becomes unreadable; instead we cut it into vertical strips at a
-readable scale and repeat the lane headers at the left of every strip. A
+readable scale, through the gaps between steps, and repeat the lane headers at
+the left of every strip. The PDF prints the strips on landscape pages. A
 diagram too big for that (hundreds of steps) is printed whole as an overview,
 with a note pointing to the SVG or PNG export.
 """
@@ -16,14 +17,21 @@ from dataclasses import dataclass
 from ..graph.geometry import LANE_HEADER_WIDTH
 from ..graph.model import Pathway
 
-#: Points per scene unit below which diagram text (9.5 px) gets too small to read.
+#: Points per scene unit below which diagram text (9.5 pt at scale 1) gets too small to read.
 MIN_SCALE = 0.55
 #: Pixels per point in the embedded pictures (2 = 144 dpi: sharp on paper).
 PIXELS_PER_POINT = 2.0
-#: Scales tried in turn for a wide diagram (points per scene unit), most legible first.
-STRIP_SCALES = (MIN_SCALE, 0.45, 0.36)
-#: More strips than this (about 4 pages) and we print an overview instead.
+#: Scales tried for a wide diagram (points per scene unit); among those needing the
+#: fewest pages the largest wins. At 0.65 a step name prints at about 8 pt.
+STRIP_SCALES = (0.75, 0.7, 0.65, 0.6, MIN_SCALE)
+#: Smaller scales, only when a tall diagram fits no other way.
+FALLBACK_SCALES = (0.45, 0.36)
+#: More strips than this and we print an overview instead.
 MAX_STRIPS = 12
+#: Height a caption and the gap after it take below each strip (points).
+CAPTION_ROOM = 24.0
+#: Clearance kept between a cut and any step, label or badge (scene units).
+CUT_CLEARANCE = 6.0
 
 
 @dataclass
@@ -36,9 +44,82 @@ class DiagramPiece:
     caption: str
 
 
+def strip_cuts(spans: list[tuple[float, float]], start: float, end: float,
+               most: float, steps: list[tuple[float, float]] = ()
+               ) -> list[tuple[float, float]]:
+    """Where to cut the picture between ``start`` and ``end`` into strips.
+
+    Each strip is at most ``most`` wide. A cut goes through a gap between the
+    occupied ``spans`` (step boxes, labels, badges) when there is one in the
+    last half of the strip; else through a gap between the ``steps`` (a label
+    may be split, a step name never); else at the full width.
+    """
+    cuts: list[tuple[float, float]] = []
+    left = start
+    every = list(spans) + list(steps)
+
+    def clear(x: float, of) -> bool:
+        return not any(a - CUT_CLEARANCE < x < b + CUT_CLEARANCE for a, b in of)
+
+    while end - left > 1.0:
+        limit = left + most
+        if limit >= end:
+            cuts.append((left, end))
+            break
+        lowest = left + 0.5 * most
+        candidates = [limit] + [a - CUT_CLEARANCE for a, _b in every
+                                if lowest <= a - CUT_CLEARANCE <= limit]
+        right = limit
+        for avoid in (every, steps):
+            free = [x for x in candidates if clear(x, avoid)]
+            if free:
+                right = max(free)
+                break
+        cuts.append((left, right))
+        left = right
+    return cuts
+
+
+def _pages(count: int, piece_height: float, frame_height: float, first_room: float) -> int:
+    """Pages needed for ``count`` pieces of one height, the first page starting lower."""
+    pages, room = 1, first_room
+    for _ in range(count):
+        if piece_height > room and room < frame_height:
+            pages, room = pages + 1, frame_height
+        room -= piece_height
+    return pages
+
+
+def plan_strips(width: float, height: float, header: float,
+                spans: list[tuple[float, float]], frame_width: float, frame_height: float,
+                first_room: float, steps: list[tuple[float, float]] = ()
+                ) -> tuple[float, list[tuple[float, float]]] | None:
+    """The scale and cuts that print the diagram in the fewest pages, largest first.
+
+    Returns ``None`` when no scale gives at most :data:`MAX_STRIPS` legible strips.
+    """
+    best = None
+    for group in (STRIP_SCALES, FALLBACK_SCALES):
+        for scale in group:
+            piece = height * scale + CAPTION_ROOM
+            if piece > frame_height:
+                continue
+            cuts = strip_cuts(spans, header, width, frame_width / scale - header, steps)
+            if len(cuts) > MAX_STRIPS:
+                continue
+            pages = _pages(len(cuts), piece, frame_height, first_room)
+            if best is None or pages < best[0]:
+                best = (pages, scale, cuts)
+        if best is not None:
+            return best[1], best[2]
+    return None
+
+
 def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
-                   frame_height: float = 700.0) -> list[DiagramPiece]:
-    """Pictures of the diagram sized for a frame ``frame_width`` points wide.
+                   frame_height: float = 700.0, first_room: float | None = None
+                   ) -> list[DiagramPiece]:
+    """Pictures of the diagram sized for a frame ``frame_width`` by ``frame_height``
+    points; ``first_room`` is the height left on the first page under the heading.
 
     Raises ``ImportError`` when Qt is not installed (the caller prints a note).
     """
@@ -47,53 +128,41 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
     from . import diagram
 
     width, height = diagram.diagram_size(pathway)
-    fit = frame_width / width
-    if fit >= MIN_SCALE or len(pathway.steps) == 0:
-        scale = min(fit, 1.0)
+    fit = min(frame_width / width, (frame_height - CAPTION_ROOM) / height)
+    if frame_width / width >= MIN_SCALE or len(pathway.steps) == 0:
+        scale = min(frame_width / width, 1.0)
         png = diagram.render_png(pathway, scale=scale * PIXELS_PER_POINT, report=report)
         return [DiagramPiece(png, width * scale, height * scale, "")]
 
     header = getattr(diagram, "MARGIN", 16.0) + LANE_HEADER_WIDTH
-    chosen = None
-    for scale in STRIP_SCALES:
-        content_per_strip = frame_width / scale - header
-        strips = -(-(width - header) // content_per_strip)
-        if strips <= MAX_STRIPS and height * scale <= frame_height:
-            chosen = scale, content_per_strip, int(strips)
-            break
-    if chosen is None:
-        scale = min(fit, frame_height / height)
-        png = diagram.render_png(pathway, scale=max(scale * PIXELS_PER_POINT, 0.05),
+    occupied = [span for span in diagram.occupied_spans(pathway, report) if span[1] > header]
+    spans = [(a, b) for a, b, is_step in occupied if not is_step]
+    steps = [(a, b) for a, b, is_step in occupied if is_step]
+    plan = plan_strips(width, height, header, spans, frame_width, frame_height,
+                       frame_height if first_room is None else first_room, steps)
+    if plan is None:
+        png = diagram.render_png(pathway, scale=max(fit * PIXELS_PER_POINT, 0.05),
                                  report=report)
-        return [DiagramPiece(png, width * scale, height * scale,
+        return [DiagramPiece(png, width * fit, height * fit,
                              "Overview of the whole pathway. It is too large to print "
                              "legibly on A4: export the diagram as SVG or PNG to read it.")]
-    scale, content_per_strip, total = chosen
-    # Equal strips read better than full ones followed by a sliver.
-    content_per_strip = (width - header) / total
-    # Small scales need more pixels per unit, or the text blurs when printed.
+    scale, cuts = plan
     pieces: list[DiagramPiece] = []
+    # Small scales need more pixels per unit, or the text blurs when printed.
     with _rendered(diagram, pathway, max(scale * PIXELS_PER_POINT, 1.0), report) as image:
         k = image.width / width            # real pixels per scene unit (may be capped)
         head_px = round(header * k)
-        step_px = math.ceil(content_per_strip * k)
-        left = head_px
-        number = 0
-        while left < image.width - 1:
-            number += 1
-            right = min(image.width, left + step_px)
-            strip = Image.new("RGB", (head_px + right - left, image.height), "white")
+        for number, (left, right) in enumerate(cuts, 1):
+            x0, x1 = round(left * k), min(image.width, round(right * k))
+            strip = Image.new("RGB", (head_px + x1 - x0, image.height), "white")
             strip.paste(image.crop((0, 0, head_px, image.height)), (0, 0))
-            strip.paste(image.crop((left, 0, right, image.height)), (head_px, 0))
+            strip.paste(image.crop((x0, 0, x1, image.height)), (head_px, 0))
             buffer = io.BytesIO()
             strip.save(buffer, format="PNG", compress_level=1)   # speed over size
             pieces.append(DiagramPiece(
                 buffer.getvalue(), strip.width / k * scale, strip.height / k * scale,
-                f"Diagram, part {number} of {total} (time runs left to right)"))
-            left = right
-    if len(pieces) != total:  # rounding: renumber so captions stay true
-        for i, piece in enumerate(pieces, 1):
-            piece.caption = f"Diagram, part {i} of {len(pieces)} (time runs left to right)"
+                f"Diagram, part {number} of {len(cuts)} (time runs left to right; "
+                "the lane names repeat on every part)"))
     return pieces
 
 

@@ -68,6 +68,9 @@ class DiagramPainter:
         self.findings = _findings_by_target(report)
         self.name_font, self.small_font = font(style.FONT_SIZE), font(style.SMALL_FONT_SIZE)
         self.lane_font = font(style.LANE_FONT_SIZE, bold=True)
+        #: Rectangles holding text or badges, each with whether it is a step, so a
+        #: page cut can pass between them.
+        self.occupied: list[tuple[QRectF, bool]] = []
 
     def paint(self, legend: bool = False) -> None:
         """Draw the lanes, transitions, steps and badges; the legend below when asked."""
@@ -201,6 +204,7 @@ class DiagramPainter:
             p.drawRoundedRect(r, 5, 5)
             text = r.adjusted(8, 5, -8, -5)
         self._step_text(step, text)
+        self.occupied.append((r, True))
         found = self.findings.get(step.id)
         if found:
             self._count_badge(QPointF(r.right() - 4, r.top() + 4), found)
@@ -339,6 +343,7 @@ class DiagramPainter:
 
     def _draw_label(self, rect: QRectF, texts: list[tuple[str, bool]]) -> None:
         p, m = self.p, QFontMetricsF(self.small_font)
+        self.occupied.append((rect, False))
         p.setPen(QPen(QColor("#b0bec5"), 0.8))
         p.setBrush(QColor(255, 255, 255, 235))
         p.drawRoundedRect(rect, 3, 3)
@@ -353,6 +358,7 @@ class DiagramPainter:
         p = self.p
         colour = QColor(style.HANDOFF_OK if complete else style.HANDOFF_INCOMPLETE)
         rect = QRectF(at.x() - 12, at.y() - 8, 24, 16)
+        self.occupied.append((rect, False))
         p.setPen(QPen(QColor("#ffffff"), 1.2))
         p.setBrush(colour)
         p.drawRoundedRect(rect, 8, 8)
@@ -369,6 +375,7 @@ class DiagramPainter:
 
     def _count_badge(self, at: QPointF, findings: list) -> None:
         p = self.p
+        self.occupied.append((QRectF(at.x() - 9, at.y() - 9, 18, 18), False))
         p.setPen(QPen(QColor("#ffffff"), 1.5))
         p.setBrush(QColor(style.SEVERITY_COLOURS.get(_worst(findings), style.MUTED_TEXT)))
         p.drawEllipse(at, 9, 9)

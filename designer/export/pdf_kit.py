@@ -198,14 +198,15 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.setFont(self.footer_font, self.footer_size)
         self.setFillColor(MUTED)
         self.setStrokeColor(GRID)
-        self.line(MARGIN, 12 * mm, PAGE_WIDTH - MARGIN, 12 * mm)
+        page_width = self._pagesize[0]       # landscape pages are wider
+        self.line(MARGIN, 12 * mm, page_width - MARGIN, 12 * mm)
         if self.footer_text:
             text = self.footer_text
-            room = FRAME_WIDTH - 80
+            room = page_width - 2 * MARGIN - 80
             while text and pdfmetrics.stringWidth(text, self.footer_font, self.footer_size) > room:
                 text = text[:-2] + "\u2026" if len(text) > 2 else ""
             self.drawString(MARGIN, 8 * mm, text)
-        self.drawRightString(PAGE_WIDTH - MARGIN, 8 * mm,
+        self.drawRightString(page_width - MARGIN, 8 * mm,
                              f"Page {self._pageNumber} of {total}")
         self.restoreState()
 

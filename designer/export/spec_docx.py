@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK
 from docx.shared import Mm
 
@@ -54,26 +55,38 @@ def _cover(doc, c: SpecContent) -> None:
             _labelled(doc, label, value)
 
 
+def _new_section(doc, landscape: bool) -> None:
+    """Start a new page in a section of the given orientation (A4, same margins)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long_side, short_side = Mm(297), Mm(210)
+    section.page_width, section.page_height = ((long_side, short_side) if landscape
+                                               else (short_side, long_side))
+
+
 def _diagram(doc, c: SpecContent, pathway, report) -> None:
-    _page_break(doc)
+    # A pathway is wide: its diagram goes in a landscape section, back to portrait after.
+    _new_section(doc, landscape=True)
     doc.add_heading(SECTION_TITLES["diagram"], level=1)
     doc.add_paragraph(DIAGRAM_KEY)
+    height = (210 - 2 * 18 - 12) * PT_PER_MM     # less room for Word's caption spacing
     try:
         from .diagram_pages import diagram_pieces
 
-        pieces = diagram_pieces(pathway, report, frame_width=kit.PAGE_TEXT_WIDTH_MM * PT_PER_MM,
-                                frame_height=220 * PT_PER_MM)
+        pieces = diagram_pieces(pathway, report, frame_width=(297 - 2 * 18) * PT_PER_MM,
+                                frame_height=height, first_room=height - 80)
     except ImportError as exc:
         doc.add_paragraph(diagram_unavailable(exc))
-        return
+        pieces = []
     for piece in pieces:
         doc.add_picture(io.BytesIO(piece.png), width=Mm(piece.width_pt / PT_PER_MM))
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
         if piece.caption:
             doc.add_paragraph(piece.caption, style="Caption")
+    _new_section(doc, landscape=False)
 
 
 def _steps(doc, c: SpecContent) -> None:
-    _page_break(doc)
     doc.add_heading(SECTION_TITLES["steps"], level=1)
     doc.add_paragraph("Steps in the order the patient meets them within each phase. Timing "
                       "shows days relative to surgery (T-42 is six weeks before) and the day "

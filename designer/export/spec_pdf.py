@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak, Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
-    Table, TableStyle,
+    BaseDocTemplate, CondPageBreak, Frame, Image, KeepTogether, NextPageTemplate, PageBreak,
+    PageTemplate, Paragraph, Spacer, Table, TableStyle,
 )
 
 from . import pdf_kit as kit
@@ -21,8 +22,29 @@ from .spec_text import (
 from .timeline_chart import split_chart, to_drawing
 
 
-class _SpecDoc(SimpleDocTemplate):
-    """Adds a PDF outline entry (bookmark) for every heading."""
+#: Space reportlab's Frame keeps inside each edge (its default padding).
+_FRAME_PADDING = 6.0
+_BOTTOM_MARGIN = 20 * mm
+#: The landscape page the diagram is printed on: its usable width and height.
+LANDSCAPE = landscape(kit.A4)
+LANDSCAPE_FRAME = (LANDSCAPE[0] - 2 * kit.MARGIN - 2 * _FRAME_PADDING,
+                   LANDSCAPE[1] - kit.MARGIN - _BOTTOM_MARGIN - 2 * _FRAME_PADDING)
+#: Height the diagram heading and its key take on the first landscape page.
+_DIAGRAM_HEADING_ROOM = 72.0
+
+
+class _SpecDoc(BaseDocTemplate):
+    """Portrait A4 pages, landscape ones for the diagram, and a PDF outline entry
+    (bookmark) for every heading."""
+
+    def __init__(self, filename: str, **kwargs: Any) -> None:
+        super().__init__(filename, **kwargs)
+        portrait = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
+                         id="portrait-frame")
+        wide = Frame(kit.MARGIN, _BOTTOM_MARGIN, LANDSCAPE[0] - 2 * kit.MARGIN,
+                     LANDSCAPE[1] - kit.MARGIN - _BOTTOM_MARGIN, id="landscape-frame")
+        self.addPageTemplates([PageTemplate("portrait", [portrait], pagesize=kit.A4),
+                               PageTemplate("landscape", [wide], pagesize=LANDSCAPE)])
 
     def afterFlowable(self, flowable: Any) -> None:  # noqa: N802  (reportlab's name)
         level = getattr(flowable, "_outline_level", None)
@@ -74,15 +96,19 @@ def _cover(content: SpecContent, st) -> list:
 
 
 def _diagram(content: SpecContent, pathway, report, st) -> list:
-    flow: list = [PageBreak(), _heading(SECTION_TITLES["diagram"], st["h2"], 0)]
+    # A pathway is wide: its diagram goes on landscape pages, back to portrait after.
+    flow: list = [NextPageTemplate("landscape"), PageBreak(),
+                  _heading(SECTION_TITLES["diagram"], st["h2"], 0)]
     flow.append(Paragraph(esc(DIAGRAM_KEY), st["body"]))
+    width, height = LANDSCAPE_FRAME
     try:
         from .diagram_pages import diagram_pieces
 
-        pieces = diagram_pieces(pathway, report, frame_width=kit.FRAME_WIDTH,
-                                frame_height=kit.PAGE_HEIGHT - 2 * kit.MARGIN - 90)
+        pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
+                                first_room=height - _DIAGRAM_HEADING_ROOM)
     except ImportError as exc:
-        return flow + [Paragraph(esc(diagram_unavailable(exc)), st["body"])]
+        return flow + [Paragraph(esc(diagram_unavailable(exc)), st["body"]),
+                       NextPageTemplate("portrait")]
     import io
 
     for piece in pieces:
@@ -92,6 +118,7 @@ def _diagram(content: SpecContent, pathway, report, st) -> list:
         if piece.caption:
             parts.append(Paragraph(esc(piece.caption), st["caption"]))
         flow.append(KeepTogether(parts + [Spacer(1, 4)]))
+    flow.append(NextPageTemplate("portrait"))
     return flow
 
 
@@ -235,7 +262,7 @@ def write_spec_pdf(content: SpecContent, pathway, report, out_path: Path) -> Non
     """Write the specification to ``out_path`` as PDF."""
     st = kit.styles(9.5)
     doc = _SpecDoc(str(out_path), pagesize=kit.A4, leftMargin=kit.MARGIN,
-                   rightMargin=kit.MARGIN, topMargin=kit.MARGIN, bottomMargin=20 * mm,
+                   rightMargin=kit.MARGIN, topMargin=kit.MARGIN, bottomMargin=_BOTTOM_MARGIN,
                    title=f"{content.title}: pathway specification",
                    author=content.organisation or "Perioperative Pathway Designer",
                    subject="Perioperative care pathway specification",

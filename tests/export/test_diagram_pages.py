@@ -1,0 +1,110 @@
+"""The diagram cut into strips for print: cuts pass between steps, pages are landscape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from designer.export import diagram_pages
+from designer.export.diagram_pages import CUT_CLEARANCE, MIN_SCALE, plan_strips, strip_cuts
+from designer.export.spec import export_spec
+from doc_pathways import chain_pathway
+
+
+def test_cuts_go_through_gaps_and_cover_the_picture():
+    spans = [(200.0, 350.0), (400.0, 550.0), (600.0, 750.0), (800.0, 950.0)]
+    cuts = strip_cuts(spans, 166.0, 1000.0, 500.0)
+    assert cuts[0][0] == 166.0 and cuts[-1][1] == 1000.0
+    assert all(a[1] == b[0] for a, b in zip(cuts, cuts[1:]))       # no gaps, no overlap
+    assert all(right - left <= 500.0 for left, right in cuts)
+    for _left, right in cuts[:-1]:
+        assert not any(a - CUT_CLEARANCE < right < b + CUT_CLEARANCE for a, b in spans)
+
+
+def test_a_cut_with_no_gap_nearby_falls_back_to_the_full_width():
+    spans = [(100.0, 2000.0)]             # one huge label: nowhere to cut cleanly
+    cuts = strip_cuts(spans, 0.0, 1200.0, 500.0)
+    assert [round(r) for _l, r in cuts] == [500, 1000, 1200]
+
+
+def test_when_labels_fill_every_gap_the_cut_still_misses_the_steps():
+    steps = [(100.0 + 210 * i, 250.0 + 210 * i) for i in range(6)]
+    labels = [(240.0 + 210 * i, 320.0 + 210 * i) for i in range(6)]   # bridge each gap
+    cuts = strip_cuts(labels, 0.0, 1400.0, 600.0, steps)
+    assert len(cuts) > 2
+    for _left, right in cuts[:-1]:
+        assert not any(a - CUT_CLEARANCE < right < b + CUT_CLEARANCE for a, b in steps)
+
+
+def test_plan_prefers_fewer_pages_then_the_larger_scale():
+    # A short, wide picture: two strips fit on a page at a modest scale.
+    plan = plan_strips(3000.0, 312.0, 166.0, [], 740.0, 475.0, 400.0)
+    assert plan is not None
+    scale, cuts = plan
+    assert scale >= MIN_SCALE
+    pages = diagram_pages._pages(len(cuts), 312.0 * scale + diagram_pages.CAPTION_ROOM,
+                                 475.0, 400.0)
+    for other in diagram_pages.STRIP_SCALES:
+        other_cuts = strip_cuts([], 166.0, 3000.0, 740.0 / other - 166.0)
+        other_pages = diagram_pages._pages(
+            len(other_cuts), 312.0 * other + diagram_pages.CAPTION_ROOM, 475.0, 400.0)
+        assert (other_pages, -other) >= (pages, -scale)
+
+
+def test_plan_gives_up_on_a_diagram_too_big_to_print():
+    assert plan_strips(200_000.0, 600.0, 166.0, [], 740.0, 475.0, 400.0) is None
+
+
+def test_strips_of_a_real_diagram_never_slice_a_step(tmp_path):
+    from designer.export import diagram
+    from designer.export.spec_pdf import LANDSCAPE_FRAME
+
+    pathway = chain_pathway(18)
+    width, height = diagram.diagram_size(pathway)
+    pieces = diagram_pages.diagram_pieces(pathway, None, *LANDSCAPE_FRAME)
+    assert len(pieces) > 1
+    scale = pieces[0].height_pt / height
+    assert scale >= MIN_SCALE - 1e-6
+    assert all(p.width_pt <= LANDSCAPE_FRAME[0] + 0.5 for p in pieces)
+    assert all("part" in p.caption and "lane names" in p.caption for p in pieces)
+    # Reconstruct where each cut fell from the strip widths and check it misses every box.
+    header = diagram.MARGIN + diagram_pages.LANE_HEADER_WIDTH
+    boxes = [(a, b) for a, b, is_step in diagram.occupied_spans(pathway) if is_step]
+    assert len(boxes) == 18
+    x = header
+    for piece in pieces[:-1]:
+        x += piece.width_pt / scale - header
+        assert not any(a < x < b for a, b in boxes), f"cut at {x:.0f} slices a step"
+
+
+def _page_boxes(data: bytes) -> list[tuple[float, float]]:
+    return [(float(w), float(h)) for w, h in
+            re.findall(rb"/MediaBox \[ 0 0 ([\d.]+) ([\d.]+) \]", data)]
+
+
+@pytest.mark.parametrize("steps", [18])
+def test_pdf_prints_the_diagram_on_landscape_pages_only(tmp_path, steps):
+    out = export_spec(chain_pathway(steps), "pdf", tmp_path / "spec.pdf",
+                      today=dt.date(2026, 3, 14))
+    boxes = _page_boxes(out.read_bytes())
+    landscape = [w > h for w, h in boxes]
+    assert landscape[0] is False                       # the cover is portrait
+    assert any(landscape)                              # the diagram is landscape
+    first, last = landscape.index(True), len(landscape) - 1 - landscape[::-1].index(True)
+    assert all(landscape[first:last + 1])              # one run of diagram pages
+    assert not any(landscape[last + 1:])               # back to portrait after it
+
+
+def test_docx_puts_the_diagram_in_a_landscape_section(tmp_path):
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    out = export_spec(chain_pathway(18), "docx", tmp_path / "spec.docx",
+                      today=dt.date(2026, 3, 14))
+    sections = Document(str(out)).sections
+    orientations = [s.orientation for s in sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert sections[1].page_width > sections[1].page_height
+    assert sections[2].page_width < sections[2].page_height
