@@ -172,7 +172,7 @@ class MoveInteraction(_Handler):
 
 class KeyboardEditing(_Handler):
     """Delete removes the selection; arrows nudge it (Shift for a bigger step);
-    F2 renames the selected step in place."""
+    Alt+arrows move the selection to the neighbouring step; F2 renames in place."""
 
     ARROWS = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1),
               Qt.Key_Down: (0, 1)}
@@ -184,11 +184,47 @@ class KeyboardEditing(_Handler):
         if key == Qt.Key_F2:
             steps = [i for i in self.scene.selected_ids() if self.scene.pathway.step(i)]
             return bool(steps) and self.scene.rename_in_place(steps[0])
+        if key in self.ARROWS and event.modifiers() & Qt.AltModifier:
+            return self.select_neighbour(*self.ARROWS[key])
         if key in self.ARROWS and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier):
             step = BIG_NUDGE if event.modifiers() & Qt.ShiftModifier else NUDGE
             dx, dy = self.ARROWS[key]
             return self.nudge_selected(dx * step, dy * step)
         return False
+
+    def select_neighbour(self, dx: int, dy: int) -> bool:
+        """Keyboard navigation: select the nearest step in direction (dx, dy).
+
+        With nothing selected, the entry step (or the first step) is selected.
+        """
+        scene = self.scene
+        items = scene.step_items()
+        current = next((i for i in scene.selected_ids() if i in items), None)
+        if current is None:
+            entry = next((s.id for s in scene.pathway.steps if s.kind is StepKind.entry),
+                         next(iter(items), None))
+            if entry is None:
+                return False
+            choice = entry
+        else:
+            here = items[current].scenePos()
+            best, choice = None, None
+            for sid, item in items.items():
+                d = item.scenePos() - here
+                along = d.x() * dx + d.y() * dy
+                if sid == current or along <= 1:
+                    continue
+                across = abs(d.x() * dy) + abs(d.y() * dx)
+                score = along + 2 * across       # prefer steps straight ahead
+                if best is None or score < best:
+                    best, choice = score, sid
+            if choice is None:
+                return True                      # nothing further that way
+        scene.select_ids([choice])
+        views = scene.views()
+        if views and hasattr(views[0], "centre_on_id"):
+            views[0].ensureVisible(items[choice], 40, 40)
+        return True
 
     def delete_selected(self) -> bool:
         ids = self.scene.selected_ids()

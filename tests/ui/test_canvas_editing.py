@@ -224,6 +224,23 @@ def test_arrow_nudges_merge_into_one_step(canvas):
     assert _centre(scene, "surgery").x() == pytest.approx(1100)
 
 
+def test_alt_arrows_walk_between_steps(canvas):
+    _, stack, scene, view = canvas
+    vp = view.viewport()
+    view.setFocus()
+    QTest.keyClick(vp, Qt.Key_Right, Qt.AltModifier)
+    assert scene.selected_ids() == ["referral"]          # the entry step first
+    QTest.keyClick(vp, Qt.Key_Right, Qt.AltModifier)
+    assert scene.selected_ids() == ["optimise"]          # straight ahead in its lane
+    QTest.keyClick(vp, Qt.Key_Down, Qt.AltModifier)
+    assert scene.selected_ids() == ["fit"]
+    QTest.keyClick(vp, Qt.Key_Left, Qt.AltModifier)
+    assert scene.selected_ids() == ["preassess"]
+    QTest.keyClick(vp, Qt.Key_Up, Qt.AltModifier)
+    assert scene.selected_ids() == ["prehab"]
+    assert stack.count() == 0                             # selection is never an edit
+
+
 def test_double_click_renames_in_place(canvas):
     pathway, stack, scene, view = canvas
     at = view_point(view, _centre(scene, "prehab"))
