@@ -221,9 +221,8 @@ class KeyboardEditing(_Handler):
             if choice is None:
                 return True                      # nothing further that way
         scene.select_ids([choice])
-        views = scene.views()
-        if views and hasattr(views[0], "centre_on_id"):
-            views[0].ensureVisible(items[choice], 40, 40)
+        for view in scene.views()[:1]:
+            view.ensureVisible(items[choice], 40, 40)
         return True
 
     def delete_selected(self) -> bool:

@@ -40,8 +40,9 @@ class PathwayView(QGraphicsView):
         self.setFocusPolicy(Qt.StrongFocus)
         self.setAccessibleName("Pathway canvas")
         self.setAccessibleDescription(
-            "Lanes are settings of care; time runs left to right. Arrow keys move the "
-            "selected steps, Delete removes them, double-click renames a step.")
+            "Lanes are settings of care; time runs left to right. Alt+arrow keys move "
+            "between steps, arrow keys move the selected steps, Delete removes them, "
+            "F2 or a double-click renames a step.")
         self.setBackgroundBrush(Qt.white)
         self._space = False
         self._pan_from: QPoint | None = None
