@@ -32,7 +32,9 @@ class PathwayView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
         self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
         self.setDragMode(QGraphicsView.RubberBandDrag)
-        self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
+        # Only what lies wholly inside the band: a long arrow merely crossing it
+        # must not be picked up (and then deleted) by accident.
+        self.setRubberBandSelectionMode(Qt.ContainsItemShape)
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
         self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
