@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from ...graph.model import Pathway, StepKind
 
 
@@ -20,11 +18,13 @@ def walk_order(pathway: Pathway) -> list[str]:
     one further left on the canvas, then file order. Steps not reachable from the
     entry come last.
     """
+    import networkx as nx  # only when presenting: networkx costs ~0.2 s at start-up
+
     from ...graph.network import forward_graph
 
     if not pathway.steps:
         return []
-    graph: nx.DiGraph = forward_graph(pathway)
+    graph = forward_graph(pathway)
     entries = [s.id for s in pathway.steps if s.kind == StepKind.entry] or [pathway.steps[0].id]
     depth: dict[str, int] = {}
     for entry in entries:
