@@ -35,3 +35,47 @@ def _isolate_user_dirs(tmp_path_factory, monkeypatch):
 def pytest_configure(config):
     # Qt reads these at start; set before pytest-qt creates the QApplication.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+MODAL_GRACE_SECONDS = 10.0
+
+
+@pytest.fixture(autouse=True)
+def _fail_instead_of_hanging_on_a_modal_dialog(request):
+    """A modal dialog nobody answers would hang the run (and CI) until the timeout.
+
+    For GUI tests a watchdog rejects any modal dialog left open for 10 s and fails
+    the test, naming the dialog. Tests that answer dialogs do so within milliseconds.
+    """
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: dict[int, float] = {}
+    stuck: list[str] = []
+
+    def check() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            seen.clear()
+            return
+        first = seen.setdefault(id(modal), time.monotonic())
+        if time.monotonic() - first >= MODAL_GRACE_SECONDS:
+            text = modal.text() if isinstance(modal, QMessageBox) else ""
+            stuck.append(f"{modal.windowTitle()!r} {text!r}".strip())
+            seen.pop(id(modal), None)
+            modal.reject()
+
+    timer = QTimer()
+    timer.setInterval(500)
+    timer.timeout.connect(check)
+    timer.start()
+    yield
+    timer.stop()
+    if stuck:
+        pytest.fail("a modal dialog was left open with nobody to answer it: " + "; ".join(stuck))
