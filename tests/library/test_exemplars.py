@@ -137,3 +137,244 @@ def test_diabetes_exemplar_sends_high_hba1c_back_to_primary_care():
     assert pathway.transition("gp-optimisation->diabetes-clinic") is not None
     discharge = pathway.transition("discharge->gp-review").handoff
     assert "changes to diabetes treatment" in discharge.information
+
+
+# ---------------------------------------------------------------------------------------
+# Clinical review guards. DOMAIN.md (the project's only source of clinical facts) lives in
+# ../shared beside the repository; the checks that read it skip cleanly where it is absent.
+
+DOMAIN = Path(__file__).resolve().parents[3] / "shared" / "DOMAIN.md"
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")   # 1,472 / 3.1 / 60 - not DCB1605
+
+
+def _value(member) -> str:
+    return getattr(member, "value", member)
+
+
+@pytest.fixture(scope="module")
+def domain():
+    if not DOMAIN.exists():
+        pytest.skip("../shared/DOMAIN.md is not beside this checkout")
+    text = DOMAIN.read_text(encoding="utf-8")
+    body, _, listing = text.partition("## Sources")
+    sources = {}
+    for line in listing.splitlines():
+        m = re.match(r"^(\d+a?)\.\s+(.*)$", line.strip())
+        if m:
+            sources[m.group(1)] = m.group(2)
+    urls = {u.rstrip(";,"): number for number, entry in sources.items()
+            for u in re.findall(r"https?://\S+", entry)}
+    # a "(weak)" marker applies to the first numbered reference after it in its paragraph
+    weak = {m.group(1) for m in re.finditer(r"\(weak\)(?:(?!\n\s*\n)[^\[])*\[(\d+a?)\]", body)}
+    weak |= {n for n, entry in sources.items() if "(weak)" in entry}
+    # figures stated in the text, not the [N] reference numbers or the source list
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(re.sub(r"\[\d+a?\]", "", body))}
+    return {"text": text, "sources": sources, "urls": urls, "weak": weak, "numbers": numbers}
+
+
+def _cited(source: str, domain) -> str | None:
+    """The DOMAIN.md source number an evidence ``source`` names, or None."""
+    for url in re.findall(r"https?://\S+", source):
+        if url.rstrip(";,") in domain["urls"]:
+            return domain["urls"][url.rstrip(";,")]
+    m = re.match(r"DOMAIN\.md source (\d+a?)\b", source)
+    if m and m.group(1) in domain["sources"]:
+        return m.group(1)
+    return None
+
+
+def test_every_evidence_source_is_in_the_domain_source_list(exemplar, domain):
+    _, pathway = exemplar
+    for e in pathway.evidence:
+        seed = re.match(r"Seed document (\d+)", e.source)
+        if seed:   # a seed document DOMAIN.md reports, always weak
+            assert f"seed document {seed.group(1)}" in domain["text"].lower() \
+                or f"seed {seed.group(1)}" in domain["text"].lower(), e.source
+            assert e.weak, f"{pathway.id}: seed-document claim must be weak: {e.claim}"
+            continue
+        assert _cited(e.source, domain), f"{pathway.id}: source not in DOMAIN.md: {e.source}"
+
+
+def test_sources_domain_marks_weak_are_marked_weak(exemplar, domain):
+    _, pathway = exemplar
+    for e in pathway.evidence:
+        if _cited(e.source, domain) in domain["weak"]:
+            assert e.weak and e.note, f"{pathway.id}: weak source not flagged: {e.claim}"
+
+
+def test_figures_in_claims_and_summary_come_from_domain(exemplar, domain):
+    """No invented figure: every number in a claim or summary appears in DOMAIN.md."""
+    _, pathway = exemplar
+    texts = [e.claim for e in pathway.evidence] + [pathway.summary, pathway.population]
+    for text in texts:
+        for number in _NUMBER.findall(text):
+            assert number.replace(",", "") in domain["numbers"], f"{pathway.id}: {number} in {text!r}"
+
+
+_CLINICAL_UNIT = re.compile(
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*(?:%|mmol|g/L|mL|per ?cent)", re.IGNORECASE)
+
+
+def test_thresholds_in_step_text_come_from_domain(exemplar, domain):
+    """Percentages and lab thresholds in step text (not typical durations) are sourced."""
+    _, pathway = exemplar
+    for step in pathway.steps:
+        for text in (step.description, step.patient_info, step.name):
+            for number in _CLINICAL_UNIT.findall(text or ""):
+                assert number.replace(",", "") in domain["numbers"], f"{pathway.id}:{step.id}: {number}"
+    for t in pathway.transitions:
+        for number in _CLINICAL_UNIT.findall(t.condition or ""):
+            assert number.replace(",", "") in domain["numbers"], f"{pathway.id}: {t.key}"
+
+
+def test_every_handoff_passes_on_communication_needs(exemplar):
+    """Accessible Information Standard (DOMAIN.md [57], rule V21)."""
+    _, pathway = exemplar
+    for t in pathway.transitions:
+        if t.handoff is not None:
+            assert any("communication needs" in item for item in t.handoff.information), \
+                f"{pathway.id}: {t.key}"
+
+
+def test_the_gp_practice_hears_of_every_discharge_straight_away(exemplar):
+    """NICE NG27 [9]: every discharge hands the GP practice diagnosis, medicines, plan, contact.
+
+    The practice must be told directly from the discharge step on every route, not
+    weeks later through a rehabilitation or follow-up step.
+    """
+    _, pathway = exemplar
+    steps = pathway.steps_by_id()
+    for step in pathway.steps:
+        if _value(step.activity) != "discharge":
+            continue
+        to_gp = [t for t in pathway.transitions if t.source == step.id
+                 and _value(pathway.setting(steps[t.target].setting).kind) == "primary"
+                 and not t.condition]
+        assert to_gp, f"{pathway.id}:{step.id}: no unconditional handoff to the GP practice"
+        info = " | ".join(to_gp[0].handoff.information).lower()
+        for needed in ("medicines list", "diagnos", "plan", "contact"):
+            assert needed in info, f"{pathway.id}:{step.id}: discharge handoff lacks {needed!r}"
+
+
+def test_shared_decision_uses_bran_and_a_validated_risk_tool(exemplar):
+    """NICE NG180 1.3.1 [8] and BRAN [61] before listing (rule V04)."""
+    _, pathway = exemplar
+    sdm = [s for s in pathway.steps if _value(s.activity) == "shared-decision-making"]
+    text = " ".join(s.description for s in sdm)
+    assert "BRAN" in text and "validated risk tool" in text, pathway.id
+
+
+def test_every_exemplar_lets_the_patient_decide_not_to_operate(exemplar):
+    """A decision-not-to-operate branch returns to the GP (DOMAIN.md [12], rule V05)."""
+    _, pathway = exemplar
+    steps = pathway.steps_by_id()
+    back = [t for t in pathway.transitions
+            if steps[t.source].kind is StepKind.decision
+            and _value(steps[t.source].activity) == "shared-decision-making"
+            and steps[t.target].kind is StepKind.exit
+            and _value(pathway.setting(steps[t.target].setting).kind) == "primary"]
+    assert back and "not" in back[0].condition.lower(), pathway.id
+    assert any(t.handoff and t.handoff.receiver == "gp" for t in back), pathway.id
+
+
+def test_role_names_are_consistent_across_the_library():
+    """The same role id means the same job everywhere; one name is never two ids."""
+    names: dict[str, set[str]] = {}
+    ids: dict[str, set[str]] = {}
+    for path in EXEMPLARS:
+        for role in load_pathway(path).roles:
+            names.setdefault(role.id, set()).add(role.name)
+            ids.setdefault(role.name, set()).add(role.id)
+    for role_id, seen in names.items():
+        # a specialty may qualify the job ("Orthopaedic surgeon"), never rename it
+        assert len({n.split()[-1].lower() for n in seen}) == 1, (role_id, seen)
+    for name, seen in ids.items():
+        assert len(seen) == 1, (name, seen)
+
+
+_PROMISES = re.compile(r"(?<![-\w])(faster|for good|guarantee\w*|free|painless|no risk|always)\b",
+                       re.I)   # "smoke-free" is fine; "free" is a promise
+
+
+def test_patient_information_makes_no_false_promises(exemplar):
+    _, pathway = exemplar
+    for step in pathway.steps:
+        found = _PROMISES.search(step.patient_info or "")
+        assert not found, f"{pathway.id}:{step.id}: {found.group(0)!r} in patient_info"
+
+
+def test_abbreviations_for_patients_are_explained_in_brackets(exemplar):
+    """Plain term first, medical term in brackets (NHS content style [53])."""
+    _, pathway = exemplar
+    text = " ".join(" ".join((s.patient_info or "").split()) for s in pathway.steps)
+    for token in set(re.findall(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b", text)):
+        if token in {"GP", "NHS"} or token in pathway.title:
+            continue   # everyday words, or the programme's own name
+        assert re.search(r"\([^)]*\b%s\b[^)]*\)" % re.escape(token), text), \
+            f"{pathway.id}: explain {token} in brackets somewhere in the patient text"
+
+
+def _days_to_surgery(pathway, start: str) -> float:
+    """Fewest days from the start of ``start`` to the start of surgery (forward routes)."""
+    from designer.graph.network import forward_graph
+
+    steps = pathway.steps_by_id()
+    graph = forward_graph(pathway)
+    best = {start: 0.0}
+    order = [start]
+    for node in order:   # graph is a DAG: relax in discovery order until stable
+        for nxt in graph.successors(node):
+            t = graph.edges[node, nxt]["transition"]
+            days = best[node] + (steps[node].duration_days or 0) + (t.wait_days or 0)
+            if days < best.get(nxt, float("inf")):
+                best[nxt] = days
+                order.append(nxt)
+    surgery = [sid for sid in best if _value(steps[sid].activity) == "surgery"]
+    return min(best[s] for s in surgery)
+
+
+@pytest.mark.parametrize("pathway_id", ["anaemia-optimisation", "frailty-hip-pops"])
+def test_iron_has_time_to_work_before_surgery(pathway_id):
+    """Oral iron needs 4-6 weeks; IV iron more than 2 weeks (DOMAIN.md [43])."""
+    pathway = load_pathway(builtin_folder() / f"{pathway_id}.yaml")
+    assert _days_to_surgery(pathway, "iv-iron") > 14
+    assert _days_to_surgery(pathway, "oral-iron") >= 28
+    text = dump_pathway(pathway)
+    assert "130 g/L" in text and "4" in text
+
+
+def test_diabetes_figures_are_the_ones_domain_gives():
+    """HbA1c within 3 months, first on the list, glucose 6-12 on the day, JBDS 6-10 (4-12)."""
+    for pathway_id in ("diabetes-preop-clinic", "day-case-lap-chole"):
+        pathway = load_pathway(builtin_folder() / f"{pathway_id}.yaml")
+        text = " ".join(" ".join(s.description.split()) for s in pathway.steps)
+        assert "within 3 months" in text and "6-12 mmol/L" in text, pathway_id
+        assert "first on the list" in text or "first place on the list" in text, pathway_id
+        assert any(_value(s.activity) == "diabetes-plan" for s in pathway.steps), pathway_id
+        info = [i for t in pathway.transitions if t.handoff
+                and _value(pathway.setting(pathway.steps_by_id()[t.target].setting).kind)
+                == "primary" and _value(pathway.steps_by_id()[t.source].activity) == "discharge"
+                for i in t.handoff.information]
+        assert any("diabetes" in i and "change" in i for i in info), pathway_id
+    clinic = dump_pathway(load_pathway(builtin_folder() / "diabetes-preop-clinic.yaml"))
+    assert "6-10 mmol/L (4-12 acceptable)" in " ".join(clinic.split())
+
+
+def test_day_case_quotes_the_bads_figures_exactly():
+    pathway = load_pathway(builtin_folder() / "day-case-lap-chole.yaml")
+    claims = " ".join(e.claim for e in pathway.evidence)
+    for figure in ("60% or more", "75%", "50% (aim above 75%)", "below 10%"):
+        assert figure in claims, figure
+    percents = set(re.findall(r"(?<![\d.])\d+%", dump_pathway(pathway)))   # not 8.5%
+    assert percents <= {"60%", "75%", "50%", "10%"}, percents
+
+
+def test_outcome_claims_do_not_overclaim():
+    """PREPARE has no published outcomes; WesFit is a trial's service model."""
+    prepare = load_pathway(builtin_folder() / "prepare-og-imperial.yaml")
+    for e in prepare.evidence:
+        if re.search(r"\d+%|fell|fewer|shorter|halved|reduced", e.claim):
+            assert e.weak and e.note, e.claim
+    assert "No published outcome data" in prepare.summary
+    wesfit = load_pathway(builtin_folder() / "wesfit-wessex.yaml")
+    assert "trial" in wesfit.summary and "not a proven service" in wesfit.summary
