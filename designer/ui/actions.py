@@ -82,6 +82,11 @@ class WindowActions:
                                      None, "Zoom to 100%")
         self.fit_all = self._make("&Fit Pathway", lambda: w.view.fit_all(), "Ctrl+9", None,
                                   "Show the whole pathway")
+        self.overview = self._make("&Overview Map", lambda: w.view.set_overview_visible(
+            self.overview.isChecked()), "Ctrl+Shift+O", None,
+            "Show a small map of the whole pathway when it does not fit the window")
+        self.overview.setCheckable(True)
+        self.overview.setChecked(True)
 
         # Tools
         self.auto_layout = self._make("&Auto-layout", w.apply_auto_layout, "Ctrl+L", None,
@@ -141,6 +146,7 @@ def build_menus(window: "MainWindow", a: WindowActions) -> None:
     m = window.menu_view
     m.addActions([a.zoom_in, a.zoom_out, a.zoom_reset, a.fit_all])
     m.addSeparator()
+    m.addAction(a.overview)
     m.addAction(window.timeline_dock.critical_path_action)
     m.addSeparator()
     window.menu_panels = m.addMenu("&Panels")

@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
             return None
         widget = PaletteWidget(self)
         widget.setAccessibleName("Step palette")
+        # Enter on a palette entry adds that step without a mouse drag
+        widget.step_requested.connect(
+            lambda payload: self.scene is not None and self.scene.add_step_from_palette(payload))
         return self._wrap_dock("Palette", "palette-dock", widget)
 
     def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea = DockArea.RightDockWidgetArea
@@ -195,6 +198,9 @@ class MainWindow(QMainWindow):
         self.scene.selectionChanged.connect(self._on_selection_changed)
         self.scene.edit_refused.connect(lambda message: self.statusBar().showMessage(message,
                                                                                     8000))
+        self.scene.lane_clicked.connect(self.properties_dock.show_lane)
+        self.view.set_overview_visible(self.act.overview.isChecked()
+                                       if hasattr(self, "act") else True)
         self._connect_zoom()
 
         document.dirty_changed.connect(self._update_title)

@@ -190,3 +190,41 @@ def test_no_two_actions_share_a_shortcut(make_window):
     clashes = {keys: names for keys, names in owners.items() if len(names) > 1}
     assert clashes == {}  # Qt silently ignores an ambiguous shortcut
     assert window.act.quit.shortcuts()
+
+
+def test_enter_on_a_palette_entry_adds_that_step(make_window, qtbot):
+    from PySide6.QtTest import QTest
+
+    window = make_window()
+    palette = window.palette_dock.widget()
+    before = len(window.document.pathway.steps)
+    entry = palette.entry("Surgery")
+    palette.setCurrentItem(entry)
+    palette.setFocus()
+    QTest.keyClick(palette, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.document.pathway.steps) == before + 1)
+    added = window.document.pathway.steps[-1]
+    assert added.activity.value == "surgery"
+    window.document.undo_stack.undo()
+    assert len(window.document.pathway.steps) == before
+
+
+def test_clicking_a_lane_header_shows_that_lane_in_properties(make_window, qtbot):
+    from PySide6.QtTest import QTest
+
+    window = make_window()
+    band = next(b for b in window.scene.bands() if b.setting_id == "gp")
+    point = window.view.mapFromScene(QPointF(40, band.top + band.height / 2))
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    dock = window.properties_dock
+    qtbot.waitUntil(lambda: dock.stack.currentWidget() is dock.lane_page)
+
+
+def test_overview_map_can_be_turned_off_from_the_view_menu(make_window):
+    window = make_window()
+    action = window.act.overview
+    assert action in window.menu_view.actions() and action.isChecked()
+    action.trigger()
+    assert not window.view.minimap.enabled_by_user
+    action.trigger()
+    assert window.view.minimap.enabled_by_user
