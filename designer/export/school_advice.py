@@ -2,7 +2,9 @@
 
 Written in our own words from the facts in DOMAIN.md sections 2, 3, 4 and 5 (ERAS+
 must-dos and I COUGH, perioperative diabetes, anaemia, smoking, BRAN questions for
-shared decisions). Written to the
+shared decisions). No clinical claim goes beyond those facts: patients read this as
+their hospital's word, so advice the project cannot source is left to the care team.
+Written to the
 NHS content style: short sentences, plain words first, numbers as digits. Each
 topic is included only when the pathway has an activity it relates to.
 """
@@ -53,40 +55,39 @@ BREATHING = Advice(
 
 EATING = Advice(
     "eating", "Eating well",
-    ("Your body needs good food to heal.",
-     "Eat a balanced diet with plenty of protein, like meat, fish, eggs, beans or dairy.",
-     "Tell your nurse if you are losing weight without trying or do not feel like eating. "
-     "You may see a dietitian (a food and nutrition expert)."),
+    ("Eating a balanced diet is part of getting ready for your operation.",
+     "The team checks whether you are eating enough. If you need more help, you may see a "
+     "dietitian (a food and nutrition expert)."),
 )
 
 SMOKING = Advice(
     "smoking", "Smoking",
-    ("If you smoke, stopping before your operation helps you heal and recover.",
-     "It is never too late to stop. Even a few weeks helps.",
+    ("If you smoke, getting help to stop is part of getting ready for your operation.",
+     "An operation is a good time to stop. People having a big operation are about twice "
+     "as likely to stop smoking.",
      "Your GP or your local NHS Stop Smoking Service can help you. Support from experts "
      "works better than trying alone."),
 )
 
 ALCOHOL = Advice(
     "alcohol", "Alcohol",
-    ("Drinking less alcohol before your operation helps your body recover.",
+    ("Cutting down on alcohol is part of getting ready for your operation.",
      "If you find it hard to cut down, talk to your GP. They can help."),
 )
 
 MEDICINES = Advice(
     "medicines", "Your medicines",
-    ("Bring a list of all your medicines to your appointments. Include things you buy "
-     "yourself, like vitamins or herbal remedies.",
-     "Your nurse or doctor will tell you if you need to stop or change any medicine "
-     "before your operation.",
-     "Do not stop taking a medicine unless you are told to."),
+    ("Bring a list of all your medicines to your appointments.",
+     "Your nurse or doctor will tell you if you need to change any medicine before your "
+     "operation.",
+     "Ask them if you are not sure about any of your medicines."),
 )
 
 DIABETES = Advice(
     "diabetes", "If you have diabetes",
     ("A blood test called HbA1c shows your average blood sugar over the last 3 months.",
      "If your HbA1c is 69 mmol/mol or higher, your GP or diabetes team will help bring it "
-     "down. This makes your operation safer.",
+     "down before your operation.",
      "You will get a plan for your diabetes medicines for the day of your operation. You "
      "may be first on the list.",
      "After your operation, you will start looking after your diabetes yourself again as "

@@ -86,6 +86,13 @@ def _part_of(step: Step, relative_day: float | None) -> str:
 
 
 IF_PLANS_CHANGE = "Only if you need this step"
+#: Heading for a decision named as a question that has no step before it to join.
+DECISION_HEADING = "Deciding what happens next"
+
+
+def _is_team_question(step: Step) -> bool:
+    """A decision named as a question ("Anaemia?"): a label for the care team."""
+    return step.kind == StepKind.decision and step.name.rstrip().endswith("?")
 
 
 def _stays_overnight(pathway: Pathway, timeline) -> bool:
@@ -136,6 +143,8 @@ def build_booklet(pathway: Pathway) -> Booklet:
     parts: dict[str, list[Block]] = {"before": [], "day": [], "after": [], "home": []}
     overview: list[str] = []
     contacts: dict[str, list[str]] = {}
+    in_last_block: dict[str, set[str]] = {}    # part -> the steps its latest block tells of
+    feeds = {(t.source, t.target) for t in pathway.transitions}
     for step_id in order:
         step = steps.get(step_id)
         if step is None or not (step.patient_info or "").strip():
@@ -143,8 +152,18 @@ def build_booklet(pathway: Pathway) -> Booklet:
         entry = timeline.by_step.get(step_id)
         relative = entry.relative_day if entry is not None else None
         when = IF_PLANS_CHANGE if step_id in side_route else when_label(relative)
-        parts[_part_of(step, relative)].append(Block(
-            heading=step.name, when=when, paragraphs=_paragraphs(step.patient_info or "")))
+        part = _part_of(step, relative)
+        paragraphs = _paragraphs(step.patient_info or "")
+        if _is_team_question(step) and any(
+                (source, step_id) in feeds for source in in_last_block.get(part, ())):
+            # "Operate?" or "HbA1c below 69?" is the care team's shorthand, not a
+            # heading for a patient: its words continue the step that leads to it.
+            parts[part][-1].paragraphs.extend(paragraphs)
+            in_last_block[part].add(step_id)
+            continue
+        heading = step.name if not _is_team_question(step) else DECISION_HEADING
+        parts[part].append(Block(heading=heading, when=when, paragraphs=paragraphs))
+        in_last_block[part] = {step_id}
         if step.kind != StepKind.decision and step_id not in side_route:
             overview.append(f"{when}: {step.name}" if when else step.name)
         owner = roles.get(step.owner or "")

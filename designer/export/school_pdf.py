@@ -77,6 +77,7 @@ def write_school_pdf(booklet: Booklet, out_path: Path, body_size: float) -> None
     story += [Spacer(1, 6 * mm),
               Paragraph("This booklet gives general information. Ask your care team about "
                         "your own care.", st["small"] if body_size < 14 else st["body"])]
-    footer_size = max(8.0, body_size * 0.75)
+    # Large print means every word, the page numbers too.
+    footer_size = body_size if body_size >= 14 else max(8.0, body_size * 0.75)
     doc.build(story, canvasmaker=kit.canvas_maker(f"Surgery School \u2022 {booklet.subtitle}",
                                                   footer_size))

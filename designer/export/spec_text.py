@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .spec_content import SpecContent
@@ -68,11 +69,19 @@ def validation_sentence(content: SpecContent) -> str:
     return head
 
 
+_WEAK_PREFIX = re.compile(r"^\s*weak(\s+evidence)?\b\s*[-\u2013\u2014:.,;]?\s*", re.IGNORECASE)
+
+
 def evidence_strength(item: dict[str, Any]) -> str:
-    """'Weak: note' for weak evidence, else 'Guideline or UK source'."""
+    """'Weak: note' for weak evidence, else the note or 'UK source'.
+
+    A note that itself starts "Weak evidence - ..." is not prefixed twice.
+    """
+    note = (item.get("note") or "").strip()
     if item.get("weak"):
-        return "Weak" + (f": {item['note']}" if item.get("note") else "")
-    return item.get("note") or "UK source"
+        note = _WEAK_PREFIX.sub("", note)
+        return "Weak" + (f": {note}" if note else "")
+    return note or "UK source"
 
 
 def chart_bars(content: SpecContent) -> list[Bar]:

@@ -1,0 +1,118 @@
+"""Defects found reading the exported documents as a board member and as a patient."""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+
+import pytest
+
+from designer.export.school import export_school
+from designer.export.school_advice import (
+    ALCOHOL, DIABETES, EATING, MEDICINES, SMOKING,
+)
+from designer.export.school_content import DECISION_HEADING, build_booklet
+from designer.export.spec_text import evidence_strength
+from designer.graph.model import Activity, Step, StepKind, Transition
+from doc_pathways import hostile_pathway
+
+
+# ------------------------------------------------------------- board specification
+
+
+@pytest.mark.parametrize("note, shown", [
+    ("Weak evidence - an Australian toolkit, not a UK source.",
+     "Weak: an Australian toolkit, not a UK source."),
+    ("weak: secondary source", "Weak: secondary source"),
+    ("Weak evidence", "Weak"),
+    ("Non-UK source", "Weak: Non-UK source"),
+    ("", "Weak"),
+    ("Weakly linked cohort", "Weak: Weakly linked cohort"),
+])
+def test_weak_evidence_is_not_labelled_weak_twice(note, shown):
+    assert evidence_strength({"weak": True, "note": note}) == shown
+
+
+def test_strong_evidence_keeps_its_note():
+    assert evidence_strength({"weak": False, "note": "NICE guideline"}) == "NICE guideline"
+    assert evidence_strength({"weak": False, "note": None}) == "UK source"
+
+
+# ------------------------------------------------------------------ Surgery School
+
+
+def _with_question_decisions():
+    """The test pathway with the care team's shorthand decisions after two steps."""
+    p = hostile_pathway()
+    steps = list(p.steps)
+    at = next(i for i, s in enumerate(steps) if s.id == "sdm") + 1
+    steps.insert(at, Step(id="operate", name="Operate?", kind=StepKind.decision,
+                          activity=Activity.shared_decision_making, setting="hospital",
+                          owner="surgeon", phase=p.steps[1].phase,
+                          patient_info="You choose whether to have the operation."))
+    steps.insert(at + 1, Step(id="hb", name="Hb 130 g/L or more?", kind=StepKind.decision,
+                              activity=Activity.preassessment, setting="hospital",
+                              owner="surgeon", phase=p.steps[1].phase,
+                              patient_info="The team looks at your blood test."))
+    transitions = [t for t in p.transitions if (t.source, t.target) != ("sdm", "preop")]
+    transitions += [Transition(source="sdm", target="operate"),
+                    Transition(source="operate", target="hb", condition="Yes"),
+                    Transition(source="hb", target="preop", condition="Yes")]
+    return p.model_copy(update={"steps": steps, "transitions": transitions})
+
+
+def test_question_named_decisions_never_become_patient_headings():
+    booklet = build_booklet(_with_question_decisions())
+    headings = [b.heading for s in booklet.sections for b in s.blocks]
+    assert "Operate?" not in headings and "Hb 130 g/L or more?" not in headings
+    assert DECISION_HEADING not in headings          # both joined the step before them
+    before = next(s for s in booklet.sections if s.key == "before")
+    shared = next(b for b in before.blocks if b.heading == "Shared decision")
+    assert shared.paragraphs == ["You talk about your choices.",
+                                 "You choose whether to have the operation.",
+                                 "The team looks at your blood test."]
+
+
+def test_a_question_decision_with_nothing_to_join_gets_a_plain_heading():
+    p = _with_question_decisions()
+    # The shared decision step says nothing to patients: "Operate?" has no block to join.
+    steps = [s.model_copy(update={"patient_info": ""}) if s.id == "sdm" else s
+             for s in p.steps]
+    booklet = build_booklet(p.model_copy(update={"steps": steps}))
+    headings = [b.heading for s in booklet.sections for b in s.blocks]
+    assert "Operate?" not in headings
+    assert headings.count(DECISION_HEADING) == 1
+
+
+def test_advice_makes_no_claims_beyond_the_domain_facts():
+    # Claims that were once written without a source in DOMAIN.md.
+    text = " ".join(
+        " ".join(topic.paragraphs + topic.bullets)
+        for topic in (EATING, SMOKING, ALCOHOL, MEDICINES, DIABETES)).lower()
+    for unsourced in ("never too late", "a few weeks helps", "protein", "herbal",
+                      "losing weight", "makes your operation safer", "helps you heal"):
+        assert unsourced not in text, unsourced
+
+
+def _drawn_text_sizes(data: bytes) -> set[float]:
+    """Font sizes used to draw text (not the ones reportlab sets and never uses)."""
+    sizes: set[float] = set()
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        raw = match.group(1).strip()
+        try:
+            if raw.endswith(b"~>"):
+                raw = base64.a85decode(raw[:-2])
+            raw = zlib.decompress(raw)
+        except (ValueError, zlib.error):
+            continue
+        sizes |= {float(s) for s in
+                  re.findall(rb"/F\S+ ([\d.]+) Tf [\d.]+ TL\s*[(\[<]", raw)}
+    return sizes
+
+
+def test_large_print_pdf_draws_every_word_at_16pt_or_more(tmp_path):
+    out = tmp_path / "large.pdf"
+    export_school(hostile_pathway(), "pdf", out, large_print=True)
+    sizes = _drawn_text_sizes(out.read_bytes())
+    assert sizes and min(sizes) >= 16.0, sorted(sizes)
