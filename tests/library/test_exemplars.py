@@ -378,3 +378,24 @@ def test_outcome_claims_do_not_overclaim():
     assert "No published outcome data" in prepare.summary
     wesfit = load_pathway(builtin_folder() / "wesfit-wessex.yaml")
     assert "trial" in wesfit.summary and "not a proven service" in wesfit.summary
+
+
+def _says_its_duration(description: str, days: float) -> bool:
+    """The description states the step's length, or says it is only typical."""
+    text = " ".join(description.split()).lower()
+    if any(word in text for word in ("typical", "illustrative", "planning assumption")):
+        return True
+    d = int(days)
+    said = [f"{d} days", f"{d * 24} hours"]
+    if d % 7 == 0:
+        said += [f"{d // 7} weeks", f"{d // 7}-week", f"{d // 7} week"]
+    return any(phrase in text for phrase in said)
+
+
+def test_durations_are_sourced_or_called_typical(exemplar):
+    """No invented timing: a length longer than a day is stated or called typical."""
+    _, pathway = exemplar
+    for step in pathway.steps:
+        if (step.duration_days or 0) > 1:
+            assert _says_its_duration(step.description, step.duration_days), \
+                f"{pathway.id}:{step.id}: say where {step.duration_days} days comes from"
