@@ -1,0 +1,216 @@
+"""The value objects of a pathway file: settings, roles, steps, transitions, handoffs...
+
+Each is a pydantic model that refuses unknown fields and bad values. The
+document that holds them, :class:`designer.graph.model.Pathway`, lives in model.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .vocabulary import (
+    Activity, Channel, NoteCategory, Phase, PriorityKind, PriorityStatus, SettingKind, StepKind,
+)
+
+FORMAT = "periop-pathway/1"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+class EditRefused(ValueError):
+    """An edit that was refused; the message is written for the person editing."""
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        use_enum_values=False,
+        str_strip_whitespace=True,
+    )
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+def _round_position(value: tuple[float, float] | None) -> tuple[float, float] | None:
+    # Positions are stored to 0.1 units so saved files stay stable and diffable.
+    if value is None:
+        return None
+    return (round(float(value[0]), 1), round(float(value[1]), 1))
+
+
+class Setting(_Base):
+    """A setting of care; one swimlane."""
+
+    id: str
+    name: str = Field(min_length=1)
+    kind: SettingKind
+    description: str | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Role(_Base):
+    """A professional role (or the patient) that owns steps and sends or receives handoffs."""
+
+    id: str
+    name: str = Field(min_length=1)
+    description: str | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Step(_Base):
+    """One step of the patient's journey, in one setting, owned by one role."""
+
+    id: str
+    name: str = Field(min_length=1)
+    kind: StepKind = StepKind.task
+    activity: Activity | None = None
+    phase: Phase | None = None
+    setting: str | None = None
+    owner: str | None = None
+    duration_days: float | None = Field(default=None, ge=0, le=3650)
+    channel: Channel | None = None
+    description: str | None = None
+    patient_info: str | None = None
+    codes: dict[str, str] = Field(default_factory=dict)
+    position: tuple[float, float] | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+    _v_pos = field_validator("position")(classmethod(lambda cls, v: _round_position(v)))
+
+
+class Handoff(_Base):
+    """What passes between two settings when the patient moves: who, what, how, how fast."""
+
+    sender: str | None = None
+    receiver: str | None = None
+    information: list[str] = Field(default_factory=list)
+    channel: str | None = None
+    within_days: float | None = Field(default=None, ge=0, le=3650)
+
+    @field_validator("information")
+    @classmethod
+    def _strip_items(cls, v: list[str]) -> list[str]:
+        return [item.strip() for item in v if item and item.strip()]
+
+    def is_complete(self) -> bool:
+        """True when sender, receiver, information and channel are all given."""
+        return bool(self.sender and self.receiver and self.information and self.channel)
+
+
+class Transition(_Base):
+    """A move of the patient from one step to the next."""
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    wait_days: float | None = Field(default=None, ge=0, le=3650)
+    condition: str | None = None
+    probability: float | None = Field(default=None, ge=0, le=1)
+    handoff: Handoff | None = None
+
+    @property
+    def key(self) -> str:
+        """The transition's name: ``"FROM->TO"``."""
+        return f"{self.source}->{self.target}"
+
+
+class Waiver(_Base):
+    """A finding accepted on purpose, with a reason."""
+
+    rule: str = Field(min_length=1)
+    target: str | None = None
+    reason: str = Field(min_length=1)
+
+
+class Evidence(_Base):
+    claim: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    weak: bool = False
+    note: str | None = None
+
+
+class DerivedFrom(_Base):
+    id: str
+    version: str
+
+
+class Note(_Base):
+    """A workshop sticky note on a step, a transition ("A->B") or a place on the canvas."""
+
+    id: str
+    text: str = Field(min_length=1)
+    author: str | None = None
+    category: NoteCategory = NoteCategory.idea
+    target: str | None = None
+    position: tuple[float, float] | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+    _v_pos = field_validator("position")(classmethod(lambda cls, v: _round_position(v)))
+
+
+class Priority(_Base):
+    """A priority agreed at a workshop."""
+
+    id: str
+    title: str = Field(min_length=1)
+    kind: PriorityKind = PriorityKind.quick_win
+    owner: str | None = None
+    due: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    status: PriorityStatus = PriorityStatus.open
+    steps: list[str] = Field(default_factory=list)
+    description: str | None = None
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Vote(_Base):
+    """Dots placed by one participant on a step or a priority (target is its id)."""
+
+    participant: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+    count: int = Field(default=1, ge=1, le=100)
+
+
+class Workshop(_Base):
+    """Workshop settings: dots each participant may place, and who is taking part."""
+
+    votes_per_participant: int = Field(default=5, ge=1, le=100)
+    participants: list[str] = Field(default_factory=list)
+
+    @field_validator("participants")
+    @classmethod
+    def _strip_names(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(n.strip() for n in v if n and n.strip()))
+
+
+def friendly_validation_message(exc: ValidationError) -> str:
+    """One line per pydantic error, with a field path like ``steps[2].duration_days``."""
+    lines = []
+    for err in exc.errors():
+        path = format_loc(err.get("loc", ()))
+        msg = err.get("msg", "invalid value")
+        msg = msg.removeprefix("Value error, ")
+        lines.append(f"{path}: {msg}" if path else msg)
+    return "; ".join(lines)
+
+
+def format_loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
