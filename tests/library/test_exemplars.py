@@ -208,7 +208,8 @@ def test_figures_in_claims_and_summary_come_from_domain(exemplar, domain):
     texts = [e.claim for e in pathway.evidence] + [pathway.summary, pathway.population]
     for text in texts:
         for number in _NUMBER.findall(text):
-            assert number.replace(",", "") in domain["numbers"], f"{pathway.id}: {number} in {text!r}"
+            assert number.replace(",", "") in domain["numbers"], \
+                f"{pathway.id}: {number} in {text!r}"
 
 
 _CLINICAL_UNIT = re.compile(
@@ -221,7 +222,8 @@ def test_thresholds_in_step_text_come_from_domain(exemplar, domain):
     for step in pathway.steps:
         for text in (step.description, step.patient_info, step.name):
             for number in _CLINICAL_UNIT.findall(text or ""):
-                assert number.replace(",", "") in domain["numbers"], f"{pathway.id}:{step.id}: {number}"
+                assert number.replace(",", "") in domain["numbers"], \
+                    f"{pathway.id}:{step.id}: {number}"
     for t in pathway.transitions:
         for number in _CLINICAL_UNIT.findall(t.condition or ""):
             assert number.replace(",", "") in domain["numbers"], f"{pathway.id}: {t.key}"
@@ -399,3 +401,12 @@ def test_durations_are_sourced_or_called_typical(exemplar):
         if (step.duration_days or 0) > 1:
             assert _says_its_duration(step.description, step.duration_days), \
                 f"{pathway.id}:{step.id}: say where {step.duration_days} days comes from"
+
+
+def test_gp_lane_steps_belong_to_the_practice_team(exemplar):
+    """Roles fit their setting: GP-practice steps are the GP's or the practice nurse's."""
+    _, pathway = exemplar
+    practice_team = {"gp", "practice-nurse"}
+    for step in pathway.steps:
+        in_practice = _value(pathway.setting(step.setting).kind) == "primary"
+        assert in_practice == (step.owner in practice_team), f"{pathway.id}:{step.id}"
