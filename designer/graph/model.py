@@ -176,7 +176,12 @@ class Pathway(_Base):
         return getattr(self, name)
 
     @staticmethod
-    def _revalidate(item: BaseModel, changes: dict[str, Any]) -> BaseModel:
+    def revalidated(item: BaseModel, changes: dict[str, Any]) -> BaseModel:
+        """``item`` with ``changes`` applied and validated; :class:`EditRefused` if invalid.
+
+        The undo commands call this before they are pushed, so a refused edit never
+        reaches the stack; the edit methods call it again as they apply the change.
+        """
         data = item.model_dump(by_alias=False)
         unknown = set(changes) - set(type(item).model_fields)
         if unknown:
@@ -211,7 +216,7 @@ class Pathway(_Base):
                 changes: dict[str, Any]) -> dict[str, Any]:
         index = self._index_by(name, key, keyfunc)
         old = self._collection(name)[index]
-        new = self._revalidate(old, changes)
+        new = self.revalidated(old, changes)
         previous = {k: getattr(old, k) for k in changes}
         self._collection(name)[index] = new
         self._emit(event, key, old=old, new=new, fields=tuple(changes))
@@ -223,18 +228,22 @@ class Pathway(_Base):
                      "organisation", "specialties", "tags", "rule_packs", "derived_from",
                      "evidence", "workshop")
 
-    def update_header(self, **changes: Any) -> dict[str, Any]:
-        """Change pathway-level fields; returns the previous values (for undo)."""
+    def checked_header(self, changes: dict[str, Any]) -> "_HeaderProbe":
+        """The header with ``changes`` applied and validated; :class:`EditRefused` if invalid."""
         bad = set(changes) - set(self.HEADER_FIELDS)
         if bad:
             raise EditRefused(f"'{sorted(bad)[0]}' is not a pathway header field")
-        fields_ = {k: getattr(self, k) for k in changes}
         data = {k: getattr(self, k) for k in self.HEADER_FIELDS}
         data.update(changes)
         try:
-            probe = _HeaderProbe.model_validate(data)
+            return _HeaderProbe.model_validate(data)
         except ValidationError as exc:
             raise EditRefused(friendly_validation_message(exc)) from None
+
+    def update_header(self, **changes: Any) -> dict[str, Any]:
+        """Change pathway-level fields; returns the previous values (for undo)."""
+        probe = self.checked_header(changes)
+        fields_ = {k: getattr(self, k) for k in changes}
         for k in changes:
             setattr(self, k, getattr(probe, k))
         self._emit("pathway-changed", self.id, old=fields_, new=dict(changes),
@@ -314,17 +323,26 @@ class Pathway(_Base):
     def remove_transition(self, key: str) -> tuple[Transition, int]:
         return self._remove("transitions", key, lambda t: t.key, "transition-removed")
 
-    def update_transition(self, key: str, **changes: Any) -> dict[str, Any]:
-        """Change wait, condition, probability or handoff of a transition."""
+    @staticmethod
+    def transition_changes(changes: dict[str, Any]) -> dict[str, Any]:
+        """Changes for :meth:`update_transition`, a handoff given as a dict made a Handoff.
+
+        Raises :class:`EditRefused` for a reconnection or an invalid handoff.
+        """
         if {"source", "target", "from", "to"} & set(changes):
             raise EditRefused("reconnect by removing and adding the transition")
+        changes = dict(changes)
         if isinstance(changes.get("handoff"), dict):
             try:
                 changes["handoff"] = Handoff.model_validate(changes["handoff"])
             except ValidationError as exc:
                 raise EditRefused(friendly_validation_message(exc)) from None
+        return changes
+
+    def update_transition(self, key: str, **changes: Any) -> dict[str, Any]:
+        """Change wait, condition, probability or handoff of a transition."""
         return self._update("transitions", key, lambda t: t.key, "transition-changed",
-                            changes)
+                            self.transition_changes(changes))
 
     # ------------------------------------------------------------------- settings
 

@@ -24,16 +24,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from pydantic import ValidationError
 from PySide6.QtGui import QUndoCommand
 
 from ..graph.model import (
     EditRefused,
-    Handoff,
     Pathway,
     Step,
     Transition,
-    friendly_validation_message,
 )
 from .commands_base import (
     ID_RE,
@@ -308,13 +305,7 @@ class UpdateTransitionCommand(UpdateCommand):
         transition = pathway.transition(key)
         if transition is None:
             raise EditRefused(f"there is no transition {key}")
-        if {"source", "target", "from", "to"} & set(changes):
-            raise EditRefused("reconnect by removing and adding the transition")
-        if isinstance(changes.get("handoff"), dict):
-            try:
-                changes["handoff"] = Handoff.model_validate(changes["handoff"])
-            except ValidationError as exc:
-                raise EditRefused(friendly_validation_message(exc)) from None
+        changes = Pathway.transition_changes(changes)
         probe(transition, changes)
         super().__init__(pathway, key, changes, f"transition {key}")
 
@@ -329,15 +320,7 @@ class UpdateHeaderCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        bad = set(changes) - set(Pathway.HEADER_FIELDS)
-        if bad:
-            raise EditRefused(f"'{sorted(bad)[0]}' is not a pathway header field")
-        data = {k: getattr(pathway, k) for k in Pathway.HEADER_FIELDS}
-        data.update(changes)
-        try:
-            Pathway.model_validate(data)
-        except ValidationError as exc:
-            raise EditRefused(friendly_validation_message(exc)) from None
+        pathway.checked_header(changes)
         super().__init__(pathway, "", changes, "the pathway")
 
     def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from PySide6.QtGui import QUndoCommand
 
-from ..graph.model import ID_PATTERN, EditRefused, Pathway, friendly_validation_message
+from ..graph.model import ID_PATTERN, EditRefused, Pathway
 
 ID_RE = re.compile(ID_PATTERN)
 
@@ -19,15 +19,7 @@ MERGE_SETTING, MERGE_ROLE, MERGE_NUDGE = 1004, 1005, 1006
 
 def probe(item: BaseModel, changes: Mapping[str, Any]) -> None:
     """Raise EditRefused when ``changes`` would not make a valid ``item``."""
-    unknown = set(changes) - set(type(item).model_fields)
-    if unknown:
-        raise EditRefused(f"{type(item).__name__} has no field {sorted(unknown)[0]!r}")
-    data = item.model_dump(by_alias=False)
-    data.update(changes)
-    try:
-        type(item).model_validate(data)
-    except ValidationError as exc:
-        raise EditRefused(friendly_validation_message(exc)) from None
+    Pathway.revalidated(item, dict(changes))
 
 
 def changes_of(changes: Mapping[str, Any] | None, kw: Mapping[str, Any]) -> dict[str, Any]:
