@@ -5,25 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 from generate import make_pathway
+from timing import best_of
 
 from designer.graph.io import dump_pathway, load_pathway, save_pathway
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def best_of(n: int, fn) -> float:
-    best = float("inf")
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def run(report) -> None:

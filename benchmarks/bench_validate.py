@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 
 from generate import make_pathway
+from timing import best_of
 
 from designer.graph.network import build_graph
 from designer.graph.timeline import compute_timeline
@@ -13,14 +13,6 @@ from designer.graph.validate import validate
 SIZES = ((200, "<= 5"), (10_000, "<= 100"))
 PACKS = ["perioperative", "diabetes"]
 
-
-def best_of(n: int, fn) -> float:
-    best = float("inf")
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _python_speed() -> float:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import time
 
 from generate import make_pathway
+from timing import best_of
 
 from designer.export.action_log import to_csv
 from designer.graph.diff import diff_pathways
 from designer.graph.model import Priority
 
-
-def best_of(n: int, fn) -> float:
-    best = float("inf")
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _variant(n: int):
