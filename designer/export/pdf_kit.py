@@ -201,14 +201,33 @@ class NumberedCanvas(rl_canvas.Canvas):
         page_width = self._pagesize[0]       # landscape pages are wider
         self.line(MARGIN, 12 * mm, page_width - MARGIN, 12 * mm)
         if self.footer_text:
-            text = self.footer_text
             room = page_width - 2 * MARGIN - 80
-            while text and pdfmetrics.stringWidth(text, self.footer_font, self.footer_size) > room:
-                text = text[:-2] + "\u2026" if len(text) > 2 else ""
-            self.drawString(MARGIN, 8 * mm, text)
+            self.drawString(MARGIN, 8 * mm, fit_footer(self.footer_text, room,
+                                                       self.footer_font, self.footer_size))
         self.drawRightString(page_width - MARGIN, 8 * mm,
                              f"Page {self._pageNumber} of {total}")
         self.restoreState()
+
+
+def fit_footer(text: str, room: float, font: str, size: float) -> str:
+    """``text`` shortened to ``room`` points wide.
+
+    A footer reads "title \u2022 version \u2022 status": the title is shortened
+    first, so the version and status (what a reader checks) stay whole.
+    """
+    def width(t: str) -> float:
+        return pdfmetrics.stringWidth(t, font, size)
+
+    if width(text) <= room:
+        return text
+    title, sep, rest = text.partition(" \u2022 ")
+    if sep and width(sep + rest) < room * 0.6:
+        while len(title) > 1 and width(title.rstrip() + "\u2026" + sep + rest) > room:
+            title = title[:-1]
+        return title.rstrip() + "\u2026" + sep + rest
+    while len(text) > 1 and width(text + "\u2026") > room:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
 
 
 def canvas_maker(footer_text: str, font_size: float = 8.0):

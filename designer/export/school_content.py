@@ -86,6 +86,8 @@ def _part_of(step: Step, relative_day: float | None) -> str:
 
 
 IF_PLANS_CHANGE = "Only if you need this step"
+#: Start of the "when" line of a step some patients skip (after a decision).
+IF_YOU_NEED_IT = "If you need this step"
 #: Heading for a decision named as a question that has no step before it to join.
 DECISION_HEADING = "Deciding what happens next"
 
@@ -123,6 +125,35 @@ def _off_the_road_to_surgery(pathway: Pathway, surgery: str | None) -> set[str]:
     return {s.id for s in pathway.steps if s.id not in on_road}
 
 
+def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
+    """Steps on the road to surgery that a decision lets some patients skip.
+
+    For example "Optimise health" after "Needs optimising?": patients with
+    nothing to treat go straight on. A step is skippable when surgery can still
+    be reached from one of its decisions with the step taken out.
+    """
+    if not surgery:
+        return set()
+    import networkx as nx
+
+    from ..graph.network import forward_graph
+
+    graph = forward_graph(pathway)
+    if surgery not in graph:
+        return set()
+    road = nx.ancestors(graph, surgery)
+    kinds = {s.id: s.kind for s in pathway.steps}
+    skippable: set[str] = set()
+    for decision in (d for d in road if kinds.get(d) == StepKind.decision):
+        for step_id in nx.descendants(graph, decision) & road:
+            if step_id in skippable:
+                continue
+            without = nx.restricted_view(graph, [step_id], [])
+            if nx.has_path(without, decision, surgery):
+                skippable.add(step_id)
+    return skippable
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
@@ -139,6 +170,7 @@ def build_booklet(pathway: Pathway) -> Booklet:
     roles = {r.id: r.name for r in pathway.roles}
 
     side_route = _off_the_road_to_surgery(pathway, timeline.surgery_step)
+    some_branches = _only_on_some_branches(pathway, timeline.surgery_step)
 
     parts: dict[str, list[Block]] = {"before": [], "day": [], "after": [], "home": []}
     overview: list[str] = []
@@ -152,6 +184,8 @@ def build_booklet(pathway: Pathway) -> Booklet:
         entry = timeline.by_step.get(step_id)
         relative = entry.relative_day if entry is not None else None
         when = IF_PLANS_CHANGE if step_id in side_route else when_label(relative)
+        if step_id in some_branches and when:
+            when = f"{IF_YOU_NEED_IT}: {when[0].lower()}{when[1:]}"
         part = _part_of(step, relative)
         paragraphs = _paragraphs(step.patient_info or "")
         if _is_team_question(step) and any(
@@ -165,7 +199,9 @@ def build_booklet(pathway: Pathway) -> Booklet:
         parts[part].append(Block(heading=heading, when=when, paragraphs=paragraphs))
         in_last_block[part] = {step_id}
         if step.kind != StepKind.decision and step_id not in side_route:
-            overview.append(f"{when}: {step.name}" if when else step.name)
+            name = step.name + (" (if you need it)" if step_id in some_branches else "")
+            plain_when = when_label(relative)
+            overview.append(f"{plain_when}: {name}" if plain_when else name)
         owner = roles.get(step.owner or "")
         if owner and owner.lower() != "patient" and step.kind != StepKind.decision:
             contacts.setdefault(owner, []).append(step.name)

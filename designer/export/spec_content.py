@@ -298,11 +298,14 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         for row in diff_rows:
             row["change"] = row["change"][:1].upper() + row["change"][1:]
 
-    texts = [pathway.title, pathway.summary, pathway.population]
+    # Every text the document prints, so the glossary misses no abbreviation a reader meets.
+    texts = [pathway.title, pathway.summary, pathway.population, pathway.organisation,
+             ", ".join(pathway.tags), ", ".join(pathway.specialties)]
     texts += [f"{s.name}\n{s.description or ''}" for s in pathway.steps]
     texts += [h.information for h in handoffs] + [h.channel for h in handoffs]
-    texts += [e["claim"] for e in evidence] + [r.name for r in pathway.roles]
-    texts += [s.name for s in pathway.settings]
+    texts += [e["claim"] for e in evidence] + [e.get("note") or "" for e in evidence]
+    texts += [f"{r.name}\n{getattr(r, 'description', '') or ''}" for r in pathway.roles]
+    texts += [f"{s.name}\n{getattr(s, 'description', '') or ''}" for s in pathway.settings]
     # Code systems named by key: {snomed: ..., opcs: ...}.
     code_names = {"snomed": "SNOMED CT", "opcs": "OPCS"}
     texts += [code_names.get(c.lower(), c) for s in pathway.steps for c in s.codes]

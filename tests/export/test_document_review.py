@@ -116,3 +116,62 @@ def test_large_print_pdf_draws_every_word_at_16pt_or_more(tmp_path):
     export_school(hostile_pathway(), "pdf", out, large_print=True)
     sizes = _drawn_text_sizes(out.read_bytes())
     assert sizes and min(sizes) >= 16.0, sorted(sizes)
+
+
+def test_long_footer_shortens_the_title_and_keeps_version_and_status():
+    from designer.export.pdf_kit import fit_footer
+
+    text = ("Older people with frailty having elective hip replacement (POPS / CGA) "
+            "\u2022 version 1.0.0 \u2022 Library exemplar")
+    fitted = fit_footer(text, 330, "Helvetica", 8)
+    assert fitted.endswith("\u2022 version 1.0.0 \u2022 Library exemplar")
+    assert fitted.startswith("Older people") and "\u2026" in fitted
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    assert stringWidth(fitted, "Helvetica", 8) <= 330
+    assert fit_footer("Short \u2022 version 1", 330, "Helvetica", 8) == "Short \u2022 version 1"
+    assert stringWidth(fit_footer("x" * 400, 100, "Helvetica", 8), "Helvetica", 8) <= 100
+
+
+def test_glossary_covers_abbreviations_in_every_printed_text():
+    from designer.export.spec_content import build_spec
+    from designer.graph.model import Evidence
+
+    p = hostile_pathway()
+    settings = [s.model_copy(update={"description": "Sessions run by GM Active."})
+                if s.id == "home" else s for s in p.settings]
+    p = p.model_copy(update={
+        "organisation": "Any ICS", "settings": settings,
+        "evidence": [Evidence(claim="Decline is a valid outcome.", source="toolkit",
+                              weak=True, note="An NSW toolkit.")]})
+    terms = [term for term, _meaning in build_spec(p).glossary]
+    assert {"GM", "ICS", "NSW"} <= set(terms)
+
+
+def test_a_step_some_patients_skip_is_marked_if_you_need_it():
+    from designer.export.school_content import IF_YOU_NEED_IT
+
+    p = hostile_pathway()
+    steps = list(p.steps)
+    at = next(i for i, s in enumerate(steps) if s.id == "school")
+    steps[at:at] = [
+        Step(id="check", name="Needs treating?", kind=StepKind.decision,
+             activity=Activity.preassessment, setting="hospital", owner="nurse",
+             phase=steps[at].phase, patient_info="The nurse looks at your results."),
+        Step(id="treat", name="Treat anaemia", activity=Activity.anaemia_management,
+             setting="gp", owner="gp", phase=steps[at].phase, duration_days=14,
+             patient_info="Your GP gives you iron tablets."),
+    ]
+    transitions = [t for t in p.transitions if (t.source, t.target) != ("preop", "school")]
+    transitions += [Transition(source="preop", target="check"),
+                    Transition(source="check", target="treat", condition="Anaemia"),
+                    Transition(source="treat", target="school"),
+                    Transition(source="check", target="school", condition="No anaemia")]
+    booklet = build_booklet(p.model_copy(update={"steps": steps, "transitions": transitions}))
+    blocks = {b.heading: b for s in booklet.sections for b in s.blocks}
+    assert blocks["Treat anaemia"].when.startswith(IF_YOU_NEED_IT + ": ")
+    assert "weeks before your operation" in blocks["Treat anaemia"].when
+    school = next(h for h in blocks if "quoted" in h)
+    assert not blocks[school].when.startswith(IF_YOU_NEED_IT)     # everyone goes
+    overview = next(s for s in booklet.sections if s.key == "when").blocks[0].bullets
+    assert any(b.endswith("Treat anaemia (if you need it)") for b in overview)
+    assert not any("quoted" in b and "if you need it" in b for b in overview)
