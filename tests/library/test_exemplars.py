@@ -410,3 +410,24 @@ def test_gp_lane_steps_belong_to_the_practice_team(exemplar):
     for step in pathway.steps:
         in_practice = _value(pathway.setting(step.setting).kind) == "primary"
         assert in_practice == (step.owner in practice_team), f"{pathway.id}:{step.id}"
+
+
+def test_frailty_screen_leads_to_comprehensive_geriatric_assessment():
+    """Clinical Frailty Scale screen, then CGA / POPS (DOMAIN.md [47][48][49])."""
+    pathway = load_pathway(builtin_folder() / "frailty-hip-pops.yaml")
+    steps = pathway.steps_by_id()
+    screen = [s for s in pathway.steps if _value(s.activity) == "frailty-assessment"]
+    assert screen and "Clinical Frailty Scale" in screen[0].description
+    after = {t.target for t in pathway.transitions if t.source == screen[0].id}
+    assert any(_value(steps[sid].activity) == "comprehensive-geriatric-assessment"
+               for sid in after)
+
+
+def test_eras_plus_keeps_its_six_weeks_surgery_school_and_i_cough():
+    pathway = load_pathway(builtin_folder() / "eras-plus-colorectal.yaml")
+    by_activity = {}
+    for step in pathway.steps:
+        by_activity.setdefault(_value(step.activity), []).append(step)
+    assert [s.duration_days for s in by_activity["prehabilitation"]] == [42]   # 6 weeks [14]
+    school = by_activity["education"][0]
+    assert "I COUGH" in school.description and school.name == "Surgery School"
