@@ -79,6 +79,28 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ------------------------------------------------------------------------- rules
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from .graph.rules import catalogue
+
+    rules = catalogue()
+    if args.json:
+        print(json.dumps(rules, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    width = max(len(r["id"]) for r in rules)
+    pack = None
+    for r in rules:
+        if r["pack"] != pack:
+            pack = r["pack"]
+            always = " (always on)" if pack == "core" else " (opt in with rule_packs)"
+            print(f"\n{pack}{always}")
+        print(f"  {r['id'].ljust(width)}  {r['severity']:<7}  {r['title']}")
+        print(f"  {''.ljust(width)}  source: {r['source']}")
+    return EXIT_OK
+
+
 # ------------------------------------------------------------------------ schema
 
 
@@ -125,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=_cmd_timeline)
+
+    p = sub.add_parser("rules", help="list the validation rules with their sources",
+                       description="List every validation rule: pack, id, default "
+                                   "severity, title and clinical source.")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=_cmd_rules)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the pathway format",
                        description="Print the JSON Schema of periop-pathway/1.")

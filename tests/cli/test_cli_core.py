@@ -82,7 +82,26 @@ def test_schema_is_json(capsys):
     assert "periop-pathway/1" in json.loads(capsys.readouterr().out)["title"]
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["timeline"], ["schema"], ["open"]])
+def test_rules_lists_every_rule_id_of_the_design(capsys):
+    design_ids = {"unknown-reference", "single-entry", "has-exit", "unreachable-step",
+                  "dead-end", "no-route-to-exit", "decision-branches", "step-without-owner",
+                  "handoff-missing", "handoff-without-receiver", "handoff-without-information",
+                  "handoff-without-channel", "missing-phase", "sdm-before-listing",
+                  "discharge-without-follow-up", "discharge-information",
+                  "no-optimisation-route", "prehab-window", "education-before-surgery",
+                  "long-wait-without-support", "digital-only", "diabetes-referral-dataset",
+                  "hba1c-optimisation-route", "day-of-surgery-plan", "diabetes-discharge-gp"}
+    assert main(["rules", "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    assert design_ids <= {r["id"] for r in rules}
+    assert all(r["source"] and r["title"] for r in rules)
+    assert main(["rules"]) == 0
+    text = capsys.readouterr().out
+    assert "core (always on)" in text and "hba1c-optimisation-route" in text
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["timeline"], ["schema"], ["rules"],
+                                     ["open"]])
 def test_help_everywhere(command, capsys):
     with pytest.raises(SystemExit) as info:
         main([*command, "--help"])
