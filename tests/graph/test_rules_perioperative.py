@@ -121,6 +121,23 @@ def test_discharge_information_synonyms_accepted():
                     PACK) == []
 
 
+def test_discharge_information_checks_each_transfer_on_its_own():
+    steps = [step("a", "entry"), step("dis", activity="discharge"),
+             step("gp", "exit", setting="gp", owner="gp"),
+             step("care", setting="social", owner="social-worker", name="Care package"),
+             step("home", "exit", setting="gp", owner="gp", name="Home with care")]
+    full = {"sender": "ward-nurse", "receiver": "gp", "channel": "letter",
+            "information": ["medicines list", "diagnosis"]}
+    thin = {"sender": "ward-nurse", "receiver": "social-worker", "channel": "phone",
+            "information": ["care needs"]}
+    p = pathway(steps, [link("a", "dis"), link("dis", "gp", handoff=full),
+                        link("dis", "care", handoff=thin), link("care", "home")],
+                full_handoffs=False)
+    got = findings(p, "discharge-information", PACK)
+    assert [f.targets for f in got] == [("dis->care",)]
+    assert "Care package" in got[0].message
+
+
 # ------------------------------------------------------------ no-optimisation-route
 
 def test_no_optimisation_route_when_loop_removed():

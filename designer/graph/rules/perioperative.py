@@ -135,11 +135,13 @@ def discharge_without_follow_up(pathway: Pathway, graph: "nx.DiGraph") -> Iterat
 @rule("discharge-information", _PACK, "Discharge handoff lacks medicines list or diagnosis",
       "DOMAIN.md §7 V18 [9][10]")
 def discharge_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """The handoffs leaving a discharge step pass on the medicines list and diagnosis.
+    """Every handoff leaving a discharge step passes on the medicines list and diagnosis.
 
-    The information of every handoff on the discharge step's outgoing
-    transitions is pooled. Synonyms are accepted: "medication", "TTO", "drugs";
-    "diagnoses", "discharge summary", "operation note".
+    Each handoff is checked on its own: NICE NG27 asks for the diagnosis and a
+    complete medicines list at each transfer, so one complete letter to the GP
+    does not make up for a care-package handoff to social care that lacks them.
+    Synonyms are accepted: "medication", "TTO", "drugs"; "diagnoses",
+    "discharge summary", "operation note".
 
     Source: DOMAIN.md §7 V18 [9][10] (NICE NG27: diagnosis, treatment and a
     complete medicines list at each transfer).
@@ -153,16 +155,16 @@ def discharge_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
                         f"{index.name(sid)}. Add a handoff to the GP (and the patient) that "
                         "carries the medicines list and the diagnosis.", sid)
             continue
-        items = [i for t in handed for i in t.handoff.information]
-        missing = [label for label, words in (("the medicines list", MEDICINES_WORDS),
-                                              ("the diagnosis", DIAGNOSIS_WORDS))
-                   if not mentions(items, *words)]
-        if missing:
-            yield found("discharge-information",
-                        f"The discharge handoff from {index.name(sid)} does not pass on "
-                        f"{' or '.join(missing)}. Add {' and '.join(missing)} to the "
-                        "information sent to the GP and the patient.",
-                        *(t.key for t in handed))
+        for t in handed:
+            missing = [label for label, words in (("the medicines list", MEDICINES_WORDS),
+                                                  ("the diagnosis", DIAGNOSIS_WORDS))
+                       if not mentions(t.handoff.information, *words)]
+            if missing:
+                yield found("discharge-information",
+                            f"The discharge handoff from {index.name(sid)} to "
+                            f"{index.name(t.target)} does not pass on "
+                            f"{' or '.join(missing)}. Add {' and '.join(missing)} to the "
+                            "information sent at this transfer.", t.key)
 
 
 @rule("no-optimisation-route", _PACK,
