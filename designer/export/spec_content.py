@@ -123,8 +123,12 @@ class SpecContent:
         if self.derived_from:
             rows.append(("Derived from", self.derived_from))
         c = self.validation_counts
-        rows.append(("Validation", f"{c.get('error', 0)} errors, {c.get('warning', 0)} "
-                                   f"warnings, {len(self.waived)} waived"))
+        def n(count: int, noun: str) -> str:
+            return f"{count} {noun}" + ("" if count == 1 else "s")
+
+        rows.append(("Validation", f"{n(c.get('error', 0), 'error')}, "
+                                   f"{n(c.get('warning', 0), 'warning')}, "
+                                   f"{len(self.waived)} waived"))
         rows.append(("Pathway id", self.pathway_id))
         return rows
 
@@ -161,6 +165,24 @@ def _long_date(day: _dt.date) -> str:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _library_title(pathway_id: str) -> str:
+    """The title of the built-in library pathway ``pathway_id``, or "" if not found.
+
+    The cover names what a pathway was derived from in words, not only by id.
+    """
+    try:
+        from ..graph.io import read_header
+        from ..library import builtin_folder
+
+        for path in sorted(builtin_folder().glob("*.yaml")):
+            header = read_header(path)
+            if header.get("id") == pathway_id:
+                return str(header.get("title") or "")
+    except Exception:  # noqa: BLE001 - a missing or unreadable library: fall back to the id
+        return ""
+    return ""
 
 
 def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
@@ -274,7 +296,10 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
 
     derived = ""
     if pathway.derived_from is not None:
-        derived = f"{pathway.derived_from.id} version {pathway.derived_from.version}"
+        source = pathway.derived_from
+        title = _library_title(source.id)
+        derived = (f"{title} (library pathway {source.id}), version {source.version}"
+                   if title else f"library pathway {source.id}, version {source.version}")
 
     evidence = [{"claim": e.claim, "source": e.source, "weak": e.weak,
                  "note": _text(e.note)} for e in pathway.evidence]

@@ -175,3 +175,27 @@ def test_a_step_some_patients_skip_is_marked_if_you_need_it():
     overview = next(s for s in booklet.sections if s.key == "when").blocks[0].bullets
     assert any(b.endswith("Treat anaemia (if you need it)") for b in overview)
     assert not any("quoted" in b and "if you need it" in b for b in overview)
+
+
+def test_cover_counts_read_as_english():
+    from designer.export.spec_content import build_spec
+
+    rows = dict(build_spec(hostile_pathway()).cover_rows)
+    assert re.fullmatch(r"\d+ errors?, \d+ warnings?, \d+ waived", rows["Validation"])
+    assert "1 warnings" not in rows["Validation"] and "1 errors" not in rows["Validation"]
+
+
+def test_cover_names_the_library_pathway_it_was_derived_from(tmp_path, monkeypatch):
+    from designer import library
+    from designer.export.spec_content import build_spec
+    from designer.graph.io import dump_pathway
+
+    source = hostile_pathway().model_copy(update={"id": "eras-plus",
+                                                  "title": "ERAS+ colorectal"})
+    (tmp_path / "eras.yaml").write_text(dump_pathway(source), "utf-8")
+    monkeypatch.setattr(library, "builtin_folder", lambda: tmp_path)
+    rows = dict(build_spec(hostile_pathway()).cover_rows)
+    assert rows["Derived from"] == "ERAS+ colorectal (library pathway eras-plus), version 1.0.0"
+    monkeypatch.setattr(library, "builtin_folder", lambda: tmp_path / "missing")
+    rows = dict(build_spec(hostile_pathway()).cover_rows)
+    assert rows["Derived from"] == "library pathway eras-plus, version 1.0.0"

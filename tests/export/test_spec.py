@@ -115,7 +115,7 @@ def test_html_escapes_pathway_text(pathway, tmp_path):
 
 def test_html_content_cover_handoffs_waivers_glossary(pathway, tmp_path):
     text = "".join(_parse(export_spec(pathway, "html", tmp_path / "s.html", today=TODAY)).text)
-    for expected in ("14 March 2026", "2.0.0", "Draft", "Example ICS", "eras-plus version 1.0.0",
+    for expected in ("14 March 2026", "2.0.0", "Draft", "Example ICS", "eras-plus, version 1.0.0",
                      "Adults | having surgery", "General practitioner \u2192 Surgeon",
                      "medicines list; diagnosis", "within 14 days", "Agreed at workshop",
                      "Weak: Non-UK source", "https://example.org/a", "T0", "T-",
