@@ -45,7 +45,8 @@ def write_school_docx(booklet: Booklet, out_path: Path, body_size: float) -> Non
     doc.add_paragraph("This booklet gives general information. Ask your care team about "
                       "your own care.")
     kit.add_page_number_footer(doc, f"Surgery School \u2022 {booklet.subtitle}",
-                               size=max(8.0, body_size * 0.75))
+                               # large print means every word, page numbers too
+                               size=body_size if body_size >= 14 else max(8.0, body_size * 0.75))
     buffer = io.BytesIO()
     doc.save(buffer)
     Path(out_path).write_bytes(buffer.getvalue())

@@ -199,3 +199,18 @@ def test_cover_names_the_library_pathway_it_was_derived_from(tmp_path, monkeypat
     monkeypatch.setattr(library, "builtin_folder", lambda: tmp_path / "missing")
     rows = dict(build_spec(hostile_pathway()).cover_rows)
     assert rows["Derived from"] == "library pathway eras-plus, version 1.0.0"
+
+
+def test_large_print_docx_has_no_run_or_style_under_16pt(tmp_path):
+    from docx import Document
+    from docx.shared import Pt
+
+    out = tmp_path / "large.docx"
+    export_school(hostile_pathway(), "docx", out, large_print=True)
+    doc = Document(str(out))
+    paragraphs = list(doc.paragraphs)
+    for section in doc.sections:
+        paragraphs += section.footer.paragraphs
+    sizes = [run.font.size for p in paragraphs for run in p.runs if run.font.size is not None]
+    sizes += [p.style.font.size for p in paragraphs if p.style.font.size is not None]
+    assert sizes and min(sizes) >= Pt(16)
