@@ -35,6 +35,9 @@ BODY_SIZE = 12.0
 LARGE_PRINT_SIZE = 16.0
 #: Below this many words a reading-age formula swings widely; the warning says so.
 SHORT_SECTION_WORDS = 30
+#: Sections shorter than this get no warning: on a sentence or two one long word
+#: ("You have your operation.") swings the formula past the aim however plain it is.
+MIN_WORDS_TO_WARN = 10
 
 
 @dataclass
@@ -103,7 +106,7 @@ def _report(booklet: Booklet) -> SchoolReport:
                 f"{TARGET_READING_AGE:g}: use shorter sentences and everyday words."
                 + (f" (Only {c.words} words: the score is a rough guide.)"
                    if c.words < SHORT_SECTION_WORDS else "")
-                for c in checks if c.too_hard]
+                for c in checks if c.too_hard and c.words >= MIN_WORDS_TO_WARN]
     return SchoolReport(title=booklet.subtitle, sections=checks,
                         overall_reading_age=reading_age(whole), warnings=warnings)
 

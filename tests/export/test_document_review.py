@@ -214,3 +214,20 @@ def test_large_print_docx_has_no_run_or_style_under_16pt(tmp_path):
     sizes = [run.font.size for p in paragraphs for run in p.runs if run.font.size is not None]
     sizes += [p.style.font.size for p in paragraphs if p.style.font.size is not None]
     assert sizes and min(sizes) >= Pt(16)
+
+
+def test_a_one_line_section_gets_no_reading_age_warning():
+    from designer.export.school import school_report
+
+    p = hostile_pathway()
+    # "You have your operation." alone scores above 11: one long word in four.
+    p.update_step("surgery", patient_info="You have your operation.")
+    report = school_report(p)
+    day = next(s for s in report.sections if s.title == "The day of your operation")
+    assert day.too_hard                                 # the number is still shown...
+    assert not any("The day of your operation" in w for w in report.warnings)   # ...not nagged
+    p.update_step("surgery", patient_info="Comprehensive individualised anaesthetic "
+                  "consideration incorporating cardiopulmonary evaluation is undertaken by the "
+                  "perioperative multidisciplinary team.")
+    report = school_report(p)
+    assert any("The day of your operation" in w for w in report.warnings)
