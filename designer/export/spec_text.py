@@ -33,6 +33,10 @@ def _days(value: float) -> str:
     return f"{shown} day" + ("" if shown == "1" else "s")
 
 
+#: Longer critical paths are summarised rather than listed step by step.
+MAX_LISTED_CRITICAL_STEPS = 24
+
+
 def critical_path_sentence(content: SpecContent) -> str:
     """One paragraph on the surgery step and the critical path."""
     if not content.timeline:
@@ -44,9 +48,13 @@ def critical_path_sentence(content: SpecContent) -> str:
     else:
         parts.append("The pathway has no surgery step, so days are counted from its start.")
     parts.append(f"The longest route takes {_days(content.timeline_total_days)}.")
-    if content.critical_path:
-        parts.append(f"Its critical path has {len(content.critical_path)} steps: "
-                     + " \u2192 ".join(content.critical_path) + ".")
+    path = content.critical_path
+    if len(path) > MAX_LISTED_CRITICAL_STEPS:
+        # A list of dozens of names is unreadable and pushes the chart off the page.
+        parts.append(f"Its critical path has {len(path)} steps, from {path[0]} to {path[-1]}: "
+                     "the red bars in the chart and the bold steps in the tables.")
+    elif path:
+        parts.append(f"Its critical path has {len(path)} steps: " + " \u2192 ".join(path) + ".")
     return " ".join(parts)
 
 

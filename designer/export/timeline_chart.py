@@ -85,23 +85,20 @@ class ChartLayout:
     title: str = "Timeline"
 
 
+#: Tick intervals in days: short spans in days, then weeks and multiples of 4 weeks,
+#: which read better than tens of days on perioperative timescales.
+_TICK_STEPS = (1, 2, 7, 14, 28, 56, 84, 112, 168, 224, 364, 728, 1456)
+#: Room each axis label needs (points): "T+112" at 6.5 pt is about 20 pt wide.
+_TICK_ROOM = 34.0
+
+
 def _nice_step(span: float, target_ticks: int = 8) -> float:
-    raw = max(span, 1.0) / target_ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 5, 7, 10):
-        if factor == 7:
-            continue
-        step = factor * magnitude
+    """The smallest tick interval giving at most ``target_ticks`` ticks over ``span`` days."""
+    raw = max(span, 1.0) / max(target_ticks, 1)
+    for step in _TICK_STEPS:
         if step >= raw:
-            break
-    # Weeks read better than tens of days for perioperative timescales.
-    if 5 < step < 10:
-        step = 7
-    elif 10 <= step <= 20 and span > 40:
-        step = 14
-    elif 20 < step <= 50:
-        step = 28
-    return float(step)
+            return float(step)
+    return float(math.ceil(raw / 364) * 364)
 
 
 def _fit(text: str, width: float, size: float, font: str = "Helvetica") -> str:
@@ -153,7 +150,8 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
                    Text(180, 11, "Start of surgery (T0)")]
 
     # axis with ticks; labels relative to surgery where there is one
-    step = _nice_step(span)
+    # As many ticks as the axis has room for labels: never overlapping on a long pathway.
+    step = _nice_step(span, max(2, int(plot_w // _TICK_ROOM)))
     origin = surgery_day if surgery_day is not None else 0.0
     first = math.ceil((lo - origin) / step) * step + origin
     tick = first

@@ -231,3 +231,34 @@ def test_a_one_line_section_gets_no_reading_age_warning():
                   "perioperative multidisciplinary team.")
     report = school_report(p)
     assert any("The day of your operation" in w for w in report.warnings)
+
+
+def test_a_long_critical_path_is_summarised_not_listed():
+    from designer.export.spec_content import build_spec
+    from designer.export.spec_text import MAX_LISTED_CRITICAL_STEPS, critical_path_sentence
+    from doc_pathways import chain_pathway
+
+    long = build_spec(chain_pathway(MAX_LISTED_CRITICAL_STEPS + 6))
+    sentence = critical_path_sentence(long)
+    assert f"has {len(long.critical_path)} steps, from Step number 0 to" in sentence
+    assert "Step number 5" not in sentence and "\u2192" not in sentence
+    short = build_spec(hostile_pathway())
+    assert " \u2192 ".join(short.critical_path) in critical_path_sentence(short)
+
+
+@pytest.mark.parametrize("days", [6, 40, 130, 395, 900])
+def test_timeline_axis_labels_never_overlap(days):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from designer.export.timeline_chart import Bar, Text, layout_chart
+
+    bars = [Bar(label=f"Step {i}", start=i * days / 10, end=i * days / 10 + 1,
+                critical=True, relative=None) for i in range(11)]
+    chart = layout_chart(bars, surgery_day=days * 0.7, width=481.0)
+    ticks = sorted((s for s in chart.shapes if isinstance(s, Text) and s.anchor == "middle"),
+                   key=lambda s: s.x)
+    assert len(ticks) >= 3
+    for left, right in zip(ticks, ticks[1:]):
+        room = (stringWidth(left.text, "Helvetica", left.size)
+                + stringWidth(right.text, "Helvetica", right.size)) / 2
+        assert right.x - left.x > room + 2, (left.text, right.text)
