@@ -89,7 +89,7 @@ class ChartLayout:
 #: which read better than tens of days on perioperative timescales.
 _TICK_STEPS = (1, 2, 7, 14, 28, 56, 84, 112, 168, 224, 364, 728, 1456)
 #: Room each axis label needs (points): "T+112" at 6.5 pt is about 20 pt wide.
-_TICK_ROOM = 34.0
+_TICK_ROOM = 28.0
 
 
 def _nice_step(span: float, target_ticks: int = 8) -> float:
