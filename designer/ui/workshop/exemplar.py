@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...graph.model import Pathway
 
 
 class ExemplarNotFound(Exception):
     """No exemplar to compare with; the message says why and what to do instead."""
-
-
-def _bundled_folder() -> Path:
-    """pathway_library/ of a source checkout (used when designer.library is absent)."""
-    return Path(__file__).resolve().parents[3] / "pathway_library"
 
 
 def find_exemplar(pathway: Pathway) -> tuple[Pathway, str]:
@@ -37,43 +30,21 @@ def find_exemplar(pathway: Pathway) -> tuple[Pathway, str]:
             "This pathway was not made from a library exemplar, so there is nothing to "
             "compare it with. Use Workshop > Compare with File… to compare it with any "
             "pathway file.")
-    exemplar = None
-    try:
-        from ...library import Library, LibraryError
-    except ImportError:
-        Library = None
-    if Library is not None:
-        library = Library()
-        if library.get(origin.id) is not None:
-            try:
-                exemplar = library.load(origin.id)
-            except LibraryError as exc:
-                raise ExemplarNotFound(str(exc)) from None
-    if exemplar is None:
-        exemplar = _from_folder(origin.id)
-    if exemplar is None:
+    from ...library import Library, LibraryError
+
+    library = Library()
+    if library.get(origin.id) is None:
         raise ExemplarNotFound(
             f"The library exemplar '{origin.id}' this pathway was made from is not in "
             "the library on this computer. Use Workshop > Compare with File… if you "
             "have a copy of it.")
+    try:
+        exemplar = library.load(origin.id)
+    except LibraryError as exc:
+        raise ExemplarNotFound(str(exc)) from None
     note = ""
     if exemplar.version != origin.version:
         note = (f"This pathway was made from version {origin.version}; the library now "
                 f"holds version {exemplar.version}, so some differences are changes made "
                 "to the exemplar since.")
     return exemplar, note
-
-
-def _from_folder(pathway_id: str) -> Pathway | None:
-    from ...graph.io import PathwayLoadError, load_pathway, read_header
-
-    folder = _bundled_folder()
-    if not folder.is_dir():
-        return None
-    for path in sorted(folder.glob("*.y*ml")):
-        try:
-            if read_header(path).get("id") == pathway_id:
-                return load_pathway(path)
-        except PathwayLoadError:
-            continue
-    return None
