@@ -34,7 +34,6 @@ DEFAULT_FORMATS = ("spec-pdf", "school-pdf")
 SETTINGS_FORMATS = "export/formats"
 SETTINGS_FOLDER = "export/folder"
 SETTINGS_LARGE_PRINT = "export/large_print"
-LIBRARY_FOLDERS = ("pathway_library", "library_data")   # exemplars shipped with the app
 
 
 @dataclass
@@ -134,7 +133,9 @@ class ExportDialog(QDialog):
         if not folder and document is not None and getattr(document, "path", None):
             beside = Path(document.path).parent
             # not into a read-only place such as the installed library of exemplars
-            if os.access(beside, os.W_OK) and beside.name not in LIBRARY_FOLDERS:
+            from ..library import builtin_folder
+
+            if os.access(beside, os.W_OK) and beside.resolve() != builtin_folder():
                 folder = str(beside)
         if not folder:
             folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
