@@ -191,9 +191,13 @@ def test_with_the_real_main_window(qtbot, tmp_path):
     win.export_dialog.reject()
 
 
-def test_library_folder_is_avoided_and_the_last_folder_remembered(window, qtbot, tmp_path):
+def test_library_folder_is_avoided_and_the_last_folder_remembered(window, qtbot, tmp_path,
+                                                                  monkeypatch):
+    import designer.library
+
     library = tmp_path / "pathway_library"
     library.mkdir()
+    monkeypatch.setattr(designer.library, "builtin_folder", lambda: library.resolve())
     window.document.path = library / "exemplar.yaml"
     dialog = open_dialog(window, qtbot)
     assert Path(dialog.folder_edit.text()) != library
