@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+    QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
     QWidget,
 )
 
 from ...graph.model import NoteCategory, Pathway
 from .overlay import CATEGORY_NAMES, NOTE_COLOURS
-from .panel import WorkshopPanel
+from .panel import WorkshopPanel, add_ok_cancel
 
 FREE_PLACE = ""   # the "about" value of a note placed anywhere on the canvas
 
@@ -75,17 +75,8 @@ class NoteDialog(QDialog):
             self.about_box.addItem(target_label(pathway, target), target)
         self.about_box.setCurrentIndex(max(0, self.about_box.findData(target or FREE_PLACE)))
         form.addRow("A&bout:", self.about_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.text_edit.textChanged.connect(self._enable)
-        self._enable()
-
-    def _enable(self) -> None:
-        self.ok_button.setEnabled(bool(self.text_edit.toPlainText().strip()))
+        self.ok_button = add_ok_cancel(self, form, self.text_edit.textChanged,
+                                       lambda: bool(self.text_edit.toPlainText().strip()))
 
     def values(self) -> dict:
         """The note's fields as entered (``target`` None for a free note)."""

@@ -1,9 +1,34 @@
-"""Base of the workshop panels: refresh once per edit, and only when on show."""
+"""Base of the workshop panels (refresh once per edit, only when on show) and dialog parts."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDockWidget
+from typing import Callable
+
+from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QPushButton,
+)
+
+
+def add_ok_cancel(dialog: QDialog, form: QFormLayout, changed: SignalInstance,
+                  filled: Callable[[], bool]) -> QPushButton:
+    """OK and Cancel at the foot of a form; OK is enabled only while ``filled()``.
+
+    ``changed`` is the signal of the required field (re-checked on every change).
+    """
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+
+    def enable(*_args) -> None:
+        ok_button.setEnabled(filled())
+
+    changed.connect(enable)
+    enable()
+    return ok_button
 
 
 class WorkshopPanel(QDockWidget):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-    QFormLayout, QHBoxLayout, QLineEdit, QListWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget,
     QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
 from ...export.action_log import KIND_LABELS, STATUS_LABELS, ordered_priorities
 from ...graph.model import Pathway, Priority, PriorityKind, PriorityStatus
-from .panel import WorkshopPanel
+from .panel import WorkshopPanel, add_ok_cancel
 
 COLUMNS = ("Kind", "Title", "Owner", "Due", "Status", "Linked steps", "Dots")
 
@@ -94,17 +93,8 @@ class PriorityDialog(QDialog):
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setMaximumHeight(90)
         form.addRow("&Description:", self.description_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.title_edit.textChanged.connect(self._enable)
-        self._enable()
-
-    def _enable(self) -> None:
-        self.ok_button.setEnabled(bool(self.title_edit.text().strip()))
+        self.ok_button = add_ok_cancel(self, form, self.title_edit.textChanged,
+                                       lambda: bool(self.title_edit.text().strip()))
 
     def values(self) -> dict:
         """The priority's fields as entered."""
