@@ -97,9 +97,10 @@ def _cover(content: SpecContent, st) -> list:
 
 def _diagram(content: SpecContent, pathway, report, st) -> list:
     # A pathway is wide: its diagram goes on landscape pages, back to portrait after.
-    flow: list = [NextPageTemplate("landscape"), PageBreak(),
-                  _heading(SECTION_TITLES["diagram"], st["h2"], 0)]
-    flow.append(Paragraph(esc(DIAGRAM_KEY), st["body"]))
+    flow: list = [NextPageTemplate("landscape"), PageBreak()]
+    # The heading and key travel with the first part: never alone on a page.
+    intro = [_heading(SECTION_TITLES["diagram"], st["h2"], 0),
+             Paragraph(esc(DIAGRAM_KEY), st["body"])]
     width, height = LANDSCAPE_FRAME
     try:
         from .diagram_pages import diagram_pieces
@@ -107,8 +108,8 @@ def _diagram(content: SpecContent, pathway, report, st) -> list:
         pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
                                 first_room=height - _DIAGRAM_HEADING_ROOM)
     except ImportError as exc:
-        return flow + [Paragraph(esc(diagram_unavailable(exc)), st["body"]),
-                       NextPageTemplate("portrait")]
+        return flow + intro + [Paragraph(esc(diagram_unavailable(exc)), st["body"]),
+                               NextPageTemplate("portrait")]
     import io
 
     for piece in pieces:
@@ -117,8 +118,9 @@ def _diagram(content: SpecContent, pathway, report, st) -> list:
         parts = [image]
         if piece.caption:
             parts.append(Paragraph(esc(piece.caption), st["caption"]))
-        flow.append(KeepTogether(parts + [Spacer(1, 4)]))
-    flow.append(NextPageTemplate("portrait"))
+        flow.append(KeepTogether(intro + parts + [Spacer(1, 4)]))
+        intro = []
+    flow += intro + [NextPageTemplate("portrait")]
     return flow
 
 

@@ -24,7 +24,9 @@ SECTION_TITLES = {
 DIAGRAM_KEY = ("One lane for each setting of care; time runs from left to right. Rounded "
                "boxes are the start and end, diamonds are decisions and an hourglass marks "
                "a wait. A badge on an arrow between lanes marks a handoff: green when it is "
-               "complete, red when something is missing.")
+               "complete, red when something is missing. Box colours group kinds of activity: "
+               "for example green for assessment, optimisation and prehabilitation, yellow "
+               "for education and red for surgery.")
 
 
 def _days(value: float) -> str:

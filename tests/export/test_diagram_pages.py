@@ -108,3 +108,17 @@ def test_docx_puts_the_diagram_in_a_landscape_section(tmp_path):
     assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
     assert sections[1].page_width > sections[1].page_height
     assert sections[2].page_width < sections[2].page_height
+
+
+def test_diagram_heading_travels_with_the_first_part():
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    from designer.export.spec_content import build_spec
+    from designer.export.spec_pdf import spec_story
+
+    pathway = chain_pathway(18)
+    story = spec_story(build_spec(pathway, today=dt.date(2026, 3, 14)), pathway, None)
+    groups = [f for f in story if isinstance(f, KeepTogether)]
+    first = groups[0]._content
+    texts = [f.getPlainText() for f in first if isinstance(f, Paragraph)]
+    assert texts[0] == "Pathway diagram" and "part 1 of" in texts[-1]

@@ -262,3 +262,21 @@ def test_timeline_axis_labels_never_overlap(days):
         room = (stringWidth(left.text, "Helvetica", left.size)
                 + stringWidth(right.text, "Helvetica", right.size)) / 2
         assert right.x - left.x > room + 2, (left.text, right.text)
+
+
+def test_diagram_key_colours_match_the_diagram():
+    from designer.export import style
+    from designer.export.spec_text import DIAGRAM_KEY
+    from designer.graph.model import Activity
+
+    def hue(hex_colour):
+        r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+        return max(("red", r), ("green", g), ("blue", b), key=lambda item: item[1])[0]
+
+    assert "red for surgery" in DIAGRAM_KEY
+    assert hue(style.ACTIVITY_COLOURS[Activity.surgery]) == "red"
+    assert "green for assessment, optimisation and prehabilitation" in DIAGRAM_KEY
+    for activity in (Activity.preassessment, Activity.optimisation, Activity.prehabilitation):
+        assert hue(style.ACTIVITY_COLOURS[activity]) == "green"
+    r, g, b = (int(style.ACTIVITY_COLOURS[Activity.education][i:i + 2], 16) for i in (1, 3, 5))
+    assert "yellow for education" in DIAGRAM_KEY and r > 0xe0 and g > 0xe0 and b < 0xc0
