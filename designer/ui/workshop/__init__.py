@@ -23,6 +23,7 @@ from .commands import (
 )
 from .notes import NoteDialog, NotesDock
 from .overlay import WorkshopOverlay
+from .panel import ask_save_path, with_format
 from .presentation import PresentationMode
 from .priorities import PrioritiesDock, PriorityDialog, new_priority
 from .voting import VotingDock
@@ -285,16 +286,13 @@ class WorkshopTools(QObject):
         if path is None:
             doc = self.window.document
             folder = Path(doc.path).parent if doc.path else Path.home()
-            path, chosen = QFileDialog.getSaveFileName(
-                self.window, "Export the workshop action log",
-                str(folder / f"{self.pathway.id}-action-log.csv"),
-                ";;".join(ACTION_LOG_FILTERS))
-            if not path:
+            asked = ask_save_path(self.window, "Export the workshop action log",
+                                  folder / f"{self.pathway.id}-action-log.csv",
+                                  ACTION_LOG_FILTERS)
+            if asked is None:
                 return None
-            fmt = ACTION_LOG_FILTERS.get(chosen)
-        fmt = fmt or Path(path).suffix.lstrip(".").lower() or "csv"
-        if Path(path).suffix.lower() != f".{fmt}":
-            path = f"{path}.{fmt}"
+            path, fmt = asked
+        path, fmt = with_format(path, fmt, "csv")
         try:
             export_action_log(self.pathway, fmt, path)
         except ActionLogError as exc:

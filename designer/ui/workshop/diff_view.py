@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFileDialog, QGraphicsPathItem, QGraphicsSimpleTextItem,
+    QAbstractItemView, QDialog, QGraphicsPathItem, QGraphicsSimpleTextItem,
     QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QSplitter, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ...graph.diff import ADDED, CHANGED, REMOVED, PathwayDiff, diff_pathways
 from ...graph.model import Pathway
 from .overlay import step_rects
+from .panel import ask_save_path, with_format
 
 # NHS identity colours: green, red, and orange for "amber" (strong enough on pale lanes)
 MARK_COLOURS = {ADDED: "#007f3b", REMOVED: "#d5281b", CHANGED: "#ed8b00"}
@@ -286,16 +287,13 @@ class DiffWindow(QDialog):
         from ...export.spec import ExportError, export_spec
 
         if path is None:
-            path, chosen = QFileDialog.getSaveFileName(
-                self, "Board specification with differences",
-                str(self.folder / f"{self.current.id}-specification.pdf"),
-                ";;".join(SPEC_FILTERS))
-            if not path:
+            asked = ask_save_path(self, "Board specification with differences",
+                                  self.folder / f"{self.current.id}-specification.pdf",
+                                  SPEC_FILTERS)
+            if asked is None:
                 return None
-            fmt = SPEC_FILTERS.get(chosen)
-        fmt = fmt or Path(path).suffix.lstrip(".").lower() or "pdf"
-        if Path(path).suffix.lower() != f".{fmt}":
-            path = f"{path}.{fmt}"
+            path, fmt = asked
+        path, fmt = with_format(path, fmt, "pdf")
         try:
             written = export_spec(self.current, fmt, path, report=self.report, diff=self.diff)
         except (ExportError, ValueError, OSError) as exc:

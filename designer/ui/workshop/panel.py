@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QPushButton,
+    QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QFormLayout, QPushButton, QWidget,
 )
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: Path, filters: dict[str, str]
+                  ) -> tuple[str, str | None] | None:
+    """Ask where to save: ``(path, format of the chosen filter)``, or None if cancelled.
+
+    ``filters`` maps each file-dialog filter to its format.
+    """
+    path, chosen = QFileDialog.getSaveFileName(parent, title, str(suggested),
+                                               ";;".join(filters))
+    return (path, filters.get(chosen)) if path else None
+
+
+def with_format(path: str, fmt: str | None, fallback: str) -> tuple[str, str]:
+    """The format (given, else the path's suffix, else ``fallback``) and a path ending in it."""
+    fmt = fmt or Path(path).suffix.lstrip(".").lower() or fallback
+    if Path(path).suffix.lower() != f".{fmt}":
+        path = f"{path}.{fmt}"
+    return path, fmt
 
 
 def add_ok_cancel(dialog: QDialog, form: QFormLayout, changed: SignalInstance,
