@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..graph.model import Activity, Pathway, Phase, Step, StepKind
 from .school_advice import advice_for
+from .school_words import words_used
 
 DAY_OF_SURGERY = {Activity.admission, Activity.surgery}
 AFTER_SURGERY = {Activity.inpatient_recovery}
@@ -154,6 +155,17 @@ def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
     return skippable
 
 
+def _all_text(sections: list[BookletSection]) -> list[str]:
+    """Every heading, line and label of ``sections``."""
+    texts: list[str] = []
+    for section in sections:
+        texts.append(section.title)
+        for block in section.blocks:
+            texts += [block.heading, block.when] + block.paragraphs + block.bullets
+            texts += block.labels
+    return texts
+
+
 def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
@@ -242,6 +254,12 @@ def build_booklet(pathway: Pathway) -> Booklet:
     contact_blocks.append(Block(paragraphs=[
         "If you feel unwell after you go home, call the number on your discharge letter. "
         "You can also call NHS 111. In an emergency, call 999."]))
-    sections.append(BookletSection("contact", "Who to contact", contact_blocks))
+    contact = BookletSection("contact", "Who to contact", contact_blocks)
+    used = words_used(_all_text(sections + [contact]))
+    if used:
+        # Labels, not sentences: explained words are not scored for reading age.
+        sections.append(BookletSection("words", "Words you may hear", [Block(
+            paragraphs=["Your care team may use these short forms:"], labels=used)]))
+    sections.append(contact)
     return Booklet(title="Getting ready for your operation",
                    subtitle=pathway.title, sections=sections)

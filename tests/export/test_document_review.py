@@ -280,3 +280,18 @@ def test_diagram_key_colours_match_the_diagram():
         assert hue(style.ACTIVITY_COLOURS[activity]) == "green"
     r, g, b = (int(style.ACTIVITY_COLOURS[Activity.education][i:i + 2], 16) for i in (1, 3, 5))
     assert "yellow for education" in DIAGRAM_KEY and r > 0xe0 and g > 0xe0 and b < 0xc0
+
+
+def test_booklet_explains_the_short_forms_it_uses_and_only_those():
+    p = hostile_pathway()
+    p.update_step("sdm", name="Cancer MDT")
+    booklet = build_booklet(p)
+    words = next(s for s in booklet.sections if s.key == "words")
+    labels = words.blocks[0].labels
+    assert any(label.startswith("MDT (multidisciplinary team): ") and "specialists" in label for label in labels)
+    assert any(label.startswith("GP (") for label in labels)          # "GP referral"
+    assert not any(label.startswith(("CGA", "PIFU", "POPS")) for label in labels)
+    titles = [s.title for s in booklet.sections]
+    assert titles.index("Words you may hear") == titles.index("Who to contact") - 1
+    # Explanations are labels, so they never count towards the reading age.
+    assert "specialists" not in words.plain_text()

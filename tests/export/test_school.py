@@ -50,7 +50,7 @@ def test_booklet_follows_the_patient_journey(pathway):
     titles = [s.title for s in booklet.sections]
     assert titles == ["About this booklet", "What happens and when", "Before your operation",
                       "How to get ready", "The day of your operation", "After your operation",
-                      "Going home", "Who to contact"]
+                      "Going home", "Words you may hear", "Who to contact"]
     before = next(s for s in booklet.sections if s.key == "before")
     assert [b.heading for b in before.blocks] == ["GP referral", "Shared decision", SCRIPT,
                                                   QUOTED, "Get fitter"]
