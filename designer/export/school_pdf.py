@@ -15,6 +15,10 @@ from .pdf_kit import esc
 from .school_content import Booklet
 
 
+#: Lists longer than this may run on to the next page.
+LONG_LIST = 8
+
+
 def _when(text: str, st) -> Table:
     box = Table([[Paragraph(f"<b>{esc(text)}</b>", st["body"])]], colWidths=[kit.FRAME_WIDTH],
                 hAlign="LEFT")
@@ -56,7 +60,16 @@ def write_school_pdf(booklet: Booklet, out_path: Path, body_size: float) -> None
         ("LEFTPADDING", (0, 0), (-1, -1), 14), ("RIGHTPADDING", (0, 0), (-1, -1), 14),
         ("TOPPADDING", (0, 0), (0, 0), 14), ("BOTTOMPADDING", (0, -1), (-1, -1), 16),
     ]))
-    story: list = [band, Spacer(1, 6 * mm)]
+    story: list = [band, Spacer(1, 6 * mm)] + booklet_story(booklet, st, body_size)
+    # Large print means every word, the page numbers too.
+    footer_size = body_size if body_size >= 14 else max(8.0, body_size * 0.75)
+    doc.build(story, canvasmaker=kit.canvas_maker(f"Surgery School \u2022 {booklet.subtitle}",
+                                                  footer_size))
+
+
+def booklet_story(booklet: Booklet, st, body_size: float) -> list:
+    """The flowables of the booklet's sections and closing note (for the PDF and tests)."""
+    story: list = []
     for section in booklet.sections:
         heading = Paragraph(esc(section.title), st["h2"])
         for number, block in enumerate(section.blocks):
@@ -67,17 +80,22 @@ def write_school_pdf(booklet: Booklet, out_path: Path, body_size: float) -> None
             if block.when:
                 parts += [_when(block.when, st), Spacer(1, body_size * 0.4)]
             parts += [Paragraph(esc(p), st["body"]) for p in block.paragraphs]
-            if block.bullets:
+            later: list = []
+            if len(block.bullets) > LONG_LIST:
+                # A long list (the overview of steps) flows on after its first items
+                # rather than leaving most of a page empty.
+                parts.append(_bullets(block.bullets[:3], st))
+                later.append(_bullets(block.bullets[3:], st))
+            elif block.bullets:
                 parts.append(_bullets(block.bullets, st))
+            target = later if later else parts
             if block.labels:
-                parts.append(_bullets(block.labels, st))
-            parts += [Paragraph(esc(line), st["body"]) for line in block.form_lines]
+                target.append(_bullets(block.labels, st))
+            target += [Paragraph(esc(line), st["body"]) for line in block.form_lines]
             # A block stays on one page; one taller than a page splits where it must.
             story.append(KeepTogether(parts))
+            story += later
     story += [Spacer(1, 6 * mm),
               Paragraph("This booklet gives general information. Ask your care team about "
                         "your own care.", st["small"] if body_size < 14 else st["body"])]
-    # Large print means every word, the page numbers too.
-    footer_size = body_size if body_size >= 14 else max(8.0, body_size * 0.75)
-    doc.build(story, canvasmaker=kit.canvas_maker(f"Surgery School \u2022 {booklet.subtitle}",
-                                                  footer_size))
+    return story

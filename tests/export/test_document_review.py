@@ -295,3 +295,21 @@ def test_booklet_explains_the_short_forms_it_uses_and_only_those():
     assert titles.index("Words you may hear") == titles.index("Who to contact") - 1
     # Explanations are labels, so they never count towards the reading age.
     assert "specialists" not in words.plain_text()
+
+
+def test_long_overview_list_may_flow_on_instead_of_emptying_a_page():
+    from reportlab.platypus import KeepTogether, ListFlowable
+
+    from designer.export import pdf_kit
+    from designer.export.school_pdf import LONG_LIST, booklet_story
+
+    booklet = build_booklet(hostile_pathway())
+    overview = next(s for s in booklet.sections if s.key == "when").blocks[0]
+    overview.bullets = [f"About {n} weeks before your operation: step {n}" for n in range(20)]
+    assert len(overview.bullets) > LONG_LIST
+    story = booklet_story(booklet, pdf_kit.styles(12.0), 12.0)
+    loose = [f for f in story if isinstance(f, ListFlowable)]
+    assert len(loose) == 1 and len(loose[0]._flowables) == 17     # the rest of the list
+    kept = [f for f in story if isinstance(f, KeepTogether)]
+    assert any(any(isinstance(x, ListFlowable) and len(x._flowables) == 3 for x in k._content)
+               for k in kept)
