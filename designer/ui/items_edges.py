@@ -10,7 +10,7 @@ no shape ever hides them, while the line itself passes under shapes.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -20,42 +20,25 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..export import style
 from ..export.diagram import wrap_text
+from ..graph.geometry import StepBox, edge_controls
 from ..graph.model import Transition
 from .items import LOW_DETAIL, Z_EDGE, Z_EDGE_DECOR, CountBadge, Fonts, colour, pen
 
 LABEL_WIDTH = 128.0
 
 
-@dataclass(frozen=True)
-class Box:
-    """A step's box in scene coordinates (centre and size)."""
-
-    cx: float
-    cy: float
-    w: float
-    h: float
+Box = StepBox   # a step's box in scene coordinates (centre and size)
 
 
-def edge_curve(a: Box, b: Box) -> tuple[QPointF, QPointF, QPointF, QPointF]:
-    """The four control points of the cubic curve from box ``a`` to box ``b``."""
-    if b.cx - b.w / 2 >= a.cx + a.w / 2 + 12:            # forwards in time
-        p0, p3 = QPointF(a.cx + a.w / 2, a.cy), QPointF(b.cx - b.w / 2, b.cy)
-        c = max(40.0, (p3.x() - p0.x()) * 0.5)
-        return p0, QPointF(p0.x() + c, p0.y()), QPointF(p3.x() - c, p3.y()), p3
-    if abs(b.cx - a.cx) < (a.w + b.w) / 2 and abs(b.cy - a.cy) > (a.h + b.h) / 2:
-        down = 1 if b.cy > a.cy else -1                  # same column, another row
-        p0 = QPointF(a.cx, a.cy + down * a.h / 2)
-        p3 = QPointF(b.cx, b.cy - down * b.h / 2)
-        c = max(30.0, abs(p3.y() - p0.y()) * 0.5) * down
-        return p0, QPointF(p0.x(), p0.y() + c), QPointF(p3.x(), p3.y() - c), p3
-    p0, p3 = QPointF(a.cx, a.cy + a.h / 2), QPointF(b.cx, b.cy + b.h / 2)   # loop back:
-    depth = max(p0.y(), p3.y()) + 64.0                                      # curve below
-    return p0, QPointF(p0.x(), depth), QPointF(p3.x(), depth), p3
+def edge_curve(a: Box, b: Box, blockers: Iterable[Box] = ()
+               ) -> tuple[QPointF, QPointF, QPointF, QPointF]:
+    """The four control points of the arrow from box ``a`` to box ``b`` (shared geometry)."""
+    return tuple(QPointF(x, y) for x, y in edge_controls(a, b, blockers))
 
 
-def edge_path(a: Box, b: Box) -> QPainterPath:
+def edge_path(a: Box, b: Box, blockers: Iterable[Box] = ()) -> QPainterPath:
     """The curve of a transition from box ``a`` to box ``b``."""
-    p0, p1, p2, p3 = edge_curve(a, b)
+    p0, p1, p2, p3 = edge_curve(a, b, blockers)
     path = QPainterPath(p0)
     path.cubicTo(p1, p2, p3)
     return path
@@ -291,10 +274,11 @@ class TransitionItem(QGraphicsPathItem):
             item.scene().removeItem(item)
 
     # ------------------------------------------------------------ geometry
-    def route(self, a: Box, b: Box, tidy: bool = True) -> None:
-        """Follow the steps; ``tidy`` lets labels dodge steps and other labels."""
+    def route(self, a: Box, b: Box, tidy: bool = True, blockers: Iterable[Box] = ()) -> None:
+        """Follow the steps (arching over ``blockers`` in the way); ``tidy`` lets labels
+        dodge steps and other labels."""
         self._tidy = tidy
-        self._ctrl = edge_curve(a, b)
+        self._ctrl = edge_curve(a, b, blockers)
         path = QPainterPath(self._ctrl[0])
         path.cubicTo(*self._ctrl[1:])
         self.prepareGeometryChange()

@@ -292,8 +292,12 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         if step.position is None and step.id in self._fallback:
             step = step.model_copy(update={"position": self._fallback[step.id]})
         x, y = geometry.scene_centre(self._bands, step)
+        before = item.sceneBoundingRect()
         item.setPos(x, y)
         self._mark_edges_of(step.id)
+        # arrows that arched over the step's old place, or now run through its new one
+        self._mark_edges_across(before)
+        self._mark_edges_across(item.sceneBoundingRect())
 
     # -------------------------------------------------------------- model events
     def _on_event(self, event: ModelEvent) -> None:

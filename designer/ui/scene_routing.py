@@ -22,6 +22,15 @@ class EdgeRouting:
         self._dirty.update(self._by_step.get(step_id, ()))
         self._schedule_routing()
 
+    def _mark_edges_across(self, rect: QRectF) -> None:
+        """Re-route the arrows whose span covers ``rect`` (they may need to arch, or not)."""
+        if len(self._dirty) >= len(self._edges):    # a full build routes everything anyway
+            return
+        for item in self.items(rect, Qt.IntersectsItemBoundingRect):
+            if isinstance(item, TransitionItem):
+                self._dirty.add(item.key)
+        self._schedule_routing()
+
     def steps_dragged(self, step_ids) -> None:
         """Steps moved by the mouse (not yet in the model): their arrows follow.
 
@@ -69,7 +78,10 @@ class EdgeRouting:
                 edge.setVisible(False)
                 continue
             edge.setVisible(True)
-            edge.route(self._box(a), self._box(b), tidy)
+            box_a, box_b = self._box(a), self._box(b)
+            # like label dodging, arching over steps waits for the drag to end
+            blockers = self._steps_between(box_a, box_b) if tidy else ()
+            edge.route(box_a, box_b, tidy, blockers)
 
     def _tidy_some(self) -> None:
         """Let labels dodge steps, a slice at a time after a build (stays responsive)."""
@@ -100,6 +112,17 @@ class EdgeRouting:
                 hit = rect.intersected(top.sceneBoundingRect())
                 area += hit.width() * hit.height()
         return area
+
+    def _steps_between(self, a: Box, b: Box) -> list[Box]:
+        """Boxes of the steps standing between two steps, where a forward arrow would run."""
+        left, right = a.cx + a.w / 2, b.cx - b.w / 2
+        if right <= left:
+            return []
+        top = min(a.cy - a.h / 2, b.cy - b.h / 2)
+        bottom = max(a.cy + a.h / 2, b.cy + b.h / 2)
+        corridor = QRectF(left, top, right - left, bottom - top)
+        return [self._box(item) for item in self.items(corridor)
+                if isinstance(item, StepItem) and item.isVisible()]
 
     @staticmethod
     def _box(item: StepItem) -> Box:

@@ -1,0 +1,47 @@
+"""Arrows on the canvas go round the steps in their way (shared geometry with exports)."""
+
+from __future__ import annotations
+
+from canvas_support import make_canvas
+
+from designer.graph.model import Pathway
+
+
+def _skipping_pathway() -> Pathway:
+    steps = [{"id": f"s{i}", "name": f"Step {i}", "setting": "hospital", "owner": "nurse",
+              "kind": kind, "position": [260 + 210 * i, 70]}
+             for i, kind in enumerate(["entry", "decision", "task", "exit"])]
+    return Pathway.model_validate({
+        "id": "skip", "title": "Skip",
+        "settings": [{"id": "hospital", "name": "Hospital", "kind": "secondary"}],
+        "roles": [{"id": "nurse", "name": "Nurse"}], "steps": steps,
+        "transitions": [{"from": "s0", "to": "s1"},
+                        {"from": "s1", "to": "s2", "condition": "Problem found"},
+                        {"from": "s1", "to": "s3", "condition": "No problem found"},
+                        {"from": "s2", "to": "s3"}]})
+
+
+def _runs_through(path, rect) -> bool:
+    return any(rect.contains(path.pointAtPercent(i / 200)) for i in range(201))
+
+
+def test_a_branch_that_skips_a_step_arches_over_it(qtbot):
+    _, _, scene, _ = make_canvas(qtbot, _skipping_pathway())
+    scene.flush()
+    skipping = scene.item_for("s1->s3")
+    in_the_way = scene.item_for("s2").sceneBoundingRect()
+    assert not _runs_through(skipping.path(), in_the_way)
+    # the neighbours' own arrows still run straight, side to side
+    straight = scene.item_for("s1->s2").path()
+    assert abs(straight.pointAtPercent(0.5).y() - straight.pointAtPercent(0).y()) < 1
+
+
+def test_the_arch_follows_when_the_step_in_the_way_moves_out(qtbot):
+    _, stack, scene, _ = make_canvas(qtbot, _skipping_pathway())
+    from designer.ui.commands import MoveStepsCommand
+
+    scene.flush()
+    arched = scene.item_for("s1->s3").path().boundingRect().top()
+    stack.push(MoveStepsCommand(scene.pathway, {"s2": (680.0, 200.0)}))
+    scene.flush()
+    assert scene.item_for("s1->s3").path().boundingRect().top() > arched
