@@ -31,7 +31,10 @@ WARN_FILL = colors.HexColor("#fff9c4")
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
-FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+#: Width flowables may use: reportlab's Frame keeps 6 pt of padding inside each margin,
+#: so anything wider pokes past the right margin.
+FRAME_PADDING = 6.0
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN - 2 * FRAME_PADDING
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu",
               "/usr/share/fonts/TTF", "/usr/local/share/fonts",

@@ -313,3 +313,18 @@ def test_long_overview_list_may_flow_on_instead_of_emptying_a_page():
     kept = [f for f in story if isinstance(f, KeepTogether)]
     assert any(any(isinstance(x, ListFlowable) and len(x._flowables) == 3 for x in k._content)
                for k in kept)
+
+
+def test_pdf_tables_fit_inside_the_frame_reportlab_lays_out():
+    from reportlab.platypus import Frame
+
+    from designer.export import pdf_kit
+    from designer.export.spec_content import build_spec
+    from designer.export.spec_pdf import spec_story
+
+    frame = Frame(pdf_kit.MARGIN, 20, pdf_kit.PAGE_WIDTH - 2 * pdf_kit.MARGIN, 700)
+    usable = frame._getAvailableWidth()
+    p = hostile_pathway()
+    story = spec_story(build_spec(p), p, None)
+    widths = [sum(f._colWidths) for f in story if hasattr(f, "_colWidths")]
+    assert widths and max(widths) <= usable + 0.01
