@@ -8,8 +8,9 @@ placed by the auto-layout. The curves follow the same rules as the canvas
 
 from __future__ import annotations
 
+import bisect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath, QPolygonF
@@ -42,6 +43,7 @@ class Layout:
     boxes: dict[str, Box]
     width: float
     height: float
+    paths: dict[str, QPainterPath] = field(default_factory=dict)   # by "FROM->TO"
 
 
 def lay_out(pathway: Pathway) -> Layout:
@@ -56,32 +58,29 @@ def lay_out(pathway: Pathway) -> Layout:
         boxes[step.id] = Box(step, cx, cy, w, h)
         right = max(right, cx + w / 2 + 60.0)
     height = bands[-1].bottom if bands else geometry.LANE_MIN_HEIGHT
-    for t in positioned.transitions:   # loop-backs curve below their steps
-        if t.source in boxes and t.target in boxes:
-            bounds = edge_path(boxes[t.source], boxes[t.target]).boundingRect()
-            height = max(height, bounds.bottom() + 12.0)
-            right = max(right, bounds.right() + 12.0)
-    return Layout(positioned, bands, boxes, right, height)
+    by_left = sorted(boxes.values(), key=lambda box: box.cx - box.w / 2)
+    lefts = [box.cx - box.w / 2 for box in by_left]
+    widest = max((box.w for box in by_left), default=0.0)
+    paths: dict[str, QPainterPath] = {}
+    for t in positioned.transitions:
+        a, b = boxes.get(t.source), boxes.get(t.target)
+        if a is None or b is None:
+            continue
+        # only steps whose box starts between the two can stand in the arrow's way
+        start = bisect.bisect_left(lefts, a.cx - widest)
+        stop = bisect.bisect_right(lefts, b.cx + b.w / 2)
+        path = edge_path(a, b, by_left[start:stop])
+        paths[t.key] = path
+        bounds = path.boundingRect()          # loop-backs curve below their steps
+        height = max(height, bounds.bottom() + 12.0)
+        right = max(right, bounds.right() + 12.0)
+    return Layout(positioned, bands, boxes, right, height, paths)
 
 
-def edge_path(a: Box, b: Box) -> QPainterPath:
-    """A smooth curve from ``a`` to ``b``: forwards right-to-left ports, else round."""
-    path = QPainterPath()
-    if b.cx - b.w / 2 >= a.cx + a.w / 2 + 12:            # forwards in time
-        p0, p3 = QPointF(a.cx + a.w / 2, a.cy), QPointF(b.cx - b.w / 2, b.cy)
-        c = max(40.0, (p3.x() - p0.x()) * 0.5)
-        p1, p2 = QPointF(p0.x() + c, p0.y()), QPointF(p3.x() - c, p3.y())
-    elif abs(b.cx - a.cx) < (a.w + b.w) / 2 and abs(b.cy - a.cy) > (a.h + b.h) / 2:
-        down = 1 if b.cy > a.cy else -1                      # same column
-        p0 = QPointF(a.cx, a.cy + down * a.h / 2)
-        p3 = QPointF(b.cx, b.cy - down * b.h / 2)
-        c = max(30.0, abs(p3.y() - p0.y()) * 0.5) * down
-        p1, p2 = QPointF(p0.x(), p0.y() + c), QPointF(p3.x(), p3.y() - c)
-    else:                                                    # back in time: loop below
-        p0, p3 = QPointF(a.cx, a.cy + a.h / 2), QPointF(b.cx, b.cy + b.h / 2)
-        depth = max(p0.y(), p3.y()) + 46.0
-        p1, p2 = QPointF(p0.x(), depth), QPointF(p3.x(), depth)
-    path.moveTo(p0)
+def edge_path(a: Box, b: Box, blockers=()) -> QPainterPath:
+    """The arrow from ``a`` to ``b``, arching over ``blockers`` in its way (as on the canvas)."""
+    p0, p1, p2, p3 = (QPointF(x, y) for x, y in geometry.edge_controls(a, b, blockers))
+    path = QPainterPath(p0)
     path.cubicTo(p1, p2, p3)
     return path
 

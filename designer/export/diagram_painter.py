@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from ..graph import geometry
 from ..graph.model import Step, StepKind, Transition
 from . import style
-from .diagram_layout import Box, Layout, arrow_head, edge_path, font, wrap_text
+from .diagram_layout import Box, Layout, arrow_head, font, wrap_text
 
 _SEVERITY_ORDER = ("error", "warning", "info")
 LEGEND_GAP = 10.0         # between the lowest lane and the legend row
@@ -255,7 +255,7 @@ class DiagramPainter:
         ends = self._ends(t)
         if ends is None:
             return
-        path = edge_path(*ends)
+        path = self.lay.paths[t.key]
         p = self.p
         p.setBrush(Qt.NoBrush)
         p.setPen(QPen(QColor(style.EDGE_COLOUR), 1.4))
@@ -277,7 +277,7 @@ class DiagramPainter:
             if ends is None:
                 continue
             a, b = ends
-            path = edge_path(a, b)
+            path = self.lay.paths[t.key]
             label = [t.condition] if t.condition else []
             if t.wait_days:
                 label.append(f"wait {t.wait_days:g} day{'s' if t.wait_days != 1 else ''}")
