@@ -27,6 +27,9 @@ APP_NAME = "Pathway Designer"
 SCREENSHOT_SIZE = (1600, 1000)
 
 log = logging.getLogger("designer")
+MAX_SAME_ERROR_DIALOGS = 2
+_shown_errors: dict[str, int] = {}
+_error_dialog_open = False
 _windows: list = []  # keeps every open main window alive
 
 
@@ -114,15 +117,32 @@ def install_excepthook() -> None:
             log_file = None
         if QApplication.instance() is None or os.environ.get("PERIOP_NO_ERROR_DIALOG"):
             return
+        # An error raised while painting comes back on every repaint, including the
+        # repaints under this very dialog: show each problem at most twice and never
+        # stack one message on another, so the user can still reach File > Save.
+        key = f"{exc_type.__name__}: {exc}"
+        _shown_errors[key] = _shown_errors.get(key, 0) + 1
+        if _error_dialog_open or _shown_errors[key] > MAX_SAME_ERROR_DIALOGS:
+            return
+        _show_error_dialog(exc, text, log_file)
+
+    sys.excepthook = hook
+
+
+def _show_error_dialog(exc: BaseException, text: str, log_file) -> None:
+    global _error_dialog_open
+    _error_dialog_open = True
+    try:
         box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
                           f"The designer hit an unexpected problem: {exc}")
         box.setInformativeText(
             "Your pathway is still open. Save it under a new name to be safe."
             + (f"\n\nDetails were written to {log_file}." if log_file else ""))
         box.setDetailedText(text)
+        box.setObjectName("unexpected-error")
         box.exec()
-
-    sys.excepthook = hook
+    finally:
+        _error_dialog_open = False
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -168,8 +188,17 @@ def offer_recovery(parent=None) -> list:
     for entry in entries:
         try:
             restored.append(Document.from_recovery(entry))
-        except (PathwayLoadError, OSError) as exc:
-            QMessageBox.warning(parent, "Cannot restore", str(exc))
+        except Exception as exc:  # a damaged recovery file must never stop the designer
+            if not isinstance(exc, (PathwayLoadError, OSError)):
+                log.exception("Restoring %s failed", entry.yaml_path)
+            kept = entry.set_aside()
+            where = (f"\n\nIts text was kept in {kept} so nothing is deleted."
+                     if kept else "")
+            box = QMessageBox(QMessageBox.Icon.Warning, "Cannot restore",
+                              f"“{entry.title}” could not be restored: {exc}{where}",
+                              QMessageBox.StandardButton.Ok, parent)
+            box.setObjectName("recovery-error")
+            box.exec()
     return restored
 
 

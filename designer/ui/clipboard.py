@@ -9,6 +9,7 @@ so they do not sit on top of the originals.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import yaml
@@ -64,6 +65,9 @@ def parse_fragment(text: str) -> tuple[list[Step], list[Transition]]:
         raise ValueError("The clipboard does not hold pathway steps.") from None
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise ValueError("The clipboard does not hold pathway steps.")
+    if not isinstance(data.get("transitions") or [], list):
+        raise ValueError("The steps on the clipboard cannot be pasted: their transitions "
+                         "are not a list.")
     try:
         steps = [Step.model_validate(item) for item in data["steps"]]
         transitions = [Transition.model_validate(item)
@@ -73,8 +77,14 @@ def parse_fragment(text: str) -> tuple[list[Step], list[Transition]]:
 
         raise ValueError("The steps on the clipboard cannot be pasted: "
                          + friendly_validation_message(exc)) from None
+    except (TypeError, ValueError, AttributeError):  # shapes pydantic does not expect
+        raise ValueError("The clipboard does not hold pathway steps.") from None
     if not steps:
         raise ValueError("The clipboard holds no steps.")
+    for step in steps:
+        if step.position is not None and not all(math.isfinite(v) for v in step.position):
+            raise ValueError(f"The steps on the clipboard cannot be pasted: step "
+                             f"'{step.id}' has a position that is not a number.")
     return steps, transitions
 
 
@@ -138,7 +148,13 @@ class ClipboardCommands:
             window.statusBar().showMessage(str(exc), 6000)
             return False
         window.document.undo_stack.push(command)
+        if command.refused:  # refused while applying: the stack has dropped it
+            window.statusBar().showMessage(f"Nothing pasted: {command.refused}", 6000)
+            return False
         window.scene.select_ids(command.pasted_ids)
+        count = len(command.pasted_ids)
+        window.statusBar().showMessage(
+            f"Pasted {count} step{'s' if count != 1 else ''}.", 3000)
         return True
 
     def duplicate(self) -> bool:

@@ -9,6 +9,7 @@ changed on disk by another program.
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from pathlib import Path
 
@@ -65,22 +66,28 @@ def _file_signature(path: Path) -> tuple[int, str] | None:
 def place_unpositioned_steps(pathway: Pathway) -> int:
     """Give steps without a position one from the auto-layout; returns how many.
 
-    Done before any view listens, so it is neither an undo step nor a change.
+    A position that is not a finite number (``.nan`` or ``.inf`` typed into a
+    file) counts as missing: the canvas could not draw it. Done before any view
+    listens, so it is neither an undo step nor a change.
     """
-    missing = [s.id for s in pathway.steps if s.position is None]
+    missing = [s.id for s in pathway.steps
+               if s.position is None or not all(math.isfinite(v) for v in s.position)]
     if not missing:
         return 0
     try:
         from ..graph.layout import auto_layout
         positions = auto_layout(pathway)
     except Exception:  # a layout failure must never stop a file from opening
-        return 0
+        positions = {}
     for step_id in missing:
         if step_id in positions:
             x, y = positions[step_id]
             index = next(i for i, s in enumerate(pathway.steps) if s.id == step_id)
             pathway.steps[index] = pathway.steps[index].model_copy(
                 update={"position": (float(x), float(y))})
+        else:
+            index = next(i for i, s in enumerate(pathway.steps) if s.id == step_id)
+            pathway.steps[index] = pathway.steps[index].model_copy(update={"position": None})
     return len(missing)
 
 
@@ -145,15 +152,21 @@ class Document(QObject):
     def from_recovery(cls, entry: recovery.RecoveryEntry, parent: QObject | None = None
                       ) -> "Document":
         """A document restored from a recovery file: unsaved until the user saves it."""
-        from ..graph.io import loads_pathway
+        from ..graph.io import PathwayLoadError, loads_pathway
 
-        text = entry.yaml_path.read_text(encoding="utf-8")
-        pathway = loads_pathway(text, name=str(entry.yaml_path))
+        try:
+            data = entry.yaml_path.read_bytes()
+        except OSError as exc:
+            raise PathwayLoadError(f"Cannot read the recovery file {entry.yaml_path}: "
+                                   f"{exc.strerror or exc}") from None
+        # bytes: the reader explains a damaged (binary or badly encoded) file itself
+        pathway = loads_pathway(data, name=str(entry.yaml_path))
         place_unpositioned_steps(pathway)
         doc = cls(pathway, entry.original_path, parent, recovered=True)
-        doc._signature = None  # the file on disk is older than what we hold
-        if doc.path and doc.path.exists():
-            doc._signature = _file_signature(doc.path)
+        # The changes were made to the version of the file recorded at autosave; if
+        # another program changed the file since, saving asks before overwriting.
+        if entry.disk_signature is not None:
+            doc._signature = entry.disk_signature
         entry.discard()
         doc.autosave_now()
         return doc
@@ -247,7 +260,8 @@ class Document(QObject):
         try:
             written = recovery.write_recovery(
                 self.recovery_id, dump_pathway(self.pathway),
-                str(self.path) if self.path else None, self.pathway.title)
+                str(self.path) if self.path else None, self.pathway.title,
+                self._signature)
         except OSError:
             return None  # autosave is a safety net; a full disk must not interrupt editing
         self.autosaved.emit(str(written))

@@ -101,15 +101,48 @@ class FileCommands:
         if name:
             self.open_path(name)
 
+    def _window_showing(self, path: Path):
+        """Another designer window holding ``path``, or None."""
+        from PySide6.QtWidgets import QApplication
+
+        from .main_window import MainWindow
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget is not self.window \
+                    and widget.document is not None and widget.document.path == path:
+                return widget
+        return None
+
     def open_path(self, path: str | Path) -> bool:
-        """Open ``path`` in this window (after the unsaved-changes prompt)."""
+        """Open ``path`` in this window (after the unsaved-changes prompt).
+
+        A file already open in another window is brought to the front there
+        instead: two copies of one file would overwrite each other's changes.
+        The file is read before asking about unsaved changes, so a file that
+        cannot be opened never costs the user a decision.
+        """
         from ..graph.io import PathwayLoadError
 
         path = Path(path)
         current = self.window.document
-        if current.path and current.path == path.resolve() and not current.dirty:
-            return True
-        if not self.maybe_save():
+        asked = False
+        if current.path and current.path == path.resolve():
+            if not current.dirty:
+                return True
+            # opening the file this window holds, with unsaved changes: Save keeps
+            # them on show; Discard reloads the file as it is on disk
+            if not self.maybe_save():
+                return False
+            if not current.dirty:
+                return True
+            asked = True
+        elsewhere = self._window_showing(path.resolve())
+        if elsewhere is not None:
+            elsewhere.show()
+            elsewhere.raise_()
+            elsewhere.activateWindow()
+            elsewhere.statusBar().showMessage(
+                f"{path.name} is already open in this window.", 6000)
             return False
         try:
             doc = Document.open(path)
@@ -117,6 +150,10 @@ class FileCommands:
             if not path.exists():
                 self.forget(str(path))
             self._error("Cannot open pathway", str(exc))
+            return False
+        if not asked and not self.maybe_save():
+            doc.close()
+            doc.deleteLater()
             return False
         self.window.set_document(doc)
         self.remember(doc.path)
@@ -153,7 +190,26 @@ class FileCommands:
         path = Path(path)
         if path.suffix.lower() not in (".yaml", ".yml"):
             path = path.with_name(path.name + ".yaml")
+            # the dialog only asked about the name as typed, not this one
+            if path.exists() and path.resolve() != doc.path and not self._confirm_replace(path):
+                return False
+        elsewhere = self._window_showing(path.resolve())
+        if elsewhere is not None:
+            self._error("Cannot save over an open pathway",
+                        f"“{path.name}” is open in another window. Close it there first, "
+                        "or choose another name, so neither window's work is overwritten.")
+            return False
         return self._write(path)
+
+    def _confirm_replace(self, path: Path) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Replace file?",
+                          f"“{path.name}” already exists in {path.parent}.",
+                          MB.Save | MB.Cancel, self.window)
+        box.setInformativeText("Replace it with this pathway?")
+        box.button(MB.Save).setText("Replace")
+        box.setDefaultButton(MB.Cancel)
+        box.setObjectName("replace-prompt")
+        return box.exec() == MB.Save
 
     def _write(self, path: Path) -> bool:
         from ..graph.io import PathwaySaveError

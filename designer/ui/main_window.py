@@ -340,19 +340,32 @@ class MainWindow(QMainWindow):
                 dock.show()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _pathway_file_urls(event.mimeData()):
+        # any local file is accepted, so a wrong one gets an explanation, not silence
+        if _local_file_urls(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = _pathway_file_urls(event.mimeData())
-        if paths:
+    def dragMoveEvent(self, event) -> None:
+        if _local_file_urls(event.mimeData()):
             event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = _local_file_urls(event.mimeData())
+        if not files:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        paths = [p for p in files if Path(p).suffix.lower() in PATHWAY_SUFFIXES]
+        if paths:
             # open after the drop finishes so a prompt does not block the drag source
             QTimer.singleShot(0, lambda: self.files.open_path(paths[0]))
         else:
-            super().dropEvent(event)
+            self.statusBar().showMessage(
+                f"{Path(files[0]).name} is not a pathway file: the designer opens "
+                ".yaml pathway files.", 8000)
 
     def quit_application(self) -> None:
         for widget in QApplication.topLevelWidgets():
@@ -383,8 +396,10 @@ class MainWindow(QMainWindow):
                                 "<table cellspacing='6'>" + "".join(rows) + "</table>")
 
 
-def _pathway_file_urls(mime) -> list[str]:
+PATHWAY_SUFFIXES = (".yaml", ".yml")
+
+
+def _local_file_urls(mime) -> list[str]:
     if mime is None or not mime.hasUrls():
         return []
-    return [u.toLocalFile() for u in mime.urls()
-            if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in (".yaml", ".yml")]
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]

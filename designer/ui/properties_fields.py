@@ -9,6 +9,7 @@ Refreshing from the model never fires ``apply``.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -161,9 +162,12 @@ class NumberField(TextField):
         if not text:
             return None
         try:
-            return float(text)
+            value = float(text)
         except ValueError:
             raise ValueError(f"Enter a number ({self.unit}), or leave it blank.") from None
+        if not math.isfinite(value):  # 'nan', 'inf' and 1e400 read as floats too
+            raise ValueError(f"Enter a number ({self.unit}), or leave it blank.")
+        return value
 
 
 class ListTextField(TextField):

@@ -1,0 +1,223 @@
+"""Trying to lose work through the File menu, drops and the clipboard: none of it may."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import warnings
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
+
+from designer.graph.io import load_pathway, save_pathway
+from designer.ui.commands import UpdateHeaderCommand
+from window_support import (  # noqa: F401 (fixtures)
+    click_modal_button, make_window, sample_file, settings,
+)
+
+
+def test_save_as_a_name_without_yaml_asks_before_replacing_that_yaml(
+        make_window, sample_file, tmp_path, monkeypatch):
+    window = make_window(path=sample_file)
+    precious = tmp_path / "plan.yaml"
+    precious.write_text("someone else's plan", encoding="utf-8")
+    # the user types "plan": the dialog had nothing to confirm, "plan.yaml" exists
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(tmp_path / "plan"), "")))
+    seen = []
+    click_modal_button("Cancel", seen=seen)
+    assert not window.files.save_as()
+    assert seen == ["Replace file?"]
+    assert precious.read_text(encoding="utf-8") == "someone else's plan"
+    assert window.document.path == sample_file.resolve()
+
+    click_modal_button("Replace")
+    assert window.files.save_as()
+    assert load_pathway(precious).id == "sample-elective"
+
+
+def test_save_as_over_a_file_open_in_another_window_is_refused(make_window, sample_file,
+                                                               tmp_path):
+    holder = make_window(path=sample_file)
+    holder.push(UpdateHeaderCommand, {"title": "Work in the first window"})
+    other = make_window()
+    before = sample_file.read_bytes()
+    seen = []
+    click_modal_button("OK", seen=seen)
+    assert not other.files.save_as(sample_file)
+    assert seen == ["Cannot save over an open pathway"]
+    assert sample_file.read_bytes() == before
+    assert other.document.path is None and other.document.dirty is False
+
+
+def test_opening_a_file_open_in_another_window_brings_that_window_forward(
+        make_window, sample_file, qtbot):
+    holder = make_window(path=sample_file)
+    holder.push(UpdateHeaderCommand, {"title": "Unsaved in the first window"})
+    other = make_window()
+    other.push(UpdateHeaderCommand, {"title": "Unsaved in the second window"})
+    assert not other.files.open_path(sample_file)  # no prompt: nothing to decide
+    assert other.document.pathway.title == "Unsaved in the second window"
+    assert holder.document.pathway.title == "Unsaved in the first window"
+    assert "already open" in holder.statusBar().currentMessage()
+
+
+def test_a_broken_file_is_reported_before_asking_about_unsaved_changes(make_window, tmp_path):
+    window = make_window()
+    window.push(UpdateHeaderCommand, {"title": "Keep me"})
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("steps: [\n", encoding="utf-8")
+    seen = []
+    click_modal_button("OK", seen=seen)
+    assert not window.files.open_path(broken)
+    assert seen == ["Cannot open pathway"]  # no Save/Discard question first
+    assert window.document.pathway.title == "Keep me" and window.document.dirty
+
+
+def test_reopening_the_own_file_after_saving_keeps_the_changes_on_show(make_window,
+                                                                       sample_file):
+    window = make_window(path=sample_file)
+    window.push(UpdateHeaderCommand, {"title": "Saved on the way"})
+    click_modal_button("Save")
+    assert window.files.open_path(sample_file)
+    assert window.document.pathway.title == "Saved on the way"
+    assert not window.document.dirty
+    assert load_pathway(sample_file).title == "Saved on the way"
+
+
+def test_save_into_a_folder_that_vanished_keeps_the_changes(make_window, tmp_path):
+    from canvas_support import sample_pathway
+
+    folder = tmp_path / "shared-drive"
+    folder.mkdir()
+    path = folder / "pathway.yaml"
+    save_pathway(sample_pathway(), path)
+    window = make_window(path=path)
+    window.push(UpdateHeaderCommand, {"title": "Edited offline"})
+    shutil.rmtree(folder)
+    seen = []
+    click_modal_button("OK", seen=seen)
+    assert not window.files.save()
+    assert seen == ["Could not save"]
+    assert window.document.dirty and window.document.pathway.title == "Edited offline"
+
+
+def test_quit_with_two_unsaved_windows_and_cancel_keeps_both(make_window, sample_file):
+    first, second = make_window(path=sample_file), make_window()
+    first.push(UpdateHeaderCommand, {"title": "First"})
+    second.push(UpdateHeaderCommand, {"title": "Second"})
+    seen = []
+    click_modal_button("Cancel", seen=seen)
+    first.quit_application()
+    assert seen == ["Unsaved changes"]
+    assert first.isVisible() and second.isVisible()
+    assert first.document.dirty and second.document.dirty
+
+
+def _drop(window, path):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
+                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    return enter.isAccepted()
+
+
+def test_dropping_a_file_that_is_not_a_pathway_is_explained(make_window, tmp_path, qtbot):
+    window = make_window()
+    before = window.document.pathway.model_dump()
+    notes = tmp_path / "minutes.docx"
+    notes.write_bytes(b"PK\x03\x04")
+    assert _drop(window, notes)
+    assert "not a pathway file" in window.statusBar().currentMessage()
+    assert window.document.pathway.model_dump() == before
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: [unclosed\n", encoding="utf-8")
+    seen = []
+    click_modal_button("OK", seen=seen)
+    assert _drop(window, broken)
+    qtbot.waitUntil(lambda: seen == ["Cannot open pathway"])
+    assert window.document.pathway.model_dump() == before
+
+
+def test_clipboard_garbage_is_refused_with_a_message_and_nothing_pasted(make_window,
+                                                                        sample_file, qtbot):
+    window = make_window(path=sample_file)
+    before = window.document.pathway.model_dump()
+    stack = window.document.undo_stack
+    for text in ("steps:\n- {id: a, name: A}\ntransitions: 7\n",
+                 "steps:\n- {id: a, name: A, position: [.nan, 10]}\n",
+                 "steps:\n- {id: a, name: A, position: [1e400, 10]}\n",
+                 "steps: [{1: 2}]", "steps: [null]", "\x00\x01", "- a\n- b"):
+        QApplication.clipboard().setText(text)
+        qtbot.keyClick(window.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert window.statusBar().currentMessage(), text
+        assert stack.count() == 0, text
+        assert window.document.pathway.model_dump() == before, text
+
+
+def test_paste_is_one_undo_step(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    before = window.document.pathway.model_dump()
+    window.scene.select_ids(["prehab", "surgery"])
+    assert window.clipboard.copy()
+    qtbot.keyClick(window.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.undo_stack.count() == 1
+    assert window.statusBar().currentMessage().startswith("Pasted 2 steps")
+    window.document.undo_stack.undo()
+    assert window.document.pathway.model_dump() == before
+
+
+def test_an_error_repeating_on_every_repaint_shows_one_message_at_a_time(
+        make_window, qtbot, monkeypatch):
+    from designer.ui import app
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(app, "_shown_errors", {})
+    app.install_excepthook()
+    window = make_window()
+    button = QPushButton("Check", window)
+    button.show()
+    shown = []
+
+    def broken_slot():
+        raise RuntimeError("the drawing failed")
+
+    button.clicked.connect(broken_slot)
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            return
+        shown.append(box.windowTitle())
+        # the same error again while the message is on screen: no second dialog
+        try:
+            raise RuntimeError("the drawing failed")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+        box.accept()
+
+    from PySide6.QtCore import QTimer
+    for delay in (50, 400, 800):
+        QTimer.singleShot(delay, answer)
+    for _ in range(3):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.wait(900)
+    # the repeat under the open message counts as the second showing: one dialog in all,
+    # every occurrence in the log
+    assert shown == ["Something went wrong"]
+    import os
+    from pathlib import Path
+    log_text = (Path(os.environ["PERIOP_DATA_DIR"]) / "designer.log").read_text("utf-8")
+    assert log_text.count("RuntimeError: the drawing failed") == 4
+    import logging
+    for handler in list(logging.getLogger("designer").handlers):
+        logging.getLogger("designer").removeHandler(handler)
+        handler.close()

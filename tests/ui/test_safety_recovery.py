@@ -1,0 +1,108 @@
+"""Crash recovery that cannot be broken by damaged files, and never overwrites blindly."""
+
+from __future__ import annotations
+
+import json
+
+from designer.graph.io import save_pathway
+from designer.ui import recovery
+from designer.ui.app import offer_recovery
+from designer.ui.commands import UpdateHeaderCommand
+from window_support import (  # noqa: F401 (fixtures)
+    click_modal_button, make_window, sample_file, settings,
+)
+
+DEAD_PID = 2 ** 22 + 12345  # no such process
+
+
+def crash(window, qtbot):
+    """The window vanishes without closing its document, as in a crash."""
+    recovery_id = window.document.recovery_id
+    window.hide()
+    window.deleteLater()
+    qtbot.waitUntil(lambda: recovery_id not in recovery.LIVE_IDS)
+
+
+def _orphan(recovery_id: str, yaml_bytes: bytes, meta: object) -> None:
+    folder = recovery.recovery_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{recovery_id}.yaml").write_bytes(yaml_bytes)
+    (folder / f"{recovery_id}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def test_a_damaged_recovery_file_is_explained_and_kept_aside_not_a_crash(qtbot):
+    _orphan("binary", b"\xff\xfe\x00\x01 not text", {"pid": DEAD_PID, "title": "Hip pathway",
+                                                       "saved_at": 1.0})
+    seen = []
+    click_modal_button("Restore", seen=seen)
+    # the second dialog explains the damaged file
+    from PySide6.QtCore import QTimer
+    QTimer.singleShot(300, lambda: click_modal_button("OK", seen=seen))
+    assert offer_recovery() == []
+    assert seen == ["Restore unsaved work?", "Cannot restore"]
+    folder = recovery.recovery_dir()
+    assert (folder / "binary.damaged.yaml").read_bytes().startswith(b"\xff\xfe")
+    assert recovery.find_orphans() == []  # never offered again, yet not deleted
+
+
+def test_a_damaged_sidecar_still_offers_the_work(qtbot):
+    text = b"format: periop-pathway/1\nid: x\ntitle: X\n"
+    _orphan("listmeta", text, [1, 2])
+    _orphan("badpid", text, {"pid": "abc", "saved_at": "yesterday", "title": 5,
+                             "path": 7, "disk_signature": "nonsense"})
+    _orphan("hugetime", text, {"pid": DEAD_PID, "saved_at": 1e300})
+    found = {e.recovery_id: e for e in recovery.find_orphans()}
+    assert set(found) == {"listmeta", "badpid", "hugetime"}
+    assert found["badpid"].original_path is None and found["badpid"].title == "5"
+    assert all(e.describe() for e in found.values())
+
+
+def test_restoring_after_the_file_changed_on_disk_asks_before_overwriting(
+        make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    window.push(UpdateHeaderCommand, {"title": "My unsaved title"})
+    window.document.autosave_now()
+    crash(window, qtbot)
+    # after the crash a colleague edits the file in another program
+    other = sample_file.read_text(encoding="utf-8").replace("title:", "title: Colleague's", 1)
+    sample_file.write_text(other, encoding="utf-8")
+
+    click_modal_button("Restore")
+    documents = offer_recovery()
+    restored = make_window(documents[0])
+    assert restored.document.pathway.title == "My unsaved title"
+    seen = []
+    click_modal_button("Cancel", seen=seen)
+    assert not restored.files.save()
+    assert seen == ["File changed on disk"]
+    assert sample_file.read_text(encoding="utf-8") == other
+    assert restored.document.dirty
+
+
+def test_two_windows_keep_separate_recovery_files_and_both_come_back(make_window, qtbot,
+                                                                     tmp_path):
+    first, second = make_window(), make_window()
+    first.push(UpdateHeaderCommand, {"title": "First pathway"})
+    second.push(UpdateHeaderCommand, {"title": "Second pathway"})
+    first.document.autosave_now()
+    second.document.autosave_now()
+    crash(first, qtbot)
+    crash(second, qtbot)
+    click_modal_button("Restore")
+    titles = sorted(d.pathway.title for d in offer_recovery())
+    assert titles == ["First pathway", "Second pathway"]
+
+
+def test_a_file_with_positions_that_are_not_numbers_opens_laid_out(make_window, tmp_path):
+    from canvas_support import sample_pathway
+
+    path = tmp_path / "nan.yaml"
+    save_pathway(sample_pathway(), path)
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("position: [")
+    path.write_text(head + sep + ".nan, .inf" + rest[rest.index("]"):], encoding="utf-8")
+    window = make_window(path=path)
+    import math
+    assert all(s.position is None or all(math.isfinite(v) for v in s.position)
+               for s in window.document.pathway.steps)
+    window.grab()  # paints without an error
