@@ -226,8 +226,13 @@ class FileCommands:
 
     def revert(self) -> None:
         doc = self.window.document
-        if doc.path is None or not doc.path.exists():
+        if doc.path is None:
             self._error("Cannot revert", "This pathway has not been saved to a file yet.")
+            return
+        if not doc.path.exists():
+            self._error("Cannot revert", f"“{doc.display_name}” is no longer in "
+                        f"{doc.path.parent}, so there is no saved version to go back to. "
+                        "Your pathway is still open here: use Save As to keep it.")
             return
         if doc.dirty:
             box = QMessageBox(QMessageBox.Icon.Question, "Revert to saved",

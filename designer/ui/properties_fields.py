@@ -10,6 +10,7 @@ Refreshing from the model never fires ``apply``.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -22,6 +23,28 @@ from PySide6.QtWidgets import (
 ApplyFn = Callable[[Any], "str | None"]
 ERROR_STYLE = "color: #c62828;"
 MARKED = "border: 1px solid #c62828; background: #fff4f4;"
+
+
+# The model's checks speak pydantic ("duration_days: Input should be greater than or
+# equal to 0"); next to a field a clinician reads "Duration (days) must be 0 or more."
+_PLAIN_PHRASES = (
+    (re.compile(r"^Input should be greater than or equal to (\S+)$"), r"must be \1 or more"),
+    (re.compile(r"^Input should be less than or equal to (\S+)$"), r"must be \1 or less"),
+    (re.compile(r"^Input should be greater than (\S+)$"), r"must be more than \1"),
+    (re.compile(r"^Input should be less than (\S+)$"), r"must be less than \1"),
+    (re.compile(r"^String should have at least 1 character$"), "cannot be blank"),
+    (re.compile(r"^Input should be a finite number$"), "must be a number"),
+)
+_FIELD_PREFIX = re.compile(r"^[a-z_]+(?:\.[a-z_]+)*: ")
+
+
+def plain_refusal(message: str, label: str) -> str:
+    """A refusal in plain words, naming the field by its label (other messages unchanged)."""
+    body = _FIELD_PREFIX.sub("", message, count=1)
+    for pattern, replacement in _PLAIN_PHRASES:
+        if pattern.match(body):
+            return f"{label} {pattern.sub(replacement, body)}."
+    return message
 
 
 class FieldEditor(QObject):
@@ -71,6 +94,7 @@ class FieldEditor(QObject):
         return True
 
     def show_error(self, message: str) -> None:
+        message = plain_refusal(message, self.label_text)
         self.error.setText(message)
         self.error.show()
         self.widget.setStyleSheet(MARKED)
@@ -265,6 +289,8 @@ class StringListEditor(QWidget):
         self.entry.setPlaceholderText("Add an item, e.g. medicines list")
         self.entry.setAccessibleName(f"New {label.lower()} item")
         self.entry.returnPressed.connect(self.add_from_entry)
+        # leaving the box keeps what was typed (adding it), rather than dropping it
+        self.entry.editingFinished.connect(self.add_from_entry)
         self.add_button = QPushButton("Add")
         self.add_button.setAccessibleName(f"Add {label.lower()} item")
         self.add_button.clicked.connect(self.add_from_entry)

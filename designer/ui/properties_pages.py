@@ -307,6 +307,15 @@ class TransitionPage(PropertyPage):
     def item(self):
         return self.pathway.transition(self.key) if self.key else None
 
+    def show_key(self, key: str | None) -> None:
+        # an information item typed but not yet added belongs to the transition it
+        # was typed for: add it there before showing another, never carry it over
+        if key != self.key and self.information.entry.text().strip() \
+                and self.item() is not None:
+            self.information.add_from_entry()
+        self.information.entry.clear()
+        super().show_key(key)
+
     def refresh_choices(self) -> None:
         for chooser in (self.sender, self.receiver):
             chooser.set_choices(self.role_choices())

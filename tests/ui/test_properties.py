@@ -47,7 +47,8 @@ def test_a_refused_duration_is_explained_and_never_applied(make_window, sample_f
     field.selectAll()
     qtbot.keyClicks(field, "-3")
     assert page.duration.error.isVisible()
-    assert "greater than or equal to 0" in page.duration.error.text()
+    # in plain words, naming the field as labelled (not pydantic's duration_days)
+    assert page.duration.error.text() == "Duration (days) must be 0 or more."
     assert window.document.pathway.model_dump() == before
     assert window.document.undo_stack.count() == 0
 

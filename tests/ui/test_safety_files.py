@@ -221,3 +221,65 @@ def test_an_error_repeating_on_every_repaint_shows_one_message_at_a_time(
     for handler in list(logging.getLogger("designer").handlers):
         logging.getLogger("designer").removeHandler(handler)
         handler.close()
+
+
+def test_refused_property_values_are_explained_in_plain_words(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    window.scene.select_ids(["surgery"])
+    page = window.properties_dock.step_page
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is page
+                    and page.key == "surgery")
+    before = window.document.pathway.model_dump()
+    for editor, typed, message in (
+            (page.name, None, "Name cannot be blank."),
+            (page.duration, "nan", "Enter a number (days), or leave it blank."),
+            (page.duration, "inf", "Enter a number (days), or leave it blank.")):
+        field = editor.widget
+        field.setFocus()
+        field.selectAll()
+        if typed is None:
+            qtbot.keyClick(field, Qt.Key.Key_Delete)
+        else:
+            qtbot.keyClicks(field, typed)
+        assert editor.error.text() == message
+        qtbot.keyClick(field, Qt.Key.Key_Tab)
+        assert editor.error.text() == "Not changed: " + message
+    assert window.document.pathway.model_dump() == before
+    assert window.document.undo_stack.count() == 0
+
+
+def test_an_information_item_typed_then_leaving_goes_to_its_own_transition(
+        make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    window.scene.select_ids(["sdm->preassess"])
+    page = window.properties_dock.transition_page
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is page
+                    and page.key == "sdm->preassess")
+    page.handoff_box.setChecked(True)
+    entry = page.information.entry
+    entry.setFocus()
+    qtbot.keyClicks(entry, "blood results")
+    # the user clicks another transition's step on the canvas without pressing Enter
+    item = window.scene.item_for("surgery")
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.view.mapFromScene(item.sceneBoundingRect().center()))
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is not page)
+    pathway = window.document.pathway
+    assert pathway.transition("sdm->preassess").handoff.information == ["blood results"]
+    # and the text is not waiting in the box to be added to the next transition
+    window.scene.select_ids(["fit->surgery"])
+    qtbot.waitUntil(lambda: page.key == "fit->surgery")
+    assert entry.text() == ""
+    assert pathway.transition("fit->surgery").handoff is None
+
+
+def test_revert_when_the_file_was_deleted_says_so(make_window, sample_file, monkeypatch):
+    window = make_window(path=sample_file)
+    window.push(UpdateHeaderCommand, {"title": "Still here"})
+    sample_file.unlink()
+    seen = []
+    monkeypatch.setattr(window.files, "_error", lambda title, text: seen.append((title, text)))
+    window.files.revert()
+    assert len(seen) == 1 and seen[0][0] == "Cannot revert"
+    assert "sample.yaml” is no longer in" in seen[0][1] and "Save As" in seen[0][1]
+    assert window.document.pathway.title == "Still here" and window.document.dirty
