@@ -8,6 +8,7 @@ dialog and written to the log file in the data folder.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import sys
@@ -169,7 +170,7 @@ def offer_recovery(parent=None) -> list:
     entries = find_orphans()
     if not entries:
         return []
-    listing = "".join(f"<li>{e.describe()}</li>" for e in entries)
+    listing = "".join(f"<li>{html.escape(e.describe())}</li>" for e in entries)
     box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?",
                       "The designer closed without saving last time. Restore the unsaved "
                       f"work?<ul>{listing}</ul>", parent=parent)

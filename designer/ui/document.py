@@ -108,6 +108,7 @@ class Document(QObject):
     path_changed = Signal(object)
     changed_on_disk = Signal()
     autosaved = Signal(str)
+    autosave_failed = Signal(str)
 
     AUTOSAVE_INTERVAL_MS = 30_000
 
@@ -121,6 +122,9 @@ class Document(QObject):
         recovery.LIVE_IDS.add(self.recovery_id)
         self.destroyed.connect(lambda *_a, rid=self.recovery_id: recovery.LIVE_IDS.discard(rid))
         self._forced_dirty = recovered
+        # recovery files this document took over (after a crash) but could not yet
+        # rewrite under its own id: removed with its own on a clean save or close
+        self._inherited_recovery: list[str] = []
         self._was_dirty = self.dirty
         self._signature = _file_signature(self.path) if self.path else None
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -167,8 +171,11 @@ class Document(QObject):
         # another program changed the file since, saving asks before overwriting.
         if entry.disk_signature is not None:
             doc._signature = entry.disk_signature
-        entry.discard()
-        doc.autosave_now()
+        # the old recovery file goes only once the work is safe in the new one
+        if doc.autosave_now() is not None:
+            entry.discard()
+        else:
+            doc._inherited_recovery.append(entry.recovery_id)
         return doc
 
     # -------------------------------------------------------------------- state
@@ -191,7 +198,13 @@ class Document(QObject):
             self._was_dirty = now
             self.dirty_changed.emit(now)
         if not now:
-            recovery.remove_recovery(self.recovery_id)
+            self._remove_recovery_files()
+
+    def _remove_recovery_files(self) -> None:
+        recovery.remove_recovery(self.recovery_id)
+        for inherited in self._inherited_recovery:
+            recovery.remove_recovery(inherited)
+        self._inherited_recovery.clear()
 
     # ------------------------------------------------------------------- saving
 
@@ -212,7 +225,7 @@ class Document(QObject):
         self._forced_dirty = False
         self.undo_stack.setClean()
         self._emit_dirty()
-        recovery.remove_recovery(self.recovery_id)
+        self._remove_recovery_files()
         if moved:
             self._watch()
             self.path_changed.emit(target)
@@ -242,7 +255,9 @@ class Document(QObject):
         self._watcher.fileChanged.connect(self._on_file_changed)
 
     def _on_file_changed(self, _name: str) -> None:
-        if self.changed_on_disk_since_load():
+        vanished = self.path is not None and self._signature is not None \
+            and not self.path.exists()
+        if vanished or self.changed_on_disk_since_load():
             self.changed_on_disk.emit()
         # editors that save by replacing the file drop it from the watch list
         if self._watcher is not None and self.path and self.path.exists() \
@@ -262,15 +277,17 @@ class Document(QObject):
                 self.recovery_id, dump_pathway(self.pathway),
                 str(self.path) if self.path else None, self.pathway.title,
                 self._signature)
-        except OSError:
-            return None  # autosave is a safety net; a full disk must not interrupt editing
+        except OSError as exc:
+            # a safety net must not interrupt editing, but the user should know it is off
+            self.autosave_failed.emit(exc.strerror or str(exc))
+            return None
         self.autosaved.emit(str(written))
         return written
 
     def close(self) -> None:
         """A clean close: stop autosaving and remove the recovery copy."""
         self._autosave_timer.stop()
-        recovery.remove_recovery(self.recovery_id)
+        self._remove_recovery_files()
         recovery.LIVE_IDS.discard(self.recovery_id)
         if self._watcher is not None:
             self._watcher.deleteLater()

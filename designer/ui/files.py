@@ -70,6 +70,7 @@ class FileCommands:
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; True when it is fine to replace or close the document."""
+        self.window.commit_pending_edits()
         doc = self.window.document
         if not doc.dirty:
             return True
@@ -161,6 +162,7 @@ class FileCommands:
         return True
 
     def save(self) -> bool:
+        self.window.commit_pending_edits()
         doc = self.window.document
         if doc.path is None:
             return self.save_as()
@@ -179,6 +181,7 @@ class FileCommands:
         return self._write(doc.path)
 
     def save_as(self, path: str | Path | None = None) -> bool:
+        self.window.commit_pending_edits()
         doc = self.window.document
         if path is None:
             start = str(doc.path) if doc.path else f"{doc.pathway.id}.yaml"

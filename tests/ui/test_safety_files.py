@@ -283,3 +283,32 @@ def test_revert_when_the_file_was_deleted_says_so(make_window, sample_file, monk
     assert len(seen) == 1 and seen[0][0] == "Cannot revert"
     assert "sample.yaml” is no longer in" in seen[0][1] and "Save As" in seen[0][1]
     assert window.document.pathway.title == "Still here" and window.document.dirty
+
+
+def _type_step_id(window, qtbot, step_id, new_id):
+    window.scene.select_ids([step_id])
+    page = window.properties_dock.step_page
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is page and page.key == step_id)
+    field = page.step_id.widget
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, new_id)
+    return field
+
+
+def test_ctrl_s_while_still_typing_an_id_saves_that_id(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    field = _type_step_id(window, qtbot, "surgery", "operation")
+    qtbot.keyClick(field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert load_pathway(sample_file).step("operation") is not None
+    assert not window.document.dirty
+
+
+def test_closing_while_still_typing_an_id_asks_to_save_it(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    _type_step_id(window, qtbot, "surgery", "operation")
+    seen = []
+    click_modal_button("Cancel", seen=seen)
+    window.close()
+    assert seen == ["Unsaved changes"]
+    assert window.isVisible() and window.document.pathway.step("operation") is not None

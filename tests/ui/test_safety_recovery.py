@@ -106,3 +106,68 @@ def test_a_file_with_positions_that_are_not_numbers_opens_laid_out(make_window, 
     assert all(s.position is None or all(math.isfinite(v) for v in s.position)
                for s in window.document.pathway.steps)
     window.grab()  # paints without an error
+
+
+def test_a_failing_autosave_is_reported_in_the_status_bar(make_window, qtbot, monkeypatch):
+    window = make_window()
+    window.push(UpdateHeaderCommand, {"title": "Unsaved"})
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(recovery, "write_recovery", full_disk)
+    assert window.document.autosave_now() is None
+    message = window.statusBar().currentMessage()
+    assert "No space left on device" in message and "Save your work" in message
+
+
+def test_restored_work_keeps_its_old_recovery_file_until_the_new_one_is_written(
+        make_window, sample_file, qtbot, monkeypatch):
+    window = make_window(path=sample_file)
+    window.push(UpdateHeaderCommand, {"title": "Precious"})
+    window.document.autosave_now()
+    crash(window, qtbot)
+    [entry] = recovery.find_orphans()
+    real_write = recovery.write_recovery
+    monkeypatch.setattr(recovery, "write_recovery",
+                        lambda *_a, **_k: (_ for _ in ()).throw(OSError(28, "disk full")))
+    click_modal_button("Restore")
+    [document] = offer_recovery()
+    assert entry.yaml_path.exists()  # the only copy on disk is kept
+    monkeypatch.setattr(recovery, "write_recovery", real_write)
+    restored = make_window(document)
+    assert restored.files.save()
+    assert not entry.yaml_path.exists()  # a clean save tidies it away
+
+
+def test_the_recovery_offer_shows_titles_with_angle_brackets_as_typed(qtbot):
+    _orphan("ages", b"format: periop-pathway/1\n",
+            {"pid": DEAD_PID, "title": "Hip fracture <65 & frail", "saved_at": 1.0})
+    texts = []
+
+    def answer():
+        from PySide6.QtWidgets import QApplication
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, answer)
+            return
+        texts.append(box.text())
+        for button in box.buttons():
+            if button.text() == "Discard":
+                button.click()
+
+    from PySide6.QtCore import QTimer
+    QTimer.singleShot(0, answer)
+    assert offer_recovery() == []
+    assert "Hip fracture &lt;65 &amp; frail" in texts[0]
+
+
+def test_a_deleted_file_is_reported_and_save_writes_it_again(make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    window.push(UpdateHeaderCommand, {"title": "Keep"})
+    with qtbot.waitSignal(window.document.changed_on_disk, timeout=3000):
+        sample_file.unlink()
+    assert "deleted or moved" in window.statusBar().currentMessage()
+    assert window.files.save()
+    from designer.graph.io import load_pathway
+    assert load_pathway(sample_file).title == "Keep"
