@@ -65,8 +65,9 @@ class TimelineRow:
     setting: str
     start_day: float
     end_day: float
-    relative: str       # "T-42", "T0", "" when there is no surgery step
+    relative: str       # "T-42", "T0", "if needed", "" when there is no surgery step
     critical: bool
+    detour: bool = False    # on an optimisation loop: only some patients, and it loops back
 
 
 @dataclass
@@ -266,11 +267,12 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         ))
 
     timeline_rows = [TimelineRow(
-        step_id=e.step_id, name=step_names.get(e.step_id, e.step_id),
+        step_id=e.step_id, name=_timeline_name(step_names.get(e.step_id, e.step_id), e),
         setting=_named(settings, steps[e.step_id].setting) if e.step_id in steps else "",
         start_day=float(e.start_day), end_day=float(e.end_day),
-        relative=format_relative(e.relative_day) if e.relative_day is not None else "",
-        critical=bool(e.on_critical_path),
+        relative=("if needed" if e.detour else
+                  format_relative(e.relative_day) if e.relative_day is not None else ""),
+        critical=bool(e.on_critical_path), detour=e.detour,
     ) for e in timeline.entries]
 
     def target_names(targets: tuple[str, ...]) -> str:
@@ -374,3 +376,12 @@ def _patient_reading(pathway: Pathway) -> str:
     if report.long_sentence_count:
         text += (f" {report.long_sentence_count} sentence(s) are longer than 20 words.")
     return text
+
+
+def _timeline_name(name: str, entry) -> str:
+    """A detour step says what a trip round its loop costs (its T-day is not a date)."""
+    if not entry.detour:
+        return name
+    if entry.loop_days:
+        return f"{name} (loops back; adds about {_days(entry.loop_days)})"
+    return f"{name} (loops back)"

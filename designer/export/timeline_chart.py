@@ -22,6 +22,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from .style import CRITICAL_PATH, MUTED_TEXT, TEXT
 
 OTHER_BAR = "#005eb8"        # NHS blue
+DETOUR_FILL = "#fff4d6"      # a step only some patients take (an optimisation loop)
+DETOUR_EDGE = "#b36b00"
 GRID = "#d8dde0"
 ROW_HEIGHT = 14.0
 BAR_HEIGHT = 9.0
@@ -41,6 +43,7 @@ class Bar:
     end: float
     critical: bool = False
     relative: str = ""
+    detour: bool = False      # only patients sent round an optimisation loop
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,9 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
     if surgery_day is not None:
         shapes += [Line(160, 8, 176, 8, CRITICAL_PATH, 1.0, dashed=True),
                    Text(180, 11, "Start of surgery (T0)")]
+    if any(bar.detour for bar in bars):
+        shapes += [Rect(270, 4, 10, 8, DETOUR_FILL, DETOUR_EDGE),
+                   Text(284, 11, "Only if needed (loops back)", colour=TEXT)]
 
     # axis with ticks; labels relative to surgery where there is one
     # As many ticks as the axis has room for labels: never overlapping on a long pathway.
@@ -181,7 +187,12 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
         x1, x2 = x_of(bar.start), x_of(max(bar.end, bar.start))
         if x2 - x1 < 3:                      # same-day steps still show a mark
             x1, x2 = x1 - 1.5, x1 + 1.5
-        shapes.append(Rect(x1, y + (ROW_HEIGHT - BAR_HEIGHT) / 2, x2 - x1, BAR_HEIGHT, colour))
+        if bar.detour:
+            shapes.append(Rect(x1, y + (ROW_HEIGHT - BAR_HEIGHT) / 2, x2 - x1, BAR_HEIGHT,
+                               DETOUR_FILL, DETOUR_EDGE))
+        else:
+            shapes.append(Rect(x1, y + (ROW_HEIGHT - BAR_HEIGHT) / 2, x2 - x1, BAR_HEIGHT,
+                               colour))
 
     if surgery_day is not None:
         x = x_of(surgery_day)

@@ -42,9 +42,16 @@ class TimelineEntry:
     expected_start_day: float | None
     on_critical_path: bool
     reach_probability: float = 1.0
+    #: on an optimisation loop: only patients sent round it take this step, and it
+    #: sends them back to an earlier step (so its T-day is not a date on the way to surgery)
+    detour: bool = False
+    #: for a detour step, about how many days one trip round its loop adds
+    loop_days: float | None = None
 
     def to_json(self) -> dict:
         return {
+            "detour": self.detour,
+            "loop_days": self.loop_days,
             "step": self.step_id,
             "start_day": self.start_day,
             "end_day": self.end_day,
@@ -104,7 +111,11 @@ class Timeline:
                 exp = _num(e.expected_start_day) if e.expected_start_day is not None else "-"
                 row += f"{exp:>8}  "
             mark = "*" if e.on_critical_path else " "
-            lines.append(f"{row}{mark} {names.get(e.step_id, e.step_id)}")
+            detour = ""
+            if e.detour:
+                detour = "  (only if needed: loops back"
+                detour += (f", adds about {_days(e.loop_days)})" if e.loop_days else ")")
+            lines.append(f"{row}{mark} {names.get(e.step_id, e.step_id)}{detour}")
         if self.uses_probabilities:
             lines.append("")
             lines.append("Expected: the average day, weighing each decision's branches by "
@@ -213,6 +224,7 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
     total = end[critical[-1]] - start[critical[0]] if critical else 0.0
 
     expected, reach_p, uses_p = _expected_starts(index, order)
+    loop_days = _detours(index, start, end)
     zero = start[surgery] if surgery is not None else None
     entries = [
         TimelineEntry(
@@ -223,11 +235,45 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
             expected_start_day=expected.get(n),
             on_critical_path=n in on_critical,
             reach_probability=reach_p.get(n, 0.0),
+            detour=n in loop_days,
+            loop_days=loop_days.get(n),
         )
         for n in order
     ]
     entries.sort(key=lambda e: e.start_day)  # stable: flow order within a day
     return Timeline(entries, surgery, critical, total, uses_p)
+
+
+def _detours(index: PathwayIndex, start: dict[str, float], end: dict[str, float]
+             ) -> dict[str, float]:
+    """Steps on optimisation loops, with the days one trip round the loop adds.
+
+    A detour step leads on (over forward transitions) only to the start of a
+    loop-back transition, never to an exit: patients reach it when a decision
+    sends them round, and it returns them to an earlier step. One trip adds the
+    time from the earlier step's first start until the patient is back there.
+    """
+    if not index.loop_backs:
+        return {}
+    finishing = index.reach(index.exits, reverse=True, forward_only=True)
+    pred = index.forward_pred
+    added: dict[str, float] = {}
+    for source, target in index.loop_backs:
+        if source in finishing or source not in start or target not in start:
+            continue
+        t = index.transition(source, target)
+        back = end[source] + ((t.wait_days or 0.0) if t is not None else 0.0)
+        days = max(0.0, back - start[target])
+        # walk back from the loop's last step over steps that cannot finish either
+        stack, seen = [source], set()
+        while stack:
+            node = stack.pop()
+            if node in seen or node in finishing:
+                continue
+            seen.add(node)
+            added[node] = max(added.get(node, 0.0), days)
+            stack.extend(pred.get(node, ()))
+    return added
 
 
 def _outflows(index: PathwayIndex) -> tuple[dict[str, list[tuple[str, float, float, bool]]],

@@ -130,6 +130,7 @@ def test_to_json_and_text():
     assert data["entries"][0] == {
         "step": "ref", "start_day": 0.0, "end_day": 1.0, "relative_day": -45.0,
         "relative": "T-45", "expected_start_day": 0.0, "reach_probability": 1.0,
+        "detour": False, "loop_days": None,
         "on_critical_path": True}
     text = t.to_text(p)
     assert "about 46 days from entry to exit" in text
@@ -180,3 +181,32 @@ def test_two_loops_back_to_the_same_step_add_their_average_delay():
     assert t.by_step["op"].expected_start_day == pytest.approx(0.25 * 35)
     assert t.by_step["op"].reach_probability == pytest.approx(1.0)
     assert t.by_step["z"].expected_start_day == pytest.approx(8.75)
+
+
+def test_optimisation_loop_steps_are_detours_with_the_days_they_add():
+    from designer.graph.model import Pathway
+    from designer.graph.timeline import compute_timeline
+
+    p = Pathway.model_validate({
+        "id": "loop", "title": "Loop",
+        "steps": [{"id": "ref", "name": "Referral", "kind": "entry"},
+                  {"id": "pac", "name": "Preassessment", "activity": "preassessment",
+                   "duration_days": 1},
+                  {"id": "ok", "name": "HbA1c below 69?", "kind": "decision"},
+                  {"id": "gp", "name": "GP optimisation", "activity": "optimisation",
+                   "duration_days": 90},
+                  {"id": "op", "name": "Surgery", "activity": "surgery", "duration_days": 1},
+                  {"id": "home", "name": "Home", "kind": "exit"}],
+        "transitions": [{"from": "ref", "to": "pac", "wait_days": 7},
+                        {"from": "pac", "to": "ok"},
+                        {"from": "ok", "to": "op", "condition": "below 69"},
+                        {"from": "ok", "to": "gp", "condition": "69 or above"},
+                        {"from": "gp", "to": "pac", "wait_days": 14},
+                        {"from": "op", "to": "home"}]})
+    timeline = compute_timeline(p)
+    gp = timeline.by_step["gp"]
+    assert gp.detour and not gp.on_critical_path
+    # back at preassessment on day 8 + 90 + 14 = 112 instead of day 7: 105 days more
+    assert gp.loop_days == 105
+    assert not any(timeline.by_step[s].detour for s in ("ref", "pac", "ok", "op", "home"))
+    assert "only if needed: loops back, adds about 105 days" in timeline.to_text(p)
