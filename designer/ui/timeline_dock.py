@@ -150,8 +150,12 @@ class TimelineDock(QDockWidget):
             step = steps.get(entry.step_id)
             relative = (format_relative(entry.relative_day)
                         if entry.relative_day is not None else "–")
-            cells = (_day_text(entry.start_day), relative,
-                     step.name if step else entry.step_id,
+            name = step.name if step else entry.step_id
+            if entry.detour:   # an optimisation loop: not a date on the way to surgery
+                relative = "if needed"
+                name += (f" (loops back, adds about {entry.loop_days:.0f} days)"
+                         if entry.loop_days else " (loops back)")
+            cells = (_day_text(entry.start_day), relative, name,
                      lanes.get(step.setting, "–") if step else "–",
                      "Yes" if entry.on_critical_path else "")
             for column, text in enumerate(cells):

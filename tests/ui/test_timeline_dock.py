@@ -62,3 +62,16 @@ def test_clicking_a_row_selects_and_centres_the_step(make_window, sample_file, q
     assert window.scene.selected_ids() == ["discharge"]
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     assert visible.contains(window.scene.item_for("discharge").sceneBoundingRect().center())
+
+
+def test_optimisation_loop_steps_say_if_needed_not_a_date(make_window, qtbot):
+    from pathlib import Path
+
+    library = Path(__file__).resolve().parents[2] / "pathway_library"
+    window = make_window(path=library / "diabetes-preop-clinic.yaml")
+    dock = window.timeline_dock
+    qtbot.waitUntil(lambda: dock.table.rowCount() > 0)
+    rows = dict(zip(_column(dock.table, 2), _column(dock.table, 1)))
+    loop = next(name for name in rows if name.startswith("GP diabetes optimisation"))
+    assert rows[loop] == "if needed" and "loops back, adds about" in loop
+    assert rows["Surgery"] == "T0"
