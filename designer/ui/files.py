@@ -11,7 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QApplication, QFileDialog, QLineEdit, QMessageBox,
+)
 
 from .document import Document
 
@@ -21,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RECENT_KEY = "files/recent"
 RECENT_MAX = 10
 FILE_FILTER = "Pathway files (*.yaml *.yml);;All files (*)"
+PATHWAY_SUFFIXES = (".yaml", ".yml")
 MB = QMessageBox.StandardButton
 
 
@@ -36,7 +40,9 @@ class FileCommands:
         value = self.window.settings.value(RECENT_KEY, [])
         if isinstance(value, str):  # QSettings returns a lone string for one item
             value = [value]
-        return [str(v) for v in (value or []) if v]
+        if not isinstance(value, (list, tuple)):  # a damaged or hand-edited settings file
+            return []
+        return [v for v in value if isinstance(v, str) and v]
 
     def remember(self, path: Path) -> None:
         entries = [p for p in self.recent_files() if p != str(path)]
@@ -66,11 +72,54 @@ class FileCommands:
     def _clear_recent(self) -> None:
         self.window.settings.setValue(RECENT_KEY, [])
 
+    # ------------------------------------------------------- pending edits, news
+
+    def commit_pending_edits(self) -> None:
+        """Finish the edit in the focused text box, as leaving it would.
+
+        A step id (or a handoff item) is applied when the user leaves its box;
+        Save, Close or Quit pressed while still in the box must see that edit,
+        or it would be left out of the file and lost with the window.
+        """
+        focused = QApplication.focusWidget()
+        if focused is None or not self.window.isAncestorOf(focused):
+            return
+        if isinstance(focused, (QLineEdit, QAbstractSpinBox)):
+            focused.editingFinished.emit()
+
+    def report_autosave_failed(self, reason: str) -> None:
+        self.window.statusBar().showMessage(
+            f"The recovery copy could not be written ({reason}). Save your work now to be "
+            "safe.", 20000)
+
+    def report_changed_on_disk(self) -> None:
+        doc = self.window.document
+        name = doc.display_name
+        if doc.path is not None and not doc.path.exists():
+            self.window.statusBar().showMessage(
+                f"{name} was deleted or moved by another program. Your pathway is still "
+                "open here; Save writes it again.", 15000)
+            return
+        self.window.statusBar().showMessage(
+            f"{name} was changed by another program. Saving will ask before overwriting it; "
+            "File > Revert to Saved loads the other version.", 15000)
+
+    def open_dropped(self, files: list[str]) -> None:
+        """Files dropped on the window: open the first pathway, explain anything else."""
+        paths = [p for p in files if Path(p).suffix.lower() in PATHWAY_SUFFIXES]
+        if paths:
+            # open after the drop finishes so a prompt does not block the drag source
+            QTimer.singleShot(0, lambda: self.open_path(paths[0]))
+        else:
+            self.window.statusBar().showMessage(
+                f"{Path(files[0]).name} is not a pathway file: the designer opens "
+                ".yaml pathway files.", 8000)
+
     # ------------------------------------------------------------------ prompts
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; True when it is fine to replace or close the document."""
-        self.window.commit_pending_edits()
+        self.commit_pending_edits()
         doc = self.window.document
         if not doc.dirty:
             return True
@@ -162,7 +211,7 @@ class FileCommands:
         return True
 
     def save(self) -> bool:
-        self.window.commit_pending_edits()
+        self.commit_pending_edits()
         doc = self.window.document
         if doc.path is None:
             return self.save_as()
@@ -181,7 +230,7 @@ class FileCommands:
         return self._write(doc.path)
 
     def save_as(self, path: str | Path | None = None) -> bool:
-        self.window.commit_pending_edits()
+        self.commit_pending_edits()
         doc = self.window.document
         if path is None:
             start = str(doc.path) if doc.path else f"{doc.pathway.id}.yaml"

@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QDockWidget, QLabel, QLineEdit, QMainWindow, QMessageBox,
-    QUndoView, QVBoxLayout, QWidget,
+    QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView, QVBoxLayout,
+    QWidget,
 )
 
 from ..graph.model import EditRefused
@@ -205,8 +205,8 @@ class MainWindow(QMainWindow):
 
         document.dirty_changed.connect(self._update_title)
         document.path_changed.connect(self._update_title)
-        document.changed_on_disk.connect(self._on_changed_on_disk)
-        document.autosave_failed.connect(self._on_autosave_failed)
+        document.changed_on_disk.connect(self.files.report_changed_on_disk)
+        document.autosave_failed.connect(self.files.report_autosave_failed)
         self._update_title()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys and Delete work at once
         self.document_changed.emit()
@@ -244,23 +244,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{doc.display_name}[*] — {APP_TITLE}")
         self.setWindowModified(doc.dirty)
         self.setWindowFilePath(str(doc.path) if doc.path else "")
-
-    def _on_autosave_failed(self, reason: str) -> None:
-        self.statusBar().showMessage(
-            f"The recovery copy could not be written ({reason}). Save your work now to be "
-            "safe.", 20000)
-
-    def _on_changed_on_disk(self) -> None:
-        name = self.document.display_name
-        path = self.document.path
-        if path is not None and not path.exists():
-            self.statusBar().showMessage(
-                f"{name} was deleted or moved by another program. Your pathway is still "
-                "open here; Save writes it again.", 15000)
-            return
-        self.statusBar().showMessage(
-            f"{name} was changed by another program. Saving will ask before overwriting it; "
-            "File > Revert to Saved loads the other version.", 15000)
 
     def set_findings(self, report) -> None:
         """Called by the findings panel after each re-validation."""
@@ -302,18 +285,8 @@ class MainWindow(QMainWindow):
         return True
 
     def commit_pending_edits(self) -> None:
-        """Finish the edit in the focused text box, as leaving it would.
-
-        A step id (or a handoff item) is applied when the user leaves its box;
-        Save, Close or Quit pressed while still in the box must see that edit,
-        or it would be left out of the file and lost with the window.
-        """
-        focused = QApplication.focusWidget()
-        if focused is None or not self.isAncestorOf(focused):
-            return
-        finished = getattr(focused, "editingFinished", None)
-        if isinstance(focused, (QLineEdit, QAbstractSpinBox)) and finished is not None:
-            finished.emit()
+        """Finish the edit in the focused text box (see FileCommands.commit_pending_edits)."""
+        self.files.commit_pending_edits()
 
     def selected_split(self) -> tuple[list[str], list[str]]:
         """The selection as (step ids, transition keys)."""
@@ -384,14 +357,7 @@ class MainWindow(QMainWindow):
             super().dropEvent(event)
             return
         event.acceptProposedAction()
-        paths = [p for p in files if Path(p).suffix.lower() in PATHWAY_SUFFIXES]
-        if paths:
-            # open after the drop finishes so a prompt does not block the drag source
-            QTimer.singleShot(0, lambda: self.files.open_path(paths[0]))
-        else:
-            self.statusBar().showMessage(
-                f"{Path(files[0]).name} is not a pathway file: the designer opens "
-                ".yaml pathway files.", 8000)
+        self.files.open_dropped(files)
 
     def quit_application(self) -> None:
         for widget in QApplication.topLevelWidgets():
@@ -420,9 +386,6 @@ class MainWindow(QMainWindow):
                                 f"<td><b>{keys}</b></td></tr>")
         QMessageBox.information(self, "Keyboard shortcuts",
                                 "<table cellspacing='6'>" + "".join(rows) + "</table>")
-
-
-PATHWAY_SUFFIXES = (".yaml", ".yml")
 
 
 def _local_file_urls(mime) -> list[str]:

@@ -312,3 +312,12 @@ def test_closing_while_still_typing_an_id_asks_to_save_it(make_window, sample_fi
     window.close()
     assert seen == ["Unsaved changes"]
     assert window.isVisible() and window.document.pathway.step("operation") is not None
+
+
+def test_a_damaged_recent_files_setting_gives_an_empty_menu(make_window, settings):
+    settings.setValue("files/recent", 5)
+    window = make_window()
+    window.files.fill_recent_menu()
+    assert [a.text() for a in window.menu_recent.actions()] == ["No recent files"]
+    settings.setValue("files/recent", ["/nowhere/a.yaml", 7, None])
+    assert window.files.recent_files() == ["/nowhere/a.yaml"]
