@@ -8,6 +8,7 @@ overwritten without asking.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -266,6 +267,13 @@ class FileCommands:
     def _write(self, path: Path) -> bool:
         from ..graph.io import PathwaySaveError
 
+        if path.is_file() and not os.access(path, os.W_OK):
+            # saving swaps a new file in, which the folder allows even for a file
+            # marked read-only (say, a signed-off version): respect the mark
+            self._error("Could not save", f"“{path.name}” is read-only, so it was not "
+                        "changed.\n\nYour changes are still open here; use Save As to "
+                        "save them under another name.")
+            return False
         try:
             saved = self.window.document.save(path)
         except (PathwaySaveError, OSError) as exc:

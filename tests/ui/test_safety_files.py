@@ -321,3 +321,22 @@ def test_a_damaged_recent_files_setting_gives_an_empty_menu(make_window, setting
     assert [a.text() for a in window.menu_recent.actions()] == ["No recent files"]
     settings.setValue("files/recent", ["/nowhere/a.yaml", 7, None])
     assert window.files.recent_files() == ["/nowhere/a.yaml"]
+
+
+def test_a_read_only_file_is_not_replaced(make_window, sample_file, monkeypatch):
+    import os
+
+    window = make_window(path=sample_file)
+    window.push(UpdateHeaderCommand, {"title": "Draft changes"})
+    before = sample_file.read_bytes()
+    real_access = os.access
+    # as if marked read-only (the test may run as root, who may write anything)
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False
+                        if str(path) == str(sample_file.resolve()) and mode == os.W_OK
+                        else real_access(path, mode, *a, **k))
+    seen = []
+    monkeypatch.setattr(window.files, "_error", lambda title, text: seen.append(text))
+    assert not window.files.save()
+    assert len(seen) == 1 and "read-only" in seen[0]
+    assert sample_file.read_bytes() == before
+    assert window.document.dirty

@@ -171,3 +171,45 @@ def test_a_deleted_file_is_reported_and_save_writes_it_again(make_window, sample
     assert window.files.save()
     from designer.graph.io import load_pathway
     assert load_pathway(sample_file).title == "Keep"
+
+
+CRASHING_DESIGNER = r"""
+import os, signal, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from designer.ui.document import Document
+from designer.ui.commands import UpdateStepCommand
+doc = Document.open(sys.argv[1])
+doc.undo_stack.push(UpdateStepCommand(doc.pathway, "surgery", {"name": "Robotic surgery"}))
+doc.autosave_now()
+print(doc.pathway.model_dump_json(), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_real_crash_of_another_process_is_offered_and_restores_identically(
+        sample_file, qtbot, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    run = subprocess.run([sys.executable, "-c", CRASHING_DESIGNER, str(sample_file)],
+                         capture_output=True, text=True, env=env, timeout=60,
+                         cwd=os.getcwd())
+    assert run.returncode == -9, run.stderr
+    edited = json.loads(run.stdout.strip().splitlines()[-1])
+    [entry] = recovery.find_orphans()
+    assert entry.original_path == str(sample_file.resolve())
+
+    from designer.ui.document import Document
+    document = Document.from_recovery(entry)
+    try:
+        assert json.loads(document.pathway.model_dump_json()) == edited
+        assert document.dirty and document.path == sample_file.resolve()
+        assert recovery.find_orphans() == []  # now held by this live document
+        from designer.graph.io import load_pathway
+        assert load_pathway(sample_file).step("surgery").name == "Surgery"  # untouched
+    finally:
+        document.close()
+    assert list(recovery.recovery_dir().glob("*.yaml")) == []
