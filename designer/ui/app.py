@@ -135,11 +135,13 @@ def _show_error_dialog(exc: BaseException, text: str, log_file) -> None:
     _error_dialog_open = True
     try:
         box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
-                          f"The designer hit an unexpected problem: {exc}")
+                          "The designer hit an unexpected problem: "
+                          f"{exc or type(exc).__name__}")
         box.setInformativeText(
             "Your pathway is still open. Save it under a new name to be safe."
             + (f"\n\nDetails were written to {log_file}." if log_file else ""))
         box.setDetailedText(text)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # an error text may hold '<' and '&'
         box.setObjectName("unexpected-error")
         box.exec()
     finally:
@@ -198,6 +200,7 @@ def offer_recovery(parent=None) -> list:
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot restore",
                               f"“{entry.title}” could not be restored: {exc}{where}",
                               QMessageBox.StandardButton.Ok, parent)
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.setObjectName("recovery-error")
             box.exec()
     return restored

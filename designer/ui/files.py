@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QApplication, QFileDialog, QLineEdit, QMessageBox,
 )
@@ -127,6 +127,7 @@ class FileCommands:
         box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
                           f"Save the changes to “{doc.display_name}” before closing it?",
                           MB.Save | MB.Discard | MB.Cancel, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText("If you don't save, your changes since the last save are lost.")
         box.setDefaultButton(MB.Save)
         box.setObjectName("unsaved-changes-prompt")
@@ -137,6 +138,7 @@ class FileCommands:
 
     def _error(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, title, text, MB.Ok, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setObjectName("file-error")
         box.exec()
 
@@ -220,6 +222,7 @@ class FileCommands:
             box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
                               f"“{doc.display_name}” was changed by another program since "
                               "you opened it.", MB.Save | MB.Cancel, self.window)
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.setInformativeText("Overwrite it with your version? Choose Cancel and then "
                                    "Save As to keep both.")
             box.button(MB.Save).setText("Overwrite")
@@ -258,6 +261,7 @@ class FileCommands:
         box = QMessageBox(QMessageBox.Icon.Warning, "Replace file?",
                           f"“{path.name}” already exists in {path.parent}.",
                           MB.Save | MB.Cancel, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText("Replace it with this pathway?")
         box.button(MB.Save).setText("Replace")
         box.setDefaultButton(MB.Cancel)
@@ -298,6 +302,7 @@ class FileCommands:
             box = QMessageBox(QMessageBox.Icon.Question, "Revert to saved",
                               f"Throw away all changes since “{doc.display_name}” was last "
                               "saved?", MB.Discard | MB.Cancel, self.window)
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.button(MB.Discard).setText("Revert")
             box.setObjectName("revert-prompt")
             if box.exec() != MB.Discard:

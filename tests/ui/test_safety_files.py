@@ -340,3 +340,44 @@ def test_a_read_only_file_is_not_replaced(make_window, sample_file, monkeypatch)
     assert len(seen) == 1 and "read-only" in seen[0]
     assert sample_file.read_bytes() == before
     assert window.document.dirty
+
+
+def test_messages_show_file_names_with_angle_brackets_as_they_are(make_window, tmp_path,
+                                                                  qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window()
+    broken = tmp_path / "<b>ward 3.yaml"
+    broken.write_text("steps: [\n", encoding="utf-8")
+    shown = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        shown.append((box.textFormat(), box.text()))
+        box.accept()
+
+    QTimer.singleShot(0, answer)
+    assert not window.files.open_path(broken)
+    [(text_format, text)] = shown
+    assert text_format == Qt.TextFormat.PlainText and "<b>ward 3.yaml" in text
+
+
+def test_closing_an_unsaved_new_pathway_and_cancelling_the_file_name_keeps_it(
+        make_window, qtbot, monkeypatch):
+    window = make_window()
+    window.push(UpdateHeaderCommand, {"title": "Never saved"})
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: ("", "")))
+    seen = []
+    click_modal_button("Save", seen=seen)
+    qtbot.keyClick(window.view, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert seen == ["Unsaved changes"]
+    assert window.isVisible() and window.document.dirty
+    assert window.document.pathway.title == "Never saved"
+    # Ctrl+N then Cancel keeps it too
+    click_modal_button("Cancel")
+    qtbot.keyClick(window.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.pathway.title == "Never saved" and window.document.dirty
