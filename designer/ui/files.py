@@ -128,7 +128,8 @@ class FileCommands:
                           f"Save the changes to “{doc.display_name}” before closing it?",
                           MB.Save | MB.Discard | MB.Cancel, self.window)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText("If you don't save, your changes since the last save are lost.")
+        box.setInformativeText("If you don't save, your changes since the last save are lost."
+                               if doc.path else "If you don't save, this new pathway is lost.")
         box.setDefaultButton(MB.Save)
         box.setObjectName("unsaved-changes-prompt")
         answer = box.exec()
