@@ -82,6 +82,11 @@ class FileCommands:
         Save, Close or Quit pressed while still in the box must see that edit,
         or it would be left out of the file and lost with the window.
         """
+        # a step name being typed on the canvas itself (double-click rename)
+        interactions = getattr(self.window.scene, "interactions", None)
+        rename = getattr(interactions, "rename", None)
+        if rename is not None and getattr(rename, "editor", None) is not None:
+            rename.commit()
         focused = QApplication.focusWidget()
         if focused is None or not self.window.isAncestorOf(focused):
             return

@@ -381,3 +381,26 @@ def test_closing_an_unsaved_new_pathway_and_cancelling_the_file_name_keeps_it(
     click_modal_button("Cancel")
     qtbot.keyClick(window.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.document.pathway.title == "Never saved" and window.document.dirty
+
+
+def test_ctrl_s_during_an_in_place_rename_saves_the_typed_name(make_window, sample_file,
+                                                                qtbot):
+    window = make_window(path=sample_file)
+    assert window.scene.rename_in_place("surgery")
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, "Hip replacement")
+    qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert load_pathway(sample_file).step("surgery").name == "Hip replacement"
+    assert not window.document.dirty
+
+
+def test_closing_during_an_in_place_rename_asks_to_save_the_typed_name(make_window,
+                                                                        sample_file, qtbot):
+    window = make_window(path=sample_file)
+    assert window.scene.rename_in_place("surgery")
+    qtbot.keyClicks(QApplication.focusWidget(), "Hip replacement")
+    seen = []
+    click_modal_button("Cancel", seen=seen)
+    window.close()
+    assert seen == ["Unsaved changes"] and window.isVisible()
+    assert window.document.pathway.step("surgery").name == "Hip replacement"
