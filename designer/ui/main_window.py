@@ -316,8 +316,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ events
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # a close event arrives accepted: an error while saving must not let the
+        # window (and the unsaved pathway) go
+        event.ignore()
         if not self.files.maybe_save():
-            event.ignore()
             return
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -404,3 +404,23 @@ def test_closing_during_an_in_place_rename_asks_to_save_the_typed_name(make_wind
     window.close()
     assert seen == ["Unsaved changes"] and window.isVisible()
     assert window.document.pathway.step("surgery").name == "Hip replacement"
+
+
+def test_an_unexpected_error_while_saving_on_close_keeps_the_window_open(
+        make_window, sample_file, qtbot, monkeypatch):
+    from designer.ui.document import Document
+
+    window = make_window(path=sample_file)
+    window.push(UpdateHeaderCommand, {"title": "Not yet saved"})
+
+    def broken_save(self, path=None):
+        raise RuntimeError("a bug in the writer")
+
+    monkeypatch.setattr(Document, "save", broken_save)
+    reported = []
+    monkeypatch.setattr(sys, "excepthook", lambda *info: reported.append(info[1]))
+    click_modal_button("Save")
+    qtbot.keyClick(window.view, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert "a bug in the writer" in " ".join(str(e) for e in reported)
+    assert window.isVisible()
+    assert window.document.dirty and window.document.pathway.title == "Not yet saved"
