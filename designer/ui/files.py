@@ -8,6 +8,7 @@ overwritten without asking.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,7 +215,15 @@ class FileCommands:
             doc.close()
             doc.deleteLater()
             return False
-        self.window.set_document(doc)
+        try:
+            self.window.set_document(doc)
+        except Exception as exc:  # a canvas bug on this file: keep the current pathway
+            logging.getLogger("designer").exception("Showing %s failed", path)
+            doc.close()
+            doc.deleteLater()
+            self._error("Cannot open pathway", f"The designer could not show “{path.name}”: "
+                        f"{exc or type(exc).__name__}. The pathway you had open is unchanged.")
+            return False
         self.remember(doc.path)
         self.window.statusBar().showMessage(f"Opened {doc.display_name}", 4000)
         return True

@@ -171,6 +171,15 @@ class MainWindow(QMainWindow):
         from .scene import PathwayScene
         from .view import PathwayView
 
+        # the new canvas first: if it cannot be built, the old document stays intact
+        scene = PathwayScene(document.pathway, document.undo_stack)
+        try:
+            view = PathwayView(scene)
+        except Exception:
+            scene.detach()
+            scene.deleteLater()
+            raise
+
         old = self.document
         if old is not None:
             old.close()
@@ -181,9 +190,9 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(document.undo_stack)
 
         old_view, old_scene = self.view, self.scene
-        self.scene = PathwayScene(document.pathway, document.undo_stack)
+        self.scene = scene
         self.scene.setParent(self)
-        self.view = PathwayView(self.scene)
+        self.view = view
         self.view.setAccessibleName("Pathway canvas")
         self.view.setObjectName("pathway-canvas")
         if old_view is not None:

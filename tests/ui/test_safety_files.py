@@ -424,3 +424,26 @@ def test_an_unexpected_error_while_saving_on_close_keeps_the_window_open(
     assert "a bug in the writer" in " ".join(str(e) for e in reported)
     assert window.isVisible()
     assert window.document.dirty and window.document.pathway.title == "Not yet saved"
+
+
+def test_a_file_the_canvas_cannot_show_leaves_the_open_pathway_working(
+        make_window, sample_file, qtbot, monkeypatch):
+    from designer.ui import view as view_module
+
+    window = make_window()
+    window.push(UpdateHeaderCommand, {"title": "Work in progress"})
+    document, scene = window.document, window.scene
+
+    def broken_view(*_args, **_kwargs):
+        raise RuntimeError("the canvas tripped")
+
+    monkeypatch.setattr(view_module, "PathwayView", broken_view)
+    seen = []
+    monkeypatch.setattr(window.files, "_error", lambda title, text: seen.append((title, text)))
+    click_modal_button("Discard")
+    assert not window.files.open_path(sample_file)
+    assert seen and seen[0][0] == "Cannot open pathway" and "the canvas tripped" in seen[0][1]
+    assert window.document is document and window.scene is scene
+    assert document.dirty and document._autosave_timer.isActive()
+    from designer.ui import recovery
+    assert document.recovery_id in recovery.LIVE_IDS
