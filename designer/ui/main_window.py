@@ -8,7 +8,6 @@ Other parts of the product add their menus and docks through ``install(window)``
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
