@@ -177,13 +177,18 @@ def offer_recovery(parent=None) -> list:
                       "The designer closed without saving last time. Restore the unsaved "
                       f"work?<ul>{listing}</ul>", parent=parent)
     box.setObjectName("recovery-prompt")
+    box.setInformativeText("Not Now keeps the work to be offered again next time.")
     restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    later = box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(restore)
+    box.setEscapeButton(later)  # Escape or closing the box never deletes the work
     box.exec()
-    if box.clickedButton() is not restore:
+    if box.clickedButton() is discard:
         for entry in entries:
             entry.discard()
+        return []
+    if box.clickedButton() is not restore:
         return []
     restored = []
     from ..graph.io import PathwayLoadError

@@ -213,3 +213,28 @@ def test_a_real_crash_of_another_process_is_offered_and_restores_identically(
     finally:
         document.close()
     assert list(recovery.recovery_dir().glob("*.yaml")) == []
+
+
+def test_escape_on_the_recovery_offer_keeps_the_work_for_later(qtbot):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    _orphan("later", b"format: periop-pathway/1\n",
+            {"pid": DEAD_PID, "title": "Knee pathway", "saved_at": 1.0})
+    pressed = []
+
+    def press_escape():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, press_escape)
+            return
+        pressed.append(box.windowTitle())
+        QTest.keyClick(box, Qt.Key.Key_Escape)
+        if box.isVisible():  # Escape did nothing: close it as the title-bar button would
+            box.close()
+
+    QTimer.singleShot(0, press_escape)
+    assert offer_recovery() == []
+    assert pressed == ["Restore unsaved work?"]
+    assert [e.recovery_id for e in recovery.find_orphans()] == ["later"]
