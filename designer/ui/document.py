@@ -226,8 +226,9 @@ class Document(QObject):
         self.undo_stack.setClean()
         self._emit_dirty()
         self._remove_recovery_files()
+        if moved or self._watcher is None or str(target) not in self._watcher.files():
+            self._watch()  # also after the file was deleted and is now written again
         if moved:
-            self._watch()
             self.path_changed.emit(target)
         return target
 

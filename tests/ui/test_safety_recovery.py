@@ -171,6 +171,10 @@ def test_a_deleted_file_is_reported_and_save_writes_it_again(make_window, sample
     assert window.files.save()
     from designer.graph.io import load_pathway
     assert load_pathway(sample_file).title == "Keep"
+    # the file written again is watched again: a later change is reported too
+    with qtbot.waitSignal(window.document.changed_on_disk, timeout=3000):
+        sample_file.write_text(sample_file.read_text(encoding="utf-8") + "\n# edited\n",
+                               encoding="utf-8")
 
 
 CRASHING_DESIGNER = r"""
