@@ -65,6 +65,7 @@ class FieldEditor(QObject):
             widget.setToolTip(tip)
             widget.setAccessibleDescription(tip)
         self._model_value: Any = None
+        self._value_at_focus: Any = None
         widget.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
@@ -74,11 +75,14 @@ class FieldEditor(QObject):
                 event.matches(QKeySequence.StandardKey.Undo)
                 or event.matches(QKeySequence.StandardKey.Redo)):
             return True
+        if event.type() == QEvent.Type.FocusIn:
+            self._value_at_focus = self._model_value
         return super().eventFilter(obj, event)
 
     # the model's value goes in; user edits come out through apply()
     def set_value(self, value: Any) -> None:
         self._model_value = value
+        self._value_at_focus = value  # another item (or undo): a fresh starting point
         self.clear_error()
         self._show(value)
 
@@ -163,7 +167,18 @@ class TextField(FieldEditor):
 
     def _finished(self) -> None:
         if self.has_error:
+            # Typing applies each keystroke, so "1e400" left "1" behind and
+            # "eras colorectal" left "eras". The text the user ended with was
+            # refused: put back the value from before they started typing (this
+            # merges into the same undo step, which then drops out as a no-op).
+            if self._model_value != self._value_at_focus:
+                message = self.error.text()
+                if self.apply(self._value_at_focus) is None:
+                    self._model_value = self._value_at_focus
+                self.show_error(message)
             self.revert()
+        else:
+            self._value_at_focus = self._model_value
 
 
 class NumberField(TextField):

@@ -447,3 +447,61 @@ def test_a_file_the_canvas_cannot_show_leaves_the_open_pathway_working(
     assert document.dirty and document._autosave_timer.isActive()
     from designer.ui import recovery
     assert document.recovery_id in recovery.LIVE_IDS
+
+
+def test_a_refused_value_typed_over_several_keys_leaves_nothing_half_applied(
+        make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    before = window.document.pathway.model_dump()
+    # the pathway id: "eras" is valid on the way to the refused "eras colorectal"
+    page = window.properties_dock.pathway_page
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is page)
+    field = page.id_field.widget
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "eras colorectal")
+    assert page.id_field.has_error
+    qtbot.keyClick(field, Qt.Key.Key_Tab)
+    assert window.document.pathway.model_dump() == before
+    assert field.text() == "sample-elective"
+    assert page.id_field.error.text().startswith("Not changed")
+    assert window.document.undo_stack.count() == 0 and not window.document.dirty
+
+    # a duration: "1" is valid on the way to the refused "1e400"
+    window.scene.select_ids(["surgery"])
+    step_page = window.properties_dock.step_page
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is step_page
+                    and step_page.key == "surgery")
+    duration = step_page.duration.widget
+    duration.setFocus()
+    duration.selectAll()
+    qtbot.keyClicks(duration, "1e400")
+    qtbot.keyClick(duration, Qt.Key.Key_Tab)
+    assert window.document.pathway.model_dump() == before
+    assert window.document.undo_stack.count() == 0 and not window.document.dirty
+
+    # a good value typed afterwards is one undo step as before
+    duration.setFocus()
+    duration.selectAll()
+    qtbot.keyClicks(duration, "2")
+    qtbot.keyClick(duration, Qt.Key.Key_Tab)
+    assert window.document.pathway.step("surgery").duration_days == 2
+    assert window.document.undo_stack.count() == 1
+
+
+def test_a_refused_value_after_the_selection_changed_under_the_field_touches_nothing(
+        make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    window.scene.select_ids(["prehab"])
+    page = window.properties_dock.step_page
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is page and page.key == "prehab")
+    duration = page.duration.widget
+    duration.setFocus()
+    before = window.document.pathway.model_dump()
+    # the selection moves (say, Find's Enter) while the cursor stays in the field
+    window.scene.select_ids(["surgery"])
+    qtbot.waitUntil(lambda: page.key == "surgery")
+    duration.selectAll()
+    qtbot.keyClicks(duration, "1e400")
+    qtbot.keyClick(duration, Qt.Key.Key_Tab)
+    assert window.document.pathway.model_dump() == before
