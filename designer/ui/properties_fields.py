@@ -121,6 +121,9 @@ class FieldEditor(QObject):
             self.error.setText(f"Not changed: {message}")
             self.widget.setStyleSheet("")
 
+    def settle(self) -> None:
+        """Before the page shows another item: finish a refused edit (text fields)."""
+
     def add_to(self, form: QFormLayout) -> None:
         box = QWidget()
         column = QVBoxLayout(box)
@@ -164,6 +167,10 @@ class TextField(FieldEditor):
             self.show_error(str(exc))
             return
         self._submit(value)
+
+    def settle(self) -> None:
+        if self.has_error:
+            self._finished()
 
     def _finished(self) -> None:
         if self.has_error:

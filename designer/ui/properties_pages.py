@@ -96,6 +96,10 @@ class PropertyPage(QWidget):
         raise NotImplementedError
 
     def show_key(self, key: str | None) -> None:
+        if key != self.key and self.item() is not None:
+            # a refused value still being typed belongs to the item shown until now
+            for editor, _getter in self.fields:
+                editor.settle()
         self.key = key
         for editor, _getter in self.fields:
             editor.clear_error()

@@ -505,3 +505,19 @@ def test_a_refused_value_after_the_selection_changed_under_the_field_touches_not
     qtbot.keyClicks(duration, "1e400")
     qtbot.keyClick(duration, Qt.Key.Key_Tab)
     assert window.document.pathway.model_dump() == before
+
+
+def test_a_refused_value_when_the_selection_moves_away_leaves_the_first_step_as_it_was(
+        make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    window.scene.select_ids(["prehab"])
+    page = window.properties_dock.step_page
+    qtbot.waitUntil(lambda: window.properties_dock.current_page is page and page.key == "prehab")
+    before = window.document.pathway.model_dump()
+    duration = page.duration.widget
+    duration.setFocus()
+    duration.selectAll()
+    qtbot.keyClicks(duration, "1e400")  # "1" applied on the way, then refused
+    window.scene.select_ids(["surgery"])  # the selection moves; the cursor stays
+    qtbot.waitUntil(lambda: page.key == "surgery")
+    assert window.document.pathway.model_dump() == before
