@@ -30,6 +30,7 @@ class _Base(BaseModel):
         populate_by_name=True,
         use_enum_values=False,
         str_strip_whitespace=True,
+        allow_inf_nan=False,   # "nan" or "inf" is never a day count, share or position
     )
 
 

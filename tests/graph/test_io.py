@@ -283,3 +283,13 @@ def test_any_valid_model_round_trips(names, durations, xs):
     again = loads_pathway(text)
     assert again.content_equal(pathway)
     assert dump_pathway(again) == text
+
+
+@pytest.mark.parametrize("old, new, path", [
+    ("    position: [120.04, 40]", "    position: [.nan, 40]", "steps[0].position"),
+    ("    position: [120.04, 40]", "    position: [.inf, 40]", "steps[0].position"),
+    ("    duration_days: 1", "    duration_days: .nan", "steps[0].duration_days"),
+])
+def test_not_a_number_is_refused_with_its_field(old, new, path):
+    error = error_of(GOOD.replace(old, new, 1))
+    assert error.path.startswith(path)
