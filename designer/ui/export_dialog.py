@@ -288,6 +288,7 @@ def _plural(count: int, noun: str) -> str:
 
 def open_export_dialog(window) -> ExportDialog:
     """Show the export dialog for ``window``'s current document."""
+    window.commit_pending_edits()   # a value still being typed belongs in the export
     dialog = getattr(window, "export_dialog", None)
     if dialog is None:
         dialog = ExportDialog(window)

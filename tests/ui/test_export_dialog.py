@@ -47,6 +47,8 @@ def window(qtbot, tmp_path):
     win.document = SimpleNamespace(pathway=demo_pathway('A & B "quoted"'),
                                    path=pathway_path)
     win.findings_report = None
+    win.pending_commits = []
+    win.commit_pending_edits = lambda: win.pending_commits.append(True)
     qtbot.addWidget(win)
     install(win)
     win.show()
@@ -211,3 +213,11 @@ def test_library_folder_is_avoided_and_the_last_folder_remembered(window, qtbot,
     window.export_action.trigger()
     assert window.export_dialog.folder_edit.text() == str(out)
     assert window.export_dialog.selected_formats() == ["graphml"]
+
+
+def test_an_edit_still_being_typed_is_applied_before_exporting(window, qtbot):
+    """File > Export first finishes the edit in the focused box (it would be left out)."""
+    assert window.pending_commits == []
+    dialog = open_dialog(window, qtbot)
+    assert window.pending_commits == [True]
+    dialog.close()

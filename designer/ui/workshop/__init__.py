@@ -283,6 +283,7 @@ class WorkshopTools(QObject):
         """Save the action log; asks for the file when ``path`` is None."""
         from ...export.action_log import ActionLogError, export_action_log
 
+        self.window.commit_pending_edits()
         if path is None:
             doc = self.window.document
             folder = Path(doc.path).parent if doc.path else Path.home()
@@ -382,6 +383,7 @@ class WorkshopTools(QObject):
     def show_diff(self, reference: Pathway, name: str, note: str = ""):
         from .diff_view import DiffWindow
 
+        self.window.commit_pending_edits()   # compare what the person has typed so far
         if self.diff_window is not None:
             self.diff_window.close()
         doc = self.window.document

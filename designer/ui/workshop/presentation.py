@@ -108,6 +108,7 @@ class PresentationMode(QObject):
         w = self.window
         if self.active or w.view is None:
             return
+        w.commit_pending_edits()   # present the pathway as typed, not as last committed
         pathway = w.document.pathway
         self.order = walk_order(pathway)
         if not self.order:
