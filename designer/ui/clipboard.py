@@ -9,7 +9,6 @@ so they do not sit on top of the originals.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import yaml
@@ -81,10 +80,6 @@ def parse_fragment(text: str) -> tuple[list[Step], list[Transition]]:
         raise ValueError("The clipboard does not hold pathway steps.") from None
     if not steps:
         raise ValueError("The clipboard holds no steps.")
-    for step in steps:
-        if step.position is not None and not all(math.isfinite(v) for v in step.position):
-            raise ValueError(f"The steps on the clipboard cannot be pasted: step "
-                             f"'{step.id}' has a position that is not a number.")
     return steps, transitions
 
 

@@ -9,7 +9,6 @@ changed on disk by another program.
 from __future__ import annotations
 
 import hashlib
-import math
 import uuid
 from pathlib import Path
 
@@ -66,12 +65,11 @@ def _file_signature(path: Path) -> tuple[int, str] | None:
 def place_unpositioned_steps(pathway: Pathway) -> int:
     """Give steps without a position one from the auto-layout; returns how many.
 
-    A position that is not a finite number (``.nan`` or ``.inf`` typed into a
-    file) counts as missing: the canvas could not draw it. Done before any view
-    listens, so it is neither an undo step nor a change.
+    Done before any view listens, so it is neither an undo step nor a change.
+    (A position that is not a finite number never gets this far: the model
+    refuses it when the file is read.)
     """
-    missing = [s.id for s in pathway.steps
-               if s.position is None or not all(math.isfinite(v) for v in s.position)]
+    missing = [s.id for s in pathway.steps if s.position is None]
     if not missing:
         return 0
     try:
