@@ -276,14 +276,7 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
     ) for e in timeline.entries]
 
     def target_names(targets: tuple[str, ...]) -> str:
-        out = []
-        for target in targets:
-            if "->" in target:
-                src, _, dst = target.partition("->")
-                out.append(f"{step_names.get(src, src)} \u2192 {step_names.get(dst, dst)}")
-            else:
-                out.append(step_names.get(target, target))
-        return "; ".join(out) or "Whole pathway"
+        return "; ".join(pathway.target_name(t, step_names) for t in targets) or "Whole pathway"
 
     def finding_row(f: Any) -> FindingRow:
         return FindingRow(

@@ -149,6 +149,19 @@ class Pathway(_Base):
     def steps_by_id(self) -> dict[str, Step]:
         return {s.id: s for s in self.steps}
 
+    def target_name(self, target: str, names: dict[str, str] | None = None) -> str:
+        """A step id or ``"FROM->TO"`` in words: the step's name, or "From → To".
+
+        An id that names no step is shown as it is. ``names`` (step id -> name) can
+        be passed by callers naming many targets, to avoid a look-up each time.
+        """
+        if names is None:
+            names = {s.id: s.name for s in self.steps}
+        if "->" in target:
+            source, _, dest = target.partition("->")
+            return f"{names.get(source, source)} \u2192 {names.get(dest, dest)}"
+        return names.get(target, target)
+
     def transitions_of(self, step_id: str) -> list[Transition]:
         """Transitions that start or end at ``step_id``, in file order."""
         return [t for t in self.transitions if step_id in (t.source, t.target)]

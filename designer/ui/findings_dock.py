@@ -179,19 +179,7 @@ class FindingsDock(QDockWidget):
 
     def _where(self, targets) -> str:
         pathway = self.window_.document.pathway
-        names = []
-        for target in targets:
-            if "->" in target:
-                a, _, b = target.partition("->")
-                names.append(f"{self._step_name(pathway, a)} → {self._step_name(pathway, b)}")
-            else:
-                names.append(self._step_name(pathway, target))
-        return "; ".join(names) if names else "Whole pathway"
-
-    @staticmethod
-    def _step_name(pathway, step_id: str) -> str:
-        step = pathway.step(step_id)
-        return step.name if step is not None else step_id
+        return "; ".join(pathway.target_name(t) for t in targets) or "Whole pathway"
 
     def _show(self, report) -> None:
         tree = self.tree

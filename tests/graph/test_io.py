@@ -293,3 +293,10 @@ def test_any_valid_model_round_trips(names, durations, xs):
 def test_not_a_number_is_refused_with_its_field(old, new, path):
     error = error_of(GOOD.replace(old, new, 1))
     assert error.path.startswith(path)
+
+
+def test_targets_in_words():
+    pathway = loads_pathway(GOOD)
+    assert pathway.target_name("clinic") == "Surgical clinic"
+    assert pathway.target_name("referral->clinic") == "Referral \u2192 Surgical clinic"
+    assert pathway.target_name("gone") == "gone"
