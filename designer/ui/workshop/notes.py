@@ -148,13 +148,6 @@ class NotesDock(WorkshopPanel):
 
     # -------------------------------------------------------------- binding
 
-    def bind(self, pathway: Pathway) -> None:
-        if self.pathway is not None:
-            self.pathway.unsubscribe(self._on_event)
-        self.pathway = pathway
-        pathway.subscribe(self._on_event)
-        self.refresh()
-
     def _on_event(self, event) -> None:
         if event.kind.startswith(("note-", "step-", "reset", "workshop")) or \
                 event.kind == "pathway-changed":

@@ -61,11 +61,23 @@ class WorkshopPanel(QDockWidget):
 
     def __init__(self, title: str, parent) -> None:
         super().__init__(title, parent)
+        self.pathway = None
         self._pending = False
         self._stale = False
 
     def refresh(self) -> None:  # pragma: no cover - every panel overrides it
         raise NotImplementedError
+
+    def _on_event(self, event) -> None:  # pragma: no cover - every panel overrides it
+        raise NotImplementedError
+
+    def bind(self, pathway) -> None:
+        """Follow ``pathway`` (a new document) instead of the one shown so far."""
+        if self.pathway is not None:
+            self.pathway.unsubscribe(self._on_event)
+        self.pathway = pathway
+        pathway.subscribe(self._on_event)
+        self.refresh()
 
     def schedule_refresh(self) -> None:
         if not self.isVisible():

@@ -156,13 +156,6 @@ class PrioritiesDock(WorkshopPanel):
         self.table.itemSelectionChanged.connect(self._on_current)
         self.table.itemClicked.connect(self._reveal)
 
-    def bind(self, pathway: Pathway) -> None:
-        if self.pathway is not None:
-            self.pathway.unsubscribe(self._on_event)
-        self.pathway = pathway
-        pathway.subscribe(self._on_event)
-        self.refresh()
-
     def _on_event(self, event) -> None:
         if event.kind.startswith(("priority-", "votes-", "step-", "role-", "reset")):
             self.schedule_refresh()

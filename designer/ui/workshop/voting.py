@@ -107,12 +107,8 @@ class VotingDock(WorkshopPanel):
     # -------------------------------------------------------------- binding
 
     def bind(self, pathway: Pathway) -> None:
-        if self.pathway is not None:
-            self.pathway.unsubscribe(self._on_event)
-        self.pathway = pathway
-        pathway.subscribe(self._on_event)
         self.message.clear()
-        self.refresh()
+        super().bind(pathway)
 
     def _on_event(self, event) -> None:
         if event.kind.startswith(("votes-", "priority-", "step-", "pathway-", "reset")):
