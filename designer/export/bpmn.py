@@ -21,13 +21,14 @@ All text is written through ElementTree, which escapes it.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..graph import geometry
+from ..graph.layout import with_positions
 from ..graph.model import Pathway, Step, StepKind, Transition
+from .xmltext import strip_non_xml
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -44,32 +45,6 @@ for _prefix, _uri in (("bpmn", MODEL), ("bpmndi", BPMNDI), ("dc", DC), ("di", DI
 
 def _m(tag: str) -> str:
     return f"{{{MODEL}}}{tag}"
-
-
-# Characters XML 1.0 cannot hold even escaped (control characters pasted into a name)
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def strip_non_xml(text: str) -> str:
-    """``text`` without the characters XML 1.0 does not allow (they carry no meaning)."""
-    return _NOT_XML.sub("", text)
-
-
-def with_positions(pathway: Pathway) -> Pathway:
-    """A shallow copy in which every step has a position (auto-laid-out where missing).
-
-    Shared by the interop exports and the diagram so all of them agree on where
-    a step is. The pathway passed in is not changed.
-    """
-    if all(s.position is not None for s in pathway.steps):
-        return pathway
-    from ..graph.layout import auto_layout
-
-    placed = auto_layout(pathway)
-    steps = [s if s.position is not None or s.id not in placed
-             else s.model_copy(update={"position": tuple(placed[s.id])})
-             for s in pathway.steps]
-    return pathway.model_copy(update={"steps": steps})
 
 
 def _our_version() -> str:

@@ -24,9 +24,9 @@ from PySide6.QtSvg import QSvgGenerator
 
 from ..graph.model import Pathway
 from . import style
-from .bpmn import strip_non_xml
-from .diagram_layout import Layout, lay_out, wrap_text  # noqa: F401  (canvas uses wrap_text)
+from .diagram_layout import Layout, lay_out
 from .diagram_painter import LEGEND_GAP, LEGEND_HEIGHT, DiagramPainter
+from .xmltext import strip_non_xml
 
 MARGIN = 16.0
 MAX_PNG_PIXELS = 40_000_000   # about 160 MB of ARGB; larger pictures are scaled down

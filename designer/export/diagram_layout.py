@@ -16,9 +16,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath, QPolygonF
 
 from ..graph import geometry
+from ..graph.layout import with_positions
 from ..graph.model import Pathway, Step
 from . import style
-from .bpmn import with_positions
 
 # ------------------------------------------------------------------- geometry
 

@@ -16,9 +16,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..graph import geometry
+from ..graph.layout import with_positions
 from ..graph.model import ACTIVITY_LABELS, Pathway, StepKind
 from . import style
-from .bpmn import strip_non_xml, with_positions
+from .xmltext import strip_non_xml
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
 YED = "http://www.yworks.com/xml/graphml"

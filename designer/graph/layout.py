@@ -239,3 +239,18 @@ def count_crossings_at(pathway: Pathway, points: Mapping[str, Position]) -> int:
                 count += 1
         active.append(seg)
     return count
+
+
+def with_positions(pathway: Pathway) -> Pathway:
+    """A shallow copy in which every step has a position (auto-laid-out where missing).
+
+    Shared by the interop exports and the diagram so all of them agree on where
+    a step is. The pathway passed in is not changed.
+    """
+    if all(s.position is not None for s in pathway.steps):
+        return pathway
+    placed = auto_layout(pathway)
+    steps = [s if s.position is not None or s.id not in placed
+             else s.model_copy(update={"position": tuple(placed[s.id])})
+             for s in pathway.steps]
+    return pathway.model_copy(update={"steps": steps})

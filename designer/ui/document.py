@@ -69,24 +69,16 @@ def place_unpositioned_steps(pathway: Pathway) -> int:
     (A position that is not a finite number never gets this far: the model
     refuses it when the file is read.)
     """
-    missing = [s.id for s in pathway.steps if s.position is None]
+    missing = sum(1 for s in pathway.steps if s.position is None)
     if not missing:
         return 0
     try:
-        from ..graph.layout import auto_layout
-        positions = auto_layout(pathway)
+        from ..graph.layout import with_positions
+        placed = with_positions(pathway)
     except Exception:  # a layout failure must never stop a file from opening
-        positions = {}
-    for step_id in missing:
-        if step_id in positions:
-            x, y = positions[step_id]
-            index = next(i for i, s in enumerate(pathway.steps) if s.id == step_id)
-            pathway.steps[index] = pathway.steps[index].model_copy(
-                update={"position": (float(x), float(y))})
-        else:
-            index = next(i for i, s in enumerate(pathway.steps) if s.id == step_id)
-            pathway.steps[index] = pathway.steps[index].model_copy(update={"position": None})
-    return len(missing)
+        return 0       # the canvas draws unplaced steps where auto-layout would put them
+    pathway.steps[:] = placed.steps
+    return missing
 
 
 class Document(QObject):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..export import style
-from ..export.diagram import wrap_text
+from ..export.diagram_layout import wrap_text
 from ..graph import geometry
 from ..graph.model import Step, StepKind
 

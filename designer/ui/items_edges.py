@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..export import style
-from ..export.diagram import wrap_text
+from ..export.diagram_layout import wrap_text
 from ..graph.geometry import StepBox, edge_controls
 from ..graph.model import Transition
 from .items import LOW_DETAIL, Z_EDGE, Z_EDGE_DECOR, CountBadge, Fonts, colour, pen

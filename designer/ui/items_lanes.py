@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSimpleTextItem
 
 from ..export import style
-from ..export.diagram import wrap_text
+from ..export.diagram_layout import wrap_text
 from ..graph import geometry
 from ..graph.model import Setting
 from .items import Z_HEADER, Z_LANE, Fonts, text_item

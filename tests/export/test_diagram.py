@@ -19,9 +19,8 @@ from designer.graph.model import Pathway
 
 pytest.importorskip("PySide6.QtSvg")
 
-from designer.export.diagram import (  # noqa: E402
-    diagram_size, render_png, render_svg, wrap_text,
-)
+from designer.export.diagram import diagram_size, render_png, render_svg  # noqa: E402
+from designer.export.diagram_layout import wrap_text  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -158,7 +157,8 @@ def test_png_pixels_show_the_lane_colours():
 
 
 def test_steps_without_positions_are_laid_out(monkeypatch):
-    layout = pytest.importorskip("designer.graph.layout")
+    from designer.graph import layout
+
     pathway = small_pathway()
     for index, step in enumerate(pathway.steps):
         pathway.steps[index] = step.model_copy(update={"position": None})
