@@ -170,10 +170,8 @@ class ExportDialog(QDialog):
         report = getattr(self.window_, "findings_report", None)
         if report is not None:
             return report
-        try:
-            from ..graph.validate import validate
-        except ImportError:
-            return None
+        from ..graph.validate import validate
+
         return validate(pathway)
 
     def run_exports(self) -> ExportResult | None:
@@ -213,8 +211,6 @@ class ExportDialog(QDialog):
                                       large_print=self.large_print.isChecked(), report=report)
             except ExportRefused as exc:
                 result.errors.append(f"{label}: {exc}")
-            except ImportError:
-                result.errors.append(f"{label}: this export is not available in this version.")
             except Exception as exc:  # noqa: BLE001 - shown to the user as a message
                 result.errors.append(f"{label}: could not be written ({exc}).")
             else:

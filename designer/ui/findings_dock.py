@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+from ..graph.rules import RULES
+
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
 
@@ -266,14 +268,8 @@ class FindingsDock(QDockWidget):
             self.detail.hide()
             return
         finding, waived = entry
-        source = ""
-        try:
-            from ..graph.rules import RULES
-
-            rule = RULES.get(finding.rule)
-            source = rule.source if rule is not None else ""
-        except ImportError:  # pragma: no cover - the rules package is always there
-            pass
+        rule = RULES.get(finding.rule)
+        source = rule.source if rule is not None else ""
         parts = [f"<b>{html.escape(finding.title or finding.rule)}</b>",
                  html.escape(finding.message)]
         if waived and finding.waived_reason:

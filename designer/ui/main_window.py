@@ -21,6 +21,7 @@ from .clipboard import ClipboardCommands, FindBar
 from .document import Document
 from .files import FileCommands
 from .findings_dock import FindingsDock
+from .palette import PaletteWidget
 from .properties import PropertiesDock
 from .timeline_dock import TimelineDock
 
@@ -103,11 +104,7 @@ class MainWindow(QMainWindow):
         dock.setAccessibleName(title)
         return dock
 
-    def _make_palette_dock(self) -> QDockWidget | None:
-        try:
-            from .palette import PaletteWidget
-        except ImportError:  # the canvas engineer's palette has not landed
-            return None
+    def _make_palette_dock(self) -> QDockWidget:
         widget = PaletteWidget(self)
         widget.setAccessibleName("Step palette")
         # Enter on a palette entry adds that step without a mouse drag
@@ -124,8 +121,7 @@ class MainWindow(QMainWindow):
         self.menu_panels.addAction(dock.toggleViewAction())
 
     def _place_docks(self) -> None:
-        if self.palette_dock is not None:
-            self.add_dock(self.palette_dock, DockArea.LeftDockWidgetArea)
+        self.add_dock(self.palette_dock, DockArea.LeftDockWidgetArea)
         self.add_dock(self.properties_dock, DockArea.RightDockWidgetArea)
         self.add_dock(self.undo_dock, DockArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.properties_dock, self.undo_dock)
@@ -134,8 +130,7 @@ class MainWindow(QMainWindow):
         self.add_dock(self.timeline_dock, DockArea.BottomDockWidgetArea)
         self.splitDockWidget(self.findings_dock, self.timeline_dock, Qt.Orientation.Horizontal)
         self.resizeDocks([self.properties_dock], [400], Qt.Orientation.Horizontal)
-        if self.palette_dock is not None:
-            self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
         self.resizeDocks([self.findings_dock], [240], Qt.Orientation.Vertical)
         self.resizeDocks([self.findings_dock, self.timeline_dock], [1000, 600],
                          Qt.Orientation.Horizontal)
@@ -340,7 +335,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        core = [d for d in (self.properties_dock, self.findings_dock, self.palette_dock) if d]
+        core = [self.properties_dock, self.findings_dock, self.palette_dock]
         if all(dock.isHidden() for dock in core):
             # a layout saved with every panel hidden (say, closed while presenting)
             # would leave a newcomer without the tools: bring them back

@@ -121,8 +121,7 @@ def test_library_exemplars_parse():
     from designer.graph.io import load_pathway
 
     files = sorted(Path(LIBRARY).glob("*.yaml"))
-    if not files:
-        pytest.skip("no library exemplars yet")
+    assert files, f"no exemplars in {LIBRARY}"
     for path in files:
         PlanDefinition.model_validate_json(export_fhir(load_pathway(path)))
 

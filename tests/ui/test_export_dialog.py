@@ -180,12 +180,9 @@ def test_school_reading_age_warnings_are_shown(window, qtbot, monkeypatch):
 
 
 def test_with_the_real_main_window(qtbot, tmp_path):
-    main_window = pytest.importorskip("designer.ui.main_window")
-    try:
-        win = main_window.MainWindow(settings=QSettings(str(tmp_path / "s.ini"),
-                                                        QSettings.IniFormat))
-    except ImportError as exc:         # the canvas is still being written
-        pytest.skip(f"main window not ready: {exc}")
+    from designer.ui.main_window import MainWindow
+
+    win = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
     qtbot.addWidget(win)
     assert win.export_action in win.menu_file.actions()
     win.export_action.trigger()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import stat
 
-import pytest
 from PySide6.QtCore import Qt
 
 from designer.graph.io import load_pathway
@@ -53,21 +51,18 @@ def test_save_with_ctrl_s_and_reopen_gives_the_identical_pathway(make_window, sa
     assert (tmp_path / "copy.yaml").read_bytes() == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
 def test_failed_save_shows_a_message_and_keeps_the_changes(make_window, sample_file, qtbot,
                                                            tmp_path):
     window = make_window(path=sample_file)
     _rename_step_via_properties(window, qtbot, "surgery", "!")
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
-        seen = []
-        click_modal_button("OK", seen=seen)
-        assert window.files.save_as(locked / "out.yaml") is False
-        assert seen == ["Could not save"]
-    finally:
-        locked.chmod(stat.S_IRWXU)
+    # a plain file where a folder should be: the save fails even for root,
+    # who may write into read-only folders
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    seen = []
+    click_modal_button("OK", seen=seen)
+    assert window.files.save_as(blocker / "out.yaml") is False
+    assert seen == ["Could not save"]
     assert window.document.dirty
     assert window.document.path == sample_file.resolve()
     assert window.document.pathway.step("surgery").name == "Surgery!"
