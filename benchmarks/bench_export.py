@@ -8,22 +8,13 @@ Each figure is the best of a few runs in this process, after one warm-up run
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 from generate import make_pathway
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXEMPLAR = ROOT / "pathway_library" / "eras-plus-colorectal.yaml"
-
-
-def best_of(n: int, fn) -> float:
-    best = float("inf")
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def run(report) -> None:

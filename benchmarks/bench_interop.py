@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from generate import make_pathway
+from timing import best_of
 
 from designer.export.bpmn import export_bpmn
 from designer.export.diagram import render_png, render_svg
@@ -14,15 +14,6 @@ from designer.export.graphml import export_graphml
 
 SIZES = (30, 200)
 EXEMPLAR = Path(__file__).resolve().parents[1] / "pathway_library" / "eras-plus-colorectal.yaml"
-
-
-def best_of(n: int, fn) -> float:
-    best = float("inf")
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def run(report) -> None:

@@ -132,12 +132,16 @@ def _cmd_show(args: argparse.Namespace) -> int:
         lines += ["", "Summary:", wrap.fill(entry.summary)]
     if pathway.evidence:
         lines += ["", "Evidence:"]
+        # each item's wrapped lines hang under its text, not under the dash
+        claim = textwrap.TextWrapper(width=88, initial_indent="  - ", subsequent_indent="    ")
+        note = textwrap.TextWrapper(width=88, initial_indent="    Note: ",
+                                    subsequent_indent="    ")
         for item in pathway.evidence:
             weak = " (weak evidence)" if item.weak else ""
-            lines.append(wrap.fill(f"- {item.claim}{weak}"))
+            lines.append(claim.fill(f"{item.claim}{weak}"))
             lines.append(f"    {item.source}")
             if item.note:
-                lines.append(wrap.fill(f"  Note: {item.note}"))
+                lines.append(note.fill(item.note))
     print("\n".join(lines))
     return EXIT_OK
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import re
-import zlib
 
 import pytest
 
@@ -16,6 +14,7 @@ from designer.export.school_content import DECISION_HEADING, build_booklet
 from designer.export.spec_text import evidence_strength
 from designer.graph.model import Activity, Step, StepKind, Transition
 from doc_pathways import hostile_pathway
+from pdf_streams import content_streams
 
 
 # ------------------------------------------------------------- board specification
@@ -98,14 +97,7 @@ def test_advice_makes_no_claims_beyond_the_domain_facts():
 def _drawn_text_sizes(data: bytes) -> set[float]:
     """Font sizes used to draw text (not the ones reportlab sets and never uses)."""
     sizes: set[float] = set()
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        raw = match.group(1).strip()
-        try:
-            if raw.endswith(b"~>"):
-                raw = base64.a85decode(raw[:-2])
-            raw = zlib.decompress(raw)
-        except (ValueError, zlib.error):
-            continue
+    for raw in content_streams(data):
         sizes |= {float(s) for s in
                   re.findall(rb"/F\S+ ([\d.]+) Tf [\d.]+ TL\s*[(\[<]", raw)}
     return sizes

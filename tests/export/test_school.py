@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import re
-import zlib
 from html.parser import HTMLParser
 
 import pytest
@@ -15,6 +13,7 @@ from designer.export.school import export_school, school_report
 from designer.export.school_content import build_booklet, when_label
 from designer.graph.model import Activity, Step
 from doc_pathways import QUOTED, SCRIPT, hostile_pathway
+from pdf_streams import content_streams
 
 
 @pytest.fixture()
@@ -114,14 +113,7 @@ def test_large_print_html_is_at_least_16pt(pathway, tmp_path):
 
 def _pdf_font_sizes(data: bytes) -> list[float]:
     sizes = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        raw = match.group(1).strip()
-        try:
-            if raw.endswith(b"~>"):
-                raw = base64.a85decode(raw[:-2])
-            raw = zlib.decompress(raw)
-        except (ValueError, zlib.error):
-            continue
+    for raw in content_streams(data):
         sizes += [float(s) for s in re.findall(rb"/F\S+ ([\d.]+) Tf", raw)]
     return sizes
 

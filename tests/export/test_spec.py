@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import re
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from designer.export.pdf_kit import styles as pdf_styles
 from designer.export.spec import ExportError, export_spec, spec_content
 from designer.graph.validate import validate
 from doc_pathways import IMG, QUOTED, SCRIPT, chain_pathway, hostile_pathway
+from pdf_streams import content_streams
 
 TODAY = dt.date(2026, 3, 14)
 
@@ -135,16 +134,7 @@ def _pdf_pages(data: bytes) -> int:
 
 def _pdf_text_streams(data: bytes) -> bytes:
     """Page content streams, decoded (reportlab writes ASCII85 over Flate)."""
-    out = b""
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-        raw = match.group(1).strip()
-        try:
-            if raw.endswith(b"~>"):
-                raw = base64.a85decode(raw[:-2])
-            out += zlib.decompress(raw)
-        except (ValueError, zlib.error):
-            out += raw
-    return out
+    return b"".join(content_streams(data, keep_undecoded=True))
 
 
 def test_pdf_is_a4_with_page_numbers_and_repeating_headers(pathway, tmp_path):
