@@ -226,9 +226,7 @@ class MainWindow(QMainWindow):
         self._show_zoom()
 
     def _connect_zoom(self) -> None:
-        signal = getattr(self.view, "zoom_changed", None)
-        if signal is not None:
-            signal.connect(lambda *_a: self._show_zoom())
+        self.view.zoom_changed.connect(lambda *_a: self._show_zoom())
         self._show_zoom()
 
     def _show_zoom(self) -> None:

@@ -225,10 +225,9 @@ class DiffWindow(QDialog):
         """Zoom both canvases to a readable size and show the first difference."""
         for pane in (self.left, self.right):
             view = pane.view
-            if hasattr(view, "fit_all"):
-                view.fit_all()
-                if view.zoom() < self.READABLE_ZOOM:
-                    view.set_zoom(self.READABLE_ZOOM)
+            view.fit_all()
+            if view.zoom() < self.READABLE_ZOOM:
+                view.set_zoom(self.READABLE_ZOOM)
         first = next((r for r, c in enumerate(self.diff.changes) if c.a_key or c.b_key),
                      None)
         if first is not None:

@@ -43,11 +43,10 @@ def step_rects(scene, pathway: Pathway) -> dict[str, QRectF]:
     The item is the truth (the scene places steps that have no saved position);
     the geometry is the fallback for a step the scene has not drawn yet.
     """
-    item_for = getattr(scene, "item_for", None)
     bands = lane_bands(pathway)
     rects = {}
     for step in pathway.steps:
-        item = item_for(step.id) if item_for is not None else None
+        item = scene.item_for(step.id)
         if item is not None:
             rects[step.id] = item.sceneBoundingRect()
             continue

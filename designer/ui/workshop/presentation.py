@@ -76,8 +76,7 @@ class CaptionPanel(QLabel):
 
 
 def _minimap_visible(view) -> bool:
-    minimap = getattr(view, "minimap", None)
-    return bool(minimap is not None and minimap.isVisible())
+    return view.minimap.isVisible()
 
 
 class PresentationMode(QObject):
@@ -142,8 +141,7 @@ class PresentationMode(QObject):
         w.menuBar().hide()
         w.statusBar().hide()
         view.setInteractive(False)
-        if getattr(view, "minimap", None) is not None:
-            view.minimap.hide()
+        view.minimap.hide()
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         w.showFullScreen()
@@ -207,8 +205,7 @@ class PresentationMode(QObject):
         cap.raise_()
 
     def _step_rect(self, pathway: Pathway, step) -> QRectF:
-        item = self.window.scene.item_for(step.id) if hasattr(self.window.scene,
-                                                              "item_for") else None
+        item = self.window.scene.item_for(step.id)
         if item is not None:
             # the owner line of a decision sits in a child item below the diamond
             return item.sceneBoundingRect().united(
@@ -230,8 +227,7 @@ class PresentationMode(QObject):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             scene.addItem(item)
             self._marks.append(item)
-        if hasattr(scene, "select_ids"):
-            scene.select_ids([step.id])
+        scene.select_ids([step.id])
 
     def _clear_marks(self) -> None:
         for item in self._marks:
@@ -244,11 +240,7 @@ class PresentationMode(QObject):
         viewport = view.viewport()
         # zoom so about five columns of steps fill the width: big, but with context
         scale = max(1.0, min(2.4, viewport.width() / 1050.0))
-        if hasattr(view, "set_zoom"):
-            view.set_zoom(scale)
-        else:
-            view.resetTransform()
-            view.scale(scale, scale)
+        view.set_zoom(scale)
         self._room_below()
         rect = self._step_rect(pathway, step)
         caption_h = self._caption.height() if self._caption else 0
@@ -328,8 +320,7 @@ class PresentationMode(QObject):
             view.setSceneRect(saved["scene_rect"] if saved["scene_rect"] is not None
                               else QRectF())
             view.setTransform(saved["transform"])
-            if hasattr(view, "_zoomed"):
-                view._zoomed()          # tell the zoom label and level of detail
+            view._zoomed()          # tell the zoom label and level of detail
             view.setHorizontalScrollBarPolicy(saved["scrollbars"][0])
             view.setVerticalScrollBarPolicy(saved["scrollbars"][1])
             if saved["minimap"]:
@@ -337,5 +328,5 @@ class PresentationMode(QObject):
             h, v = saved["scroll"]
             view.horizontalScrollBar().setValue(h)
             view.verticalScrollBar().setValue(v)
-            if w.scene is not None and hasattr(w.scene, "select_ids"):
+            if w.scene is not None:
                 w.scene.select_ids(saved["selection"])
