@@ -11,7 +11,6 @@ with a note pointing to the SVG or PNG export.
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 
 from ..graph.geometry import LANE_HEADER_WIDTH

@@ -7,7 +7,6 @@ margins and "Page n of m" in the footer.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any, Sequence
 from xml.sax.saxutils import escape as _xml_escape
@@ -239,11 +238,3 @@ def canvas_maker(footer_text: str, font_size: float = 8.0):
     return type("FooterCanvas", (NumberedCanvas,),
                 {"footer_text": footer_text, "footer_font": regular,
                  "footer_size": font_size})
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Pixel width and height of PNG bytes."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:
-        return image.size

@@ -1,14 +1,14 @@
 """The look of a pathway diagram, shared by the canvas and the exported pictures.
 
-Pure data (no Qt): colours are hex strings, sizes are scene units (1 unit = 1 px
-at 100% zoom). The canvas (designer.ui) and the diagram renderer
-(designer.export.diagram) both read these so the exported picture is the
-picture on screen.
+Pure data (no Qt): colours are hex strings, font sizes are points; step and lane
+sizes live in designer.graph.geometry (the layout needs them without export).
+The canvas (designer.ui) and the diagram renderer (designer.export.diagram) both
+read these so the exported picture is the picture on screen.
 """
 
 from __future__ import annotations
 
-from ..graph.model import Activity, SettingKind, StepKind
+from ..graph.model import Activity, SettingKind
 
 FONT_FAMILY = "DejaVu Sans"
 FONT_SIZE = 9.5            # points, step names
@@ -71,11 +71,6 @@ CRITICAL_PATH = "#d5281b"
 TEXT = "#212b32"
 MUTED_TEXT = "#4c6272"
 
-# Geometry lives in designer.graph.geometry (layout needs it without Qt or export).
-from ..graph.geometry import (  # noqa: E402,F401  (re-exported for the renderers)
-    FIRST_COLUMN_X, FIRST_ROW_Y, LANE_HEADER_WIDTH, LANE_MIN_HEIGHT, LANE_PADDING,
-    LAYER_SPACING, ROW_SPACING, STEP_HEIGHT, STEP_WIDTH, step_size,
-)
 
 
 def step_fill(activity: Activity | None) -> str:

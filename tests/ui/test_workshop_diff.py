@@ -10,7 +10,7 @@ from designer.graph.io import save_pathway
 from designer.graph.model import DerivedFrom, Step
 from designer.ui.workshop.diff_view import MARK_COLOURS, DiffWindow
 
-from workshop_sample import activate, close_window, make_pathway, open_window, settle
+from workshop_sample import close_window, make_pathway, open_window, settle
 
 
 def trust_version():

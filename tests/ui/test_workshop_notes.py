@@ -8,7 +8,6 @@ from PySide6.QtCore import QPoint, Qt
 from designer.graph.io import load_pathway
 from designer.graph.model import Note
 from designer.ui.workshop.notes import NoteDialog
-from designer.ui.workshop.overlay import NoteItem
 
 from workshop_sample import activate, close_window, open_window, settle, when_dialog_opens
 
