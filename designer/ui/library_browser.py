@@ -368,7 +368,7 @@ class LibraryBrowser(QDialog):
 
 def open_browser(window: "MainWindow") -> LibraryBrowser:
     """Show the library browser for ``window`` (one per window, reused)."""
-    browser = getattr(window, "library_browser", None)
+    browser = window.library_browser
     if browser is None:
         browser = LibraryBrowser(window)
         window.library_browser = browser
@@ -403,16 +403,13 @@ def install(window: "MainWindow") -> None:
     window.library_actions = {"new_from_template": new_template,
                               "save_to_library": save_library, "browse": browse}
 
-    actions = getattr(window, "act", None)
+    # New from Template… goes just below New; Save to My Library… above Close
     menu = window.menu_file
     file_actions = menu.actions()
-    after_new = None
-    if actions is not None and actions.new in file_actions:
-        index = file_actions.index(actions.new)
-        after_new = file_actions[index + 1] if index + 1 < len(file_actions) else None
+    index = file_actions.index(window.act.new)
+    after_new = file_actions[index + 1] if index + 1 < len(file_actions) else None
     menu.insertAction(after_new, new_template) if after_new else menu.addAction(new_template)
-    anchor = getattr(window, "file_extras_separator", None)
-    menu.insertAction(anchor, save_library) if anchor else menu.addAction(save_library)
+    menu.insertAction(window.file_extras_separator, save_library)
     window.menu_tools.addSeparator()
     window.menu_tools.addAction(browse)
     _add_new_button_menu(window, new_template)
@@ -420,10 +417,8 @@ def install(window: "MainWindow") -> None:
 
 def _add_new_button_menu(window: "MainWindow", new_template: QAction) -> None:
     """File > New offers blank or from template: a drop-down on the toolbar's New button."""
-    toolbar, actions = getattr(window, "toolbar", None), getattr(window, "act", None)
-    if toolbar is None or actions is None:
-        return
-    button = toolbar.widgetForAction(actions.new)
+    actions = window.act
+    button = window.toolbar.widgetForAction(actions.new)
     if not isinstance(button, QToolButton):
         return
     menu = QMenu(button)
@@ -440,5 +435,5 @@ def _save_from_menu(window: "MainWindow") -> None:
     saved = save_current_to_library(window)
     if saved is not None:
         window.statusBar().showMessage(f"Saved to your library: {saved}", 6000)
-        if getattr(window, "library_browser", None) is not None:
+        if window.library_browser is not None:
             QTimer.singleShot(0, window.library_browser.library.refresh)

@@ -388,7 +388,7 @@ class WorkshopTools(QObject):
             self.diff_window.close()
         doc = self.window.document
         self.diff_window = DiffWindow(self.window, reference, self.pathway, name, note,
-                                      report=getattr(self.window, "findings_report", None),
+                                      report=self.window.findings_report,
                                       folder=Path(doc.path).parent if doc.path else None)
         self.diff_window.show()
         return self.diff_window

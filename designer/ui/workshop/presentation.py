@@ -188,7 +188,7 @@ class PresentationMode(QObject):
         self._centre(pathway, step)
 
     def _focus_notes(self, step_id: str | None) -> None:
-        overlay = getattr(getattr(self.window, "workshop", None), "overlay", None)
+        overlay = self.window.workshop.overlay
         if overlay is not None:
             overlay.set_focus(step_id)
 
