@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+from ..export import style
 from ..graph.rules import RULES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,8 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SEVERITY_ORDER = ("error", "warning", "info")
 SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Information"}
-SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0",
-                    "waived": "#78909c"}
+# the canvas and exported diagrams use the same colours for the same severities
+SEVERITY_COLOURS = {**style.SEVERITY_COLOURS, "waived": "#78909c"}
 PACK_TITLES = {"core": "Core checks", "perioperative": "Perioperative",
                "diabetes": "Diabetes"}
 REVALIDATE_DELAY_MS = 120

@@ -20,7 +20,7 @@ from .actions import WindowActions, build_menus
 from .clipboard import ClipboardCommands, FindBar
 from .document import Document
 from .files import FileCommands
-from .findings_dock import FindingsDock
+from .findings_dock import SEVERITY_COLOURS, FindingsDock
 from .palette import PaletteWidget
 from .properties import PropertiesDock
 from .timeline_dock import TimelineDock
@@ -259,7 +259,8 @@ class MainWindow(QMainWindow):
             if infos:
                 parts.append(f"{infos} note{'s' if infos != 1 else ''}")
             text = ", ".join(parts)
-        colour = "#c62828" if errors else ("#ef6c00" if warnings else "#2e7d32")
+        colour = (SEVERITY_COLOURS["error"] if errors
+                  else SEVERITY_COLOURS["warning"] if warnings else "#2e7d32")
         self.findings_label.setText(f"<span style='color:{colour}'>●</span> {text}")
         self.findings_label.setToolTip("Open the Findings panel for details")
         pathway = self.document.pathway
