@@ -115,7 +115,7 @@ class PathwayView(QGraphicsView):
 
     def _pin_headers(self) -> None:
         scene = self.scene()
-        if scene is not None and hasattr(scene, "pin_lane_headers"):
+        if scene is not None:
             scene.pin_lane_headers(self.mapToScene(0, 0).x(),
                                    self.mapToScene(self.viewport().width(), 0).x())
 
@@ -127,7 +127,7 @@ class PathwayView(QGraphicsView):
 
     def _update_detail(self) -> None:
         scene = self.scene()
-        if scene is not None and hasattr(scene, "set_detail"):
+        if scene is not None:
             scene.set_detail(self.zoom() >= LOW_DETAIL)
 
     # ------------------------------------------------------------------ hint
@@ -137,12 +137,12 @@ class PathwayView(QGraphicsView):
         A label rather than a ``drawForeground`` override: a Python override there
         runs on every repaint and slows dragging on large pathways.
         """
-        pathway = getattr(self.scene(), "pathway", None)
-        empty = pathway is not None and not pathway.steps
+        scene = self.scene()
+        empty = scene is not None and not scene.pathway.steps
         if not empty:
             self._hint.hide()
             return
-        if pathway.settings:
+        if scene.pathway.settings:
             text = ("Drag a step from the palette onto a lane to begin.\n"
                     "Connect steps by dragging from the blue handle on a step's right edge.")
         else:
@@ -150,7 +150,7 @@ class PathwayView(QGraphicsView):
                     "Properties panel, then drag steps from the palette onto it.")
         self._hint.setText(text)
         area = self.viewport().rect().adjusted(40, 40, -40, -40)
-        bands = self.scene().bands() if hasattr(self.scene(), "bands") else []
+        bands = scene.bands()
         if bands:    # under the lanes when there is room, else over them
             below = self.mapFromScene(0, bands[-1].bottom).y() + 24
             if below < area.bottom() - 60:
