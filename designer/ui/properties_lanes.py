@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
+from ..export.style import SETTING_KIND_LABELS
 from ..graph.geometry import FIRST_COLUMN_X, FIRST_ROW_Y
 from ..graph.model import EditRefused, Role, Setting, SettingKind
-from .properties_pages import SETTING_KIND_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
+from ..export.style import SETTING_KIND_LABELS
 from ..graph.model import (
     ACTIVITY_LABELS, Activity, Channel, EditRefused, Phase, SettingKind, StepKind,
 )
@@ -29,10 +30,6 @@ KIND_LABELS = {StepKind.entry: "Entry (start of the pathway)", StepKind.task: "T
 CHANNEL_LABELS = {Channel.in_person: "In person", Channel.phone: "Phone",
                   Channel.video: "Video", Channel.digital: "Digital (app or online)",
                   Channel.letter: "Letter"}
-SETTING_KIND_LABELS = {SettingKind.home: "Home", SettingKind.primary: "Primary care",
-                       SettingKind.community: "Community", SettingKind.secondary: "Hospital",
-                       SettingKind.social: "Social care",
-                       SettingKind.voluntary: "Voluntary sector"}
 
 
 def _heading(text: str) -> QLabel:
