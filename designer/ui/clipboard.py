@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..graph.model import Pathway, Step, Transition
+from .commands_base import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
@@ -101,7 +102,7 @@ class ClipboardCommands:
         QApplication.clipboard().setText(text)
         count = len(steps)
         self.window.statusBar().showMessage(
-            f"Copied {count} step{'s' if count != 1 else ''}.", 3000)
+            f"Copied {plural(count, 'step')}.", 3000)
         return True
 
     def cut(self) -> bool:
@@ -149,7 +150,7 @@ class ClipboardCommands:
         window.scene.select_ids(command.pasted_ids)
         count = len(command.pasted_ids)
         window.statusBar().showMessage(
-            f"Pasted {count} step{'s' if count != 1 else ''}.", 3000)
+            f"Pasted {plural(count, 'step')}.", 3000)
         return True
 
     def duplicate(self) -> bool:

@@ -31,6 +31,7 @@ def changes_of(changes: Mapping[str, Any] | None, kw: Mapping[str, Any]) -> dict
 
 
 def plural(n: int, word: str) -> str:
+    """``n`` and ``word``, with an "s" unless there is exactly one ("1 step", "3 steps")."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 

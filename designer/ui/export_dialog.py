@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..cli_export import FORMATS, ExportRefused, default_file_name, export_one
+from .commands_base import plural
 
 GROUPS = (
     ("board", "For the ICS board"),
@@ -241,10 +242,10 @@ class ExportDialog(QDialog):
         box = QMessageBox(self.window_)
         box.setObjectName("export-result")
         box.setWindowTitle("Export")
-        files = _plural(len(result.written), "file")
+        files = plural(len(result.written), "file")
         if result.errors:
             box.setIcon(QMessageBox.Warning)
-            box.setText(f"{files} written; {_plural(len(result.errors), 'export')} failed.")
+            box.setText(f"{files} written; {plural(len(result.errors), 'export')} failed.")
         elif result.cancelled:
             box.setIcon(QMessageBox.Information)
             box.setText(f"Export cancelled after {files}.")
@@ -276,10 +277,6 @@ class ExportDialog(QDialog):
         box.open()
         self.result_box = box
         return box
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def open_export_dialog(window) -> ExportDialog:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ..graph.model import EditRefused
 from .actions import WindowActions, build_menus
 from .clipboard import ClipboardCommands, FindBar
+from .commands_base import plural
 from .document import Document
 from .files import FileCommands
 from .findings_dock import SEVERITY_COLOURS, FindingsDock
@@ -254,10 +255,9 @@ class MainWindow(QMainWindow):
         if not (errors or warnings or infos):
             text = "No findings"
         else:
-            parts = [f"{errors} error{'s' if errors != 1 else ''}",
-                     f"{warnings} warning{'s' if warnings != 1 else ''}"]
+            parts = [plural(errors, "error"), plural(warnings, "warning")]
             if infos:
-                parts.append(f"{infos} note{'s' if infos != 1 else ''}")
+                parts.append(plural(infos, "note"))
             text = ", ".join(parts)
         colour = (SEVERITY_COLOURS["error"] if errors
                   else SEVERITY_COLOURS["warning"] if warnings else "#2e7d32")
@@ -265,8 +265,7 @@ class MainWindow(QMainWindow):
         self.findings_label.setToolTip("Open the Findings panel for details")
         pathway = self.document.pathway
         steps, lanes = len(pathway.steps), len(pathway.settings)
-        self.counts_label.setText(f"{steps} step{'s' if steps != 1 else ''} · "
-                                  f"{lanes} lane{'s' if lanes != 1 else ''}   ")
+        self.counts_label.setText(f"{plural(steps, 'step')} · {plural(lanes, 'lane')}   ")
         self.findings_updated.emit(report)
 
     # ------------------------------------------------------------------- edits
