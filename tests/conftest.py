@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-_ISOLATED = Path(os.environ.get("PYTEST_PERIOP_HOME", "")) if os.environ.get(
-    "PYTEST_PERIOP_HOME") else None
 
 
 @pytest.fixture(autouse=True)

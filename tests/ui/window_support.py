@@ -81,7 +81,3 @@ def click_modal_button(text: str, attempts: int = 100, seen: list | None = None)
             QTimer.singleShot(20, lambda: act(left - 1))
 
     QTimer.singleShot(0, act)
-
-
-def model_data(pathway) -> dict:
-    return pathway.model_dump()
