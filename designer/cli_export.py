@@ -105,7 +105,7 @@ def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bo
         from .export.school import export_school
 
         school = export_school(pathway, variant, out, large_print=large_print)
-        return list(getattr(school, "warnings", None) or [])
+        return list(school.warnings)
     if fmt == "fhir":
         from .export.fhir import export_fhir
 

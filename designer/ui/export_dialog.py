@@ -113,10 +113,10 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------------ state
 
     def _settings(self):
-        return getattr(self.window_, "settings", None)
+        return self.window_.settings
 
     def _document(self):
-        return getattr(self.window_, "document", None)
+        return self.window_.document
 
     def restore_choices(self) -> None:
         """Tick last time's formats and folder; else beside the pathway file, else Documents."""
@@ -168,7 +168,7 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------------ export
 
     def _report(self, pathway):
-        report = getattr(self.window_, "findings_report", None)
+        report = self.window_.findings_report
         if report is not None:
             return report
         from ..graph.validate import validate
@@ -282,7 +282,7 @@ class ExportDialog(QDialog):
 def open_export_dialog(window) -> ExportDialog:
     """Show the export dialog for ``window``'s current document."""
     window.commit_pending_edits()   # a value still being typed belongs in the export
-    dialog = getattr(window, "export_dialog", None)
+    dialog = window.export_dialog
     if dialog is None:
         dialog = ExportDialog(window)
         window.export_dialog = dialog
@@ -293,7 +293,7 @@ def open_export_dialog(window) -> ExportDialog:
 
 
 def install(window) -> None:
-    """Add File > Export… to ``window`` (above Close, when the window marks the place)."""
+    """Add File > Export… to ``window``, above Close (at its ``file_extras_separator``)."""
     action = QAction("&Export…", window)
     action.setObjectName("action-export")
     action.setShortcut(QKeySequence("Ctrl+Shift+E"))
@@ -301,10 +301,6 @@ def install(window) -> None:
                         "FHIR, BPMN, GraphML or a diagram")
     action.triggered.connect(lambda: open_export_dialog(window))
     menu = window.menu_file
-    before = getattr(window, "file_extras_separator", None)
-    if before is not None and before in menu.actions():
-        menu.insertAction(before, action)
-    else:
-        menu.addAction(action)
+    menu.insertAction(window.file_extras_separator, action)
     window.export_action = action
     window.export_dialog = None
