@@ -202,8 +202,7 @@ class MainWindow(QMainWindow):
         self.scene.edit_refused.connect(lambda message: self.statusBar().showMessage(message,
                                                                                     8000))
         self.scene.lane_clicked.connect(self.properties_dock.show_lane)
-        self.view.set_overview_visible(self.act.overview.isChecked()
-                                       if hasattr(self, "act") else True)
+        self.view.set_overview_visible(self.act.overview.isChecked())
         self._connect_zoom()
 
         document.dirty_changed.connect(self._update_title)
