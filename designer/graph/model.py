@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable, Iterator
+from typing import Any, Callable, ClassVar, Iterable
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -165,9 +165,6 @@ class Pathway(_Base):
     def transitions_of(self, step_id: str) -> list[Transition]:
         """Transitions that start or end at ``step_id``, in file order."""
         return [t for t in self.transitions if step_id in (t.source, t.target)]
-
-    def iter_ids(self) -> Iterator[str]:
-        yield from (s.id for s in self.steps)
 
     def new_id(self, base: str, taken: Iterable[str] | None = None) -> str:
         """A fresh id made from ``base`` (slugified) that no step, note or priority uses."""
