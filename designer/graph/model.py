@@ -26,8 +26,8 @@ from .elements import (  # noqa: F401
     friendly_validation_message, format_loc,
 )
 from .vocabulary import (  # noqa: F401
-    ACTIVITY_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase, PriorityKind,
-    PriorityStatus, SettingKind, Status, StepKind,
+    ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
+    PriorityKind, PriorityStatus, SettingKind, Status, StepKind,
 )
 
 

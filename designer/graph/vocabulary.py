@@ -127,3 +127,12 @@ class PriorityStatus(str, Enum):
     in_progress = "in-progress"
     done = "done"
     dropped = "dropped"
+
+
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.in_person: "In person",
+    Channel.phone: "Phone",
+    Channel.video: "Video",
+    Channel.digital: "Digital (app or online)",
+    Channel.letter: "Letter",
+}

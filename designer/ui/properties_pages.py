@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..export.style import SETTING_KIND_LABELS
 from ..graph.model import (
-    ACTIVITY_LABELS, Activity, Channel, EditRefused, Phase, SettingKind, StepKind,
+    ACTIVITY_LABELS, CHANNEL_LABELS, Activity, Channel, EditRefused, Phase, SettingKind, StepKind,
 )
 from .properties_fields import (
     ChoiceField, FieldEditor, LongTextField, NumberField, StringListEditor, TextField,
@@ -27,9 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 KIND_LABELS = {StepKind.entry: "Entry (start of the pathway)", StepKind.task: "Task",
                StepKind.decision: "Decision", StepKind.wait: "Wait",
                StepKind.exit: "Exit (end of the pathway)"}
-CHANNEL_LABELS = {Channel.in_person: "In person", Channel.phone: "Phone",
-                  Channel.video: "Video", Channel.digital: "Digital (app or online)",
-                  Channel.letter: "Letter"}
 
 
 def _heading(text: str) -> QLabel:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...graph.model import Pathway, StepKind
+from ...graph.model import CHANNEL_LABELS, Pathway, StepKind
 
 
 def walk_order(pathway: Pathway) -> list[str]:
@@ -77,7 +77,7 @@ def caption_for(pathway: Pathway, step_id: str, position: int, total: int,
     if setting:
         who_bits.append(setting.name)
     if step.channel:
-        who_bits.append(step.channel.value.replace("-", " ").capitalize())
+        who_bits.append(CHANNEL_LABELS[step.channel])
     timing_bits = []
     if step.duration_days:
         timing_bits.append(f"Takes {_days(step.duration_days)}")
