@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Finding", "ValidationReport", "validate", "RULES", "Rule"]
 
-_SEVERITY_HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Information"}
+#: headings for each severity, worst first (CLI text and the findings panel)
+SEVERITY_HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Information"}
 
 
 @dataclass
@@ -103,7 +104,7 @@ class ValidationReport:
             if not group:
                 continue
             lines.append("")
-            lines.append(f"{_SEVERITY_HEADINGS[severity]} ({len(group)}):")
+            lines.append(f"{SEVERITY_HEADINGS[severity]} ({len(group)}):")
             for f in group:
                 lines.append(f"  [{f.rule}] {f.message}")
                 if f.targets:

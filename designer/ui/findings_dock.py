@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 
 from ..export import style
 from ..graph.rules import RULES
+from ..graph.validate import SEVERITY_HEADINGS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .main_window import MainWindow
 
 SEVERITY_ORDER = ("error", "warning", "info")
-SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Information"}
 # the canvas and exported diagrams use the same colours for the same severities
 SEVERITY_COLOURS = {**style.SEVERITY_COLOURS, "waived": "#78909c"}
 PACK_TITLES = {"core": "Core checks", "perioperative": "Perioperative",
@@ -197,7 +197,7 @@ class FindingsDock(QDockWidget):
         for severity, findings, waived in groups:
             if not findings:
                 continue
-            title = "Waived" if waived else SEVERITY_TITLES[severity]
+            title = "Waived" if waived else SEVERITY_HEADINGS[severity]
             top = QTreeWidgetItem(tree, [f"{title} ({len(findings)})", ""])
             top.setIcon(0, severity_icon(severity))
             top.setFirstColumnSpanned(True)
