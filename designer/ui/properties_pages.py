@@ -86,6 +86,19 @@ class PropertyPage(QWidget):
             self._source = None
         return getattr(command, "refused", None)
 
+    def setter(self, factory, field: str, editor_name: str, keyed: bool = True
+               ) -> Callable[[Any], str | None]:
+        """What a field calls with its new value: push ``factory`` for ``{field: value}``.
+
+        ``editor_name`` names the page attribute holding the field's editor (looked up
+        when the value arrives, since the editor is made after its setter); ``keyed``
+        passes the shown item's key first (every command but the header's).
+        """
+        def apply(value: Any) -> str | None:
+            args = (self.key,) if keyed else ()
+            return self.push(getattr(self, editor_name), factory, *args, {field: value})
+        return apply
+
     def item(self):
         raise NotImplementedError
 
@@ -130,9 +143,13 @@ class StepPage(PropertyPage):
         super().__init__(window)
         from .commands import UpdateStepCommand
 
+        editors = {"name": "name", "kind": "kind", "activity": "activity", "phase": "phase",
+                   "setting": "setting", "owner": "owner", "duration_days": "duration",
+                   "channel": "channel", "description": "description",
+                   "patient_info": "patient_info"}
+
         def update(field: str) -> Callable[[Any], str | None]:
-            return lambda value, f=field: self.push(
-                self._editor_for(f), UpdateStepCommand, self.key, {f: value})
+            return self.setter(UpdateStepCommand, field, editors[field])
 
         main = self.form()
         self.name = self.bind(main, TextField("Name", update("name"), optional=False,
@@ -179,13 +196,6 @@ class StepPage(PropertyPage):
             "Codes", self._set_codes, lines=2,
             tip="One per line, e.g. 'snomed: 183452005'"), _codes_text)
         self.layout_.addStretch(1)
-
-    def _editor_for(self, field: str) -> FieldEditor | None:
-        return {"name": self.name, "kind": self.kind, "activity": self.activity,
-                "phase": self.phase, "setting": self.setting, "owner": self.owner,
-                "duration_days": self.duration, "channel": self.channel,
-                "description": self.description, "patient_info": self.patient_info,
-                }.get(field)
 
     def item(self):
         return self.pathway.step(self.key) if self.key else None
@@ -248,8 +258,7 @@ class TransitionPage(PropertyPage):
         from .commands import UpdateTransitionCommand
 
         def update(field: str, editor_name: str) -> Callable[[Any], str | None]:
-            return lambda value: self.push(getattr(self, editor_name),
-                                           UpdateTransitionCommand, self.key, {field: value})
+            return self.setter(UpdateTransitionCommand, field, editor_name)
 
         main = self.form()
         self.wait = self.bind(main, NumberField("Wait (days)", update("wait_days", "wait"),
@@ -378,8 +387,7 @@ class LanePage(PropertyPage):
         from .commands import UpdateSettingCommand
 
         def update(field: str, editor_name: str) -> Callable[[Any], str | None]:
-            return lambda value: self.push(getattr(self, editor_name), UpdateSettingCommand,
-                                           self.key, {field: value})
+            return self.setter(UpdateSettingCommand, field, editor_name)
 
         form = self.form()
         self.name = self.bind(form, TextField("Name", update("name", "name"), optional=False),

@@ -29,8 +29,7 @@ class PathwayPage(PropertyPage):
         from .commands import UpdateHeaderCommand
 
         def update(field: str, editor_name: str) -> Callable[[Any], str | None]:
-            return lambda value: self.push(getattr(self, editor_name), UpdateHeaderCommand,
-                                           {field: value})
+            return self.setter(UpdateHeaderCommand, field, editor_name, keyed=False)
 
         form = self.form()
         self.title_field = self.bind(form, TextField("Title", update("title", "title_field"),
