@@ -352,6 +352,7 @@ class _Importer:
                 refs = [" ".join((r.text or "").split()) for r in lane
                         if _is_model(r, "flowNodeRef")]
                 children = [c for c in lane if _is_model(c, "childLaneSet")]
+                self.carried.update(c.get("id") or "" for c in children)
                 child_lanes = [c for cs in children for c in cs if _is_model(c, "lane")]
                 if child_lanes:
                     nested.append(name)
@@ -611,7 +612,9 @@ class _Importer:
             self.report.note(f"The file has {len(starts)} start events; '{name}' is the entry "
                              "(the first not started by a message from another pool); the "
                              "others became steps: "
-                             + ", ".join(s for s in starts if s != chosen) + ".")
+                             + ", ".join(repr(" ".join((self.nodes[s].element.get("name")
+                                                        or s).split()))
+                                         for s in starts if s != chosen) + ".")
 
     # ------------------------------------------------------------------- build
 
@@ -651,7 +654,9 @@ class _Importer:
             elif timer is not None:
                 self.report.drop("timer without an ISO 8601 duration (date, cycle or "
                                  "expression)", ident)
-        our_kind = f"{tag} -> {kind}" if tag not in ACTIVITIES else f"{tag} -> step"
+        our_kind = f"{tag} -> {kind}" if tag not in ACTIVITIES else f"{tag} -> task step"
+        if tag == "startEvent" and kind == "task":
+            our_kind = "startEvent -> task step (not the entry)"
         self.report.keep(our_kind)
         step_id = data.pop("id", None)
         if not step_id or not self.step_ids.claim(step_id):
@@ -728,10 +733,15 @@ class _Importer:
         if len(self.pools) == 1 and self.pools[0].name:
             return self.pools[0].name
         for candidate in (self.root.get("name"),
-                          *(c.get("name") for c in self.root if _is_model(c, "collaboration")),
-                          *(p.name for p in self.pools)):
+                          *(c.get("name") for c in self.root if _is_model(c, "collaboration"))):
             if candidate and candidate.strip():
                 return " ".join(candidate.split())
+        used = {n.pool for n in self.nodes.values()}
+        named = [p.name for i, p in enumerate(self.pools) if i in used and p.name]
+        if len(named) == 1:
+            return named[0]
+        if 2 <= len(named) <= 3:
+            return ", ".join(named[:-1]) + " and " + named[-1]
         return self.stem.replace("_", " ").strip() or "Imported pathway"
 
     # --------------------------------------------------------------- geometry
@@ -776,24 +786,33 @@ class _Importer:
         by_setting: dict[str, list[dict[str, Any]]] = {}
         for step in steps:
             by_setting.setdefault(step.get("setting") or "", []).append(step)
-        out: dict[str, tuple[float, float]] = {}
+        tops: dict[str, float] = {}
         for setting_id, members in by_setting.items():
             top_box = self._bounds(self.setting_shape.get(setting_id, ""))
-            tops = [boxes[s["id"]][1] for s in members]
-            top = top_box[1] if top_box is not None else min(tops) - geometry.FIRST_ROW_Y + 30
-            for s in members:
-                x, y, w, h = boxes[s["id"]]
-                kind = StepKind(s["kind"])
-                half = geometry.STEP_HEIGHT[kind] / 2 + 8
-                out[s["id"]] = ((x + w / 2 - origin) * scale, max(half, y + h / 2 - top))
-        shift = max(0.0, geometry.LANE_HEADER_WIDTH + 20 - min(
-            out[s["id"]][0] - geometry.STEP_WIDTH[StepKind(s["kind"])] / 2 for s in steps))
-        out = {k: (round(x + shift, 1), round(y, 1)) for k, (x, y) in out.items()}
-        if _overlaps(steps, out):
-            self.report.note("The diagram's shapes would overlap at the designer's step "
-                             "sizes: the pathway was laid out afresh.")
-            return {}
-        return out
+            tops[setting_id] = top_box[1] if top_box is not None else \
+                min(boxes[s["id"]][1] for s in members) - geometry.FIRST_ROW_Y + 30
+        # our shapes are larger than BPMN's events and gateways: spread the picture
+        # out until nothing overlaps, within reason
+        for spread in (1.0, 1.25, 1.5, 2.0, 2.5):
+            out: dict[str, tuple[float, float]] = {}
+            for setting_id, members in by_setting.items():
+                for s in members:
+                    x, y, w, h = boxes[s["id"]]
+                    half = geometry.STEP_HEIGHT[StepKind(s["kind"])] / 2 + 8
+                    out[s["id"]] = ((x + w / 2 - origin) * scale * spread,
+                                    max(half, (y + h / 2 - tops[setting_id]) * spread))
+            shift = max(0.0, geometry.LANE_HEADER_WIDTH + 20 - min(
+                out[s["id"]][0] - geometry.STEP_WIDTH[StepKind(s["kind"])] / 2
+                for s in steps))
+            out = {k: (round(x + shift, 1), round(y, 1)) for k, (x, y) in out.items()}
+            if not _overlaps(steps, out):
+                if spread * scale > 1:
+                    self.report.note(f"The diagram was spread out {spread * scale:.2g} times "
+                                     "to make room for the designer's larger step shapes.")
+                return out
+        self.report.note("The diagram's shapes would overlap at the designer's step "
+                         "sizes: the pathway was laid out afresh.")
+        return {}
 
     # ----------------------------------------------------------------- report
 

@@ -10,7 +10,8 @@ The encoding is driven by the pydantic models, so a new field travels without
 new code:
 
 * a scalar field (text, number, yes/no, enum) is an attribute
-  (``duration_days="3"``);
+  (``duration_days="3"``); the field ``id`` is written ``ident``, so that no
+  attribute of ours reads as an XML id clashing with the BPMN element ids;
 * a nested model is a child element named after the field
   (``<periop:handoff sender="gp" .../>``), a list of models one child each;
 * a list of scalars is one child element per item, holding the text
@@ -33,6 +34,9 @@ from pydantic import BaseModel
 
 NAMESPACE = "https://periop-pathway-designer.github.io/ns/bpmn/1"
 PREFIX = "periop"
+
+
+_ATTRIBUTE = {"id": "ident"}
 
 
 def q(tag: str) -> str:
@@ -97,7 +101,7 @@ def encode(parent: ET.Element, tag: str, model: BaseModel,
             for key, item in value.items():
                 ET.SubElement(element, q(name), {"key": str(key), "value": _text(item)})
         else:
-            element.set(name, _text(value))
+            element.set(_ATTRIBUTE.get(name, name), _text(value))
     return element
 
 
@@ -107,8 +111,9 @@ def decode(element: ET.Element, model: type[BaseModel]) -> dict[str, Any]:
     for name, info in model.model_fields.items():
         kind, inner = _field_kind(info.annotation)
         if kind == "scalar":
-            if name in element.attrib:
-                data[name] = element.attrib[name]
+            attribute = _ATTRIBUTE.get(name, name)
+            if attribute in element.attrib:
+                data[name] = element.attrib[attribute]
             continue
         children = element.findall(q(name))
         if not children:
