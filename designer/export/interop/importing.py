@@ -1,0 +1,50 @@
+"""One entry point for every importer: pick the reader from the file, run it.
+
+Used by ``periop import`` and by File > Import in the editor.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .import_common import ImportRefused, ImportResult, read_bytes
+
+BPMN_SUFFIXES = (".bpmn", ".bpmn2", ".xml")
+FHIR_SUFFIXES = (".json",)
+FORMATS = ("bpmn", "fhir")
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """``"bpmn"`` or ``"fhir"`` from the suffix, else from the first character."""
+    suffix = path.suffix.lower()
+    if suffix in BPMN_SUFFIXES:
+        return "bpmn"
+    if suffix in FHIR_SUFFIXES:
+        return "fhir"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return "bpmn"
+    if head[:1] in (b"{", b"["):
+        return "fhir"
+    raise ImportRefused(path.name, "it is neither BPMN 2.0 XML (.bpmn) nor FHIR JSON (.json)",
+                        "unknown format")
+
+
+def import_file(path: str | Path, fmt: str | None = None) -> ImportResult:
+    """Import ``path`` (BPMN 2.0 or a FHIR PlanDefinition); :class:`ImportRefused` if not."""
+    p = Path(path)
+    data = read_bytes(p)
+    kind = fmt or detect_format(p, data)
+    if kind == "bpmn":
+        from .bpmn_import import bpmn_to_pathway
+
+        return bpmn_to_pathway(data, p.name, p.stem)
+    from .fhir_import import fhir_to_pathway
+
+    return fhir_to_pathway(data, p.name, p.stem, folder=p.parent, self_path=p)
+
+
+def report_path(out: Path) -> Path:
+    """Where the import report goes: ``OUT.import-report.md`` beside ``OUT.yaml``."""
+    stem = out.name[:-len(out.suffix)] if out.suffix else out.name
+    return out.with_name(stem + ".import-report.md")
