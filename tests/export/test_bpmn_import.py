@@ -267,3 +267,55 @@ def test_a_declared_latin1_file_is_read():
             '<process id="p"><task id="t" name="Caf\u00e9 visit"/></process></definitions>')
     result = bpmn_to_pathway(text.encode("latin-1"), "latin.bpmn")
     assert result.pathway.steps[0].name == "Caf\u00e9 visit"
+
+
+def test_the_same_id_in_two_pools_keeps_both():
+    text = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+    <process id="p1"><startEvent id="s" name="A start"/><task id="t" name="A task"/>
+      <sequenceFlow id="f" sourceRef="s" targetRef="t"/></process>
+    <process id="p2"><startEvent id="s" name="B start"/><task id="t" name="B task"/>
+      <sequenceFlow id="f" sourceRef="s" targetRef="t"/></process></definitions>"""
+    result = bpmn_to_pathway(text, "dup.bpmn")
+    _steps, e = by_name(result.pathway), edges(result.pathway)
+    assert set(e) == {("A start", "A task"), ("B start", "B task")}
+    assert any("used more than once" in n for n in result.report.notes)
+
+
+# ------------------------------------------------------------ robustness (fuzzing)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ_SOURCES = [MIWG / "Reference" / "B.2.0.bpmn", MIWG / "Reference" / "C.4.0.bpmn",
+                DATA / "import" / "clinic.bpmn"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=st.sampled_from(FUZZ_SOURCES), seed=st.integers(0, 2**32 - 1),
+       cuts=st.integers(1, 25))
+def test_damaged_files_import_or_are_refused_never_crash(source, seed, cuts):
+    """Remove random elements and attributes (ids, refs, names, bounds): no crash."""
+    import random
+    import xml.etree.ElementTree as ET
+
+    rng = random.Random(seed)
+    root = ET.fromstring(source.read_bytes())        # our own test file: plain ET is fine
+    for _ in range(cuts):
+        elements = list(root.iter())
+        victim = rng.choice(elements)
+        if victim.attrib and rng.random() < 0.6:
+            key = rng.choice(sorted(victim.attrib))
+            if rng.random() < 0.5:
+                del victim.attrib[key]
+            else:
+                victim.attrib[key] = rng.choice(["", "x", "NaN", "-1e12", victim.get(key) * 2])
+        else:
+            parent = next((p for p in elements if victim in list(p)), None)
+            if parent is not None:
+                parent.remove(victim)
+    data = ET.tostring(root)
+    try:
+        result = bpmn_to_pathway(data, "fuzz.bpmn")
+    except ImportRefused:
+        return
+    loads_pathway(dump_pathway(result.pathway))

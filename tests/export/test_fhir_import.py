@@ -157,3 +157,50 @@ def test_bad_input_is_refused_with_one_clear_message(data, reason, words):
     message = str(caught.value)
     assert message.startswith("Cannot import bad.json: ") and words in message
     assert "\n" not in message
+
+
+# ------------------------------------------------------------ robustness (fuzzing)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _nodes(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield value, key
+            yield from _nodes(item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield value, index
+            yield from _nodes(item)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), cuts=st.integers(1, 12),
+       which=st.sampled_from(["ours", "bundle"]))
+def test_damaged_plans_import_or_are_refused_never_crash(seed, cuts, which):
+    import random
+
+    rng = random.Random(seed)
+    if which == "ours":
+        data = json.loads(export_fhir(interop_pathway()))
+    else:
+        data = json.loads((DATA / "plan-bundle.json").read_text(encoding="utf-8"))
+    for _ in range(cuts):
+        places = list(_nodes(data))
+        if not places:
+            break
+        holder, key = rng.choice(places)
+        roll = rng.random()
+        if roll < 0.5:
+            del holder[key]
+        else:
+            holder[key] = rng.choice(["", "x", 0, -5, 1e9, None, [], {}, "after-end",
+                                      "exactly-one", "fit"])
+    try:
+        result = fhir_to_pathway(json.dumps(data).encode(), "fuzz.json")
+    except ImportRefused as exc:
+        assert exc.reason != "mapping error", str(exc)
+        return
+    loads_pathway(dump_pathway(result.pathway))

@@ -49,14 +49,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ...graph import geometry
 from ...graph.model import Pathway, Role, Setting, Step, StepKind, Transition
 from . import extensions as ext
 from .import_common import (
     MAX_STEPS, IdMaker, ImportRefused, ImportReport, ImportResult, guess_setting_kind,
-    read_bytes,
+    read_bytes, validated_pathway,
 )
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -220,6 +218,7 @@ class _Importer:
         self.shapes: dict[str, ET.Element] = {}
         self.vertical = False
         self.bypassed: set[str] = set()
+        self.flows: list[tuple[ET.Element, dict[str, str]]] = []
 
     # ------------------------------------------------------------------ driver
 
@@ -232,6 +231,8 @@ class _Importer:
         self._collect_pools(processes)
         for index, pool in enumerate(self.pools):
             self._read_pool(index, pool)
+        for flow, local in self.flows:      # after every pool: a flow may cross pools
+            self._sequence_flow(flow, local)
         if not self.nodes:
             raise ImportRefused(self.name, "its processes contain no activities or events "
                                 "(nothing to import)", "no flow nodes")
@@ -309,28 +310,36 @@ class _Importer:
             for ref in refs:
                 in_lane.setdefault(ref, setting_id)
         default_setting: str | None = None
+        local: dict[str, str] = {}          # BPMN id -> our key for this pool's nodes
         for element in nodes:
-            ident = element.get("id") or f"node-{len(self.nodes) + 1}"
+            raw = element.get("id") or f"node-{len(self.nodes) + 1}"
+            ident, n = raw, 2
+            while ident in self.nodes:      # the same id twice in one file
+                ident, n = f"{raw}~{n}", n + 1
+            if ident != raw:
+                self.report.note(f"The id {raw} is used more than once; each element "
+                                 "was kept.")
+            local.setdefault(raw, ident)
             kind = self._kind(element)
             node = _Node(element, kind, index)
             step_ext = ext.find(element, "step")
             if step_ext is not None:
                 node.data = ext.decode(step_ext, Step)
             if kind != "bypass":
-                lane = in_lane.get(ident)
+                lane = in_lane.get(raw)
                 if lane is None and "setting" not in node.data:
                     if default_setting is None:
                         default_setting = self._default_setting(pool, bool(leaves), prefix)
                     lane = default_setting
                 node.lane = lane
             self.nodes[ident] = node
-        for element in process:
-            if _is_model(element, "sequenceFlow"):
-                self._sequence_flow(element)
-        for ident, node in list(self.nodes.items()):
-            if node.pool == index and _local(node.element.tag) == "boundaryEvent":
-                attached = node.element.get("attachedToRef")
-                if attached in self.nodes:
+        self.flows += [(element, local) for element in process
+                       if _is_model(element, "sequenceFlow")]
+        for raw, ident in local.items():
+            node = self.nodes[ident]
+            if _local(node.element.tag) == "boundaryEvent":
+                attached = local.get(node.element.get("attachedToRef") or "")
+                if attached is not None:
                     self.edges.append(_Edge(attached, ident, self._boundary_label(node.element)))
 
     def _lanes(self, process: ET.Element, prefix: str) -> list[tuple[str, list[str]]]:
@@ -441,9 +450,13 @@ class _Importer:
         return sum(1 for f in parent if _is_model(f, "sequenceFlow")
                    and f.get("sourceRef") == ident)
 
-    def _sequence_flow(self, flow: ET.Element) -> None:
-        source, target = flow.get("sourceRef"), flow.get("targetRef")
-        if source not in self.nodes or target not in self.nodes:
+    def _sequence_flow(self, flow: ET.Element, local: dict[str, str]) -> None:
+        def node(ref: str | None) -> str | None:
+            ref = " ".join((ref or "").split())
+            return local.get(ref) or (ref if ref in self.nodes else None)
+
+        source, target = node(flow.get("sourceRef")), node(flow.get("targetRef"))
+        if source is None or target is None:
             return                          # reported as not carried over
         condition = (flow.get("name") or "").strip() or None
         expression = flow.find(_m("conditionExpression"))
@@ -637,6 +650,10 @@ class _Importer:
             if inner:
                 description = ((description + "\n\n") if description else "") + \
                     "Contains: " + "; ".join(inner) + "."
+        if tag in SUB_PROCESSES and element.get("triggeredByEvent") == "true":
+            self.report.note(f"'{name}' is an event sub-process (started by an event, not "
+                             "by a flow): it is a step nothing leads to; connect it or "
+                             "delete it.")
         if tag == "callActivity" and element.get("calledElement"):
             called = element.get("calledElement")
             description = ((description + "\n\n") if description else "") + \
@@ -708,26 +725,7 @@ class _Importer:
         data.setdefault("id", _slug_id(title, self.stem))
         if summary:
             data["summary"] = summary
-        try:
-            return Pathway.model_validate(data)
-        except ValidationError as exc:
-            if self.header is not None or any(n.data for n in self.nodes.values()):
-                self.report.note("Designer extension data in the file was not valid and was "
-                                 f"ignored ({str(exc).splitlines()[0]}).")
-                self.header = None
-                for n in self.nodes.values():
-                    n.data = {}
-                for e in self.edges:
-                    e.extension = {"handoff": e.extension["handoff"]} if (
-                        e.extension and "handoff" in e.extension) else None
-                for s in self.settings.values():
-                    for key in ("description",):
-                        s.pop(key, None)
-                    s["kind"] = guess_setting_kind(s["name"])
-                self.step_ids = IdMaker()
-                return self._build()
-            raise ImportRefused(self.name, f"it could not be mapped to a pathway "
-                                f"({str(exc).splitlines()[0]})", "mapping error") from None
+        return validated_pathway(data, self.report, self.name)
 
     def _title(self) -> str:
         if len(self.pools) == 1 and self.pools[0].name:

@@ -44,7 +44,7 @@ from ...graph.model import Pathway, Step, Transition
 from . import fhir_extensions as fx
 from .import_common import (
     MAX_BYTES, MAX_STEPS, IdMaker, ImportRefused, ImportReport, ImportResult,
-    read_bytes, slug, utf8_text,
+    read_bytes, slug, utf8_text, validated_pathway,
 )
 
 SNOMED = "http://snomed.info/sct"
@@ -105,6 +105,9 @@ def _plans(resource: Any, name: str) -> list[dict[str, Any]]:
     if kind == "PlanDefinition":
         return [resource]
     if kind == "Bundle":
+        if not isinstance(resource.get("entry") or [], list):
+            raise ImportRefused(name, "it is not a valid FHIR Bundle (entry is not a list)",
+                                "invalid FHIR")
         found = [e.get("resource") for e in resource.get("entry") or []
                  if isinstance(e, dict) and isinstance(e.get("resource"), dict)]
         plans = [r for r in found if r.get("resourceType") == "PlanDefinition"]
@@ -131,16 +134,17 @@ def _check(plan: dict[str, Any], name: str) -> None:
         where = ".".join(str(x) for x in first.get("loc", ()))
         raise ImportRefused(name, "it is not a valid FHIR R4 PlanDefinition "
                             f"({where}: {first.get('msg')})", "invalid FHIR") from None
-    except (ValueError, TypeError) as exc:
-        raise ImportRefused(name, "it is not a valid FHIR R4 PlanDefinition "
-                            f"({str(exc).splitlines()[0]})", "invalid FHIR") from None
+    except Exception as exc:  # noqa: BLE001 - the FHIR models raise more than one kind
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ImportRefused(name, f"it is not a valid FHIR R4 PlanDefinition ({first})",
+                            "invalid FHIR") from None
 
 
 def _all_actions(actions: Any, name: str, depth: int = 0):
     if depth > MAX_DEPTH:
         raise ImportRefused(name, f"its actions are nested more than {MAX_DEPTH} deep",
                             "too deep")
-    for action in actions or []:
+    for action in actions if isinstance(actions, list) else []:
         if isinstance(action, dict):
             yield action
             yield from _all_actions(action.get("action"), name, depth + 1)
@@ -541,8 +545,4 @@ class _FhirImporter:
         if loops:
             self.report.note(f"{loops} relation(s) of an action to itself were left out.")
         data["transitions"] = list(transitions.values())
-        try:
-            return Pathway.model_validate(data)
-        except ValidationError as exc:
-            raise ImportRefused(self.name, "it could not be mapped to a pathway "
-                                f"({str(exc).splitlines()[0]})", "mapping error") from None
+        return validated_pathway(data, self.report, self.name)

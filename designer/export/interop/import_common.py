@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ...graph.model import Pathway
 
@@ -182,3 +183,58 @@ def guess_setting_kind(name: str) -> str:
         if any(re.search(r"\b" + re.escape(k), words) for k in keys):
             return kind
     return "secondary"
+
+
+def validated_pathway(data: dict[str, Any], report: ImportReport, name: str) -> Pathway:
+    """``Pathway`` from mapped data; a value that is not valid is left out, and said so.
+
+    Only damaged or hand-edited files reach the repairs (our extension data with a
+    wrong value, say): one value at a time is removed (or, when a required field
+    is the problem, the item holding it) until the data validates.
+    """
+    from pydantic import ValidationError
+
+    from ...graph.model import format_loc
+
+    for _ in range(500):
+        try:
+            return Pathway.model_validate(data)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = _repair(data, list(error.get("loc", ())), error.get("type") == "missing")
+            if where is None:
+                raise ImportRefused(name, "it could not be mapped to a pathway "
+                                    f"({format_loc(error.get('loc', ()))}: "
+                                    f"{error.get('msg')})", "mapping error") from None
+            report.note(f"The value at {where} was not valid ({error.get('msg')}) and was "
+                        "left out.")
+    raise ImportRefused(name, "it holds too many values that are not valid", "mapping error")
+
+
+def _repair(data: dict[str, Any], loc: list[Any], missing: bool) -> str | None:
+    """Remove what ``loc`` points at (its holder when it is missing); the path, or None."""
+    from ...graph.model import format_loc
+
+    path: list[Any] = []
+    holders: list[Any] = [data]
+    for part in loc:
+        current = holders[-1]
+        if isinstance(current, dict) and part in current:
+            holders.append(current[part])
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            holders.append(current[part])
+        else:
+            break
+        path.append(part)
+    if missing and len(path) == len(loc):
+        path = path[:-1]              # a required value that is there but empty: its holder
+    if not path:
+        return None
+    if len(path) == 1 and path[0] in ("id", "title"):
+        data[path[0]] = "imported-pathway" if path[0] == "id" else "Imported pathway"
+        return format_loc(path)
+    holder = data
+    for part in path[:-1]:
+        holder = holder[part]
+    del holder[path[-1]]
+    return format_loc(path)
