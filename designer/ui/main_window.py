@@ -155,7 +155,8 @@ class MainWindow(QMainWindow):
         from . import export_dialog, library_browser
         from . import workshop
 
-        for module in (library_browser, export_dialog, workshop):
+        from . import import_file
+        for module in (library_browser, export_dialog, workshop, import_file):
             module.install(self)
 
     # ---------------------------------------------------------------- document
