@@ -24,6 +24,7 @@ _PLUGINS = (
     "designer.cli_export",    # export
     "designer.cli_diff",      # diff
     "designer.cli_import",    # import (BPMN 2.0, FHIR PlanDefinition)
+    "designer.cli_share",     # sources (shared folders, git), update (national to local)
 )
 
 

@@ -107,6 +107,9 @@ def add_source(kind: str, location: str, label: str | None = None,
     label = (label or (Path(location).name if kind == FOLDER
                        else location.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git"))
              ).strip() or kind
+    same = next((s for s in sources if (s.kind, s.location) == (kind, location)), None)
+    if same is not None:
+        raise LibraryError(f"{location} is already a library source ('{same.label}').")
     if label in (BUILTIN, USER) or any(s.label == label for s in sources):
         raise LibraryError(f"There is already a library source called '{label}'; "
                            "choose another label.")
