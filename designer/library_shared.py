@@ -292,3 +292,11 @@ def compare_conflict(conflict: ConflictCopy):
     from .graph.io import load_pathway
 
     return diff_pathways(load_pathway(conflict.original.path), load_pathway(conflict.copy.path))
+
+
+def library_for_browsing() -> tuple[Library, list[str]]:
+    """The library with every configured source (no git pull); never raises."""
+    try:
+        return shared_library()
+    except LibraryError as exc:
+        return Library(), [str(exc)]

@@ -107,7 +107,10 @@ class LibraryBrowser(QDialog):
         self.setWindowTitle("Pathway library")
         self.setAccessibleName("Pathway library")
         self.resize(1100, 720)
-        self.library = library if library is not None else Library()
+        if library is None:
+            from ..library_shared import library_for_browsing
+            library, self.source_problems = library_for_browsing()
+        self.library = library
         self._previews: dict[tuple[str, int], Preview] = {}
         self._thumb_source: QPixmap | None = None
 
@@ -265,9 +268,11 @@ class LibraryBrowser(QDialog):
     @staticmethod
     def _subtitle(entry: LibraryEntry) -> str:
         where = entry.organisation or ("Exemplar" if entry.origin == BUILTIN else "")
-        origin = "" if entry.origin == BUILTIN else "  ·  my library"
+        origin = "" if entry.origin == BUILTIN else f"  ·  {entry.origin}"
         detail = " · ".join(x for x in (where, ", ".join(entry.specialties)) if x)
-        return f"{detail}{origin}"
+        state = " ".join(x for x in (entry.status if entry.origin != BUILTIN else "",
+                                     f"v{entry.version}" if entry.version else "") if x)
+        return f"{detail}{origin}" + (f"  ·  {state}" if state else "")
 
     @classmethod
     def _item_text(cls, entry: LibraryEntry) -> str:

@@ -155,8 +155,9 @@ class MainWindow(QMainWindow):
         from . import export_dialog, library_browser
         from . import workshop
 
-        from . import import_file
-        for module in (library_browser, export_dialog, workshop, import_file):
+        from . import import_file, library_update_dialog
+        for module in (library_browser, export_dialog, workshop, import_file,
+                       library_update_dialog):
             module.install(self)
 
     # ---------------------------------------------------------------- document
