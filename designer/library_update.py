@@ -353,3 +353,14 @@ def _insert_after(items: dict[str, Any], after: str | None, key: str, value: Any
     if key not in out:
         out[key] = value
     return out
+
+
+def newer_source_version(entry: LibraryEntry, library: Library) -> str | None:
+    """For a library entry that is a local variant: the newer version of its source, if any."""
+    derived = entry.derived_from or {}
+    source_id, version = derived.get("id"), derived.get("version")
+    if not source_id or not version:
+        return None
+    versions = [e.version for e in library.entries if e.id == source_id and e.id != entry.id]
+    newest = max(versions, key=version_key, default=None)
+    return newest if newest is not None and is_newer(newest, version) else None

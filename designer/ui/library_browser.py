@@ -237,6 +237,8 @@ class LibraryBrowser(QDialog):
         return [self.list.item(i).data(ENTRY_ROLE) for i in range(self.list.count())]
 
     def _refilter(self, *_args) -> None:
+        from ..library_update import newer_source_version
+
         selected = self.current_entry()
         found = self.library.search(self.search_box.text(),
                                     self._filter_value(self.specialty_box),
@@ -246,8 +248,10 @@ class LibraryBrowser(QDialog):
         for entry in found:
             item = QListWidgetItem(entry.title)
             item.setData(ENTRY_ROLE, entry)
-            item.setData(SUBTITLE_ROLE, self._subtitle(entry))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._item_text(entry))
+            newer = newer_source_version(entry, self.library)
+            update = f"  ·  update available: v{newer}" if newer else ""
+            item.setData(SUBTITLE_ROLE, self._subtitle(entry) + update)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._item_text(entry) + update)
             item.setToolTip(entry.summary or entry.title)
             self.list.addItem(item)
         self.list.blockSignals(False)

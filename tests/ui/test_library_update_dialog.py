@@ -86,3 +86,24 @@ def test_conflict_copies_are_listed_and_compared(story, qtbot):
     text = dialog.diff_text.toPlainText()
     assert "threshold" in text and "60" in text
     dialog.close()
+
+
+def test_the_browser_labels_sources_and_says_an_update_is_there(story, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from designer.library import USER, user_folder
+    from designer.ui.library_browser import open_browser
+
+    window, _shared, _key, _first = story
+    user_folder().mkdir(parents=True, exist_ok=True)
+    save_pathway(window.document.pathway, user_folder() / "local.yaml")
+    browser = open_browser(window)
+    qtbot.waitExposed(browser)
+    texts = {browser.list.item(i).data(Qt.ItemDataRole.AccessibleTextRole)
+             for i in range(browser.list.count())}
+    national_text = next(t for t in texts if t.startswith("Diabetes") and "National" in t)
+    assert "approved v1.1.0" in national_text
+    local_text = next(t for t in texts if USER in t)
+    assert "update available: v1.1.0" in local_text
+    browser.close()
+    window.document.undo_stack.setClean()
