@@ -336,7 +336,10 @@ def bpmn_xml(pathway: Pathway) -> str:
     tree = bpmn_tree(pathway)
     ET.indent(tree, space="  ")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + strip_non_xml(ET.tostring(tree.getroot(), encoding="unicode")) + "\n")
+            # a carriage return in text would be read back as a line feed: write it as
+            # a character reference (attributes are escaped already)
+            + strip_non_xml(ET.tostring(tree.getroot(), encoding="unicode")
+                            ).replace("\r", "&#13;") + "\n")
 
 
 def export_bpmn(pathway: Pathway, out_path=None) -> str:

@@ -637,7 +637,9 @@ class _Importer:
         data = dict(node.data)
         kind = {"entry": "entry", "exit": "exit", "decision": "decision", "wait": "wait"
                 }.get(node.kind, "task")
-        name = " ".join((element.get("name") or "").split())
+        raw_name = (element.get("name") or "").strip()
+        # our own export keeps a name exactly; other tools' line breaks are layout
+        name = raw_name if node.data else " ".join(raw_name.split())
         if not name:
             name = {"startEvent": "Start", "endEvent": "End"}.get(
                 tag, re.sub(r"(?<!^)(?=[A-Z])", " ", tag).capitalize())

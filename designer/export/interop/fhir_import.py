@@ -211,7 +211,7 @@ def _days(quantity: Any) -> float | None:
     return round(min(float(quantity["value"]) * factor, 3650.0), 4)
 
 
-def _condition_text(action: dict[str, Any]) -> str | None:
+def _condition_text(action: dict[str, Any], exact: bool = False) -> str | None:
     for condition in action.get("condition") or []:
         if condition.get("kind") not in (None, "applicability"):
             continue
@@ -219,7 +219,7 @@ def _condition_text(action: dict[str, Any]) -> str | None:
         for key in ("description", "expression"):
             text = expression.get(key)
             if isinstance(text, str) and text.strip():
-                return " ".join(text.split())
+                return text.strip() if exact else " ".join(text.split())
     return None
 
 
@@ -280,7 +280,8 @@ class _FhirImporter:
             ident = str(action.get("id") or f"action-{self.counter}")
             action.setdefault("id", ident)
             if self._is_branch(action, parent):
-                self.branch[ident] = (str(parent.get("id")), _condition_text(action)
+                self.branch[ident] = (str(parent.get("id")),
+                                      _condition_text(action, self.header is not None)
                                       or (None if self.header is not None else
                                           (action.get("title") or "").strip() or None))
                 self.report.keep("branch action -> condition of a transition")
@@ -297,7 +298,9 @@ class _FhirImporter:
         ident = action["id"]
         found = fx.find(action, fx.STEP)
         data = fx.from_extension(found, Step) if found is not None else {}
-        title = " ".join(str(action.get("title") or "").split())
+        title = str(action.get("title") or "").strip()
+        if found is None:
+            title = " ".join(title.split())
         name = title or " ".join(str(action.get("textEquivalent") or "").split())[:80] \
             or f"Action {self.counter}"
         step: dict[str, Any] = {**data, "name": name}
@@ -492,8 +495,10 @@ class _FhirImporter:
     def _build(self) -> Pathway:
         plan = self.plan
         header = dict(self.header or {})
-        title = " ".join(str(plan.get("title") or plan.get("name") or "").split()) \
-            or self.stem or "Imported pathway"
+        title = str(plan.get("title") or plan.get("name") or "").strip()
+        if self.header is None:
+            title = " ".join(title.split())
+        title = title or self.stem or "Imported pathway"
         data: dict[str, Any] = {**header, "title": title}
         if plan.get("version"):
             data["version"] = str(plan["version"])
