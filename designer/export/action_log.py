@@ -14,8 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..graph.io import PathwaySaveError, write_text_atomic
-from ..graph.model import NoteCategory, Pathway, Priority, PriorityKind, PriorityStatus
+from designer.graph.io import PathwaySaveError, write_text_atomic
+from designer.graph.model import NoteCategory, Pathway, Priority, PriorityKind, PriorityStatus
 
 KIND_LABELS = {PriorityKind.quick_win: "Quick win",
                PriorityKind.critical_milestone: "Critical milestone",

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...graph.model import NoteCategory, Pathway
-from .overlay import CATEGORY_NAMES, NOTE_COLOURS
-from .panel import WorkshopPanel, add_ok_cancel
+from designer.graph.model import NoteCategory, Pathway
+from designer.ui.workshop.overlay import CATEGORY_NAMES, NOTE_COLOURS
+from designer.ui.workshop.panel import WorkshopPanel, add_ok_cancel
 
 FREE_PLACE = ""   # the "about" value of a note placed anywhere on the canvas
 

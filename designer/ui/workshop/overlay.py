@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem, QGraphicsTextItem,
 )
 
-from ...export.style import FONT_FAMILY
-from ...graph.geometry import lane_bands, scene_centre, step_size
-from ...graph.model import ModelEvent, Note, NoteCategory, Pathway
+from designer.render.style import FONT_FAMILY
+from designer.graph.geometry import lane_bands, scene_centre, step_size
+from designer.graph.model import ModelEvent, Note, NoteCategory, Pathway
 
 # (fill, border) per category; the border also marks the category for colour-blind
 # readers through the label text, never by colour alone.
