@@ -23,6 +23,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+class ExportError(Exception):
+    """An export that could not be written; the message is for people."""
+
+
+def write_export(target, write) -> Path:
+    """Write an export through the one atomic writer (:func:`designer.graph.io.write_file_atomic`).
+
+    ``write(tmp)`` fills a temporary file beside ``target``; a failure leaves any
+    earlier file untouched. Raises :class:`ExportError` when the file cannot be written.
+    """
+    from designer.graph.io import write_file_atomic
+
+    return write_file_atomic(Path(target), write, error=ExportError)
+
+
+def write_export_text(target, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``target`` atomically (see :func:`write_export`)."""
+    return write_export(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
 @dataclass(frozen=True)
 class ExportFormat:
     """One export: its key on the command line, a label for people and its file name."""
@@ -120,9 +140,10 @@ def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bo
     elif fmt == "svg":
         from designer.export.diagram import render_svg
 
-        out.write_text(render_svg(pathway, legend=True), encoding="utf-8")
+        write_export_text(out, render_svg(pathway, legend=True))
     elif fmt == "png":
         from designer.export.diagram import render_png
 
-        out.write_bytes(render_png(pathway, scale=png_scale, legend=True))
+        data = render_png(pathway, scale=png_scale, legend=True)
+        write_export(out, lambda tmp: tmp.write_bytes(data))
     return []

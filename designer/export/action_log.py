@@ -11,10 +11,9 @@ from __future__ import annotations
 import csv
 import io as _io
 import os
-import tempfile
 from pathlib import Path
 
-from designer.graph.io import PathwaySaveError, write_text_atomic
+from designer.graph.io import PathwaySaveError, write_file_atomic, write_text_atomic
 from designer.graph.model import NoteCategory, Pathway, Priority, PriorityKind, PriorityStatus
 
 KIND_LABELS = {PriorityKind.quick_win: "Quick win",
@@ -193,19 +192,7 @@ def _repeat_header(row) -> None:
 
 
 def _save_atomic(doc, target: Path) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        doc.save(tmp_name)
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as exc:
-        raise ActionLogError(f"Could not save {target}: {exc.strerror or exc}.") from None
-    finally:
-        if tmp_name and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+    write_file_atomic(target, lambda tmp: doc.save(str(tmp)), error=ActionLogError)
 
 
 def export_action_log(pathway: Pathway, fmt: str, out_path: str | os.PathLike[str]) -> None:

@@ -1,8 +1,11 @@
-"""The clipboard fragment format: copied steps as text in the pathway format.
+"""How steps travel inside the designer: the clipboard fragment and the palette's drag payload.
 
 Copied steps travel as a small YAML fragment (the steps and the transitions
 between them) so they can be pasted into another designer window or read in a
-text editor. Qt-free: the window's clipboard code only moves the text.
+text editor. A step dragged from the palette carries a small JSON payload under
+:data:`STEP_MIME_TYPE` (``{"kind": ..., "activity": ..., "name": ...}``), which the
+canvas turns into a step with :func:`step_from_payload`. Qt-free: the window and the
+canvas only move the text.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import yaml
 from pydantic import ValidationError
 
-from designer.graph.model import Pathway, Step, Transition
+from designer.graph.model import ACTIVITY_LABELS, Activity, Pathway, Phase, Step, StepKind, Transition
 
 FRAGMENT_HEADER = "# periop-pathway/1 fragment: steps and the transitions between them\n"
 
@@ -68,3 +71,43 @@ def parse_fragment(text: str) -> tuple[list[Step], list[Transition]]:
     if not steps:
         raise ValueError("The clipboard holds no steps.")
     return steps, transitions
+
+
+# ------------------------------------------------------------ palette drag payload
+
+STEP_MIME_TYPE = "application/x-periop-step"
+
+_PHASE_OF: dict[Activity, Phase] = {
+    Activity.referral: Phase.contemplation,
+    Activity.shared_decision_making: Phase.contemplation,
+    Activity.risk_assessment: Phase.contemplation,
+    Activity.surgery: Phase.intraoperative,
+    Activity.inpatient_recovery: Phase.postoperative,
+    Activity.discharge: Phase.postoperative,
+    Activity.follow_up: Phase.recovery,
+    Activity.rehabilitation: Phase.recovery,
+}
+
+
+def guess_phase(activity: Activity | None) -> Phase | None:
+    """The phase an activity usually belongs to (preoperative unless known otherwise)."""
+    if activity is None:
+        return None
+    return _PHASE_OF.get(activity, Phase.preoperative)
+
+
+def payload_for(kind: StepKind, activity: Activity | None = None,
+                name: str | None = None) -> dict:
+    return {"kind": kind.value, "activity": activity.value if activity else None,
+            "name": name or (ACTIVITY_LABELS[activity] if activity else "New step")}
+
+
+def step_from_payload(pathway: Pathway, payload: dict) -> Step:
+    """A new step (fresh id, guessed phase, no lane yet) from a palette payload."""
+    if not isinstance(payload, dict):
+        raise ValueError("the dropped data is not a palette entry")
+    kind = StepKind(payload.get("kind") or "task")
+    activity = Activity(payload["activity"]) if payload.get("activity") else None
+    name = str(payload.get("name") or "New step").strip() or "New step"
+    return Step(id=pathway.new_id(name), name=name, kind=kind, activity=activity,
+                phase=guess_phase(activity))

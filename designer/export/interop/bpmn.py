@@ -318,5 +318,7 @@ def export_bpmn(pathway: Pathway, out_path=None) -> str:
     """Return the BPMN XML; also write it (UTF-8) to ``out_path`` when given."""
     text = bpmn_xml(pathway)
     if out_path is not None:
-        Path(out_path).write_text(text, encoding="utf-8")
+        from designer.graph.io import write_text_atomic
+
+        write_text_atomic(Path(out_path), text)
     return text

@@ -292,5 +292,7 @@ def export_fhir(pathway: Pathway, out_path=None, base_url: str | None = None,
     if out_path is not None:
         from pathlib import Path
 
-        Path(out_path).write_text(text, encoding="utf-8")
+        from designer.graph.io import write_text_atomic
+
+        write_text_atomic(Path(out_path), text)
     return text

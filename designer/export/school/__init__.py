@@ -31,7 +31,7 @@ from designer.export.school.readability import (
     reading_age,
 )
 from designer.export.school.content import Booklet, build_booklet
-from designer.export.spec import write_atomic
+from designer.export import write_export
 
 SCHOOL_FORMATS = ("html", "pdf", "docx")
 #: Body text size in points: normal and large print (large print is at least 16 pt).
@@ -139,7 +139,7 @@ def export_school(pathway: Pathway, fmt: str, out_path: str | os.PathLike[str],
     ------
     ValueError
         For an unknown format.
-    designer.export.spec.ExportError
+    designer.export.ExportError
         When the file cannot be written.
     """
     fmt = fmt.lower().lstrip(".")
@@ -164,5 +164,5 @@ def export_school(pathway: Pathway, fmt: str, out_path: str | os.PathLike[str],
 
             write_school_docx(booklet, tmp, size)
 
-    report.path = write_atomic(Path(out_path), write)
+    report.path = write_export(Path(out_path), write)
     return report

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
+from designer.export import ExportError, write_export  # noqa: F401 (ExportError: raised here)
 from designer.graph.model import Pathway
 from designer.export.spec.content import SpecContent, build_spec
 
 SPEC_FORMATS = ("html", "pdf", "docx", "md")
 
 
-class ExportError(Exception):
-    """An export that could not be written; the message is for people."""
 
 
 def export_spec(pathway: Pathway, fmt: str, out_path: str | os.PathLike[str],
@@ -73,7 +71,7 @@ def export_spec(pathway: Pathway, fmt: str, out_path: str | os.PathLike[str],
         report = validate(pathway)
     content = build_spec(pathway, report=report, diff=diff, today=today)
     target = Path(out_path)
-    return write_atomic(target, lambda tmp: _write(fmt, content, pathway, report, tmp))
+    return write_export(target, lambda tmp: _write(fmt, content, pathway, report, tmp))
 
 
 def spec_content(pathway: Pathway, report: Any = None, diff: Any = None) -> SpecContent:
@@ -98,23 +96,3 @@ def _write(fmt: str, content: SpecContent, pathway: Pathway, report: Any, path: 
         from designer.export.spec.md import render_spec_md
 
         path.write_text(render_spec_md(content), encoding="utf-8")
-
-
-def write_atomic(target: Path, write) -> Path:
-    """Call ``write(tmp_path)`` then move the temporary file onto ``target``."""
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"Cannot write {target}: the folder {folder} does not exist.")
-    tmp = folder / f".{target.name}.{os.getpid()}-{threading.get_ident()}.part"
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise ExportError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    finally:
-        if tmp.exists():
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-    return target

@@ -34,7 +34,7 @@ from designer.ui.commands import (
     UpdateStepCommand,
 )
 from designer.ui.canvas.items.steps import Z_DRAG, ConnectHandle, StepItem
-from designer.ui.panels.palette import STEP_MIME_TYPE, step_from_payload
+from designer.graph.fragment import STEP_MIME_TYPE, step_from_payload
 
 NUDGE = 10.0
 BIG_NUDGE = 50.0

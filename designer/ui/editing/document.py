@@ -210,16 +210,16 @@ class Document(QObject):
         """Write the recovery copy when there are unsaved changes; returns its path."""
         if not self.dirty:
             return None
-        from designer.graph.io import dump_pathway
+        from designer.graph.io import PathwaySaveError, dump_pathway
 
         try:
             written = recovery.write_recovery(
                 self.recovery_id, dump_pathway(self.pathway),
                 str(self.path) if self.path else None, self.pathway.title,
                 self._signature)
-        except OSError as exc:
+        except (OSError, PathwaySaveError) as exc:
             # a safety net must not interrupt editing, but the user should know it is off
-            self.autosave_failed.emit(exc.strerror or str(exc))
+            self.autosave_failed.emit(getattr(exc, "strerror", None) or str(exc))
             return None
         self.autosaved.emit(str(written))
         return written

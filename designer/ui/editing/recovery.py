@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from designer.graph.io import write_text_atomic
+
 # Recovery ids owned by documents alive in this process (never offered).
 LIVE_IDS: set[str] = set()
 
@@ -90,9 +92,7 @@ def write_recovery(recovery_id: str, text: str, original_path: str | None, title
             "saved_at": time.time(),
             "disk_signature": list(disk_signature) if disk_signature else None}
     for target, content in ((yaml_path, text), (meta_path, json.dumps(meta))):
-        temp = target.with_name(target.name + ".tmp")
-        temp.write_text(content, encoding="utf-8")
-        os.replace(temp, target)
+        write_text_atomic(target, content)
     return yaml_path
 
 

@@ -2,7 +2,7 @@
 
 Dragging an entry carries a small JSON payload under :data:`STEP_MIME_TYPE`
 (``{"kind": ..., "activity": ..., "name": ...}``); the scene's drop handler turns
-it into a step with :func:`step_from_payload`. Pressing Enter on an entry emits
+it into a step with :func:`designer.graph.fragment.step_from_payload`. Pressing Enter on an entry emits
 :attr:`PaletteWidget.step_requested` so the same can be done from the keyboard.
 """
 
@@ -15,9 +15,9 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from designer.render import style
-from designer.graph.model import ACTIVITY_LABELS, Activity, Pathway, Phase, Step, StepKind
+from designer.graph.fragment import STEP_MIME_TYPE, payload_for
+from designer.graph.model import ACTIVITY_LABELS, Activity, StepKind
 
-STEP_MIME_TYPE = "application/x-periop-step"
 _PAYLOAD_ROLE = Qt.UserRole + 1
 
 KIND_ENTRIES: list[tuple[StepKind, str, str]] = [
@@ -39,42 +39,6 @@ ACTIVITY_ORDER: list[Activity] = [
     Activity.admission, Activity.surgery, Activity.inpatient_recovery, Activity.discharge,
     Activity.follow_up, Activity.rehabilitation,
 ]
-
-_PHASE_OF: dict[Activity, Phase] = {
-    Activity.referral: Phase.contemplation,
-    Activity.shared_decision_making: Phase.contemplation,
-    Activity.risk_assessment: Phase.contemplation,
-    Activity.surgery: Phase.intraoperative,
-    Activity.inpatient_recovery: Phase.postoperative,
-    Activity.discharge: Phase.postoperative,
-    Activity.follow_up: Phase.recovery,
-    Activity.rehabilitation: Phase.recovery,
-}
-
-
-def guess_phase(activity: Activity | None) -> Phase | None:
-    """The phase an activity usually belongs to (preoperative unless known otherwise)."""
-    if activity is None:
-        return None
-    return _PHASE_OF.get(activity, Phase.preoperative)
-
-
-def payload_for(kind: StepKind, activity: Activity | None = None,
-                name: str | None = None) -> dict:
-    return {"kind": kind.value, "activity": activity.value if activity else None,
-            "name": name or (ACTIVITY_LABELS[activity] if activity else "New step")}
-
-
-def step_from_payload(pathway: Pathway, payload: dict) -> Step:
-    """A new step (fresh id, guessed phase, no lane yet) from a palette payload."""
-    if not isinstance(payload, dict):
-        raise ValueError("the dropped data is not a palette entry")
-    kind = StepKind(payload.get("kind") or "task")
-    activity = Activity(payload["activity"]) if payload.get("activity") else None
-    name = str(payload.get("name") or "New step").strip() or "New step"
-    return Step(id=pathway.new_id(name), name=name, kind=kind, activity=activity,
-                phase=guess_phase(activity))
-
 
 def _icon(kind: StepKind, fill: str) -> QIcon:
     pix = QPixmap(QSize(28, 20))

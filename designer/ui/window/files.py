@@ -165,10 +165,9 @@ class FileCommands:
         """Another designer window holding ``path``, or None."""
         from PySide6.QtWidgets import QApplication
 
-        from designer.ui.window.main_window import MainWindow
-
+        window_class = type(self.window)   # the main window class, without importing it here
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, MainWindow) and widget is not self.window \
+            if isinstance(widget, window_class) and widget is not self.window \
                     and widget.document is not None and widget.document.path == path:
                 return widget
         return None
