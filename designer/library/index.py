@@ -9,8 +9,8 @@ remembers where it came from (``derived_from``).
 Two folders are searched:
 
 * the built-in exemplars, ``pathway_library/`` beside the ``designer`` package;
-* the user's library, ``$PERIOP_USER_LIBRARY`` when set, else the platform's user
-  data folder (``platformdirs``) plus ``library``.
+* the user's library, :func:`designer.paths.library_dir` (``$PERIOP_USER_LIBRARY``
+  when set, else ``library`` in the designer's data folder).
 
 A file that cannot be read is listed as a :class:`LibraryProblem`, never raised.
 This module never imports Qt.
@@ -18,11 +18,11 @@ This module never imports Qt.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from designer import paths
 from designer.graph.io import (
     PathwayLoadError,
     PathwaySaveError,
@@ -33,7 +33,7 @@ from designer.graph.io import (
 from designer.graph.model import Pathway
 from designer.library.templates import TEMPLATE_VERSION, new_from_template  # noqa: F401
 
-APP_NAME = "periop-designer"
+APP_NAME = paths.APP_ID   # kept for callers of the old name
 BUILTIN = "built-in"
 USER = "my library"
 
@@ -53,13 +53,10 @@ def builtin_folder() -> Path:
 
 
 def user_folder() -> Path:
-    """The user's own library folder (``$PERIOP_USER_LIBRARY`` overrides the default)."""
-    override = os.environ.get("PERIOP_USER_LIBRARY")
-    if override:
-        return Path(override)
-    import platformdirs
+    """The user's own library folder (see :func:`designer.paths.library_dir`)."""
+    from designer import paths
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"
+    return paths.library_dir()
 
 
 # --------------------------------------------------------------------------- entries

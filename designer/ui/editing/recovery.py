@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from designer import paths
 from designer.graph.io import write_text_atomic
 
 # Recovery ids owned by documents alive in this process (never offered).
@@ -23,16 +24,8 @@ LIVE_IDS: set[str] = set()
 
 
 def recovery_dir() -> Path:
-    """The folder holding recovery files (``$PERIOP_DATA_DIR/recovery`` when set)."""
-    base = os.environ.get("PERIOP_DATA_DIR")
-    if base:
-        folder = Path(base) / "recovery"
-    else:
-        from PySide6.QtCore import QStandardPaths
-
-        folder = Path(QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.AppDataLocation)) / "recovery"
-    return folder
+    """The folder holding recovery files (see :func:`designer.paths.recovery_dir`)."""
+    return paths.recovery_dir()
 
 
 @dataclass(frozen=True)

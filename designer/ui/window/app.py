@@ -23,8 +23,10 @@ from PySide6.QtCore import QCoreApplication, QTimer, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
-ORGANISATION = "Perioperative Pathway Designer"
-APP_NAME = "Pathway Designer"
+from designer import paths
+
+ORGANISATION = paths.ORGANISATION
+APP_NAME = paths.APP_NAME
 SCREENSHOT_SIZE = (1600, 1000)
 
 log = logging.getLogger("designer")
@@ -32,12 +34,6 @@ MAX_SAME_ERROR_DIALOGS = 2
 _shown_errors: dict[str, int] = {}
 _error_dialog_open = False
 _windows: list = []  # keeps every open main window alive
-
-
-def _data_dir() -> Path:
-    from designer.ui.editing.recovery import recovery_dir
-
-    return recovery_dir().parent
 
 
 def _app_icon() -> QIcon:
@@ -96,8 +92,8 @@ def install_excepthook() -> None:
     """Unexpected errors: log the traceback, show a plain message, keep running."""
     if not log.handlers:
         try:
-            _data_dir().mkdir(parents=True, exist_ok=True)
-            handler = logging.FileHandler(_data_dir() / "designer.log", encoding="utf-8",
+            paths.log_file().parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(paths.log_file(), encoding="utf-8",
                                           delay=True)
             handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
             log.addHandler(handler)
@@ -109,7 +105,7 @@ def install_excepthook() -> None:
             sys.__excepthook__(exc_type, exc, tb)
             return
         text = "".join(traceback.format_exception(exc_type, exc, tb))
-        log_file = _data_dir() / "designer.log"
+        log_file = paths.log_file()
         try:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             with open(log_file, "a", encoding="utf-8") as fh:
@@ -158,7 +154,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else [sys.argv[0]])
-    app.setApplicationDisplayName("Perioperative Pathway Designer")
+    app.setApplicationDisplayName(paths.APP_NAME)
     app.setWindowIcon(_app_icon())
     _apply_look(app)
     return app

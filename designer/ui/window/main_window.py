@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import paths
 from designer.graph.model import EditRefused
 from designer.ui.window.actions import WindowActions, build_menus
 from designer.ui.window.clipboard import ClipboardCommands
@@ -27,7 +28,12 @@ from designer.ui.panels.palette import PaletteWidget
 from designer.ui.panels.properties.panel import PropertiesDock
 from designer.ui.panels.timeline import TimelineDock
 
-APP_TITLE = "Perioperative Pathway Designer"
+APP_TITLE = paths.APP_NAME
+
+
+def user_settings() -> QSettings:
+    """The user's settings: one ini file in the folder :mod:`designer.paths` names."""
+    return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
 READABLE_ZOOM = 0.6   # below this step names are hard to read
 OPENING_ZOOM = 0.8
 DockArea = Qt.DockWidgetArea
@@ -53,7 +59,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("designer-main-window")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else user_settings()
         self.findings_report = None
         self.undo_group = QUndoGroup(self)
         self.document: Document | None = None
