@@ -46,10 +46,17 @@ class LibraryError(Exception):
 
 
 def builtin_folder() -> Path:
-    """The folder of built-in exemplar pathways (``pathway_library/`` beside the package)."""
-    import designer
+    """The folder of built-in exemplar pathways.
 
-    return Path(designer.__file__).resolve().parent.parent / "pathway_library"
+    An installed designer carries them inside the package (``designer/pathway_library``,
+    mapped in by setup.py); a source checkout has ``pathway_library/`` beside the package.
+    """
+    from importlib.resources import files
+
+    installed = Path(str(files("designer"))) / "pathway_library"
+    if installed.is_dir():
+        return installed
+    return Path(str(files("designer"))).resolve().parent / "pathway_library"
 
 
 def user_folder() -> Path:
