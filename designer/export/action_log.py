@@ -14,15 +14,14 @@ import os
 from pathlib import Path
 
 from designer.graph.io import PathwaySaveError, write_file_atomic, write_text_atomic
-from designer.graph.model import NoteCategory, Pathway, Priority, PriorityKind, PriorityStatus
+from designer.graph.model import Pathway, Priority, PriorityKind
+from designer.graph.vocabulary import (
+    NOTE_CATEGORY_HEADINGS, PRIORITY_KIND_LABELS, PRIORITY_STATUS_LABELS,
+)
 
-KIND_LABELS = {PriorityKind.quick_win: "Quick win",
-               PriorityKind.critical_milestone: "Critical milestone",
-               PriorityKind.project: "Project"}
-STATUS_LABELS = {PriorityStatus.open: "Open", PriorityStatus.in_progress: "In progress",
-                 PriorityStatus.done: "Done", PriorityStatus.dropped: "Dropped"}
-CATEGORY_LABELS = {NoteCategory.question: "Questions", NoteCategory.risk: "Risks",
-                   NoteCategory.idea: "Ideas", NoteCategory.decision: "Decisions"}
+KIND_LABELS = PRIORITY_KIND_LABELS
+STATUS_LABELS = PRIORITY_STATUS_LABELS
+CATEGORY_LABELS = NOTE_CATEGORY_HEADINGS
 COLUMNS = ("Kind", "Title", "Owner", "Due", "Status", "Linked steps", "Votes", "Description")
 FORMATS = ("csv", "md", "docx")
 

@@ -29,6 +29,7 @@ from functools import cached_property
 
 from designer.graph.model import Pathway, StepKind
 from designer.graph.pathway_index import PathwayIndex, Schedule, index_for, schedule_from_index  # noqa: F401
+from designer.graph.vocabulary import days, number
 
 
 @dataclass(slots=True)  # not frozen: frozen init is slow for 10,000 entries
@@ -127,12 +128,8 @@ class Timeline:
         return "\n".join(lines)
 
 
-def _num(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-
-
-def _days(value: float) -> str:
-    return f"{_num(value)} day" + ("" if value == 1 else "s")
+_num = number      # table columns
+_days = days
 
 
 def format_relative(days: float) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from designer.graph.model import CHANNEL_LABELS, Pathway, StepKind
+from designer.graph.vocabulary import NOTE_CATEGORY_LABELS, days
 
 
 def walk_order(pathway: Pathway) -> list[str]:
@@ -59,9 +60,7 @@ class Caption:
 MAX_CAPTION_NOTES = 2     # more would push the canvas off the screen
 
 
-def _days(value: float) -> str:
-    whole = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-    return f"{whole} day" + ("" if value == 1 else "s")
+_days = days
 
 
 def caption_for(pathway: Pathway, step_id: str, position: int, total: int,
@@ -114,6 +113,6 @@ def caption_for(pathway: Pathway, step_id: str, position: int, total: int,
     for note in pathway.notes:
         if note.target == step_id and len(notes) < MAX_CAPTION_NOTES:
             who = f" ({note.author})" if note.author else ""
-            notes.append(f"{note.category.value.capitalize()}{who}: {note.text}")
+            notes.append(f"{NOTE_CATEGORY_LABELS[note.category]}{who}: {note.text}")
     return Caption(f"{position} of {total}", title, "   ·   ".join(who_bits), timing, handoffs,
                    notes)

@@ -20,6 +20,7 @@ from designer.render import style
 from designer.render.diagram_layout import Box, Layout
 from designer.render.shapes import arrow_head
 from designer.render.text import font, wrap_text
+from designer.graph.vocabulary import SETTING_KIND_LABELS, SEVERITY_LABELS, days
 
 _SEVERITY_ORDER = ("error", "warning", "info")
 LEGEND_GAP = 10.0         # between the lowest lane and the legend row
@@ -92,7 +93,7 @@ class DiagramPainter:
                    ("wait", "Wait"), ("handoff-ok", "Handoff complete"),
                    ("handoff-bad", "Handoff incomplete or missing")]
         if self.report is not None:
-            entries += [("error", "Error"), ("warning", "Warning"), ("info", "Information")]
+            entries += list(SEVERITY_LABELS.items())
         return entries + [("time", "Time runs left to right")]
 
     def legend_width(self) -> float:
@@ -150,7 +151,7 @@ class DiagramPainter:
             setting = self.lay.pathway.setting(band.setting_id)
             if setting is not None:
                 fill, head, ink = style.lane_colours(setting.kind)
-                name, kind = setting.name, style.SETTING_KIND_LABELS.get(setting.kind, "")
+                name, kind = setting.name, SETTING_KIND_LABELS.get(setting.kind, "")
                 kind = kind.upper()
             else:
                 fill, head, ink = "#f7f7f7", "#e0e0e0", style.MUTED_TEXT
@@ -282,7 +283,7 @@ class DiagramPainter:
             path = self.lay.paths[t.key]
             label = [t.condition] if t.condition else []
             if t.wait_days:
-                label.append(f"wait {t.wait_days:g} day{'s' if t.wait_days != 1 else ''}")
+                label.append(f"wait {days(t.wait_days)}")
             if a.step.setting != b.step.setting or t.handoff is not None:
                 complete = t.handoff is not None and t.handoff.is_complete()
                 at = path.pointAtPercent(0.72 if label else 0.5)

@@ -24,14 +24,6 @@ LANE_COLOURS: dict[SettingKind, tuple[str, str, str]] = {
     SettingKind.social: ("#fbeff3", "#f1cfdb", "#6b1834"),
     SettingKind.voluntary: ("#f0f7f7", "#cbe6e6", "#0f4f4f"),
 }
-SETTING_KIND_LABELS: dict[SettingKind, str] = {
-    SettingKind.home: "Home",
-    SettingKind.primary: "Primary care",
-    SettingKind.community: "Community",
-    SettingKind.secondary: "Hospital",
-    SettingKind.social: "Social care",
-    SettingKind.voluntary: "Voluntary sector",
-}
 
 # Step fill by activity group; border by kind.
 ACTIVITY_COLOURS: dict[Activity, str] = {

@@ -91,7 +91,7 @@ def _computable_name(title: str) -> str:
     return name[:255]
 
 
-def _days(value: float) -> dict:
+def _duration(value: float) -> dict:
     return {"value": float(value), "unit": "days" if value != 1 else "day",
             "system": UCUM, "code": "d"}
 
@@ -164,7 +164,7 @@ def _step_action(pathway: Pathway, step: Step, action_id: str) -> dict:
             "role": {"text": role_text},
         }]
     if step.duration_days is not None:
-        action["timingDuration"] = _days(step.duration_days)
+        action["timingDuration"] = _duration(step.duration_days)
     return action
 
 
@@ -212,7 +212,7 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
             after = branch_id
         related: dict = {"actionId": after, "relationship": "after-end"}
         if t.wait_days is not None:
-            related["offsetDuration"] = _days(t.wait_days)
+            related["offsetDuration"] = _duration(t.wait_days)
         actions[t.target].setdefault("relatedAction", []).append(related)
         if t.handoff is not None:
             for item in t.handoff.information:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from designer.graph.model import Activity, Pathway, Phase, Step, StepKind
 from designer.export.school.advice import advice_for
 from designer.export.school.words import words_used
+from designer.graph.vocabulary import days as days_text, plural
 
 DAY_OF_SURGERY = {Activity.admission, Activity.surgery}
 AFTER_SURGERY = {Activity.inpatient_recovery}
@@ -69,9 +70,9 @@ def when_label(relative_day: float | None) -> str:
     span = abs(days)
     side = "before" if days < 0 else "after"
     if span < 7:
-        return f"{span} day{'s' if span != 1 else ''} {side} your operation"
+        return f"{days_text(span)} {side} your operation"
     weeks = round(span / 7)
-    return f"About {weeks} week{'s' if weeks != 1 else ''} {side} your operation"
+    return f"About {plural(weeks, 'week')} {side} your operation"
 
 
 def _part_of(step: Step, relative_day: float | None) -> str:

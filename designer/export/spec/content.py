@@ -12,20 +12,12 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from designer.graph.model import ACTIVITY_LABELS, PHASE_ORDER, Pathway, Phase, Step
+from designer.graph.model import ACTIVITY_LABELS, PHASE_ORDER, Pathway, Step
 from designer.export.spec.glossary import terms_used
-from designer.render.style import SETTING_KIND_LABELS
+from designer.graph.vocabulary import (
+    PHASE_LABELS, SETTING_KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, days, number, plural,
+)
 
-PHASE_LABELS = {
-    Phase.contemplation: "Contemplation of surgery",
-    Phase.preoperative: "Before surgery (preoperative)",
-    Phase.intraoperative: "Surgery (intraoperative)",
-    Phase.postoperative: "After surgery (postoperative)",
-    Phase.recovery: "Recovery",
-}
-STATUS_LABELS = {"draft": "Draft", "in-review": "In review", "approved": "Approved",
-                 "exemplar": "Library exemplar"}
-SEVERITY_LABELS = {"error": "Error", "warning": "Warning", "info": "Information"}
 
 
 @dataclass
@@ -124,22 +116,15 @@ class SpecContent:
         if self.derived_from:
             rows.append(("Derived from", self.derived_from))
         c = self.validation_counts
-        def n(count: int, noun: str) -> str:
-            return f"{count} {noun}" + ("" if count == 1 else "s")
-
-        rows.append(("Validation", f"{n(c.get('error', 0), 'error')}, "
-                                   f"{n(c.get('warning', 0), 'warning')}, "
+        rows.append(("Validation", f"{plural(c.get('error', 0), 'error')}, "
+                                   f"{plural(c.get('warning', 0), 'warning')}, "
                                    f"{len(self.waived)} waived"))
         rows.append(("Pathway id", self.pathway_id))
         return rows
 
 
 def _days(value: float | None) -> str:
-    if value is None:
-        return ""
-    whole = round(value)
-    shown = str(whole) if abs(value - whole) < 1e-9 else f"{value:g}"
-    return f"{shown} day" + ("" if shown == "1" else "s")
+    return "" if value is None else days(value)
 
 
 def _named(lookup: dict[str, str], key: str | None, missing: str = "Not set") -> str:
@@ -153,7 +138,7 @@ def _timing(step: Step, entry: Any, relative: str) -> str:
     if relative:
         parts.append(relative)
     if entry is not None:
-        parts.append(f"day {entry.start_day:g}")
+        parts.append(f"day {number(entry.start_day)}")
     if step.duration_days:
         parts.append(f"lasts {_days(step.duration_days)}")
     return ", ".join(parts) or "Not set"

@@ -7,6 +7,7 @@ from typing import Any
 
 from designer.export.spec.content import SpecContent
 from designer.export.spec.timeline_chart import Bar
+from designer.graph.vocabulary import days, plural
 
 SECTION_TITLES = {
     "summary": "Summary and population",
@@ -29,12 +30,6 @@ DIAGRAM_KEY = ("One lane for each setting of care; time runs from left to right.
                "for education and red for surgery.")
 
 
-def _days(value: float) -> str:
-    whole = round(value)
-    shown = str(whole) if abs(value - whole) < 1e-9 else f"{value:.1f}"
-    return f"{shown} day" + ("" if shown == "1" else "s")
-
-
 #: Longer critical paths are summarised rather than listed step by step.
 MAX_LISTED_CRITICAL_STEPS = 24
 
@@ -49,7 +44,7 @@ def critical_path_sentence(content: SpecContent) -> str:
                      " so T-42 is six weeks before surgery and T+3 three days after.")
     else:
         parts.append("The pathway has no surgery step, so days are counted from its start.")
-    parts.append(f"The longest route takes {_days(content.timeline_total_days)}.")
+    parts.append(f"The longest route takes {days(content.timeline_total_days)}.")
     path = content.critical_path
     if len(path) > MAX_LISTED_CRITICAL_STEPS:
         # A list of dozens of names is unreadable and pushes the chart off the page.
@@ -69,8 +64,7 @@ def validation_sentence(content: SpecContent) -> str:
     c = content.validation_counts
     errors, warnings, infos = c.get("error", 0), c.get("warning", 0), c.get("info", 0)
 
-    def n(count: int, noun: str) -> str:
-        return f"{count} {noun}" + ("" if count == 1 else "s")
+    n = plural
 
     head = (f"Checked against the rule packs: {content.rule_packs}. "
             f"{n(errors, 'error')}, {n(warnings, 'warning')} and "

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from PySide6.QtGui import QUndoCommand
 
 from designer.graph.model import ID_PATTERN, EditRefused, Pathway
+from designer.graph.vocabulary import plural  # noqa: F401 (the commands' messages use it)
 
 ID_RE = re.compile(ID_PATTERN)
 
@@ -28,11 +29,6 @@ def changes_of(changes: Mapping[str, Any] | None, kw: Mapping[str, Any]) -> dict
     if not merged:
         raise EditRefused("nothing to change")
     return merged
-
-
-def plural(n: int, word: str) -> str:
-    """``n`` and ``word``, with an "s" unless there is exactly one ("1 step", "3 steps")."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class ModelCommand(QUndoCommand):

@@ -33,6 +33,7 @@ from designer.ui.library.preview import (
     load_preview,
     preview_html,
 )
+from designer.graph.vocabulary import STATUS_LABELS, Status
 
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.window.main_window import MainWindow
@@ -277,7 +278,7 @@ class LibraryBrowser(QDialog):
 
     @staticmethod
     def _subtitle(entry: LibraryEntry) -> str:
-        where = entry.organisation or ("Exemplar" if entry.origin == BUILTIN else "")
+        where = entry.organisation or (STATUS_LABELS[Status.exemplar] if entry.origin == BUILTIN else "")
         origin = "" if entry.origin == BUILTIN else "  ·  my library"
         detail = " · ".join(x for x in (where, ", ".join(entry.specialties)) if x)
         return f"{detail}{origin}"

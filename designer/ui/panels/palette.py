@@ -17,15 +17,17 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 from designer.render import style
 from designer.graph.fragment import STEP_MIME_TYPE, payload_for
 from designer.graph.model import ACTIVITY_LABELS, Activity, StepKind
+from designer.graph.vocabulary import STEP_KIND_LABELS
 
 _PAYLOAD_ROLE = Qt.UserRole + 1
 
 KIND_ENTRIES: list[tuple[StepKind, str, str]] = [
-    (StepKind.task, "Task", "Something done with or for the patient"),
-    (StepKind.decision, "Decision", "A point where the route divides; label each branch"),
-    (StepKind.wait, "Wait", "Time the patient spends waiting"),
-    (StepKind.entry, "Start of pathway", "Where patients enter the pathway"),
-    (StepKind.exit, "End of pathway", "Where patients leave the pathway"),
+    (StepKind.task, STEP_KIND_LABELS[StepKind.task], "Something done with or for the patient"),
+    (StepKind.decision, STEP_KIND_LABELS[StepKind.decision],
+     "A point where the route divides; label each branch"),
+    (StepKind.wait, STEP_KIND_LABELS[StepKind.wait], "Time the patient spends waiting"),
+    (StepKind.entry, STEP_KIND_LABELS[StepKind.entry], "Where patients enter the pathway"),
+    (StepKind.exit, STEP_KIND_LABELS[StepKind.exit], "Where patients leave the pathway"),
 ]
 
 # In the order a patient meets them; the palette shows them like this.

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
 )
 
+from designer.graph.vocabulary import days, number
+
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.window.main_window import MainWindow
 
@@ -27,7 +29,7 @@ COLUMNS = ("Day", "T", "Step", "Setting", "Critical")
 def _day_text(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return number(value)
 
 
 class TimelineDock(QDockWidget):
@@ -153,7 +155,7 @@ class TimelineDock(QDockWidget):
             name = step.name if step else entry.step_id
             if entry.detour:   # an optimisation loop: not a date on the way to surgery
                 relative = "if needed"
-                name += (f" (loops back, adds about {entry.loop_days:.0f} days)"
+                name += (f" (loops back, adds about {days(round(entry.loop_days))})"
                          if entry.loop_days else " (loops back)")
             cells = (_day_text(entry.start_day), relative, name,
                      lanes.get(step.setting, "–") if step else "–",
@@ -177,8 +179,7 @@ class TimelineDock(QDockWidget):
     def _summary(pathway, timeline) -> str:
         if not timeline.entries:
             return "No steps yet."
-        total = _day_text(timeline.total_days)
-        text = f"<b>About {total} days</b> expected from entry to exit"
+        text = f"<b>About {days(timeline.total_days)}</b> expected from entry to exit"
         if timeline.surgery_step:
             step = pathway.step(timeline.surgery_step)
             text += f"; surgery (T0): {step.name if step else timeline.surgery_step}"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication
 
 from designer.graph.fragment import fragment_text, parse_fragment
-from designer.ui.commands.base import plural
+from designer.graph.vocabulary import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.window.main_window import MainWindow

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.export import FORMATS, ExportRefused, default_file_name, export_one
-from designer.ui.commands.base import plural
+from designer.graph.vocabulary import plural
 
 GROUPS = (
     ("board", "For the ICS board"),

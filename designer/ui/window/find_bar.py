@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from designer.graph.vocabulary import plural
+
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.window.main_window import MainWindow
 
@@ -77,7 +79,7 @@ class FindBar(QWidget):
             self.count.setText("")
         elif self.matches:
             n = len(self.matches)
-            self.count.setText(f"{n} match{'es' if n != 1 else ''}")
+            self.count.setText(plural(n, "match", "matches"))
         else:
             self.count.setText("No matches")
 

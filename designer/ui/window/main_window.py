@@ -20,7 +20,7 @@ from designer.graph.model import EditRefused
 from designer.ui.window.actions import WindowActions, build_menus
 from designer.ui.window.clipboard import ClipboardCommands
 from designer.ui.window.find_bar import FindBar
-from designer.ui.commands.base import plural
+from designer.graph.vocabulary import plural
 from designer.ui.editing.document import Document
 from designer.ui.window.files import FileCommands
 from designer.ui.panels.findings import SEVERITY_COLOURS, FindingsDock

@@ -9,7 +9,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from designer.export.action_log import KIND_LABELS, STATUS_LABELS, ordered_priorities
+from designer.export.action_log import ordered_priorities
+from designer.graph.vocabulary import PRIORITY_KIND_LABELS as KIND_LABELS
+from designer.graph.vocabulary import PRIORITY_STATUS_LABELS as STATUS_LABELS
 from designer.graph.model import Pathway, Priority, PriorityKind, PriorityStatus
 from designer.ui.workshop.panel import WorkshopPanel, add_ok_cancel
 

@@ -31,6 +31,7 @@ from designer.ui.canvas.items.steps import (
     colour,
     pen,
 )
+from designer.graph.vocabulary import days as days_text
 
 LABEL_WIDTH = 128.0
 
@@ -238,7 +239,7 @@ class TransitionItem(QGraphicsPathItem):
         extra = []
         if transition.wait_days:
             days = transition.wait_days
-            extra.append(f"wait {days:g} day{'s' if days != 1 else ''}")
+            extra.append(f"wait {days_text(days)}")
         if transition.probability is not None:
             extra.append(f"{transition.probability:.0%} of patients")
         if transition.condition or extra:

@@ -11,6 +11,7 @@ from designer.render.text import wrap_text
 from designer.graph import geometry
 from designer.graph.model import Setting
 from designer.ui.canvas.items.steps import Z_HEADER, Z_LANE, Fonts, text_item
+from designer.graph.vocabulary import SETTING_KIND_LABELS
 
 
 class LaneItem(QGraphicsRectItem):
@@ -91,7 +92,7 @@ class LaneItem(QGraphicsRectItem):
         if setting is not None:
             fill, head, ink = style.lane_colours(setting.kind)
             name = setting.name
-            kind = style.SETTING_KIND_LABELS.get(setting.kind, "")
+            kind = SETTING_KIND_LABELS.get(setting.kind, "")
             if kind.casefold() in name.casefold():
                 kind = ""       # "Hospital / HOSPITAL" says nothing twice
             self.setToolTip(f"{name}\n{kind}" + (f"\n{setting.description}"

@@ -22,6 +22,7 @@ from designer.render.shapes import hourglass, step_outline, text_area
 from designer.render.text import wrap_text
 from designer.graph import geometry
 from designer.graph.model import Step, StepKind
+from designer.graph.vocabulary import SEVERITY_LABELS
 
 Z_LANE, Z_EDGE, Z_STEP, Z_EDGE_DECOR, Z_HEADER, Z_DRAG = -10.0, 0.0, 1.0, 2.0, 4.0, 5.0
 LOW_DETAIL = 0.3           # below this zoom, names and badges are not drawn
@@ -101,7 +102,7 @@ class CountBadge(QGraphicsEllipseItem):
         self._label.setText(text)
         self._label.setPos(-self._metrics.horizontalAdvance(text) / 2,
                            -self._metrics.height() / 2)
-        tips = [f"{f.severity.capitalize()}: {f.message}" for f in findings[:6]]
+        tips = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}: {f.message}" for f in findings[:6]]
         if len(findings) > 6:
             tips.append(f"... and {len(findings) - 6} more")
         self.setToolTip("\n".join(tips))

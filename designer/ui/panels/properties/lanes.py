@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
-from designer.render.style import SETTING_KIND_LABELS
+from designer.graph.vocabulary import SETTING_KIND_LABELS
 from designer.graph.geometry import FIRST_COLUMN_X, FIRST_ROW_Y
 from designer.graph.model import EditRefused, Role, Setting, SettingKind
+from designer.graph.vocabulary import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.window.main_window import MainWindow
@@ -304,7 +305,7 @@ class RolesEditor(_ListEditorBase):
 
     def label_of(self, role) -> str:
         used = sum(1 for s in self.pathway.steps if s.owner == role.id)
-        return f"{role.name}" + (f"  ({used} step{'s' if used != 1 else ''})" if used else "")
+        return f"{role.name}" + (f"  ({plural(used, 'step')})" if used else "")
 
     def _current_changed(self) -> None:
         self.delete.setEnabled(self.current_id() is not None)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
-from designer.render.style import SETTING_KIND_LABELS
 from designer.graph.model import (
     ACTIVITY_LABELS,
     CHANNEL_LABELS,
@@ -32,13 +31,13 @@ from designer.ui.panels.properties.fields import (
     StringListEditor,
     TextField,
 )
+from designer.graph.vocabulary import PHASE_LABELS, SETTING_KIND_LABELS, STEP_KIND_LABELS
+from designer.graph.vocabulary import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.window.main_window import MainWindow
 
-KIND_LABELS = {StepKind.entry: "Entry (start of the pathway)", StepKind.task: "Task",
-               StepKind.decision: "Decision", StepKind.wait: "Wait",
-               StepKind.exit: "Exit (end of the pathway)"}
+KIND_LABELS = STEP_KIND_LABELS
 
 
 def _heading(text: str) -> QLabel:
@@ -181,7 +180,7 @@ class StepPage(PropertyPage):
             sorted(((a, ACTIVITY_LABELS.get(a, a.value)) for a in Activity),
                    key=lambda pair: pair[1]), none_label="(none)"), lambda s: s.activity)
         self.phase = self.bind(main, ChoiceField(
-            "Phase", update("phase"), [(p, p.value.capitalize()) for p in Phase],
+            "Phase", update("phase"), [(p, PHASE_LABELS[p]) for p in Phase],
             none_label="(none)"), lambda s: s.phase)
         self.setting = self.bind(main, ChoiceField("Setting (lane)", update("setting"),
                                                    none_label="(no lane)"),
@@ -424,4 +423,4 @@ class LanePage(PropertyPage):
 
     def refresh_extra(self, setting) -> None:
         count = sum(1 for s in self.pathway.steps if s.setting == setting.id)
-        self.heading.setText(f"Lane: {setting.name} ({count} step{'s' if count != 1 else ''})")
+        self.heading.setText(f"Lane: {setting.name} ({plural(count, 'step')})")

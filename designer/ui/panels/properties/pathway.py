@@ -16,12 +16,11 @@ from designer.ui.panels.properties.fields import (
 )
 from designer.ui.panels.properties.lanes import LanesEditor, RolesEditor
 from designer.ui.panels.properties.pages import PropertyPage
+from designer.graph.vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.window.main_window import MainWindow
 
-STATUS_LABELS = {Status.draft: "Draft", Status.in_review: "In review",
-                 Status.approved: "Approved", Status.exemplar: "Exemplar"}
 
 
 class PathwayPage(PropertyPage):
