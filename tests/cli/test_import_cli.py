@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from designer.cli import main
-from designer.export.bpmn import export_bpmn
-from designer.export.fhir import export_fhir
+from designer.export.interop.bpmn import export_bpmn
+from designer.export.interop.fhir import export_fhir
 from designer.graph.io import load_pathway
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import pytest
 from designer.cli import main
 from designer.graph.io import load_pathway, save_pathway
 from designer.library import builtin_folder, new_from_template
-from designer.library_update import remember_base
+from designer.library.update import remember_base
 
 
 def national(version: str):

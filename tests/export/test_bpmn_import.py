@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree as DET
 
-from designer.export.bpmn import bpmn_xml
+from designer.export.interop.bpmn import bpmn_xml
 from designer.export.interop.bpmn_import import (
     bpmn_to_pathway, iso_duration_days, read_bpmn,
 )

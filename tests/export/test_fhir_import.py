@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from designer.export.fhir import export_fhir
+from designer.export.interop.fhir import export_fhir
 from designer.export.interop import fhir_extensions as fx
 from designer.export.interop.fhir_import import fhir_to_pathway, read_fhir
 from designer.export.interop.import_common import MAX_STEPS, ImportRefused

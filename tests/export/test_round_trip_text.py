@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from designer.export.bpmn import bpmn_xml
-from designer.export.fhir import export_fhir
+from designer.export.interop.bpmn import bpmn_xml
+from designer.export.interop.fhir import export_fhir
 from designer.export.interop.bpmn_import import bpmn_to_pathway
 from designer.export.interop.fhir_import import fhir_to_pathway
 from designer.graph.model import EditRefused

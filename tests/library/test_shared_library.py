@@ -12,11 +12,11 @@ import pytest
 from designer.graph.diff import diff_pathways
 from designer.graph.io import load_pathway, save_pathway
 from designer.library import BUILTIN, USER, Library, LibraryError, builtin_folder
-from designer.library_shared import (
+from designer.library.shared import (
     FOLDER, GIT, Source, add_source, compare_conflict, find_conflict_copies, load_sources,
     remove_source, shared_library, sync_git, synced_service,
 )
-from designer.library_update import (
+from designer.library.update import (
     OURS, THEIRS, find_base, is_newer, remember_base, three_way_merge, update_for,
 )
 

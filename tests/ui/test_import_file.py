@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from designer.ui.import_file import import_into_window
-from designer.ui.main_window import MainWindow
+from designer.ui.window.import_file import import_into_window
+from designer.ui.window.main_window import MainWindow
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 

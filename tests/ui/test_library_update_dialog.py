@@ -7,11 +7,11 @@ from PySide6.QtCore import QSettings
 
 from designer.graph.io import load_pathway, save_pathway
 from designer.library import builtin_folder, new_from_template
-from designer.library_shared import FOLDER, add_source
-from designer.library_update import remember_base
-from designer.ui.document import Document
-from designer.ui.library_update_dialog import review_update, show_conflict_copies
-from designer.ui.main_window import MainWindow
+from designer.library.shared import FOLDER, add_source
+from designer.library.update import remember_base
+from designer.ui.editing.document import Document
+from designer.ui.window.library_update_dialog import review_update, show_conflict_copies
+from designer.ui.window.main_window import MainWindow
 
 
 def national(version: str):
@@ -92,7 +92,7 @@ def test_the_browser_labels_sources_and_says_an_update_is_there(story, qtbot, tm
     from PySide6.QtCore import Qt
 
     from designer.library import USER, user_folder
-    from designer.ui.library_browser import open_browser
+    from designer.ui.library.browser import open_browser
 
     window, _shared, _key, _first = story
     user_folder().mkdir(parents=True, exist_ok=True)

@@ -49,10 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...graph import geometry
-from ...graph.model import Pathway, Role, Setting, Step, StepKind, Transition
-from . import extensions as ext
-from .import_common import (
+from designer.graph import geometry
+from designer.graph.model import Pathway, Role, Setting, Step, StepKind, Transition
+from designer.export.interop import extensions as ext
+from designer.export.interop.import_common import (
     MAX_STEPS, IdMaker, ImportRefused, ImportReport, ImportResult, guess_setting_kind,
     read_bytes, validated_pathway,
 )
@@ -862,7 +862,7 @@ _PARTS = {"definitions", "documentation", "extensionElements", "incoming", "outg
 
 
 def _slug_id(title: str, stem: str) -> str:
-    from .import_common import slug
+    from designer.export.interop.import_common import slug
 
     return slug(title, slug(stem, "imported-pathway"))
 

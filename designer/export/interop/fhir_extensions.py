@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
-from .extensions import _field_kind
+from designer.export.interop.extensions import _field_kind
 
 BASE = "https://periop-pathway-designer.github.io/fhir/StructureDefinition/"
 PATHWAY = BASE + "pathway"

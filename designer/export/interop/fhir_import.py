@@ -40,9 +40,9 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
-from ...graph.model import Pathway, Step, Transition
-from . import fhir_extensions as fx
-from .import_common import (
+from designer.graph.model import Pathway, Step, Transition
+from designer.export.interop import fhir_extensions as fx
+from designer.export.interop.import_common import (
     MAX_BYTES, MAX_STEPS, IdMaker, ImportRefused, ImportReport, ImportResult,
     read_bytes, slug, utf8_text, validated_pathway,
 )

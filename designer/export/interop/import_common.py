@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...graph.model import Pathway
+from designer.graph.model import Pathway
 
 MAX_BYTES = 50 * 1024 * 1024      # as for pathway files
 MAX_STEPS = 5_000                 # far beyond any care pathway; a guard against bombs
@@ -69,7 +69,7 @@ class ImportReport:
 
     def add_findings(self, pathway: Pathway) -> None:
         """Run the validator on the result and keep its findings as lines to act on."""
-        from ...graph.validate import validate
+        from designer.graph.validate import validate
 
         report = validate(pathway)
         self.finding_counts = dict(report.summary)
@@ -194,7 +194,7 @@ def validated_pathway(data: dict[str, Any], report: ImportReport, name: str) -> 
     """
     from pydantic import ValidationError
 
-    from ...graph.model import format_loc
+    from designer.graph.model import format_loc
 
     for _ in range(500):
         try:
@@ -213,7 +213,7 @@ def validated_pathway(data: dict[str, Any], report: ImportReport, name: str) -> 
 
 def _repair(data: dict[str, Any], loc: list[Any], missing: bool) -> str | None:
     """Remove what ``loc`` points at (its holder when it is missing); the path, or None."""
-    from ...graph.model import format_loc
+    from designer.graph.model import format_loc
 
     path: list[Any] = []
     holders: list[Any] = [data]

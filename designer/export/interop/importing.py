@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .import_common import ImportRefused, ImportResult, read_bytes
+from designer.export.interop.import_common import ImportRefused, ImportResult, read_bytes
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn2", ".xml")
 FHIR_SUFFIXES = (".json",)
@@ -36,10 +36,10 @@ def import_file(path: str | Path, fmt: str | None = None) -> ImportResult:
     data = read_bytes(p)
     kind = fmt or detect_format(p, data)
     if kind == "bpmn":
-        from .bpmn_import import bpmn_to_pathway
+        from designer.export.interop.bpmn_import import bpmn_to_pathway
 
         return bpmn_to_pathway(data, p.name, p.stem)
-    from .fhir_import import fhir_to_pathway
+    from designer.export.interop.fhir_import import fhir_to_pathway
 
     return fhir_to_pathway(data, p.name, p.stem, folder=p.parent, self_path=p)
 
