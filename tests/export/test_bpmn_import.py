@@ -319,3 +319,26 @@ def test_damaged_files_import_or_are_refused_never_crash(source, seed, cuts):
     except ImportRefused:
         return
     loads_pathway(dump_pathway(result.pathway))
+
+
+@pytest.mark.parametrize("name, days", [("7 days", 7), ("Wait 2 weeks", 14), ("48 h", 2),
+                                         ("1 month", 30), ("after 30 minutes", 1 / 48),
+                                         ("Invoice received", None), ("Day 3", None),
+                                         ("v2.0", None)])
+def test_wait_read_from_a_timer_name(name, days):
+    from designer.export.interop.bpmn_import import name_days
+
+    assert name_days(name) == (pytest.approx(days, abs=1e-3) if days else None)
+
+
+def test_a_timer_without_duration_takes_its_wait_from_its_name():
+    text = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+    <process id="p"><startEvent id="s"/><intermediateCatchEvent id="w" name="7 days">
+      <timerEventDefinition/></intermediateCatchEvent><endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="w"/>
+      <sequenceFlow id="f2" sourceRef="w" targetRef="e"/></process></definitions>"""
+    result = bpmn_to_pathway(text, "t.bpmn")
+    wait = by_name(result.pathway)["7 days"]
+    assert wait.kind.value == "wait" and wait.duration_days == 7
+    assert any("read from its name" in n for n in result.report.notes)
+    assert not any("timer" in k for k in result.report.dropped)

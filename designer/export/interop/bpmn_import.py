@@ -20,7 +20,8 @@ Mapping (DESIGN.md section 9):
 * start events -> the entry (when there are several, one is chosen and the
   report says which; the others become steps); end events -> exits;
 * intermediate timer events -> waits (an ISO 8601 ``timeDuration`` becomes
-  the wait's days); other intermediate events -> steps;
+  the wait's days; without one, a wait named like "7 days" is read from the
+  name, and the report says so); other intermediate events -> steps;
 * message flows between steps of different pools -> transitions with a
   handoff from the sending pool to the receiving pool (the message's name as
   the information passed on);
@@ -101,6 +102,25 @@ def iso_duration_days(text: str | None) -> float | None:
         return None
     return sum(float(v.replace(",", ".")) * _DAYS[k]
                for k, v in m.groupdict().items() if v)
+
+
+_NAMED_WAIT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*(years?|months?|weeks?|wks?|days?|"
+                         r"d|hours?|hrs?|h|minutes?|mins?)\b", re.IGNORECASE)
+_NAMED_UNIT = {"y": 365.0, "mo": 30.0, "w": 7.0, "d": 1.0, "h": 1 / 24, "mi": 1 / 1440}
+
+
+def name_days(name: str | None) -> float | None:
+    """Days in a timer's name ("7 days", "2 weeks", "48 h"); None when it names none.
+
+    Modellers often write the wait in the name and leave the duration empty.
+    """
+    m = _NAMED_WAIT.search(name or "")
+    if not m:
+        return None
+    unit = m.group(2).lower()
+    key = ("mo" if unit.startswith("mo") else "mi" if unit.startswith("mi")
+           else unit[0])
+    return round(min(float(m.group(1).replace(",", ".")) * _NAMED_UNIT[key], 3650.0), 4)
 
 
 def _text_of(element: ET.Element | None) -> str:
@@ -670,6 +690,10 @@ class _Importer:
                 if days > 3650:
                     self.report.note(f"Timer {ident} waits {days:g} days; kept as 3650.")
                 data["duration_days"] = round(min(days, 3650.0), 4)
+            elif timer is not None and name_days(name) is not None:
+                data["duration_days"] = name_days(name)
+                self.report.note(f"Timer '{name}' has no ISO 8601 duration; its wait, "
+                                 f"{data['duration_days']:g} days, was read from its name.")
             elif timer is not None:
                 self.report.drop("timer without an ISO 8601 duration (date, cycle or "
                                  "expression)", ident)
@@ -836,6 +860,8 @@ class _Importer:
                 continue
             if tag.endswith("EventDefinition") and ident not in self.carried:
                 node = self.nodes.get(parent_id)
+                if node is not None and node.kind == "wait" and tag == "timerEventDefinition":
+                    continue                  # the wait itself
                 if node is not None:
                     self.report.drop(f"{tag} (what triggers the event)", parent_id)
                     continue
