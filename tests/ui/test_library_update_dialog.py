@@ -107,3 +107,26 @@ def test_the_browser_labels_sources_and_says_an_update_is_there(story, qtbot, tm
     assert "update available: v1.1.0" in local_text
     browser.close()
     window.document.undo_stack.setClean()
+
+
+def test_sources_dialog_adds_and_removes(story, qtbot, tmp_path):
+    from designer.ui.window.library_update_dialog import show_sources
+
+    window, shared, _key, _first = story
+    dialog = show_sources(window)
+    qtbot.waitExposed(dialog)
+    assert dialog.labels() == ["National"]
+    other = tmp_path / "Trust B"
+    other.mkdir()
+    assert dialog.add_folder(other)
+    assert dialog.labels() == ["National", "Trust B"]
+    assert not dialog.add_folder(other)                       # already there: said so
+    assert "already a library source" in dialog.message.text()
+    synced = tmp_path / "OneDrive - NHS" / "clone"
+    (synced / ".git").mkdir(parents=True)
+    assert not dialog.add_folder(synced)
+    assert "corrupts .git" in dialog.message.text()
+    dialog.table.setCurrentCell(1, 0)
+    dialog.remove_selected()
+    assert dialog.labels() == ["National"]
+    dialog.close()

@@ -1,4 +1,4 @@
-"""Tools > Review Update from Source… and Tools > Sync Conflict Copies…
+"""Tools > Library Sources…, Review Update from Source… and Sync Conflict Copies…
 
 "Review update" shows the clinical diff between the version a local variant
 was derived from and the newer source, lists the places where both changed
@@ -205,8 +205,18 @@ def show_conflict_copies(window: "MainWindow") -> ConflictCopiesDialog:
     return dialog
 
 
+def show_sources(window: "MainWindow"):
+    from designer.ui.library.sources import SourcesDialog
+
+    dialog = SourcesDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.sources_dialog = dialog
+    dialog.show()
+    return dialog
+
+
 def install(window: "MainWindow") -> None:
-    """Add the two items to the Tools menu."""
+    """Add the three items to the Tools menu."""
     review = QAction("Review &Update from Source…", window)
     review.setObjectName("action-review-update")
     review.setStatusTip("Bring the newer version of the pathway this one was made from "
@@ -216,8 +226,12 @@ def install(window: "MainWindow") -> None:
     conflicts.setObjectName("action-conflict-copies")
     conflicts.setStatusTip("Find copies a sync service kept when two people saved at once")
     conflicts.triggered.connect(lambda _c=False: show_conflict_copies(window))
+    sources = QAction("Library &Sources…", window)
+    sources.setObjectName("action-library-sources")
+    sources.setStatusTip("Shared folders and git remotes the library reads")
+    sources.triggered.connect(lambda _c=False: show_sources(window))
     window.menu_tools.addSeparator()
-    window.menu_tools.addActions([review, conflicts])
-    window.update_actions = {"review": review, "conflicts": conflicts}
+    window.menu_tools.addActions([sources, review, conflicts])
+    window.update_actions = {"review": review, "conflicts": conflicts, "sources": sources}
     window.update_review = None
     window.conflict_copies = None
