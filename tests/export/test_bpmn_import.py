@@ -342,3 +342,15 @@ def test_a_timer_without_duration_takes_its_wait_from_its_name():
     assert wait.kind.value == "wait" and wait.duration_days == 7
     assert any("read from its name" in n for n in result.report.notes)
     assert not any("timer" in k for k in result.report.dropped)
+
+
+def test_lanes_nested_absurdly_deep_are_refused():
+    depth = 3000
+    lanes = ("".join(f'<lane id="l{i}" name="L{i}"><childLaneSet id="c{i}">' for i in range(depth))
+             + '<lane id="leaf"><flowNodeRef>s</flowNodeRef></lane>'
+             + "</childLaneSet></lane>" * depth)
+    data = ('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
+            f'<process id="p"><laneSet id="ls">{lanes}</laneSet><startEvent id="s"/>'
+            '</process></definitions>').encode()
+    with pytest.raises(ImportRefused, match="nested more than"):
+        bpmn_to_pathway(data, "deep.bpmn")

@@ -62,6 +62,7 @@ MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC = "http://www.omg.org/spec/DD/20100524/DC"
 NO_CONDITION = "no condition recorded"      # what our writer puts on a branch with none
+MAX_LANE_DEPTH = 30
 
 SUB_PROCESSES = {"subProcess", "adHocSubProcess", "transaction"}
 ACTIVITIES = {"task", "userTask", "manualTask", "serviceTask", "scriptTask",
@@ -368,6 +369,9 @@ class _Importer:
         nested: list[str] = []
 
         def walk(lane_set: ET.Element, path: list[str]) -> None:
+            if len(path) > MAX_LANE_DEPTH:
+                raise ImportRefused(self.name, f"its lanes are nested more than "
+                                    f"{MAX_LANE_DEPTH} deep", "too deep")
             for lane in lane_set:
                 if not _is_model(lane, "lane"):
                     continue
