@@ -354,3 +354,12 @@ def test_lanes_nested_absurdly_deep_are_refused():
             '</process></definitions>').encode()
     with pytest.raises(ImportRefused, match="nested more than"):
         bpmn_to_pathway(data, "deep.bpmn")
+
+
+def test_bpmn_beta_namespace_is_read_and_other_roots_are_named():
+    beta = b"""<definitions xmlns="http://schema.omg.org/spec/BPMN/2.0" id="d">
+      <process id="p"><startEvent id="s" name="Go"/><endEvent id="e" name="Done"/>
+      <sequenceFlow id="f" sourceRef="s" targetRef="e"/></process></definitions>"""
+    assert [s.name for s in bpmn_to_pathway(beta, "beta.bpmn").pathway.steps] == ["Go", "Done"]
+    with pytest.raises(ImportRefused, match="namespace urn:other"):
+        bpmn_to_pathway(b'<definitions xmlns="urn:other"/>', "x.bpmn")

@@ -59,6 +59,7 @@ from designer.export.interop.import_common import (
 )
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+BETA_MODEL = "http://schema.omg.org/spec/BPMN/2.0"    # the 2.0 beta namespace, read as 2.0
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC = "http://www.omg.org/spec/DD/20100524/DC"
 NO_CONDITION = "no condition recorded"      # what our writer puts on a branch with none
@@ -181,10 +182,16 @@ def read_bpmn(path: str | Path) -> ImportResult:
 def bpmn_to_pathway(data: bytes, name: str = "<bpmn>", stem: str = "imported") -> ImportResult:
     """Import BPMN XML given as bytes (``name`` is used in messages)."""
     root = parse_xml(data, name)
+    if root.tag == f"{{{BETA_MODEL}}}definitions":     # BPMN 2.0 beta: same elements
+        for element in root.iter():
+            if isinstance(element.tag, str) and element.tag.startswith(f"{{{BETA_MODEL}}}"):
+                element.tag = _m(_local(element.tag))
     if root.tag != _m("definitions"):
+        namespace = root.tag[1:].split("}")[0] if str(root.tag).startswith("{") else "none"
         raise ImportRefused(
-            name, f"it is XML but not BPMN 2.0 (the root element is <{_local(root.tag)}>, "
-            "not a BPMN 2.0 <definitions>)", "not BPMN")
+            name, f"it is XML but not BPMN 2.0 (the root element is <{_local(root.tag)}> "
+            f"in the namespace {namespace}, not a BPMN 2.0 <definitions> in {MODEL})",
+            "not BPMN")
     return _Importer(root, name, stem).run()
 
 
