@@ -363,3 +363,21 @@ def test_bpmn_beta_namespace_is_read_and_other_roots_are_named():
     assert [s.name for s in bpmn_to_pathway(beta, "beta.bpmn").pathway.steps] == ["Go", "Done"]
     with pytest.raises(ImportRefused, match="namespace urn:other"):
         bpmn_to_pathway(b'<definitions xmlns="urn:other"/>', "x.bpmn")
+
+
+def test_references_written_as_qnames_are_followed():
+    text = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+      xmlns:tns="urn:t" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+      xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d" targetNamespace="urn:t">
+      <collaboration id="c"><participant id="pa" name="Clinic" processRef="tns:p"/></collaboration>
+      <process id="p"><laneSet id="ls"><lane id="l" name="Ward"><flowNodeRef>tns:s</flowNodeRef>
+      </lane></laneSet><startEvent id="s" name="Go"/><endEvent id="e" name="Done"/>
+      <sequenceFlow id="f" sourceRef="s" targetRef="e"/></process>
+      <bpmndi:BPMNDiagram id="dg"><bpmndi:BPMNPlane id="pl" bpmnElement="tns:c">
+      <bpmndi:BPMNShape id="x" bpmnElement="tns:s"><dc:Bounds x="300" y="40" width="36" height="36"/>
+      </bpmndi:BPMNShape></bpmndi:BPMNPlane></bpmndi:BPMNDiagram></definitions>"""
+    result = bpmn_to_pathway(text, "qnames.bpmn")
+    p = result.pathway
+    assert p.title == "Clinic"
+    names = {s.id: s.name for s in p.settings}
+    assert names[by_name(p)["Go"].setting] == "Ward"

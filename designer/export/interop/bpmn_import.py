@@ -186,6 +186,7 @@ def bpmn_to_pathway(data: bytes, name: str = "<bpmn>", stem: str = "imported") -
         for element in root.iter():
             if isinstance(element.tag, str) and element.tag.startswith(f"{{{BETA_MODEL}}}"):
                 element.tag = _m(_local(element.tag))
+    _unprefix_references(root)
     if root.tag != _m("definitions"):
         namespace = root.tag[1:].split("}")[0] if str(root.tag).startswith("{") else "none"
         raise ImportRefused(
@@ -193,6 +194,32 @@ def bpmn_to_pathway(data: bytes, name: str = "<bpmn>", stem: str = "imported") -
             f"in the namespace {namespace}, not a BPMN 2.0 <definitions> in {MODEL})",
             "not BPMN")
     return _Importer(root, name, stem).run()
+
+
+_REF_ATTRIBUTES = ("processRef", "sourceRef", "targetRef", "messageRef", "attachedToRef",
+                   "bpmnElement", "default", "dataObjectRef")
+_REF_TEXTS = ("flowNodeRef", "incoming", "outgoing")
+
+
+def _unprefix_references(root: ET.Element) -> None:
+    """References written as QNames (``tns:Task_1``) made plain ids where that is meant.
+
+    The schema types several references as QNames, and some tools prefix them;
+    a reference is changed only when it names no element as written and does
+    without its prefix.
+    """
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    for element in root.iter():
+        for attribute in _REF_ATTRIBUTES:
+            value = element.get(attribute)
+            if value and ":" in value and value not in ids:
+                plain = value.split(":", 1)[1]
+                if plain in ids:
+                    element.set(attribute, plain)
+        if _local(element.tag) in _REF_TEXTS and element.text and ":" in element.text:
+            value = element.text.strip()
+            if value not in ids and value.split(":", 1)[1] in ids:
+                element.text = value.split(":", 1)[1]
 
 
 # --------------------------------------------------------------------- the import
