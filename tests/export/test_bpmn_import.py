@@ -381,3 +381,12 @@ def test_references_written_as_qnames_are_followed():
     assert p.title == "Clinic"
     names = {s.id: s.name for s in p.settings}
     assert names[by_name(p)["Go"].setting] == "Ward"
+
+
+def test_an_element_missing_from_the_lane_lists_goes_where_the_diagram_draws_it():
+    text = (DATA / "import" / "placed.bpmn").read_text(encoding="utf-8").replace(
+        "<bpmn:flowNodeRef>c</bpmn:flowNodeRef>", "")
+    result = bpmn_to_pathway(text.encode(), "p.bpmn")
+    names = {s.id: s.name for s in result.pathway.settings}
+    assert names[by_name(result.pathway)["Ready"].setting] == "Patient at home"
+    assert any("the diagram draws them in: c" in n for n in result.report.notes)

@@ -366,6 +366,7 @@ class _Importer:
                 in_lane.setdefault(ref, setting_id)
         default_setting: str | None = None
         local: dict[str, str] = {}          # BPMN id -> our key for this pool's nodes
+        placed_by_picture: list[str] = []
         for element in nodes:
             raw = element.get("id") or f"node-{len(self.nodes) + 1}"
             ident, n = raw, 2
@@ -382,12 +383,21 @@ class _Importer:
                 node.data = ext.decode(step_ext, Step)
             if kind != "bypass":
                 lane = in_lane.get(raw)
+                if lane is None and leaves and "setting" not in node.data:
+                    lane = self._lane_by_picture(raw, [sid for sid, _refs in leaves])
+                    if lane is not None:
+                        placed_by_picture.append(raw)
                 if lane is None and "setting" not in node.data:
                     if default_setting is None:
                         default_setting = self._default_setting(pool, bool(leaves), prefix)
                     lane = default_setting
                 node.lane = lane
             self.nodes[ident] = node
+        if placed_by_picture:
+            self.report.note(f"{len(placed_by_picture)} element(s) not listed in any lane "
+                             "were put in the lane the diagram draws them in: "
+                             + ", ".join(placed_by_picture[:20])
+                             + (" ..." if len(placed_by_picture) > 20 else "") + ".")
         self.flows += [(element, local) for element in process
                        if _is_model(element, "sequenceFlow")]
         for raw, ident in local.items():
@@ -462,6 +472,19 @@ class _Importer:
                 self.shapes[lane.get("id")].get("isHorizontal") == "false":
             self.vertical = True
         return setting_id
+
+    def _lane_by_picture(self, ident: str, settings: list[str]) -> str | None:
+        """The lane whose diagram bounds hold the centre of element ``ident``'s shape."""
+        box = self._bounds(ident)
+        if box is None:
+            return None
+        cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+        for setting_id in settings:
+            lane = self._bounds(self.setting_shape.get(setting_id, ""))
+            if lane is not None and lane[0] <= cx <= lane[0] + lane[2] \
+                    and lane[1] <= cy <= lane[1] + lane[3]:
+                return setting_id
+        return None
 
     def _default_setting(self, pool: _Pool, has_lanes: bool, prefix: str) -> str:
         name = (f"{prefix}not in a lane" if has_lanes else pool.name) or self.stem or "Process"
