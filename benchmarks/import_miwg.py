@@ -31,7 +31,7 @@ def default_folder() -> Path:
     return ROOT / "tests" / "data" / "bpmn-miwg"
 
 
-def measure(folder: Path) -> dict:
+def measure(folder: Path, sub_pathways: bool = False) -> dict:
     """Counts over every ``*.bpmn`` file under ``folder``."""
     from designer.export.interop.bpmn_import import read_bpmn
     from designer.export.interop.import_common import ImportRefused
@@ -41,15 +41,20 @@ def measure(folder: Path) -> dict:
     imported, refused, crashes = 0, Counter(), []
     refused_files: list[str] = []
     dropped, findings, kept = Counter(), Counter(), Counter()
-    steps = transitions = 0
+    steps = transitions = subs = 0
     valid_without_errors = 0
     start = time.perf_counter()
     for path in files:
         try:
-            result = read_bpmn(path)
-            again = loads_pathway(dump_pathway(result.pathway), path.name)
-            if not again.content_equal(result.pathway):
-                raise AssertionError("the imported pathway does not load back equal")
+            result = read_bpmn(path, sub_pathways=sub_pathways)
+            pending = [result]
+            while pending:
+                current = pending.pop()
+                again = loads_pathway(dump_pathway(current.pathway), path.name)
+                if not again.content_equal(current.pathway):
+                    raise AssertionError("the imported pathway does not load back equal")
+                pending += current.sub_pathways.values()
+                subs += len(current.sub_pathways)
         except ImportRefused as exc:
             refused[exc.reason] += 1
             refused_files.append(str(exc))
@@ -72,6 +77,7 @@ def measure(folder: Path) -> dict:
     return {"folder": str(folder), "files": len(files), "imported": imported,
             "refused": dict(refused), "refused_files": refused_files,
             "crashes": crashes, "steps": steps, "transitions": transitions,
+            "sub_pathways": subs,
             "imported_without_errors": valid_without_errors,
             "dropped": dict(dropped.most_common()), "kept": dict(kept.most_common()),
             "findings": dict(findings.most_common()), "seconds": round(seconds, 2)}
@@ -83,9 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     parser.add_argument("--list-refused", action="store_true",
                         help="print the message of every refused file")
+    parser.add_argument("--sub-pathways", action="store_true",
+                        help="also import each sub-process as a pathway of its own")
     args = parser.parse_args(argv)
     folder = args.folder or default_folder()
-    counts = measure(folder)
+    counts = measure(folder, args.sub_pathways)
     if args.json:
         print(json.dumps(counts, indent=2))
         return 1 if counts["crashes"] else 0
@@ -94,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({counts['imported_without_errors']} with no validation errors); "
           f"refused: {sum(counts['refused'].values())}; crashes: {len(counts['crashes'])}; "
           f"time: {counts['seconds']} s")
-    print(f"Steps: {counts['steps']}; transitions: {counts['transitions']}")
+    print(f"Steps: {counts['steps']}; transitions: {counts['transitions']}"
+          + (f"; sub-pathways: {counts['sub_pathways']}" if args.sub_pathways else ""))
     if counts["refused"]:
         print("Refused by reason:")
         for reason, n in sorted(counts["refused"].items()):

@@ -29,6 +29,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="the pathway file to write (the report goes beside it)")
     p.add_argument("--format", choices=("bpmn", "fhir"),
                    help="read FILE as this format (default: from its name or content)")
+    p.add_argument("--sub-pathways", action="store_true",
+                   help="also write each BPMN sub-process as a pathway of its own "
+                        "(OUT.STEP.yaml), linked from its step's description")
     return p
 
 
@@ -39,7 +42,7 @@ def _err(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from designer.export.interop.import_common import ImportRefused
-    from designer.export.interop.importing import import_file, report_path
+    from designer.export.interop.importing import import_file, link_sub_pathways, report_path
     from designer.graph.io import PathwaySaveError, dump_pathway, write_text_atomic
 
     source, out = Path(args.file), Path(args.output)
@@ -50,17 +53,21 @@ def run(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         return _err(f"Cannot import {source}: the folder {out.parent} does not exist")
     try:
-        result = import_file(source, args.format)
+        result = import_file(source, args.format, args.sub_pathways)
     except ImportRefused as exc:
         return _err(str(exc))
     except Exception as exc:  # a bug: still one message and nothing written
         return _err(f"Cannot import {source}: unexpected error ({type(exc).__name__}: "
                     f"{exc}); this is a bug in the designer, please report it")
     pathway, report = result.pathway, result.report
+    subs = link_sub_pathways(result, out)
+    if source.resolve() in {target.resolve() for target, _sub in subs}:
+        return _err(f"Cannot import {source}: a sub-pathway would overwrite the input; "
+                    "choose another name with -o")
     try:
-        text = dump_pathway(pathway)
-        write_text_atomic(out, text)
-        write_text_atomic(report_file, report.to_markdown())
+        for target, sub in [(out, result), *subs]:
+            write_text_atomic(target, dump_pathway(sub.pathway))
+            write_text_atomic(report_path(target), sub.report.to_markdown())
     except PathwaySaveError as exc:
         return _err(str(exc))
     counts = report.finding_counts
@@ -72,5 +79,7 @@ def run(args: argparse.Namespace) -> int:
               f"{', ...' if len(report.dropped) > 4 else ''}).")
     print(f"Findings: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings "
           "- open the pathway in the designer to complete it.")
+    for target, sub in subs:
+        print(f"Sub-pathway: {target} ({len(sub.pathway.steps)} steps)")
     print(f"Report: {report_file}")
     return EXIT_OK

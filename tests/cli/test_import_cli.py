@@ -115,3 +115,18 @@ def test_as_a_real_command_no_traceback(tmp_path):
                           cwd=ROOT, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("Cannot import")
+
+
+def test_sub_processes_as_linked_sub_pathways(tmp_path, capsys):
+    out = tmp_path / "clinic.yaml"
+    source = DATA / "import" / "clinic.bpmn"
+    assert main(["import", str(source), "-o", str(out), "--sub-pathways"]) == 0
+    sub_file = tmp_path / "clinic.pre-op-education.yaml"
+    sub = load_pathway(sub_file)
+    assert [s.name for s in sub.steps] == ["Start", "Watch video", "End"]
+    assert (tmp_path / "clinic.pre-op-education.import-report.md").exists()
+    parent = load_pathway(out)
+    assert "clinic.pre-op-education.yaml" in parent.step("pre-op-education").description
+    report = (tmp_path / "clinic.import-report.md").read_text(encoding="utf-8")
+    assert "inside a sub-process" not in report        # carried by the sub-pathway
+    assert "Sub-pathway:" in capsys.readouterr().out

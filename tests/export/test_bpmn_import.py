@@ -315,10 +315,12 @@ def test_damaged_files_import_or_are_refused_never_crash(source, seed, cuts):
                 parent.remove(victim)
     data = ET.tostring(root)
     try:
-        result = bpmn_to_pathway(data, "fuzz.bpmn")
+        result = bpmn_to_pathway(data, "fuzz.bpmn", sub_pathways=bool(seed % 2))
     except ImportRefused:
         return
     loads_pathway(dump_pathway(result.pathway))
+    for sub in result.sub_pathways.values():
+        loads_pathway(dump_pathway(sub.pathway))
 
 
 @pytest.mark.parametrize("name, days", [("7 days", 7), ("Wait 2 weeks", 14), ("48 h", 2),
@@ -390,3 +392,11 @@ def test_an_element_missing_from_the_lane_lists_goes_where_the_diagram_draws_it(
     names = {s.id: s.name for s in result.pathway.settings}
     assert names[by_name(result.pathway)["Ready"].setting] == "Patient at home"
     assert any("the diagram draws them in: c" in n for n in result.report.notes)
+
+
+def test_a_process_of_gateways_only_is_refused():
+    text = b"""<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+    <process id="p"><parallelGateway id="a"/><parallelGateway id="b"/>
+    <sequenceFlow id="f" sourceRef="a" targetRef="b"/></process></definitions>"""
+    with pytest.raises(ImportRefused, match="only gateways"):
+        bpmn_to_pathway(text, "g.bpmn")

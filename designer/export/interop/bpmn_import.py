@@ -173,14 +173,19 @@ def parse_xml(data: bytes, name: str) -> ET.Element:
                             "malformed XML") from None
 
 
-def read_bpmn(path: str | Path) -> ImportResult:
+def read_bpmn(path: str | Path, sub_pathways: bool = False) -> ImportResult:
     """Import the BPMN file at ``path``; :class:`ImportRefused` when it cannot be."""
     name = Path(path).name
-    return bpmn_to_pathway(read_bytes(path), name, Path(path).stem)
+    return bpmn_to_pathway(read_bytes(path), name, Path(path).stem, sub_pathways)
 
 
-def bpmn_to_pathway(data: bytes, name: str = "<bpmn>", stem: str = "imported") -> ImportResult:
-    """Import BPMN XML given as bytes (``name`` is used in messages)."""
+def bpmn_to_pathway(data: bytes, name: str = "<bpmn>", stem: str = "imported",
+                    sub_pathways: bool = False) -> ImportResult:
+    """Import BPMN XML given as bytes (``name`` is used in messages).
+
+    With ``sub_pathways``, each sub-process that holds activities or events is also
+    imported as a pathway of its own (``ImportResult.sub_pathways``, by step id).
+    """
     root = parse_xml(data, name)
     if root.tag == f"{{{BETA_MODEL}}}definitions":     # BPMN 2.0 beta: same elements
         for element in root.iter():
@@ -193,7 +198,7 @@ def bpmn_to_pathway(data: bytes, name: str = "<bpmn>", stem: str = "imported") -
             name, f"it is XML but not BPMN 2.0 (the root element is <{_local(root.tag)}> "
             f"in the namespace {namespace}, not a BPMN 2.0 <definitions> in {MODEL})",
             "not BPMN")
-    return _Importer(root, name, stem).run()
+    return _Importer(root, name, stem, sub_pathways).run()
 
 
 _REF_ATTRIBUTES = ("processRef", "sourceRef", "targetRef", "messageRef", "attachedToRef",
@@ -253,8 +258,11 @@ class _Pool:
 
 
 class _Importer:
-    def __init__(self, root: ET.Element, name: str, stem: str) -> None:
+    def __init__(self, root: ET.Element, name: str, stem: str, sub_pathways: bool = False,
+                 depth: int = 0) -> None:
         self.root, self.name, self.stem = root, name, stem
+        self.want_subs, self.depth = sub_pathways, depth
+        self.subs: dict[str, ImportResult] = {}        # step id -> sub-process import
         self.report = ImportReport(name, "BPMN 2.0")
         self.carried: set[str] = set()         # BPMN ids that found an equivalent
         self.nodes: dict[str, _Node] = {}
@@ -292,12 +300,45 @@ class _Importer:
             raise ImportRefused(self.name, "its processes contain no activities or events "
                                 "(nothing to import)", "no flow nodes")
         self._bypass()
+        if not self.nodes:
+            raise ImportRefused(self.name, "its processes hold only gateways and boundary "
+                                "events, nothing that becomes a step", "no flow nodes")
         self._message_flows()
         self._choose_entry()
         pathway = self._build()
+        if self.want_subs:
+            self._sub_pathways()
         self._report_leftovers()
         self.report.add_findings(pathway)
-        return ImportResult(pathway, self.report)
+        return ImportResult(pathway, self.report, self.subs)
+
+    def _sub_pathways(self) -> None:
+        """Each sub-process with content, imported as a pathway of its own."""
+        diagrams = [d for d in self.root if d.tag == f"{{{BPMNDI}}}BPMNDiagram"]
+        for ident, node in self.nodes.items():
+            element = node.element
+            if _local(element.tag) not in SUB_PROCESSES or self.depth >= 5 \
+                    or node.step_id is None:
+                continue
+            if not any(_is_model(c) and _local(c.tag) in FLOW_NODES for c in element):
+                continue
+            definitions = ET.Element(_m("definitions"), {"id": f"{ident}-definitions"})
+            process = ET.SubElement(definitions, _m("process"), {
+                "id": f"{ident}-as-process", "name": element.get("name") or ident})
+            process.extend(c for c in element if _is_model(c)
+                           and _local(c.tag) not in ("incoming", "outgoing",
+                                                     "documentation", "extensionElements"))
+            definitions.extend(diagrams)            # shared, read only
+            try:
+                sub = _Importer(definitions, f"{self.name} ({element.get('name') or ident})",
+                                f"{self.stem}-{node.step_id}", True, self.depth + 1).run()
+            except ImportRefused:
+                continue
+            self.subs[node.step_id] = sub
+            self.carried.update(e.get("id") or "" for e in element.iter() if e is not element)
+            self.report.note(f"The sub-process '{element.get('name') or ident}' is also a "
+                             f"pathway of its own ({len(sub.pathway.steps)} steps), linked "
+                             f"from the step '{node.step_id}'.")
 
     def _index(self) -> None:
         count = 0

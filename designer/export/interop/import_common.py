@@ -107,8 +107,12 @@ def _cell(text: str) -> str:
 
 @dataclass
 class ImportResult:
+    """The pathway and its report; ``sub_pathways`` maps a step id to the import of
+    the sub-process it stands for (when asked for)."""
+
     pathway: Pathway
     report: ImportReport
+    sub_pathways: dict[str, "ImportResult"] = field(default_factory=dict)
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:

@@ -30,18 +30,39 @@ def detect_format(path: Path, data: bytes) -> str:
                         "unknown format")
 
 
-def import_file(path: str | Path, fmt: str | None = None) -> ImportResult:
-    """Import ``path`` (BPMN 2.0 or a FHIR PlanDefinition); :class:`ImportRefused` if not."""
+def import_file(path: str | Path, fmt: str | None = None, sub_pathways: bool = False
+                ) -> ImportResult:
+    """Import ``path`` (BPMN 2.0 or a FHIR PlanDefinition); :class:`ImportRefused` if not.
+
+    ``sub_pathways``: also import each BPMN sub-process as a pathway of its own.
+    """
     p = Path(path)
     data = read_bytes(p)
     kind = fmt or detect_format(p, data)
     if kind == "bpmn":
         from designer.export.interop.bpmn_import import bpmn_to_pathway
 
-        return bpmn_to_pathway(data, p.name, p.stem)
+        return bpmn_to_pathway(data, p.name, p.stem, sub_pathways)
     from designer.export.interop.fhir_import import fhir_to_pathway
 
     return fhir_to_pathway(data, p.name, p.stem, folder=p.parent, self_path=p)
+
+
+def link_sub_pathways(result: ImportResult, out: Path) -> list[tuple[Path, ImportResult]]:
+    """The files for ``result``'s sub-pathways beside ``out`` (``OUT.STEP.yaml``, nested
+    ones ``OUT.STEP.INNER.yaml``), each parent step's description naming its file."""
+    stem = out.name[:-len(out.suffix)] if out.suffix else out.name
+    files: list[tuple[Path, ImportResult]] = []
+    for step_id, sub in result.sub_pathways.items():
+        target = out.with_name(f"{stem}.{step_id}{out.suffix or '.yaml'}")
+        step = result.pathway.step(step_id)
+        if step is not None:
+            note = f"Detail: the sub-pathway in {target.name}."
+            result.pathway.update_step(step_id, description=(
+                f"{step.description}\n\n{note}" if step.description else note))
+        files.append((target, sub))
+        files += link_sub_pathways(sub, target)
+    return files
 
 
 def report_path(out: Path) -> Path:
