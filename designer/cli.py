@@ -23,6 +23,7 @@ _PLUGINS = (
     "designer.cli_library",   # library list|show|new
     "designer.cli_export",    # export
     "designer.cli_diff",      # diff
+    "designer.cli_simulate",  # simulate
 )
 
 

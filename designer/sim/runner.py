@@ -13,6 +13,7 @@ import math
 import multiprocessing
 import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from ..graph.model import Pathway
@@ -167,6 +168,10 @@ def _run_processes(plans: list[Plan], seed: int, n: int, workers: int, take, can
                     raise SimulationCancelled("the simulation was cancelled")
                 for future in finished:
                     take(pending.pop(future), future.result())
+        except BrokenProcessPool:
+            raise SimulationSetupError(
+                "a worker process stopped unexpectedly (out of memory?); try fewer "
+                "--workers") from None
         except BaseException:
             for future in pending:
                 future.cancel()
