@@ -247,6 +247,7 @@ def compile_plan(pathway: Pathway, scenario_id: str | None = None, *,
         return _compile(pathway, base, scenario_id, weeks)
     except FlowInputError as exc:
         if prefix and not exc.field.startswith("scenarios"):
+            _compile(base, base, None, weeks)   # a fault of the pathway itself: say so plainly
             raise FlowInputError(exc.field, prefix + exc.problem) from None
         raise
 
@@ -477,13 +478,27 @@ def _check_no_endless_loop(pathway: Pathway, steps: list[StepPlan], reach: set[i
                 can_leave.add(s.index)
                 changed = True
     stuck = [i for i in sorted(reach) if i not in can_leave]
-    if stuck:
-        s = steps[stuck[0]]
-        k = next((n for n, t in enumerate(pathway.transitions) if t.source == s.id), None)
-        where = f"transitions[{k}].probability" if k is not None else f"steps[{s.index}]"
-        raise FlowInputError(where, f"patients who reach '{s.name}' go round a loop for ever "
-                             "(with probability 1 they never reach an exit): give a branch "
-                             "out of the loop a probability above 0")
+    if not stuck:
+        return
+    # name the loop, not the steps that lead into it: prefer a branch point inside it
+    # with a branch that nobody takes (probability 0), else any step on the loop
+    looping = [i for i in stuck
+               if any(i in _reachable(steps, j) for j in steps[i].targets)]
+    for i in looping:
+        s = steps[i]
+        closed = [b for b in range(len(s.targets)) if not _branch_possible(s, b)]
+        if closed:
+            dest = steps[s.targets[closed[0]]].id
+            k = next(n for n, t in enumerate(pathway.transitions)
+                     if t.source == s.id and t.target == dest)
+            where = f"transitions[{k}].probability"
+            break
+    else:
+        s = steps[(looping or stuck)[0]]
+        where = f"steps[{s.index}]"
+    raise FlowInputError(where, f"patients who reach '{s.name}' go round a loop for ever "
+                         "(with probability 1 they never reach an exit): give a branch "
+                         "out of the loop a probability above 0")
 
 
 def _mark_cancellations(pathway: Pathway, steps: list[StepPlan]) -> list[StepPlan]:
@@ -544,31 +559,3 @@ def _stability(plan: Plan, routing, reach: set[int]) -> list[str]:
                             f"its capacity is {capacity}")
     return warnings
 
-
-def needs(pathway: Pathway) -> list[tuple[str, str, str]]:
-    """What the simulation still lacks, as ``(kind, target, message)``, for the flow pack.
-
-    Kinds: ``"arrivals"``, ``"duration"`` (a step without a duration),
-    ``"probability"`` (a branch without one).
-    """
-    found: list[tuple[str, str, str]] = []
-    if pathway.flow is None or pathway.flow.arrivals is None:
-        found.append(("arrivals", "", "The simulation needs arrivals: add flow: {arrivals: "
-                      "{per_week: N}} with the new patients a week at the entry step."))
-    for s in pathway.steps:
-        if (s.duration is None and s.duration_days is None
-                and s.kind in (StepKind.task, StepKind.wait, StepKind.entry)):
-            found.append(("duration", s.id, f"'{s.name}' has no duration: the simulation "
-                          "needs duration_days or a duration distribution."))
-    out: dict[str, list] = {}
-    for t in pathway.transitions:
-        out.setdefault(t.source, []).append(t)
-    names = {s.id: s.name for s in pathway.steps}
-    for source, branches in out.items():
-        if len(branches) > 1 and any(t.probability is None for t in branches):
-            missing = [t for t in branches if t.probability is None]
-            found.append(("probability", source,
-                          f"'{names.get(source, source)}' has {len(branches)} ways out and "
-                          f"{len(missing)} without a probability: the simulation needs the "
-                          "share of patients on each branch (they sum to 1)."))
-    return found
