@@ -374,5 +374,5 @@ def _summarise(plan: Plan, locals_: dict[str, Any]) -> dict[str, Any]:
     result = {"values": out, "waiting_list": series,
               "rtt_histogram": [int(x) for x in hist], "events": v["events"]}
     if v["log"] is not None:
-        result["trace"] = sorted(v["log"])
+        result["trace"] = sorted(v["log"], key=lambda event: event[0])  # stable: in order
     return result

@@ -25,6 +25,8 @@ from .plan import (
 from .results import Results, build_results
 
 Progress = Callable[[int, int], None]
+#: how long to try to reach a Dask scheduler before giving up
+DASK_CONNECT_TIMEOUT = "10s"
 
 
 class Cancel(Protocol):
@@ -189,7 +191,7 @@ def _run_dask(plans: list[Plan], seed: int, n: int, scheduler: Any, take, cancel
     own = not isinstance(scheduler, Client)
     if own:
         try:
-            client = Client(scheduler, timeout="10s", set_as_default=False)
+            client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise SimulationSetupError(
                 f"--scheduler: could not reach the Dask scheduler at {scheduler} ({exc})"
@@ -207,7 +209,7 @@ def _run_dask(plans: list[Plan], seed: int, n: int, scheduler: Any, take, cancel
                 futures.append(future)
                 index_of[future.key] = index
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 if cancelled():
                     raise SimulationCancelled("the simulation was cancelled")
                 take(index_of[future.key], future.result())
