@@ -27,7 +27,10 @@ _TIMED = (StepKind.task, StepKind.wait, StepKind.entry)
 
 @rule("flow-arrivals", _PACK, "The simulation has no arrivals", _SOURCE, severity="info")
 def flow_arrivals(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """``flow.arrivals`` gives the new patients a week at the entry step."""
+    """``flow.arrivals`` gives the new patients a week at the entry step.
+
+    Source: the simulation's inputs (docs/simulation.md).
+    """
     if pathway.flow is None or pathway.flow.arrivals is None:
         yield found("flow-arrivals",
                     "The simulation needs arrivals: set the new patients a week at the "
@@ -37,7 +40,10 @@ def flow_arrivals(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 @rule("flow-step-without-duration", _PACK, "A step has no duration to simulate", _SOURCE,
       severity="info")
 def step_without_duration(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """Tasks, waits and the entry need ``duration_days`` or a ``duration`` distribution."""
+    """Tasks, waits and the entry need ``duration_days`` or a ``duration`` distribution.
+
+    Source: the simulation's inputs (docs/simulation.md).
+    """
     for s in pathway.steps:
         if s.kind in _TIMED and s.duration is None and s.duration_days is None:
             yield found("flow-step-without-duration",
@@ -55,7 +61,10 @@ def _branches(pathway: Pathway) -> dict[str, list]:
 @rule("flow-branch-without-probability", _PACK, "A branch has no probability to simulate",
       _SOURCE, severity="info")
 def branch_without_probability(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """Each way out of a step with several needs the share of patients who take it."""
+    """Each way out of a step with several needs the share of patients who take it.
+
+    Source: the simulation's inputs (docs/simulation.md).
+    """
     names = {s.id: s.name for s in pathway.steps}
     for source, branches in _branches(pathway).items():
         missing = [t for t in branches if t.probability is None]
@@ -69,7 +78,10 @@ def branch_without_probability(pathway: Pathway, graph: "nx.DiGraph") -> Iterato
 @rule("flow-branches-sum", _PACK, "A step's branch probabilities do not sum to 1", _SOURCE,
       severity="info")
 def branches_sum(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """Branch probabilities (and each cohort's) sum to 1 once all are given."""
+    """Branch probabilities (and each cohort's) sum to 1 once all are given.
+
+    Source: the simulation's inputs (docs/simulation.md).
+    """
     names = {s.id: s.name for s in pathway.steps}
     cohorts = [c.id for c in pathway.cohorts]
     for source, branches in _branches(pathway).items():
@@ -90,7 +102,10 @@ def branches_sum(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 @rule("flow-unknown-input", _PACK, "A simulation input names nothing or does not add up",
       _SOURCE, severity="info")
 def unknown_input(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """Steps name resources in ``uses`` and unit costs in ``costs``; branches name cohorts."""
+    """Steps name resources in ``uses`` and unit costs in ``costs``; branches name cohorts.
+
+    Source: the simulation's inputs (docs/simulation.md).
+    """
     resources = [r.id for r in pathway.resources]
     costs = [c.id for c in pathway.costs]
     cohorts = [c.id for c in pathway.cohorts]
