@@ -161,18 +161,24 @@ class Results:
         for s in self.scenarios:
             lines.append("")
             lines.append(f"{s.name} ({s.id})")
-            for key in HEADLINE:
+            for key in _shown(s):
                 value = s.summary(f"metrics.{key}")
                 lines.append(f"  {key.replace('_', ' '):38} {_fmt(value)} "
                              f"{unit_of(key, self.currency, self.cost_year)}".rstrip())
         for a, b in zip(self.scenarios, self.scenarios[1:]):
             lines.append("")
             lines.append(f"Difference: {b.id} minus {a.id}")
-            for key in HEADLINE:
+            for key in _shown(a):
                 value = self.compare(a.id, b.id, f"metrics.{key}")
                 lines.append(f"  {key.replace('_', ' '):38} {_fmt(value)} "
                              f"{unit_of(key, self.currency, self.cost_year)}".rstrip())
         return "\n".join(lines)
+
+
+def _shown(scenario: ScenarioResult) -> list[str]:
+    extra = [k.split(".", 1)[1] for k in scenario.keys()
+             if k.startswith("metrics.cancer_within")]
+    return [*HEADLINE, *extra]
 
 
 def unit_of(key: str, currency: str, cost_year: str) -> str:
