@@ -96,3 +96,17 @@ def test_memory_is_flat_in_replications():
     per_replication = (large - small) / 6
     # about 3,600 patients a replication; a log of them would be far more than this
     assert per_replication < 5_000
+
+
+def test_sim_is_qt_free_and_dask_is_imported_only_when_used():
+    import subprocess
+    import sys
+
+    code = ("import sys; from designer import sim; from designer.graph.io import load_pathway; "
+            "sim.run(load_pathway('pathway_library/eras-plus-colorectal.yaml'), ['after'], "
+            "replications=1, weeks=2); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'distributed', 'dask')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
