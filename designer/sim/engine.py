@@ -351,8 +351,9 @@ def _summarise(plan: Plan, locals_: dict[str, Any]) -> dict[str, Any]:
     for s in plan.steps:
         i = s.index
         out[f"steps.{s.id}.visits_per_year"] = v["visits"][i] / years
-        if s.queued:
-            out[f"steps.{s.id}.wait_days_mean"] = _share(v["wait_sum"][i], v["started"][i])
+        # a pure delay has no queue: its patients wait 0 days by definition
+        out[f"steps.{s.id}.wait_days_mean"] = (
+            _share(v["wait_sum"][i], v["started"][i]) if s.queued else 0.0)
         if s.capacity:
             out[f"steps.{s.id}.utilisation"] = v["busy"][i] / (s.capacity * plan.horizon_days)
         if s.cost_visit or s.cost_day:

@@ -165,7 +165,7 @@ def apply_scenario(pathway: Pathway, scenario_id: str | None) -> Pathway:
     or a change that makes a value impossible.
     """
     copy = pathway.model_copy(deep=True)
-    if scenario_id is None or scenario_id == BASELINE and not pathway.scenarios:
+    if scenario_id is None:
         return copy
     index = next((i for i, s in enumerate(pathway.scenarios) if s.id == scenario_id), None)
     if index is None:

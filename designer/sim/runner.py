@@ -56,7 +56,8 @@ def plans_for(pathway: Pathway, scenarios: Iterable[str] | None = None,
         if sid in seen:
             raise FlowInputError("--scenario", f"scenario '{sid}' is asked for twice")
         seen.add(sid)
-        plans.append(compile_plan(pathway, None if sid == BASELINE else sid, weeks=weeks))
+        drawn = sid == BASELINE and all(s.id != BASELINE for s in pathway.scenarios)
+        plans.append(compile_plan(pathway, None if drawn else sid, weeks=weeks))
     return plans
 
 

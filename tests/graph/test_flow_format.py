@@ -155,3 +155,42 @@ def test_impossible_values_are_refused_naming_the_field(old, new, field, words):
     message = _refusal(old, new)
     assert field in message
     assert words in message
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_days = st.floats(min_value=0, max_value=3650, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def _distribution(draw):
+    kind = draw(st.sampled_from(["fixed", "exponential", "lognormal", "triangular", "uniform"]))
+    if kind == "fixed":
+        return {"dist": kind, "value": draw(_days)}
+    if kind == "exponential":
+        return {"dist": kind, "mean": draw(_days.filter(lambda x: x > 0))}
+    if kind == "lognormal":
+        return {"dist": kind, "mean": draw(_days.filter(lambda x: x > 0)), "sd": draw(_days)}
+    a, b, c = sorted(draw(_days) for _ in range(3))
+    if kind == "triangular":
+        return {"dist": kind, "min": a, "mode": b, "max": c}
+    return {"dist": kind, "min": a, "max": c}
+
+
+@settings(max_examples=60, deadline=None)
+@given(duration=_distribution(), wait=_distribution(),
+       capacity=st.none() | st.integers(min_value=1, max_value=1000),
+       share=st.floats(min_value=0, max_value=1))
+def test_any_valid_flow_input_saves_and_reloads_exactly(duration, wait, capacity, share):
+    from designer.graph.model import Pathway
+
+    data = loads_pathway(FLOW_FILE).model_dump(by_alias=True)
+    data["steps"][1]["duration"] = duration
+    data["steps"][1]["capacity"] = capacity
+    data["transitions"][0]["wait"] = wait
+    data["transitions"][0]["probability_by_cohort"] = {"imd-1": share}
+    pathway = Pathway.model_validate(data)
+    text = dump_pathway(pathway)
+    again = loads_pathway(text)
+    assert again.content_equal(pathway)
+    assert dump_pathway(again) == text
