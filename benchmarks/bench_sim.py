@@ -12,6 +12,7 @@ from pathlib import Path
 import eras_floor
 
 from designer.graph.io import load_pathway
+from designer.sim import check
 from designer.sim import run as simulate
 from designer.sim.engine import run_replication
 from designer.sim.plan import compile_plan
@@ -52,6 +53,24 @@ def _peak_mb(replications: int) -> float:
     return json.loads(out) / 1024.0   # ru_maxrss is in kB on Linux
 
 
+def _large_pathway(n: int):
+    """A synthetic pathway of ``n`` steps with the inputs the simulation needs."""
+    from generate import make_pathway
+
+    from designer.graph.flow import Arrivals, Flow
+
+    pathway = make_pathway(n)
+    pathway.flow = Flow(arrivals=Arrivals(per_week=5))
+    ways: dict[str, int] = {}
+    for t in pathway.transitions:
+        ways[t.source] = ways.get(t.source, 0) + 1
+    pathway.transitions = [t.model_copy(update={"probability": 1 / ways[t.source]})
+                           if ways[t.source] > 1 else t for t in pathway.transitions]
+    pathway.steps = [s.model_copy(update={"duration_days": 1}) if s.duration_days is None
+                     else s for s in pathway.steps]
+    return pathway
+
+
 def run(report) -> None:
     pathway = load_pathway(ERAS)
     # 1,000 referrals a year over 3 simulated years (after the file's 26 weeks of
@@ -75,6 +94,9 @@ def run(report) -> None:
     report("sim", "speed-up with 2 workers", serial / parallel, "x")
     # wall times depend on what else runs on the machine's cores: say how busy it was
     report("sim", "machine load average (1 min) during the runs", os.getloadavg()[0], "")
+
+    big = _large_pathway(10_000)
+    report("sim", "pre-flight (check), 10,000 steps", _wall(lambda: check(big)) * 1000, "ms")
 
     small, large = _peak_mb(10), _peak_mb(100)
     report("sim", "peak memory, 10 replications", small, "MB")

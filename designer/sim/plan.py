@@ -164,9 +164,11 @@ def apply_scenario(pathway: Pathway, scenario_id: str | None) -> Pathway:
     Refuses (:class:`FlowInputError`) a scenario or a change target that does not exist,
     or a change that makes a value impossible.
     """
-    copy = pathway.model_copy(deep=True)
     if scenario_id is None:
-        return copy
+        return pathway
+    # a shallow copy with its own lists: changes replace items, never edit them in place
+    copy = pathway.model_copy(update={name: list(getattr(pathway, name)) for name in
+                                      ("steps", "transitions", "resources", "costs", "cohorts")})
     index = next((i for i, s in enumerate(pathway.scenarios) if s.id == scenario_id), None)
     if index is None:
         known = [s.id for s in pathway.scenarios]
@@ -296,7 +298,8 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
 
     cohort_list = cohorts or [None]
     step_plans: list[StepPlan] = []
-    routing = [[0.0] * len(steps) for _ in range(len(steps))]   # mixed over cohorts
+    # routing[i][j]: share of patients leaving step i for step j, mixed over cohorts
+    routing: list[dict[int, float]] = [{} for _ in steps]
     for i, s in enumerate(steps):
         if s.duration is None and s.duration_days is None:
             if s.kind in (StepKind.task, StepKind.wait, StepKind.entry):
@@ -355,7 +358,8 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
             for b, k in enumerate(branches):
                 mixed = sum(sh * _branch_probability(pathway.transitions[k], c)
                             for sh, c in zip(shares, cohort_list))
-                routing[i][ids[pathway.transitions[k].target]] += mixed
+                j = ids[pathway.transitions[k].target]
+                routing[i][j] = routing[i].get(j, 0.0) + mixed
         elif branches:
             cumulative = [(1.0 + 1e-12,)] * len(cohort_list)
             routing[i][ids[pathway.transitions[branches[0]].target]] = 1.0
@@ -406,7 +410,7 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
         running += share
         cum.append(running)
     cum[-1] = 1.0 + 1e-12
-    bed_cost_year = next((c.year for c in pathway.costs if c.year), None)
+    cost_years = list(dict.fromkeys(c.year for c in pathway.costs if c.year))
     plan = Plan(
         scenario=scenario_id or BASELINE,
         scenario_name=_scenario_name(base, scenario_id),
@@ -417,7 +421,7 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
         horizon_days=horizon_weeks * 7.0,
         cancer=_is_cancer(pathway),
         currency=flow.currency or DEFAULT_CURRENCY,
-        cost_year=bed_cost_year or "",
+        cost_year=", ".join(cost_years),
     )
     warnings = _stability(plan, routing, reach)
     return Plan(**{**plan.__dict__, "warnings": tuple(warnings)})
@@ -466,17 +470,18 @@ def _check_no_endless_loop(pathway: Pathway, steps: list[StepPlan], reach: set[i
                            routing) -> None:
     # a patient leaves from an exit or from a step with no way out; from every step a
     # patient can reach, some leaving step must be reachable with probability > 0
-    leaving = {s.index for s in steps if s.exit or not s.targets}
-    can_leave: set[int] = set(leaving)
-    changed = True
-    while changed:
-        changed = False
-        for s in steps:
-            if s.index in can_leave:
-                continue
-            if any(j in can_leave and _branch_possible(s, b) for b, j in enumerate(s.targets)):
-                can_leave.add(s.index)
-                changed = True
+    before: dict[int, list[int]] = {s.index: [] for s in steps}
+    for s in steps:
+        for b, j in enumerate(s.targets):
+            if _branch_possible(s, b):
+                before[j].append(s.index)
+    todo = [s.index for s in steps if s.exit or not s.targets]
+    can_leave: set[int] = set(todo)
+    while todo:                      # walk back from the ways out
+        for i in before[todo.pop()]:
+            if i not in can_leave:
+                can_leave.add(i)
+                todo.append(i)
     stuck = [i for i in sorted(reach) if i not in can_leave]
     if not stuck:
         return
@@ -511,29 +516,54 @@ def _mark_cancellations(pathway: Pathway, steps: list[StepPlan]) -> list[StepPla
     for s in steps:
         step = pathway.steps[s.index]
         activity = step.activity.value if step.activity is not None else None
-        flags = []
-        for j in s.targets:
-            back = s.index in _reachable(steps, j)
-            flags.append(step.kind == StepKind.decision and len(s.targets) > 1
-                         and activity in (Activity.admission.value, Activity.surgery.value)
-                         and (back or steps[j].exit))
+        on_the_day = (step.kind == StepKind.decision and len(s.targets) > 1
+                      and activity in (Activity.admission.value, Activity.surgery.value))
+        flags = [on_the_day and (steps[j].exit or s.index in _reachable(steps, j))
+                 for j in s.targets]
         out.append(StepPlan(**{**s.__dict__, "cancel": tuple(flags)}))
     return out
 
 
-def visits_per_patient(plan: Plan, routing) -> list[float]:
-    """Expected visits to each step per arriving patient (the traffic equations)."""
+def visits_per_patient(plan: Plan, routing: list[dict[int, float]]) -> list[float]:
+    """Expected visits to each step per arriving patient (the traffic equations).
+
+    Solved one strongly connected part at a time, in flow order, so a long pathway
+    costs little and only loops need a (small) linear solve.
+    """
+    import networkx as nx
     import numpy as np
 
     n = len(plan.steps)
-    p = np.array(routing, dtype=float)
-    e = np.zeros(n)
-    e[plan.entry] = 1.0
-    try:
-        v = np.linalg.solve(np.eye(n) - p.T, e)
-    except np.linalg.LinAlgError:
-        return [math.inf] * n
-    return [float(x) for x in v]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from((i, j) for i, row in enumerate(routing) for j, p in row.items() if p > 0)
+    parts = nx.condensation(graph)
+    inflow = [0.0] * n
+    inflow[plan.entry] = 1.0
+    visits = [0.0] * n
+    for part in nx.topological_sort(parts):
+        members = sorted(parts.nodes[part]["members"])
+        inside = set(members)
+        if len(members) == 1 and members[0] not in routing[members[0]]:
+            visits[members[0]] = inflow[members[0]]
+        else:
+            where = {m: k for k, m in enumerate(members)}
+            a = np.eye(len(members))
+            for m in members:
+                for j, p in routing[m].items():
+                    if j in inside:
+                        a[where[j], where[m]] -= p
+            try:
+                solved = np.linalg.solve(a, [inflow[m] for m in members])
+            except np.linalg.LinAlgError:
+                solved = [math.inf] * len(members)
+            for m, v in zip(members, solved):
+                visits[m] = float(v)
+        for m in members:
+            for j, p in routing[m].items():
+                if j not in inside:
+                    inflow[j] += visits[m] * p
+    return visits
 
 
 def _stability(plan: Plan, routing, reach: set[int]) -> list[str]:
