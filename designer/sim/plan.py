@@ -215,6 +215,11 @@ def _replace(items: list, match, values: dict[str, Any], where: str, missing: st
                              [x.model_dump() if hasattr(x, "model_dump") else x for x in v]
                              if isinstance(v, list) else v)
                          for k, v in values.items()})
+            # a new typical value for something drawn from a distribution moves the
+            # distribution (scaled to the new mean), or the change would do nothing
+            for days, dist in (("duration_days", "duration"), ("wait_days", "wait")):
+                if days in values and dist not in values and data.get(dist):
+                    data[dist] = _scaled(getattr(item, dist), values[days])
             try:
                 items[i] = type(item).model_validate(data)
             except ValidationError as exc:
@@ -222,6 +227,16 @@ def _replace(items: list, match, values: dict[str, Any], where: str, missing: st
                                      friendly_validation_message(exc)) from None
             return
     raise FlowInputError(where, missing + did_you_mean(target, known))
+
+
+def _scaled(distribution: Distribution, mean: float) -> dict[str, Any]:
+    """``distribution`` stretched so that its mean is ``mean`` (its shape kept)."""
+    old = distribution.expected()
+    if old <= 0:
+        return {"dist": "fixed", "value": mean}
+    factor = mean / old
+    return {k: (v * factor if isinstance(v, (int, float)) else v)
+            for k, v in distribution.model_dump(exclude_none=True).items()}
 
 
 # ------------------------------------------------------------------- pre-flight

@@ -209,3 +209,25 @@ def test_loops_run_as_drawn():
     ratio = (s.summary("steps.optimise.visits_per_year")["mean"]
              / s.summary("steps.ref.visits_per_year")["mean"])
     assert ratio == pytest.approx(2.0, rel=0.03)
+
+
+def test_scenario_typical_value_moves_a_distribution():
+    # 'duration_days: 9' in a scenario for a step drawn from a lognormal of mean 4
+    # stretches the lognormal to mean 9 (same shape), rather than doing nothing
+    pathway = flow_pathway(
+        [{"id": "ref", "kind": "entry", "duration_days": 0},
+         {"id": "ward", "activity": "inpatient-recovery", "duration_days": 4,
+          "duration": {"dist": "lognormal", "mean": 4, "sd": 2}},
+         {"id": "home", "kind": "exit"}],
+        [("ref", "ward"), ("ward", "home")],
+        scenarios=[{"id": "long", "name": "Long", "changes": [{"step": "ward",
+                                                                "duration_days": 9}]}],
+        flow={"arrivals": {"per_week": 70}, "horizon_weeks": 52, "warmup_weeks": 8})
+    from designer.sim.plan import apply_scenario
+    changed = apply_scenario(pathway, "long").step("ward").duration
+    assert (changed.mean, changed.sd) == (9, 4.5)
+    assert pathway.step("ward").duration.mean == 4          # the pathway is unchanged
+    base = sim.run(pathway, ["baseline", "long"], replications=3, seed=1)
+    ratio = (base.scenario("long").summary("metrics.bed_days_per_year")["mean"]
+             / base.scenario("baseline").summary("metrics.bed_days_per_year")["mean"])
+    assert ratio == pytest.approx(9 / 4, rel=0.01)   # same draws, stretched (CRN)
