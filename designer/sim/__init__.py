@@ -16,9 +16,9 @@ See docs/simulation.md for the model's assumptions and how to read intervals.
 
 from __future__ import annotations
 
-from .plan import BASELINE, FlowInputError, Plan, compile_plan
-from .results import Results, ScenarioResult
-from .runner import SimulationCancelled, SimulationSetupError, plans_for, run
+from designer.sim.plan import BASELINE, FlowInputError, Plan, compile_plan
+from designer.sim.results import Results, ScenarioResult
+from designer.sim.runner import SimulationCancelled, SimulationSetupError, plans_for, run
 
 __all__ = ["run", "check", "Results", "ScenarioResult", "FlowInputError",
            "SimulationCancelled", "SimulationSetupError", "Plan", "compile_plan",

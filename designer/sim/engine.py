@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 import simpy
 
-from .plan import (
+from designer.sim.plan import (
     DAYS_PER_YEAR, EXPONENTIAL, FIXED, LOGNORMAL, TRIANGULAR, UNIFORM, Dist, Plan, stream_key,
 )
 

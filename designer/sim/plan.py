@@ -19,11 +19,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..graph.elements import friendly_validation_message
-from ..graph.flow import Distribution
-from ..graph.model import Pathway
-from ..graph.suggest import did_you_mean
-from ..graph.vocabulary import Activity, StepKind
+from designer.graph.elements import friendly_validation_message
+from designer.graph.flow import Distribution
+from designer.graph.model import Pathway
+from designer.graph.suggest import did_you_mean
+from designer.graph.vocabulary import Activity, StepKind
 
 DEFAULT_HORIZON_WEEKS = 156.0
 DEFAULT_WARMUP_WEEKS = 26.0
@@ -196,7 +196,7 @@ def apply_scenario(pathway: Pathway, scenario_id: str | None) -> Pathway:
             _replace(copy.cohorts, lambda c: c.id == target, values, f"{where}.cohort",
                      f"there is no cohort '{target}'", [c.id for c in copy.cohorts], target)
         else:  # flow: arrivals
-            from ..graph.flow import Arrivals, Flow
+            from designer.graph.flow import Arrivals, Flow
             flow = copy.flow or Flow()
             arrivals = {"per_week": values.get("per_week"), "schedule": values.get("schedule")}
             try:

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .plan import Plan
-from .stats import summary
+from designer.sim.plan import Plan
+from designer.sim.stats import summary
 
 #: the headline metrics, in the order of DESIGN section 7
 HEADLINE = ("patients_completed_per_year", "rtt_weeks_median", "rtt_weeks_p90",

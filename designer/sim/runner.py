@@ -16,13 +16,13 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
-from ..graph.model import Pathway
-from .engine import run_replication
-from .plan import (
+from designer.graph.model import Pathway
+from designer.sim.engine import run_replication
+from designer.sim.plan import (
     BASELINE, DEFAULT_REPLICATIONS, DEFAULT_SEED, FlowInputError, Plan,
     compile_plan,
 )
-from .results import Results, build_results
+from designer.sim.results import Results, build_results
 
 Progress = Callable[[int, int], None]
 #: how long to try to reach a Dask scheduler before giving up

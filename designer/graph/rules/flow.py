@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from ..model import Pathway, StepKind
-from ..suggest import did_you_mean
-from . import Finding, found, rule
+from designer.graph.model import Pathway, StepKind
+from designer.graph.suggest import did_you_mean
+from designer.graph.rules import Finding, found, rule
 
 if TYPE_CHECKING:
     import networkx as nx
