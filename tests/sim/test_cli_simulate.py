@@ -173,11 +173,12 @@ def test_unstable_run_says_so(tmp_path, capsys):
     assert "unstable: waiting list grows without bound at 'Theatre lists'" in err
 
 
-def test_done_criterion_on_the_command_line():
-    """The issue's acceptance command, run as a user would."""
+def test_eras_plus_on_the_command_line_in_two_processes():
+    """The issue's acceptance command, shortened (the full run is in test_theory.py)."""
     proc = subprocess.run(
         [sys.executable, "-m", "designer", "simulate", "pathway_library/eras-plus-colorectal.yaml",
-         "--scenario", "before", "--scenario", "after", "--json", "--workers", "2"],
+         "--scenario", "before", "--scenario", "after", "--json", "--workers", "2",
+         "--replications", "6", "--weeks", "52"],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
