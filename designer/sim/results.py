@@ -153,7 +153,8 @@ class Results:
 
     def to_text(self) -> str:
         """A short table for the terminal: headline metrics per scenario and differences."""
-        lines = [f"{self.replications} replications of {_tidy(self.horizon_weeks)} weeks "
+        many = "replication" if self.replications == 1 else "replications"
+        lines = [f"{self.replications} {many} of {_tidy(self.horizon_weeks)} weeks "
                  f"after {_tidy(self.warmup_weeks)} weeks of warm-up; seed {self.seed}; "
                  "mean [95% interval]"]
         for w in self.warnings:
@@ -162,17 +163,18 @@ class Results:
             lines.append("")
             lines.append(f"{s.name} ({s.id})")
             for key in _shown(s):
-                value = s.summary(f"metrics.{key}")
-                lines.append(f"  {key.replace('_', ' '):38} {_fmt(value)} "
-                             f"{unit_of(key, self.currency, self.cost_year)}".rstrip())
+                lines.append(_line(key, s.summary(f"metrics.{key}"), self))
         for a, b in zip(self.scenarios, self.scenarios[1:]):
             lines.append("")
             lines.append(f"Difference: {b.id} minus {a.id}")
             for key in _shown(a):
-                value = self.compare(a.id, b.id, f"metrics.{key}")
-                lines.append(f"  {key.replace('_', ' '):38} {_fmt(value)} "
-                             f"{unit_of(key, self.currency, self.cost_year)}".rstrip())
+                lines.append(_line(key, self.compare(a.id, b.id, f"metrics.{key}"), self))
         return "\n".join(lines)
+
+
+def _line(key: str, value: dict, results: Results) -> str:
+    unit = unit_of(key, results.currency, results.cost_year) if value["mean"] is not None else ""
+    return f"  {key.replace('_', ' '):38} {_fmt(value)} {unit}".rstrip()
 
 
 def _shown(scenario: ScenarioResult) -> list[str]:
