@@ -186,3 +186,13 @@ def test_eras_plus_on_the_command_line_in_two_processes():
     lo, hi = cost["ci95"]
     assert lo <= -469_500 <= hi
     assert data["currency"] == "GBP" and data["cost_year"] == "2016/17"
+
+
+def test_text_table_shows_money_with_currency_and_year(tmp_path, capsys):
+    path = _write(tmp_path, BASE)
+    assert main(["simulate", str(path), "--replications", "3", "--weeks", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "3 replications of 8 weeks after 8 weeks of warm-up; seed 3" in out
+    assert "Difference: after minus before" in out
+    money = [line for line in out.splitlines() if line.strip().startswith("cost per")]
+    assert money and all(line.endswith("GBP (2016/17 prices)") for line in money)
