@@ -602,5 +602,28 @@ def _stability(plan: Plan, routing, reach: set[int]) -> list[str]:
             warnings.append(f"unstable: waiting list grows without bound at '{name}': "
                             f"{load_resource[r]:.3g} are needed at once on average, but "
                             f"its capacity is {capacity}")
+    journey = _expected_journey_days(plan, visits, reach)
+    if plan.warmup_days < journey and math.isfinite(journey):
+        warnings.append(f"the warm-up ({plan.warmup_days / 7:.3g} weeks) is shorter than a "
+                        f"patient's expected time through the pathway ({journey / 7:.3g} weeks, "
+                        "queues not counted): results include the pathway filling up; "
+                        "lengthen flow.warmup_weeks")
     return warnings
+
+
+def _expected_journey_days(plan: Plan, visits: list[float], reach: set[int]) -> float:
+    """Mean days from arrival to leaving, from the durations and waits (no queueing)."""
+    shares = [share for _, _, share in plan.cohorts]
+    total = 0.0
+    for s in plan.steps:
+        if s.index not in reach or not visits[s.index]:
+            continue
+        wait = 0.0
+        if s.targets:
+            for b, dist in enumerate(s.waits):
+                p = sum(sh * (acc[b] - (acc[b - 1] if b else 0.0))
+                        for sh, acc in zip(shares, s.cumulative)) if len(s.targets) > 1 else 1.0
+                wait += min(p, 1.0) * dist.mean
+        total += visits[s.index] * (s.duration.mean + wait)
+    return total
 

@@ -110,3 +110,19 @@ def test_sim_is_qt_free_and_dask_is_imported_only_when_used():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_short_warm_up_is_warned_about():
+    from .helpers import flow_pathway
+
+    pathway = flow_pathway(
+        [{"id": "ref", "kind": "entry", "duration_days": 7},
+         {"id": "prehab", "duration_days": 42},
+         {"id": "home", "kind": "exit"}],
+        [("ref", "prehab", {"wait_days": 7}), ("prehab", "home")],
+        flow={"arrivals": {"per_week": 5}, "warmup_weeks": 4})
+    warnings = sim.check(pathway)
+    assert len(warnings) == 1
+    assert "warm-up (4 weeks) is shorter" in warnings[0] and "(8 weeks" in warnings[0]
+    pathway.flow.warmup_weeks = 9
+    assert sim.check(pathway) == []
