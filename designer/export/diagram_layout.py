@@ -2,20 +2,20 @@
 
 Positions follow :mod:`designer.graph.geometry` (a step's position is its
 centre; x in scene units, y from the top of its lane); steps without one are
-placed by the auto-layout. The curves follow the same rules as the canvas
-(designer.ui.items_edges), which also shares :func:`wrap_text`. QtGui only.
+placed by the auto-layout. The arrows are the
+routes of :mod:`designer.graph.routing`, as on the canvas (designer.ui.items_edges),
+which also shares :func:`wrap_text`. QtGui only.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainterPath, QPolygonF
 
-from ..graph import geometry
+from ..graph import geometry, routing
 from ..graph.layout import with_positions
 from ..graph.model import Pathway, Step
 from . import style
@@ -44,6 +44,8 @@ class Layout:
     width: float
     height: float
     paths: dict[str, QPainterPath] = field(default_factory=dict)   # by "FROM->TO"
+    routes: dict[str, routing.Route] = field(default_factory=dict)
+    nodes: dict[str, routing.Node] = field(default_factory=dict)
 
 
 def lay_out(pathway: Pathway) -> Layout:
@@ -58,30 +60,29 @@ def lay_out(pathway: Pathway) -> Layout:
         boxes[step.id] = Box(step, cx, cy, w, h)
         right = max(right, cx + w / 2 + 60.0)
     height = bands[-1].bottom if bands else geometry.LANE_MIN_HEIGHT
-    by_left = sorted(boxes.values(), key=lambda box: box.cx - box.w / 2)
-    lefts = [box.cx - box.w / 2 for box in by_left]
-    widest = max((box.w for box in by_left), default=0.0)
+    nodes = {sid: routing.Node(sid, box.cx, box.cy, box.w, box.h, routing.shape_of(box.step.kind))
+             for sid, box in boxes.items()}
+    routes = routing.route_edges(nodes.values(), routing.pathway_edges(positioned))
     paths: dict[str, QPainterPath] = {}
-    for t in positioned.transitions:
-        a, b = boxes.get(t.source), boxes.get(t.target)
-        if a is None or b is None:
-            continue
-        # only steps whose box starts between the two can stand in the arrow's way
-        start = bisect.bisect_left(lefts, a.cx - widest)
-        stop = bisect.bisect_right(lefts, b.cx + b.w / 2)
-        path = edge_path(a, b, by_left[start:stop])
-        paths[t.key] = path
-        bounds = path.boundingRect()          # loop-backs curve below their steps
+    for key, route in routes.items():
+        path = polyline_path(route.points)
+        paths[key] = path
+        bounds = path.boundingRect()          # loop-backs run below their steps
         height = max(height, bounds.bottom() + 12.0)
         right = max(right, bounds.right() + 12.0)
-    return Layout(positioned, bands, boxes, right, height, paths)
+    return Layout(positioned, bands, boxes, right, height, paths, routes, nodes)
 
 
-def edge_path(a: Box, b: Box, blockers=()) -> QPainterPath:
-    """The arrow from ``a`` to ``b``, arching over ``blockers`` in its way (as on the canvas)."""
-    p0, p1, p2, p3 = (QPointF(x, y) for x, y in geometry.edge_controls(a, b, blockers))
-    path = QPainterPath(p0)
-    path.cubicTo(p1, p2, p3)
+def polyline_path(points) -> QPainterPath:
+    """A routed arrow as a path: straight runs joined by rounded bends."""
+    path = QPainterPath()
+    for op, args in routing.rounded(points):
+        if op == "M":
+            path.moveTo(*args)
+        elif op == "L":
+            path.lineTo(*args)
+        else:
+            path.quadTo(args[0], args[1], args[2], args[3])
     return path
 
 
