@@ -60,6 +60,7 @@ def lay_out(pathway: Pathway) -> Layout:
         boxes[step.id] = Box(step, cx, cy, w, h)
         right = max(right, cx + w / 2 + 60.0)
     height = bands[-1].bottom if bands else geometry.LANE_MIN_HEIGHT
+    lanes_bottom = height
     nodes = {sid: routing.Node(sid, box.cx, box.cy, box.w, box.h, routing.shape_of(box.step.kind))
              for sid, box in boxes.items()}
     routes = routing.route_edges(nodes.values(), routing.pathway_edges(positioned))
@@ -68,7 +69,9 @@ def lay_out(pathway: Pathway) -> Layout:
         path = polyline_path(route.points)
         paths[key] = path
         bounds = path.boundingRect()          # loop-backs run below their steps
-        height = max(height, bounds.bottom() + 12.0)
+        # an arrow low in the last lane leaves room below it for its label
+        room = 40.0 if bounds.bottom() > lanes_bottom - 30.0 else 12.0
+        height = max(height, bounds.bottom() + room)
         right = max(right, bounds.right() + 12.0)
     return Layout(positioned, bands, boxes, right, height, paths, routes, nodes)
 

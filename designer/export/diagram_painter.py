@@ -61,6 +61,8 @@ class DiagramPainter:
         #: Rectangles holding text or badges, each with whether it is a step, so a
         #: page cut can pass between them.
         self.occupied: list[tuple[QRectF, bool]] = []
+        #: Where each transition's condition/wait card went (by transition key).
+        self.label_rects: dict[str, QRectF] = {}
 
     def paint(self, legend: bool = False) -> None:
         """Draw the lanes, transitions, steps and badges; the legend below when asked."""
@@ -259,7 +261,7 @@ class DiagramPainter:
         (placed by :func:`designer.graph.routing.place_labels`: clear of steps,
         of each other and of other arrows)."""
         wanted: list[routing.Label] = []
-        texts: dict[str, dict] = {}
+        texts: dict[str, list] = {}
         complete: dict[str, bool] = {}
         found_by: dict[str, list] = {}
         for t in self.lay.pathway.transitions:
@@ -273,11 +275,11 @@ class DiagramPainter:
             if label:
                 # as wide as fits, or wrapped narrower where the arrow is short
                 wraps = [self._wrap_label(label, bool(t.condition), width)
-                         for width in (128.0, 84.0)]
-                texts[t.key] = {(round(w, 3), round(h, 3)): lines for w, h, lines in wraps}
+                         for width in (128.0, 84.0, 64.0)]
+                texts[t.key] = wraps
                 wanted.append(routing.Label(t.key, wraps[0][0], wraps[0][1],
                                             0.0 if t.condition else 0.5,
-                                            others=((wraps[1][0], wraps[1][1]),)))
+                                            others=tuple((w, h) for w, h, _ in wraps[1:])))
             if a.step.setting != b.step.setting or t.handoff is not None:
                 complete[t.key] = t.handoff is not None and t.handoff.is_complete()
                 wanted.append(routing.Label(t.key, 24, 16, 0.66 if label else 0.5, True,
@@ -292,9 +294,11 @@ class DiagramPainter:
         for (key, name), (left, top, right, bottom) in places.items():
             rect = QRectF(left, top, right - left, bottom - top)
             if name == "label":
-                wraps = texts[key]
-                lines = wraps.get((round(rect.width(), 3), round(rect.height(), 3)))
-                self._draw_label(rect, lines or next(iter(wraps.values())))
+                # the wrapping whose size was taken
+                _w, _h, lines = min(texts[key], key=lambda wrap: abs(wrap[0] - rect.width())
+                                    + abs(wrap[1] - rect.height()))
+                self._draw_label(rect, lines)
+                self.label_rects[key] = rect
             elif name == "handoff":
                 self._handoff_badge(rect.center(), complete[key])
             else:

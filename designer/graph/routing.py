@@ -551,6 +551,18 @@ class _SegmentIndex:
                                     int(max(p[1], q[1]) // BUCKET) + 1):
                         self._buckets.setdefault((bx, by), []).append((key, p, q))
 
+    def nearer_other(self, point: Point, own: str, reach: float) -> bool:
+        """Is another route's segment nearer ``point`` than ``reach``?"""
+        if reach <= 0.5:
+            return False
+        for bx in range(int((point[0] - reach) // BUCKET), int((point[0] + reach) // BUCKET) + 1):
+            for by in range(int((point[1] - reach) // BUCKET),
+                            int((point[1] + reach) // BUCKET) + 1):
+                for key, p, q in self._buckets.get((bx, by), ()):
+                    if key != own and _distance(point, p, q) < reach - 0.5:
+                        return True
+        return False
+
     def hits(self, rect: Rect, own: str) -> bool:
         for bx in range(int(rect[0] // BUCKET), int(rect[2] // BUCKET) + 1):
             for by in range(int(rect[1] // BUCKET), int(rect[3] // BUCKET) + 1):
@@ -633,6 +645,12 @@ def place_labels(routes: Mapping[str, Route], nodes: Iterable[Node],
                 cost += 1000.0 * ((rect[2] - rect[0]) * (rect[3] - rect[1]) - inside)
             if cost < best_cost and lines.hits(rect, lab.key):
                 cost += 50_000.0
+            if cost < best_cost and not lab.on_line:
+                # a card read as belonging to the arrow nearest it: that must be its own
+                centre = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+                own = min(_distance(centre, p, q) for p, q in route.segments())
+                if lines.nearer_other(centre, lab.key, own):
+                    cost += 20_000.0
             cost += abs(along - target)
             if cost < best_cost:
                 best, best_cost = rect, cost
@@ -664,15 +682,18 @@ def _candidates(route: Route, length: float, lab: Label):
 
 
 def _beside(x: float, y: float, w: float, h: float, horizontal: bool, along: float):
-    """A card just above or below a horizontal run (centred on the point, or hanging
-    back or forward from it), or just left or right of a vertical one."""
-    if horizontal:
-        for left in (x - w / 2, x - w + 10, x - 10):
-            yield (left, y - h - 3, left + w, y - 3), along + 4
-            yield (left, y + 3, left + w, y + h + 3), along + 4
-    else:
-        yield (x + 3, y - h / 2, x + w + 3, y + h / 2), along + 4
-        yield (x - w - 3, y - h / 2, x - 3, y + h / 2), along + 4
+    """A card above or below a horizontal run (centred on the point, or hanging back
+    or forward from it), or left or right of a vertical one; just off the line
+    first, then further off (clear of a row of steps the line runs between)."""
+    for gap in (3.0, 20.0, 38.0):
+        cost = along + 4 + 2 * gap
+        if horizontal:
+            for left in (x - w / 2, x - w + 10, x - 10):
+                yield (left, y - h - gap, left + w, y - gap), cost
+                yield (left, y + gap, left + w, y + h + gap), cost
+        else:
+            yield (x + gap, y - h / 2, x + w + gap, y + h / 2), cost
+            yield (x - w - gap, y - h / 2, x - gap, y + h / 2), cost
 
 
 # ------------------------------------------------------------------ measures
