@@ -412,6 +412,17 @@ def _route_one(index: BoxIndex, placed: _Placed, a: Node, b: Node, pa: Point, pb
     return [pa, start, (mid, start[1]), (mid, goal[1]), goal, pb]
 
 
+def _blocked(route: Route, index: BoxIndex, edge: Edge) -> bool:
+    """Does ``route`` pass through a box that is not one of its ends?"""
+    for p, q in route.segments():
+        rect = (min(p[0], q[0]) - 1, min(p[1], q[1]) - 1, max(p[0], q[0]) + 1,
+                max(p[1], q[1]) + 1)
+        for node in index.query(rect):
+            if node.id not in (edge.source, edge.target) and _seg_hits_rect(p, q, node.rect):
+                return True
+    return False
+
+
 def _simplify(points: list[Point]) -> list[Point]:
     out: list[Point] = []
     for p in points:
@@ -428,11 +439,17 @@ def _simplify(points: list[Point]) -> list[Point]:
     return out
 
 
-def route_edges(nodes: Iterable[Node], edges: Iterable[Edge]) -> dict[str, Route]:
+def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
+                only: Iterable[str] | None = None,
+                previous: Mapping[str, Route] | None = None) -> dict[str, Route]:
     """Orthogonal routes for ``edges`` between ``nodes`` (by edge key).
 
     Edges whose ends are missing, and self-loops, are left out. Deterministic:
     the same input gives the same routes.
+
+    Incremental use (the canvas while steps move): with ``previous`` routes and
+    ``only`` the keys that must be routed again, every other edge keeps its
+    previous route unless its ports moved or a step now stands in its way.
     """
     index = BoxIndex(nodes)
     by_id = index.nodes
@@ -461,7 +478,21 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge]) -> dict[str, Route
 
     placed = _Placed()
     routes: dict[str, Route] = {}
+    if previous is not None and only is not None:
+        again = set(only)
+        for e in edges:
+            old = previous.get(e.key)
+            if (e.key in again or old is None or len(old.points) < 2
+                    or (old.source_side, old.target_side) != sides[e.key]
+                    or old.points[0] != ports[(e.key, 0)]
+                    or old.points[-1] != ports[(e.key, 1)]
+                    or _blocked(old, index, e)):
+                continue
+            routes[e.key] = old
+            placed.add(old)
     for e in sorted(edges, key=order):
+        if e.key in routes:
+            continue
         sa, sb = sides[e.key]
         a, b = by_id[e.source], by_id[e.target]
         points = _route_one(index, placed, a, b, ports[(e.key, 0)], ports[(e.key, 1)], sa, sb)
