@@ -253,7 +253,7 @@ class _Grid:
     """The sparse routing grid of one edge, with what each grid step costs."""
 
     def __init__(self, xs: list[float], ys: list[float], boxes: list[Node],
-                 placed: "_Placed"):
+                 placed: "_Placed", skip: str | None = None):
         self.xs, self.ys = xs, ys
         nx, ny = len(xs), len(ys)
         self.blocked = bytearray(nx * ny)
@@ -276,30 +276,42 @@ class _Grid:
                     self.vblock[j * nx + i] = 1
         self.hcost: dict[int, float] = {}
         self.vcost: dict[int, float] = {}
-        placed.charge(self)
+        placed.charge(self, skip)
 
 
 class _Placed:
-    """Segments of the routes found so far, to charge crossings and shared runs."""
+    """Segments of the routes found so far (in buckets), to charge crossings and
+    shared runs."""
 
     def __init__(self) -> None:
-        self.horizontal: list[tuple[float, float, float]] = []   # y, x0, x1
-        self.vertical: list[tuple[float, float, float]] = []     # x, y0, y1
+        self._buckets: dict[tuple[int, int], list[tuple[str, bool, float, float, float]]] = {}
 
     def add(self, route: Route) -> None:
         for (x0, y0), (x1, y1) in route.segments():
             if y0 == y1:
-                self.horizontal.append((y0, min(x0, x1), max(x0, x1)))
+                seg = (route.key, True, y0, min(x0, x1), max(x0, x1))
             else:
-                self.vertical.append((x0, min(y0, y1), max(y0, y1)))
+                seg = (route.key, False, x0, min(y0, y1), max(y0, y1))
+            for bx in range(int(min(x0, x1) // BUCKET), int(max(x0, x1) // BUCKET) + 1):
+                for by in range(int(min(y0, y1) // BUCKET), int(max(y0, y1) // BUCKET) + 1):
+                    self._buckets.setdefault((bx, by), []).append(seg)
 
-    def charge(self, grid: _Grid) -> None:
-        """Add to ``grid``'s step costs: crossing a segment, or running along one."""
+    def charge(self, grid: _Grid, skip: str | None = None) -> None:
+        """Add to ``grid``'s step costs: crossing a segment, or running along one
+        (segments of the route ``skip`` left out)."""
         xs, ys = grid.xs, grid.ys
-        for y, a, b in self.horizontal:
-            _charge(xs, ys, grid.vcost, grid.hcost, y, a, b, len(xs), 1)
-        for x, a, b in self.vertical:
-            _charge(ys, xs, grid.hcost, grid.vcost, x, a, b, len(xs), 0)
+        seen: set[int] = set()
+        for bx in range(int(xs[0] // BUCKET), int(xs[-1] // BUCKET) + 1):
+            for by in range(int(ys[0] // BUCKET), int(ys[-1] // BUCKET) + 1):
+                for seg in self._buckets.get((bx, by), ()):
+                    if id(seg) in seen or seg[0] == skip:
+                        continue
+                    seen.add(id(seg))
+                    key, horizontal, at, a, b = seg
+                    if horizontal:
+                        _charge(xs, ys, grid.vcost, grid.hcost, at, a, b, len(xs), 1)
+                    else:
+                        _charge(ys, xs, grid.hcost, grid.vcost, at, a, b, len(xs), 0)
 
 
 def _charge(along: list[float], across: list[float], cross_cost: dict, share_cost: dict,
@@ -329,7 +341,7 @@ def _charge(along: list[float], across: list[float], cross_cost: dict, share_cos
 
 
 def _search(grid: _Grid, start: Point, start_dir: int, goal: Point, goal_dir: int
-            ) -> list[Point] | None:
+            ) -> tuple[list[Point], float] | None:
     """Cheapest grid path from ``start`` (heading ``start_dir``) to ``goal``, arriving
     heading ``goal_dir``: A* over (node, heading) with a penalty per bend."""
     xs, ys = grid.xs, grid.ys
@@ -356,7 +368,7 @@ def _search(grid: _Grid, start: Point, start_dir: int, goal: Point, goal_dir: in
             path = [state]
             while path[-1] in came:
                 path.append(came[path[-1]])
-            return [(xs[p[0]], ys[p[1]]) for p in reversed(path)]
+            return [(xs[p[0]], ys[p[1]]) for p in reversed(path)], cost
         for nd, (dx, dy) in enumerate(_DIRS):
             if (nd ^ 1) == d:            # no going straight back
                 continue
@@ -388,7 +400,8 @@ _HEADING = {"E": 0, "W": 1, "S": 2, "N": 3}     # index into _DIRS
 
 
 def _route_one(index: BoxIndex, placed: _Placed, a: Node, b: Node, pa: Point, pb: Point,
-               sa: str, sb: str) -> list[Point]:
+               sa: str, sb: str, skip: str | None = None) -> tuple[list[Point], float]:
+    """The route from port ``pa`` of ``a`` to port ``pb`` of ``b`` and what it costs."""
     start, goal = _stub(a, sa, pa), _stub(b, sb, pb)
     start_dir = _HEADING[sa]
     goal_dir = _HEADING[{"E": "W", "W": "E", "N": "S", "S": "N"}[sb]]
@@ -401,15 +414,20 @@ def _route_one(index: BoxIndex, placed: _Placed, a: Node, b: Node, pa: Point, pb
                     (start[0], goal[0]), lo_x, hi_x)
         ys = _lines([(n.rect[1] - MARGIN, n.rect[3] + MARGIN) for n in boxes],
                     (start[1], goal[1]), lo_y, hi_y)
-        grid = _Grid(xs, ys, boxes, placed)
-        # a stub standing inside another box (boxes too close): no clear route here
-        path = _search(grid, start, start_dir, goal, goal_dir)
-        if path is not None:
-            return [pa, *path, pb]
+        grid = _Grid(xs, ys, boxes, placed, skip)
+        found = _search(grid, start, start_dir, goal, goal_dir)
+        if found is not None:
+            return [pa, *found[0], pb], found[1]
         pad *= 3
     # nothing clear (a port boxed in by touching steps): a plain three-stretch line
     mid = (start[0] + goal[0]) / 2
-    return [pa, start, (mid, start[1]), (mid, goal[1]), goal, pb]
+    return [pa, start, (mid, start[1]), (mid, goal[1]), goal, pb], math.inf
+
+
+def _loop_sides(a: Node, b: Node, chosen: tuple[str, str]) -> list[tuple[str, str]]:
+    """The ways a loop back (``b`` left of ``a``) may go: under, over, or between rows."""
+    options = [chosen, ("S", "S"), ("N", "N"), ("N", "S"), ("S", "N")]
+    return list(dict.fromkeys(options))
 
 
 def _blocked(route: Route, index: BoxIndex, edge: Edge) -> bool:
@@ -455,8 +473,47 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
     by_id = index.nodes
     edges = [e for e in edges if e.source in by_id and e.target in by_id
              and e.source != e.target]
+    again = set(only) if only is not None else None
     fan = _fan_sides(by_id, edges)
     sides = {e.key: _sides(by_id[e.source], by_id[e.target], fan.get(e.key)) for e in edges}
+    loops = [e for e in edges if by_id[e.target].cx < by_id[e.source].cx
+             and sides[e.key][0] in ("N", "S")]
+    for e in loops:                       # a loop kept from before keeps its way round
+        old = (previous or {}).get(e.key)
+        if again is not None and e.key not in again and old is not None:
+            sides[e.key] = (old.source_side, old.target_side)
+    routes = _route_pass(index, edges, sides, again, previous)
+    # each loop routed now: would another way round cost less (fewer crossings)?
+    changed = False
+    everything = _Placed()
+    if loops:
+        for route in routes.values():
+            everything.add(route)
+    for e in loops:
+        if again is not None and e.key in routes and routes[e.key] is (previous or {}).get(e.key):
+            continue
+        a, b = by_id[e.source], by_id[e.target]
+        best_sides, best_cost = sides[e.key], math.inf
+        for sa, sb in _loop_sides(a, b, sides[e.key]):
+            _points, cost = _route_one(index, everything, a, b, _outline(a, sa, 0.0),
+                                       _outline(b, sb, 0.0), sa, sb, skip=e.key)
+            if cost < best_cost - 1e-6:
+                best_sides, best_cost = (sa, sb), cost
+        if best_sides != sides[e.key]:
+            sides[e.key] = best_sides
+            changed = True
+    if changed:
+        routes = _route_pass(index, edges, sides, set(e.key for e in loops) | (again or set()),
+                             routes)
+    return {e.key: routes[e.key] for e in edges}
+
+
+def _route_pass(index: BoxIndex, edges: list[Edge], sides: dict[str, tuple[str, str]],
+                again: set[str] | None, previous: Mapping[str, Route] | None
+                ) -> dict[str, Route]:
+    """Ports for ``sides``, then the routes (keeping ``previous`` ones where they still
+    fit, when only ``again`` must be routed anew)."""
+    by_id = index.nodes
     # spread the ports of each side, ordered by where the other end lies
     ends: dict[tuple[str, str], list[tuple[float, float, str, int]]] = {}
     for e in edges:
@@ -471,6 +528,7 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
         node = by_id[nid]
         for k, (_, _, key, which) in enumerate(group):
             ports[(key, which)] = _outline(node, side, _spread(node, side, len(group), k))
+
     # short and forward first: they have the least room; loops last, round the rest
     def order(e: Edge) -> tuple[int, float]:
         a, b = by_id[e.source], by_id[e.target]
@@ -478,8 +536,7 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
 
     placed = _Placed()
     routes: dict[str, Route] = {}
-    if previous is not None and only is not None:
-        again = set(only)
+    if previous is not None and again is not None:
         for e in edges:
             old = previous.get(e.key)
             if (e.key in again or old is None or len(old.points) < 2
@@ -495,11 +552,12 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
             continue
         sa, sb = sides[e.key]
         a, b = by_id[e.source], by_id[e.target]
-        points = _route_one(index, placed, a, b, ports[(e.key, 0)], ports[(e.key, 1)], sa, sb)
+        points, _cost = _route_one(index, placed, a, b, ports[(e.key, 0)],
+                                   ports[(e.key, 1)], sa, sb)
         route = Route(e.key, _simplify(points), sa, sb)
         placed.add(route)
         routes[e.key] = route
-    return {e.key: routes[e.key] for e in edges}
+    return routes
 
 
 # ------------------------------------------------------------------- drawing
