@@ -216,6 +216,38 @@ def _spread(node: Node, side: str, count: int, index: int) -> float:
     return -span / 2 + span * index / (count - 1)
 
 
+def _reach(node: Node, side: str) -> float:
+    """How far from a side's middle a lone port may move (to meet its arrow straight)."""
+    length = node.h if side in ("E", "W") else node.w
+    return length * (0.25 if node.shape == "diamond" else 0.35)
+
+
+_FACING = {("E", "W"), ("W", "E"), ("N", "S"), ("S", "N")}
+
+
+def _align_ports(nodes: Mapping[str, Node], edges: Sequence[Edge],
+                 sides: Mapping[str, tuple[str, str]], ports: dict[tuple[str, int], Point],
+                 counts: Mapping[tuple[str, str], int]) -> None:
+    """Where an arrow joins two facing sides and one end is the only port on its
+    side, move that port in line with the other end: a straight line, not a jog."""
+    for e in edges:
+        sa, sb = sides[e.key]
+        if (sa, sb) not in _FACING:
+            continue
+        axis = 1 if sa in ("E", "W") else 0           # the coordinate along the side
+        a, b = nodes[e.source], nodes[e.target]
+        pa, pb = ports[(e.key, 0)], ports[(e.key, 1)]
+        if pa[axis] == pb[axis]:
+            continue
+        lone_a, lone_b = counts[(a.id, sa)] == 1, counts[(b.id, sb)] == 1
+        for lone, node, side, which, want in ((lone_b, b, sb, 1, pa[axis]),
+                                              (lone_a, a, sa, 0, pb[axis])):
+            centre = node.cy if axis == 1 else node.cx
+            if lone and abs(want - centre) <= _reach(node, side):
+                ports[(e.key, which)] = _outline(node, side, want - centre)
+                break
+
+
 def _stub(node: Node, side: str, port: Point) -> Point:
     """Where a route stands off ``port``: ``MARGIN`` outside the box's bounding rect."""
     left, top, right, bottom = node.rect
@@ -528,6 +560,8 @@ def _route_pass(index: BoxIndex, edges: list[Edge], sides: dict[str, tuple[str, 
         node = by_id[nid]
         for k, (_, _, key, which) in enumerate(group):
             ports[(key, which)] = _outline(node, side, _spread(node, side, len(group), k))
+
+    _align_ports(by_id, edges, sides, ports, {k: len(g) for k, g in ends.items()})
 
     # short and forward first: they have the least room; loops last, round the rest
     def order(e: Edge) -> tuple[int, float]:
