@@ -106,7 +106,8 @@ class EdgeRouting:
         if not requests:
             return
         places = routing.place_labels(self._routes, self._route_nodes,
-                                      [label for label, _item in requests])
+                                      [label for label, _item in requests],
+                                      keep_clear=self._captions_below())
         for label, item in requests:
             rect = places.get((label.key, label.name))
             if rect is None:
@@ -114,6 +115,18 @@ class EdgeRouting:
             if label.name == "label":
                 item.use_size(rect[2] - rect[0], rect[3] - rect[1])
             item.setPos((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+
+    def _captions_below(self) -> list[tuple[float, float, float, float]]:
+        """Text a step shows outside its shape (a decision's owner, under the tip)."""
+        rects = []
+        for item in self._steps.values():
+            if not item.isVisible() or not item.childItems():
+                continue
+            bottom = item.pos().y() + item.size()[1] / 2
+            text = item.mapRectToScene(item.childrenBoundingRect())
+            if text.bottom() > bottom + 1:
+                rects.append((text.left(), bottom, text.right(), text.bottom()))
+        return rects
 
     def decorations_changed(self, key: str) -> None:
         """A transition's label or badges changed: place them (with the rest) again."""
