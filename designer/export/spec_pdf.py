@@ -106,14 +106,20 @@ def _diagram(content: SpecContent, pathway, report, st) -> list:
         from .diagram_pages import diagram_pieces
 
         pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
-                                first_room=height - _DIAGRAM_HEADING_ROOM)
+                                first_room=height - _DIAGRAM_HEADING_ROOM, raster=False)
+        from .diagram_vector import DiagramDrawing, DiagramStrip
+
+        drawing = DiagramDrawing(pathway, report)      # drawn as vector graphics
     except ImportError as exc:
         return flow + intro + [Paragraph(esc(diagram_unavailable(exc)), st["body"]),
                                NextPageTemplate("portrait")]
     import io
 
     for piece in pieces:
-        image = Image(io.BytesIO(piece.png), width=piece.width_pt, height=piece.height_pt)
+        if piece.vector is not None:
+            image = DiagramStrip(drawing, *piece.vector, height=drawing.height)
+        else:
+            image = Image(io.BytesIO(piece.png), width=piece.width_pt, height=piece.height_pt)
         image.hAlign = "LEFT"
         parts = [image]
         if piece.caption:
