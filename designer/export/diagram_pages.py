@@ -73,8 +73,10 @@ def strip_cuts(spans: list[tuple[float, float]], start: float, end: float,
         candidates = [limit] + [a - CUT_CLEARANCE for a, _b in every
                                 if lowest <= a - CUT_CLEARANCE <= limit]
         right = limit
-        for avoid in (every, steps):
-            free = [x for x in candidates if clear(x, avoid)]
+        # a short strip rather than a cut through a step: any gap before the limit
+        anywhere = [a - CUT_CLEARANCE for a, _b in steps if left < a - CUT_CLEARANCE <= limit]
+        for avoid, places in ((every, candidates), (steps, candidates), (steps, anywhere)):
+            free = [x for x in places if clear(x, avoid) and x - left > 1.0]
             if free:
                 right = max(free)
                 break

@@ -161,3 +161,10 @@ def test_specification_docx_pictures_have_alt_text(tmp_path):
         alt = shape._inline.docPr.get("descr", "")
         assert len(alt) > 30, alt
     assert any(pathway.title in s._inline.docPr.get("descr") for s in shapes)
+
+
+def test_a_cut_goes_through_an_early_gap_rather_than_through_a_step():
+    steps = [(100.0, 250.0), (280.0, 900.0)]     # a wide step: the only gap is early
+    cuts = strip_cuts([], 0.0, 1200.0, 700.0, steps)
+    for _left, right in cuts[:-1]:
+        assert not any(a < right < b for a, b in steps), cuts
