@@ -20,16 +20,12 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from ..export import style
 from ..export.diagram_layout import polyline_path, wrap_text
-from ..graph.geometry import StepBox
 from ..graph.model import Transition
 from ..graph.routing import Label, Route
 from .items import LOW_DETAIL, Z_EDGE, Z_EDGE_DECOR, CountBadge, Fonts, colour, pen
 
 LABEL_WIDTH = 128.0
 LABEL_WIDTHS = (LABEL_WIDTH, 84.0, 64.0)    # wrapped narrower where an arrow is short
-
-
-Box = StepBox   # a step's box in scene coordinates (centre and size)
 
 
 def arrow_head(points, size: float = 10.0, half: float = 4.5) -> QPolygonF:
