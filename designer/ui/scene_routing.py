@@ -12,6 +12,7 @@ under way, and on the first build, they go to their preferred points at once
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer
+from shiboken6 import isValid
 
 from ..graph import routing
 from .items_edges import TransitionItem
@@ -64,6 +65,8 @@ class EdgeRouting:
     def flush(self) -> None:
         """Re-route every dirty transition now (and finish any label tidying)."""
         self._route_pending = False
+        if self._torn_down():
+            return
         dirty, self._dirty = self._dirty, set()
         if not self._dragging:
             dirty |= self._untidy
@@ -138,10 +141,15 @@ class EdgeRouting:
         self._untidy.add(key)
         self._schedule_tidying()
 
+    def _torn_down(self) -> bool:
+        """True once Qt has deleted the scene or its items (a timer may still fire)."""
+        first = next(iter(self._steps.values()), None)
+        return not isValid(self) or (first is not None and not isValid(first))
+
     def _tidy_some(self) -> None:
         """Place the labels clear of each other once a build or drag is over."""
         self._tidy_pending = False
-        if self._dragging or not self._untidy:
+        if self._dragging or not self._untidy or self._torn_down():
             return
         if self._dirty:
             self.flush()
