@@ -101,9 +101,13 @@ def drawn(pathway):
     labels are ``(edge key, (left, top, right, bottom))`` of condition/wait cards."""
     from PySide6.QtGui import QImage, QPainter
 
-    from designer.export import diagram_painter
     from designer.export.diagram import ensure_gui_application
-    from designer.export.diagram_layout import lay_out
+    try:
+        from designer.render import diagram_painter
+        from designer.render.diagram_layout import lay_out
+    except ImportError:          # the layout before the render package (to measure "before")
+        from designer.export import diagram_painter
+        from designer.export.diagram_layout import lay_out
     from designer.graph.model import StepKind
 
     ensure_gui_application()

@@ -18,7 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from reportlab.platypus import Flowable
 
-from .pdf_kit import fonts, plain_for_font
+from designer.export.kit.pdf import fonts, plain_for_font
 
 _UNITS_PER_POINT = 96 / 72       # the diagram's fonts are sized for a 96 dpi device
 
@@ -209,8 +209,8 @@ class DiagramDrawing:
     """A pathway's laid-out diagram, ready to paint any number of times."""
 
     def __init__(self, pathway, report=None):
-        from . import diagram
-        from .diagram_painter import DiagramPainter
+        from designer.export import diagram
+        from designer.render.diagram_painter import DiagramPainter
 
         diagram.ensure_gui_application()
         self.layout, self.width, self.height = diagram._prepare(pathway, report, False)
