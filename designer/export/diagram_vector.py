@@ -205,6 +205,33 @@ class DiagramStrip(Flowable):
         c.restoreState()
 
 
+class DiagramKey(Flowable):
+    """The drawn key to the diagram's shapes and badges (the legend row of the
+    exported picture), at most ``most_width`` points wide."""
+
+    def __init__(self, layout_bundle, scale: float, most_width: float):
+        super().__init__()
+        from designer.render.diagram_painter import LEGEND_HEIGHT
+
+        self.bundle = layout_bundle
+        units = layout_bundle.legend_width()
+        self.scale = min(scale, most_width / units) if units else scale
+        self.units_high = LEGEND_HEIGHT
+        self.width, self.height = units * self.scale, LEGEND_HEIGHT * self.scale
+        self.hAlign = "LEFT"
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.translate(0, self.height)
+        c.scale(self.scale, -self.scale)
+        self.bundle.painter(PdfPainter(c)).paint_legend(0.0)
+        c.restoreState()
+
+
 class DiagramDrawing:
     """A pathway's laid-out diagram, ready to paint any number of times."""
 
@@ -218,7 +245,14 @@ class DiagramDrawing:
         self.report = report
         self._painter_class = DiagramPainter
 
+    def painter(self, device: PdfPainter):
+        """The diagram painter drawing this layout on ``device``."""
+        return self._painter_class(device, self.layout, self.report)
+
+    def legend_width(self) -> float:
+        return self._painter_class(None, self.layout, self.report).legend_width()
+
     def paint(self, painter: PdfPainter) -> None:
         painter.fillRect(QRectF(0, 0, self.width, self.height), QColor("#ffffff"))
         painter.translate(self.margin, self.margin)
-        self._painter_class(painter, self.layout, self.report).paint(legend=False)
+        self.painter(painter).paint(legend=False)

@@ -80,6 +80,10 @@ class DiagramPainter:
             self._legend(self.lay.height + LEGEND_GAP)
 
     # legend ----------------------------------------------------------------
+    def paint_legend(self, top: float = 0.0) -> None:
+        """Only the legend row (the key to shapes and badges), its top at ``top``."""
+        self._legend(top)
+
     def _legend_entries(self) -> list[tuple[str, str]]:
         entries = [("entry", "Start or end"), ("task", "Step"), ("decision", "Decision"),
                    ("wait", "Wait"), ("handoff-ok", "Handoff complete"),
