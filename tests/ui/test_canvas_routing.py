@@ -71,6 +71,12 @@ def test_canvas_draws_the_shared_routes_round_steps_with_labels_on_their_own_arr
                 continue
             inner = item.mapToScene(item.shape())
             assert not any(inner.contains(QPointF(x, y)) for x, y in samples[key]), (key, sid)
+    # a decision's owner caption (under the diamond) is not crossed by an arrow
+    for sid, item in steps.items():
+        if item._below is not None:
+            caption = item._below.sceneBoundingRect().adjusted(1, 1, -1, -1)
+            assert not any(caption.contains(QPointF(x, y))
+                           for pts in samples.values() for x, y in pts), sid
     for key, edge in scene.transition_items().items():
         if edge.label is None:
             continue

@@ -98,6 +98,18 @@ class EdgeRouting:
                 if not tidy:
                     edge.place_quickly(route)
                     self._untidy.add(key)
+        # a decision's owner caption moves aside where an arrow uses its bottom corner
+        aside: dict[str, str] = {}
+        for key, route in routes.items():
+            edge, pts = self._edges[key], route.points
+            if route.source_side == "S" and len(pts) > 2:
+                turn = pts[2][0] - pts[1][0]            # the arrow turns this way
+                aside[edge.source] = "left" if turn >= 0 else "right"
+            if route.target_side == "S" and len(pts) > 2:
+                turn = pts[-3][0] - pts[-2][0]          # the arrow comes from this way
+                aside[edge.target] = "left" if turn >= 0 else "right"
+        for sid, item in self._steps.items():
+            item.set_caption_aside(aside.get(sid))
         if tidy:
             self._place_decorations()
 
