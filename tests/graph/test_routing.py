@@ -311,3 +311,28 @@ def test_rounded_bends_start_and_end_where_the_route_does():
     commands = routing.rounded([(0, 0), (100, 0), (100, 80), (200, 80)])
     assert commands[0] == ("M", (0, 0)) and commands[-1] == ("L", (200, 80))
     assert [op for op, _ in commands].count("Q") == 2
+
+
+def _shared_runs(routes) -> list[tuple[str, str]]:
+    """Pairs of arrows running along one line for more than a unit (read as one)."""
+    segments = [(key, p, q) for key, route in routes.items()
+                for p, q in zip(route.points, route.points[1:]) if p != q]
+    shared = []
+    for i, (k1, a, b) in enumerate(segments):
+        for k2, c, d in segments[i + 1:]:
+            if k1 == k2:
+                continue
+            for axis in (0, 1):
+                other = 1 - axis
+                if a[other] == b[other] == c[other] == d[other]:
+                    lo = max(min(a[axis], b[axis]), min(c[axis], d[axis]))
+                    hi = min(max(a[axis], b[axis]), max(c[axis], d[axis]))
+                    if hi - lo > 1:
+                        shared.append((k1, k2))
+    return shared
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_no_two_exemplar_arrows_run_along_one_line(path):
+    _pathway, _nodes, _edges, routes = _routed(path)
+    assert not _shared_runs(routes)
