@@ -30,6 +30,7 @@ COMMANDS = (
     "designer.cli.library",   # library list|show|new
     "designer.cli.export",
     "designer.cli.diff",
+    "designer.cli.simulate",
     "designer.cli.import_",   # import FILE.bpmn|FILE.json -o OUT.yaml
     "designer.cli.sources",   # sources: shared folders and git remotes of the library
     "designer.cli.update",    # update: a newer national version into a local variant
