@@ -8,7 +8,7 @@ Other parts of the product add their menus and docks through ``install(window)``
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView, QVBoxLayout,
@@ -108,7 +108,12 @@ class MainWindow(QMainWindow):
 
         self.set_document(document if document is not None else Document.new_untitled())
         self._restore_layout()
-        self._install_extensions()
+        # the library, export and workshop extensions are installed after the first
+        # paint (the window shows sooner) or on first use, whichever comes first
+        self._extensions: dict[str, object] = {}
+        self._extensions_installed = False
+        self._first_paint_seen = False
+        self.view.viewport().installEventFilter(self)
 
     # ------------------------------------------------------------------- docks
 
@@ -170,8 +175,56 @@ class MainWindow(QMainWindow):
         from designer.ui.library import browser as library_browser
         from designer.ui import workshop
 
-        for module in (library_browser, export_dialog, workshop):
-            module.install(self)
+        for name, module in (("library", library_browser), ("export", export_dialog),
+                             ("workshop", workshop)):
+            self._extensions[name] = module.install(self)
+
+    def ensure_extensions(self) -> None:
+        """Install the extensions now if they are not yet (idempotent)."""
+        if self._extensions_installed:
+            return
+        self._extensions_installed = True
+        self._install_extensions()
+        # their docks were not there when the saved layout was restored
+        self._restore_state()
+
+    def extension(self, name: str):
+        """The installed extension ``name`` (library, export, workshop), or None."""
+        self.ensure_extensions()
+        return self._extensions.get(name)
+
+    @property
+    def workshop(self):
+        return self.extension("workshop")
+
+    @property
+    def export_action(self):
+        return self.extension("export").action
+
+    @property
+    def export_dialog(self):
+        return self.extension("export").dialog
+
+    @property
+    def library_actions(self) -> dict:
+        return self.extension("library").actions
+
+    @property
+    def library_browser(self):
+        return self.extension("library").browser
+
+    def eventFilter(self, watched, event) -> bool:
+        if not getattr(self, "_first_paint_seen", True) and event.type() == QEvent.Type.Paint:
+            self._first_paint_seen = True
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.ensure_extensions)   # after this first frame
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_extensions_installed", True):
+            # in case the canvas is not painted (covered, or no screen at all)
+            QTimer.singleShot(250, self.ensure_extensions)
 
     # ---------------------------------------------------------------- document
 
@@ -214,8 +267,7 @@ class MainWindow(QMainWindow):
             old_scene.detach()
             old_scene.deleteLater()
         self.scene.selectionChanged.connect(self._on_selection_changed)
-        self.scene.edit_refused.connect(lambda message: self.statusBar().showMessage(message,
-                                                                                    8000))
+        self.scene.edit_refused.connect(self.editor.refuse)   # the canvas's own refusals
         self.scene.lane_clicked.connect(self.properties_dock.show_lane)
         self.view.set_overview_visible(self.act.overview.isChecked())
         self._connect_zoom()
@@ -335,6 +387,7 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self.files.maybe_save():
             return
+        self.ensure_extensions()   # their docks belong in the saved layout
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.document.close()
@@ -344,6 +397,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self._restore_state()
+
+    def _restore_state(self) -> None:
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
