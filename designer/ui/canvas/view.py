@@ -57,7 +57,7 @@ class PathwayView(QGraphicsView):
         self._hint.setAttribute(Qt.WA_TransparentForMouseEvents)
         self._hint.hide()
         if scene is not None:
-            scene.changed.connect(self._update_hint)
+            scene.content_changed.connect(self._update_hint)
         self._shown_once = False
         self._update_detail()
 
