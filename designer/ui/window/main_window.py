@@ -107,8 +107,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.set_document(document if document is not None else Document.new_untitled())
-        self._restore_layout()
         self._install_extensions()
+        # after every toolbar and dock exists (the saved state names them)
+        from designer.ui.window.layout import WindowLayout
+        self.layout_keeper = WindowLayout(self)
+        self._restore_layout()
 
     # ------------------------------------------------------------------- docks
 
@@ -335,18 +338,15 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self.files.maybe_save():
             return
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        presenting = getattr(getattr(self, "workshop", None), "presentation", None)
+        if presenting is not None and presenting.active:
+            presenting.leave()      # keep the layout people work in, not the full screen
+        self.layout_keeper.save()
         self.document.close()
         event.accept()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        self.layout_keeper.restore()
         core = [self.properties_dock, self.findings_dock, self.palette_dock]
         if all(dock.isHidden() for dock in core):
             # a layout saved with every panel hidden (say, closed while presenting)
