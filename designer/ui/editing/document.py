@@ -2,17 +2,19 @@
 
 A :class:`Document` knows whether it has unsaved changes (from the undo
 stack's clean state), saves through :mod:`designer.graph.io`, writes a crash
-recovery copy every 30 seconds while unsaved, and notices when its file is
-changed on disk by another program.
+recovery copy about two seconds after the last edit (at most ten seconds into a
+run of edits, and every 30 seconds as a backstop) while unsaved, and notices
+when its file is changed on disk by another program.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from designer.graph.blank import blank_pathway, place_unpositioned_steps
@@ -50,6 +52,10 @@ class Document(QObject):
     autosave_failed = Signal(str)
 
     AUTOSAVE_INTERVAL_MS = 30_000
+    #: recovery copy this long after the last edit (a pause in editing)...
+    RECOVERY_DELAY_MS = 2_000
+    #: ...but never later than this after the first unsaved edit of a busy spell
+    RECOVERY_MAX_WAIT_MS = 10_000
 
     def __init__(self, pathway: Pathway, path: str | Path | None = None,
                  parent: QObject | None = None, *, recovered: bool = False) -> None:
@@ -70,8 +76,22 @@ class Document(QObject):
 
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setInterval(self.AUTOSAVE_INTERVAL_MS)
-        self._autosave_timer.timeout.connect(self.autosave_now)
+        self._autosave_timer.timeout.connect(self._recovery_due)
         self._autosave_timer.start()
+        # debounced: each edit restarts it; it runs from the event loop, never
+        # from inside a paint or a command
+        self._recovery_timer = QTimer(self)
+        self._recovery_timer.setSingleShot(True)
+        self._recovery_timer.timeout.connect(self._recovery_due)
+        self._pending_since: float | None = None
+        self.undo_stack.indexChanged.connect(self._edited)
+        # the YAML is written by a worker from a snapshot: a large pathway's text
+        # takes tens of milliseconds to make, which the editor should not stall for
+        self._writer = QThreadPool(self)
+        self._writer.setMaxThreadCount(1)
+        self._written = _Relay(self)
+        self._written.done.connect(self._recovery_written)
+        self._closed = False
 
         self._watcher: QFileSystemWatcher | None = None
         self._watch()
@@ -140,6 +160,7 @@ class Document(QObject):
             self._remove_recovery_files()
 
     def _remove_recovery_files(self) -> None:
+        self._writer.waitForDone(5000)    # a copy being written must not outlive this
         recovery.remove_recovery(self.recovery_id)
         for inherited in self._inherited_recovery:
             recovery.remove_recovery(inherited)
@@ -206,6 +227,38 @@ class Document(QObject):
 
     # ----------------------------------------------------------------- recovery
 
+    def _edited(self, _index: int = 0) -> None:
+        """An edit, undo or redo: write the recovery copy once editing pauses."""
+        now = time.monotonic()
+        if self._pending_since is None:
+            self._pending_since = now
+        left_ms = self.RECOVERY_MAX_WAIT_MS - (now - self._pending_since) * 1000
+        self._recovery_timer.start(int(max(0, min(self.RECOVERY_DELAY_MS, left_ms))))
+
+    def _recovery_due(self) -> None:
+        """Write the recovery copy in the background (when there are unsaved changes)."""
+        self._pending_since = None
+        if not self.dirty or self._closed:
+            return
+        self._writer.start(_RecoveryJob(
+            self.pathway.snapshot(), self.recovery_id,
+            str(self.path) if self.path else None, self.pathway.title, self._signature,
+            self._written))
+
+    def _recovery_written(self, written: str, error: str) -> None:
+        if error:
+            self.autosave_failed.emit(error)
+            return
+        if self._closed or not self.dirty:
+            # saved or closed while the copy was being written: it is not wanted
+            self._remove_recovery_files()
+            return
+        self.autosaved.emit(written)
+
+    def flush_recovery(self, timeout_ms: int = 5000) -> bool:
+        """Wait for a recovery copy being written (tests, closing); True when none is left."""
+        return self._writer.waitForDone(timeout_ms)
+
     def autosave_now(self) -> Path | None:
         """Write the recovery copy when there are unsaved changes; returns its path."""
         if not self.dirty:
@@ -226,9 +279,40 @@ class Document(QObject):
 
     def close(self) -> None:
         """A clean close: stop autosaving and remove the recovery copy."""
+        self._closed = True
         self._autosave_timer.stop()
+        self._recovery_timer.stop()
         self._remove_recovery_files()
         recovery.LIVE_IDS.discard(self.recovery_id)
         if self._watcher is not None:
             self._watcher.deleteLater()
             self._watcher = None
+
+
+class _Relay(QObject):
+    """Carries a worker's result to the document's thread (a queued signal)."""
+
+    done = Signal(str, str)      # the YAML path written, or "" and an error message
+
+
+class _RecoveryJob(QRunnable):
+    def __init__(self, snapshot: Pathway, recovery_id: str, original: str | None,
+                 title: str, signature, relay: _Relay) -> None:
+        super().__init__()
+        self.args = (snapshot, recovery_id, original, title, signature)
+        self.relay = relay
+
+    def run(self) -> None:  # in the worker thread
+        from designer.graph.io import PathwaySaveError, dump_pathway
+
+        snapshot, recovery_id, original, title, signature = self.args
+        try:
+            written = recovery.write_recovery(recovery_id, dump_pathway(snapshot), original,
+                                              title, signature)
+        except (OSError, PathwaySaveError) as exc:
+            self.relay.done.emit("", getattr(exc, "strerror", None) or str(exc))
+            return
+        except Exception as exc:  # a safety net never takes the editor down
+            self.relay.done.emit("", str(exc))
+            return
+        self.relay.done.emit(str(written), "")
