@@ -239,10 +239,7 @@ class MainWindow(QMainWindow):
         view = self.view
         if view is None:
             return
-        view.fit_all()
-        if view.zoom() < READABLE_ZOOM:
-            view.set_zoom(OPENING_ZOOM)
-            view.home()
+        view.fit_readable(READABLE_ZOOM)
         self._show_zoom()
 
     def _connect_zoom(self) -> None:
@@ -393,15 +390,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from PySide6.QtGui import QKeySequence
 
-        rows = []
-        for menu in (self.menu_file, self.menu_edit, self.menu_view, self.menu_tools):
-            for action in menu.actions():
-                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                if keys:
-                    rows.append(f"<tr><td>{action.text().replace('&', '')}</td>"
-                                f"<td><b>{keys}</b></td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "<table cellspacing='6'>" + "".join(rows) + "</table>")
+        from designer.ui.window.shortcuts import shortcuts_html
+
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html(self))
 
 
 def _local_file_urls(mime) -> list[str]:
