@@ -63,7 +63,6 @@ def open_window(qtbot, tmp_path, pathway: Pathway | None = None):
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
-    window.ensure_extensions()   # (installed after the first paint otherwise)
     activate(qtbot, window)
     return window
 

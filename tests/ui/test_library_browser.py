@@ -18,7 +18,6 @@ def window(qtbot, tmp_path):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    win.ensure_extensions()   # (installed after the first paint otherwise)
     return win
 
 

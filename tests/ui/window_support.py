@@ -34,7 +34,6 @@ def make_window(qtbot, settings):
         window.resize(1400, 900)
         window.show()
         qtbot.waitExposed(window)
-        window.ensure_extensions()   # (installed after the first paint otherwise)
         activate(qtbot, window)
         made.append(window)
         return window

@@ -8,7 +8,7 @@ Other parts of the product add their menus and docks through ``install(window)``
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView, QVBoxLayout,
@@ -107,13 +107,12 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.set_document(document if document is not None else Document.new_untitled())
-        self._restore_layout()
-        # the library, export and workshop extensions are installed after the first
-        # paint (the window shows sooner) or on first use, whichever comes first
         self._extensions: dict[str, object] = {}
-        self._extensions_installed = False
-        self._first_paint_seen = False
-        self.view.viewport().installEventFilter(self)
+        self._install_extensions()
+        # after every toolbar and dock exists (the saved state names them)
+        from designer.ui.window.layout import WindowLayout
+        self.layout_keeper = WindowLayout(self)
+        self._restore_layout()
 
     # ------------------------------------------------------------------- docks
 
@@ -179,18 +178,8 @@ class MainWindow(QMainWindow):
                              ("workshop", workshop)):
             self._extensions[name] = module.install(self)
 
-    def ensure_extensions(self) -> None:
-        """Install the extensions now if they are not yet (idempotent)."""
-        if self._extensions_installed:
-            return
-        self._extensions_installed = True
-        self._install_extensions()
-        # their docks were not there when the saved layout was restored
-        self._restore_state()
-
     def extension(self, name: str):
         """The installed extension ``name`` (library, export, workshop), or None."""
-        self.ensure_extensions()
         return self._extensions.get(name)
 
     @property
@@ -212,19 +201,6 @@ class MainWindow(QMainWindow):
     @property
     def library_browser(self):
         return self.extension("library").browser
-
-    def eventFilter(self, watched, event) -> bool:
-        if not getattr(self, "_first_paint_seen", True) and event.type() == QEvent.Type.Paint:
-            self._first_paint_seen = True
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self.ensure_extensions)   # after this first frame
-        return super().eventFilter(watched, event)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not getattr(self, "_extensions_installed", True):
-            # in case the canvas is not painted (covered, or no screen at all)
-            QTimer.singleShot(250, self.ensure_extensions)
 
     # ---------------------------------------------------------------- document
 
@@ -288,10 +264,7 @@ class MainWindow(QMainWindow):
         view = self.view
         if view is None:
             return
-        view.fit_all()
-        if view.zoom() < READABLE_ZOOM:
-            view.set_zoom(OPENING_ZOOM)
-            view.home()
+        view.fit_readable(READABLE_ZOOM)
         self._show_zoom()
 
     def _connect_zoom(self) -> None:
@@ -387,22 +360,15 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self.files.maybe_save():
             return
-        self.ensure_extensions()   # their docks belong in the saved layout
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        presenting = getattr(self.extension("workshop"), "presentation", None)
+        if presenting is not None and presenting.active:
+            presenting.leave()      # keep the layout people work in, not the full screen
+        self.layout_keeper.save()
         self.document.close()
         event.accept()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        self._restore_state()
-
-    def _restore_state(self) -> None:
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        self.layout_keeper.restore()
         core = [self.properties_dock, self.findings_dock, self.palette_dock]
         if all(dock.isHidden() for dock in core):
             # a layout saved with every panel hidden (say, closed while presenting)
@@ -449,15 +415,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from PySide6.QtGui import QKeySequence
 
-        rows = []
-        for menu in (self.menu_file, self.menu_edit, self.menu_view, self.menu_tools):
-            for action in menu.actions():
-                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                if keys:
-                    rows.append(f"<tr><td>{action.text().replace('&', '')}</td>"
-                                f"<td><b>{keys}</b></td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "<table cellspacing='6'>" + "".join(rows) + "</table>")
+        from designer.ui.window.shortcuts import shortcuts_html
+
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html(self))
 
 
 def _local_file_urls(mime) -> list[str]:
