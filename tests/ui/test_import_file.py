@@ -25,7 +25,7 @@ def window(qtbot, tmp_path):
 
 def test_menu_item_sits_below_open(window):
     actions = window.menu_file.actions()
-    assert actions[actions.index(window.act.open) + 1] is window.import_action
+    assert actions[actions.index(window.act.open) + 1] is window.extension("import").action
 
 
 def test_bpmn_import_shows_the_pathway_and_the_report(window, qtbot):
@@ -33,7 +33,7 @@ def test_bpmn_import_shows_the_pathway_and_the_report(window, qtbot):
     doc = window.document
     assert doc.path is None and len(doc.pathway.steps) == 11
     assert all(s.position is not None for s in doc.pathway.steps)     # placed on the canvas
-    report = window.import_report
+    report = window.extension("import").report
     qtbot.waitExposed(report)
     text = report.text.toPlainText()
     assert "parallelGateway (bypassed)" in text and "What to complete" in text
@@ -51,7 +51,7 @@ def test_refused_file_is_explained_and_the_pathway_kept(window, qtbot, tmp_path)
     bad = tmp_path / "bad.bpmn"
     bad.write_text("<definitions><process>", encoding="utf-8")
     assert not import_into_window(window, bad)
-    box = window.import_error
+    box = window.extension("import").error
     qtbot.waitExposed(box)
     assert "not well-formed XML" in box.text() and box.text().startswith("Cannot import")
     box.accept()

@@ -48,7 +48,7 @@ def story(qtbot, tmp_path, monkeypatch):
 
 def test_review_update_asks_and_applies_as_one_undo_step(story, qtbot):
     window, _shared, key, first = story
-    assert window.update_actions["review"] in window.menu_tools.actions()
+    assert window.extension("library-update").actions["review"] in window.menu_tools.actions()
     before = window.document.pathway.model_dump()
     dialog = review_update(window)
     qtbot.waitExposed(dialog)

@@ -69,7 +69,7 @@ def import_into_window(window: "MainWindow", path: str | Path) -> bool:
     window.set_document(Document(pathway, None))
     dialog = ImportReportDialog(result.report.to_markdown(), path.name, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    window.import_report = dialog
+    window.extension("import").report = dialog
     dialog.show()
     dropped = result.report.dropped_count()
     window.statusBar().showMessage(
@@ -85,7 +85,7 @@ def _tell(window: "MainWindow", text: str) -> None:
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setObjectName("import-error")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    window.import_error = box
+    window.extension("import").error = box
     box.open()
 
 
@@ -96,7 +96,16 @@ def ask_and_import(window: "MainWindow") -> bool:
     return import_into_window(window, name) if name else False
 
 
-def install(window: "MainWindow") -> None:
+class ImportExtension:
+    """What File > Import keeps: its action and the last report or error shown."""
+
+    def __init__(self) -> None:
+        self.action: QAction | None = None
+        self.report = None
+        self.error = None
+
+
+def install(window: "MainWindow") -> ImportExtension:
     """Add File > Import… just below File > Open."""
     action = QAction("&Import BPMN or FHIR…", window)
     action.setObjectName("action-import")
@@ -109,6 +118,6 @@ def install(window: "MainWindow") -> None:
     actions = menu.actions()
     index = actions.index(window.act.open)
     menu.insertAction(actions[index + 1] if index + 1 < len(actions) else None, action)
-    window.import_action = action
-    window.import_report = None
-    window.import_error = None
+    extension = ImportExtension()
+    extension.action = action
+    return extension

@@ -148,7 +148,7 @@ def review_update(window: "MainWindow") -> UpdateReviewDialog | None:
                      git_folders)
     dialog = UpdateReviewDialog(window, update, base, theirs)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    window.update_review = dialog
+    window.extension("library-update").update_review = dialog
     dialog.open()
     return dialog
 
@@ -200,7 +200,7 @@ def show_conflict_copies(window: "MainWindow") -> ConflictCopiesDialog:
     library, _problems = library_for_browsing()
     dialog = ConflictCopiesDialog(find_conflict_copies(library), window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    window.conflict_copies = dialog
+    window.extension("library-update").conflict_copies = dialog
     dialog.show()
     return dialog
 
@@ -210,12 +210,22 @@ def show_sources(window: "MainWindow"):
 
     dialog = SourcesDialog(window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    window.sources_dialog = dialog
+    window.extension("library-update").sources_dialog = dialog
     dialog.show()
     return dialog
 
 
-def install(window: "MainWindow") -> None:
+class LibraryUpdateExtension:
+    """The Tools menu's library items and the dialogs they last opened."""
+
+    def __init__(self, actions: dict) -> None:
+        self.actions = actions
+        self.update_review = None
+        self.conflict_copies = None
+        self.sources_dialog = None
+
+
+def install(window: "MainWindow") -> LibraryUpdateExtension:
     """Add the three items to the Tools menu."""
     review = QAction("Review &Update from Source…", window)
     review.setObjectName("action-review-update")
@@ -232,6 +242,4 @@ def install(window: "MainWindow") -> None:
     sources.triggered.connect(lambda _c=False: show_sources(window))
     window.menu_tools.addSeparator()
     window.menu_tools.addActions([sources, review, conflicts])
-    window.update_actions = {"review": review, "conflicts": conflicts, "sources": sources}
-    window.update_review = None
-    window.conflict_copies = None
+    return LibraryUpdateExtension({"review": review, "conflicts": conflicts, "sources": sources})
