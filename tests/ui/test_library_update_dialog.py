@@ -92,12 +92,11 @@ def test_the_browser_labels_sources_and_says_an_update_is_there(story, qtbot, tm
     from PySide6.QtCore import Qt
 
     from designer.library import USER, user_folder
-    from designer.ui.library.browser import open_browser
 
     window, _shared, _key, _first = story
     user_folder().mkdir(parents=True, exist_ok=True)
     save_pathway(window.document.pathway, user_folder() / "local.yaml")
-    browser = open_browser(window)
+    browser = window.extension("library").open_browser()
     qtbot.waitExposed(browser)
     texts = {browser.list.item(i).data(Qt.ItemDataRole.AccessibleTextRole)
              for i in range(browser.list.count())}
