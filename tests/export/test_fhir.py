@@ -60,7 +60,9 @@ def test_steps_become_actions_with_codes_participants_and_documentation():
     assert actions["sdm"]["participant"] == [
         {"type": "practitioner", "role": {"text": "Consultant surgeon"}}]
     assert actions["home"]["participant"][0]["type"] == "patient"
-    assert actions["wait"]["timingDuration"]["value"] == 28
+    # how long the step lasts, not when it happens (timingDuration)
+    assert actions["wait"]["timingTiming"] == {"repeat": {"duration": 28, "durationUnit": "d"}}
+    assert "timingDuration" not in actions["wait"]
     assert "Setting: Hospital." in actions["sdm"]["textEquivalent"]
 
 
@@ -72,7 +74,10 @@ def test_transitions_become_related_actions_with_offsets():
                         "offsetDuration": {"value": 14.0, "unit": "days",
                                            "system": "http://unitsofmeasure.org",
                                            "code": "d"}}]
-    assert {r["actionId"] for r in actions["pac"]["relatedAction"]} == {"sdm", "optimise"}
+    # optimise -> pac closes the loop pac -> fit -> optimise: kept out of the relations
+    assert {r["actionId"] for r in actions["pac"]["relatedAction"]} == {"sdm"}
+    (loop,) = [e for e in actions["pac"]["extension"] if e["url"].endswith("/loop-back")]
+    assert loop["extension"][0] == {"url": "actionId", "valueId": "optimise"}
     for action in actions.values():       # every reference names an action
         for r in action.get("relatedAction", []):
             assert r["actionId"] in actions

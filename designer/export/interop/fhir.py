@@ -3,26 +3,42 @@
 Mapping (DESIGN.md section 5), with the choices made where FHIR R4 leaves room:
 
 * pathway -> ``PlanDefinition`` of type ``clinical-protocol``; status ``active``
-  for approved pathways and exemplars, ``draft`` otherwise; ``url`` is a stable
+  for approved pathways, ``draft`` otherwise; ``experimental`` is true for an
+  exemplar (a teaching example, not for use as it stands); ``url`` is a stable
   ``urn:uuid`` made from the pathway id unless a base URL is given.
 * step -> ``action`` whose element ``id`` is the step id (made a valid FHIR
   ``id`` where it is not one: ``_`` becomes ``-``, long ids are shortened with a
   hash so they stay unique); ``title`` the step
   name; ``description`` the professional description; ``documentation`` a
   ``RelatedArtifact`` (type documentation) holding ``patient_info``; ``code``
-  the SNOMED CT code when the step has one, and the activity as text;
-  ``timingDuration`` the typical duration in days.
+  the SNOMED CT and OPCS-4 codes when the step has them, and the activity as
+  text; the typical duration in days is ``timingTiming.repeat.duration`` (how
+  long the step lasts when it happens; ``timingDuration`` would say *when* it
+  happens).
 * owner -> ``participant`` (type ``practitioner``, or ``patient`` when the
   role is the patient) with the role name as ``role.text``.
 * transition A->B -> ``relatedAction`` on B pointing at A with relationship
-  ``after-end`` and ``offsetDuration`` = ``wait_days`` (UCUM ``d``).
-* decision -> action with ``selectionBehavior`` ``exactly-one`` whose child
-  actions are its branches. A branch's condition is prose written by
-  clinicians, not a computable rule, so it is carried as an ``applicability``
-  condition whose Expression has language ``text/plain`` (the R4 binding is
-  extensible and no listed language means "human-readable text"), with the
-  same text in ``description``. The step the branch leads to points at the
+  ``after-end`` and ``offsetDuration`` = ``wait_days`` (UCUM ``d``). The
+  relations form no cycle (a scheduler would wait for ever): a transition that
+  goes back to an earlier step (a loop, found by a depth-first walk from the
+  entry) is written instead as our ``loop-back`` extension on the step it
+  returns to (``actionId``, ``relationship``, ``offsetDuration`` and our
+  transition data), which the importer reads back.
+* decision -> action with ``groupingBehavior`` ``logical-group`` and
+  ``selectionBehavior`` ``exactly-one`` whose child actions are its branches.
+  Each branch has an ``applicability`` condition in FHIRPath
+  (``text/fhirpath``): ``%decision = 'BRANCH'`` names the outcome the care
+  team records at the decision (an engine applying the plan supplies the
+  decision's outcome as the variable ``%decision`` scoped by the decision's
+  action id, written ``%`DECISION-ID```), and the clinicians' words are the
+  Expression's ``description``. The step a branch leads to points at the
   branch (``after-end``), so the route taken is explicit.
+* a step that only some routes reach carries the conditions of the branches
+  that lead to it (one ``applicability`` condition per decision; branches of
+  one decision joined with ``or``), so applying the plan never proposes two
+  alternative routes at once. A step with several relations is reached by any
+  of them that applies: an action whose conditions are false is not in the
+  applied plan, and neither are relations to it.
 * handoff information -> one ``DataRequirement`` per item, ``output`` on the
   sending step and ``input`` on the receiving step. Handoffs pass documents and
   results, so the type is ``DocumentReference`` and the item is named by a
@@ -55,6 +71,8 @@ STEP_IN_FHIR = ("name", "description")
 TRANSITION_IN_FHIR = ("source", "target", "condition")
 
 SNOMED = "http://snomed.info/sct"
+OPCS = "https://fhir.nhs.uk/Id/opcs-4"
+FHIRPATH = "text/fhirpath"
 UCUM = "http://unitsofmeasure.org"
 PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
 _FHIR_ID = re.compile(r"[^A-Za-z0-9.-]+")
@@ -160,9 +178,12 @@ def _step_action(pathway: Pathway, step: Step, action_id: str) -> dict:
     if step.description:
         action["description"] = step.description
     codes = []
-    if step.codes.get("snomed"):
-        codes.append({"coding": [{"system": SNOMED, "code": step.codes["snomed"]}],
-                      "text": step.name})
+    coding = [{"system": SNOMED, "code": step.codes["snomed"].strip()}] \
+        if (step.codes.get("snomed") or "").strip() else []
+    coding += [{"system": OPCS, "code": code}
+               for code in re.split(r"[\s,;]+", step.codes.get("opcs") or "") if code]
+    if coding:
+        codes.append({"coding": coding, "text": step.name})
     if step.activity is not None:
         codes.append({"text": ACTIVITY_LABELS.get(step.activity, step.activity.value)})
     if codes:
@@ -178,8 +199,105 @@ def _step_action(pathway: Pathway, step: Step, action_id: str) -> dict:
             "role": {"text": role_text},
         }]
     if step.duration_days is not None:
-        action["timingDuration"] = _duration(step.duration_days)
+        action["timingTiming"] = {"repeat": {"duration": float(step.duration_days),
+                                             "durationUnit": "d"}}
     return action
+
+
+def _entries(pathway: Pathway) -> list[str]:
+    """Where a walk through the pathway starts: the entries, else steps nothing leads to."""
+    entries = [s.id for s in pathway.steps if s.kind is StepKind.entry]
+    if not entries:
+        targets = {t.target for t in pathway.transitions}
+        entries = [s.id for s in pathway.steps if s.id not in targets][:1]
+    return entries or [s.id for s in pathway.steps[:1]]
+
+
+def back_edges(pathway: Pathway) -> set[int]:
+    """Indexes of the transitions that go back to a step on the way to them (loops).
+
+    A depth-first walk from the entry (then from every step not yet met), taking
+    transitions in file order; a transition to a step still being walked closes
+    a loop. Without these the relations between steps form no cycle.
+    """
+    steps = pathway.steps_by_id()
+    out: dict[str, list[tuple[int, str]]] = {}
+    for index, t in enumerate(pathway.transitions):
+        if t.source in steps and t.target in steps:
+            out.setdefault(t.source, []).append((index, t.target))
+    state: dict[str, int] = {}          # 1 on the walk, 2 done
+    found: set[int] = set()
+    for root in _entries(pathway) + [s.id for s in pathway.steps]:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(out.get(root, ())))]
+        while stack:
+            node, edges = stack[-1]
+            for index, target in edges:
+                if state.get(target) == 1:
+                    found.add(index)
+                elif target not in state:
+                    state[target] = 1
+                    stack.append((target, iter(out.get(target, ()))))
+                    break
+            else:
+                state[node] = 2
+                stack.pop()
+    return found
+
+
+def route_conditions(pathway: Pathway) -> dict[str, dict[str, list[int]]]:
+    """For each step, per decision, the branches (transition indexes) it needs.
+
+    A step needs a decision's branch B when it can only be reached with that
+    decision answered B (or one of several branches): walking from the entry
+    with the decision always taking branch B reaches the step, with any other
+    branch it does not. Steps every answer reaches need nothing of it.
+    """
+    steps = pathway.steps_by_id()
+    out: dict[str, list[tuple[int, str]]] = {}
+    for index, t in enumerate(pathway.transitions):
+        if t.source in steps and t.target in steps:
+            out.setdefault(t.source, []).append((index, t.target))
+    entries = _entries(pathway)
+
+    def reach(decision: str | None, branch: int | None) -> set[str]:
+        seen = set(entries)
+        todo = list(entries)
+        while todo:
+            node = todo.pop()
+            for index, target in out.get(node, ()):
+                if node == decision and index != branch:
+                    continue
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    everywhere = reach(None, None)
+    needs: dict[str, dict[str, list[int]]] = {}
+    for decision in (s.id for s in pathway.steps if s.kind is StepKind.decision):
+        branches = [index for index, _target in out.get(decision, ())]
+        if len(branches) < 2 or decision not in everywhere:
+            continue
+        reached = {b: reach(decision, b) for b in branches}
+        for step_id in everywhere:
+            which = [b for b in branches if step_id in reached[b]]
+            if which and len(which) < len(branches):
+                needs.setdefault(step_id, {})[decision] = which
+    return needs
+
+
+def _variable(decision_action_id: str) -> str:
+    return f"%`{decision_action_id}`"
+
+
+def _branch_condition(decision_action_id: str, branch_ids: list[str],
+                      description: str) -> dict:
+    expression = " or ".join(f"{_variable(decision_action_id)} = '{b}'" for b in branch_ids)
+    return {"kind": "applicability", "expression": {
+        "description": description, "language": FHIRPATH, "expression": expression}}
 
 
 def plan_definition(pathway: Pathway, base_url: str | None = None,
@@ -206,6 +324,8 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
             where.setdefault(step.id, []).append(
                 f"Setting: {_setting_name(pathway, step.setting)}.")
 
+    loops = back_edges(pathway)
+    branch_of: dict[int, str] = {}       # transition index -> its branch action id
     for index, t in enumerate(pathway.transitions):
         if t.source not in steps or t.target not in steps:
             continue   # an unknown reference is a validation finding, not an export
@@ -215,28 +335,42 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
             decision["groupingBehavior"] = "logical-group"
             decision["selectionBehavior"] = "exactly-one"
             branch_id = ids(f"{t.source}.{t.target}")
-            branch: dict = {"id": branch_id,
-                            "title": t.condition or f"Go to {steps[t.target].name}",
+            branch_of[index] = branch_id
+            words = t.condition or f"Go to {steps[t.target].name}"
+            branch: dict = {"id": branch_id, "title": words,
                             "description": f"Go on to {steps[t.target].name}."}
-            if t.condition:
-                branch["condition"] = [{"kind": "applicability", "expression": {
-                    "description": t.condition, "language": "text/plain",
-                    "expression": t.condition}}]
+            branch["condition"] = [_branch_condition(ids(t.source), [branch_id], words)]
             decision.setdefault("action", []).append(branch)
             after = branch_id
         # a condition is carried by the branch only when the source is a decision
         carried = TRANSITION_IN_FHIR if steps[t.source].kind is StepKind.decision \
             else TRANSITION_IN_FHIR[:2]
+        # a branch without a condition is titled "Go to ..."; that is not a condition
+        marks = {"index": index} if t.condition or index not in branch_of else {
+            "index": index, "no_condition": True}
         related: dict = {"actionId": after, "relationship": "after-end", "extension": [
-            fx.to_extension(fx.TRANSITION, t, carried, {"index": index})]}
+            fx.to_extension(fx.TRANSITION, t, carried, marks)]}
         if t.wait_days is not None:
             related["offsetDuration"] = _duration(t.wait_days)
-        actions[t.target].setdefault("relatedAction", []).append(related)
+        if index in loops:
+            actions[t.target].setdefault("extension", []).append(fx.loop_back(related))
+        else:
+            actions[t.target].setdefault("relatedAction", []).append(related)
         if t.handoff is not None:
             for item in t.handoff.information:
                 actions[t.source].setdefault("output", []).append(_information(item))
                 actions[t.target].setdefault("input", []).append(_information(item))
             where.setdefault(t.target, []).append(_handoff_sentence(pathway, t))
+    for step_id, needed in route_conditions(pathway).items():
+        conditions = []
+        for decision_id, branches in needed.items():
+            words = " or ".join(
+                pathway.transitions[b].condition
+                or f"go to {steps[pathway.transitions[b].target].name}" for b in branches)
+            conditions.append(_branch_condition(
+                ids(decision_id), [branch_of[b] for b in branches],
+                f"Only when '{steps[decision_id].name}' is answered: {words}"))
+        actions[step_id]["condition"] = conditions
     for step_id, sentences in where.items():
         actions[step_id]["textEquivalent"] = " ".join(sentences)
 
@@ -252,8 +386,8 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
         "title": pathway.title,
         "type": {"coding": [{"system": PLAN_TYPE, "code": "clinical-protocol",
                              "display": "Clinical Protocol"}]},
-        "status": "active" if pathway.status in (Status.approved, Status.exemplar)
-        else "draft",
+        "status": "active" if pathway.status is Status.approved else "draft",
+        "experimental": pathway.status is Status.exemplar,
         "date": (date or _dt.date.today()).isoformat(),
         "extension": [fx.to_extension(fx.PATHWAY, pathway, PATHWAY_IN_FHIR)],
     }

@@ -32,6 +32,7 @@ BASE = "https://periop-pathway-designer.github.io/fhir/StructureDefinition/"
 PATHWAY = BASE + "pathway"
 STEP = BASE + "step"
 TRANSITION = BASE + "transition"
+LOOP_BACK = BASE + "loop-back"
 _VALUES = ("valueString", "valueDecimal", "valueBoolean", "valueCode", "valueInteger")
 
 
@@ -138,3 +139,38 @@ def find(element: dict[str, Any], url: str) -> dict[str, Any] | None:
         if isinstance(candidate, dict) and candidate.get("url") == url:
             return candidate
     return None
+
+
+def loop_back(related: dict[str, Any]) -> dict[str, Any]:
+    """A transition back to an earlier step, kept out of ``relatedAction`` (no cycles).
+
+    On the step the loop returns to: ``actionId`` (valueId) and ``relationship``
+    (valueCode) as in a ``relatedAction``, ``offsetDuration`` (valueDuration)
+    when there is a wait, and our transition extension.
+    """
+    subs: list[dict[str, Any]] = [{"url": "actionId", "valueId": related["actionId"]},
+                                  {"url": "relationship", "valueCode": related["relationship"]}]
+    if "offsetDuration" in related:
+        subs.append({"url": "offsetDuration", "valueDuration": related["offsetDuration"]})
+    subs += related.get("extension") or []
+    return {"url": LOOP_BACK, "extension": subs}
+
+
+def related_from_loop_back(extension: dict[str, Any]) -> dict[str, Any]:
+    """The ``relatedAction`` a ``loop-back`` extension stands for (importer side)."""
+    related: dict[str, Any] = {}
+    others = []
+    for sub in extension.get("extension") or []:
+        if not isinstance(sub, dict):
+            continue
+        if sub.get("url") == "actionId":
+            related["actionId"] = sub.get("valueId") or sub.get("valueString")
+        elif sub.get("url") == "relationship":
+            related["relationship"] = sub.get("valueCode") or sub.get("valueString")
+        elif sub.get("url") == "offsetDuration":
+            related["offsetDuration"] = sub.get("valueDuration")
+        else:
+            others.append(sub)
+    if others:
+        related["extension"] = others
+    return related

@@ -52,7 +52,7 @@ SELECTIONS = {"any", "all", "all-or-none", "exactly-one", "at-most-one", "one-or
 AFTER = {"after-end", "after-start", "after"}
 BEFORE = {"before-end", "before-start", "before"}
 _ACTION_KEYS = {"id", "title", "description", "textEquivalent", "code", "documentation",
-                "participant", "timingDuration", "relatedAction", "action",
+                "participant", "timingDuration", "timingTiming", "relatedAction", "action",
                 "selectionBehavior", "groupingBehavior", "condition", "extension",
                 "definitionCanonical", "input", "output"}
 _PLAN_KEYS = {"resourceType", "id", "url", "version", "name", "title", "type", "status",
@@ -310,7 +310,12 @@ class _FhirImporter:
         if not ours:
             step["kind"] = "decision" if action.get("selectionBehavior") in SELECTIONS \
                 and action.get("action") else "task"
-            days = _days(action.get("timingDuration"))
+            repeat = (action.get("timingTiming") or {}).get("repeat") or {}
+            days = _days({"value": repeat.get("duration"),
+                          "code": repeat.get("durationUnit")}) if isinstance(
+                repeat, dict) else None
+            if days is None:
+                days = _days(action.get("timingDuration"))
             if days is not None:
                 step["duration_days"] = days
             for doc in action.get("documentation") or []:
@@ -334,7 +339,7 @@ class _FhirImporter:
             if key not in _ACTION_KEYS:
                 self.report.drop(f"action.{key}", ident)
         for extension in action.get("extension") or []:
-            if extension.get("url") != fx.STEP:
+            if extension.get("url") not in (fx.STEP, fx.LOOP_BACK):
                 self.report.drop(f"extension {extension.get('url')}", ident)
         if not ours and (action.get("input") or action.get("output")):
             self.report.drop("action input/output data requirements", ident)
@@ -374,7 +379,9 @@ class _FhirImporter:
             ident = str(action.get("id"))
             if ident not in self.step_of:
                 continue
-            for related in action.get("relatedAction") or []:
+            loops = [fx.related_from_loop_back(e) for e in action.get("extension") or []
+                     if isinstance(e, dict) and e.get("url") == fx.LOOP_BACK]
+            for related in (action.get("relatedAction") or []) + loops:
                 order += 1
                 other = str(related.get("actionId"))
                 relationship = related.get("relationship")
@@ -402,7 +409,7 @@ class _FhirImporter:
                     if related.get("offsetRange"):
                         self.report.drop("relatedAction offsetRange", ident)
                 data.update({"from": source, "to": target})
-                if condition:
+                if condition and not (found is not None and fx.extra(found, "no_condition")):
                     data["condition"] = condition
                 key = float(index) if isinstance(index, (int, float)) else 1e9 + order
                 self.edges.append((key, data))
