@@ -136,6 +136,44 @@ def _waypoints(a: _Shape, b: _Shape, from_gateway: bool = False
     return route
 
 
+@dataclass
+class _Junction:
+    """A gateway BPMN needs and the pathway does not draw (bpmnlint ``recommended``).
+
+    ``join``: in front of a step that several flows lead into (a task or event
+    would otherwise be a "fake join"; a decision would join and fork at once).
+    ``split``: after a step that is not a decision but has several ways on
+    (an implicit split): exclusive when any way has a condition (the way
+    without one is the default), else parallel (every way is taken, as the
+    pathway means). Marked ``<periop:junction role=...>`` so our importer
+    removes it again.
+    """
+
+    role: str
+    step: str
+    tag: str = "exclusiveGateway"
+    default: str | None = None
+
+
+def _junctions(flows: list[tuple[str, Transition]], kinds: dict) -> dict[str, _Junction]:
+    outgoing: dict[str, list[Transition]] = {}
+    incoming: dict[str, int] = {}
+    for _flow_id, t in flows:
+        outgoing.setdefault(t.source, []).append(t)
+        incoming[t.target] = incoming.get(t.target, 0) + 1
+    plan: dict[str, _Junction] = {}
+    for step_id, count in incoming.items():
+        if count >= 2 and (kinds[step_id] is not StepKind.decision
+                           or len(outgoing.get(step_id, ())) >= 2):
+            plan[f"join:{step_id}"] = _Junction("join", step_id)
+    for step_id, ways in outgoing.items():
+        if len(ways) >= 2 and kinds[step_id] is not StepKind.decision:
+            conditional = any(t.condition for t in ways)
+            plan[f"split:{step_id}"] = _Junction(
+                "split", step_id, "exclusiveGateway" if conditional else "parallelGateway")
+    return plan
+
+
 class _Ids:
     """Unique XML ids (NCName) made from our ids."""
 
@@ -234,13 +272,43 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
     for t in placed.transitions:
         if t.source in node_ids and t.target in node_ids:
             flows.append((ids.make("Flow", f"{len(flows) + 1}"), t))
-    for step in placed.steps:   # the schema wants every incoming before any outgoing
-        for flow_id, t in flows:
-            if t.target == step.id:
-                ET.SubElement(nodes[step.id], _m("incoming")).text = flow_id
-        for flow_id, t in flows:
-            if t.source == step.id:
-                ET.SubElement(nodes[step.id], _m("outgoing")).text = flow_id
+    kinds = {s.id: s.kind for s in placed.steps}
+    plan = _junctions(flows, kinds)
+    steps_by_id = placed.steps_by_id()
+    junction_ids: dict[str, str] = {}
+    for key, junction in plan.items():
+        junction_ids[key] = ids.make("Junction", f"{junction.role}_{junction.step}")
+        attrs = {"id": junction_ids[key]}
+        if junction.tag == "exclusiveGateway" and junction.role == "split":
+            attrs["name"] = f"After {steps_by_id[junction.step].name}: which way?"
+        gateway = ET.SubElement(process, _m(junction.tag), attrs)
+        ET.SubElement(ET.SubElement(gateway, _m("extensionElements")), ext.q("junction"),
+                      {"role": junction.role})
+        nodes[key] = gateway
+    # every sequence flow: (id, source element id, target element id, transition or None)
+    segments: list[tuple[str, str, str, Transition | None]] = []
+    for key, junction in plan.items():
+        if junction.role == "split":
+            segments.append((ids.make("Flow", f"split_{junction.step}"),
+                             node_ids[junction.step], junction_ids[key], None))
+    for flow_id, t in flows:
+        split, join = plan.get(f"split:{t.source}"), plan.get(f"join:{t.target}")
+        segments.append((flow_id,
+                         junction_ids[f"split:{t.source}"] if split else node_ids[t.source],
+                         junction_ids[f"join:{t.target}"] if join else node_ids[t.target], t))
+    for key, junction in plan.items():
+        if junction.role == "join":
+            segments.append((ids.make("Flow", f"join_{junction.step}"), junction_ids[key],
+                             node_ids[junction.step], None))
+    element_of = {**{node_ids[k]: v for k, v in nodes.items() if k in node_ids},
+                  **{junction_ids[k]: nodes[k] for k in plan}}
+    for element_id, node in element_of.items():   # every incoming before any outgoing
+        for flow_id, _a, b, _t in segments:
+            if b == element_id:
+                ET.SubElement(node, _m("incoming")).text = flow_id
+        for flow_id, a, _b, _t in segments:
+            if a == element_id:
+                ET.SubElement(node, _m("outgoing")).text = flow_id
     for step in placed.steps:
         if step.kind is StepKind.wait:
             timer = ET.SubElement(nodes[step.id], _m("timerEventDefinition"),
@@ -250,16 +318,24 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
             if days is not None:
                 ET.SubElement(timer, _m("timeDuration"),
                               {f"{{{XSI}}}type": "bpmn:tFormalExpression"}).text = iso_days(days)
-    kinds = {s.id: s.kind for s in placed.steps}
-    for flow_id, t in flows:
-        attrs = {"id": flow_id, "sourceRef": node_ids[t.source],
-                 "targetRef": node_ids[t.target]}
+    for flow_id, source_ref, target_ref, t in segments:
+        attrs = {"id": flow_id, "sourceRef": source_ref, "targetRef": target_ref}
+        if t is None:
+            ET.SubElement(process, _m("sequenceFlow"), attrs)
+            continue
+        split = plan.get(f"split:{t.source}")
         if t.condition:
             attrs["name"] = t.condition
         flow = ET.SubElement(process, _m("sequenceFlow"), attrs)
         _documentation(flow, _flow_notes(placed, t))
         _extension(flow, "transition", t, TRANSITION_IN_BPMN)
-        if kinds[t.source] is StepKind.decision:
+        if split is not None and split.tag == "parallelGateway":
+            continue                                   # every branch is taken
+        if split is not None and not t.condition and split.default is None:
+            split.default = flow_id                    # the way when no condition holds
+            element_of[source_ref].set("default", flow_id)
+            continue
+        if t.condition or kinds[t.source] is StepKind.decision or split is not None:
             ET.SubElement(flow, _m("conditionExpression"),
                           {f"{{{XSI}}}type": "bpmn:tFormalExpression"}).text = (
                 t.condition or NO_CONDITION)
@@ -277,9 +353,13 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
         for step in placed.steps:
             if geometry.band_for_step(bands, step).setting_id == band.setting_id:
                 ET.SubElement(lane, _m("flowNodeRef")).text = node_ids[step.id]
+                for role in ("join", "split"):
+                    if f"{role}:{step.id}" in plan:
+                        ET.SubElement(lane, _m("flowNodeRef")).text = \
+                            junction_ids[f"{role}:{step.id}"]
 
     _diagram(definitions, placed, bands, participant.get("id"), collaboration.get("id"),
-             lane_ids, node_ids, shapes, flows, ids)
+             lane_ids, node_ids, shapes, segments, ids, plan, junction_ids)
     return ET.ElementTree(definitions)
 
 
@@ -288,18 +368,53 @@ def _bounds(parent: ET.Element, x: float, y: float, w: float, h: float) -> None:
         "x": f"{x:g}", "y": f"{y:g}", "width": f"{w:g}", "height": f"{h:g}"})
 
 
+JUNCTION_SIZE = 22.0     # the small diamonds of the gateways the pathway does not draw
+
+
+def _place_junctions(plan: dict[str, _Junction], shapes: dict[str, _Shape]
+                     ) -> dict[str, _Shape]:
+    """A free spot for each junction: right of the step it splits after, left of the
+    step it joins before (else above or below it)."""
+    size, gap = JUNCTION_SIZE, 6.0
+    taken = list(shapes.values())
+    placed: dict[str, _Shape] = {}
+
+    def free(c: _Shape) -> bool:
+        return all(c.x + c.w + 2 <= o.x or o.x + o.w + 2 <= c.x or c.y + c.h + 2 <= o.y
+                   or o.y + o.h + 2 <= c.y for o in taken)
+
+    for key, junction in sorted(plan.items(), key=lambda kv: kv[0]):
+        s = shapes[junction.step]
+        beside = (s.x + s.w + gap, s.cy - size / 2) if junction.role == "split" else \
+            (s.x - gap - size, s.cy - size / 2)
+        candidates = [beside, (s.cx - size / 2, s.y - gap - size),
+                      (s.cx - size / 2, s.y + s.h + gap)]
+        if junction.role == "join":
+            candidates[1], candidates[2] = candidates[1], candidates[2]
+        shape = next((c for c in (_Shape(x, y, size, size) for x, y in candidates)
+                      if free(c)), _Shape(*candidates[0], size, size))
+        placed[key] = shape
+        taken.append(shape)
+    return placed
+
+
 def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_ids,
-             node_ids, shapes, flows, ids) -> None:
-    gateways = {s.id for s in placed.steps if s.kind is StepKind.decision}
+             node_ids, step_shapes, segments, ids, plan, junction_ids) -> None:
+    kinds = {node_ids[s.id]: s.kind for s in placed.steps}
+    junction_shapes = _place_junctions(plan, step_shapes)
+    shapes = {node_ids[k]: v for k, v in step_shapes.items()}
+    shapes.update({junction_ids[k]: v for k, v in junction_shapes.items()})
+    gateways = {i for i, k in kinds.items() if k is StepKind.decision} | set(
+        junction_ids.values())
     # the shared router: round every shape that is not the flow's own end
-    kinds = {s.id: s.kind for s in placed.steps}
     routed = routing.route_edges(
-        [routing.Node(sid, s.cx, s.cy, s.w, s.h, routing.shape_of(kinds[sid]))
+        [routing.Node(sid, s.cx, s.cy, s.w, s.h,
+                      routing.shape_of(kinds[sid]) if sid in kinds else "diamond")
          for sid, s in shapes.items()],
-        [routing.Edge(flow_id, t.source, t.target) for flow_id, t in flows])
+        [routing.Edge(flow_id, a, b) for flow_id, a, b, _t in segments])
     routes = [(flow_id, t, routed[flow_id].points if flow_id in routed else
-               _waypoints(shapes[t.source], shapes[t.target], t.source in gateways))
-              for flow_id, t in flows]
+               _waypoints(shapes[a], shapes[b], a in gateways))
+              for flow_id, a, b, t in segments]
     right = max([geometry.LANE_HEADER_WIDTH + 300.0]
                 + [s.x + s.w + 60 for s in shapes.values()]
                 + [x + 20 for _, _, pts in routes for x, _ in pts])
@@ -320,8 +435,13 @@ def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_
             "id": f"{lane_id}_di", "bpmnElement": lane_id, "isHorizontal": "true"})
         height = band.height if index < len(bands) - 1 else bottom - band.top
         _bounds(shape, 0, band.top, right, height)
+    for key in plan:
+        s = shapes[junction_ids[key]]
+        shape = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", {
+            "id": f"{junction_ids[key]}_di", "bpmnElement": junction_ids[key]})
+        _bounds(shape, s.x, s.y, s.w, s.h)
     for step in placed.steps:
-        s = shapes[step.id]
+        s = shapes[node_ids[step.id]]
         shape = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", {
             "id": f"{node_ids[step.id]}_di", "bpmnElement": node_ids[step.id]})
         if step.kind is StepKind.decision:

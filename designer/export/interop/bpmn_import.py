@@ -422,7 +422,7 @@ class _Importer:
             step_ext = ext.find(element, "step")
             if step_ext is not None:
                 node.data = ext.decode(step_ext, Step)
-            if kind != "bypass":
+            if kind not in ("bypass", "junction"):
                 lane = in_lane.get(raw)
                 if lane is None and leaves and "setting" not in node.data:
                     lane = self._lane_by_picture(raw, [sid for sid, _refs in leaves])
@@ -547,6 +547,8 @@ class _Importer:
 
     def _kind(self, element: ET.Element) -> str:
         tag = _local(element.tag)
+        if tag.endswith("Gateway") and ext.find(element, "junction") is not None:
+            return "junction"      # ours: a gateway BPMN needs and the pathway does not draw
         if tag == "startEvent":
             return "start"
         if tag == "endEvent":
@@ -587,7 +589,8 @@ class _Importer:
         if condition == NO_CONDITION:
             condition = None
         source_element = self.nodes[source].element
-        if condition is None and source_element.get("default") == flow.get("id"):
+        if condition is None and source_element.get("default") == flow.get("id") \
+                and self.nodes[source].kind != "junction":
             condition = "otherwise"
         if condition is None and _local(source_element.tag) == "eventBasedGateway":
             target_name = (self.nodes[target].element.get("name") or "").strip()
@@ -618,10 +621,13 @@ class _Importer:
     def _bypass(self) -> None:
         """Remove nodes with no equivalent, joining what came in to what went out."""
         bypassed = [i for i, n in self.nodes.items() if n.kind == "bypass"]
-        for ident in bypassed:
+        junctions = [i for i, n in self.nodes.items() if n.kind == "junction"]
+        for ident in junctions + bypassed:
             node = self.nodes[ident]
             tag = _local(node.element.tag)
-            if tag in DECISION_GATEWAYS:
+            if node.kind == "junction":
+                pass                 # ours, taken away again: nothing to report
+            elif tag in DECISION_GATEWAYS:
                 self.report.drop(f"{tag} (merging, bypassed)", ident)
             else:
                 self.report.drop(f"{tag} (bypassed)", ident)
@@ -639,6 +645,16 @@ class _Importer:
                 raise ImportRefused(self.name, "its gateways join too many routes to bridge",
                                     "too complex")
             del self.nodes[ident]
+        if junctions:
+            # a route through our junctions keeps the place of the flow that stands for
+            # its transition (the one with our transition data), so the order survives
+            order = {flow.get("id"): n for n, flow in enumerate(
+                self.root.iter(_m("sequenceFlow")))}
+            marked = {f.get("id") for f in self.root.iter(_m("sequenceFlow"))
+                      if ext.find(f, "transition") is not None}
+            self.edges.sort(key=lambda e: min(
+                [order.get(i, 1 << 30) for i in e.ids if i in marked]
+                or [order.get(i, 1 << 30) for i in e.ids] or [1 << 30]))
         kept: dict[tuple[str, str], _Edge] = {}
         loops = merged = 0
         for edge in self.edges:
