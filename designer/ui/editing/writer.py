@@ -57,6 +57,7 @@ class WriteJob(QObject):
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
+        self.revision: int | None = None   # the caller's note of what it wrote
 
 
 class _Runner(QRunnable):
