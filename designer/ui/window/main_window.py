@@ -168,9 +168,9 @@ class MainWindow(QMainWindow):
     def _install_extensions(self) -> None:
         from designer.ui.window import export_dialog
         from designer.ui.library import browser as library_browser
-        from designer.ui import workshop
+        from designer.ui import sim, workshop
 
-        for module in (library_browser, export_dialog, workshop):
+        for module in (library_browser, export_dialog, workshop, sim):
             module.install(self)
 
     # ---------------------------------------------------------------- document
