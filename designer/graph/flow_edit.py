@@ -163,14 +163,40 @@ class FlowEditing:
                 return index
         raise EditRefused(f"there is no {noun} '{item_id}'")
 
-    def _remove_item(self: "Pathway", name: str, item_id: str, noun: str,
-                     users: Callable[[], list[str]]) -> tuple[Any, int]:
+    def _remove_item(self: "Pathway", name: str, item_id: str, noun: str) -> tuple[Any, int]:
+        self.check_remove_item(name, item_id)
+        return self._remove(name, item_id, lambda x: x.id, f"{_event(name)}-removed")
+
+    def check_remove_item(self: "Pathway", name: str, item_id: str) -> None:
+        """EditRefused when item ``item_id`` of list ``name`` is missing or still used."""
+        noun = _NOUNS[name]
         self._index_of(name, item_id, noun)
-        found = users()
+        found = self._users(name, item_id)
         if found:
             raise EditRefused(f"the {noun} '{item_id}' is still used by {_used_by(found)}; "
                               "change that first")
-        return self._remove(name, item_id, lambda x: x.id, f"{_event(name)}-removed")
+
+    def _users(self: "Pathway", name: str, item_id: str) -> list[str]:
+        """What refers to item ``item_id`` of list ``name``, in words."""
+        def scenarios(hit: Callable[[Change], bool]) -> list[str]:
+            return [f"scenario '{s.name}'" for s in self.scenarios if any(map(hit, s.changes))]
+
+        if name == "resources":
+            return ([f"step '{s.name}'" for s in self.steps if item_id in s.uses]
+                    + scenarios(lambda c: (c.kind == "resource" and c.target == item_id)
+                                or bool(c.uses and item_id in c.uses)))
+        if name == "cohorts":
+            return ([f"branch '{self.target_name(t.key)}'" for t in self.transitions
+                     if item_id in t.probability_by_cohort]
+                    + scenarios(lambda c: (c.kind == "cohort" and c.target == item_id)
+                                or bool(c.probability_by_cohort
+                                        and item_id in c.probability_by_cohort)))
+        if name == "costs":
+            return ([f"step '{s.name}'" for s in self.steps
+                     if any(c.cost == item_id for c in s.costs)]
+                    + scenarios(lambda c: (c.kind == "cost" and c.target == item_id)
+                                or bool(c.costs and any(x.cost == item_id for x in c.costs))))
+        return []
 
     # ---------------------------------------------------------------- resources
 
@@ -184,12 +210,7 @@ class FlowEditing:
 
     def remove_resource(self: "Pathway", resource_id: str) -> tuple[Resource, int]:
         """Remove a resource no step uses and no scenario changes."""
-        def users() -> list[str]:
-            return ([f"step '{s.name}'" for s in self.steps if resource_id in s.uses]
-                    + [f"scenario '{s.name}'" for s in self.scenarios
-                       if any(c.kind == "resource" and c.target == resource_id
-                              or c.uses and resource_id in c.uses for c in s.changes)])
-        return self._remove_item("resources", resource_id, "resource", users)
+        return self._remove_item("resources", resource_id, "resource")
 
     # ------------------------------------------------------------------ cohorts
 
@@ -202,14 +223,7 @@ class FlowEditing:
 
     def remove_cohort(self: "Pathway", cohort_id: str) -> tuple[Cohort, int]:
         """Remove a cohort no branch probability and no scenario names."""
-        def users() -> list[str]:
-            return ([f"branch '{self.target_name(t.key)}'" for t in self.transitions
-                     if cohort_id in t.probability_by_cohort]
-                    + [f"scenario '{s.name}'" for s in self.scenarios
-                       if any(c.kind == "cohort" and c.target == cohort_id
-                              or (c.probability_by_cohort and cohort_id in c.probability_by_cohort)
-                              for c in s.changes)])
-        return self._remove_item("cohorts", cohort_id, "cohort", users)
+        return self._remove_item("cohorts", cohort_id, "cohort")
 
     # -------------------------------------------------------------------- costs
 
@@ -222,14 +236,7 @@ class FlowEditing:
 
     def remove_cost(self: "Pathway", cost_id: str) -> tuple[UnitCost, int]:
         """Remove a unit cost no step charges and no scenario changes."""
-        def users() -> list[str]:
-            return ([f"step '{s.name}'" for s in self.steps
-                     if any(c.cost == cost_id for c in s.costs)]
-                    + [f"scenario '{s.name}'" for s in self.scenarios
-                       if any(c.kind == "cost" and c.target == cost_id
-                              or (c.costs and any(x.cost == cost_id for x in c.costs))
-                              for c in s.changes)])
-        return self._remove_item("costs", cost_id, "unit cost", users)
+        return self._remove_item("costs", cost_id, "unit cost")
 
     # ---------------------------------------------------------------- scenarios
 
@@ -245,7 +252,7 @@ class FlowEditing:
         return self._update_item("scenarios", scenario_id, changes, "scenario")
 
     def remove_scenario(self: "Pathway", scenario_id: str) -> tuple[Scenario, int]:
-        return self._remove_item("scenarios", scenario_id, "scenario", lambda: [])
+        return self._remove_item("scenarios", scenario_id, "scenario")
 
     def checked_change(self: "Pathway", scenario_id: str, change: Change | dict,
                        index: int | None = None) -> Change:

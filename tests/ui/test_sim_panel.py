@@ -270,6 +270,6 @@ def test_animation_advances_frames_and_pauses(sim_window, qtbot):
 
 def test_menu_and_panel_toggle(sim_window, qtbot):
     window, dock = sim_window()
-    texts = [a.text() for a in window.menu_simulation.actions()]
+    texts = [a.text() for a in window.simulation.menu.actions()]
     assert "&Run Simulation" in texts
     assert window.simulation.show_action in window.menu_panels.actions()

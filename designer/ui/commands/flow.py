@@ -92,8 +92,7 @@ class _RemoveItem(ModelCommand):
         item = next((x for x in getattr(pathway, self.list_name) if x.id == item_id), None)
         if item is None:
             raise EditRefused(f"there is no {self.noun} '{item_id}'")
-        # the model refuses while the item is in use: ask it on a copy, change nothing
-        getattr(pathway.snapshot(), f"remove_{_method(self.list_name)}")(item_id)
+        pathway.check_remove_item(self.list_name, item_id)   # refused while in use
         super().__init__(pathway, f"Remove {self.noun} '{item.name}'")
         self.item_id = item_id
         self.removed: tuple[Any, int] | None = None

@@ -43,7 +43,7 @@ class SimulationTools(QObject):
             window.menuBar().insertMenu(help_menu.menuAction(), menu)
         menu.addAction(self.run_action)
         menu.addAction(self.show_action)
-        window.menu_simulation = menu
+        self.menu = menu
         toolbar = getattr(window, "toolbar", None)
         if toolbar is not None:
             toolbar.addSeparator()
@@ -57,7 +57,5 @@ class SimulationTools(QObject):
 
 
 def install(window) -> SimulationTools:
-    """Add the simulation tools to ``window`` (called once by the main window)."""
-    tools = SimulationTools(window)
-    window.simulation = tools
-    return tools
+    """Add the simulation tools to ``window`` (a WindowHost); the window keeps what it returns."""
+    return SimulationTools(window)
