@@ -19,8 +19,6 @@ from designer.ui.commands.base import (
     ModelCommand,
     UpdateCommand,
     changes_of,
-    plural,
-    probe,
 )
 
 # ----------------------------------------------------------------- settings and roles
@@ -30,8 +28,7 @@ class AddSettingCommand(ModelCommand):
     """Add a lane."""
 
     def __init__(self, pathway: Pathway, setting: Setting, index: int | None = None):
-        if pathway.setting(setting.id) is not None:
-            raise EditRefused(f"a lane with id '{setting.id}' already exists")
+        pathway.check_add_setting(setting)
         super().__init__(pathway, f"Add lane '{setting.name}'")
         self.setting, self.index = setting, index
 
@@ -46,14 +43,7 @@ class RemoveSettingCommand(ModelCommand):
     """Remove an empty lane (refused while it holds steps)."""
 
     def __init__(self, pathway: Pathway, setting_id: str):
-        setting = pathway.setting(setting_id)
-        if setting is None:
-            raise EditRefused(f"there is no lane '{setting_id}'")
-        in_lane = [s.name for s in pathway.steps if s.setting == setting_id]
-        if in_lane:
-            raise EditRefused(
-                f"the lane '{setting.name}' still holds {plural(len(in_lane), 'step')} "
-                f"(e.g. '{in_lane[0]}'); move or delete them first")
+        setting = pathway.check_remove_setting(setting_id)
         super().__init__(pathway, f"Remove lane '{setting.name}'")
         self.setting_id = setting_id
         self.removed: tuple[Setting, int] | None = None
@@ -74,12 +64,7 @@ class UpdateSettingCommand(UpdateCommand):
     def __init__(self, pathway: Pathway, setting_id: str,
                  changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        setting = pathway.setting(setting_id)
-        if setting is None:
-            raise EditRefused(f"there is no lane '{setting_id}'")
-        if "id" in changes and changes["id"] != setting_id:
-            raise EditRefused("a lane's id cannot be changed; rename it instead")
-        probe(setting, changes)
+        setting = pathway.check_update_setting(setting_id, changes)
         super().__init__(pathway, setting_id, changes, f"lane '{setting.name}'")
 
     def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:
@@ -90,9 +75,7 @@ class MoveSettingCommand(ModelCommand):
     """Move a lane up or down."""
 
     def __init__(self, pathway: Pathway, setting_id: str, new_index: int):
-        setting = pathway.setting(setting_id)
-        if setting is None:
-            raise EditRefused(f"there is no lane '{setting_id}'")
+        setting = pathway.find_setting(setting_id)
         new_index = max(0, min(new_index, len(pathway.settings) - 1))
         if pathway.settings.index(setting) == new_index:
             raise EditRefused("the lane is already there")
@@ -111,8 +94,7 @@ class AddRoleCommand(ModelCommand):
     """Add a role."""
 
     def __init__(self, pathway: Pathway, role: Role, index: int | None = None):
-        if pathway.role(role.id) is not None:
-            raise EditRefused(f"a role with id '{role.id}' already exists")
+        pathway.check_add_role(role)
         super().__init__(pathway, f"Add role '{role.name}'")
         self.role, self.index = role, index
 
@@ -127,14 +109,7 @@ class RemoveRoleCommand(ModelCommand):
     """Remove a role that owns no step."""
 
     def __init__(self, pathway: Pathway, role_id: str):
-        role = pathway.role(role_id)
-        if role is None:
-            raise EditRefused(f"there is no role '{role_id}'")
-        users = [s.name for s in pathway.steps if s.owner == role_id]
-        if users:
-            raise EditRefused(
-                f"the role '{role.name}' still owns {plural(len(users), 'step')} "
-                f"(e.g. '{users[0]}'); give them another owner first")
+        role = pathway.check_remove_role(role_id)
         super().__init__(pathway, f"Remove role '{role.name}'")
         self.role_id = role_id
         self.removed: tuple[Role, int] | None = None
@@ -154,12 +129,7 @@ class UpdateRoleCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, role_id: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        role = pathway.role(role_id)
-        if role is None:
-            raise EditRefused(f"there is no role '{role_id}'")
-        if "id" in changes and changes["id"] != role_id:
-            raise EditRefused("a role's id cannot be changed; rename it instead")
-        probe(role, changes)
+        role = pathway.check_update_role(role_id, changes)
         super().__init__(pathway, role_id, changes, f"role '{role.name}'")
 
     def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:

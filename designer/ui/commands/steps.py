@@ -28,7 +28,6 @@ from PySide6.QtGui import QUndoCommand
 
 from designer.graph.model import EditRefused, Pathway, Step, Transition
 from designer.ui.commands.base import (
-    ID_RE,
     MERGE_HEADER,
     MERGE_NUDGE,
     MERGE_STEP,
@@ -48,8 +47,7 @@ class AddStepCommand(ModelCommand):
     """Add a step (at ``index``, or at the end)."""
 
     def __init__(self, pathway: Pathway, step: Step, index: int | None = None):
-        if pathway.step(step.id) is not None:
-            raise EditRefused(f"a step with id '{step.id}' already exists")
+        pathway.check_add_step(step)
         super().__init__(pathway, f"Add step '{step.name}'")
         self.step = step
         self.index = index
@@ -103,13 +101,11 @@ class RemoveItemsCommand(ModelCommand):
                  transition_keys: Iterable[str] = ()):
         step_ids = list(dict.fromkeys(step_ids))
         for sid in step_ids:
-            if pathway.step(sid) is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            pathway.find_step(sid)
         doomed_steps = set(step_ids)
         keys = set(transition_keys)
         for key in keys:
-            if pathway.transition(key) is None:
-                raise EditRefused(f"there is no transition {key}")
+            pathway.find_transition(key)
         t_order = [(i, t.key) for i, t in enumerate(pathway.transitions)
                    if t.key in keys or t.source in doomed_steps or t.target in doomed_steps]
         s_order = [(i, s.id) for i, s in enumerate(pathway.steps) if s.id in doomed_steps]
@@ -155,9 +151,7 @@ class MoveStepsCommand(ModelCommand):
         self.new: dict[str, dict[str, Any]] = {}
         self.old: dict[str, dict[str, Any]] = {}
         for sid, move in moves.items():
-            step = pathway.step(sid)
-            if step is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            step = pathway.find_step(sid)
             if len(move) == 2 and isinstance(move[0], (tuple, list)):
                 position, setting = move
             else:
@@ -165,8 +159,7 @@ class MoveStepsCommand(ModelCommand):
             position = (round(float(position[0]), 1), round(float(position[1]), 1))
             change: dict[str, Any] = {"position": position}
             if setting != step.setting:
-                if pathway.setting(setting) is None:
-                    raise EditRefused(f"there is no lane '{setting}'")
+                pathway.find_setting(setting)
                 change["setting"] = setting
             self.new[sid] = change
             self.old[sid] = {k: getattr(step, k) for k in change}
@@ -208,12 +201,7 @@ class UpdateStepCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, step_id: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        step = pathway.step(step_id)
-        if step is None:
-            raise EditRefused(f"there is no step '{step_id}'")
-        if "id" in changes and changes["id"] != step_id:
-            raise EditRefused("use RenameStepCommand to change a step's id")
-        probe(step, changes)
+        step = pathway.check_update_step(step_id, changes)
         super().__init__(pathway, step_id, changes, f"'{step.name}'")
 
     def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:
@@ -225,16 +213,7 @@ class RenameStepCommand(ModelCommand):
 
     def __init__(self, pathway: Pathway, old_id: str, new_id: str):
         new_id = new_id.strip()
-        if pathway.step(old_id) is None:
-            raise EditRefused(f"there is no step '{old_id}'")
-        if new_id == old_id:
-            raise EditRefused("the id is unchanged")
-        if not ID_RE.match(new_id):
-            raise EditRefused(
-                f"'{new_id}' is not a valid id: use letters, digits, '-', '_' or '.', "
-                "starting with a letter or digit")
-        if pathway.step(new_id) is not None:
-            raise EditRefused(f"a step with id '{new_id}' already exists")
+        pathway.check_rename_step(old_id, new_id)
         super().__init__(pathway, f"Change id of step '{old_id}' to '{new_id}'")
         self.old_id, self.new_id = old_id, new_id
 
@@ -252,10 +231,7 @@ class AddTransitionCommand(ModelCommand):
     """Connect two steps."""
 
     def __init__(self, pathway: Pathway, transition: Transition, index: int | None = None):
-        if transition.source == transition.target:
-            raise EditRefused("a step cannot lead to itself")
-        if pathway.transition(transition.key) is not None:
-            raise EditRefused(f"there is already a transition {transition.key}")
+        pathway.check_add_transition(transition)
         names = []
         for sid in (transition.source, transition.target):
             step = pathway.step(sid)
@@ -278,9 +254,7 @@ class UpdateTransitionCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, key: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        transition = pathway.transition(key)
-        if transition is None:
-            raise EditRefused(f"there is no transition {key}")
+        transition = pathway.find_transition(key)
         changes = Pathway.transition_changes(changes)
         probe(transition, changes)
         super().__init__(pathway, key, changes, f"transition {key}")
@@ -320,9 +294,7 @@ class ApplyLayoutCommand(ModelCommand):
         self.new: dict[str, tuple[float, float]] = {}
         self.old: dict[str, tuple[float, float] | None] = {}
         for sid, (x, y) in positions.items():
-            step = pathway.step(sid)
-            if step is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            step = pathway.find_step(sid)
             new = (round(float(x), 1), round(float(y), 1))
             if step.position != new:
                 self.new[sid] = new

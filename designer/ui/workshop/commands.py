@@ -27,8 +27,7 @@ class AddNoteCommand(ModelCommand):
     """Add a sticky note (on a step, a transition "A->B", or a free place)."""
 
     def __init__(self, pathway: Pathway, note: Note):
-        if any(n.id == note.id for n in pathway.notes):
-            raise EditRefused(f"a note with id '{note.id}' already exists")
+        pathway.check_add_note(note)
         super().__init__(pathway, f"Add note '{_short(note.text)}'")
         self.note = note
 
@@ -43,9 +42,7 @@ class RemoveNoteCommand(ModelCommand):
     """Delete a sticky note; undo puts it back in its place in the list."""
 
     def __init__(self, pathway: Pathway, note_id: str):
-        note = next((n for n in pathway.notes if n.id == note_id), None)
-        if note is None:
-            raise EditRefused(f"there is no note '{note_id}'")
+        note = pathway.find_note(note_id)
         super().__init__(pathway, f"Delete note '{_short(note.text)}'")
         self.note_id = note_id
         self.removed: tuple[Note, int] | None = None
@@ -64,9 +61,7 @@ class UpdateNoteCommand(UpdateCommand):
     merge_id = MERGE_NOTE
 
     def __init__(self, pathway: Pathway, note_id: str, **changes: Any):
-        note = next((n for n in pathway.notes if n.id == note_id), None)
-        if note is None:
-            raise EditRefused(f"there is no note '{note_id}'")
+        note = pathway.find_note(note_id)
         if not changes:
             raise EditRefused("nothing to change")
         probe(note, changes)
@@ -86,8 +81,7 @@ class AddPriorityCommand(ModelCommand):
     """Add a priority agreed at the workshop."""
 
     def __init__(self, pathway: Pathway, priority: Priority):
-        if any(p.id == priority.id for p in pathway.priorities):
-            raise EditRefused(f"a priority with id '{priority.id}' already exists")
+        pathway.check_add_priority(priority)
         super().__init__(pathway, f"Add priority '{_short(priority.title)}'")
         self.priority = priority
 
@@ -102,9 +96,7 @@ class RemovePriorityCommand(ModelCommand):
     """Delete a priority and the dots placed on it, as one undo step."""
 
     def __init__(self, pathway: Pathway, priority_id: str):
-        priority = next((p for p in pathway.priorities if p.id == priority_id), None)
-        if priority is None:
-            raise EditRefused(f"there is no priority '{priority_id}'")
+        priority = pathway.find_priority(priority_id)
         super().__init__(pathway, f"Delete priority '{_short(priority.title)}'")
         self.priority_id = priority_id
         self.votes = [(v.participant, v.count) for v in pathway.votes
@@ -129,9 +121,7 @@ class UpdatePriorityCommand(UpdateCommand):
     merge_id = MERGE_PRIORITY
 
     def __init__(self, pathway: Pathway, priority_id: str, **changes: Any):
-        priority = next((p for p in pathway.priorities if p.id == priority_id), None)
-        if priority is None:
-            raise EditRefused(f"there is no priority '{priority_id}'")
+        priority = pathway.find_priority(priority_id)
         if not changes:
             raise EditRefused("nothing to change")
         probe(priority, changes)
