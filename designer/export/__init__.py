@@ -13,7 +13,7 @@ The writers are imported only when a format is written: importing this package
 - ``interop/``: FHIR, BPMN and GraphML files for other systems (Qt-free)
 - ``diagram.py`` / ``diagram_pages.py``: the diagram as SVG / PNG and printed pages
 - ``action_log.py``: the workshop's action log
-- ``kit/``: shared writers' helpers (Word, PDF, HTML, XML text)
+- ``kit/``: shared writers' helpers (Word, PDF, HTML, XML text, the export file writer)
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from designer.export.kit.files import ExportError, write_export, write_export_text  # noqa: F401
+
 
 @dataclass(frozen=True)
 class ExportFormat:
