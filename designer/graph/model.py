@@ -25,10 +25,9 @@ from .elements import (  # noqa: F401
     Setting, Step, Transition, Vote, Waiver, Workshop, _Base, _check_id,
     friendly_validation_message, format_loc,
 )
-from .vocabulary import plural
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
-    PriorityKind, PriorityStatus, SettingKind, Status, StepKind,
+    PriorityKind, PriorityStatus, SettingKind, Status, StepKind, plural,
 )
 
 
