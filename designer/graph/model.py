@@ -27,7 +27,7 @@ from .elements import (  # noqa: F401
 )
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
-    PriorityKind, PriorityStatus, SettingKind, Status, StepKind, plural,
+    PriorityKind, PriorityStatus, SettingKind, Status, StepKind,
 )
 
 
@@ -297,6 +297,8 @@ class Pathway(_Base):
             raise EditRefused(f"a lane with id '{setting.id}' already exists")
 
     def check_remove_setting(self, setting_id: str) -> Setting:
+        from .vocabulary import plural
+
         setting = self._existing("settings", setting_id, self.setting(setting_id))
         in_lane = [s.name for s in self.steps if s.setting == setting_id]
         if in_lane:
@@ -317,6 +319,8 @@ class Pathway(_Base):
             raise EditRefused(f"a role with id '{role.id}' already exists")
 
     def check_remove_role(self, role_id: str) -> Role:
+        from .vocabulary import plural
+
         role = self._existing("roles", role_id, self.role(role_id))
         users = [s.name for s in self.steps if s.owner == role_id]
         if users:
