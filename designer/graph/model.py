@@ -25,6 +25,7 @@ from .elements import (  # noqa: F401
     Setting, Step, Transition, Vote, Waiver, Workshop, _Base, _check_id,
     friendly_validation_message, format_loc,
 )
+from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
     PriorityKind, PriorityStatus, SettingKind, Status, StepKind,
@@ -87,6 +88,11 @@ class Pathway(_Base):
     priorities: list[Priority] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
     workshop: Workshop | None = None
+    flow: Flow | None = None                 # simulation inputs (flow.py, DESIGN section 7)
+    resources: list[Resource] = Field(default_factory=list)
+    cohorts: list[Cohort] = Field(default_factory=list)
+    costs: list[UnitCost] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
 
     _listeners: list[Listener] = PrivateAttr(default_factory=_Listeners)
 
@@ -103,7 +109,8 @@ class Pathway(_Base):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Pathway":
-        for name in ("settings", "roles", "steps", "notes", "priorities"):
+        for name in ("settings", "roles", "steps", "notes", "priorities",
+                     "resources", "cohorts", "costs", "scenarios"):
             seen: set[str] = set()
             for index, item in enumerate(getattr(self, name)):
                 if item.id in seen:
