@@ -37,8 +37,8 @@ def _loaded_after_importing(packages: list[str], extra: str = "") -> set[str]:
     return set(filter(None, out.stdout.strip().split(",")))
 
 
-def test_graph_and_library_load_no_qt():
-    assert _loaded_after_importing(["designer.graph", "designer.library",
+def test_graph_library_sim_and_interop_load_no_qt():
+    assert _loaded_after_importing(["designer.graph", "designer.library", "designer.sim",
                                     "designer.export.interop"]) == set()
 
 
