@@ -39,3 +39,30 @@ def test_an_export_replaces_the_old_file(fmt, tmp_path, qapp):
     export_one(pathway, fmt, target)
     assert target.read_bytes() != b"the previous export" and target.stat().st_size > 100
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_simulation_csv_files_are_written_atomically(tmp_path, monkeypatch, capsys):
+    """`periop simulate --csv`: a failed write keeps the old files and says why (exit 1 or 2)."""
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "sim"))
+    from test_cli_simulate import BASE
+
+    from designer.cli import main
+
+    source = tmp_path / "flow.yaml"
+    source.write_text(BASE[:BASE.index("scenarios:")], encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "replications.csv").write_text("old", encoding="utf-8")
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    code = main(["simulate", str(source), "--replications", "2", "--weeks", "4",
+                 "--csv", str(out)])
+    assert code != 0
+    assert "No space left on device" in capsys.readouterr().err
+    assert (out / "replications.csv").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in out.iterdir()) == ["replications.csv"]
