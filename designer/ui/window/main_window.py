@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.find_bar = FindBar(self)
         self._centre_layout.addWidget(self.find_bar)
 
-        self.properties_dock = PropertiesDock(self)
+        self.properties_dock = PropertiesDock(self.context, self)
         self.findings_dock = FindingsDock(self.context, self)
         self.timeline_dock = TimelineDock(self.context, self)
         self.checks.checked.connect(self._on_checked)   # after the panels: they show first
