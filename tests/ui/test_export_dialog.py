@@ -218,3 +218,17 @@ def test_an_edit_still_being_typed_is_applied_before_exporting(window, qtbot):
     dialog = open_dialog(window, qtbot)
     assert window.pending_commits == [True]
     dialog.close()
+
+
+def test_open_folder_without_a_file_manager_says_where_the_files_are(window, qtbot,
+                                                                     monkeypatch):
+    monkeypatch.setattr(export_dialog.QDesktopServices, "openUrl", lambda url: False)
+    dialog = open_dialog(window, qtbot)
+    tick_only(dialog, qtbot, ["graphml"])
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    box = close_result(dialog)
+    qtbot.mouseClick(box.findChild(type(dialog.export_button), "open-folder"), Qt.LeftButton)
+    failed = dialog.folder_failed_box
+    assert failed.isVisible()
+    assert str(window.document.path.parent) in failed.informativeText()
+    failed.close()

@@ -270,13 +270,29 @@ class ExportDialog(QDialog):
 
         def clicked(button) -> None:
             if button is open_button:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.folder)))
+                self.open_folder(result.folder)
 
         box.buttonClicked.connect(clicked)
         box.setModal(False)
         box.open()
         self.result_box = box
         return box
+
+
+    def open_folder(self, folder) -> bool:
+        """Show ``folder`` in the file manager; when there is none, say where the files are."""
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            return True
+        box = QMessageBox(QMessageBox.Warning, "Open folder",
+                          "The folder could not be opened: no file manager answered.",
+                          QMessageBox.Close, self.window_)
+        box.setObjectName("open-folder-failed")
+        box.setInformativeText(f"The files are in:\n{folder}")
+        box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        box.setModal(False)
+        box.open()
+        self.folder_failed_box = box
+        return False
 
 
 def open_export_dialog(window) -> ExportDialog:

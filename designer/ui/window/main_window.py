@@ -107,8 +107,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.set_document(document if document is not None else Document.new_untitled())
-        self._restore_layout()
         self._install_extensions()
+        # after every toolbar and dock exists (the saved state names them)
+        from designer.ui.window.layout import WindowLayout
+        self.layout_keeper = WindowLayout(self)
+        self._restore_layout()
 
     # ------------------------------------------------------------------- docks
 
@@ -236,10 +239,7 @@ class MainWindow(QMainWindow):
         view = self.view
         if view is None:
             return
-        view.fit_all()
-        if view.zoom() < READABLE_ZOOM:
-            view.set_zoom(OPENING_ZOOM)
-            view.home()
+        view.fit_readable(READABLE_ZOOM)
         self._show_zoom()
 
     def _connect_zoom(self) -> None:
@@ -335,18 +335,15 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self.files.maybe_save():
             return
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        presenting = getattr(getattr(self, "workshop", None), "presentation", None)
+        if presenting is not None and presenting.active:
+            presenting.leave()      # keep the layout people work in, not the full screen
+        self.layout_keeper.save()
         self.document.close()
         event.accept()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        self.layout_keeper.restore()
         core = [self.properties_dock, self.findings_dock, self.palette_dock]
         if all(dock.isHidden() for dock in core):
             # a layout saved with every panel hidden (say, closed while presenting)
@@ -393,15 +390,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from PySide6.QtGui import QKeySequence
 
-        rows = []
-        for menu in (self.menu_file, self.menu_edit, self.menu_view, self.menu_tools):
-            for action in menu.actions():
-                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                if keys:
-                    rows.append(f"<tr><td>{action.text().replace('&', '')}</td>"
-                                f"<td><b>{keys}</b></td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "<table cellspacing='6'>" + "".join(rows) + "</table>")
+        from designer.ui.window.shortcuts import shortcuts_html
+
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html(self))
 
 
 def _local_file_urls(mime) -> list[str]:
