@@ -10,7 +10,8 @@ Direct mutation of the lists bypasses the events; the editor must use the method
 This module never imports Qt.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": pydantic reads real annotations (no
+# forward references to compile when the model classes are built at start-up)
 
 import re
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from .elements import (  # noqa: F401
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
-    PriorityKind, PriorityStatus, SettingKind, Status, StepKind,
+    PriorityKind, PriorityStatus, SettingKind, Status, StepKind, plural,
 )
 
 
@@ -207,6 +208,67 @@ class Pathway(_Base):
             n += 1
         return f"{slug}-{n}"
 
+    # ---------------------------------------------------------------- edit checks
+    # Each edit's rules and messages, in one place: the edit methods below call
+    # them, and the undo commands call them before anything is pushed, so a refusal
+    # says the same thing wherever it comes from.
+
+    def check_new_step_id(self, step_id: str) -> None:
+        if self.step(step_id) is not None:
+            raise EditRefused(f"a step with id '{step_id}' already exists")
+
+    def check_step_changes(self, step_id: str, changes: dict[str, Any]) -> None:
+        if "id" in changes and changes["id"] != step_id:
+            raise EditRefused("a step's id is changed by renaming the step, not as a field")
+
+    def check_add_transition(self, transition: Transition) -> None:
+        if transition.source == transition.target:
+            raise EditRefused("a step cannot lead to itself")
+        if self.transition(transition.key) is not None:
+            raise EditRefused(f"there is already a transition {transition.key}")
+
+    def check_add_setting(self, setting: Setting) -> None:
+        if self.setting(setting.id) is not None:
+            raise EditRefused(f"a lane with id '{setting.id}' already exists")
+
+    def check_remove_setting(self, setting_id: str) -> None:
+        setting = self.setting(setting_id)
+        in_lane = [s.name for s in self.steps if s.setting == setting_id]
+        if in_lane:
+            name = setting.name if setting is not None else setting_id
+            raise EditRefused(
+                f"the lane '{name}' still holds {plural(len(in_lane), 'step')} "
+                f"(e.g. '{in_lane[0]}'); move or delete them first")
+
+    def check_setting_changes(self, setting_id: str, changes: dict[str, Any]) -> None:
+        if "id" in changes and changes["id"] != setting_id:
+            raise EditRefused("a lane's id cannot be changed; rename it instead")
+
+    def check_add_role(self, role: Role) -> None:
+        if self.role(role.id) is not None:
+            raise EditRefused(f"a role with id '{role.id}' already exists")
+
+    def check_remove_role(self, role_id: str) -> None:
+        role = self.role(role_id)
+        users = [s.name for s in self.steps if s.owner == role_id]
+        if users:
+            name = role.name if role is not None else role_id
+            raise EditRefused(
+                f"the role '{name}' still owns {plural(len(users), 'step')} "
+                f"(e.g. '{users[0]}'); give them another owner first")
+
+    def check_role_changes(self, role_id: str, changes: dict[str, Any]) -> None:
+        if "id" in changes and changes["id"] != role_id:
+            raise EditRefused("a role's id cannot be changed; rename it instead")
+
+    def check_add_note(self, note: Note) -> None:
+        if any(n.id == note.id for n in self.notes):
+            raise EditRefused(f"a note with id '{note.id}' already exists")
+
+    def check_add_priority(self, priority: Priority) -> None:
+        if any(p.id == priority.id for p in self.priorities):
+            raise EditRefused(f"a priority with id '{priority.id}' already exists")
+
     # ------------------------------------------------------------ generic editing
 
     def _collection(self, name: str) -> list:
@@ -229,135 +291,11 @@ class Pathway(_Base):
         except ValidationError as exc:
             raise EditRefused(friendly_validation_message(exc)) from None
 
-    # what people call one item of each collection, in refusals
-    _NOUNS: ClassVar[dict[str, str]] = {
-        "steps": "step", "transitions": "transition", "settings": "lane", "roles": "role",
-        "waivers": "waiver", "notes": "note", "priorities": "priority"}
-
     def _index_by(self, name: str, key: str, keyfunc: Callable[[Any], str]) -> int:
         for index, item in enumerate(self._collection(name)):
             if keyfunc(item) == key:
                 return index
-        raise self._missing(name, key)
-
-    def _missing(self, name: str, key: str) -> EditRefused:
-        noun = self._NOUNS.get(name, name)
-        return EditRefused(f"there is no {noun} {key}" if name == "transitions"
-                           else f"there is no {noun} '{key}'")
-
-    # ------------------------------------------------------------------- checks
-    # Each edit is checked here, once: the edit methods call these before changing
-    # anything, and the undo commands call them before they are pushed, so a refused
-    # edit never reaches the undo stack and its message is written in one place.
-
-    def _existing(self, name: str, key: str, item: Any) -> Any:
-        if item is None:
-            raise self._missing(name, key)
-        return item
-
-    def find_step(self, step_id: str) -> Step:
-        """The step ``step_id``; :class:`EditRefused` when there is none."""
-        return self._existing("steps", step_id, self.step(step_id))
-
-    def find_transition(self, key: str) -> Transition:
-        return self._existing("transitions", key, self.transition(key))
-
-    def find_setting(self, setting_id: str) -> Setting:
-        return self._existing("settings", setting_id, self.setting(setting_id))
-
-    def find_role(self, role_id: str) -> Role:
-        return self._existing("roles", role_id, self.role(role_id))
-
-    def check_add_step(self, step: Step) -> None:
-        if self.step(step.id) is not None:
-            raise EditRefused(f"a step with id '{step.id}' already exists")
-
-    def check_update_step(self, step_id: str, changes: dict[str, Any]) -> Step:
-        """The step, if ``changes`` may be applied to it (its id changes only by renaming)."""
-        step = self._existing("steps", step_id, self.step(step_id))
-        if "id" in changes and changes["id"] != step_id:
-            raise EditRefused("a step's id is changed by renaming the step (which also "
-                              "updates every reference to it)")
-        self.revalidated(step, changes)
-        return step
-
-    def check_rename_step(self, old_id: str, new_id: str) -> Step:
-        step = self._existing("steps", old_id, self.step(old_id))
-        if new_id == old_id:
-            raise EditRefused("the id is unchanged")
-        try:
-            _check_id(new_id)
-        except ValueError as exc:
-            raise EditRefused(str(exc)) from None
-        if self.step(new_id) is not None:
-            raise EditRefused(f"a step with id '{new_id}' already exists")
-        return step
-
-    def check_add_transition(self, transition: Transition) -> None:
-        if transition.source == transition.target:
-            raise EditRefused("a step cannot lead to itself")
-        if self.transition(transition.key) is not None:
-            raise EditRefused(f"there is already a transition {transition.key}")
-
-    def check_add_setting(self, setting: Setting) -> None:
-        if self.setting(setting.id) is not None:
-            raise EditRefused(f"a lane with id '{setting.id}' already exists")
-
-    def check_remove_setting(self, setting_id: str) -> Setting:
-        from .vocabulary import plural
-
-        setting = self._existing("settings", setting_id, self.setting(setting_id))
-        in_lane = [s.name for s in self.steps if s.setting == setting_id]
-        if in_lane:
-            raise EditRefused(
-                f"the lane '{setting.name}' still holds {plural(len(in_lane), 'step')} "
-                f"(e.g. '{in_lane[0]}'); move or delete them first")
-        return setting
-
-    def check_update_setting(self, setting_id: str, changes: dict[str, Any]) -> Setting:
-        setting = self._existing("settings", setting_id, self.setting(setting_id))
-        if "id" in changes and changes["id"] != setting_id:
-            raise EditRefused("a lane's id cannot be changed; rename it instead")
-        self.revalidated(setting, changes)
-        return setting
-
-    def check_add_role(self, role: Role) -> None:
-        if self.role(role.id) is not None:
-            raise EditRefused(f"a role with id '{role.id}' already exists")
-
-    def check_remove_role(self, role_id: str) -> Role:
-        from .vocabulary import plural
-
-        role = self._existing("roles", role_id, self.role(role_id))
-        users = [s.name for s in self.steps if s.owner == role_id]
-        if users:
-            raise EditRefused(
-                f"the role '{role.name}' still owns {plural(len(users), 'step')} "
-                f"(e.g. '{users[0]}'); give them another owner first")
-        return role
-
-    def check_update_role(self, role_id: str, changes: dict[str, Any]) -> Role:
-        role = self._existing("roles", role_id, self.role(role_id))
-        if "id" in changes and changes["id"] != role_id:
-            raise EditRefused("a role's id cannot be changed; rename it instead")
-        self.revalidated(role, changes)
-        return role
-
-    def check_add_note(self, note: Note) -> None:
-        if any(n.id == note.id for n in self.notes):
-            raise EditRefused(f"a note with id '{note.id}' already exists")
-
-    def find_note(self, note_id: str) -> Note:
-        return self._existing("notes", note_id,
-                              next((n for n in self.notes if n.id == note_id), None))
-
-    def check_add_priority(self, priority: Priority) -> None:
-        if any(p.id == priority.id for p in self.priorities):
-            raise EditRefused(f"a priority with id '{priority.id}' already exists")
-
-    def find_priority(self, priority_id: str) -> Priority:
-        return self._existing("priorities", priority_id,
-                              next((p for p in self.priorities if p.id == priority_id), None))
+        raise EditRefused(f"there is no {name[:-1]} '{key}'")
 
     def _insert(self, name: str, item: Any, index: int | None, key: str, event: str) -> None:
         items = self._collection(name)
@@ -414,7 +352,7 @@ class Pathway(_Base):
     # ---------------------------------------------------------------------- steps
 
     def add_step(self, step: Step, index: int | None = None) -> None:
-        self.check_add_step(step)
+        self.check_new_step_id(step.id)
         self._insert("steps", step, index, step.id, "step-added")
 
     def remove_step(self, step_id: str) -> tuple[Step, int]:
@@ -427,15 +365,18 @@ class Pathway(_Base):
 
     def update_step(self, step_id: str, **changes: Any) -> dict[str, Any]:
         """Change fields of a step (not its id: see :meth:`rename_step`)."""
-        if "id" in changes and changes["id"] != step_id:
-            self.check_update_step(step_id, changes)
+        self.check_step_changes(step_id, changes)
         return self._update("steps", step_id, lambda s: s.id, "step-changed", changes)
 
     def rename_step(self, old_id: str, new_id: str) -> None:
         """Change a step's id and every reference to it (transitions, waivers, notes...)."""
         if old_id == new_id:
             return
-        self.check_rename_step(old_id, new_id)
+        try:
+            _check_id(new_id)
+        except ValueError as exc:
+            raise EditRefused(str(exc)) from None
+        self.check_new_step_id(new_id)
         index = self._index_by("steps", old_id, lambda s: s.id)
         old = self.steps[index]
         self.steps[index] = old.model_copy(update={"id": new_id})
@@ -507,8 +448,7 @@ class Pathway(_Base):
         return self._remove("settings", setting_id, lambda s: s.id, "setting-removed")
 
     def update_setting(self, setting_id: str, **changes: Any) -> dict[str, Any]:
-        if "id" in changes and changes["id"] != setting_id:
-            self.check_update_setting(setting_id, changes)
+        self.check_setting_changes(setting_id, changes)
         return self._update("settings", setting_id, lambda s: s.id, "setting-changed",
                             changes)
 
@@ -532,8 +472,7 @@ class Pathway(_Base):
         return self._remove("roles", role_id, lambda r: r.id, "role-removed")
 
     def update_role(self, role_id: str, **changes: Any) -> dict[str, Any]:
-        if "id" in changes and changes["id"] != role_id:
-            self.check_update_role(role_id, changes)
+        self.check_role_changes(role_id, changes)
         return self._update("roles", role_id, lambda r: r.id, "role-changed", changes)
 
     # -------------------------------------------------------------------- waivers

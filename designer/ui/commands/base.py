@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from pydantic import BaseModel
 from PySide6.QtGui import QUndoCommand
 
-from designer.graph.model import EditRefused, Pathway
+from designer.graph.model import ID_PATTERN, EditRefused, Pathway
 from designer.graph.vocabulary import plural  # noqa: F401 (the commands' messages use it)
+
+ID_RE = re.compile(ID_PATTERN)
 
 # Stable merge ids (QUndoCommand.id); commands with id -1 never merge.
 MERGE_STEP, MERGE_TRANSITION, MERGE_HEADER = 1001, 1002, 1003

@@ -28,6 +28,7 @@ from PySide6.QtGui import QUndoCommand
 
 from designer.graph.model import EditRefused, Pathway, Step, Transition
 from designer.ui.commands.base import (
+    ID_RE,
     MERGE_HEADER,
     MERGE_NUDGE,
     MERGE_STEP,
@@ -47,7 +48,7 @@ class AddStepCommand(ModelCommand):
     """Add a step (at ``index``, or at the end)."""
 
     def __init__(self, pathway: Pathway, step: Step, index: int | None = None):
-        pathway.check_add_step(step)
+        pathway.check_new_step_id(step.id)
         super().__init__(pathway, f"Add step '{step.name}'")
         self.step = step
         self.index = index
@@ -101,11 +102,13 @@ class RemoveItemsCommand(ModelCommand):
                  transition_keys: Iterable[str] = ()):
         step_ids = list(dict.fromkeys(step_ids))
         for sid in step_ids:
-            pathway.find_step(sid)
+            if pathway.step(sid) is None:
+                raise EditRefused(f"there is no step '{sid}'")
         doomed_steps = set(step_ids)
         keys = set(transition_keys)
         for key in keys:
-            pathway.find_transition(key)
+            if pathway.transition(key) is None:
+                raise EditRefused(f"there is no transition {key}")
         t_order = [(i, t.key) for i, t in enumerate(pathway.transitions)
                    if t.key in keys or t.source in doomed_steps or t.target in doomed_steps]
         s_order = [(i, s.id) for i, s in enumerate(pathway.steps) if s.id in doomed_steps]
@@ -151,7 +154,9 @@ class MoveStepsCommand(ModelCommand):
         self.new: dict[str, dict[str, Any]] = {}
         self.old: dict[str, dict[str, Any]] = {}
         for sid, move in moves.items():
-            step = pathway.find_step(sid)
+            step = pathway.step(sid)
+            if step is None:
+                raise EditRefused(f"there is no step '{sid}'")
             if len(move) == 2 and isinstance(move[0], (tuple, list)):
                 position, setting = move
             else:
@@ -159,7 +164,8 @@ class MoveStepsCommand(ModelCommand):
             position = (round(float(position[0]), 1), round(float(position[1]), 1))
             change: dict[str, Any] = {"position": position}
             if setting != step.setting:
-                pathway.find_setting(setting)
+                if pathway.setting(setting) is None:
+                    raise EditRefused(f"there is no lane '{setting}'")
                 change["setting"] = setting
             self.new[sid] = change
             self.old[sid] = {k: getattr(step, k) for k in change}
@@ -201,7 +207,11 @@ class UpdateStepCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, step_id: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        step = pathway.check_update_step(step_id, changes)
+        step = pathway.step(step_id)
+        if step is None:
+            raise EditRefused(f"there is no step '{step_id}'")
+        pathway.check_step_changes(step_id, changes)
+        probe(step, changes)
         super().__init__(pathway, step_id, changes, f"'{step.name}'")
 
     def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:
@@ -213,7 +223,15 @@ class RenameStepCommand(ModelCommand):
 
     def __init__(self, pathway: Pathway, old_id: str, new_id: str):
         new_id = new_id.strip()
-        pathway.check_rename_step(old_id, new_id)
+        if pathway.step(old_id) is None:
+            raise EditRefused(f"there is no step '{old_id}'")
+        if new_id == old_id:
+            raise EditRefused("the id is unchanged")
+        if not ID_RE.match(new_id):
+            raise EditRefused(
+                f"'{new_id}' is not a valid id: use letters, digits, '-', '_' or '.', "
+                "starting with a letter or digit")
+        pathway.check_new_step_id(new_id)
         super().__init__(pathway, f"Change id of step '{old_id}' to '{new_id}'")
         self.old_id, self.new_id = old_id, new_id
 
@@ -254,7 +272,9 @@ class UpdateTransitionCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, key: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        transition = pathway.find_transition(key)
+        transition = pathway.transition(key)
+        if transition is None:
+            raise EditRefused(f"there is no transition {key}")
         changes = Pathway.transition_changes(changes)
         probe(transition, changes)
         super().__init__(pathway, key, changes, f"transition {key}")
@@ -294,7 +314,9 @@ class ApplyLayoutCommand(ModelCommand):
         self.new: dict[str, tuple[float, float]] = {}
         self.old: dict[str, tuple[float, float] | None] = {}
         for sid, (x, y) in positions.items():
-            step = pathway.find_step(sid)
+            step = pathway.step(sid)
+            if step is None:
+                raise EditRefused(f"there is no step '{sid}'")
             new = (round(float(x), 1), round(float(y), 1))
             if step.position != new:
                 self.new[sid] = new

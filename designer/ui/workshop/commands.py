@@ -42,7 +42,9 @@ class RemoveNoteCommand(ModelCommand):
     """Delete a sticky note; undo puts it back in its place in the list."""
 
     def __init__(self, pathway: Pathway, note_id: str):
-        note = pathway.find_note(note_id)
+        note = next((n for n in pathway.notes if n.id == note_id), None)
+        if note is None:
+            raise EditRefused(f"there is no note '{note_id}'")
         super().__init__(pathway, f"Delete note '{_short(note.text)}'")
         self.note_id = note_id
         self.removed: tuple[Note, int] | None = None
@@ -61,7 +63,9 @@ class UpdateNoteCommand(UpdateCommand):
     merge_id = MERGE_NOTE
 
     def __init__(self, pathway: Pathway, note_id: str, **changes: Any):
-        note = pathway.find_note(note_id)
+        note = next((n for n in pathway.notes if n.id == note_id), None)
+        if note is None:
+            raise EditRefused(f"there is no note '{note_id}'")
         if not changes:
             raise EditRefused("nothing to change")
         probe(note, changes)
@@ -96,7 +100,9 @@ class RemovePriorityCommand(ModelCommand):
     """Delete a priority and the dots placed on it, as one undo step."""
 
     def __init__(self, pathway: Pathway, priority_id: str):
-        priority = pathway.find_priority(priority_id)
+        priority = next((p for p in pathway.priorities if p.id == priority_id), None)
+        if priority is None:
+            raise EditRefused(f"there is no priority '{priority_id}'")
         super().__init__(pathway, f"Delete priority '{_short(priority.title)}'")
         self.priority_id = priority_id
         self.votes = [(v.participant, v.count) for v in pathway.votes
@@ -121,7 +127,9 @@ class UpdatePriorityCommand(UpdateCommand):
     merge_id = MERGE_PRIORITY
 
     def __init__(self, pathway: Pathway, priority_id: str, **changes: Any):
-        priority = pathway.find_priority(priority_id)
+        priority = next((p for p in pathway.priorities if p.id == priority_id), None)
+        if priority is None:
+            raise EditRefused(f"there is no priority '{priority_id}'")
         if not changes:
             raise EditRefused("nothing to change")
         probe(priority, changes)
