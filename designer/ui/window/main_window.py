@@ -8,6 +8,8 @@ Other parts of the product add their menus and docks through ``install(window)``
 
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
@@ -172,21 +174,25 @@ class MainWindow(QMainWindow):
     def _install_extensions(self) -> None:
         from designer.ui.window import export_dialog
         from designer.ui.library import browser as library_browser
-        from designer.ui import workshop
+        from designer.ui import sim, workshop
         from designer.ui.window import import_file, library_update_dialog
 
         for name, module in (("library", library_browser), ("export", export_dialog),
-                             ("workshop", workshop),
+                             ("workshop", workshop), ("simulation", sim),
                              ("import", import_file), ("library-update", library_update_dialog)):
             self._extensions[name] = module.install(self)
 
     def extension(self, name: str):
-        """The installed extension ``name`` (library, export, workshop), or None."""
+        """The installed extension ``name`` (library, export, workshop, simulation), or None."""
         return self._extensions.get(name)
 
     @property
     def workshop(self):
         return self.extension("workshop")
+
+    @property
+    def simulation(self):
+        return self.extension("simulation")
 
     @property
     def export_action(self):
@@ -211,6 +217,7 @@ class MainWindow(QMainWindow):
         from designer.ui.canvas.scene import PathwayScene
         from designer.ui.canvas.view import PathwayView
 
+        gc.unfreeze()   # what the previous document left can be collected again
         # the new canvas first: if it cannot be built, the old document stays intact
         scene = PathwayScene(document.pathway, document.undo_stack)
         try:
@@ -260,6 +267,10 @@ class MainWindow(QMainWindow):
         self.context.set_document(document, scene, view)
         self.document_changed.emit()
         self._fit_timer.start()
+        # Everything built so far lives as long as the document. Moved out of the
+        # cycle collector's sight, a full collection during editing walks only what
+        # is new: on a 2,000-step canvas it took 0.2-0.45 s on the GUI thread.
+        gc.freeze()
 
     def fit_readable(self) -> None:
         """Show the whole pathway when it is readable; otherwise its start at a readable zoom."""
