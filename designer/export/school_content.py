@@ -261,5 +261,13 @@ def build_booklet(pathway: Pathway) -> Booklet:
         sections.append(BookletSection("words", "Words you may hear", [Block(
             paragraphs=["Your care team may use these short forms:"], labels=used)]))
     sections.append(contact)
+    cited = list(dict.fromkeys(ref for t in topics for ref in t.sources))
+    if cited:
+        from ..graph.sources import cite_short
+
+        # Labels, not sentences: references are not scored for reading age.
+        sections.append(BookletSection("sources", "Where this advice comes from", [Block(
+            paragraphs=["The advice in this booklet comes from these sources:"],
+            labels=[cite_short(ref) for ref in cited])]))
     return Booklet(title="Getting ready for your operation",
                    subtitle=pathway.title, sections=sections)

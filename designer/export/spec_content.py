@@ -296,7 +296,7 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         derived = (f"{title} (library pathway {source.id}), version {source.version}"
                    if title else f"library pathway {source.id}, version {source.version}")
 
-    evidence = [{"claim": e.claim, "source": e.source, "weak": e.weak,
+    evidence = [{"claim": e.claim, "source": _cited(e), "weak": e.weak,
                  "note": _text(e.note)} for e in pathway.evidence]
     per_setting: dict[str, int] = {}
     per_role: dict[str, int] = {}
@@ -378,3 +378,14 @@ def _timeline_name(name: str, entry) -> str:
     if entry.loop_days:
         return f"{name} (loops back; adds about {_days(entry.loop_days)})"
     return f"{name} (loops back)"
+
+
+def _cited(evidence) -> str:
+    """An evidence item's source as a reference from the sources registry, else as written."""
+    from ..graph.sources import resolve, split_ref
+
+    found = resolve(evidence.source, evidence.ref)
+    if found is None:
+        return evidence.source
+    section = split_ref(evidence.ref)[1] if evidence.ref else None
+    return found.citation(section)

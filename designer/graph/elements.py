@@ -136,10 +136,18 @@ class Waiver(_Base):
 
 
 class Evidence(_Base):
-    claim: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    weak: bool = False
-    note: str | None = None
+    """A claim the pathway rests on, and where a reader can check it."""
+
+    claim: str = Field(min_length=1, description="The claim, in our own words.")
+    source: str = Field(min_length=1, description=(
+        "Where to read it: a web address, or a reference a reader can follow."))
+    ref: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]*(#.+)?$", description=(
+        "Optional id in the designer's sources registry (e.g. 'nice-ng180', or "
+        "'nice-ng180#1.1.1' for one recommendation). Needed when `source` is not the "
+        "address of a registry source; `periop rules` and the registry list the ids."))
+    weak: bool = Field(default=False, description=(
+        "True when the claim rests on a non-UK, secondary or unpublished source."))
+    note: str | None = Field(default=None, description="Why the evidence is weak, or a caveat.")
 
 
 class DerivedFrom(_Base):

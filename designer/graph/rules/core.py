@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..model import Pathway, StepKind
 from ..network import index_for
-from . import PACKS, RULES, Finding, found, rule
+from . import FORMAT, PACKS, RULES, Finding, found, rule
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -22,7 +22,7 @@ def _known_target(index, target: str) -> bool:
 
 
 @rule("unknown-reference", _CORE, "A step, setting or role id that does not exist",
-      "DOMAIN.md §7 V01 [7][10], DESIGN.md §2")
+      ("jbds-seven-stages", "nursing-times-discharge-coordinator"))
 def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Report every id that names nothing.
 
@@ -31,8 +31,8 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
     the pathway's ``rule_packs``. Empty fields are left to the rules that ask for
     them (``step-without-owner``, ``handoff-without-receiver``).
 
-    Source: DOMAIN.md §7 V01 [7][10] (every step has an owner and a setting that
-    exist); DESIGN.md §2 (unknown references load and are reported).
+    Source: jbds-seven-stages, nursing-times-discharge-coordinator (every step has an
+    owner and a setting that exist); the file format (unknown references load and are reported).
     """
     index = index_for(pathway, graph)
     settings, roles, steps = index.settings, index.roles, index.steps
@@ -89,11 +89,12 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
                 f"checks cannot run. Known packs: {', '.join(PACKS)}.")
 
 
-@rule("single-entry", _CORE, "Not exactly one entry step", "DOMAIN.md §1 [3][7]")
+@rule("single-entry", _CORE, "Not exactly one entry step", ("nhse-periop-playbook", "jbds-seven-stages"))
 def single_entry(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A pathway starts in exactly one place.
 
-    Source: DOMAIN.md §1 [3][7] (the journey starts with primary care referral).
+    Source: nhse-periop-playbook, jbds-seven-stages (the journey starts with primary
+    care referral).
     """
     index = index_for(pathway, graph)
     entries = index.entries
@@ -110,11 +111,11 @@ def single_entry(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
                     "steps.", *entries)
 
 
-@rule("has-exit", _CORE, "No exit step", "DOMAIN.md §7 V03 [3][12]")
+@rule("has-exit", _CORE, "No exit step", ("nhse-periop-playbook", "aci-nsw-periop-toolkit"))
 def has_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A pathway must end somewhere: discharge to primary care, follow-up or back to GP.
 
-    Source: DOMAIN.md §7 V03 [3][12].
+    Source: nhse-periop-playbook, aci-nsw-periop-toolkit.
     """
     if not index_for(pathway, graph).exits:
         yield found("has-exit",
@@ -124,14 +125,14 @@ def has_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 
 
 @rule("unreachable-step", _CORE, "A step not reachable from the entry",
-      "DOMAIN.md §1 [1][3]")
+      ("rcoa-periop-programme", "nhse-periop-playbook"))
 def unreachable_step(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every step must lie on some route from the entry.
 
     Not reported when the pathway has no entry (``single-entry`` says so).
 
-    Source: DOMAIN.md §1 [1][3] (one joined-up journey from contemplation to
-    recovery).
+    Source: rcoa-periop-programme, nhse-periop-playbook (one joined-up journey from
+    contemplation to recovery).
     """
     index = index_for(pathway, graph)
     if not index.entries:
@@ -146,11 +147,11 @@ def unreachable_step(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]
 
 
 @rule("dead-end", _CORE, "A non-exit step with no outgoing transition",
-      "DOMAIN.md §7 V03 [3][12]")
+      ("nhse-periop-playbook", "aci-nsw-periop-toolkit"))
 def dead_end(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Only exit steps may end a route; any other step needs a way on.
 
-    Source: DOMAIN.md §7 V03 [3][12].
+    Source: nhse-periop-playbook, aci-nsw-periop-toolkit.
     """
     index = index_for(pathway, graph)
     dangling, steps = index.dangling, index.steps
@@ -166,15 +167,15 @@ def dead_end(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 
 
 @rule("no-route-to-exit", _CORE, "A step from which no exit can be reached (a closed loop)",
-      "DOMAIN.md §7 V03 [3][12]")
+      ("nhse-periop-playbook", "aci-nsw-periop-toolkit"))
 def no_route_to_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Steps that lead on, but only round a closed loop that never reaches an exit.
 
     Steps with no way on are ``dead-end`` findings instead; nothing is reported
     when the pathway has no exit at all (``has-exit``).
 
-    Source: DOMAIN.md §7 V03 [3][12] (an optimisation loop must return to the
-    main route).
+    Source: nhse-periop-playbook, aci-nsw-periop-toolkit (an optimisation loop must
+    return to the main route).
     """
     index = index_for(pathway, graph)
     if not index.exits:
@@ -190,12 +191,13 @@ def no_route_to_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]
 
 @rule("decision-branches", _CORE,
       "A decision with fewer than two branches, or a branch without a condition",
-      "DOMAIN.md §7 V05 [12][61], DESIGN.md §2")
+      FORMAT)
 def decision_branches(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A decision needs two or more branches, each saying when it is taken.
 
-    Source: DOMAIN.md §7 V05 [12][61] (a decision offers real options, including
-    not operating); DESIGN.md §2 (a condition on each branch leaving a decision).
+    Source: the pathway file format (a structural check: a condition on each branch
+    leaving a decision, so that a reader can tell which patients take it). The
+    clinical "do nothing" option is ``sdm-do-nothing-branch``'s business.
     """
     index = index_for(pathway, graph)
     for sid in index.by_kind[StepKind.decision]:
@@ -215,12 +217,12 @@ def decision_branches(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
                             "its condition, e.g. 'HbA1c 69 mmol/mol or more'.", t.key)
 
 
-@rule("step-without-owner", _CORE, "A step with no owner role", "DOMAIN.md §7 V01 [7][10]")
+@rule("step-without-owner", _CORE, "A step with no owner role", ("jbds-seven-stages", "nursing-times-discharge-coordinator"))
 def step_without_owner(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every step has a named role responsible for it.
 
-    Source: DOMAIN.md §7 V01 [7][10] (JBDS stages with named responsibilities;
-    a single coordinator agrees the plan).
+    Source: jbds-seven-stages, nursing-times-discharge-coordinator (JBDS stages with
+    named responsibilities; a single coordinator agrees the plan).
     """
     index = index_for(pathway, graph)
     for sid, owner in index.owner_of.items():
@@ -232,14 +234,14 @@ def step_without_owner(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findin
 
 
 @rule("handoff-missing", _CORE, "A transition between different settings without a handoff",
-      "DOMAIN.md §7 V02 [9]")
+      "nice-ng27")
 def handoff_missing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A move between settings must say who hands over what.
 
     Only where both steps exist, both settings are known and they differ;
     unknown settings are ``unknown-reference`` findings instead.
 
-    Source: DOMAIN.md §7 V02 [9] (NICE NG27: at each transfer pass diagnosis,
+    Source: nice-ng27 (NICE NG27: at each transfer pass diagnosis,
     treatment and medicines).
     """
     index = index_for(pathway, graph)
@@ -259,11 +261,11 @@ def handoff_missing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 
 
 @rule("handoff-without-receiver", _CORE, "A handoff with no sender or no receiver",
-      "DOMAIN.md §7 V02 [9]")
+      "nice-ng27")
 def handoff_without_receiver(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff names both the sending and the receiving role.
 
-    Source: DOMAIN.md §7 V02 [9] (every handoff names a receiving owner).
+    Source: nice-ng27 (every handoff names a receiving owner).
     """
     index = index_for(pathway, graph)
     for t, h in index.handoffs:
@@ -278,11 +280,11 @@ def handoff_without_receiver(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[
 
 
 @rule("handoff-without-information", _CORE, "A handoff that names no information passed on",
-      "DOMAIN.md §7 V02 [9]")
+      "nice-ng27")
 def handoff_without_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff lists the information that travels with the patient.
 
-    Source: DOMAIN.md §7 V02 [9] (diagnosis, treatment and a complete medicines
+    Source: nice-ng27 (diagnosis, treatment and a complete medicines
     list at each transfer).
     """
     index = index_for(pathway, graph)
@@ -295,11 +297,11 @@ def handoff_without_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterat
 
 
 @rule("handoff-without-channel", _CORE, "A handoff with no channel",
-      "DOMAIN.md §1 [9], §7 V02", severity="warning")
+      "nice-ng27", severity="warning")
 def handoff_without_channel(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff says how the information travels (e-referral, letter, shared record).
 
-    Source: DOMAIN.md §1 [9] (keep patients and practitioners in contact across
+    Source: nice-ng27 (keep patients and practitioners in contact across
     moves), §7 V02.
     """
     index = index_for(pathway, graph)

@@ -95,7 +95,7 @@ def _role_words(index: PathwayIndex, role_id: str | None) -> list[str]:
 
 @rule("diabetes-referral-dataset", _PACK,
       "Referral handoff lacks HbA1c, blood pressure, weight, complications or medicines",
-      "DOMAIN.md §7 V06 [28]")
+      "jbds-ip-surgery")
 def diabetes_referral_dataset(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """The referral for surgery carries the diabetes dataset.
 
@@ -104,7 +104,7 @@ def diabetes_referral_dataset(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
     information must mention HbA1c, blood pressure ("BP"), weight ("BMI"),
     complications and medicines ("medication list").
 
-    Source: DOMAIN.md §3 and §7 V06 [28] (the GP's referral letter carries
+    Source: jbds-ip-surgery (the GP's referral letter carries
     current HbA1c, blood pressure, weight, complications and medicines).
     """
     index = index_for(pathway, graph)
@@ -164,7 +164,7 @@ def _and(items: list[str]) -> str:
 
 @rule("hba1c-optimisation-route", _PACK,
       "No route for HbA1c >= 69 mmol/mol back to primary care and on to preassessment",
-      "DOMAIN.md §7 V07 [28][29][34]")
+      ("jbds-ip-surgery", "nhs-borders-periop-diabetes", "qic-waiting-well-diabetes"))
 def hba1c_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """People with HbA1c of 69 mmol/mol or more go round an optimisation loop.
 
@@ -176,9 +176,9 @@ def hba1c_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[
     before surgery. Reported at the preassessment steps when no branch exists,
     or at each branch when none of them comes back.
 
-    Source: DOMAIN.md §3 and §7 V07 [28][29][34] (HbA1c below 69 mmol/mol before
-    elective referral; at or above 69 optimise through the GP or diabetes team
-    and return).
+    Source: jbds-ip-surgery, nhs-borders-periop-diabetes, qic-waiting-well-diabetes
+    (HbA1c below 69 mmol/mol before elective referral; at or above 69 optimise through
+    the GP or diabetes team and return).
     """
     index = index_for(pathway, graph)
     branches = []
@@ -271,15 +271,15 @@ def _is_plan(step) -> bool:
 
 
 @rule("day-of-surgery-plan", _PACK, "No diabetes day-of-surgery plan step before surgery",
-      "DOMAIN.md §7 V09 [29][31]", severity="warning")
+      ("nhs-borders-periop-diabetes", "plymouth-diabetes-preop"), severity="warning")
 def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A diabetes day-of-surgery plan is made before each surgery step.
 
     A plan step has activity ``diabetes-plan``, or its name or description
     mentions a "day-of-surgery plan", "diabetes plan" or "diabetes passport".
 
-    Source: DOMAIN.md §3 and §7 V09 [29][31] (day-of-surgery plan in the notes,
-    first on the list, glucose targets).
+    Source: nhs-borders-periop-diabetes, plymouth-diabetes-preop (day-of-surgery plan in
+    the notes, first on the list, glucose targets).
     """
     index = index_for(pathway, graph)
     surgeries = index.with_activity(Activity.surgery)
@@ -306,7 +306,7 @@ def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findi
 
 @rule("diabetes-discharge-gp", _PACK,
       "Discharge handoff does not tell the GP about diabetes treatment changes",
-      "DOMAIN.md §7 V10 [30]")
+      "nhs-diabetes-periop-2011")
 def diabetes_discharge_gp(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Discharge tells the GP or community team about changes to diabetes treatment.
 
@@ -315,7 +315,7 @@ def diabetes_discharge_gp(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
     "insulin doses") and goes to primary care or the community (the next step's
     setting, or a receiver such as the GP, practice nurse or diabetes team).
 
-    Source: DOMAIN.md §3 and §7 V10 [30] (JBDS: tell community teams about any
+    Source: nhs-diabetes-periop-2011 (JBDS: tell community teams about any
     change to diabetes treatment).
     """
     index = index_for(pathway, graph)

@@ -46,15 +46,16 @@ PREHAB_MIN_DAYS = 14
 _NON_DIGITAL = {Channel.in_person, Channel.phone, Channel.letter}
 
 
-@rule("missing-phase", _PACK, "A phase with no step", "DOMAIN.md §1 [1][3]")
+@rule("missing-phase", _PACK, "A phase with no step", ("rcoa-periop-programme", "nhse-periop-playbook"))
 def missing_phase(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Each of the five phases (contemplation to recovery) holds at least one step.
 
     Steps without a phase do not count. One finding per empty phase, for the
     whole pathway (no targets).
 
-    Source: DOMAIN.md §1 [1][3] (perioperative care runs from contemplation of
-    surgery until full recovery; the NHS England 9-step playbook).
+    Source: rcoa-periop-programme, nhse-periop-playbook (perioperative care runs
+    from contemplation of surgery until full recovery; the NHS England 9-step
+    playbook).
     """
     present = index_for(pathway, graph).phases
     for phase in Phase:
@@ -68,15 +69,15 @@ def missing_phase(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 
 @rule("sdm-before-listing", _PACK,
       "Listing or surgery reachable without shared decision making before it",
-      "DOMAIN.md §7 V04 [5][8][61]")
+      ("cpoc-rcs-preop-2021", "nice-ng180#1.3.1", "aomrc-choosing-wisely"))
 def sdm_before_listing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every route from the entry to listing or surgery passes shared decision making.
 
     A listing or surgery step is reported when the entry reaches it on a route
     that avoids every ``shared-decision-making`` step.
 
-    Source: DOMAIN.md §7 V04 [5][8][61] (SDM with BRAN and a validated risk tool
-    before listing or consent).
+    Source: cpoc-rcs-preop-2021, nice-ng180, aomrc-choosing-wisely (SDM with BRAN
+    and a validated risk tool before listing or consent).
     """
     index = index_for(pathway, graph)
     if not index.entries:
@@ -94,16 +95,17 @@ def sdm_before_listing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findin
 
 @rule("discharge-without-follow-up", _PACK,
       "A discharge with no later step in a primary, community or home setting",
-      "DOMAIN.md §7 V19 [3][11], V03")
+      ("nhse-periop-playbook", "nasgp-nice-discharge"))
 def discharge_without_follow_up(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """After discharge the pathway continues outside hospital.
 
     A ``discharge`` step is fine when some later step (one or more transitions
     on) is in a primary-care, community or home setting.
 
-    Source: DOMAIN.md §7 V19 [3][11] and V03 [3][12] (discharge to primary care,
-    surgical follow-up or patient-initiated follow-up; contact 24-72 hours after
-    discharge for people at risk).
+    Source: nhse-periop-playbook, nasgp-nice-discharge and nhse-periop-playbook,
+    aci-nsw-periop-toolkit (discharge to primary care, surgical follow-up or
+    patient-initiated follow-up; contact 24-72 hours after discharge for people at
+    risk).
     """
     index = index_for(pathway, graph)
     discharges = index.with_activity(Activity.discharge)
@@ -133,7 +135,7 @@ def discharge_without_follow_up(pathway: Pathway, graph: "nx.DiGraph") -> Iterat
 
 
 @rule("discharge-information", _PACK, "Discharge handoff lacks medicines list or diagnosis",
-      "DOMAIN.md §7 V18 [9][10]")
+      ("nice-ng27", "nursing-times-discharge-coordinator"))
 def discharge_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every handoff leaving a discharge step passes on the medicines list and diagnosis.
 
@@ -143,8 +145,8 @@ def discharge_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
     Synonyms are accepted: "medication", "TTO", "drugs"; "diagnoses",
     "discharge summary", "operation note".
 
-    Source: DOMAIN.md §7 V18 [9][10] (NICE NG27: diagnosis, treatment and a
-    complete medicines list at each transfer).
+    Source: nice-ng27, nursing-times-discharge-coordinator (NICE NG27: diagnosis,
+    treatment and a complete medicines list at each transfer).
     """
     index = index_for(pathway, graph)
     for sid in index.with_activity(Activity.discharge):
@@ -169,7 +171,7 @@ def discharge_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
 
 @rule("no-optimisation-route", _PACK,
       "A preassessment with no route to optimisation that returns before surgery",
-      "DOMAIN.md §7 V07 [5][6][28]")
+      ("cpoc-rcs-preop-2021", "nhse-earlier-screening", "jbds-ip-surgery"))
 def no_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Preassessment can send the patient to optimisation and take them back.
 
@@ -178,9 +180,10 @@ def no_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
     preassessment step is fine when it reaches such a step without passing
     through surgery.
 
-    Source: DOMAIN.md §1 [5][6] (preoperative assessment and optimisation as
-    early as possible) and §7 V07 [28][29][34] (a loop that returns to
-    preassessment before surgery is scheduled).
+    Source: cpoc-rcs-preop-2021, nhse-earlier-screening (preoperative assessment and
+    optimisation as early as possible) and jbds-ip-surgery, nhs-borders-periop-
+    diabetes, qic-waiting-well-diabetes (a loop that returns to preassessment before
+    surgery is scheduled).
     """
     index = index_for(pathway, graph)
     assessments = index.with_activity(Activity.preassessment)
@@ -201,7 +204,7 @@ def no_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
 
 
 @rule("prehab-window", _PACK, "Prehabilitation shorter than 14 days before surgery",
-      "DOMAIN.md §7 V16 [24][71]", severity="warning")
+      ("prehab-duration-review", "imperial-prepare"), severity="warning")
 def prehab_window(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Prehabilitation starts at least 14 days before surgery.
 
@@ -210,7 +213,8 @@ def prehab_window(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     prehabilitation step's start day. Only prehabilitation steps that lead to
     surgery are checked; missing durations count as 0 days.
 
-    Source: DOMAIN.md §7 V16 [24][71] (at least 2 weeks, target 4-6 weeks).
+    Source: imperial-prepare, prehab-duration-review (at least 2 weeks, target 4-6
+    weeks).
     """
     index = index_for(pathway, graph)
     prehabs = index.with_activity(Activity.prehabilitation)
@@ -248,7 +252,7 @@ def _day_case(pathway: Pathway) -> bool:
 
 
 @rule("education-before-surgery", _PACK, "Major surgery with no education step before it",
-      "DOMAIN.md §7 V17 [13][59]", severity="warning")
+      ("erasplus-professionals", "poqi-surgery-school-2025"), severity="warning")
 def education_before_surgery(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Surgery School or other education comes before major surgery.
 
@@ -257,8 +261,8 @@ def education_before_surgery(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[
     "day surgery" or "minor surgery"). A surgery step is fine when an
     ``education`` step lies on some route before it.
 
-    Source: DOMAIN.md §7 V17 [13][59] (Surgery School for all major elective
-    surgery).
+    Source: erasplus-professionals, poqi-surgery-school-2025 (Surgery School for all
+    major elective surgery).
     """
     index = index_for(pathway, graph)
     surgeries = index.with_activity(Activity.surgery)
@@ -282,7 +286,7 @@ def education_before_surgery(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[
 
 @rule("long-wait-without-support", _PACK,
       "A wait over 42 days with no waiting-well support",
-      "DOMAIN.md §4 [51][6], §7 V25", severity="warning")
+      ("pulse-my-planned-care", "nhse-earlier-screening"), severity="warning")
 def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Long waits come with support for waiting well.
 
@@ -293,8 +297,8 @@ def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
     or ``prehabilitation`` step at either end of the wait, or on another branch
     leaving the step the wait starts from.
 
-    Source: DOMAIN.md §4 [51][6] (My Planned Care and waiting-well checks), §7
-    V25; §2 [14] (ERAS+ covers the 6 weeks before surgery).
+    Source: pulse-my-planned-care, nhse-earlier-screening (My Planned Care and
+    waiting-well checks), ; him-erasplus (ERAS+ covers the 6 weeks before surgery).
     """
     index = index_for(pathway, graph)
     support = set(index.with_activity(Activity.waiting_well, Activity.prehabilitation))
@@ -330,16 +334,16 @@ def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
 
 
 @rule("digital-only", _PACK, "A digital-only step with no alternative route",
-      "DOMAIN.md §1 [6], §5 [54][57]", severity="warning")
+      ("nhse-earlier-screening", "nhs-health-literacy", "accessible-information-standard"), severity="warning")
 def digital_only(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A digital step has an alternative for people who cannot use digital services.
 
     A step with channel ``digital`` is fine when a step before it also leads to a
     step offered in person, by phone or by letter.
 
-    Source: DOMAIN.md §1 [6] (digital pathways with support for people who
-    cannot use them); §5 [54][57] (health literacy, Accessible Information
-    Standard).
+    Source: nhse-earlier-screening (digital pathways with support for people who
+    cannot use them); nhs-health-literacy, accessible-information-standard (health
+    literacy, Accessible Information Standard).
     """
     index = index_for(pathway, graph)
     steps, succ, pred = index.steps, index.succ, index.pred
@@ -356,7 +360,7 @@ def digital_only(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 
 @rule("sdm-do-nothing-branch", _PACK,
       "Shared decision making with no route for choosing not to have surgery",
-      "DOMAIN.md §7 V05 [12][61]", severity="warning")
+      ("aci-nsw-periop-toolkit", "aomrc-choosing-wisely"), severity="warning")
 def sdm_do_nothing_branch(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """After shared decision making, "not having surgery" is a real option.
 
@@ -364,8 +368,9 @@ def sdm_do_nothing_branch(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
     exit without passing any listing or surgery step (e.g. a decision branch
     "chooses not to have surgery" back to the GP).
 
-    Source: DOMAIN.md §7 V05 [12][61] (BRAN includes doing nothing; a decision
-    not to operate is a valid outcome returning the patient to primary care).
+    Source: aci-nsw-periop-toolkit, aomrc-choosing-wisely (BRAN includes doing
+    nothing; a decision not to operate is a valid outcome returning the patient to
+    primary care).
     """
     index = index_for(pathway, graph)
     sdm = index.with_activity(Activity.shared_decision_making)
@@ -387,7 +392,7 @@ CONTACT_WORDS = ("point of contact", "named contact", "contact", "coordinator",
 
 
 @rule("named-contact", _PACK, "No named point of contact given when surgery is booked",
-      "DOMAIN.md §7 V15 [8]", severity="warning")
+      "nice-ng180#1.1.1", severity="warning")
 def named_contact(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """The patient gets a named point of contact when surgery is booked.
 
@@ -397,8 +402,8 @@ def named_contact(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     (e.g. "named point of contact", "perioperative care coordinator", "who to
     call").
 
-    Source: DOMAIN.md §1 and §7 V15 [8] (NICE NG180 1.1.1: a named point of
-    contact when surgery is booked).
+    Source: nice-ng180 (NICE NG180 1.1.1: a named point of contact when surgery is
+    booked).
     """
     index = index_for(pathway, graph)
     for sid in index.with_activity(Activity.listing):
