@@ -21,7 +21,7 @@ def _broken() -> object:
     return pathway(
         [step("a", "entry", owner=None, setting="gp", name="Referral"), step("b", "exit")],
         [link("a", "b", handoff={"sender": "gp", "receiver": "surgeon",
-                                 "information": ["letter"]})])
+                                 "information": ["letter"], "within_days": 7})])
 
 
 def test_findings_sorted_worst_first_and_summary():

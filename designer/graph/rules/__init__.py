@@ -209,3 +209,18 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
         else:
             parts.append(re.escape(word))
     return re.compile("|".join(parts), re.IGNORECASE)
+
+
+# ------------------------------------------------------------ surgery facts
+
+def surgery_facts(step):
+    """The step's :class:`~designer.graph.elements.SurgeryFacts` (all unknown when unset)."""
+    from ..elements import SurgeryFacts
+
+    return step.surgery if step.surgery is not None else SurgeryFacts()
+
+
+def fewest(items: list[str], limit: int = 3) -> str:
+    """Up to ``limit`` quoted names joined with commas, "and N more" after that."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

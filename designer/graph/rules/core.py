@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+import re
+from functools import lru_cache
+
 from ..model import Pathway, StepKind
 from ..network import index_for
+from ..suggest import did_you_mean
 from . import FORMAT, PACKS, RULES, Finding, found, rule
 
 if TYPE_CHECKING:
@@ -27,8 +31,9 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
     """Report every id that names nothing.
 
     Covers a step's ``setting`` and ``owner``, a transition's ``from`` and ``to``,
-    a handoff's ``sender`` and ``receiver``, a waiver's ``rule`` and ``target``, and
-    the pathway's ``rule_packs``. Empty fields are left to the rules that ask for
+    a handoff's ``sender`` and ``receiver``, a waiver's ``rule`` and ``target``, the
+    pathway's ``rule_packs`` and the rule ids of ``rule_config``. Each message
+    offers the nearest existing id ("did you mean 'hospital'?") when one is close. Empty fields are left to the rules that ask for
     them (``step-without-owner``, ``handoff-without-receiver``).
 
     Source: jbds-seven-stages, nursing-times-discharge-coordinator (every step has an
@@ -44,14 +49,14 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
             yield found(
                 "unknown-reference",
                 f"Step '{step.name}' is placed in a setting '{step.setting}' that this "
-                "pathway does not define. Choose one of the pathway's settings (lanes) "
-                "or add the missing setting.", step.id)
+                f"pathway does not define{did_you_mean(step.setting, settings)}. Choose one "
+                "of the pathway's settings (lanes) or add the missing setting.", step.id)
         if step.owner is not None and step.owner not in roles:
             yield found(
                 "unknown-reference",
                 f"Step '{step.name}' is owned by a role '{step.owner}' that this pathway "
-                "does not define. Choose one of the pathway's roles or add the role.",
-                step.id)
+                f"does not define{did_you_mean(step.owner, roles)}. Choose one of the "
+                "pathway's roles or add the role.", step.id)
     if index.dangling or index.edge_count != len(pathway.transitions):
         for t in pathway.transitions:
             for end, label in ((t.source, "starts at"), (t.target, "leads to")):
@@ -59,21 +64,24 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
                     yield found(
                         "unknown-reference",
                         f"The transition {t.key} {label} a step '{end}' that does not "
-                        "exist. Reconnect it to an existing step or delete it.", t.key)
+                        f"exist{did_you_mean(end, steps)}. Reconnect it to an existing step "
+                        "or delete it.", t.key)
     for t, handoff in index.handoffs:
         for who, label in ((handoff.sender, "sender"), (handoff.receiver, "receiver")):
             if who is not None and who not in roles:
                 yield found(
                     "unknown-reference",
                     f"The handoff from {index.name(t.source)} to {index.name(t.target)} "
-                    f"names a {label} role '{who}' that this pathway does not define. "
-                    "Choose one of the pathway's roles or add the role.", t.key)
+                    f"names a {label} role '{who}' that this pathway does not define"
+                    f"{did_you_mean(who, roles)}. Choose one of the pathway's roles or add "
+                    "the role.", t.key)
     for w in pathway.waivers:
         if w.rule not in RULES:
             yield found(
                 "unknown-reference",
-                f"A waiver names a rule '{w.rule}' that does not exist, so it waives "
-                "nothing. Correct the rule id or remove the waiver.",
+                f"A waiver names a rule '{w.rule}' that does not exist"
+                f"{did_you_mean(w.rule, RULES)}, so it waives nothing. Correct the rule id "
+                "or remove the waiver.",
                 *((w.target,) if w.target else ()))
         if w.target and not _known_target(index, w.target):
             yield found(
@@ -85,8 +93,16 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
         if pack not in PACKS:
             yield found(
                 "unknown-reference",
-                f"The pathway asks for a rule pack '{pack}' that does not exist, so its "
-                f"checks cannot run. Known packs: {', '.join(PACKS)}.")
+                f"The pathway asks for a rule pack '{pack}' that does not exist"
+                f"{did_you_mean(pack, PACKS)}, so its checks cannot run. Known packs: "
+                f"{', '.join(PACKS)}.")
+    for rule_id in pathway.rule_config:
+        if rule_id not in RULES:
+            yield found(
+                "unknown-reference",
+                f"rule_config sets a rule '{rule_id}' that does not exist"
+                f"{did_you_mean(rule_id, RULES)}, so the setting does nothing. Correct the "
+                "rule id or remove it.")
 
 
 @rule("single-entry", _CORE, "Not exactly one entry step", ("nhse-periop-playbook", "jbds-seven-stages"))
@@ -258,6 +274,24 @@ def handoff_missing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
                         f"to {settings[b.setting].name} ('{b.name}') with no handoff. Say "
                         "who sends and who receives, what information goes with the "
                         "patient and how it is sent.", t.key)
+    # a step with no setting hides the move across it: look through it
+    for sid, setting in setting_of.items():
+        if setting is not None:
+            continue
+        bare_in = [p for p in index.pred[sid]
+                   if setting_of[p] in settings and index.transition(p, sid).handoff is None]
+        bare_out = [c for c in index.succ[sid]
+                    if setting_of[c] in settings and index.transition(sid, c).handoff is None]
+        for p in bare_in:
+            for c in bare_out:
+                if setting_of[p] != setting_of[c]:
+                    yield found("handoff-missing",
+                                f"The patient moves from {settings[setting_of[p]].name} "
+                                f"('{steps[p].name}') through '{steps[sid].name}', which has "
+                                f"no setting, to {settings[setting_of[c]].name} "
+                                f"('{steps[c].name}') with no handoff. Give "
+                                f"'{steps[sid].name}' its setting and add the handoff.",
+                                f"{sid}->{c}")
 
 
 @rule("handoff-without-receiver", _CORE, "A handoff with no sender or no receiver",
@@ -313,3 +347,124 @@ def handoff_without_channel(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[F
                         "channel, e.g. 'e-referral', 'shared care record', 'letter'.",
                         t.key)
 
+
+
+@rule("step-without-setting", _CORE, "A step with no setting (lane)",
+      ("jbds-seven-stages", "nice-ng27"))
+def step_without_setting(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
+    """Every step says where it happens (its setting, shown as a lane).
+
+    Without a setting the handoff checks cannot tell whether the patient moves
+    between organisations on either side of the step.
+
+    Source: jbds-seven-stages (each stage has a place and named responsibilities);
+    nice-ng27 (information passed at every transfer between settings).
+    """
+    index = index_for(pathway, graph)
+    for sid, setting in index.setting_of.items():
+        if setting is None:
+            yield found("step-without-setting",
+                        f"'{index.steps[sid].name}' has no setting, so nobody can tell where "
+                        "it happens or whether the patient changes organisation before or "
+                        "after it (the handoff checks cannot see through it). Place it in "
+                        "one of the pathway's settings (lanes).", sid)
+
+
+@rule("handoff-without-service-level", _CORE, "A handoff with no service level (within_days)",
+      "nice-ng27", severity="info")
+def handoff_without_service_level(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
+    """A handoff says how soon it happens (``within_days``).
+
+    Source: nice-ng27 (keep the patient and practitioners in contact across
+    moves: the receiving team needs to know when to expect the information).
+    """
+    index = index_for(pathway, graph)
+    for t, h in index.handoffs:
+        if h.within_days is None:
+            yield found("handoff-without-service-level",
+                        f"The handoff from {index.name(t.source)} to {index.name(t.target)} "
+                        "does not say how soon it happens. Set its service level (within_days, "
+                        "e.g. 2 for a discharge summary), so that a delay can be noticed.",
+                        t.key)
+
+
+_COMPARISON = re.compile(
+    r"(?P<op><=|=<|≤|⩽|>=|=>|≥|⩾|<|>|below|under|less than|above|over|more than|"
+    r"greater than|at least|at most)?\s*(?P<value>\d+(?:\.\d+)?)\s*"
+    r"(?:mmol\s*/\s*mol|mmol\s*/\s*l|g\s*/\s*l|%|kg|years?|weeks?|days?)?\s*"
+    r"(?P<suffix>or more|or above|or over|or higher|and above|and over|\+|or less|"
+    r"or below|or under|or lower|and below|and under)?", re.IGNORECASE)
+_RANGE = re.compile(r"\d\s*-\s*\d")
+_LOW_OPS = {"<": (False,), "below": (False,), "under": (False,), "less than": (False,),
+            "<=": (True,), "=<": (True,), "≤": (True,), "⩽": (True,), "at most": (True,)}
+_HIGH_OPS = {">": (False,), "above": (False,), "over": (False,), "more than": (False,),
+             "greater than": (False,), ">=": (True,), "=>": (True,), "≥": (True,),
+             "⩾": (True,), "at least": (True,)}
+_HIGH_SUFFIX = {"or more", "or above", "or over", "or higher", "and above", "and over", "+"}
+
+
+@lru_cache(maxsize=1024)  # branch conditions repeat across a pathway's decisions
+def _interval(condition: str) -> tuple[float, bool, float, bool] | None:
+    """The one-sided interval a branch condition states, e.g. "HbA1c < 69" -> (-inf, 69).
+
+    Returns ``(low, low_included, high, high_included)``, or None when the
+    condition states no single comparison (or a range such as "4-6 weeks").
+    """
+    if _RANGE.search(condition):
+        return None
+    found_: list[tuple[float, bool, float, bool]] = []
+    for m in _COMPARISON.finditer(condition):
+        op = (m.group("op") or "").lower()
+        suffix = (m.group("suffix") or "").lower()
+        value = float(m.group("value"))
+        if op in _LOW_OPS:
+            found_.append((float("-inf"), False, value, _LOW_OPS[op][0]))
+        elif op in _HIGH_OPS:
+            found_.append((value, _HIGH_OPS[op][0], float("inf"), False))
+        elif suffix in _HIGH_SUFFIX:
+            found_.append((value, True, float("inf"), False))
+        elif suffix:
+            found_.append((float("-inf"), False, value, True))
+    return found_[0] if len(found_) == 1 else None
+
+
+def _covers(intervals, x: float) -> bool:
+    for low, low_in, high, high_in in intervals:
+        if (low < x or (low_in and low == x)) and (x < high or (high_in and high == x)):
+            return True
+    return False
+
+
+@rule("decision-threshold-gap", _CORE,
+      "Decision branches whose thresholds leave a value with no route",
+      FORMAT, severity="warning")
+def decision_threshold_gap(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
+    """Numeric thresholds on a decision's branches leave no value without a route.
+
+    Each branch condition that states one comparison ("HbA1c < 69", "Hb 130 g/L
+    or more") is read as a range of values; branches without a number (e.g. "no
+    diabetes") and ranges ("4-6 weeks") are left alone. A value that no branch
+    takes (e.g. exactly 69 with "< 69" and "> 69") is reported.
+
+    Source: the pathway file format (a structural check: a patient whose result
+    falls in the gap has no next step).
+    """
+    index = index_for(pathway, graph)
+    for sid in index.by_kind[StepKind.decision]:
+        branches = [(t, _interval(t.condition)) for t in index.outgoing(sid) if t.condition]
+        intervals = [iv for _, iv in branches if iv is not None]
+        if len(intervals) < 2:
+            continue
+        bounds = sorted({b for low, _, high, _ in intervals for b in (low, high)
+                         if b not in (float("inf"), float("-inf"))})
+        probes = list(bounds)
+        probes += [(a + b) / 2 for a, b in zip(bounds, bounds[1:])]
+        gaps = sorted(x for x in probes if not _covers(intervals, x))
+        if gaps:
+            value = f"{gaps[0]:g}" if len(gaps) == 1 else f"{gaps[0]:g} to {gaps[-1]:g}"
+            yield found("decision-threshold-gap",
+                        f"At decision '{index.steps[sid].name}' no branch takes a value of "
+                        f"{value}: the thresholds "
+                        f"{', '.join(repr(t.condition) for t, iv in branches if iv)} leave a "
+                        "gap. Make one branch include the boundary (e.g. '69 mmol/mol or "
+                        "more' and 'below 69').", sid)
