@@ -457,14 +457,19 @@ def decision_threshold_gap(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fi
             continue
         bounds = sorted({b for low, _, high, _ in intervals for b in (low, high)
                          if b not in (float("inf"), float("-inf"))})
-        probes = list(bounds)
-        probes += [(a + b) / 2 for a, b in zip(bounds, bounds[1:])]
-        gaps = sorted(x for x in probes if not _covers(intervals, x))
-        if gaps:
-            value = f"{gaps[0]:g}" if len(gaps) == 1 else f"{gaps[0]:g} to {gaps[-1]:g}"
+        pieces: list[tuple[float, float]] = []   # uncovered: a point (a, a) or between
+        for i, b in enumerate(bounds):
+            if not _covers(intervals, b):
+                pieces.append((b, b))
+            if i + 1 < len(bounds) and not _covers(intervals, (b + bounds[i + 1]) / 2):
+                pieces.append((b, bounds[i + 1]))
+        if pieces:
+            low, high = pieces[0][0], pieces[-1][1]
+            value = (f"a value of {low:g}" if low == high
+                     else f"values from {low:g} to {high:g}")
             yield found("decision-threshold-gap",
-                        f"At decision '{index.steps[sid].name}' no branch takes a value of "
-                        f"{value}: the thresholds "
+                        f"At decision '{index.steps[sid].name}' no branch takes {value}: "
+                        "the thresholds "
                         f"{', '.join(repr(t.condition) for t, iv in branches if iv)} leave a "
                         "gap. Make one branch include the boundary (e.g. '69 mmol/mol or "
                         "more' and 'below 69').", sid)

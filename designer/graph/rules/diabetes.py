@@ -42,7 +42,6 @@ _GP_WORDS = ("gp|", "general practi", "practice", "community", "district", "diab
 _REFERRAL_SEARCH_LIMIT = 50
 _PRIMARY_OR_COMMUNITY = (SettingKind.primary, SettingKind.community)
 _FEW_BRANCHES = 16
-_FEW_SURGERIES = 16
 _NEARBY = 32
 
 _MENTION_RE = re.compile(r"hb\s*a1c|\ba1c\b|glycated", re.I)
@@ -278,6 +277,8 @@ def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findi
 
     A plan step has activity ``diabetes-plan``, or its name or description
     mentions a "day-of-surgery plan", "diabetes plan" or "diabetes passport".
+    Every route to each surgery step must pass one (an urgent branch that skips
+    the plan is found).
 
     Source: nhs-borders-periop-diabetes, plymouth-diabetes-preop (day-of-surgery plan in
     the notes, first on the list, glucose targets).
@@ -286,20 +287,12 @@ def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findi
     surgeries = index.with_activity(Activity.surgery)
     if not surgeries:
         return
-    steps = index.steps
-    if len(surgeries) <= _FEW_SURGERIES:
-        # look back from each operation; stops at the first plan
-        def is_plan(n: str) -> bool:
-            return _is_plan(steps[n])
-
-        missing = [sid for sid in surgeries if not index.finds(sid, is_plan, reverse=True)]
-    else:
-        plans = [sid for sid, s in steps.items() if _is_plan(s)]
-        planned = index.reach(plans, include_starts=False)
-        missing = [sid for sid in surgeries if sid not in planned]
+    plans = [sid for sid, s in index.steps.items() if _is_plan(s)]
+    missing = index.unguarded(surgeries, plans)
     for sid in missing:
         yield found("day-of-surgery-plan",
-                    f"No diabetes day-of-surgery plan is made before {index.name(sid)}. "
+                    f"A patient can reach {index.name(sid)} without a diabetes day-of-surgery "
+                    "plan. "
                     "Add a step (e.g. diabetes specialist nurse review) that writes the "
                     "plan for diabetes medicines on the day, a place first on the list "
                     "and glucose checks.", sid)
