@@ -549,7 +549,8 @@ class PathwayIndex:
         return frozenset(t.source for t in self.pathway.transitions
                          if t.parallel and t.source in self.steps)
 
-    def unguarded(self, targets: Iterable[str], guards: Iterable[str]) -> list[str]:
+    def unguarded(self, targets: Iterable[str], guards: Iterable[str], *,
+                  leaving: Iterable[tuple[str, str]] = ()) -> list[str]:
         """The ``targets`` some patient can reach without passing a guard first.
 
         "Before surgery" rules ask this of every surgery step: is there a route
@@ -558,12 +559,18 @@ class PathwayIndex:
         run together: where they meet, the step waits for all of them, so a
         guard on any one of them counts as passed. Loop-back transitions are
         ignored. A target that is itself a guard is guarded; targets no route
-        from the entry reaches are not reported.
+        from the entry reaches are not reported. Transitions in ``leaving``
+        (``(from, to)`` pairs) take patients out of the question, e.g. the branch
+        for people without diabetes in a diabetes check: routes through them are
+        not followed.
         """
         targets = [t for t in targets if t in self.steps]
         guard_set = {g for g in guards if g in self.steps}
         if not targets or not self.entries:
             return []
+        leaving = set(leaving)
+        if leaving:
+            return self._unguarded_leaving(targets, guard_set, leaving)
         reached = self.reachable_from_entry
         if not guard_set:
             return [t for t in targets if t in reached]
@@ -576,6 +583,21 @@ class PathwayIndex:
         # one before the target: settle those on the forward graph
         guarded = self._guarded(suspects, guard_set)
         return [t for t in suspects if not guarded.get(t, False)]
+
+    def _unguarded_leaving(self, targets: list[str], guards: set[str],
+                           leaving: set[tuple[str, str]]) -> list[str]:
+        """:meth:`unguarded` with some transitions not followed (every route counts)."""
+        succ = self.succ
+        seen = set(self.entries)
+        stack = [e for e in self.entries if e not in guards]
+        while stack:
+            node = stack.pop()
+            for n in succ[node]:
+                if n not in seen and (node, n) not in leaving:
+                    seen.add(n)
+                    if n not in guards:
+                        stack.append(n)
+        return [t for t in targets if t in seen and t not in guards]
 
     def _guarded(self, targets: list[str], guards: set[str]) -> dict[str, bool]:
         pred = self.forward_pred

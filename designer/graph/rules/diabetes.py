@@ -44,6 +44,10 @@ _PRIMARY_OR_COMMUNITY = (SettingKind.primary, SettingKind.community)
 _FEW_BRANCHES = 16
 _NEARBY = 32
 
+#: a branch for people without diabetes (mixed pathways): the diabetes checks
+#: before surgery do not follow it
+_NO_DIABETES_RE = re.compile(r"\b(no|not|without|non)[- ](known\s+)?diabet", re.I)
+
 _MENTION_RE = re.compile(r"hb\s*a1c|\ba1c\b|glycated", re.I)
 _NUMBER_RE = re.compile(
     r"(?P<cmp>>=|=>|≥|⩾|>|at least|above|over|more than|greater than|"
@@ -86,6 +90,12 @@ def _high_hba1c(text: str) -> bool:
         if not comparator and value == limit:
             return True
     return False
+
+
+def _without_diabetes(pathway: Pathway) -> set[tuple[str, str]]:
+    """Branches whose condition says the patient does not have diabetes."""
+    return {(t.source, t.target) for t in pathway.transitions
+            if t.condition and _NO_DIABETES_RE.search(t.condition)}
 
 
 def _role_words(index: PathwayIndex, role_id: str | None) -> list[str]:
@@ -278,7 +288,8 @@ def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findi
     A plan step has activity ``diabetes-plan``, or its name or description
     mentions a "day-of-surgery plan", "diabetes plan" or "diabetes passport".
     Every route to each surgery step must pass one (an urgent branch that skips
-    the plan is found).
+    the plan is found); a branch for people without diabetes ("no diabetes") is
+    not followed.
 
     Source: nhs-borders-periop-diabetes, plymouth-diabetes-preop (day-of-surgery plan in
     the notes, first on the list, glucose targets).
@@ -288,7 +299,7 @@ def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findi
     if not surgeries:
         return
     plans = [sid for sid, s in index.steps.items() if _is_plan(s)]
-    missing = index.unguarded(surgeries, plans)
+    missing = index.unguarded(surgeries, plans, leaving=_without_diabetes(pathway))
     for sid in missing:
         yield found("day-of-surgery-plan",
                     f"A patient can reach {index.name(sid)} without a diabetes day-of-surgery "
@@ -356,7 +367,7 @@ def hba1c_recency(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     checks = set(steps_saying(index, HBA1C))
     checks.update(t.source for t in pathway.transitions
                   if t.condition and HBA1C.search(t.condition) and t.source in index.steps)
-    unchecked = set(index.unguarded(surgeries, checks))
+    unchecked = set(index.unguarded(surgeries, checks, leaving=_without_diabetes(pathway)))
     for sid in surgeries:
         if sid in unchecked:
             yield found("hba1c-recency",
@@ -392,7 +403,7 @@ def sglt2_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
         return
     restart = set(steps_saying(index, SGLT2_RESTART))
     plans = [sid for sid in steps_saying(index, SGLT2) if sid in restart]
-    for sid in index.unguarded(surgeries, plans):
+    for sid in index.unguarded(surgeries, plans, leaving=_without_diabetes(pathway)):
         yield found("sglt2-plan",
                     f"A patient taking an SGLT2 inhibitor (e.g. dapagliflozin, "
                     f"empagliflozin) can reach {index.name(sid)} without a plan for it. These "
