@@ -148,6 +148,11 @@ def _validation(doc, c: SpecContent) -> None:
                       [[f.title, f.targets, f.reason] for f in c.waived], [48, 48, 78])
     else:
         doc.add_paragraph("No findings have been waived.")
+    if c.rule_overrides:
+        doc.add_heading("Rule settings for this pathway", level=2)
+        kit.add_table(doc, ["Rule", "Set to", "Default", "Reason"],
+                      [[r["rule"], r["setting"], r["default"], r["reason"]]
+                       for r in c.rule_overrides], [48, 26, 26, 74])
 
 
 def _rest(doc, c: SpecContent) -> None:

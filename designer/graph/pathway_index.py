@@ -571,18 +571,45 @@ class PathwayIndex:
         leaving = set(leaving)
         if leaving:
             return self._unguarded_leaving(targets, guard_set, leaving)
-        reached = self.reachable_from_entry
-        if not guard_set:
-            return [t for t in targets if t in reached]
-        # cheap screen: a route that avoids every guard altogether
-        open_routes = self.reach(self.entries, avoid=guard_set)
-        suspects = [t for t in targets if t in open_routes and t not in guard_set]
+        if len(targets) <= 16:
+            # search back from each target; the guards stop the search, so it only
+            # walks the stretch between the target and the nearest guards
+            entries = set(self.entries)
+            suspects = [t for t in targets
+                        if t not in guard_set and self._back_to(t, entries, guard_set)]
+        else:
+            # cheap screen: a route that avoids every guard altogether
+            open_routes = self.reach(self.entries, avoid=guard_set)
+            suspects = [t for t in targets if t in open_routes and t not in guard_set]
         if not suspects or not self.parallel_forks:
             return suspects
         # a route around the guards may be a parallel branch that joins a guarded
         # one before the target: settle those on the forward graph
         guarded = self._guarded(suspects, guard_set)
         return [t for t in suspects if not guarded.get(t, False)]
+
+    def _back_to(self, start: str, goals: set[str], avoid: set[str]) -> bool:
+        """True when a route back from ``start`` meets a goal without passing ``avoid``."""
+        if start in goals:
+            return True
+        pred = self.pred
+        seen = {start}
+        stack = [start]
+        while stack:
+            for n in pred[stack.pop()]:
+                if n in seen or n in avoid:
+                    continue
+                if n in goals:
+                    return True
+                seen.add(n)
+                stack.append(n)
+        return False
+
+    @cached_property
+    def before_surgery(self) -> set[str]:
+        """Steps from which a surgery step can be reached (by one or more transitions)."""
+        return self.reach(self.by_activity.get(Activity.surgery, ()), reverse=True,
+                          include_starts=False)
 
     def _unguarded_leaving(self, targets: list[str], guards: set[str],
                            leaving: set[tuple[str, str]]) -> list[str]:

@@ -161,22 +161,24 @@ def prehab_window(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     if not prehabs or not surgeries:
         return
     is_prehab = set(prehabs)
-    steps = index.steps
-    before_surgery = index.reach(surgeries, reverse=True, forward_only=True)
-    succ, pred = index.forward_succ, index.forward_pred
-    order = [n for n in index.topological_order if n in is_prehab]
-    ends: dict[str, float] = {}      # longest run ending with the step
-    for n in order:
-        ends[n] = (steps[n].duration_days or 0) + max(
-            (ends[p] for p in pred[n] if p in is_prehab), default=0)
-    onward: dict[str, float] = {}    # longest run starting with the step
-    for n in reversed(order):
-        onward[n] = (steps[n].duration_days or 0) + max(
-            (onward[c] for c in succ[n] if c in is_prehab), default=0)
+    steps, succ, pred = index.steps, index.succ, index.pred
+    before_surgery = index.before_surgery
+    onward: dict[str, float] = {}    # longest run of programme steps starting here
+
+    def run_from(sid: str, visiting: set[str]) -> float:
+        if sid not in onward:
+            visiting.add(sid)
+            onward[sid] = (steps[sid].duration_days or 0) + max(
+                (run_from(c, visiting) for c in succ[sid]
+                 if c in is_prehab and c not in visiting), default=0)
+            visiting.discard(sid)
+        return onward[sid]
+
+    order = [sid for sid in prehabs if sid in before_surgery]
     for sid in order:
-        if sid not in before_surgery or any(p in is_prehab for p in pred[sid]):
+        if any(p in is_prehab and p in before_surgery for p in pred[sid]):
             continue  # report each programme once, at its first step
-        length = onward[sid]
+        length = run_from(sid, set())
         unknown = steps[sid].duration_days is None
         if unknown:
             yield found("prehab-window",

@@ -311,7 +311,7 @@ def smoking_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
                     "every route.", sid)
     support = set(cessation) | set(steps_saying(index, STOP_SMOKING_REFERRAL))
     surgery_set = set(surgeries)
-    before = index.reach(surgeries, reverse=True, include_starts=False)
+    before = index.before_surgery
     if not any(s in before and s not in surgery_set for s in support):
         yield found("smoking-support",
                     "Smokers have no route to help before surgery. Give very brief advice "
