@@ -572,11 +572,12 @@ class PathwayIndex:
         if leaving:
             return self._unguarded_leaving(targets, guard_set, leaving)
         if len(targets) <= 16:
-            # search back from each target; the guards stop the search, so it only
-            # walks the stretch between the target and the nearest guards
+            # search from both ends at once (forward from the entries, back from the
+            # target), both stopped by the guards: whichever side finishes first
+            # settles it, so the cost is that of the shorter stretch
             entries = set(self.entries)
             suspects = [t for t in targets
-                        if t not in guard_set and self._back_to(t, entries, guard_set)]
+                        if t not in guard_set and self._open_route(t, entries, guard_set)]
         else:
             # cheap screen: a route that avoids every guard altogether
             open_routes = self.reach(self.entries, avoid=guard_set)
@@ -588,21 +589,29 @@ class PathwayIndex:
         guarded = self._guarded(suspects, guard_set)
         return [t for t in suspects if not guarded.get(t, False)]
 
-    def _back_to(self, start: str, goals: set[str], avoid: set[str]) -> bool:
-        """True when a route back from ``start`` meets a goal without passing ``avoid``."""
-        if start in goals:
+    def _open_route(self, target: str, entries: set[str], guards: set[str]) -> bool:
+        """True when a route from an entry reaches ``target`` passing no guard."""
+        if target in entries:
             return True
-        pred = self.pred
-        seen = {start}
-        stack = [start]
-        while stack:
-            for n in pred[stack.pop()]:
-                if n in seen or n in avoid:
-                    continue
-                if n in goals:
+        succ, pred = self.succ, self.pred
+        ahead = {e for e in entries if e not in guards}
+        behind = {target}
+        forward, backward = list(ahead), [target]
+        while forward and backward:
+            node = forward.pop()
+            for n in succ[node]:
+                if n == target:
                     return True
-                seen.add(n)
-                stack.append(n)
+                if n not in ahead and n not in guards:
+                    ahead.add(n)
+                    forward.append(n)
+            node = backward.pop()
+            for n in pred[node]:
+                if n in entries:
+                    return True
+                if n not in behind and n not in guards:
+                    behind.add(n)
+                    backward.append(n)
         return False
 
     @cached_property
@@ -697,50 +706,60 @@ class PathwayIndex:
 
     @cached_property
     def texts(self) -> dict[str, str]:
-        """Each step's name, description and patient information as one text."""
-        return {sid: "\n".join(filter(None, (s.name, s.description, s.patient_info)))
-                for sid, s in self.steps.items()}
+        """Each step's name and description as one text (what the text checks read)."""
+        ids, parts, _, _ = self._joined_text
+        return dict(zip(ids, parts))
 
     def saying(self, pattern, hints: tuple[str, ...] | None = None) -> list[str]:
-        """Step ids whose text (:attr:`texts`) matches ``pattern``, in file order.
+        """Step ids whose name or description (:attr:`texts`) matches ``pattern``.
 
         ``hints`` are lower-case fragments one of which every match contains: one
-        scan of all the steps' text for them picks the few steps the pattern is
-        then tried on. Results are kept for the rest of the validation, so rules
-        asking the same question share one pass.
+        scan of all the steps' text for each fragment picks the few steps the
+        pattern is then tried on. Results (and each fragment's scan) are kept for
+        the rest of the validation, so rules asking the same question share them.
         """
         cache = self.__dict__.setdefault("_saying", {})
         found = cache.get(pattern)
         if found is not None:
             return found
-        texts = self.texts
+        ids, parts, starts, joined = self._joined_text
         if not hints:
-            found = [sid for sid, t in texts.items() if pattern.search(t)]
+            found = [sid for sid, t in zip(ids, parts) if pattern.search(t)]
         else:
             from bisect import bisect_right
 
-            ids, starts, joined = self._joined_text
+            scanned = self.__dict__.setdefault("_hint_hits", {})
             hits: set[int] = set()
-            for hint in hints:  # str.find runs in C: far faster than a regex scan
-                at = joined.find(hint)
-                while at != -1:
-                    hits.add(bisect_right(starts, at) - 1)
-                    at = joined.find(hint, at + 1)
-            found = [ids[i] for i in sorted(hits) if pattern.search(texts[ids[i]])]
+            for hint in hints:
+                at_steps = scanned.get(hint)
+                if at_steps is None:
+                    at_steps = set()
+                    at = joined.find(hint)   # str.find runs in C: far faster than a regex
+                    while at != -1:
+                        i = bisect_right(starts, at) - 1
+                        at_steps.add(i)
+                        # on to the next step: one hit per step is enough
+                        at = joined.find(hint, starts[i + 1]) if i + 1 < len(starts) else -1
+                    scanned[hint] = at_steps
+                hits |= at_steps
+            found = [ids[i] for i in sorted(hits) if pattern.search(parts[i])]
         cache[pattern] = found
         return found
 
     @cached_property
-    def _joined_text(self) -> tuple[list[str], list[int], str]:
-        """Every step's lower-case text in one string, and where each step's starts."""
-        ids, starts, parts, at = [], [], [], 0
-        for sid, text in self.texts.items():
-            ids.append(sid)
-            starts.append(at)
-            low = text.lower()
-            parts.append(low)
-            at += len(low) + 1
-        return ids, starts, "\x00".join(parts)
+    def _joined_text(self) -> tuple[list[str], list[str], list[int], str]:
+        """Step ids, their texts, where each starts, and all of it in lower case."""
+        from itertools import accumulate
+
+        ids = list(self.steps)
+        parts = [f"{s.name}\n{s.description}" if s.description else s.name
+                 for s in self.steps.values()]
+        starts = [0, *accumulate(len(p) + 1 for p in parts)][:-1] if parts else []
+        joined = "\x00".join(parts)
+        lowered = joined.lower()
+        if len(lowered) != len(joined):   # a letter whose lower case is longer
+            lowered = "\x00".join(p.lower()[:len(p)].ljust(len(p)) for p in parts)
+        return ids, parts, starts, lowered
 
     def after_cached(self, start: str) -> dict[str, float]:
         """:meth:`after` without a day limit, kept for the rest of the validation."""

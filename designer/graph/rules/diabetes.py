@@ -92,10 +92,14 @@ def _high_hba1c(text: str) -> bool:
     return False
 
 
-def _without_diabetes(pathway: Pathway) -> set[tuple[str, str]]:
-    """Branches whose condition says the patient does not have diabetes."""
-    return {(t.source, t.target) for t in pathway.transitions
-            if t.condition and _NO_DIABETES_RE.search(t.condition)}
+def _without_diabetes(index: PathwayIndex) -> set[tuple[str, str]]:
+    """Branches whose condition says the patient does not have diabetes (kept per index)."""
+    found = index.__dict__.get("_without_diabetes")
+    if found is None:
+        found = index.__dict__["_without_diabetes"] = {
+            (t.source, t.target) for t in index.pathway.transitions
+            if t.condition and "iabet" in t.condition and _NO_DIABETES_RE.search(t.condition)}
+    return found
 
 
 def _role_words(index: PathwayIndex, role_id: str | None) -> list[str]:
@@ -268,6 +272,9 @@ def _primary_or_diabetes_team(index: PathwayIndex, sid: str,
     return team[owner]
 
 
+_PLAN_TEXT = re.compile(r"plan|passport", re.I)
+
+
 def _is_plan(step) -> bool:
     if step.activity is Activity.diabetes_plan:
         return True
@@ -298,8 +305,11 @@ def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findi
     surgeries = index.with_activity(Activity.surgery)
     if not surgeries:
         return
-    plans = [sid for sid, s in index.steps.items() if _is_plan(s)]
-    missing = index.unguarded(surgeries, plans, leaving=_without_diabetes(pathway))
+    plans = [sid for sid in dict.fromkeys(
+        index.with_activity(Activity.diabetes_plan)
+        + index.saying(_PLAN_TEXT, ("plan", "passport")))
+        if _is_plan(index.steps[sid])]
+    missing = index.unguarded(surgeries, plans, leaving=_without_diabetes(index))
     for sid in missing:
         yield found("day-of-surgery-plan",
                     f"A patient can reach {index.name(sid)} without a diabetes day-of-surgery "
@@ -366,8 +376,10 @@ def hba1c_recency(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
         return
     checks = set(steps_saying(index, HBA1C))
     checks.update(t.source for t in pathway.transitions
-                  if t.condition and HBA1C.search(t.condition) and t.source in index.steps)
-    unchecked = set(index.unguarded(surgeries, checks, leaving=_without_diabetes(pathway)))
+                  if t.condition and ("1c" in t.condition or "1C" in t.condition
+                                      or "lycat" in t.condition)
+                  and HBA1C.search(t.condition) and t.source in index.steps)
+    unchecked = set(index.unguarded(surgeries, checks, leaving=_without_diabetes(index)))
     for sid in surgeries:
         if sid in unchecked:
             yield found("hba1c-recency",
@@ -401,9 +413,9 @@ def sglt2_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     surgeries = index.with_activity(Activity.surgery)
     if not surgeries:
         return
-    restart = set(steps_saying(index, SGLT2_RESTART))
-    plans = [sid for sid in steps_saying(index, SGLT2) if sid in restart]
-    for sid in index.unguarded(surgeries, plans, leaving=_without_diabetes(pathway)):
+    texts = index.texts
+    plans = [sid for sid in steps_saying(index, SGLT2) if SGLT2_RESTART.search(texts[sid])]
+    for sid in index.unguarded(surgeries, plans, leaving=_without_diabetes(index)):
         yield found("sglt2-plan",
                     f"A patient taking an SGLT2 inhibitor (e.g. dapagliflozin, "
                     f"empagliflozin) can reach {index.name(sid)} without a plan for it. These "

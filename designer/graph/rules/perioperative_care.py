@@ -84,10 +84,15 @@ def communication_needs(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findi
                         "information (e.g. large print, British Sign Language, an "
                         "interpreter, easy read) when they first come into the pathway.",
                         sid)
+    passed: dict[tuple[str, ...], bool] = {}   # information lists repeat across handoffs
     for t, h in index.handoffs:
         if index.is_lay(h.receiver) or not h.information:
             continue  # no information at all is handoff-without-information's finding
-        if not any_says(COMMUNICATION_NEEDS, h.information):
+        items = tuple(h.information)
+        ok = passed.get(items)
+        if ok is None:
+            ok = passed[items] = any_says(COMMUNICATION_NEEDS, items)
+        if not ok:
             yield found("communication-needs",
                         f"The handoff from {index.name(t.source)} to {index.name(t.target)} "
                         "does not pass on the patient's communication needs. Add "
@@ -273,7 +278,7 @@ def frailty_screen(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
                     "older people with the Clinical Frailty Scale early (at preassessment or "
                     "before), on every route to surgery.", sid)
     cga = set(index.with_activity(Activity.cga))
-    if screens and not index.starts_reaching(screens, cga, avoid=set(surgeries)):
+    if screens and (not cga or not index.starts_reaching(screens, cga, avoid=set(surgeries))):
         yield found("frailty-screen",
                     f"Frailty found at {fewest([index.name(s) for s in screens])} leads "
                     "nowhere: no route goes to a comprehensive geriatric assessment before "

@@ -36,10 +36,9 @@ def _receiver_is_gp(index: PathwayIndex, t) -> bool:
     return index.setting_kind(t.target) is SettingKind.primary
 
 
-def _professional_after(index: PathwayIndex, sid: str) -> dict[str, float]:
-    """Steps after ``sid`` owned by a professional, with the fewest days to them."""
-    return {n: d for n, d in index.after_cached(sid).items()
-            if index.steps[n].owner and not index.is_lay(index.steps[n].owner)}
+def _professional(index: PathwayIndex, sid: str) -> bool:
+    owner = index.steps[sid].owner
+    return bool(owner) and not index.is_lay(owner)
 
 
 @rule("discharge-without-follow-up", _PACK,
@@ -60,11 +59,11 @@ def discharge_without_follow_up(pathway: Pathway, graph: "nx.DiGraph") -> Iterat
     """
     index = index_for(pathway, graph)
     for sid in index.with_activity(Activity.discharge):
-        later = _professional_after(index, sid)
-        kinds = {n: index.setting_kind(n) for n in later}
-        if any(kind in _OUTSIDE for kind in kinds.values()):
-            continue
-        social = [n for n, kind in kinds.items() if kind is SettingKind.social]
+        if index.finds(sid, lambda n: index.setting_kind(n) in _OUTSIDE
+                       and _professional(index, n)):
+            continue   # the usual case: found a step or two on
+        social = [n for n in index.after_cached(sid)
+                  if index.setting_kind(n) is SettingKind.social and _professional(index, n)]
         if social:
             yield found("discharge-without-follow-up",
                         f"After {index.name(sid)} the patient goes to social care "
@@ -161,9 +160,8 @@ def discharge_safety_net(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Find
                         "(a handoff to the patient alone is not enough). Add a handoff to the "
                         "GP or practice team carrying the diagnosis and the complete "
                         "medicines list.", sid)
-        later = _professional_after(index, sid)
-        first_days = (step.duration_days or 0)
-        if not any(d + first_days <= CONTACT_WITHIN_DAYS for d in later.values()):
+        soon = index.after(sid, within_days=CONTACT_WITHIN_DAYS - (step.duration_days or 0))
+        if not any(_professional(index, n) for n in soon):
             yield found("discharge-safety-net",
                         f"Nobody contacts the patient in the first 72 hours after "
                         f"{index.name(sid)}. People at risk of readmission need a call or "
@@ -176,10 +174,10 @@ def discharge_safety_net(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Find
                         f"At {index.name(sid)} the patient is not told who to call if they "
                         "are worried. Give a helpline or named surgical contact with a "
                         "phone number in the discharge information.", sid)
-        follow = [n for n in later if index.steps[n].activity is Activity.follow_up]
         pifu = set(steps_saying(index, PIFU))
-        follow += [n for n in index.after_cached(sid) if n in pifu]
-        if not follow and not any(any_says(PIFU, t.handoff.information) for t in handed):
+        followed = index.finds(sid, lambda n: n in pifu or (
+            index.steps[n].activity is Activity.follow_up and _professional(index, n)))
+        if not followed and not any(any_says(PIFU, t.handoff.information) for t in handed):
             yield found("discharge-safety-net",
                         f"After {index.name(sid)} there is no surgical follow-up and no "
                         "patient-initiated follow-up (PIFU). Add a follow-up step, or PIFU "
@@ -241,9 +239,10 @@ def medicines_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     surgeries = index.with_activity(Activity.surgery)
     if not surgeries:
         return
-    high_risk = set(steps_saying(index, HIGH_RISK_MEDICINES))
+    texts = index.texts
     planners = index.with_activity(Activity.medicines_reconciliation) + [
-        sid for sid in steps_saying(index, MEDICINES_PLAN) if sid in high_risk]
+        sid for sid in steps_saying(index, MEDICINES_PLAN)
+        if HIGH_RISK_MEDICINES.search(texts[sid])]
     for sid in index.unguarded(surgeries, planners):
         yield found("medicines-plan",
                     f"A patient can reach {index.name(sid)} without a written medicines plan. "

@@ -6,6 +6,11 @@ word that merely appears near it: "medicines list" but not "drug allergies",
 "diagnosis" but not "procedure code", "point of contact" but not "contact
 lenses". Where a fact cannot be read reliably from words, the format has an
 explicit field instead (see ``SurgeryFacts``, ``milestone``, ``cancer_pathway``).
+
+Clinical plans (VTE, medicines, smoking, HbA1c, SGLT2, discharge planning) are read
+from a step's name and description (:func:`steps_saying`, for professionals); what
+the patient is told (a named contact, a helpline) is read from the patient
+information too (:func:`step_says`).
 """
 
 from __future__ import annotations
@@ -141,8 +146,8 @@ HINTS: dict[re.Pattern[str], tuple[str, ...]] = {
     HIGH_RISK_MEDICINES: ("anticoag", "antiplatelet", "thinn", "warfarin", "doac", "clopidogrel"),
     DISCHARGE_PLAN: ("discharge", "home"),
     HB_CHECK: ("haemoglobin", "hemoglobin", "hb", "anaemi", "ferritin", "iron"),
-    SMOKING_ASKED: ("smok", "tobacco", "vap"),
-    STOP_SMOKING_REFERRAL: ("smoking", "brief advice"),
+    SMOKING_ASKED: ("smok", "tobacco", "vap"),   # "smok" covers "smoking"
+    STOP_SMOKING_REFERRAL: ("smok", "brief advice"),
     HBA1C: ("a1c", "glycated"),
     SGLT2: ("sglt", "gliflozin"),
     SGLT2_RESTART: ("restart", "sick", "start again", "resum"),
