@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from designer.export.bpmn import export_bpmn, iso_days
+from designer.export.interop.bpmn import export_bpmn, iso_days
 from designer.graph.model import Pathway
 
 M = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -213,7 +213,7 @@ user_text = st.text(min_size=1, max_size=40).filter(lambda s: s.strip())
 @settings(max_examples=30, deadline=None)
 @given(name=user_text, condition=user_text, title=user_text)
 def test_any_user_text_gives_well_formed_bpmn_and_graphml(name, condition, title):
-    from designer.export.graphml import export_graphml
+    from designer.export.interop.graphml import export_graphml
 
     pathway = interop_pathway().model_copy(update={"title": title})
     pathway.update_step("sdm", name=name, description=condition)
@@ -231,8 +231,8 @@ def test_any_user_text_gives_well_formed_bpmn_and_graphml(name, condition, title
             settings=[{"id": "gp", "name": "GP", "kind": "primary"}]),
 ], ids=["empty", "no-lanes", "lanes-only"])
 def test_unfinished_pathways_still_export(pathway):
-    from designer.export.fhir import export_fhir
-    from designer.export.graphml import export_graphml
+    from designer.export.interop.fhir import export_fhir
+    from designer.export.interop.graphml import export_graphml
 
     check_structure(parse(pathway))
     ET.fromstring(export_graphml(pathway).encode("utf-8"))
@@ -247,10 +247,40 @@ def test_interop_exports_load_no_qt():
     import designer
 
     code = ("import sys\n"
-            "import designer.export.bpmn, designer.export.fhir, designer.export.graphml\n"
-            "import designer.cli_export\n"
+            "import designer.export.interop.bpmn, designer.export.interop.fhir, designer.export.interop.graphml\n"
+            "import designer.cli.export\n"
             "print(','.join(m for m in sys.modules if m.startswith('PySide6')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(designer.__file__).parents[1], timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.yaml")), ids=lambda p: p.stem)
+def test_flow_waypoints_go_round_every_shape_that_is_not_their_end(path):
+    """Issue 14: bpmn-js drew flows through unrelated tasks (the shared router now
+    gives the waypoints)."""
+    from designer.graph.io import load_pathway
+
+    root = ET.fromstring(export_bpmn(load_pathway(path)).encode("utf-8"))
+    shapes = {}
+    for shape in root.iter(f"{DI}BPMNShape"):
+        if shape.get("isHorizontal"):           # the pool and the lanes
+            continue
+        b = shape.find(f"{DC}Bounds")
+        shapes[shape.get("bpmnElement")] = tuple(float(b.get(k))
+                                                 for k in ("x", "y", "width", "height"))
+    ends = {f.get("id"): (f.get("sourceRef"), f.get("targetRef"))
+            for f in root.iter(f"{M}sequenceFlow")}
+    for edge in root.iter(f"{DI}BPMNEdge"):
+        points = [(float(w.get("x")), float(w.get("y"))) for w in edge.findall(f"{DDI}waypoint")]
+        assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(points, points[1:]))
+        own = ends[edge.get("bpmnElement")]
+        for element, (x, y, w, h) in shapes.items():
+            if element in own:
+                continue
+            for (x0, y0), (x1, y1) in zip(points, points[1:]):
+                n = max(2, int((abs(x1 - x0) + abs(y1 - y0)) // 2))
+                inside = [x + 1 < x0 + (x1 - x0) * k / n < x + w - 1
+                          and y + 1 < y0 + (y1 - y0) * k / n < y + h - 1 for k in range(n + 1)]
+                assert not any(inside), (edge.get("bpmnElement"), element)

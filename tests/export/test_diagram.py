@@ -20,7 +20,7 @@ from designer.graph.model import Pathway
 pytest.importorskip("PySide6.QtSvg")
 
 from designer.export.diagram import diagram_size, render_png, render_svg  # noqa: E402
-from designer.export.diagram_layout import wrap_text  # noqa: E402
+from designer.render.text import wrap_text  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -88,7 +88,7 @@ def test_svg_is_well_formed_and_shows_lanes_steps_owners_and_labels():
 
 
 def test_lane_and_step_colours_come_from_the_shared_style():
-    from designer.export import style
+    from designer.render import style
     from designer.graph.model import Activity, SettingKind
 
     fills = svg_fills(render_svg(small_pathway()))
@@ -98,7 +98,7 @@ def test_lane_and_step_colours_come_from_the_shared_style():
 
 
 def test_handoff_badges_are_green_when_complete_and_red_when_incomplete():
-    from designer.export import style
+    from designer.render import style
 
     fills = svg_fills(render_svg(small_pathway()))
     assert style.HANDOFF_OK in fills              # referral -> fit is complete
@@ -110,7 +110,7 @@ def test_handoff_badges_are_green_when_complete_and_red_when_incomplete():
 
 
 def test_finding_badges_only_with_a_report():
-    from designer.export import style
+    from designer.render import style
 
     finding = SimpleNamespace(rule="dead-end", severity="warning", message="m",
                               targets=("wait",), pack="core", title="t", waived_reason=None)
@@ -146,7 +146,7 @@ def test_png_size_follows_the_scale():
 def test_png_pixels_show_the_lane_colours():
     from PySide6.QtGui import QColor, QImage
 
-    from designer.export import style
+    from designer.render import style
     from designer.graph.model import SettingKind
 
     image = QImage.fromData(render_png(small_pathway()))
@@ -224,7 +224,7 @@ def test_installed_qt_binding_keeps_none_alive_through_long_renders():
 
 
 def test_legend_is_optional_and_explains_shapes_and_badges():
-    from designer.export import style
+    from designer.render import style
 
     plain = render_svg(small_pathway())
     with_legend = render_svg(small_pathway(), legend=True)
@@ -288,3 +288,63 @@ def test_render_image_matches_the_png():
     from_png = QImage.fromData(render_png(small_pathway(), scale=1.5))
     assert (image.width(), image.height()) == (from_png.width(), from_png.height())
     assert image.pixelColor(200, 100).name() == from_png.pixelColor(200, 100).name()
+
+
+def _svg_label_cards(svg: str) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Condition cards of a diagram SVG: (left, top, right, bottom) in layout units
+    (the picture's margin taken off) and the text drawn inside the card."""
+    import html
+    import re
+
+    from designer.export.diagram import MARGIN
+
+    cards = []
+    for group in re.finditer(r'<g fill="#ffffff" fill-opacity="0\.9\d*" stroke="#b0bec5"'
+                             r'[^>]*>(.*?)</g>', svg, re.S):
+        for path in re.finditer(r'<path [^>]*d="([^"]+)"', group.group(1)):
+            numbers = [float(v) for v in re.findall(r"-?[\d.]+", path.group(1))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            cards.append([min(xs), min(ys), max(xs), max(ys)])
+    texts = [(float(x), float(y), t) for x, y, t in re.findall(
+        r'<text [^>]*x="([-\d.]+)" y="([-\d.]+)"[^>]*>\s*([^<]*)</text>', svg)]
+    out = []
+    for left, top, right, bottom in cards:
+        inside = [t for x, y, t in texts if left - 1 <= x <= right and top <= y <= bottom + 1]
+        out.append(((left - MARGIN, top - MARGIN, right - MARGIN, bottom - MARGIN),
+                    html.unescape(" ".join(inside))))
+    return out
+
+
+def test_diabetes_arrows_miss_other_steps_and_labels_sit_on_their_own_branch():
+    """Issue 14: an arrow ran through "Urgent diabetes review" and "HbA1c >= 69,
+    urgent" sat on another branch (the picture was read wrongly)."""
+    import math
+
+    from designer.render.diagram_layout import lay_out
+    from designer.graph.io import load_pathway
+
+    root = Path(__file__).resolve().parents[2]
+    pathway = load_pathway(root / "pathway_library" / "diabetes-preop-clinic.yaml")
+    lay = lay_out(pathway)
+    samples = {key: [(path.pointAtPercent(i / 400).x(), path.pointAtPercent(i / 400).y())
+                     for i in range(401)] for key, path in lay.paths.items()}
+    for t in pathway.transitions:
+        for sid, box in lay.boxes.items():
+            if sid in (t.source, t.target):
+                continue
+            r = box.rect.adjusted(1, 1, -1, -1)
+            assert not any(r.contains(x, y) for x, y in samples[t.key]), (t.key, sid)
+    conditions = {t.key: t.condition for t in pathway.transitions if t.condition}
+    cards = _svg_label_cards(render_svg(pathway))
+    assert len(cards) == len(conditions)
+
+    def distance(point, pts):
+        return min(math.hypot(point[0] - x, point[1] - y) for x, y in pts)
+
+    for (left, top, right, bottom), text in cards:
+        owner = [k for k, c in conditions.items()
+                 if " ".join(c.split()) == " ".join(text.split())]
+        assert len(owner) == 1, text
+        centre = ((left + right) / 2, (top + bottom) / 2)
+        nearest = min(samples, key=lambda k: distance(centre, samples[k]))
+        assert nearest == owner[0], (text, nearest)
