@@ -16,7 +16,7 @@ from ..model import Activity, Pathway, SettingKind, StepKind
 from ..network import PathwayIndex, index_for
 from . import Finding, found, mentions, rule
 from .perioperative import MEDICINES_WORDS, OPTIMISATION_ACTIVITIES
-from .wording import HBA1C, SGLT2, SGLT2_RESTART, steps_saying
+from .wording import without_diabetes as _without_diabetes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -43,10 +43,6 @@ _REFERRAL_SEARCH_LIMIT = 50
 _PRIMARY_OR_COMMUNITY = (SettingKind.primary, SettingKind.community)
 _FEW_BRANCHES = 16
 _NEARBY = 32
-
-#: a branch for people without diabetes (mixed pathways): the diabetes checks
-#: before surgery do not follow it
-_NO_DIABETES_RE = re.compile(r"\b(no|not|without|non)[- ](known\s+)?diabet", re.I)
 
 _MENTION_RE = re.compile(r"hb\s*a1c|\ba1c\b|glycated", re.I)
 _NUMBER_RE = re.compile(
@@ -90,16 +86,6 @@ def _high_hba1c(text: str) -> bool:
         if not comparator and value == limit:
             return True
     return False
-
-
-def _without_diabetes(index: PathwayIndex) -> set[tuple[str, str]]:
-    """Branches whose condition says the patient does not have diabetes (kept per index)."""
-    found = index.__dict__.get("_without_diabetes")
-    if found is None:
-        found = index.__dict__["_without_diabetes"] = {
-            (t.source, t.target) for t in index.pathway.transitions
-            if t.condition and "iabet" in t.condition and _NO_DIABETES_RE.search(t.condition)}
-    return found
 
 
 def _role_words(index: PathwayIndex, role_id: str | None) -> list[str]:
@@ -353,72 +339,5 @@ def diabetes_discharge_gp(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
                         "the GP or practice nurse.", sid)
 
 
-#: HbA1c is taken within this many days of planned surgery (3 months)
-HBA1C_RECENT_DAYS = 90
-
-
-@rule("hba1c-recency", _PACK, "No HbA1c within 3 months before surgery",
-      "nhs-borders-periop-diabetes", severity="warning")
-def hba1c_recency(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """Every route to surgery measures HbA1c within 3 months of the operation.
-
-    An HbA1c step is one whose text names HbA1c, or a decision with a branch
-    condition on HbA1c. Every route to each surgery step passes one, and on the
-    timeline (slowest route) the latest one starts no more than 90 days before
-    surgery.
-
-    Source: nhs-borders-periop-diabetes (HbA1c within 3 months of planned
-    surgery).
-    """
-    index = index_for(pathway, graph)
-    surgeries = index.with_activity(Activity.surgery)
-    if not surgeries:
-        return
-    checks = set(steps_saying(index, HBA1C))
-    checks.update(t.source for t in pathway.transitions
-                  if t.condition and ("1c" in t.condition or "1C" in t.condition
-                                      or "lycat" in t.condition)
-                  and HBA1C.search(t.condition) and t.source in index.steps)
-    unchecked = set(index.unguarded(surgeries, checks, leaving=_without_diabetes(index)))
-    for sid in surgeries:
-        if sid in unchecked:
-            yield found("hba1c-recency",
-                        f"A patient can reach {index.name(sid)} without an HbA1c result. "
-                        "Measure HbA1c within 3 months of the operation (at referral or "
-                        "preassessment), on every route.", sid)
-            continue
-        before, start = index.days_before(sid)
-        gaps = [start[sid] - start[c] for c in checks if c in before and c != sid]
-        if gaps and min(gaps) > HBA1C_RECENT_DAYS:
-            yield found("hba1c-recency",
-                        f"The latest HbA1c is about {min(gaps):.0f} days before "
-                        f"{index.name(sid)} on this pathway's timeline, older than 3 months. "
-                        "Repeat it within 3 months of surgery (e.g. at preassessment).", sid)
-
-
-@rule("sglt2-plan", _PACK, "No plan to stop and restart SGLT2 inhibitors around surgery",
-      ("nhs-borders-periop-diabetes", "anzca-sglt2"), severity="warning")
-def sglt2_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """People taking SGLT2 inhibitors get a written stop-and-restart plan before surgery.
-
-    Every route to each surgery step passes a step whose text names SGLT2
-    inhibitors (or a "-gliflozin") and says when they restart or gives sick-day
-    rules.
-
-    Source: nhs-borders-periop-diabetes (UK timing, still to be checked against
-    the guidance); anzca-sglt2 (weak, non-UK: ketoacidosis risk even with normal
-    glucose; restart only when eating and drinking normally; sick-day rules).
-    """
-    index = index_for(pathway, graph)
-    surgeries = index.with_activity(Activity.surgery)
-    if not surgeries:
-        return
-    texts = index.texts
-    plans = [sid for sid in steps_saying(index, SGLT2) if SGLT2_RESTART.search(texts[sid])]
-    for sid in index.unguarded(surgeries, plans, leaving=_without_diabetes(index)):
-        yield found("sglt2-plan",
-                    f"A patient taking an SGLT2 inhibitor (e.g. dapagliflozin, "
-                    f"empagliflozin) can reach {index.name(sid)} without a plan for it. These "
-                    "medicines can cause ketoacidosis around surgery even with normal "
-                    "glucose: give a written plan to stop them before surgery and restart "
-                    "only when eating and drinking normally, with sick-day rules.", sid)
+# HbA1c recency and the SGLT2 plan live in their own module
+from . import diabetes_plans  # noqa: E402,F401

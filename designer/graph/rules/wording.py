@@ -118,6 +118,21 @@ DISCHARGE_COORDINATOR = _rx(r"\bdischarge\s+co-?ordinator\b", r"\bdischarge\s+le
                             r"\btransfer\s+of\s+care\s+co-?ordinator\b")
 
 
+#: a branch for people without diabetes (mixed pathways): the diabetes checks
+#: before surgery do not follow it
+NO_DIABETES = _rx(r"\b(no|not|without|non)[- ](known\s+)?diabet")
+
+
+def without_diabetes(index) -> set[tuple[str, str]]:
+    """Branches whose condition says the patient does not have diabetes (kept per index)."""
+    found = index.__dict__.get("_without_diabetes")
+    if found is None:
+        found = index.__dict__["_without_diabetes"] = {
+            (t.source, t.target) for t in index.pathway.transitions
+            if t.condition and "iabet" in t.condition and NO_DIABETES.search(t.condition)}
+    return found
+
+
 def says(pattern: re.Pattern[str], *texts: str | None) -> bool:
     """True when any of ``texts`` matches ``pattern``."""
     return any(text and pattern.search(text) for text in texts)
