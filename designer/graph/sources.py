@@ -8,7 +8,10 @@ carry the figures the exemplars and rules quote, so a test can check that every
 figure in the library comes from the source it cites.
 
 ``weak`` is set when a source is non-UK, secondary or unpublished; anything
-that rests on it must say so wherever the product uses it.
+that rests on it must say so wherever the product uses it. Titles are the
+sources' own where they were recorded; for a few web pages and articles known
+only by their address or DOI the title describes the source, and ``year`` is
+None wherever the year of publication was not recorded.
 
 Plain data, no Qt: the command line, the rules, the library and the exports all
 read it.
