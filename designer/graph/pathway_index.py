@@ -572,6 +572,9 @@ class PathwayIndex:
         leaving = set(leaving)
         if leaving:
             return self._unguarded_leaving(targets, guard_set, leaving)
+        if not guard_set:
+            reached = self.reachable_from_entry
+            return [t for t in targets if t in reached]
         if len(targets) <= 16:
             # search from both ends at once (forward from the entries, back from the
             # target), both stopped by the guards: whichever side finishes first
@@ -599,16 +602,18 @@ class PathwayIndex:
         behind = {target}
         forward, backward = list(ahead), [target]
         while forward and backward:
+            # the two searches meeting is a route too: ``ahead`` is reached from an
+            # entry and ``behind`` reaches the target, neither through a guard
             node = forward.pop()
             for n in succ[node]:
-                if n == target:
+                if n in behind:
                     return True
                 if n not in ahead and n not in guards:
                     ahead.add(n)
                     forward.append(n)
             node = backward.pop()
             for n in pred[node]:
-                if n in entries:
+                if n in ahead:
                     return True
                 if n not in behind and n not in guards:
                     behind.add(n)

@@ -292,3 +292,39 @@ def test_threshold_gaps_are_found(conditions, gap):
 ])
 def test_thresholds_without_a_gap_are_quiet(conditions):
     assert findings(_threshold(*conditions), "decision-threshold-gap") == []
+
+
+# ------------------------------------------------ the shared "every route" search
+
+def _random_pathway(seed: int):
+    import random
+
+    rng = random.Random(seed)
+    n = rng.randint(4, 30)
+    steps = [step("s0", "entry")] + [step(f"s{i}") for i in range(1, n)]
+    transitions, seen = [], set()
+    for i in range(1, n):                       # everyone is reachable from the entry
+        a = rng.randrange(i)
+        seen.add((a, i))
+        transitions.append(link(f"s{a}", f"s{i}"))
+    for _ in range(rng.randint(0, n)):          # extra arrows, loops back included
+        a, b = rng.randrange(n), rng.randrange(1, n)
+        if a != b and (a, b) not in seen:
+            seen.add((a, b))
+            transitions.append(link(f"s{a}", f"s{b}"))
+    guards = {f"s{i}" for i in range(1, n) if rng.random() < 0.3}
+    return pathway(steps, transitions), guards
+
+
+def test_both_ends_search_agrees_with_a_sweep_from_the_entry():
+    from designer.graph.network import index_for
+
+    for seed in range(300):
+        p, guards = _random_pathway(seed)
+        index = index_for(p)
+        targets = [s.id for s in p.steps]
+        one_by_one = {t for t in targets if index.unguarded([t], guards)}
+        swept = set(index.unguarded(targets * 17, guards))   # many targets: one sweep
+        # the sweep's truth: reachable from the entry without passing a guard
+        truth = {t for t in index.reach(index.entries, avoid=guards) if t not in guards}
+        assert one_by_one == swept == truth, seed
