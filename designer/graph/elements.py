@@ -4,13 +4,15 @@ Each is a pydantic model that refuses unknown fields and bad values. The
 document that holds them, :class:`designer.graph.model.Pathway`, lives in model.py.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": pydantic reads real annotations (no
+# forward references to compile when the model classes are built at start-up)
 
 import re
 from typing import Iterable, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .flow import Distribution, Share, StepCost
 from .vocabulary import (
     Activity, Channel, Milestone, NoteCategory, Phase, PriorityKind, PriorityStatus, RuleLevel,
     SettingKind, StepKind,
@@ -117,6 +119,10 @@ class Step(_Base):
     setting: str | None = None
     owner: str | None = None
     duration_days: float | None = Field(default=None, ge=0, le=3650)
+    duration: Distribution | None = None    # simulation inputs (flow.py)
+    capacity: int | None = Field(default=None, ge=1, le=1_000_000)
+    uses: list[str] = Field(default_factory=list)
+    costs: list[StepCost] = Field(default_factory=list)
     channel: Channel | None = None
     description: str | None = None
     patient_info: str | None = None
@@ -166,6 +172,8 @@ class Transition(_Base):
         "decision to treat). Where parallel branches meet, the step waits for all of "
         "them, so a check done on any one of them counts as done before it. Unmarked "
         "branches from a task are read by the rules as possible alternative routes."))
+    probability_by_cohort: dict[str, Share] = Field(default_factory=dict)  # flow.py
+    wait: Distribution | None = None
     handoff: Handoff | None = None
 
     @property

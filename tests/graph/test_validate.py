@@ -267,5 +267,5 @@ def test_catalogue_lists_every_design_rule_pack_by_pack():
               "day-of-surgery-plan", "diabetes-discharge-gp"]
     assert set(design) <= set(ids)
     packs = [r["pack"] for r in rows]
-    assert packs == sorted(packs, key=["core", "perioperative", "diabetes"].index)
+    assert packs == sorted(packs, key=["core", "perioperative", "diabetes", "flow"].index)
     assert all(set(r) == {"id", "pack", "severity", "title", "source", "sources"} for r in rows)

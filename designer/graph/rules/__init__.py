@@ -30,7 +30,7 @@ from .. import sources as _sources
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-PACKS: tuple[str, ...] = ("core", "perioperative", "diabetes")
+PACKS: tuple[str, ...] = ("core", "perioperative", "diabetes", "flow")
 ALWAYS_ON = "core"
 
 

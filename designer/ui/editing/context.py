@@ -30,9 +30,15 @@ class EditorContext(QObject):
     -------
     document_changed()
         A different document is open (the scene and view are new too).
+    lane_requested(str), selection_requested()
+        Requests between panels (the Properties panel answers them).
     """
 
     document_changed = Signal()
+    #: show this lane's own properties (the lanes list's Details button, the canvas)
+    lane_requested = Signal(str)
+    #: show the properties of what is selected on the canvas again (a page's Back)
+    selection_requested = Signal()
 
     def __init__(self, host: QWidget, status: Callable[[str, int], None]) -> None:
         super().__init__(host)

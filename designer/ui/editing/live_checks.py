@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Qt, Signal
 
+from designer.ui.editing.writer import gui_friendly_switching
+
 if TYPE_CHECKING:  # pragma: no cover
     from designer.graph.model import Pathway
     from designer.graph.timeline import Timeline
@@ -193,6 +195,7 @@ class LiveChecks(QObject):
         self._relay.done.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        gui_friendly_switching()
 
     def add_preparer(self, name: str, prepare: Preparer) -> None:
         """Run ``prepare(result)`` in the worker after each check; its return value is
