@@ -63,11 +63,21 @@ def test_prehab_on_the_second_operation_is_checked():
 
 def test_a_branch_that_skips_surgery_school_is_found():
     # before: education on some route was enough (the frailty exemplar sent patients
-    # without anaemia past Hip School)
-    p = _two_operations(prehab_on="", school_on=("open",))
-    got = findings(p, "education-before-surgery", PACK)
-    assert [f.targets for f in got] == [("keyhole",)]
-    assert "'Keyhole repair'" in got[0].message
+    # without anaemia past Hip School to the same operation)
+    steps = [step("ref", "entry", setting="gp", owner="gp", activity="referral"),
+             step("hb", "decision", name="Anaemia?"),
+             step("iron", activity="anaemia-management", name="Iron"),
+             step("school", activity="education", name="Hip School"),
+             step("op", activity="surgery", name="Hip replacement"),
+             step("z", "exit", setting="gp", owner="gp")]
+    transitions = [link("ref", "hb"), link("hb", "iron", condition="iron deficiency"),
+                   link("hb", "op", condition="no iron deficiency"),
+                   link("iron", "school"), link("school", "op"), link("op", "z")]
+    got = findings(pathway(steps, transitions), "education-before-surgery", PACK)
+    assert [f.targets for f in got] == [("op",)]
+    assert "'Hip replacement'" in got[0].message
+    transitions[2] = link("hb", "school", condition="no iron deficiency")
+    assert findings(pathway(steps, transitions), "education-before-surgery", PACK) == []
     assert findings(_two_operations(prehab_on=""), "education-before-surgery", PACK) == []
 
 
