@@ -3,6 +3,7 @@ page-number fields. Text is set through python-docx runs, which escape it."""
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any, Sequence
 
 from docx import Document
@@ -11,6 +12,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.run import Run
 
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
 NHS_DARK_BLUE = RGBColor(0x00, 0x30, 0x87)
@@ -55,7 +57,11 @@ def new_document(body_size: float = 10.0, title: str = "", subject: str = ""):
 
 
 def _shade(cell, fill: str) -> None:
-    props = cell._tc.get_or_add_tcPr()
+    _shade_tc(cell._tc, fill)
+
+
+def _shade_tc(tc, fill: str) -> None:
+    props = tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -86,18 +92,32 @@ def add_table(doc, header: Sequence[str], rows: Sequence[Sequence[Any]],
         run.bold = True
         run.font.size = Pt(font_size)
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-    for index, values in enumerate(rows):
-        cells = table.add_row().cells
-        for column, (cell, value) in enumerate(zip(cells, values)):
-            paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.space_after = Pt(0)
-            run = paragraph.add_run("" if value is None else str(value))
-            run.font.size = Pt(font_size)
-            run.bold = column == 0 and index in bold_first
-            if index in highlight:
-                _shade(cell, "FFF9C4")
     if widths_mm:
-        set_widths(table, widths_mm)
+        set_widths(table, widths_mm)      # header row and grid; the prototype copies it
+    # One prototype row (widths, no space after, font size) copied per row: python-docx
+    # row by row costs several element look-ups per cell. Formatting is written only
+    # where it differs from the prototype (bold first cells, shaded rows).
+    bold_first, highlight = set(bold_first), set(highlight)
+    prototype = table.add_row()
+    for cell in prototype.cells:
+        paragraph = cell.paragraphs[0]
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run("").font.size = Pt(font_size)
+    template = prototype._tr
+    tbl = table._tbl
+    tbl.remove(template)
+    for index, values in enumerate(rows):
+        tr = deepcopy(template)
+        tbl.append(tr)
+        for column, (tc, value) in enumerate(zip(tr.tc_lst, values)):
+            r = tc.p_lst[0].r_lst[0]
+            text = "" if value is None else str(value)
+            if text:
+                r.text = text
+            if column == 0 and index in bold_first:
+                Run(r, None).bold = True
+            if index in highlight:
+                _shade_tc(tc, "FFF9C4")
     return table
 
 

@@ -1,0 +1,81 @@
+"""Word tables built from a prototype row equal the cell-by-cell tables they replace.
+
+The oracle is the former ``add_table`` loop (python-docx, cell by cell), kept here.
+The one intended difference: the old loop wrote "not bold" into every cell; the
+new table leaves that unset (the same look, as the table style is not bold).
+"""
+
+from __future__ import annotations
+
+import re
+
+from docx.shared import Pt, RGBColor
+
+from designer.export import docx_kit as kit
+
+ROWS = [["Referral", "GP practice", None, "T-42", "Tabs\\tand\\nnew lines & <escaped>"],
+        ["Preassessment", "Hospital", "Nurse", "", "Second"],
+        ["Surgery", "Hospital", "Surgeon", "T0", "  spaces kept  "],
+        ["Discharge", 7, 3.5, "T+3", ""]]
+
+
+def old_add_table(doc, header, rows, widths_mm=None, font_size=8.5, highlight=(),
+                  bold_first=()):
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = kit.WD_TABLE_ALIGNMENT.LEFT
+    head = table.rows[0]
+    kit.mark_header_row(head)
+    for cell, text in zip(head.cells, header):
+        kit._shade(cell, "005EB8")
+        run = cell.paragraphs[0].add_run(str(text))
+        run.bold = True
+        run.font.size = Pt(font_size)
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    for index, values in enumerate(rows):
+        cells = table.add_row().cells
+        for column, (cell, value) in enumerate(zip(cells, values)):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run("" if value is None else str(value))
+            run.font.size = Pt(font_size)
+            run.bold = column == 0 and index in bold_first
+            if index in highlight:
+                kit._shade(cell, "FFF9C4")
+    if widths_mm:
+        kit.set_widths(table, widths_mm)
+    return table
+
+
+def _xml(table) -> str:
+    from lxml import etree
+
+    return etree.tostring(table._tbl, encoding="unicode")
+
+
+def _build(fn, **kwargs):
+    doc = kit.new_document()
+    rows = [[v.replace("\\t", "\t").replace("\\n", "\n") if isinstance(v, str) else v
+             for v in row] for row in ROWS]
+    return fn(doc, ["Step", "Setting", "Owner", "Timing", "Description"], rows, **kwargs)
+
+
+def test_the_same_table_as_cell_by_cell_apart_from_the_unset_bold():
+    for kwargs in ({}, {"widths_mm": [36, 24, 26, 24, 64]},
+                   {"widths_mm": [36, 24, 26, 24, 64], "bold_first": [0, 2],
+                    "highlight": [1, 2], "font_size": 9.5},
+                   {"bold_first": (3,), "highlight": (0,)}):
+        old = re.sub(r"<w:b w:val=\"0\"/>", "", _xml(_build(old_add_table, **kwargs)))
+        assert _xml(_build(kit.add_table, **kwargs)) == old, kwargs
+
+
+def test_bold_and_shading_land_on_the_chosen_rows_only():
+    table = _build(kit.add_table, bold_first=[2], highlight=[1])
+    body = table.rows[1:]
+    assert [bool(r.cells[0].paragraphs[0].runs[0].bold) for r in body] == [
+        False, False, True, False]
+    assert [r.cells[3].paragraphs[0].runs[0].bold for r in body] == [None] * 4
+    shaded = ['w:fill="FFF9C4"' in r._tr.xml for r in body]
+    assert shaded == [False, True, False, False]
+    assert [c.text for c in body[3].cells] == ["Discharge", "7", "3.5", "T+3", ""]
+    assert body[0].cells[4].text == "Tabs\tand\nnew lines & <escaped>"
