@@ -79,7 +79,7 @@ def _diagram(doc, c: SpecContent, pathway, report) -> None:
         doc.add_paragraph(diagram_unavailable(exc))
         pieces = []
     for piece in pieces:
-        doc.add_picture(io.BytesIO(piece.png), width=Mm(piece.width_pt / PT_PER_MM))
+        kit.add_picture(doc, io.BytesIO(piece.png), Mm(piece.width_pt / PT_PER_MM))
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         if piece.caption:
             doc.add_paragraph(piece.caption, style="Caption")
@@ -127,7 +127,7 @@ def _timeline(doc, c: SpecContent) -> None:
     bold = fonts()[1] if fonts()[0] == "DejaVuSans" else "Helvetica-Bold"
     for chart in split_chart(chart_bars(c), surgery_day(c), width=width_pt,
                              measure_font=bold):
-        doc.add_picture(io.BytesIO(to_png(chart)), width=Mm(kit.PAGE_TEXT_WIDTH_MM))
+        kit.add_picture(doc, io.BytesIO(to_png(chart)), Mm(kit.PAGE_TEXT_WIDTH_MM))
         doc.add_paragraph(f"{chart.title}: red bars are on the critical path; the dashed "
                           "line marks the start of surgery.", style="Caption")
 

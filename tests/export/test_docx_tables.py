@@ -79,3 +79,57 @@ def test_bold_and_shading_land_on_the_chosen_rows_only():
     assert shaded == [False, True, False, False]
     assert [c.text for c in body[3].cells] == ["Discharge", "7", "3.5", "T+3", ""]
     assert body[0].cells[4].text == "Tabs\tand\nnew lines & <escaped>"
+
+
+def test_styled_paragraphs_equal_python_docx_own():
+    from lxml import etree
+
+    def body(build) -> str:
+        doc = kit.new_document()
+        build(doc)
+        return etree.tostring(doc.element.body, encoding="unicode")
+
+    texts = [("Before your operation", 1), ("Eat well", 2), ("", 2), ("Cover", 0)]
+    items = ["Walk every day", "", "Stop smoking & <drink less>"]
+
+    def theirs(doc):
+        for text, level in texts:
+            doc.add_heading(text, level=level)
+        for item in items:
+            doc.add_paragraph(item, style="List Bullet")
+            doc.add_paragraph(item, style="Normal")
+
+    def ours(doc):
+        for text, level in texts:
+            kit.add_heading(doc, text, level=level)
+        for item in items:
+            kit.add_styled(doc, item, "List Bullet")
+            kit.add_styled(doc, item, "Normal")
+
+    assert body(ours) == body(theirs)
+    assert "Heading2" in body(ours) and "ListBullet" in body(ours)
+
+
+def test_pictures_numbered_from_the_counter_equal_python_docx_own():
+    import io
+
+    from docx.shared import Mm
+    from lxml import etree
+    from PIL import Image
+
+    def png(colour) -> io.BytesIO:
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 20), colour).save(buffer, format="PNG")
+        buffer.seek(0)
+        return buffer
+
+    def body(add) -> str:
+        doc = kit.new_document()
+        for n, colour in enumerate(["red", "green", "red", "blue"]):
+            add(doc, png(colour), Mm(20 + n))
+            kit.add_table(doc, ["A", "B"], [[n, "x"]])
+        return etree.tostring(doc.element.body, encoding="unicode")
+
+    ours = body(kit.add_picture)
+    assert ours == body(lambda doc, stream, width: doc.add_picture(stream, width=width))
+    assert [int(i) for i in re.findall(r'<wp:docPr id="(\d+)"', ours)] == [1, 2, 3, 4]
