@@ -21,6 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .graph.gcpause import gc_paused
+
 EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -79,6 +81,7 @@ def same_file(a, b) -> bool:
     return pa.resolve() == pb.resolve()
 
 
+@gc_paused()     # exports build many objects and no lasting cycles: see graph/gcpause.py
 def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bool = False,
                report=None, png_scale: float = 2.0) -> list[str]:
     """Write one export; return warnings for people (reading age for Surgery School).

@@ -68,3 +68,20 @@ def test_loading_good_and_bad_text_leaves_the_collector_on(collector_on):
         with pytest.raises(PathwayLoadError):
             loads_pathway(bad)
         assert gc.isenabled()
+
+
+def test_an_export_gives_the_collector_back_even_when_it_fails(collector_on, tmp_path):
+    try:                                    # the export table's home after issue 9
+        from designer.export import ExportRefused, export_one
+    except ImportError:
+        from designer.cli_export import ExportRefused, export_one
+
+    pathway = loads_pathway(GOOD)
+    export_one(pathway, "graphml", tmp_path / "p.graphml")
+    assert gc.isenabled() and (tmp_path / "p.graphml").stat().st_size > 0
+    with pytest.raises(ExportRefused):
+        export_one(pathway, "no-such-format", tmp_path / "p.x")
+    assert gc.isenabled()
+    with pytest.raises(OSError):
+        export_one(pathway, "bpmn", tmp_path / "missing-folder" / "p.bpmn")
+    assert gc.isenabled()
