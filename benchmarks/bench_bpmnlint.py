@@ -42,7 +42,7 @@ def find_bpmnlint() -> str | None:
 
 
 def run(report) -> None:
-    from designer.export.bpmn import export_bpmn
+    from designer.export.interop.bpmn import export_bpmn
     from designer.graph.io import save_pathway
 
     lint = find_bpmnlint()

@@ -20,10 +20,8 @@ GROWTH_TARGET = "<= 14"     # 10x is linear; 14x allows n log n
 
 
 def _formats():
-    try:                                    # the export table's home after issue 9
-        from designer.export import FORMATS, export_one
-    except ImportError:
-        from designer.cli_export import FORMATS, export_one
+    from designer.export import FORMATS, export_one
+
     return FORMATS, export_one
 
 

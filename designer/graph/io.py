@@ -378,14 +378,38 @@ def save_pathway(pathway: Pathway, path: str | os.PathLike[str]) -> None:
 
 
 def write_text_atomic(target: Path, text: str) -> None:
-    """Write ``text`` beside ``target`` then swap it in; the old file survives any failure."""
+    """Write ``text`` (UTF-8) beside ``target`` then swap it in; the old file survives any failure."""
+    write_file_atomic(Path(target),
+                      lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def write_file_atomic(target: Path, write: Callable[[Path], Any], *,
+                      error: type[Exception] = PathwaySaveError) -> Path:
+    """The one atomic writer: ``write(tmp)`` fills a temporary file beside ``target``,
+    which then replaces ``target`` in one step.
+
+    Saving a pathway, every export and the recovery files write through here, so a
+    failure (a full disk, a missing folder, an exporter's error) never leaves a
+    half-written file: the previous version on disk survives. The new file keeps the
+    old one's permissions (or gets the usual ones for a new file).
+
+    Raises
+    ------
+    error
+        (``PathwaySaveError`` unless the caller names its own) with a message for
+        people when the file cannot be written. Anything else ``write`` raises is
+        passed on, after the temporary file is removed.
+    """
+    target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise error(f"Could not save {target}: the folder {folder} does not exist.")
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
+        os.close(fd)
+        write(Path(tmp_name))
+        with open(tmp_name, "rb+") as fh:
             os.fsync(fh.fileno())
         if target.exists():
             os.chmod(tmp_name, target.stat().st_mode & 0o777)
@@ -395,14 +419,15 @@ def write_text_atomic(target: Path, text: str) -> None:
         tmp_name = None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise PathwaySaveError(f"Could not save {target}: {reason}. "
-                               "The previous version on disk is unchanged.") from None
+        raise error(f"Could not save {target}: {reason}. "
+                    "The previous version on disk is unchanged.") from None
     finally:
         if tmp_name and os.path.exists(tmp_name):
             try:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+    return target
 
 
 def _umask() -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from designer.export.bpmn import bpmn_xml
+from designer.export.interop.bpmn import bpmn_xml
 from designer.graph.io import load_pathway
 from designer.library import builtin_folder
 

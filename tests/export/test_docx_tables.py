@@ -11,7 +11,7 @@ import re
 
 from docx.shared import Pt, RGBColor
 
-from designer.export import docx_kit as kit
+from designer.export.kit import docx as kit
 
 ROWS = [["Referral", "GP practice", None, "T-42", "Tabs\\tand\\nnew lines & <escaped>"],
         ["Preassessment", "Hospital", "Nurse", "", "Second"],

@@ -64,7 +64,7 @@ def _exemplar_cases():
 
 @pytest.mark.parametrize("pathway", list(_exemplar_cases()))
 def test_equal_to_the_old_search_on_every_exemplar_for_every_goal(pathway):
-    from designer.export.school_content import _only_on_some_branches
+    from designer.export.school.content import _only_on_some_branches
     from designer.graph.timeline import compute_timeline
 
     graph = forward_graph(pathway)
@@ -79,7 +79,7 @@ def test_equal_to_the_old_search_on_every_exemplar_for_every_goal(pathway):
 
 def test_the_exemplars_do_have_steps_some_patients_skip():
     """The comparison above is not vacuous: several exemplars have such steps."""
-    from designer.export.school_content import _only_on_some_branches
+    from designer.export.school.content import _only_on_some_branches
     from designer.graph.timeline import compute_timeline
 
     with_some = 0
