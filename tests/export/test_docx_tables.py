@@ -130,6 +130,9 @@ def test_pictures_numbered_from_the_counter_equal_python_docx_own():
             kit.add_table(doc, ["A", "B"], [[n, "x"]])
         return etree.tostring(doc.element.body, encoding="unicode")
 
+    doc = kit.new_document()
+    shape = kit.add_picture(doc, png("red"), Mm(30))      # an InlineShape, as python-docx's
+    assert shape.width == Mm(30) and shape._inline.docPr.get("id") == "1"
     ours = body(kit.add_picture)
     assert ours == body(lambda doc, stream, width: doc.add_picture(stream, width=width))
     assert [int(i) for i in re.findall(r'<wp:docPr id="(\d+)"', ours)] == [1, 2, 3, 4]

@@ -14,6 +14,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
+from docx.shape import InlineShape
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.run import Run
 
@@ -87,7 +88,8 @@ _NEXT_SHAPE_ID: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionar
 
 
 def add_picture(doc, stream, width):
-    """``doc.add_picture(stream, width=width)``, numbering the pictures from a counter.
+    """``doc.add_picture(stream, width=width)`` (the same InlineShape), numbering the
+    pictures from a counter.
 
     python-docx gives each picture the next free id by reading every id in the
     whole document, so many pictures after long tables cost time that grows with
@@ -99,9 +101,10 @@ def add_picture(doc, stream, width):
     run = doc.add_paragraph().add_run()
     r_id, image = part.get_or_add_image(stream)
     cx, cy = image.scaled_dimensions(width, None)
-    run._r.add_drawing(CT_Inline.new_pic_inline(shape_id, r_id, image.filename, cx, cy))
+    inline = CT_Inline.new_pic_inline(shape_id, r_id, image.filename, cx, cy)
+    run._r.add_drawing(inline)
     _NEXT_SHAPE_ID[part] = shape_id + 1
-    return run
+    return InlineShape(inline)
 
 
 def _shade(cell, fill: str) -> None:
