@@ -302,13 +302,16 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
                              node_ids[junction.step], None))
     element_of = {**{node_ids[k]: v for k, v in nodes.items() if k in node_ids},
                   **{junction_ids[k]: nodes[k] for k in plan}}
+    incoming: dict[str, list[str]] = {}
+    outgoing: dict[str, list[str]] = {}
+    for flow_id, a, b, _t in segments:     # one pass, keeping the flows' order per element
+        incoming.setdefault(b, []).append(flow_id)
+        outgoing.setdefault(a, []).append(flow_id)
     for element_id, node in element_of.items():   # every incoming before any outgoing
-        for flow_id, _a, b, _t in segments:
-            if b == element_id:
-                ET.SubElement(node, _m("incoming")).text = flow_id
-        for flow_id, a, _b, _t in segments:
-            if a == element_id:
-                ET.SubElement(node, _m("outgoing")).text = flow_id
+        for flow_id in incoming.get(element_id, ()):
+            ET.SubElement(node, _m("incoming")).text = flow_id
+        for flow_id in outgoing.get(element_id, ()):
+            ET.SubElement(node, _m("outgoing")).text = flow_id
     for step in placed.steps:
         if step.kind is StepKind.wait:
             timer = ET.SubElement(nodes[step.id], _m("timerEventDefinition"),
