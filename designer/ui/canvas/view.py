@@ -26,6 +26,8 @@ class PathwayView(QGraphicsView):
 
     #: The zoom factor after every change (1.0 = 100%).
     zoom_changed = Signal(float)
+    #: Enter on the canvas: edit the selection (the window moves to its properties).
+    enter_pressed = Signal()
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -206,6 +208,8 @@ class PathwayView(QGraphicsView):
             self.zoom_out()
         elif ctrl and key == Qt.Key_0:
             self.zoom_reset()
+        elif key in (Qt.Key_Return, Qt.Key_Enter) and not event.modifiers():
+            self.enter_pressed.emit()
         elif ctrl and key == Qt.Key_9:
             if event.modifiers() & Qt.ShiftModifier:
                 self.fit_all()

@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         # after every toolbar and dock exists (the saved state names them)
         from designer.ui.window.layout import WindowLayout
         self.layout_keeper = WindowLayout(self)
+        from designer.ui.window.focus import no_tab_traps
+        no_tab_traps(self)
         self._restore_layout()
 
     # ------------------------------------------------------------------- docks
@@ -169,11 +171,11 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.zoom_label)
 
     def _install_extensions(self) -> None:
-        from designer.ui.window import export_dialog
+        from designer.ui.window import canvas_commands, export_dialog
         from designer.ui.library import browser as library_browser
         from designer.ui import workshop
 
-        for module in (library_browser, export_dialog, workshop):
+        for module in (library_browser, export_dialog, workshop, canvas_commands):
             module.install(self)
 
     # ---------------------------------------------------------------- document
