@@ -256,9 +256,8 @@ class CanvasInterface(QAccessibleObject):
 
 
 def _factory(class_name: str, obj):
-    from designer.ui.canvas.view import PathwayView
-
-    if isinstance(obj, PathwayView):
+    # by class name: importing the view here would make an import circle
+    if class_name == "PathwayView" and hasattr(obj, "scene"):
         found = _VIEWS.get(id(obj))
         if found is None:
             found = _VIEWS[id(obj)] = CanvasInterface(obj)
