@@ -467,5 +467,5 @@ class CanvasCommands:
 
 
 def install(window) -> CanvasCommands:
-    window.canvas_commands = CanvasCommands(window)
-    return window.canvas_commands
+    """The canvas commands of ``window`` (the window keeps them as extension "canvas")."""
+    return CanvasCommands(window)

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.set_document(document if document is not None else Document.new_untitled())
+        self._extensions: dict[str, object] = {}
         self._install_extensions()
         # after every toolbar and dock exists (the saved state names them)
         from designer.ui.window.layout import WindowLayout
@@ -175,8 +176,33 @@ class MainWindow(QMainWindow):
         from designer.ui.library import browser as library_browser
         from designer.ui import workshop
 
-        for module in (library_browser, export_dialog, workshop, canvas_commands):
-            module.install(self)
+        for name, module in (("library", library_browser), ("export", export_dialog),
+                             ("workshop", workshop), ("canvas", canvas_commands)):
+            self._extensions[name] = module.install(self)
+
+    def extension(self, name: str):
+        """The installed extension ``name`` (library, export, workshop), or None."""
+        return self._extensions.get(name)
+
+    @property
+    def workshop(self):
+        return self.extension("workshop")
+
+    @property
+    def export_action(self):
+        return self.extension("export").action
+
+    @property
+    def export_dialog(self):
+        return self.extension("export").dialog
+
+    @property
+    def library_actions(self) -> dict:
+        return self.extension("library").actions
+
+    @property
+    def library_browser(self):
+        return self.extension("library").browser
 
     # ---------------------------------------------------------------- document
 
@@ -219,8 +245,7 @@ class MainWindow(QMainWindow):
             old_scene.detach()
             old_scene.deleteLater()
         self.scene.selectionChanged.connect(self._on_selection_changed)
-        self.scene.edit_refused.connect(lambda message: self.statusBar().showMessage(message,
-                                                                                    8000))
+        self.scene.edit_refused.connect(self.editor.refuse)   # the canvas's own refusals
         self.scene.lane_clicked.connect(self.properties_dock.show_lane)
         self.view.set_overview_visible(self.act.overview.isChecked())
         self._connect_zoom()
@@ -337,7 +362,7 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self.files.maybe_save():
             return
-        presenting = getattr(getattr(self, "workshop", None), "presentation", None)
+        presenting = getattr(self.extension("workshop"), "presentation", None)
         if presenting is not None and presenting.active:
             presenting.leave()      # keep the layout people work in, not the full screen
         self.layout_keeper.save()
