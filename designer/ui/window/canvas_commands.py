@@ -46,7 +46,7 @@ class ConnectDialog(QDialog):
         source = pathway.step(source_id)
         self.setWindowTitle("Connect to")
         self.setObjectName("connect-dialog")
-        self.setMinimumSize(420, 420)
+        self.setMinimumSize(560, 440)
         layout = QVBoxLayout(self)
         intro = QLabel(f"Connect <b>{_html(source.name)}</b> to the step you choose:")
         intro.setWordWrap(True)
@@ -162,9 +162,10 @@ class CanvasCommands:
                                       "Move the selected steps one lane down")
         self.handoff = self._action("Edit &Handoff…", self.edit_handoff, "Ctrl+Shift+H",
                                     "Edit the handoff of the selected transition")
-        self.rename = self._action("&Rename Step", self.rename_step, None,
+        # keys the canvas handles itself are shown after a tab (not bound twice)
+        self.rename = self._action("&Rename Step\tF2", self.rename_step, None,
                                    "Rename the selected step in place (F2 on the canvas)")
-        self.properties = self._action("Edit &Properties", self.edit_properties, None,
+        self.properties = self._action("Edit &Properties\tEnter", self.edit_properties, None,
                                        "Edit the selection in the Properties panel "
                                        "(Enter on the canvas)")
         self.menu_key = self._action("Context &Menu", self.menu_for_selection, "Shift+F10",
@@ -437,7 +438,10 @@ class CanvasCommands:
             menu.addSeparator()
             menu.addActions([w.act.cut, w.act.copy, w.act.duplicate, w.act.delete])
         elif kind == "transition":
-            menu.addSection("Transition")
+            t = self.pathway.transition(key)
+            menu.addSection("Transition: " + " → ".join(
+                (self.pathway.step(e).name if self.pathway.step(e) else e)
+                for e in (t.source, t.target)))
             menu.addActions([self.properties, self.handoff])
             menu.addSeparator()
             menu.addAction(w.act.delete)
