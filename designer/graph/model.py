@@ -27,6 +27,7 @@ from .elements import (  # noqa: F401
     friendly_validation_message, format_loc,
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
+from .flow_edit import FlowEditing
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
     PriorityKind, PriorityStatus, SettingKind, Status, StepKind, plural,
@@ -64,7 +65,7 @@ class _Listeners(list):
 # -------------------------------------------------------------------------- pathway
 
 
-class Pathway(_Base):
+class Pathway(FlowEditing, _Base):
     """A perioperative care pathway: the document the editor edits and the rules check."""
 
     format: str = FORMAT
