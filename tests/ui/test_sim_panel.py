@@ -228,7 +228,7 @@ def test_overlay_colours_a_step_with_its_value_as_text(sim_window, qtbot):
     assert set(overlay.values) == {"clinic", "op"}
     label = overlay.labels["clinic"].text()
     assert label.endswith("% busy")
-    assert overlay.legend.scene() is window.scene
+    assert overlay.legend.isVisible() and "Utilisation" in overlay.legend.text()
     step = window.scene.step_items()["clinic"]
     halo = [c for c in step.childItems() if c.brush().color().name() in
             ("#1b9e77", "#e6ab02", "#e66101", "#b2182b")]
@@ -237,6 +237,7 @@ def test_overlay_colours_a_step_with_its_value_as_text(sim_window, qtbot):
     assert overlay.labels["clinic"].text().startswith("waits ")
     dock.overlay_mode.setCurrentIndex(dock.overlay_mode.findData("off"))
     assert overlay.values == {} and not [c for c in step.childItems() if c in halo]
+    assert overlay.legend is None
 
 
 def test_animation_advances_frames_and_pauses(sim_window, qtbot):

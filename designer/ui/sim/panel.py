@@ -127,7 +127,7 @@ class SimulationDock(QDockWidget):
         self.overlay_scenario.currentIndexChanged.connect(self.apply_overlay)
         form.addRow("Scenario:", self.overlay_scenario)
         note = QLabel("Each coloured step also shows its value as text; the legend is "
-                      "above the pathway.")
+                      "in the top right corner of the canvas.")
         note.setWordWrap(True)
         form.addRow(note)
         column.addWidget(box)
