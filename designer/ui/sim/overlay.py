@@ -70,9 +70,19 @@ def step_values(results, pathway, mode: str, scenario_id: str | None = None
 
 
 def _days(value: float) -> str:
+    if value < 1 / 24:
+        return "under an hour"
     if value >= 14:
         return f"{value / 7:.1f} weeks"
     return f"{value:.1f} days" if value != 1 else "1 day"
+
+
+_FOOTNOTES = {
+    "utilisation": "Busy share of the step's capacity, or of the busiest resource it "
+                   "uses. The value is written on each step.",
+    "wait": "Mean queue for the step's capacity or resources (waits on arrows are "
+            "not in it). The value is written on each step.",
+}
 
 
 class _OnResize(QObject):
@@ -102,6 +112,7 @@ class SimulationOverlay:
         self.values: dict[str, tuple[float, str]] = {}
         self.labels: dict[str, QGraphicsSimpleTextItem] = {}
         self.legend: QLabel | None = None
+        self._placed: list[QRectF] = []
         self._resize_watch = _OnResize(self._place_legend)
 
     def show(self, results, pathway, mode: str, scenario_id: str | None = None) -> None:
@@ -144,6 +155,10 @@ class SimulationOverlay:
         label.setParentItem(box)
         top = item.sceneBoundingRect()
         box.setPos(QPointF(top.center().x() - rect.width() / 2, top.top() - rect.height() - 12))
+        # labels of neighbouring steps never overlap: a later one moves up a line
+        while any(box.sceneBoundingRect().intersects(other) for other in self._placed):
+            box.moveBy(0, -(rect.height() + 6))
+        self._placed.append(box.sceneBoundingRect())
         self.scene.addItem(box)
         self._items += [halo, box]
         self.labels[item.step_id] = label
@@ -160,9 +175,11 @@ class SimulationOverlay:
             f"<td>&nbsp;{html.escape(words)}</td></tr>" for _b, colour, words in bands)
         legend = QLabel(f"<b>{html.escape(title)}</b><br>{html.escape(s.name)}"
                         f"<table cellspacing='2'>{rows}</table>"
-                        "<small>The value is written on each step.</small>",
+                        f"<small>{html.escape(_FOOTNOTES[self.mode])}</small>",
                         views[0].viewport())
         legend.setObjectName("simulation-legend")
+        legend.setWordWrap(True)
+        legend.setFixedWidth(240)
         legend.setAccessibleName("Simulation colour legend")
         legend.setStyleSheet("QLabel#simulation-legend { background: rgba(255,255,255,235);"
                              " border: 1px solid #888; padding: 6px; }")
@@ -186,6 +203,7 @@ class SimulationOverlay:
         self._items = []
         self.values = {}
         self.labels = {}
+        self._placed = []
         self.mode = "off"
         if self.legend is not None and shiboken6.isValid(self.legend):
             self.legend.parentWidget().removeEventFilter(self._resize_watch)
