@@ -133,9 +133,9 @@ CHECKS = {   # by the written file's last suffix: is the file what it says it is
 def main(argv: list[str]) -> int:
     bundle = Path(argv[1] if len(argv) > 1 else ROOT / "dist" / "periop").resolve()
     binary = find_binary(bundle)
-    size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
-    print(f"smoke: {binary} (bundle {size / 2**20:.0f} MiB, "
-          f"{sum(1 for f in bundle.rglob('*') if f.is_file())} files)", flush=True)
+    files = [f for f in bundle.rglob("*") if f.is_file() and not f.is_symlink()]
+    size = sum(f.stat().st_size for f in files)
+    print(f"smoke: {binary} (bundle {size / 2**20:.0f} MiB in {len(files)} files)", flush=True)
     with tempfile.TemporaryDirectory(prefix="periop-smoke-") as tmp:
         s = Smoke(binary, Path(tmp))
         source = ROOT / "pathway_library" / f"{EXEMPLAR}.yaml"
