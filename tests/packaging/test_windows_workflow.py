@@ -60,7 +60,8 @@ def test_the_wix_source_installs_the_bundle_and_a_shortcut_to_the_windowless_pro
     root = ElementTree.fromstring(text.encode("utf-8"))
     package = root.find(f"{WIX}Package")
     assert package.get("Scope") == "$(var.Scope)"
-    assert package.find(f".//{WIX}Files").get("Include") == r"$(var.BundleDir)\**"
+    assert package.find(f".//{WIX}Files").get("Include") == r"!(bindpath.Bundle)\**"
+    assert _scripts().count('-bindpath "Bundle=$bundle"') == 2   # an absolute path, both MSIs
     shortcut = package.find(f".//{WIX}Shortcut")
     assert shortcut.get("Target").endswith("periop-designer.exe")
     codes = re.findall(r'UpgradeCode = "([0-9a-f-]{36})"', text)
