@@ -126,6 +126,8 @@ class Step(_Base):
     channel: Channel | None = None
     description: str | None = None
     patient_info: str | None = None
+    #: what patients call the step (booklets); the name when not given
+    patient_name: str | None = None
     codes: dict[str, str] = Field(default_factory=dict)
     milestone: Milestone | None = Field(default=None, description=(
         "Marks a waiting-time clock: 'referral' (starts the 18-week and 62-day clocks; "

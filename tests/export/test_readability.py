@@ -64,3 +64,31 @@ def test_works_offline_without_nltk_downloads(monkeypatch):
     monkeypatch.setattr(nltk, "download", refuse)
     r.syllables_in_word.cache_clear()
     assert r.reading_age("You will meet your surgeon before the operation.") > 5
+
+
+# ------------------------------------------------ syllables (CMU dictionary) and SMOG
+
+
+@pytest.mark.parametrize("word, syllables", [
+    ("every", 3), ("people", 2), ("operation", 4), ("anaesthetic", 4), ("anaemia", 4),
+    ("haemoglobin", 4), ("the", 1), ("you're", 1), ("organise", 3),
+    ("day-case", 2)])
+def test_syllables_come_from_the_pronouncing_dictionary(word, syllables):
+    """Counts a reader would give (the hyphenation count gave 1 for "every" and "people")."""
+    assert r.syllables_in_word(word) == syllables
+
+
+def test_unknown_words_fall_back_to_a_rule():
+    assert "prehabbing" not in r.pronouncing_dictionary()
+    assert r.syllables_in_word("prehabbing") == r.rule_syllables("prehabbing") == 3
+    assert r.rule_syllables("wesfit") == 2 and r.rule_syllables("cake") == 1
+
+
+def test_smog_reading_age():
+    # 3 sentences; polysyllables: "operation", "anaesthetist", "everybody" = 3
+    text = ("Your operation is soon. The anaesthetist sees you. Everybody helps you.")
+    assert r.count_polysyllables(text) == 3
+    grade = 1.0430 * (3 * 30 / 3) ** 0.5 + 3.1291
+    assert r.smog_reading_age(text) == pytest.approx(round(grade + 5, 1))
+    section = r.check_section("S", text)
+    assert section.smog_age == r.smog_reading_age(text)

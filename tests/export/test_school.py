@@ -58,11 +58,13 @@ def test_booklet_follows_the_patient_journey(pathway):
     before = next(s for s in booklet.sections if s.key == "before")
     assert [b.heading for b in before.blocks] == ["GP referral", "Shared decision", SCRIPT,
                                                   QUOTED, "Get fitter"]
-    assert before.blocks[0].when.endswith("weeks before your operation")
+    assert before.blocks[0].when.endswith(("weeks before your operation",
+                                           "months before your operation"))
     day = next(s for s in booklet.sections if s.key == "day")
     assert day.blocks[0].when == "On the day of your operation"
     overview = next(s for s in booklet.sections if s.key == "when").blocks[0].bullets
-    assert overview[0].endswith("GP referral") and overview[-1].endswith("GP review")
+    # (the first GP is explained where it is first read: "GP (your family doctor)")
+    assert overview[0].endswith("referral") and overview[-1].endswith("GP review")
 
 
 def test_when_labels():

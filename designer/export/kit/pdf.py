@@ -201,13 +201,18 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.setFillColor(MUTED)
         self.setStrokeColor(GRID)
         page_width = self._pagesize[0]       # landscape pages are wider
-        self.line(MARGIN, 12 * mm, page_width - MARGIN, 12 * mm)
+        baseline = 8 * mm
+        # the rule sits above the tallest letters, however large the footer's type
+        rule = max(12 * mm, baseline + self.footer_size * 1.1)
+        self.line(MARGIN, rule, page_width - MARGIN, rule)
+        label = f"Page {self._pageNumber} of {total}"
+        label_width = pdfmetrics.stringWidth(label, self.footer_font, self.footer_size)
         if self.footer_text:
-            room = page_width - 2 * MARGIN - 80
-            self.drawString(MARGIN, 8 * mm, fit_footer(self.footer_text, room,
-                                                       self.footer_font, self.footer_size))
-        self.drawRightString(page_width - MARGIN, 8 * mm,
-                             f"Page {self._pageNumber} of {total}")
+            # the text stops a gap short of the page number, at any type size
+            room = page_width - 2 * MARGIN - label_width - 2 * self.footer_size
+            self.drawString(MARGIN, baseline, fit_footer(self.footer_text, room,
+                                                         self.footer_font, self.footer_size))
+        self.drawRightString(page_width - MARGIN, baseline, label)
         self.restoreState()
 
 

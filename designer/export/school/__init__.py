@@ -11,7 +11,8 @@ Usage::
 
 The booklet follows the patient's journey (see
 :mod:`designer.export.school.content`). Every section is measured with
-:mod:`designer.export.school.readability`: reading age = Flesch-Kincaid grade + 5. The
+:mod:`designer.export.school.readability`: reading age = Flesch-Kincaid grade + 5
+(syllables from the CMU pronouncing dictionary), with SMOG reported beside it. The
 NHS aims for a reading age of 9 to 11, so sections above 11 are reported as
 warnings, and sentences over 20 words are listed for the author to shorten.
 """
@@ -29,6 +30,7 @@ from designer.export.school.readability import (
     SectionReadability,
     check_section,
     reading_age,
+    smog_reading_age,
 )
 from designer.export.kit.files import write_export
 from designer.export.school.content import (  # noqa: F401 (the sizes are read from here too)
@@ -67,6 +69,8 @@ class SchoolReport:
     overall_reading_age: float
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
+    #: reading age of the whole booklet by SMOG (reported beside Flesch-Kincaid)
+    overall_smog_age: float = 0.0
 
     @property
     def long_sentence_count(self) -> int:
@@ -78,7 +82,9 @@ class SchoolReport:
             "title": self.title,
             "overall_reading_age": self.overall_reading_age,
             "target_reading_age": TARGET_READING_AGE,
-            "sections": [{"title": s.title, "reading_age": s.reading_age, "words": s.words,
+            "overall_smog_reading_age": self.overall_smog_age,
+            "sections": [{"title": s.title, "reading_age": s.reading_age,
+                          "smog_reading_age": s.smog_age, "words": s.words,
                           "long_sentences": list(s.long_sentences)} for s in self.sections],
             "warnings": list(self.warnings),
             "file": str(self.path) if self.path else None,
@@ -87,11 +93,13 @@ class SchoolReport:
     def to_text(self) -> str:
         """A short report for people: reading age per section, then the warnings."""
         lines = [f"Surgery School booklet: {self.title}",
-                 f"Overall reading age {self.overall_reading_age:g} "
-                 f"(NHS aim: {TARGET_READING_AGE:g} or below)."]
+                 f"Overall reading age {self.overall_reading_age:g} by Flesch-Kincaid "
+                 f"(NHS aim: {TARGET_READING_AGE:g} or below), {self.overall_smog_age:g} "
+                 "by SMOG.",
+                 "  F-K   SMOG  Section"]
         for s in self.sections:
             mark = "  above target" if s.too_hard else ""
-            lines.append(f"  {s.reading_age:5.1f}  {s.title}{mark}")
+            lines.append(f"  {s.reading_age:5.1f} {s.smog_age:5.1f}  {s.title}{mark}")
         if self.long_sentence_count:
             lines.append(f"{self.long_sentence_count} sentence(s) over "
                          f"{MAX_SENTENCE_WORDS} words:")
@@ -111,7 +119,8 @@ def _report(booklet: Booklet) -> SchoolReport:
                    if c.words < SHORT_SECTION_WORDS else "")
                 for c in checks if c.too_hard and c.words >= MIN_WORDS_TO_WARN]
     return SchoolReport(title=booklet.subtitle, sections=checks,
-                        overall_reading_age=reading_age(whole), warnings=warnings)
+                        overall_reading_age=reading_age(whole), warnings=warnings,
+                        overall_smog_age=smog_reading_age(whole))
 
 
 def school_report(pathway: Pathway) -> SchoolReport:

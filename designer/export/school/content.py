@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from designer.graph.model import Activity, Pathway, Phase, Step, StepKind
 from designer.export.school.advice import advice_for
-from designer.export.school.words import words_used
+from designer.export.school.words import explain_short_forms, patient_title, words_used
 from designer.graph.vocabulary import days as days_text, plural
 
 DAY_OF_SURGERY = {Activity.admission, Activity.surgery}
@@ -64,19 +64,49 @@ class Booklet:
     sections: list[BookletSection]
 
 
-def when_label(relative_day: float | None) -> str:
-    """'About 6 weeks before your operation', 'On the day of your operation', ..."""
+def span_words(days: float) -> str:
+    """A length of time as a patient says it: '5 days', 'about 3 weeks', 'about 3 months'."""
+    days = abs(round(days))
+    if days < 7:
+        return days_text(days)
+    if days < 56:
+        return f"about {plural(round(days / 7), 'week')}"
+    return f"about {plural(max(2, round(days / 30.4)), 'month')}"
+
+
+def when_label(relative_day: float | None, at_least: bool = False,
+               short: bool = False) -> str:
+    """'About 6 weeks before your operation', 'On the day of your operation', ...
+
+    In weeks up to 8 weeks, then in months. ``at_least`` for a step that a loop
+    (such as treatment to bring blood sugar down) can move further from the
+    operation; ``short`` leaves out "your operation" (for the overview list).
+    """
     if relative_day is None:
         return ""
     days = round(relative_day)
     if days == 0:
-        return "On the day of your operation"
-    span = abs(days)
+        return "On the day" if short else "On the day of your operation"
     side = "before" if days < 0 else "after"
-    if span < 7:
-        return f"{days_text(span)} {side} your operation"
-    weeks = round(span / 7)
-    return f"About {plural(weeks, 'week')} {side} your operation"
+    span = span_words(days)
+    if at_least:
+        span = "at least " + span.removeprefix("about ")
+    text = f"{span} {side}" + ("" if short else " your operation")
+    return text[0].upper() + text[1:]
+
+
+def leaving_label(days_after_leaving: float, short: bool = False) -> str:
+    """When a step after discharge happens, counted from the day the patient goes home."""
+    days = round(days_after_leaving)
+    if days <= 0:
+        return "On the day you go home" if not short else "The day you go home"
+    text = f"{span_words(days)} after you go home"
+    return text[0].upper() + text[1:]
+
+
+def patient_name(step: Step) -> str:
+    """What the booklet calls a step: its patient-facing name, else its name."""
+    return (step.patient_name or "").strip() or step.name
 
 
 def _part_of(step: Step, relative_day: float | None) -> str:
@@ -175,6 +205,8 @@ def build_booklet(pathway: Pathway) -> Booklet:
 
     side_route = _off_the_road_to_surgery(pathway, timeline.surgery_step)
     some_branches = _only_on_some_branches(pathway, timeline.surgery_step)
+    stretched, loops = _loops(pathway, timeline)
+    left_on = _leaving_day(pathway, timeline)
 
     parts: dict[str, list[Block]] = {"before": [], "day": [], "after": [], "home": []}
     overview: list[str] = []
@@ -187,10 +219,23 @@ def build_booklet(pathway: Pathway) -> Booklet:
             continue
         entry = timeline.by_step.get(step_id)
         relative = entry.relative_day if entry is not None else None
-        when = IF_PLANS_CHANGE if step_id in side_route else when_label(relative)
-        if step_id in some_branches and when:
-            when = f"{IF_YOU_NEED_IT}: {when[0].lower()}{when[1:]}"
         part = _part_of(step, relative)
+        after_leaving = left_on is not None and relative is not None and part == "home" \
+            and step.activity is not Activity.discharge and relative >= left_on \
+            and relative - left_on < 14
+        if after_leaving:
+            plain_when = leaving_label(relative - left_on)
+            short_when = leaving_label(relative - left_on, short=True)
+        else:
+            plain_when = when_label(relative, at_least=step_id in stretched)
+            short_when = when_label(relative, at_least=step_id in stretched, short=True)
+        when = plain_when
+        if step_id in loops:
+            when = f"Only if you need it. It can add {span_words(loops[step_id])}"
+        elif step_id in side_route:
+            when = IF_PLANS_CHANGE
+        elif step_id in some_branches and when:
+            when = f"{IF_YOU_NEED_IT}: {when[0].lower()}{when[1:]}"
         paragraphs = _paragraphs(step.patient_info or "")
         if _is_team_question(step) and any(
                 (source, step_id) in feeds for source in in_last_block.get(part, ())):
@@ -199,16 +244,21 @@ def build_booklet(pathway: Pathway) -> Booklet:
             parts[part][-1].paragraphs.extend(paragraphs)
             in_last_block[part].add(step_id)
             continue
-        heading = step.name if not _is_team_question(step) else DECISION_HEADING
+        heading = patient_name(step) if not _is_team_question(step) else DECISION_HEADING
         parts[part].append(Block(heading=heading, when=when, paragraphs=paragraphs))
         in_last_block[part] = {step_id}
-        if step.kind != StepKind.decision and step_id not in side_route:
-            name = step.name + (" (if you need it)" if step_id in some_branches else "")
-            plain_when = when_label(relative)
-            overview.append(f"{plain_when}: {name}" if plain_when else name)
+        if step.kind != StepKind.decision and (step_id not in side_route
+                                               or step_id in loops):
+            name = patient_name(step)
+            if step_id in loops:
+                overview.append(f"Only if you need it: {name}. This can add "
+                                f"{span_words(loops[step_id])}.")
+            else:
+                name += " (if you need it)" if step_id in some_branches else ""
+                overview.append(f"{short_when}: {name}" if short_when else name)
         owner = roles.get(step.owner or "")
         if owner and owner.lower() != "patient" and step.kind != StepKind.decision:
-            contacts.setdefault(owner, []).append(step.name)
+            contacts.setdefault(owner, []).append(patient_name(step))
 
     sections = [BookletSection("intro", "About this booklet", [Block(paragraphs=[
         "This booklet explains what happens before, during and after your operation.",
@@ -216,10 +266,14 @@ def build_booklet(pathway: Pathway) -> Booklet:
         "Read it with your family or a friend. Keep it and bring it to your appointments.",
     ])])]
     if overview:
+        intro = ["These are the steps in the order you meet them. Each time says how long "
+                 "it is before or after your operation. The times are a guide. Yours may "
+                 "be different."]
+        for step_id, days in loops.items():
+            intro.append(f"If you need {_lower_first(patient_name(steps[step_id]))}, your "
+                         f"operation may be later. This can add {span_words(days)}.")
         sections.append(BookletSection("when", "What happens and when", [Block(
-            paragraphs=["These are the steps in the order you will meet them. The times "
-                        "are a guide. Yours may be different."],
-            bullets=overview)]))
+            paragraphs=intro, bullets=overview)]))
     if parts["before"]:
         sections.append(BookletSection("before", "Before your operation", parts["before"]))
     topics = advice_for(pathway, overnight=_stays_overnight(pathway, timeline))
@@ -261,5 +315,52 @@ def build_booklet(pathway: Pathway) -> Booklet:
         sections.append(BookletSection("sources", "Where this advice comes from", [Block(
             paragraphs=["The advice in this booklet comes from these sources:"],
             labels=[cite_short(ref) for ref in cited])]))
-    return Booklet(title="Getting ready for your operation",
-                   subtitle=pathway.title, sections=sections)
+    booklet = Booklet(title="Getting ready for your operation",
+                      subtitle=patient_title(pathway.title), sections=sections)
+    explain_short_forms(booklet)
+    return booklet
+
+
+def _lower_first(text: str) -> str:
+    """'Help from your GP' -> 'help from your GP' (a short form keeps its capitals)."""
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() or len(first) > 1 and first[1:].lower() != first[1:] \
+        else text[:1].lower() + text[1:]
+
+
+def _loops(pathway: Pathway, timeline) -> tuple[set[str], dict[str, float]]:
+    """Steps whose time before the operation a loop can stretch, and the loop steps.
+
+    A loop step (``detour`` on the timeline: GP treatment to bring blood sugar
+    down, say) sends the patient back to an earlier step, so every step up to
+    that earlier one can come longer before the operation than the timeline's
+    usual day; the loop step maps to the days one trip round it adds.
+    """
+    loops = {e.step_id: float(e.loop_days) for e in timeline.entries
+             if e.detour and e.loop_days}
+    if not loops:
+        return set(), {}
+    import networkx as nx
+
+    from designer.graph.network import forward_graph
+    from designer.graph.pathway_index import index_for
+
+    graph = forward_graph(pathway)
+    stretched: set[str] = set()
+    for source, target in index_for(pathway).loop_backs:
+        if source in loops and target in graph:
+            stretched |= nx.ancestors(graph, target) | {target}
+    return stretched - set(loops), loops
+
+
+def _leaving_day(pathway: Pathway, timeline) -> float | None:
+    """The day (relative to the operation) the patient goes home: the end of the first
+    discharge after the operation."""
+    ends = []
+    for step in pathway.steps:
+        entry = timeline.by_step.get(step.id)
+        if step.activity is Activity.discharge and entry is not None \
+                and entry.relative_day is not None and entry.relative_day >= 0:
+            ends.append(entry.relative_day + (entry.end_day - entry.start_day))
+    return min(ends) if ends else None
+

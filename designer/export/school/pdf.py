@@ -68,34 +68,59 @@ def write_school_pdf(booklet: Booklet, out_path: Path, body_size: float) -> None
 
 
 def booklet_story(booklet: Booklet, st, body_size: float) -> list:
-    """The flowables of the booklet's sections and closing note (for the PDF and tests)."""
+    """The flowables of the booklet's sections and closing note (for the PDF and tests).
+
+    The closing note is kept with the last line of the booklet, so a page never
+    holds the note alone.
+    """
     story: list = []
-    for section in booklet.sections:
-        heading = Paragraph(esc(section.title), st["h2"])
-        for number, block in enumerate(section.blocks):
-            # The section heading travels with its first block, never alone at a page foot.
-            parts: list = [heading] if number == 0 else []
-            if block.heading:
-                parts.append(Paragraph(esc(block.heading), st["h3"]))
-            if block.when:
-                parts += [_when(block.when, st), Spacer(1, body_size * 0.4)]
-            parts += [Paragraph(esc(p), st["body"]) for p in block.paragraphs]
-            later: list = []
-            if len(block.bullets) > LONG_LIST:
-                # A long list (the overview of steps) flows on after its first items
-                # rather than leaving most of a page empty.
-                parts.append(_bullets(block.bullets[:3], st))
-                later.append(_bullets(block.bullets[3:], st))
-            elif block.bullets:
-                parts.append(_bullets(block.bullets, st))
-            target = later if later else parts
-            if block.labels:
-                target.append(_bullets(block.labels, st))
-            target += [Paragraph(esc(line), st["body"]) for line in block.form_lines]
-            # A block stays on one page; one taller than a page splits where it must.
-            story.append(KeepTogether(parts))
-            story += later
-    story += [Spacer(1, 6 * mm),
-              Paragraph("This booklet gives general information. Ask your care team about "
-                        "your own care.", st["small"] if body_size < 14 else st["body"])]
+    closing = [Spacer(1, 6 * mm),
+               Paragraph(esc(DISCLAIMER), st["small"] if body_size < 14 else st["body"])]
+    blocks = [(s, n, b) for s in booklet.sections for n, b in enumerate(s.blocks)]
+    for index, (section, number, block) in enumerate(blocks):
+        final = index == len(blocks) - 1
+        # The section heading travels with its first block, never alone at a page foot.
+        parts: list = [Paragraph(esc(section.title), st["h2"])] if number == 0 else []
+        if block.heading:
+            parts.append(Paragraph(esc(block.heading), st["h3"]))
+        if block.when:
+            parts += [_when(block.when, st), Spacer(1, body_size * 0.4)]
+        paragraphs = [Paragraph(esc(p), st["body"]) for p in block.paragraphs]
+        bullets, labels = list(block.bullets), list(block.labels)
+        forms = [Paragraph(esc(line), st["body"]) for line in block.form_lines]
+        tail: list = []
+        if final:
+            # the last thing written goes on the page with the closing note
+            if forms:
+                tail = [forms.pop()]
+            elif labels:
+                tail = [_bullets([labels.pop()], st)]
+            elif bullets:
+                tail = [_bullets([bullets.pop()], st)]
+            elif paragraphs:
+                tail = [paragraphs.pop()]
+        parts += paragraphs
+        later: list = []
+        if len(bullets) > LONG_LIST:
+            # A long list (the overview of steps) flows on after its first items
+            # rather than leaving most of a page empty.
+            parts.append(_bullets(bullets[:3], st))
+            later.append(_bullets(bullets[3:], st))
+        elif bullets:
+            parts.append(_bullets(bullets, st))
+        target = later if later else parts
+        if labels:
+            target.append(_bullets(labels, st))
+        target += forms
+        if final:
+            target.append(KeepTogether(tail + closing))
+        # A block stays on one page; one taller than a page splits where it must.
+        story.append(KeepTogether(parts))
+        story += later
+    if not blocks:
+        story += closing
     return story
+
+
+#: The closing note of every booklet.
+DISCLAIMER = "This booklet gives general information. Ask your care team about your own care."

@@ -184,7 +184,7 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
                            _fit(label, label_width - 4, FONT_SIZE, measure_font),
                            colour=TEXT, bold=bar.critical))
         colour = CRITICAL_PATH if bar.critical else OTHER_BAR
-        x1, x2 = x_of(bar.start), x_of(max(bar.end, bar.start))
+        x1, x2 = x_of(bar.start), x_of(max(_drawn_end(bar, surgery_day), bar.start))
         if x2 - x1 < 3:                      # same-day steps still show a mark
             x1, x2 = x1 - 1.5, x1 + 1.5
         if bar.detour:
@@ -200,9 +200,21 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
     return chart
 
 
+def _drawn_end(bar: Bar, surgery_day: float | None) -> float:
+    """Where a bar stops on the chart.
+
+    A loop taken only if needed (GP treatment to bring blood sugar down, say)
+    starts before the operation and moves the operation later: it never runs
+    past the surgery line, whatever its length (its label says it loops back).
+    """
+    if bar.detour and surgery_day is not None and bar.start <= surgery_day:
+        return min(bar.end, surgery_day)
+    return bar.end
+
+
 def day_range_of(bars: Sequence[Bar], surgery_day: float | None = None) -> tuple[float, float]:
     """The axis range that shows every bar (and the surgery line)."""
-    days = [b.start for b in bars] + [b.end for b in bars]
+    days = [b.start for b in bars] + [_drawn_end(b, surgery_day) for b in bars]
     if surgery_day is not None:
         days.append(surgery_day)
     if not days:
