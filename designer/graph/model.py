@@ -26,6 +26,7 @@ from .elements import (  # noqa: F401
     friendly_validation_message, format_loc,
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
+from .business_case import BusinessCase, checked_business_case
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
     PriorityKind, PriorityStatus, SettingKind, Status, StepKind,
@@ -93,6 +94,7 @@ class Pathway(_Base):
     cohorts: list[Cohort] = Field(default_factory=list)
     costs: list[UnitCost] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
+    business_case: BusinessCase | None = None   # board pack inputs (business_case.py)
 
     _listeners: list[Listener] = PrivateAttr(default_factory=_Listeners)
 
@@ -502,6 +504,24 @@ class Pathway(_Base):
         for v in self.votes:
             totals[v.target] = totals.get(v.target, 0) + v.count
         return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    # -------------------------------------------------------------- business case
+
+    def set_business_case(self, value: Any) -> BusinessCase | None:
+        """Replace the ``business_case`` block (a dict, a BusinessCase or None); returns the old.
+
+        Refuses (:class:`EditRefused`, naming the field) anything invalid, changing nothing.
+        """
+        from .business_case import BusinessCaseRefused
+
+        try:
+            new = checked_business_case(value)
+        except BusinessCaseRefused as exc:
+            raise EditRefused(str(exc)) from None
+        old = self.business_case
+        self.business_case = new
+        self._emit("business-case-changed", None, old=old, new=new)
+        return old
 
     # ------------------------------------------------------------------ whole-model
 

@@ -208,8 +208,11 @@ class ExportDialog(QDialog):
             QApplication.processEvents()
             target = folder / default_file_name(pathway, fmt)
             try:
+                # Hook for the simulation panel: results it showed for this pathway,
+                # cleared by it on any edit, are reused by the board pack.
                 warnings = export_one(pathway, fmt, target, source_path=source,
-                                      large_print=self.large_print.isChecked(), report=report)
+                                      large_print=self.large_print.isChecked(), report=report,
+                                      results=getattr(document, "last_simulation", None))
             except ExportRefused as exc:
                 result.errors.append(f"{label}: {exc}")
             except Exception as exc:  # noqa: BLE001 - shown to the user as a message
