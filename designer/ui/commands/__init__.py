@@ -7,13 +7,12 @@ Every command takes the :class:`~designer.graph.model.Pathway` first and calls i
 edit methods only; the canvas and the panels repaint from the model's events.
 
 Refused edits never reach the undo stack. Each command checks its edit in the
-constructor and raises :class:`~designer.graph.model.EditRefused` (a message for
-people) before anything changes, so a caller can write::
+constructor (asking the model: ``Pathway.check_*`` hold the rules and messages)
+and raises :class:`~designer.graph.model.EditRefused` (a message for people)
+before anything changes. The editor pushes every command through one API, which
+reports a refusal in one place::
 
-    try:
-        stack.push(UpdateStepCommand(pathway, "referral", duration_days=-1))
-    except EditRefused as exc:
-        show_message(str(exc))
+    context.editor.push(UpdateStepCommand, "referral", {"duration_days": -1})
 
 If the model still refuses at ``redo()`` time (it should not), the command marks
 itself obsolete so that the stack drops it, and keeps the message in ``refused``.
