@@ -150,10 +150,15 @@ class Trace:
     # formatters (graph.vocabulary's number and money, rounded for a board) ------
 
     def money(self, value: float) -> str:
-        value = sig(abs(value)) if abs(value) >= 1000 else round(abs(value), 2)
+        """An amount for a board: three significant figures from 1,000, else whole units."""
+        value = sig(abs(value)) if abs(value) >= 1000 else float(round(abs(value)))
+        return self.money_exact(value)
+
+    def money_exact(self, value: float) -> str:
+        """An amount as given (a unit cost): pence only when it has them."""
         if self.currency.upper() == "GBP":
-            return money(value)
-        return f"{number(value)} {self.currency}"
+            return money(abs(value))
+        return f"{number(abs(value))} {self.currency}"
 
     @staticmethod
     def count(value: float) -> str:

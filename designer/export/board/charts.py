@@ -15,16 +15,16 @@ _BLUE, _DARK, _RED, _GREY = "#005eb8", "#003087", "#d5281b", "#4c6272"
 
 
 def tornado(bars: list[tuple[str, float, float]], centre: float, trace: Trace,
-            step: str) -> Chart:
+            step: str, axis_label: str) -> Chart:
     """A tornado chart: for each input, the cost change a year at -step and +step."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     bars = sorted(bars, key=lambda b: abs(b[2] - b[1]))
-    fig = Figure(figsize=(7.0, 0.6 + 0.55 * len(bars)), dpi=100)
+    fig = Figure(figsize=(7.0, 0.9 + 0.5 * len(bars)), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
     for i, (label, low, high) in enumerate(bars):
         ax.barh(i, low - centre, left=centre, color=_BLUE, height=0.55)
@@ -36,10 +36,10 @@ def tornado(bars: list[tuple[str, float, float]], centre: float, trace: Trace,
         shown = trace.money(x)
         return ("\u2212" + shown) if x < 0 and shown.strip("£0.") else shown
 
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.xaxis.set_major_formatter(FuncFormatter(label))
     ax.tick_params(axis="x", labelsize=8, colors=_GREY)
-    ax.set_xlabel("Cost change a year (proposal minus as is; negative is a saving)",
-                  fontsize=8, color=_GREY)
+    ax.set_xlabel(axis_label, fontsize=8, color=_GREY)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
@@ -57,7 +57,7 @@ def tornado(bars: list[tuple[str, float, float]], centre: float, trace: Trace,
                  alt=(f"Tornado chart: how the cost change a year moves when each input is "
                       f"{step} lower (blue) or higher (red); the table above gives the "
                       "figures."),
-                 caption=(f"Sensitivity of the cost change a year: blue bars with the input "
-                          f"{step} lower, red bars {step} higher; the line is the result with "
-                          "no input moved."),
+                 caption=(f"Sensitivity: {axis_label.lower()} with each input {step} lower "
+                          f"(blue) or {step} higher (red); the line is the result with no "
+                          "input moved."),
                  aspect=height / width)

@@ -54,6 +54,16 @@ PART_TITLES = {
     "trace": "Appendix B: Where each figure comes from",
 }
 
+#: national standards (share of patients) and where they are published
+STANDARDS = {"rtt_within_18_weeks": 0.92, "cancer_within_31_days": 0.96,
+             "cancer_within_62_days": 0.85}
+STANDARD_SOURCES = {
+    "rtt_within_18_weeks": "national standard (Public Accounts Committee, 2019): "
+                           + RTT_STANDARD_SOURCE.url,
+    "cancer_within_31_days": "national standard from October 2023: " + CANCER_SOURCE.url,
+    "cancer_within_62_days": "national standard from October 2023: " + CANCER_SOURCE.url,
+}
+
 # Which validation rules speak to which QIA domain (anything else: by severity).
 _SAFETY = ("handoff", "unknown-reference", "dead-end", "no-route", "has-exit", "single-entry",
            "unreachable", "step-without-owner", "discharge-information", "diabetes",
@@ -148,6 +158,8 @@ class _Builder:
 
     def estimate(self, scenario: str, metric: str, kind: str, label: str) -> str:
         """'X (95% interval A to B)' for one scenario's metric, traced."""
+        if self.not_modelled(metric):
+            return NOT_MODELLED
         s = self.r.scenario(scenario).summary(metric)
         text = self._interval_text(s, kind)
         return self.t.add(text, f"{label}, {self.scenario_name(scenario)}",
@@ -156,6 +168,8 @@ class _Builder:
     def change(self, metric: str, kind: str, label: str, less: str, more: str) -> str:
         """The difference proposal - as-is in words, traced."""
         a, b = self.runs.as_is, self.runs.proposal
+        if self.not_modelled(metric):
+            return NOT_MODELLED
         c = self.r.compare(a, b, metric)
         text = _change_words(c, kind, self.t, less, more)
         return self.t.add(text, f"change in {label}", self.sim_source(metric, a, b))
@@ -171,6 +185,10 @@ class _Builder:
             text += (f" (the same in every replication)" if lo == hi == text else
                      f" (95% interval {lo} to {hi})")
         return text
+
+    def not_modelled(self, metric: str) -> bool:
+        return (metric.endswith("cancellations_on_the_day_per_year")
+                and not self.runs.cancellations_modelled)
 
     def has_metric(self, metric: str) -> bool:
         return self.r is not None and metric in self.r.scenario(self.runs.proposal).keys()
@@ -231,6 +249,8 @@ class _Builder:
                  f"Proposal: {self.scenario_name(b)}", "Change"], rows,
                 [0.2, 0.26, 0.26, 0.28], anchor="key-figures"))
             self.para(_interval_note(self), style="small")
+            if not self.runs.cancellations_modelled:
+                self.para(CANCELLATIONS_NOTE, style="small")
         # implications
         self.blocks.append(Heading("Implications considered", 3))
         implications = case.implications if case else None
@@ -310,9 +330,12 @@ class _Builder:
             rows = []
             for metric, kind, label in CURRENT:
                 if self.has_metric(f"metrics.{metric}"):
-                    rows.append([label, self.estimate(a, f"metrics.{metric}", kind, label)])
-            self.para(f"From the simulation of '{self.scenario_name(a)}':")
-            self.blocks.append(Table(["Measure", "As is"], rows, [0.45, 0.55]))
+                    rows.append([label, self.estimate(a, f"metrics.{metric}", kind, label),
+                                 self._against_standard(a, metric)])
+            self.para(f"From the simulation of '{self.scenario_name(a)}', against the "
+                      "national standards:")
+            self.blocks.append(Table(["Measure", "As is", "Standard"], rows,
+                                     [0.38, 0.37, 0.25]))
         self.blocks.append(Heading("Evidence", 2))
         if p.evidence:
             rows = [[t.text(e.claim, f"evidence[{i}].claim"),
@@ -324,6 +347,17 @@ class _Builder:
                                      [0.5, 0.32, 0.18]))
         else:
             self.para("No evidence is recorded in the file (evidence).")
+
+    def _against_standard(self, scenario: str, metric: str) -> str:
+        standard = STANDARDS.get(metric)
+        if standard is None:
+            return ""
+        value = self.r.scenario(scenario).summary(f"metrics.{metric}")["mean"]
+        if value is None or not math.isfinite(value):
+            return ""
+        shown = self.t.add(self.t.share(standard), f"national standard for {metric}",
+                           STANDARD_SOURCES[metric])
+        return f"{shown}: {'met' if value >= standard else 'not met'}"
 
     # economic ----------------------------------------------------------
 
@@ -386,8 +420,16 @@ class _Builder:
                   f"{plural_reps(runs.sensitivity_replications)} of "
                   f"{_num(runs.sensitivity_weeks)} weeks after the file's warm-up, "
                   "the file's seed, with the input moved")
-        centre = t.add(_signed_money(runs.sensitivity_centre, t), "cost change a year in "
-                       "the sensitivity runs with no input moved", source + " by 0%")
+        saving = runs.sensitivity_centre < 0
+        word = "saving" if saving else "extra cost"
+
+        def said(x: float) -> str:
+            value = -x if saving else x
+            return (f"{t.money(value)} {word}" if value >= 0 else
+                    f"{t.money(value)} {'extra cost' if saving else 'saving'}")
+
+        centre = t.add(said(runs.sensitivity_centre), f"{word} a year in the sensitivity runs "
+                       "with no input moved", source + " by 0%")
         self.para("How the cost change a year moves when each main input is ", step,
                   " lower or higher, in both options (shorter runs than the figures above: ",
                   t.add(plural_reps(runs.sensitivity_replications), "replications of each "
@@ -395,15 +437,15 @@ class _Builder:
                   t.add(f"{_num(runs.sensitivity_weeks)} weeks", "length of each "
                         "sensitivity run", "the pack's sensitivity setting"),
                   "; the common random numbers keep the comparison precise). With no input "
-                  "moved these runs give ", centre, ". A negative figure is a saving.")
+                  "moved these runs give ", centre, ".")
         rows, bars = [], []
         for row in runs.sensitivity:
             if row.not_varied:
                 rows.append([row.label, "Not varied: " + row.not_varied, "", ""])
                 continue
-            low = t.add(_signed_money(row.low, t), f"cost change a year, {row.label} "
+            low = t.add(said(row.low), f"{word} a year, {row.label} "
                         f"{step} lower", f"{source} down: {row.input_low}")
-            high = t.add(_signed_money(row.high, t), f"cost change a year, {row.label} "
+            high = t.add(said(row.high), f"{word} a year, {row.label} "
                          f"{step} higher", f"{source} up: {row.input_high}")
             spread = t.add(t.money(abs(row.high - row.low)), f"range of the cost change "
                            f"over {row.label} -{step} to +{step}",
@@ -415,7 +457,12 @@ class _Builder:
         if bars:
             from designer.export.board.charts import tornado
 
-            self.blocks.append(tornado(bars, runs.sensitivity_centre, t, step))
+            sign = -1 if saving else 1
+            self.blocks.append(tornado([(label, sign * lo, sign * hi) for label, lo, hi in bars],
+                                       sign * runs.sensitivity_centre, t, step,
+                                       f"{word.capitalize()} a year (as is minus proposal)"
+                                       if saving else "Extra cost a year (proposal minus as "
+                                       "is)"))
 
     # commercial --------------------------------------------------------
 
@@ -460,7 +507,7 @@ class _Builder:
                     if sc.cost == c.id]
             source = t.text(c.source or "Source not given", f"costs[{i}].source")
             rows.append([t.text(c.name, f"costs[{i}].name"),
-                         t.add(t.money(c.amount), f"unit cost: {c.name}",
+                         t.add(t.money_exact(c.amount), f"unit cost: {c.name}",
                                f"file field costs[{i}].amount; {c.source or 'no source'}, "
                                f"{c.year or 'year not given'}"),
                          t.add(c.year, f"price year of {c.name}", f"file field costs[{i}]."
@@ -543,7 +590,7 @@ class _Builder:
             if bed_costs:
                 cost = bed_costs[0]
                 row.append(t.add(t.money(bd * cost.amount), f"value a year, {label.lower()}",
-                                 f"bed-days x {cost.name} {t.money(cost.amount)} "
+                                 f"bed-days x {cost.name} {t.money_exact(cost.amount)} "
                                  f"({cost.source or 'no source'}, {cost.year or 'no year'})"))
             else:
                 row.append("No bed-day unit cost in the file")
@@ -807,6 +854,11 @@ class _Builder:
 
 # ------------------------------------------------------------------ tables of metrics
 
+NOT_MODELLED = "Not modelled"
+CANCELLATIONS_NOTE = ("Cancellations on the day are not modelled: the pathway draws no "
+                      "on-the-day cancellation (a branch of the day-of-surgery check that goes "
+                      "back into the pathway or out of it), so the pack claims none avoided.")
+
 KEY_FIGURES = (
     ("cost_per_year", "money", "Cost a year", "saving", "more"),
     ("bed_days_per_year", "count", "Bed-days a year", "fewer", "more"),
@@ -866,13 +918,6 @@ def _formatter(kind: str, t: Trace):
     return {"money": t.money, "count": t.count, "share": t.share, "weeks": t.weeks}[kind]
 
 
-def _signed_money(x: float | None, t: Trace) -> str:
-    if x is None:
-        return "not measured"
-    shown = t.money(x)
-    return ("minus " + shown) if x < 0 and shown.strip("£0.") else shown
-
-
 def _change_words(c: dict, kind: str, t: Trace, less: str, more: str) -> str:
     """A paired difference in words: 'saving £472,000 (95% interval £469,000 to £476,000)'."""
     fmt = _formatter(kind, t)
@@ -887,7 +932,7 @@ def _change_words(c: dict, kind: str, t: Trace, less: str, more: str) -> str:
     if ci:
         lo, hi = ci
         if lo < 0 < hi:
-            text += f" (95% interval {fmt(lo)} {less} to {fmt(hi)} {more})"
+            text += f" (95% interval {fmt(abs(lo))} {less} to {fmt(hi)} {more})"
         else:
             ends = sorted((abs(lo), abs(hi)))
             text += f" (95% interval {fmt(ends[0])} to {fmt(ends[1])})"

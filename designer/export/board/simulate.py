@@ -51,6 +51,7 @@ class BoardRuns:
     sensitivity_replications: int = 0
     sensitivity_weeks: float = 0
     reused: bool = False
+    cancellations_modelled: bool = True   # the pathway draws an on-the-day cancellation
 
     @property
     def has_figures(self) -> bool:
@@ -124,9 +125,20 @@ def board_runs(pathway: Pathway, *, results: Any = None, workers: int = 2,
             runs.missing = [str(exc)]
             return runs
     runs.warnings = list(runs.results.warnings)
+    runs.cancellations_modelled = _draws_cancellation(pathway, wanted)
     if sensitivity:
         _sensitivity(pathway, runs, workers, cancel)
     return runs
+
+
+def _draws_cancellation(pathway: Pathway, scenarios: list[str]) -> bool:
+    from designer.sim.plan import compile_plan
+
+    try:
+        return any(any(step.cancel) for s in scenarios
+                   for step in compile_plan(pathway, None if s == "baseline" else s).steps)
+    except Exception:  # noqa: BLE001 - the run above succeeded; assume it is drawn
+        return True
 
 
 def _scenario_name(pathway: Pathway, scenario: str) -> str:

@@ -23,6 +23,7 @@ owned by a Qt parent is deleted twice on clean-up (a crash in PySide6).
 """
 
 from designer.graph.model import EditRefused
+from designer.ui.commands.business_case import UpdateBusinessCaseCommand
 from designer.ui.commands.lanes import (
     AddRoleCommand, AddSettingCommand, AddWaiverCommand, MoveSettingCommand, RemoveRoleCommand,
     RemoveSettingCommand, RemoveWaiverCommand, UpdateRoleCommand, UpdateSettingCommand,
@@ -39,5 +40,5 @@ __all__ = [
     "UpdateHeaderCommand", "AddSettingCommand", "RemoveSettingCommand",
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",
-    "PasteCommand", "EditRefused",
+    "PasteCommand", "EditRefused", "UpdateBusinessCaseCommand",
 ]
