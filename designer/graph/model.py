@@ -28,6 +28,7 @@ from .elements import (  # noqa: F401
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
 from .business_case import BusinessCase, checked_business_case
+from .flow_edit import FlowEditing
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
     PriorityKind, PriorityStatus, SettingKind, Status, StepKind, plural,
@@ -65,7 +66,7 @@ class _Listeners(list):
 # -------------------------------------------------------------------------- pathway
 
 
-class Pathway(_Base):
+class Pathway(FlowEditing, _Base):
     """A perioperative care pathway: the document the editor edits and the rules check."""
 
     format: str = FORMAT

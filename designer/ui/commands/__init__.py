@@ -1,7 +1,8 @@
 """Undoable edits of a pathway: one :class:`QUndoCommand` per model action.
 
 ``base`` holds the shared machinery, ``steps`` the step, transition and header
-commands, ``lanes`` the settings (lanes), roles and waivers.
+commands, ``lanes`` the settings (lanes), roles and waivers, ``flow`` the
+simulation inputs (flow settings, resources, cohorts, costs, scenarios).
 
 Every command takes the :class:`~designer.graph.model.Pathway` first and calls its
 edit methods only; the canvas and the panels repaint from the model's events.
@@ -24,6 +25,13 @@ owned by a Qt parent is deleted twice on clean-up (a crash in PySide6).
 
 from designer.graph.model import EditRefused
 from designer.ui.commands.business_case import UpdateBusinessCaseCommand
+from designer.ui.commands.flow import (
+    AddCohortCommand, AddCostCommand, AddResourceCommand, AddScenarioChangeCommand,
+    AddScenarioCommand, RemoveCohortCommand, RemoveCostCommand, RemoveResourceCommand,
+    RemoveScenarioChangeCommand, RemoveScenarioCommand, UpdateCohortCommand, UpdateCostCommand,
+    UpdateFlowCommand, UpdateResourceCommand, UpdateScenarioChangeCommand,
+    UpdateScenarioCommand,
+)
 from designer.ui.commands.lanes import (
     AddRoleCommand, AddSettingCommand, AddWaiverCommand, MoveSettingCommand, RemoveRoleCommand,
     RemoveSettingCommand, RemoveWaiverCommand, UpdateRoleCommand, UpdateSettingCommand,
@@ -41,4 +49,10 @@ __all__ = [
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",
     "PasteCommand", "EditRefused", "UpdateBusinessCaseCommand",
+    # simulation inputs (flow.py)
+    "UpdateFlowCommand", "AddResourceCommand", "RemoveResourceCommand", "UpdateResourceCommand",
+    "AddCohortCommand", "RemoveCohortCommand", "UpdateCohortCommand", "AddCostCommand",
+    "RemoveCostCommand", "UpdateCostCommand", "AddScenarioCommand", "RemoveScenarioCommand",
+    "UpdateScenarioCommand", "AddScenarioChangeCommand", "UpdateScenarioChangeCommand",
+    "RemoveScenarioChangeCommand",
 ]

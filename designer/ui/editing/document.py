@@ -89,6 +89,9 @@ class Document(QObject):
         # rewrite under its own id: removed with its own on a clean save or close
         self._inherited_recovery: list[str] = []
         self._was_dirty = self.dirty
+        #: the last finished simulation (a designer.sim.record.SimulationRecord) or None;
+        #: reuse it only while ``last_simulation.matches(self.pathway)``
+        self.last_simulation = None
         self._signature = _file_signature(self.path) if self.path else None
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
@@ -158,6 +161,11 @@ class Document(QObject):
     def dirty(self) -> bool:
         """True while there are changes not yet saved."""
         return self._forced_dirty or not self.undo_stack.isClean()
+
+    def current_simulation(self):
+        """The last simulation's record while the pathway is unchanged since; else None."""
+        record = self.last_simulation
+        return record if record is not None and record.matches(self.pathway) else None
 
     @property
     def display_name(self) -> str:

@@ -172,19 +172,23 @@ class MainWindow(QMainWindow):
     def _install_extensions(self) -> None:
         from designer.ui.window import export_dialog
         from designer.ui.library import browser as library_browser
-        from designer.ui import workshop
+        from designer.ui import sim, workshop
 
         for name, module in (("library", library_browser), ("export", export_dialog),
-                             ("workshop", workshop)):
+                             ("workshop", workshop), ("simulation", sim)):
             self._extensions[name] = module.install(self)
 
     def extension(self, name: str):
-        """The installed extension ``name`` (library, export, workshop), or None."""
+        """The installed extension ``name`` (library, export, workshop, simulation), or None."""
         return self._extensions.get(name)
 
     @property
     def workshop(self):
         return self.extension("workshop")
+
+    @property
+    def simulation(self):
+        return self.extension("simulation")
 
     @property
     def export_action(self):
