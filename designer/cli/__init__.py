@@ -37,6 +37,9 @@ COMMANDS = (
     "designer.cli.export",
     "designer.cli.diff",
     "designer.cli.simulate",
+    "designer.cli.import_",   # import FILE.bpmn|FILE.json -o OUT.yaml
+    "designer.cli.sources",   # sources: shared folders and git remotes of the library
+    "designer.cli.update",    # update: a newer national version into a local variant
 )
 
 

@@ -121,7 +121,10 @@ class LibraryBrowser(QDialog):
         self.setWindowTitle("Pathway library")
         self.setAccessibleName("Pathway library")
         self.resize(1100, 720)
-        self.library = library if library is not None else Library()
+        if library is None:
+            from designer.library.shared import library_for_browsing
+            library, self.source_problems = library_for_browsing()
+        self.library = library
         self._previews: dict[tuple[str, int], Preview] = {}
         self._thumb_source: QPixmap | None = None
 
@@ -248,6 +251,8 @@ class LibraryBrowser(QDialog):
         return [self.list.item(i).data(ENTRY_ROLE) for i in range(self.list.count())]
 
     def _refilter(self, *_args) -> None:
+        from designer.library.update import newer_source_version
+
         selected = self.current_entry()
         found = self.library.search(self.search_box.text(),
                                     self._filter_value(self.specialty_box),
@@ -257,8 +262,10 @@ class LibraryBrowser(QDialog):
         for entry in found:
             item = QListWidgetItem(entry.title)
             item.setData(ENTRY_ROLE, entry)
-            item.setData(SUBTITLE_ROLE, self._subtitle(entry))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._item_text(entry))
+            newer = newer_source_version(entry, self.library)
+            update = f"  ·  update available: v{newer}" if newer else ""
+            item.setData(SUBTITLE_ROLE, self._subtitle(entry) + update)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._item_text(entry) + update)
             item.setToolTip(entry.summary or entry.title)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -279,9 +286,11 @@ class LibraryBrowser(QDialog):
     @staticmethod
     def _subtitle(entry: LibraryEntry) -> str:
         where = entry.organisation or (STATUS_LABELS[Status.exemplar] if entry.origin == BUILTIN else "")
-        origin = "" if entry.origin == BUILTIN else "  ·  my library"
+        origin = "" if entry.origin == BUILTIN else f"  ·  {entry.origin}"
         detail = " · ".join(x for x in (where, ", ".join(entry.specialties)) if x)
-        return f"{detail}{origin}"
+        state = " ".join(x for x in (entry.status if entry.origin != BUILTIN else "",
+                                     f"v{entry.version}" if entry.version else "") if x)
+        return f"{detail}{origin}" + (f"  ·  {state}" if state else "")
 
     @classmethod
     def _item_text(cls, entry: LibraryEntry) -> str:

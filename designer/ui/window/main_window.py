@@ -173,9 +173,11 @@ class MainWindow(QMainWindow):
         from designer.ui.window import export_dialog
         from designer.ui.library import browser as library_browser
         from designer.ui import sim, workshop
+        from designer.ui.window import import_file, library_update_dialog
 
         for name, module in (("library", library_browser), ("export", export_dialog),
-                             ("workshop", workshop), ("simulation", sim)):
+                             ("workshop", workshop), ("simulation", sim),
+                             ("import", import_file), ("library-update", library_update_dialog)):
             self._extensions[name] = module.install(self)
 
     def extension(self, name: str):
