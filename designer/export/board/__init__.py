@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from designer.export import write_export
+from designer.export.kit.files import write_export
 from designer.graph.model import Pathway
 
 BOARD_FORMATS = ("html", "pdf", "docx")
