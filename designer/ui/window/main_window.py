@@ -8,6 +8,8 @@ Other parts of the product add their menus and docks through ``install(window)``
 
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
@@ -112,6 +114,8 @@ class MainWindow(QMainWindow):
         # after every toolbar and dock exists (the saved state names them)
         from designer.ui.window.layout import WindowLayout
         self.layout_keeper = WindowLayout(self)
+        from designer.ui.window.focus import no_tab_traps
+        no_tab_traps(self)
         self._restore_layout()
 
     # ------------------------------------------------------------------- docks
@@ -170,14 +174,15 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.zoom_label)
 
     def _install_extensions(self) -> None:
-        from designer.ui.window import export_dialog
+        from designer.ui.window import canvas_commands, export_dialog
         from designer.ui.library import browser as library_browser
         from designer.ui import sim, workshop
         from designer.ui.window import import_file, library_update_dialog
 
         for name, module in (("library", library_browser), ("export", export_dialog),
                              ("workshop", workshop), ("simulation", sim),
-                             ("import", import_file), ("library-update", library_update_dialog)):
+                             ("import", import_file), ("library-update", library_update_dialog),
+                             ("canvas", canvas_commands)):
             self._extensions[name] = module.install(self)
 
     def extension(self, name: str):
@@ -215,6 +220,7 @@ class MainWindow(QMainWindow):
         from designer.ui.canvas.scene import PathwayScene
         from designer.ui.canvas.view import PathwayView
 
+        gc.unfreeze()   # what the previous document left can be collected again
         # the new canvas first: if it cannot be built, the old document stays intact
         scene = PathwayScene(document.pathway, document.undo_stack)
         try:
@@ -264,6 +270,10 @@ class MainWindow(QMainWindow):
         self.context.set_document(document, scene, view)
         self.document_changed.emit()
         self._fit_timer.start()
+        # Everything built so far lives as long as the document. Moved out of the
+        # cycle collector's sight, a full collection during editing walks only what
+        # is new: on a 2,000-step canvas it took 0.2-0.45 s on the GUI thread.
+        gc.freeze()
 
     def fit_readable(self) -> None:
         """Show the whole pathway when it is readable; otherwise its start at a readable zoom."""
