@@ -542,6 +542,8 @@ class _Builder:
                          t.add(_change_words(diff, "money", t, "saving", "more"),
                                f"change in cost a year in {setting.name}",
                                self.sim_source(src, a, b))])
+        uncosted = [s.name for s in self.p.settings
+                    if not any(st.costs for st in self.p.steps if st.setting == s.id)]
         years = self.r.horizon_weeks / 52.0
         horizon = t.add(f"{_num(round(self.r.horizon_weeks, 1))} weeks",
                         "length of the simulated period", "file field flow.horizon_weeks")
@@ -552,6 +554,9 @@ class _Builder:
             "), averaged to a year; costs are not discounted.")
         self.blocks.append(Table(["Setting", "As is", "Proposal", "Change"], rows,
                                  [0.22, 0.25, 0.25, 0.28]))
+        if uncosted:
+            self.para("No step in " + _and(uncosted) + " has a unit cost in the file, so "
+                      "their costs are not counted.", style="small")
 
     def _bed_days(self) -> None:
         t, case = self.t, self.case
@@ -638,8 +643,9 @@ class _Builder:
                     "on-the-day cancellations", "referral to treatment within 18 weeks"]
         said = " ".join((x.measure + " " + x.benefit).lower()
                         for x in (case.benefits if case else []))
-        absent = [m for m, word in zip(standard, ("prom", "length of stay", "cancel", "18 week"))
-                  if word not in said]
+        words = (("prom", "patient-reported"), ("length of stay",), ("cancel",), ("18 week",))
+        absent = [m for m, alternatives in zip(standard, words)
+                  if not any(w in said for w in alternatives)]
         if absent:
             self.para("Measures a board expects that the business case does not yet name: "
                       + "; ".join(absent) + ".")
@@ -896,6 +902,10 @@ COHORT = (
     ("cancellations_on_the_day_per_year", "count", "Cancellations a year"),
     ("bed_days_per_year", "count", "Bed-days a year"),
 )
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def plural_reps(n: int) -> str:
