@@ -38,8 +38,8 @@ from designer.ui.commands.lanes import (
 )
 from designer.ui.commands.steps import (
     AddStepCommand, AddTransitionCommand, ApplyLayoutCommand, MoveStepsCommand, PasteCommand,
-    RemoveItemsCommand, RenameStepCommand, UpdateHeaderCommand, UpdateStepCommand,
-    UpdateTransitionCommand,
+    RemoveItemsCommand, RenameStepCommand, UpdateHeaderCommand, UpdateRuleSettingsCommand,
+    UpdateStepCommand, UpdateSurgeryFactsCommand, UpdateTransitionCommand,
 )
 
 __all__ = [
@@ -48,7 +48,8 @@ __all__ = [
     "UpdateHeaderCommand", "AddSettingCommand", "RemoveSettingCommand",
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",
-    "PasteCommand", "EditRefused", "UpdateBusinessCaseCommand",
+    "PasteCommand", "EditRefused", "UpdateBusinessCaseCommand", "UpdateRuleSettingsCommand",
+    "UpdateSurgeryFactsCommand",
     # simulation inputs (flow.py)
     "UpdateFlowCommand", "AddResourceCommand", "RemoveResourceCommand", "UpdateResourceCommand",
     "AddCohortCommand", "RemoveCohortCommand", "UpdateCohortCommand", "AddCostCommand",
