@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 from .elements import (  # noqa: F401
     FORMAT, ID_PATTERN, DerivedFrom, EditRefused, Evidence, Handoff, Note, Priority, Role,
     Setting, Step, Transition, Vote, Waiver, Workshop, _Base, _check_id,
-    friendly_validation_message, format_loc,
+    friendly_validation_message, format_loc, shorten,
 )
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
@@ -97,7 +97,7 @@ class Pathway(_Base):
     def _known_format(cls, v: str) -> str:
         if v != FORMAT:
             raise ValueError(
-                f"unsupported format '{v}': this version of the designer reads '{FORMAT}'"
+                f"unsupported format '{shorten(v)}': this version of the designer reads '{FORMAT}'"
             )
         return v
 
@@ -107,12 +107,12 @@ class Pathway(_Base):
             seen: set[str] = set()
             for index, item in enumerate(getattr(self, name)):
                 if item.id in seen:
-                    raise ValueError(f"duplicate id '{item.id}' at {name}[{index}].id")
+                    raise ValueError(f"duplicate id '{shorten(item.id)}' at {name}[{index}].id")
                 seen.add(item.id)
         seen = set()
         for index, t in enumerate(self.transitions):
             if t.key in seen:
-                raise ValueError(f"duplicate transition '{t.key}' at transitions[{index}]")
+                raise ValueError(f"duplicate transition '{shorten(t.key)}' at transitions[{index}]")
             seen.add(t.key)
         return self
 
