@@ -44,8 +44,12 @@ class _BadValue(Exception):
         self.node = node
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, with constructor failures tied to the node that caused them."""
+class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with constructor failures tied to the node that caused them.
+
+    Slower than the plain loader (a Python call per value), so it is used only to
+    find the line after the plain loader has failed.
+    """
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -184,15 +188,21 @@ def _describe(kind: str) -> str:
 
 def _parse_yaml(text: str, name: str) -> Any:
     try:
-        loader = _Loader(text)
+        loader = _BaseLoader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return None
-            _check_aliases(node, name)
-            return loader.construct_document(node)
+            if "*" in text:  # no alias without an asterisk: skip the walk for most files
+                _check_aliases(node, name)
+            try:
+                return loader.construct_document(node)
+            except _VALUE_ERRORS:
+                pass  # a value its tag cannot build: find which, below
         finally:
             loader.dispose()
+        _LocatingLoader(text).get_single_data()  # raises _BadValue naming the node
+        raise PathwayLoadError(name, "a value could not be read")  # pragma: no cover
     except _BadValue as exc:
         node = exc.node
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
