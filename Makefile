@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(PY) -m designer open $(or $(FILE),pathway_library/eras-plus-colorectal.yaml)
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -51,8 +51,8 @@ def run(report) -> None:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtTest import QTest
 
-    from designer.ui.scene import PathwayScene
-    from designer.ui.view import PathwayView
+    from designer.ui.canvas.scene import PathwayScene
+    from designer.ui.canvas.view import PathwayView
 
     pathway = make_pathway(2000)
     busy = _busy_step(pathway)

@@ -7,10 +7,10 @@ from pathlib import Path
 from generate import make_pathway
 from timing import best_of
 
-from designer.export.bpmn import export_bpmn
+from designer.export.interop.bpmn import export_bpmn
 from designer.export.diagram import render_png, render_svg
-from designer.export.fhir import export_fhir
-from designer.export.graphml import export_graphml
+from designer.export.interop.fhir import export_fhir
+from designer.export.interop.graphml import export_graphml
 
 SIZES = (30, 200)
 EXEMPLAR = Path(__file__).resolve().parents[1] / "pathway_library" / "eras-plus-colorectal.yaml"

@@ -33,11 +33,11 @@ app.exec()
 DESIGNER = """
 import sys
 from PySide6.QtCore import QSettings, QTimer
-from designer.ui.app import create_application, open_window
-from designer.ui.document import Document
+from designer.ui.window.app import create_application, open_window
+from designer.ui.editing.document import Document
 if "--core" in sys.argv:  # without the library, export and workshop extensions
     sys.argv.remove("--core")
-    from designer.ui.main_window import MainWindow
+    from designer.ui.window.main_window import MainWindow
     MainWindow._install_extensions = lambda self: None
 app = create_application()
 import os

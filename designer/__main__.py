@@ -1,6 +1,6 @@
 """`python -m designer`: the command line; with no sub-command, the designer window."""
 
-from .cli import main
+from designer.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -51,8 +51,8 @@ def open_window(qtbot, tmp_path, pathway: Pathway | None = None):
     from PySide6.QtCore import QSettings
 
     from designer.graph.io import save_pathway
-    from designer.ui.document import Document
-    from designer.ui.main_window import MainWindow
+    from designer.ui.editing.document import Document
+    from designer.ui.window.main_window import MainWindow
 
     path = tmp_path / "workshop.yaml"
     save_pathway(pathway or make_pathway(), path)

@@ -1,0 +1,149 @@
+"""Every export the designer writes, in one table, and one function to write any of them.
+
+:data:`FORMATS` names each export (its key on the command line, a label for people,
+its file name suffix and its group); :func:`export_one` writes one of them. The
+command line (``periop export``) and the File > Export dialog both use these, so
+they write the same files.
+
+The writers are imported only when a format is written: importing this package
+(or ``designer.export.interop.bpmn``) stays light and never loads Qt.
+
+- ``spec/``: the board specification (HTML, PDF, Word, Markdown)
+- ``school/``: the Surgery School booklet for patients
+- ``interop/``: FHIR, BPMN and GraphML files for other systems (Qt-free)
+- ``diagram.py`` / ``diagram_pages.py``: the diagram as SVG / PNG and printed pages
+- ``action_log.py``: the workshop's action log
+- ``kit/``: shared writers' helpers (Word, PDF, HTML, XML text)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ExportError(Exception):
+    """An export that could not be written; the message is for people."""
+
+
+def write_export(target, write) -> Path:
+    """Write an export through the one atomic writer (:func:`designer.graph.io.write_file_atomic`).
+
+    ``write(tmp)`` fills a temporary file beside ``target``; a failure leaves any
+    earlier file untouched. Raises :class:`ExportError` when the file cannot be written.
+    """
+    from designer.graph.io import write_file_atomic
+
+    return write_file_atomic(Path(target), write, error=ExportError)
+
+
+def write_export_text(target, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``target`` atomically (see :func:`write_export`)."""
+    return write_export(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export: its key on the command line, a label for people and its file name."""
+
+    key: str
+    label: str
+    suffix: str        # appended to the pathway id to make the file name
+    group: str
+
+
+FORMATS: dict[str, ExportFormat] = {f.key: f for f in (
+    ExportFormat("spec-html", "Board specification (HTML)", "-specification.html", "board"),
+    ExportFormat("spec-pdf", "Board specification (PDF)", "-specification.pdf", "board"),
+    ExportFormat("spec-docx", "Board specification (Word)", "-specification.docx", "board"),
+    ExportFormat("spec-md", "Board specification (Markdown)", "-specification.md", "board"),
+    ExportFormat("school-html", "Surgery School booklet (HTML)", "-surgery-school.html",
+                 "patients"),
+    ExportFormat("school-pdf", "Surgery School booklet (PDF)", "-surgery-school.pdf",
+                 "patients"),
+    ExportFormat("school-docx", "Surgery School booklet (Word)", "-surgery-school.docx",
+                 "patients"),
+    ExportFormat("fhir", "FHIR R4 PlanDefinition (JSON)", "-plandefinition.fhir.json",
+                 "systems"),
+    ExportFormat("bpmn", "BPMN 2.0 process (XML)", ".bpmn", "systems"),
+    ExportFormat("graphml", "GraphML network (yEd, Gephi)", ".graphml", "systems"),
+    ExportFormat("svg", "Diagram (SVG)", "-diagram.svg", "pictures"),
+    ExportFormat("png", "Diagram (PNG)", "-diagram.png", "pictures"),
+)}
+
+
+_SUFFIXES = {"." + f.suffix.rsplit(".", 1)[-1].lower() for f in FORMATS.values()} | {".xml"}
+
+
+class ExportRefused(Exception):
+    """An export that would do harm (e.g. write over the pathway file); message for people."""
+
+
+def default_file_name(pathway, fmt: str) -> str:
+    """The file name a format gets in an output folder (from the pathway id)."""
+    return f"{pathway.id}{FORMATS[fmt].suffix}"
+
+
+def same_file(a, b) -> bool:
+    """True when paths ``a`` and ``b`` name the same file (existing or not)."""
+    if a is None or b is None:
+        return False
+    pa, pb = Path(a), Path(b)
+    try:
+        if pa.exists() and pb.exists():
+            return os.path.samefile(pa, pb)
+    except OSError:
+        pass
+    return pa.resolve() == pb.resolve()
+
+
+def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bool = False,
+               report=None, png_scale: float = 2.0) -> list[str]:
+    """Write one export; return warnings for people (reading age for Surgery School).
+
+    Raises
+    ------
+    ExportRefused
+        When ``out_path`` is the pathway file itself.
+    Exception
+        Whatever the exporter raises when it fails; callers show its message.
+    """
+    if fmt not in FORMATS:
+        raise ExportRefused(f"unknown export format '{fmt}'")
+    out = Path(out_path)
+    if same_file(out, source_path):
+        raise ExportRefused(f"{out} is the pathway file itself; choose another name")
+    kind, _, variant = fmt.partition("-")
+    if kind == "spec":
+        from designer.export.spec import export_spec
+
+        export_spec(pathway, variant, out, report=report)
+        return []
+    if kind == "school":
+        from designer.export.school import export_school
+
+        school = export_school(pathway, variant, out, large_print=large_print)
+        return list(school.warnings)
+    if fmt == "fhir":
+        from designer.export.interop.fhir import export_fhir
+
+        export_fhir(pathway, out)
+    elif fmt == "bpmn":
+        from designer.export.interop.bpmn import export_bpmn
+
+        export_bpmn(pathway, out)
+    elif fmt == "graphml":
+        from designer.export.interop.graphml import export_graphml
+
+        export_graphml(pathway, out)
+    elif fmt == "svg":
+        from designer.export.diagram import render_svg
+
+        write_export_text(out, render_svg(pathway, legend=True))
+    elif fmt == "png":
+        from designer.export.diagram import render_png
+
+        data = render_png(pathway, scale=png_scale, legend=True)
+        write_export(out, lambda tmp: tmp.write_bytes(data))
+    return []

@@ -11,19 +11,17 @@ from __future__ import annotations
 import csv
 import io as _io
 import os
-import tempfile
 from pathlib import Path
 
-from ..graph.io import PathwaySaveError, write_text_atomic
-from ..graph.model import NoteCategory, Pathway, Priority, PriorityKind, PriorityStatus
+from designer.graph.io import PathwaySaveError, write_file_atomic, write_text_atomic
+from designer.graph.model import Pathway, Priority, PriorityKind
+from designer.graph.vocabulary import (
+    NOTE_CATEGORY_HEADINGS, PRIORITY_KIND_LABELS, PRIORITY_STATUS_LABELS,
+)
 
-KIND_LABELS = {PriorityKind.quick_win: "Quick win",
-               PriorityKind.critical_milestone: "Critical milestone",
-               PriorityKind.project: "Project"}
-STATUS_LABELS = {PriorityStatus.open: "Open", PriorityStatus.in_progress: "In progress",
-                 PriorityStatus.done: "Done", PriorityStatus.dropped: "Dropped"}
-CATEGORY_LABELS = {NoteCategory.question: "Questions", NoteCategory.risk: "Risks",
-                   NoteCategory.idea: "Ideas", NoteCategory.decision: "Decisions"}
+KIND_LABELS = PRIORITY_KIND_LABELS
+STATUS_LABELS = PRIORITY_STATUS_LABELS
+CATEGORY_LABELS = NOTE_CATEGORY_HEADINGS
 COLUMNS = ("Kind", "Title", "Owner", "Due", "Status", "Linked steps", "Votes", "Description")
 FORMATS = ("csv", "md", "docx")
 
@@ -193,19 +191,7 @@ def _repeat_header(row) -> None:
 
 
 def _save_atomic(doc, target: Path) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        doc.save(tmp_name)
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as exc:
-        raise ActionLogError(f"Could not save {target}: {exc.strerror or exc}.") from None
-    finally:
-        if tmp_name and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+    write_file_atomic(target, lambda tmp: doc.save(str(tmp)), error=ActionLogError)
 
 
 def export_action_log(pathway: Pathway, fmt: str, out_path: str | os.PathLike[str]) -> None:

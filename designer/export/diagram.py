@@ -2,7 +2,7 @@
 
 One painting routine draws on a :class:`QImage` (PNG) or a :class:`QSvgGenerator`
 (SVG), so both files show the same picture, in the look of the canvas: the
-colours come from :mod:`designer.export.style` and the positions from
+colours come from :mod:`designer.render.style` and the positions from
 :mod:`designer.graph.geometry` (a step's position is its centre; x in scene
 units, y from the top of its lane). Steps without a position are placed by
 :func:`designer.graph.layout.auto_layout`.
@@ -22,11 +22,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from ..graph.model import Pathway
-from . import style
-from .diagram_layout import Layout, lay_out
-from .diagram_painter import LEGEND_GAP, LEGEND_HEIGHT, DiagramPainter
-from .xmltext import strip_non_xml
+from designer.graph.model import Pathway
+from designer.render import style
+from designer.render.diagram_layout import Layout, lay_out
+from designer.render.diagram_painter import LEGEND_GAP, LEGEND_HEIGHT, DiagramPainter
+from designer.export.kit.xmltext import strip_non_xml
 
 MARGIN = 16.0
 MAX_PNG_PIXELS = 40_000_000   # about 160 MB of ARGB; larger pictures are scaled down

@@ -13,8 +13,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from ..graph.geometry import LANE_HEADER_WIDTH
-from ..graph.model import Pathway
+from designer.graph.geometry import LANE_HEADER_WIDTH
+from designer.graph.model import Pathway
 
 #: Points per scene unit below which diagram text (9.5 pt at scale 1) gets too small to read.
 MIN_SCALE = 0.55
@@ -124,7 +124,7 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
     """
     from PIL import Image
 
-    from . import diagram
+    from designer.export import diagram
 
     width, height = diagram.diagram_size(pathway)
     fit = min(frame_width / width, (frame_height - CAPTION_ROOM) / height)

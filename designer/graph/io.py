@@ -572,32 +572,56 @@ def _is_read_only(path: Path) -> bool:
 
 
 def write_text_atomic(target: Path, text: str) -> None:
-    """Write ``text`` beside ``target`` then swap it in; the old file survives any failure.
+    """Write ``text`` (UTF-8) beside ``target`` then swap it in; the old file survives any failure."""
+    write_file_atomic(Path(target),
+                      lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
 
-    - a symbolic link is followed: the file it points at is replaced, the link stays;
+
+def write_file_atomic(target: Path, write: Callable[[Path], Any], *,
+                      error: type[Exception] = PathwaySaveError) -> Path:
+    """The one atomic writer: ``write(tmp)`` fills a temporary file beside ``target``,
+    which then replaces ``target`` in one step.
+
+    Saving a pathway, every export and the recovery files write through here, so a
+    failure (a full disk, a missing folder, an exporter's error) never leaves a
+    half-written file: the previous version on disk survives. The new file keeps the
+    old one's permissions (or gets the usual ones for a new file). Also:
+
+    - a symbolic link is followed: the file it names is replaced, the link stays;
     - a read-only file is refused (it was marked so on purpose, e.g. a signed-off version);
     - when the folder forbids creating or renaming files but the file itself may be
       written (shared drives often do this), the file is written in place after a
       backup copy is kept in :func:`backup_folder`; the backup is removed once the new
-      text is safely on disk and named in the error if the write fails;
-    - temporary files left by an earlier interrupted save are cleaned up.
+      content is safely on disk, and named in the error if the write fails;
+    - temporary files an earlier interrupted write of ``target`` left are removed.
+
+    Returns the path written (the link's target for a symbolic link).
+
+    Raises
+    ------
+    error
+        (``PathwaySaveError`` unless the caller names its own) with a message for
+        people when the file cannot be written. Anything else ``write`` raises is
+        passed on, after the temporary file is removed.
     """
     target = Path(target)
     if target.is_symlink():
         target = Path(os.path.realpath(target))
-    if target.is_dir():
-        raise PathwaySaveError(f"Could not save {target}: it is a folder.")
-    if target.exists() and _is_read_only(target):
-        raise PathwaySaveError(f"Could not save {target}: the file is read-only. "
-                               "Save under another name, or clear its read-only mark first.")
-    remove_stale_temp_files(target)
     folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise error(f"Could not save {target}: the folder {folder} does not exist.")
+    if target.is_dir():
+        raise error(f"Could not save {target}: it is a folder.")
+    if target.exists() and _is_read_only(target):
+        raise error(f"Could not save {target}: the file is read-only. "
+                    "Save under another name, or clear its read-only mark first.")
+    remove_stale_temp_files(target)
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
+        os.close(fd)
+        write(Path(tmp_name))
+        with open(tmp_name, "rb+") as fh:
             os.fsync(fh.fileno())
         if target.exists():
             os.chmod(tmp_name, target.stat().st_mode & 0o777)
@@ -607,50 +631,63 @@ def write_text_atomic(target: Path, text: str) -> None:
         tmp_name = None
     except PermissionError as exc:
         if not target.is_file():
-            raise PathwaySaveError(f"Could not save {target}: {exc.strerror or exc}. "
-                                   "The folder does not allow new files.") from None
-        _write_in_place(target, text)
+            raise error(f"Could not save {target}: {exc.strerror or exc}. "
+                        "The folder does not allow new files.") from None
+        _write_in_place(target, write, error)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise PathwaySaveError(f"Could not save {target}: {reason}. "
-                               "The previous version on disk is unchanged.") from None
+        raise error(f"Could not save {target}: {reason}. "
+                    "The previous version on disk is unchanged.") from None
     finally:
         if tmp_name and os.path.exists(tmp_name):
             try:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+    return target
 
 
 def backup_folder() -> Path:
-    """Where in-place saves keep their backup copy (``$PERIOP_DATA_DIR/backups`` when set)."""
-    base = os.environ.get("PERIOP_DATA_DIR")
-    if base:
-        return Path(base) / "backups"
-    return Path(tempfile.gettempdir()) / "periop-designer-backups"
+    """Where in-place writes keep their backup copy: the data folder's ``backups``."""
+    from ..paths import data_dir
+
+    return data_dir() / "backups"
 
 
-def _write_in_place(target: Path, text: str) -> None:
-    """Overwrite ``target`` in place, keeping a backup until the new text is on disk."""
-    data = text.encode("utf-8")
+def _write_in_place(target: Path, write: Callable[[Path], Any],
+                    error: type[Exception]) -> None:
+    """Overwrite ``target`` in place, keeping a backup until the new content is on disk.
+
+    The new content is made in the backup folder first (the target's folder forbids
+    new files), so a failing ``write`` never touches the target.
+    """
+    unchanged = "The previous version on disk is unchanged."
     try:
         old = target.read_bytes()
     except OSError as exc:
-        raise PathwaySaveError(f"Could not save {target}: the folder does not allow new "
-                               f"files and the file cannot be read ({exc.strerror or exc}). "
-                               "The previous version on disk is unchanged.") from None
+        raise error(f"Could not save {target}: the folder does not allow new files and "
+                    f"the file cannot be read ({exc.strerror or exc}). {unchanged}") from None
     folder = backup_folder()
+    backup = fresh = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        fd, fresh = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".new", dir=folder)
+        os.close(fd)
+        write(Path(fresh))
+        data = Path(fresh).read_bytes()
         fd, backup = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".bak", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fh.write(old)
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:
-        raise PathwaySaveError(f"Could not save {target}: the folder does not allow new "
-                               f"files and no backup could be kept ({exc.strerror or exc}). "
-                               "The previous version on disk is unchanged.") from None
+        if backup:
+            _unlink_quietly(backup)
+        raise error(f"Could not save {target}: the folder does not allow new files and "
+                    f"no backup could be kept ({exc.strerror or exc}). {unchanged}") from None
+    finally:
+        if fresh:
+            _unlink_quietly(fresh)
     try:
         with open(target, "r+b") as fh:
             fh.write(data)
@@ -658,17 +695,21 @@ def _write_in_place(target: Path, text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:
-        try:  # put the old text back; the backup stays either way
+        try:  # put the old content back; the backup stays either way
             with open(target, "r+b") as fh:
                 fh.write(old)
                 fh.truncate()
             restored = "The previous version was put back; a copy is kept at"
         except OSError:
             restored = "The previous version is kept at"
-        raise PathwaySaveError(f"Could not save {target}: {exc.strerror or exc}. "
-                               f"{restored} {backup}.") from None
+        raise error(f"Could not save {target}: {exc.strerror or exc}. "
+                    f"{restored} {backup}.") from None
+    _unlink_quietly(backup)
+
+
+def _unlink_quietly(path: str | Path) -> None:
     try:
-        os.unlink(backup)
+        os.unlink(path)
     except OSError:
         pass
 

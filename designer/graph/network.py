@@ -22,10 +22,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from .model import Pathway
+from designer.graph.model import Pathway
 # The index lives in its own module; re-exported here, where the rules look for it.
-from .pathway_index import (  # noqa: F401
-    _ADJ_KEY, _INDEX_KEY, LazyGraph, PathwayIndex, _adjacency, _digraph, index_for,
+from designer.graph.pathway_index import (  # noqa: F401
+    _ADJ_KEY,
+    _INDEX_KEY,
+    LazyGraph,
+    PathwayIndex,
+    _adjacency,
+    _digraph,
+    index_for,
 )
 
 if TYPE_CHECKING:  # networkx is imported only when a graph is really built

@@ -9,10 +9,11 @@ graph. The networkx view itself is in :mod:`designer.graph.network`.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
-from .model import Activity, Channel, Pathway, SettingKind, Step, StepKind
+from designer.graph.model import Activity, Channel, Pathway, SettingKind, Step, StepKind
 
 if TYPE_CHECKING:  # networkx is imported only when a graph is really built
     import networkx as nx
@@ -523,18 +524,49 @@ class PathwayIndex:
         return before, start
 
     @cached_property
-    def schedule(self):
-        """Start and end days of every step (:class:`~designer.graph.timeline.Schedule`)."""
-        from .timeline import schedule_from_index
-
+    def schedule(self) -> "Schedule":
+        """Start and end days of every step over the forward graph."""
         return schedule_from_index(self)
 
-    @cached_property
-    def timeline(self):
-        """The pathway's :class:`~designer.graph.timeline.Timeline` (computed once)."""
-        from .timeline import timeline_from_index
+    def memo(self, key: str, compute: "Callable[[PathwayIndex], Any]") -> Any:
+        """``compute(self)``, worked out once per index (e.g. the timeline)."""
+        memos = self.__dict__.setdefault("_memos", {})
+        if key not in memos:
+            memos[key] = compute(self)
+        return memos[key]
 
-        return timeline_from_index(self)
+
+@dataclass
+class Schedule:
+    """Longest-route start and end days per step, and the reference surgery step."""
+
+    order: list[str]
+    start: dict[str, float]
+    end: dict[str, float]
+    surgery_step: str | None
+
+
+def schedule_from_index(index: PathwayIndex) -> Schedule:
+    """Start and end days over the forward graph (the rules use this directly)."""
+    steps, order, fsucc = index.steps, index.topological_order, index.forward_succ
+    edges = index.edges
+    start: dict[str, float] = dict.fromkeys(order, 0.0)
+    end: dict[str, float] = {}
+    for node in order:
+        duration = steps[node].duration_days
+        step_end = start[node] + duration if duration else start[node]
+        end[node] = step_end
+        row = edges[node]
+        for child in fsucc[node]:
+            wait = row[child]["transition"].wait_days
+            arrive = step_end + wait if wait else step_end
+            if arrive > start[child]:
+                start[child] = arrive
+    surgery = None
+    surgeries = set(index.by_activity.get(Activity.surgery, ()))
+    if surgeries:
+        surgery = next((n for n in order if n in surgeries), None)
+    return Schedule(order, start, end, surgery)
 
 
 def index_for(pathway: Pathway, graph: "nx.DiGraph | LazyGraph | None" = None

@@ -27,8 +27,9 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .model import Activity, Pathway, StepKind
-from .network import PathwayIndex, index_for
+from designer.graph.model import Pathway, StepKind
+from designer.graph.pathway_index import PathwayIndex, Schedule, index_for, schedule_from_index  # noqa: F401
+from designer.graph.vocabulary import days, number
 
 
 @dataclass(slots=True)  # not frozen: frozen init is slow for 10,000 entries
@@ -127,12 +128,8 @@ class Timeline:
         return "\n".join(lines)
 
 
-def _num(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-
-
-def _days(value: float) -> str:
-    return f"{_num(value)} day" + ("" if value == 1 else "s")
+_num = number      # table columns
+_days = days
 
 
 def format_relative(days: float) -> str:
@@ -145,40 +142,7 @@ def format_relative(days: float) -> str:
 
 def compute_timeline(pathway: Pathway, graph=None) -> Timeline:
     """The :class:`Timeline` of ``pathway`` (see the module notes for the rules)."""
-    return index_for(pathway, graph).timeline
-
-
-@dataclass
-class Schedule:
-    """Longest-route start and end days per step, and the reference surgery step."""
-
-    order: list[str]
-    start: dict[str, float]
-    end: dict[str, float]
-    surgery_step: str | None
-
-
-def schedule_from_index(index: PathwayIndex) -> Schedule:
-    """Start and end days over the forward graph (the rules use this directly)."""
-    steps, order, fsucc = index.steps, index.topological_order, index.forward_succ
-    edges = index.edges
-    start: dict[str, float] = dict.fromkeys(order, 0.0)
-    end: dict[str, float] = {}
-    for node in order:
-        duration = steps[node].duration_days
-        step_end = start[node] + duration if duration else start[node]
-        end[node] = step_end
-        row = edges[node]
-        for child in fsucc[node]:
-            wait = row[child]["transition"].wait_days
-            arrive = step_end + wait if wait else step_end
-            if arrive > start[child]:
-                start[child] = arrive
-    surgery = None
-    surgeries = set(index.by_activity.get(Activity.surgery, ()))
-    if surgeries:
-        surgery = next((n for n in order if n in surgeries), None)
-    return Schedule(order, start, end, surgery)
+    return index_for(pathway, graph).memo("timeline", timeline_from_index)
 
 
 def _critical_links(index: PathwayIndex, sched: Schedule

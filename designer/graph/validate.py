@@ -28,6 +28,7 @@ from .rules import (
     Rule,
     rules_in,
 )
+from designer.graph.vocabulary import SEVERITY_HEADINGS, plural  # noqa: F401 (SEVERITY_HEADINGS: read from here too)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["Finding", "ValidationReport", "validate", "RULES", "Rule"]
 
 #: headings for each severity, worst first (CLI text and the findings panel)
-SEVERITY_HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Information"}
 
 
 @dataclass
@@ -119,7 +119,7 @@ class ValidationReport:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    return plural(n, noun)
 
 
 def active_packs(pathway: Pathway, packs: Iterable[str] | None = None) -> tuple[str, ...]:

@@ -136,3 +136,106 @@ CHANNEL_LABELS: dict[Channel, str] = {
     Channel.digital: "Digital (app or online)",
     Channel.letter: "Letter",
 }
+
+
+# ------------------------------------------------------------------- labels
+# One label for each value, on screen and on paper alike.
+
+STEP_KIND_LABELS: dict[StepKind, str] = {
+    StepKind.entry: "Start of pathway",
+    StepKind.task: "Task",
+    StepKind.decision: "Decision",
+    StepKind.wait: "Wait",
+    StepKind.exit: "End of pathway",
+}
+
+PHASE_LABELS: dict[Phase, str] = {
+    Phase.contemplation: "Contemplation of surgery",
+    Phase.preoperative: "Before surgery (preoperative)",
+    Phase.intraoperative: "Surgery (intraoperative)",
+    Phase.postoperative: "After surgery (postoperative)",
+    Phase.recovery: "Recovery",
+}
+
+SETTING_KIND_LABELS: dict[SettingKind, str] = {
+    SettingKind.home: "Home",
+    SettingKind.primary: "Primary care",
+    SettingKind.community: "Community",
+    SettingKind.secondary: "Hospital",
+    SettingKind.social: "Social care",
+    SettingKind.voluntary: "Voluntary sector",
+}
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.draft: "Draft",
+    Status.in_review: "In review",
+    Status.approved: "Approved",
+    Status.exemplar: "Library exemplar",
+}
+
+# finding severities (validate's "error" / "warning" / "info")
+SEVERITY_LABELS: dict[str, str] = {"error": "Error", "warning": "Warning", "info": "Information"}
+SEVERITY_HEADINGS: dict[str, str] = {"error": "Errors", "warning": "Warnings",
+                                     "info": "Information"}
+
+PRIORITY_KIND_LABELS: dict[PriorityKind, str] = {
+    PriorityKind.quick_win: "Quick win",
+    PriorityKind.critical_milestone: "Critical milestone",
+    PriorityKind.project: "Project",
+}
+PRIORITY_STATUS_LABELS: dict[PriorityStatus, str] = {
+    PriorityStatus.open: "Open",
+    PriorityStatus.in_progress: "In progress",
+    PriorityStatus.done: "Done",
+    PriorityStatus.dropped: "Dropped",
+}
+NOTE_CATEGORY_LABELS: dict[NoteCategory, str] = {
+    NoteCategory.question: "Question",
+    NoteCategory.risk: "Risk",
+    NoteCategory.idea: "Idea",
+    NoteCategory.decision: "Decision",
+}
+# a group of notes under one heading (the action log)
+NOTE_CATEGORY_HEADINGS: dict[NoteCategory, str] = {
+    NoteCategory.question: "Questions",
+    NoteCategory.risk: "Risks",
+    NoteCategory.idea: "Ideas",
+    NoteCategory.decision: "Decisions",
+}
+
+
+# ------------------------------------------------------------------ wording
+# One way to write numbers of things, days and money.
+
+def number(value: float) -> str:
+    """A count or measure for people: whole numbers plain, else at most two decimals.
+
+    ``3 -> "3"``, ``2.25 -> "2.25"``, ``1.5 -> "1.5"``, ``0.999 -> "1"``.
+    """
+    value = float(value)
+    if abs(value - round(value)) < 1e-9:
+        return f"{round(value):,}"
+    shown = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if shown == "-0" else shown
+
+
+def plural(count: float, word: str, many: str | None = None) -> str:
+    """``count`` and ``word``, plural unless it reads as exactly one ("1 step", "3 steps").
+
+    ``many`` names an irregular plural (``plural(2, "match", "matches")``).
+    """
+    shown = number(count)
+    return f"{shown} {word}" if shown == "1" else f"{shown} {many or word + 's'}"
+
+
+def days(value: float) -> str:
+    """A number of days: ``1 -> "1 day"``, ``2.25 -> "2.25 days"``, ``14 -> "14 days"``."""
+    return plural(value, "day")
+
+
+def money(value: float) -> str:
+    """Pounds sterling: ``1234 -> "£1,234"``, ``12.5 -> "£12.50"``."""
+    value = float(value)
+    if abs(value - round(value)) < 1e-9:
+        return f"£{round(value):,}"
+    return f"£{value:,.2f}"

@@ -10,7 +10,7 @@ from types import ModuleType, SimpleNamespace
 import pytest
 
 from designer.cli import main
-from designer.cli_export import FORMATS, parse_formats
+from designer.cli.export import FORMATS, parse_formats
 
 PATHWAY_YAML = """\
 format: periop-pathway/1
@@ -105,7 +105,7 @@ def test_unknown_or_missing_format_is_refused(pathway_file, tmp_path, capsys):
 
 def test_a_failed_export_exits_1_and_the_others_are_still_written(pathway_file, tmp_path,
                                                                     monkeypatch, capsys):
-    import designer.export.graphml as graphml
+    import designer.export.interop.graphml as graphml
 
     def broken(*args, **kwargs):
         raise OSError("disk full")

@@ -7,7 +7,11 @@ import csv
 import pytest
 
 from designer.export.action_log import (
-    ActionLogError, COLUMNS, action_log_rows, export_action_log, notes_by_category,
+    ActionLogError,
+    COLUMNS,
+    action_log_rows,
+    export_action_log,
+    notes_by_category,
 )
 from designer.graph.model import Note, Priority, Workshop
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from designer.export.bpmn import export_bpmn, iso_days
+from designer.export.interop.bpmn import export_bpmn, iso_days
 from designer.graph.model import Pathway
 
 M = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -213,7 +213,7 @@ user_text = st.text(min_size=1, max_size=40).filter(lambda s: s.strip())
 @settings(max_examples=30, deadline=None)
 @given(name=user_text, condition=user_text, title=user_text)
 def test_any_user_text_gives_well_formed_bpmn_and_graphml(name, condition, title):
-    from designer.export.graphml import export_graphml
+    from designer.export.interop.graphml import export_graphml
 
     pathway = interop_pathway().model_copy(update={"title": title})
     pathway.update_step("sdm", name=name, description=condition)
@@ -231,8 +231,8 @@ def test_any_user_text_gives_well_formed_bpmn_and_graphml(name, condition, title
             settings=[{"id": "gp", "name": "GP", "kind": "primary"}]),
 ], ids=["empty", "no-lanes", "lanes-only"])
 def test_unfinished_pathways_still_export(pathway):
-    from designer.export.fhir import export_fhir
-    from designer.export.graphml import export_graphml
+    from designer.export.interop.fhir import export_fhir
+    from designer.export.interop.graphml import export_graphml
 
     check_structure(parse(pathway))
     ET.fromstring(export_graphml(pathway).encode("utf-8"))
@@ -247,8 +247,8 @@ def test_interop_exports_load_no_qt():
     import designer
 
     code = ("import sys\n"
-            "import designer.export.bpmn, designer.export.fhir, designer.export.graphml\n"
-            "import designer.cli_export\n"
+            "import designer.export.interop.bpmn, designer.export.interop.fhir, designer.export.interop.graphml\n"
+            "import designer.cli.export\n"
             "print(','.join(m for m in sys.modules if m.startswith('PySide6')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(designer.__file__).parents[1], timeout=120)

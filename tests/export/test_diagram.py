@@ -20,7 +20,7 @@ from designer.graph.model import Pathway
 pytest.importorskip("PySide6.QtSvg")
 
 from designer.export.diagram import diagram_size, render_png, render_svg  # noqa: E402
-from designer.export.diagram_layout import wrap_text  # noqa: E402
+from designer.render.text import wrap_text  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -88,7 +88,7 @@ def test_svg_is_well_formed_and_shows_lanes_steps_owners_and_labels():
 
 
 def test_lane_and_step_colours_come_from_the_shared_style():
-    from designer.export import style
+    from designer.render import style
     from designer.graph.model import Activity, SettingKind
 
     fills = svg_fills(render_svg(small_pathway()))
@@ -98,7 +98,7 @@ def test_lane_and_step_colours_come_from_the_shared_style():
 
 
 def test_handoff_badges_are_green_when_complete_and_red_when_incomplete():
-    from designer.export import style
+    from designer.render import style
 
     fills = svg_fills(render_svg(small_pathway()))
     assert style.HANDOFF_OK in fills              # referral -> fit is complete
@@ -110,7 +110,7 @@ def test_handoff_badges_are_green_when_complete_and_red_when_incomplete():
 
 
 def test_finding_badges_only_with_a_report():
-    from designer.export import style
+    from designer.render import style
 
     finding = SimpleNamespace(rule="dead-end", severity="warning", message="m",
                               targets=("wait",), pack="core", title="t", waived_reason=None)
@@ -146,7 +146,7 @@ def test_png_size_follows_the_scale():
 def test_png_pixels_show_the_lane_colours():
     from PySide6.QtGui import QColor, QImage
 
-    from designer.export import style
+    from designer.render import style
     from designer.graph.model import SettingKind
 
     image = QImage.fromData(render_png(small_pathway()))
@@ -224,7 +224,7 @@ def test_installed_qt_binding_keeps_none_alive_through_long_renders():
 
 
 def test_legend_is_optional_and_explains_shapes_and_badges():
-    from designer.export import style
+    from designer.render import style
 
     plain = render_svg(small_pathway())
     with_legend = render_svg(small_pathway(), legend=True)

@@ -59,7 +59,7 @@ def test_plan_gives_up_on_a_diagram_too_big_to_print():
 
 def test_strips_of_a_real_diagram_never_slice_a_step(tmp_path):
     from designer.export import diagram
-    from designer.export.spec_pdf import LANDSCAPE_FRAME
+    from designer.export.spec.pdf import LANDSCAPE_FRAME
 
     pathway = chain_pathway(18)
     width, height = diagram.diagram_size(pathway)
@@ -113,8 +113,8 @@ def test_docx_puts_the_diagram_in_a_landscape_section(tmp_path):
 def test_diagram_heading_travels_with_the_first_part():
     from reportlab.platypus import KeepTogether, Paragraph
 
-    from designer.export.spec_content import build_spec
-    from designer.export.spec_pdf import spec_story
+    from designer.export.spec.content import build_spec
+    from designer.export.spec.pdf import spec_story
 
     pathway = chain_pathway(18)
     story = spec_story(build_spec(pathway, today=dt.date(2026, 3, 14)), pathway, None)

@@ -7,11 +7,9 @@ import re
 import pytest
 
 from designer.export.school import export_school
-from designer.export.school_advice import (
-    ALCOHOL, DIABETES, EATING, MEDICINES, SMOKING,
-)
-from designer.export.school_content import DECISION_HEADING, build_booklet
-from designer.export.spec_text import evidence_strength
+from designer.export.school.advice import ALCOHOL, DIABETES, EATING, MEDICINES, SMOKING
+from designer.export.school.content import DECISION_HEADING, build_booklet
+from designer.export.spec.text import evidence_strength
 from designer.graph.model import Activity, Step, StepKind, Transition
 from doc_pathways import hostile_pathway
 from pdf_streams import content_streams
@@ -111,7 +109,7 @@ def test_large_print_pdf_draws_every_word_at_16pt_or_more(tmp_path):
 
 
 def test_long_footer_shortens_the_title_and_keeps_version_and_status():
-    from designer.export.pdf_kit import fit_footer
+    from designer.export.kit.pdf import fit_footer
 
     text = ("Older people with frailty having elective hip replacement (POPS / CGA) "
             "\u2022 version 1.0.0 \u2022 Library exemplar")
@@ -125,7 +123,7 @@ def test_long_footer_shortens_the_title_and_keeps_version_and_status():
 
 
 def test_glossary_covers_abbreviations_in_every_printed_text():
-    from designer.export.spec_content import build_spec
+    from designer.export.spec.content import build_spec
     from designer.graph.model import Evidence
 
     p = hostile_pathway()
@@ -140,7 +138,7 @@ def test_glossary_covers_abbreviations_in_every_printed_text():
 
 
 def test_a_step_some_patients_skip_is_marked_if_you_need_it():
-    from designer.export.school_content import IF_YOU_NEED_IT
+    from designer.export.school.content import IF_YOU_NEED_IT
 
     p = hostile_pathway()
     steps = list(p.steps)
@@ -170,7 +168,7 @@ def test_a_step_some_patients_skip_is_marked_if_you_need_it():
 
 
 def test_cover_counts_read_as_english():
-    from designer.export.spec_content import build_spec
+    from designer.export.spec.content import build_spec
 
     rows = dict(build_spec(hostile_pathway()).cover_rows)
     assert re.fullmatch(r"\d+ errors?, \d+ warnings?, \d+ waived", rows["Validation"])
@@ -178,8 +176,8 @@ def test_cover_counts_read_as_english():
 
 
 def test_cover_names_the_library_pathway_it_was_derived_from(tmp_path, monkeypatch):
-    from designer import library
-    from designer.export.spec_content import build_spec
+    from designer.library import index as library
+    from designer.export.spec.content import build_spec
     from designer.graph.io import dump_pathway
 
     source = hostile_pathway().model_copy(update={"id": "eras-plus",
@@ -226,8 +224,8 @@ def test_a_one_line_section_gets_no_reading_age_warning():
 
 
 def test_a_long_critical_path_is_summarised_not_listed():
-    from designer.export.spec_content import build_spec
-    from designer.export.spec_text import MAX_LISTED_CRITICAL_STEPS, critical_path_sentence
+    from designer.export.spec.content import build_spec
+    from designer.export.spec.text import MAX_LISTED_CRITICAL_STEPS, critical_path_sentence
     from doc_pathways import chain_pathway
 
     long = build_spec(chain_pathway(MAX_LISTED_CRITICAL_STEPS + 6))
@@ -242,7 +240,7 @@ def test_a_long_critical_path_is_summarised_not_listed():
 def test_timeline_axis_labels_never_overlap(days):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from designer.export.timeline_chart import Bar, Text, layout_chart
+    from designer.export.spec.timeline_chart import Bar, Text, layout_chart
 
     bars = [Bar(label=f"Step {i}", start=i * days / 10, end=i * days / 10 + 1,
                 critical=True, relative=None) for i in range(11)]
@@ -257,8 +255,8 @@ def test_timeline_axis_labels_never_overlap(days):
 
 
 def test_diagram_key_colours_match_the_diagram():
-    from designer.export import style
-    from designer.export.spec_text import DIAGRAM_KEY
+    from designer.render import style
+    from designer.export.spec.text import DIAGRAM_KEY
     from designer.graph.model import Activity
 
     def hue(hex_colour):
@@ -292,8 +290,8 @@ def test_booklet_explains_the_short_forms_it_uses_and_only_those():
 def test_long_overview_list_may_flow_on_instead_of_emptying_a_page():
     from reportlab.platypus import KeepTogether, ListFlowable
 
-    from designer.export import pdf_kit
-    from designer.export.school_pdf import LONG_LIST, booklet_story
+    from designer.export.kit import pdf as pdf_kit
+    from designer.export.school.pdf import LONG_LIST, booklet_story
 
     booklet = build_booklet(hostile_pathway())
     overview = next(s for s in booklet.sections if s.key == "when").blocks[0]
@@ -310,9 +308,9 @@ def test_long_overview_list_may_flow_on_instead_of_emptying_a_page():
 def test_pdf_tables_fit_inside_the_frame_reportlab_lays_out():
     from reportlab.platypus import Frame
 
-    from designer.export import pdf_kit
-    from designer.export.spec_content import build_spec
-    from designer.export.spec_pdf import spec_story
+    from designer.export.kit import pdf as pdf_kit
+    from designer.export.spec.content import build_spec
+    from designer.export.spec.pdf import spec_story
 
     frame = Frame(pdf_kit.MARGIN, 20, pdf_kit.PAGE_WIDTH - 2 * pdf_kit.MARGIN, 700)
     usable = frame._getAvailableWidth()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from designer.export.fhir import export_fhir, plan_definition
+from designer.export.interop.fhir import export_fhir, plan_definition
 from test_bpmn import EVIL, LIBRARY, interop_pathway
 
 PlanDefinition = pytest.importorskip("fhir.resources.R4B.plandefinition").PlanDefinition

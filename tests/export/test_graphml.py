@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from designer.export.graphml import export_graphml
+from designer.export.interop.graphml import export_graphml
 from test_bpmn import EVIL, interop_pathway
 
 G = "{http://graphml.graphdrawing.org/xmlns}"

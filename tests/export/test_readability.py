@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from designer.export import readability as r
+from designer.export.school import readability as r
 
 
 def test_reading_age_is_flesch_kincaid_grade_plus_five():

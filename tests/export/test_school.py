@@ -10,7 +10,7 @@ from docx import Document
 from docx.shared import Pt
 
 from designer.export.school import export_school, school_report
-from designer.export.school_content import build_booklet, when_label
+from designer.export.school.content import build_booklet, when_label
 from designer.graph.model import Activity, Step
 from doc_pathways import QUOTED, SCRIPT, hostile_pathway
 from pdf_streams import content_streams

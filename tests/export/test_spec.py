@@ -12,8 +12,8 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from designer.export.pdf_kit import plain_for_font as pdf_plain
-from designer.export.pdf_kit import styles as pdf_styles
+from designer.export.kit.pdf import plain_for_font as pdf_plain
+from designer.export.kit.pdf import styles as pdf_styles
 from designer.export.spec import ExportError, export_spec, spec_content
 from designer.graph.validate import validate
 from doc_pathways import IMG, QUOTED, SCRIPT, chain_pathway, hostile_pathway
@@ -143,8 +143,8 @@ def test_pdf_is_a4_with_page_numbers_and_repeating_headers(pathway, tmp_path):
     assert data.startswith(b"%PDF")
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in data
     assert _pdf_pages(data) > 1
-    from designer.export.spec_content import build_spec
-    from designer.export.spec_pdf import spec_story
+    from designer.export.spec.content import build_spec
+    from designer.export.spec.pdf import spec_story
     from reportlab.platypus import Table
 
     story = spec_story(build_spec(pathway, today=TODAY), pathway, validate(pathway))
@@ -160,7 +160,7 @@ def test_pdf_is_a4_with_page_numbers_and_repeating_headers(pathway, tmp_path):
 
 def test_pdf_page_footer_says_page_n_of_m(tmp_path):
     # A built-in font keeps the text readable in the content stream for this check.
-    from designer.export import pdf_kit
+    from designer.export.kit import pdf as pdf_kit
 
     saved = pdf_kit._registered
     pdf_kit._registered = ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
@@ -179,8 +179,8 @@ def test_pdf_page_footer_says_page_n_of_m(tmp_path):
 def test_pdf_escapes_pathway_text_in_paragraphs(pathway):
     from reportlab.platypus import Paragraph
 
-    from designer.export.spec_content import build_spec
-    from designer.export.spec_pdf import spec_story
+    from designer.export.spec.content import build_spec
+    from designer.export.spec.pdf import spec_story
 
     story = spec_story(build_spec(pathway, today=TODAY), pathway, validate(pathway))
     texts = []
@@ -324,7 +324,7 @@ def test_appendix_from_a_real_pathway_diff(pathway, tmp_path):
 
 
 def test_pdf_text_without_unicode_font_falls_back_to_look_alikes(monkeypatch):
-    from designer.export import pdf_kit
+    from designer.export.kit import pdf as pdf_kit
 
     monkeypatch.setattr(pdf_kit, "_registered", ("Helvetica", "Helvetica-Bold",
                                                  "Helvetica-Oblique"))
@@ -343,9 +343,9 @@ _NAMES = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", 
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=_NAMES)
 def test_any_step_name_survives_every_text_format(name):
-    from designer.export.spec_html import render_spec_html
-    from designer.export.spec_md import md_escape, render_spec_md
-    from designer.export.pdf_kit import esc
+    from designer.export.spec.html import render_spec_html
+    from designer.export.spec.md import md_escape, render_spec_md
+    from designer.export.kit.pdf import esc
     from reportlab.platypus import Paragraph
 
     pathway = hostile_pathway()

@@ -5,9 +5,17 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
-from designer.export.style import CRITICAL_PATH
-from designer.export.timeline_chart import (
-    OTHER_BAR, Bar, Rect, Text, layout_chart, split_chart, to_drawing, to_png, to_svg,
+from designer.render.style import CRITICAL_PATH
+from designer.export.spec.timeline_chart import (
+    OTHER_BAR,
+    Bar,
+    Rect,
+    Text,
+    layout_chart,
+    split_chart,
+    to_drawing,
+    to_png,
+    to_svg,
 )
 
 BARS = [Bar("Referral", 0, 1, True, "T-42"), Bar("Prehab <b>&", 1, 29, False, "T-41"),

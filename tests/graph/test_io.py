@@ -162,10 +162,19 @@ def test_wrong_values_name_the_line_and_field_path(old, new, path, line, expecte
         assert f"line {line}" in str(error)
 
 
-def test_too_many_steps_is_refused_before_validation():
-    steps = "".join(f"  - {{id: s{i}, name: S}}\n" for i in range(MAX_STEPS + 1))
+def test_too_many_steps_is_refused_before_validation(monkeypatch):
+    import designer.graph.io as io
+
+    assert MAX_STEPS == 100_000       # the limit the format documents
+    # the rule, with a small limit (as the size test does): one step too many is refused
+    # before validation (which would complain about the repeated id first)
+    monkeypatch.setattr(io, "MAX_STEPS", 3)
+    steps = "".join("  - {id: s, name: S}\n" for _ in range(4))
     error = error_of("format: periop-pathway/1\nid: big\ntitle: Big\nsteps:\n" + steps)
-    assert "limit is 100,000" in str(error)
+    assert "the pathway has 4 steps; the limit is 3" in str(error)
+    monkeypatch.setattr(io, "MAX_STEPS", 4)
+    assert "limit" not in str(error_of("format: periop-pathway/1\nid: big\ntitle: Big\n"
+                                       "steps:\n" + steps))
 
 
 def test_too_large_file_is_refused_without_reading(tmp_path, monkeypatch):

@@ -86,7 +86,7 @@ def test_patient_info_sentences_are_short(exemplar):
 
 
 def test_patient_information_reads_at_nhs_reading_age(exemplar):
-    from designer.export.readability import TARGET_READING_AGE, reading_age
+    from designer.export.school.readability import TARGET_READING_AGE, reading_age
 
     _, pathway = exemplar
     text = " ".join(step.patient_info or "" for step in pathway.steps)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from designer.graph.model import (
-    Handoff, Pathway, Role, Setting, Step, Transition, Waiver,
-)
+from designer.graph.model import Handoff, Pathway, Role, Setting, Step, Transition, Waiver
 
 
 def sample_pathway() -> Pathway:
@@ -77,8 +75,8 @@ def make_canvas(qtbot, pathway: Pathway | None = None):
     """A shown 1200x800 canvas at 100% zoom, scrolled to the top-left."""
     from PySide6.QtGui import QUndoStack
 
-    from designer.ui.scene import PathwayScene
-    from designer.ui.view import PathwayView
+    from designer.ui.canvas.scene import PathwayScene
+    from designer.ui.canvas.view import PathwayView
 
     pathway = pathway or sample_pathway()
     stack = QUndoStack()

@@ -7,9 +7,9 @@ import os
 
 from PySide6.QtCore import Qt
 
-from designer.ui import recovery
-from designer.ui.app import offer_recovery
-from designer.ui.document import Document
+from designer.ui.editing import recovery
+from designer.ui.window.app import offer_recovery
+from designer.ui.editing.document import Document
 from window_support import (  # noqa: F401 (fixtures)
     click_modal_button, make_window, sample_file, settings,
 )

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 from canvas_support import make_canvas, view_point
 from designer.graph import geometry
 from designer.ui.commands import ApplyLayoutCommand
-from designer.ui.items import StepItem
-from designer.ui.palette import PaletteWidget
+from designer.ui.canvas.items.steps import StepItem
+from designer.ui.panels.palette import PaletteWidget
 
 
 def _centre(scene, step_id) -> QPointF:

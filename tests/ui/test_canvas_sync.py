@@ -9,11 +9,19 @@ from canvas_support import sample_pathway
 from designer.graph import geometry
 from designer.graph.model import EditRefused, Setting, Step, Transition
 from designer.ui.commands import (
-    AddSettingCommand, AddStepCommand, AddTransitionCommand, ApplyLayoutCommand,
-    MoveSettingCommand, MoveStepsCommand, RemoveItemsCommand, RenameStepCommand,
-    UpdateSettingCommand, UpdateStepCommand, UpdateTransitionCommand,
+    AddSettingCommand,
+    AddStepCommand,
+    AddTransitionCommand,
+    ApplyLayoutCommand,
+    MoveSettingCommand,
+    MoveStepsCommand,
+    RemoveItemsCommand,
+    RenameStepCommand,
+    UpdateSettingCommand,
+    UpdateStepCommand,
+    UpdateTransitionCommand,
 )
-from designer.ui.scene import PathwayScene
+from designer.ui.canvas.scene import PathwayScene
 
 
 def assert_in_sync(scene: PathwayScene) -> None:

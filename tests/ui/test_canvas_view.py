@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from canvas_support import make_canvas, view_point
-from designer.export import style
+from designer.render import style
 from designer.graph.validate import validate
 
 

@@ -9,11 +9,25 @@ from PySide6.QtGui import QUndoStack
 from canvas_support import sample_pathway
 from designer.graph.model import EditRefused, Role, Setting, Step, Transition, Waiver
 from designer.ui.commands import (
-    AddRoleCommand, AddSettingCommand, AddStepCommand, AddTransitionCommand,
-    AddWaiverCommand, ApplyLayoutCommand, MoveSettingCommand, MoveStepsCommand,
-    PasteCommand, RemoveItemsCommand, RemoveRoleCommand, RemoveSettingCommand,
-    RemoveWaiverCommand, RenameStepCommand, UpdateHeaderCommand, UpdateRoleCommand,
-    UpdateSettingCommand, UpdateStepCommand, UpdateTransitionCommand,
+    AddRoleCommand,
+    AddSettingCommand,
+    AddStepCommand,
+    AddTransitionCommand,
+    AddWaiverCommand,
+    ApplyLayoutCommand,
+    MoveSettingCommand,
+    MoveStepsCommand,
+    PasteCommand,
+    RemoveItemsCommand,
+    RemoveRoleCommand,
+    RemoveSettingCommand,
+    RemoveWaiverCommand,
+    RenameStepCommand,
+    UpdateHeaderCommand,
+    UpdateRoleCommand,
+    UpdateSettingCommand,
+    UpdateStepCommand,
+    UpdateTransitionCommand,
 )
 
 

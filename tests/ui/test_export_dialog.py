@@ -12,8 +12,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from designer.graph.model import Pathway
-from designer.ui import export_dialog
-from designer.ui.export_dialog import ExportDialog, install
+from designer.ui.window import export_dialog
+from designer.ui.window.export_dialog import ExportDialog, install
 
 
 def demo_pathway(name: str = "Operation") -> Pathway:
@@ -138,7 +138,7 @@ def test_failures_are_messages_and_the_pathway_file_is_never_overwritten(
     sneaky = doc.path.parent / "dialog-demo.bpmn"
     sneaky.write_text("the pathway\n", encoding="utf-8")
     doc.path = sneaky
-    import designer.export.graphml as graphml
+    import designer.export.interop.graphml as graphml
 
     monkeypatch.setattr(graphml, "export_graphml",
                         lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
@@ -180,7 +180,7 @@ def test_school_reading_age_warnings_are_shown(window, qtbot, monkeypatch):
 
 
 def test_with_the_real_main_window(qtbot, tmp_path):
-    from designer.ui.main_window import MainWindow
+    from designer.ui.window.main_window import MainWindow
 
     win = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
     qtbot.addWidget(win)
@@ -192,11 +192,11 @@ def test_with_the_real_main_window(qtbot, tmp_path):
 
 def test_library_folder_is_avoided_and_the_last_folder_remembered(window, qtbot, tmp_path,
                                                                   monkeypatch):
-    import designer.library
+    import designer.library.index
 
     library = tmp_path / "pathway_library"
     library.mkdir()
-    monkeypatch.setattr(designer.library, "builtin_folder", lambda: library.resolve())
+    monkeypatch.setattr(designer.library.index, "builtin_folder", lambda: library.resolve())
     window.document.path = library / "exemplar.yaml"
     dialog = open_dialog(window, qtbot)
     assert Path(dialog.folder_edit.text()) != library

@@ -7,7 +7,7 @@ import os
 from PySide6.QtCore import Qt
 
 from designer.graph.io import load_pathway
-from designer.ui.document import Document
+from designer.ui.editing.document import Document
 from window_support import (  # noqa: F401 (fixtures)
     click_modal_button, make_window, sample_file, settings,
 )

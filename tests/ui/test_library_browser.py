@@ -7,8 +7,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 
 from designer.library import builtin_folder, user_folder
-from designer.ui.library_browser import LibraryBrowser
-from designer.ui.main_window import MainWindow
+from designer.ui.library.browser import LibraryBrowser
+from designer.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

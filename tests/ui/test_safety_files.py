@@ -177,7 +177,7 @@ def test_paste_is_one_undo_step(make_window, sample_file, qtbot):
 
 def test_an_error_repeating_on_every_repaint_shows_one_message_at_a_time(
         make_window, qtbot, monkeypatch):
-    from designer.ui import app
+    from designer.ui.window import app
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     monkeypatch.setattr(app, "_shown_errors", {})
@@ -408,7 +408,7 @@ def test_closing_during_an_in_place_rename_asks_to_save_the_typed_name(make_wind
 
 def test_an_unexpected_error_while_saving_on_close_keeps_the_window_open(
         make_window, sample_file, qtbot, monkeypatch):
-    from designer.ui.document import Document
+    from designer.ui.editing.document import Document
 
     window = make_window(path=sample_file)
     window.push(UpdateHeaderCommand, {"title": "Not yet saved"})
@@ -428,7 +428,7 @@ def test_an_unexpected_error_while_saving_on_close_keeps_the_window_open(
 
 def test_a_file_the_canvas_cannot_show_leaves_the_open_pathway_working(
         make_window, sample_file, qtbot, monkeypatch):
-    from designer.ui import view as view_module
+    from designer.ui.canvas import view as view_module
 
     window = make_window()
     window.push(UpdateHeaderCommand, {"title": "Work in progress"})
@@ -445,7 +445,7 @@ def test_a_file_the_canvas_cannot_show_leaves_the_open_pathway_working(
     assert seen and seen[0][0] == "Cannot open pathway" and "the canvas tripped" in seen[0][1]
     assert window.document is document and window.scene is scene
     assert document.dirty and document._autosave_timer.isActive()
-    from designer.ui import recovery
+    from designer.ui.editing import recovery
     assert document.recovery_id in recovery.LIVE_IDS
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from designer.graph.io import save_pathway
-from designer.ui import recovery
-from designer.ui.app import offer_recovery
+from designer.ui.editing import recovery
+from designer.ui.window.app import offer_recovery
 from designer.ui.commands import UpdateHeaderCommand
 from window_support import (  # noqa: F401 (fixtures)
     click_modal_button, make_window, sample_file, settings,
@@ -101,7 +101,7 @@ def test_a_file_with_positions_that_are_not_numbers_is_refused_clearly(make_wind
     from canvas_support import sample_pathway
 
     from designer.graph.io import PathwayLoadError
-    from designer.ui.document import Document
+    from designer.ui.editing.document import Document
 
     path = tmp_path / "nan.yaml"
     save_pathway(sample_pathway(), path)
@@ -185,7 +185,7 @@ CRASHING_DESIGNER = r"""
 import os, signal, sys
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from designer.ui.document import Document
+from designer.ui.editing.document import Document
 from designer.ui.commands import UpdateStepCommand
 doc = Document.open(sys.argv[1])
 doc.undo_stack.push(UpdateStepCommand(doc.pathway, "surgery", {"name": "Robotic surgery"}))
@@ -210,7 +210,7 @@ def test_a_real_crash_of_another_process_is_offered_and_restores_identically(
     [entry] = recovery.find_orphans()
     assert entry.original_path == str(sample_file.resolve())
 
-    from designer.ui.document import Document
+    from designer.ui.editing.document import Document
     document = Document.from_recovery(entry)
     try:
         assert json.loads(document.pathway.model_dump_json()) == edited

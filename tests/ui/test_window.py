@@ -137,7 +137,7 @@ def test_an_unexpected_error_is_logged_and_shown_as_a_message_not_a_traceback(
     import sys
     from pathlib import Path
 
-    from designer.ui.app import install_excepthook
+    from designer.ui.window.app import install_excepthook
 
     make_window()
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test

@@ -120,7 +120,7 @@ def test_keys_walk_the_pathway_and_esc_restores_the_window(window, qtbot):
 
 
 def test_opening_another_document_leaves_presentation(window, qtbot):
-    from designer.ui.document import Document
+    from designer.ui.editing.document import Document
 
     window.workshop.presentation.enter()
     assert window.workshop.presentation.active

@@ -21,12 +21,12 @@ def settings(tmp_path):
 @pytest.fixture
 def make_window(qtbot, settings):
     """Build main windows; at the end they are closed without any prompt."""
-    from designer.ui.main_window import MainWindow
+    from designer.ui.window.main_window import MainWindow
 
     made = []
 
     def make(document=None, path: Path | None = None):
-        from designer.ui.document import Document
+        from designer.ui.editing.document import Document
 
         if path is not None:
             document = Document.open(path)

@@ -15,18 +15,24 @@ from PySide6.QtCore import QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QToolBar
 
-from ...graph.model import EditRefused, Note, Pathway
-from .commands import (
-    AddNoteCommand, AddPriorityCommand, RemoveNoteCommand, RemovePriorityCommand,
-    SetVotesCommand, UpdateNoteCommand, UpdatePriorityCommand, UpdateWorkshopCommand,
+from designer.graph.model import EditRefused, Note, Pathway
+from designer.ui.workshop.commands import (
+    AddNoteCommand,
+    AddPriorityCommand,
+    RemoveNoteCommand,
+    RemovePriorityCommand,
+    SetVotesCommand,
+    UpdateNoteCommand,
+    UpdatePriorityCommand,
+    UpdateWorkshopCommand,
     votes_of,
 )
-from .notes import NoteDialog, NotesDock
-from .overlay import WorkshopOverlay
-from .panel import ask_save_path, with_format
-from .presentation import PresentationMode
-from .priorities import PrioritiesDock, PriorityDialog, new_priority
-from .voting import VotingDock
+from designer.ui.workshop.notes import NoteDialog, NotesDock
+from designer.ui.workshop.overlay import WorkshopOverlay
+from designer.ui.workshop.panel import ask_save_path, with_format
+from designer.ui.workshop.presentation import PresentationMode
+from designer.ui.workshop.priorities import PrioritiesDock, PriorityDialog, new_priority
+from designer.ui.workshop.voting import VotingDock
 
 ACTION_LOG_FILTERS = {"Spreadsheet (CSV) (*.csv)": "csv", "Word document (*.docx)": "docx",
                       "Markdown (*.md)": "md"}
@@ -281,7 +287,7 @@ class WorkshopTools(QObject):
 
     def export_action_log(self, path: str | None = None, fmt: str | None = None) -> Path | None:
         """Save the action log; asks for the file when ``path`` is None."""
-        from ...export.action_log import ActionLogError, export_action_log
+        from designer.export.action_log import ActionLogError, export_action_log
 
         self.window.commit_pending_edits()
         if path is None:
@@ -353,7 +359,7 @@ class WorkshopTools(QObject):
 
     def compare_with_file(self, path: str | None = None):
         """Open the side-by-side diff against another pathway file."""
-        from ...graph.io import PathwayLoadError, load_pathway
+        from designer.graph.io import PathwayLoadError, load_pathway
 
         if path is None:
             doc = self.window.document
@@ -371,7 +377,7 @@ class WorkshopTools(QObject):
 
     def compare_with_exemplar(self):
         """Open the diff against the library exemplar this pathway was made from."""
-        from .exemplar import ExemplarNotFound, find_exemplar
+        from designer.library.exemplar import ExemplarNotFound, find_exemplar
 
         try:
             reference, note = find_exemplar(self.pathway)
@@ -381,7 +387,7 @@ class WorkshopTools(QObject):
         return self.show_diff(reference, "library exemplar", note)
 
     def show_diff(self, reference: Pathway, name: str, note: str = ""):
-        from .diff_view import DiffWindow
+        from designer.ui.workshop.diff_view import DiffWindow
 
         self.window.commit_pending_edits()   # compare what the person has typed so far
         if self.diff_window is not None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...graph.model import EditRefused, Note, Pathway, Priority, Workshop
-from ..commands_base import ModelCommand, UpdateCommand, probe
+from designer.graph.model import EditRefused, Note, Pathway, Priority, Workshop
+from designer.ui.commands.base import ModelCommand, UpdateCommand, probe
 
 MERGE_NOTE, MERGE_PRIORITY, MERGE_NOTE_MOVE = 1101, 1102, 1103
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ...graph.diff import ADDED, CHANGED, REMOVED, PathwayDiff, diff_pathways
-from ...graph.model import Pathway
-from .overlay import step_rects
-from .panel import ask_save_path, with_format
+from designer.graph.diff import ADDED, CHANGED, REMOVED, PathwayDiff, diff_pathways
+from designer.graph.model import Pathway
+from designer.ui.workshop.overlay import step_rects
+from designer.ui.workshop.panel import ask_save_path, with_format
 
 # NHS identity colours: green, red, and orange for "amber" (strong enough on pale lanes)
 MARK_COLOURS = {ADDED: "#007f3b", REMOVED: "#d5281b", CHANGED: "#ed8b00"}
@@ -51,8 +51,8 @@ class DiffPane(QWidget):
 
     def __init__(self, heading: str, pathway: Pathway, marks: dict[str, str]):
         super().__init__()
-        from ..scene import PathwayScene
-        from ..view import PathwayView
+        from designer.ui.canvas.scene import PathwayScene
+        from designer.ui.canvas.view import PathwayView
 
         self.pathway = fresh_copy(pathway)
         self.marks = marks
@@ -283,7 +283,7 @@ class DiffWindow(QDialog):
 
     def export_spec(self, path: str | None = None, fmt: str | None = None) -> Path | None:
         """Write the board specification with the diff appendix (asks where when no path)."""
-        from ...export.spec import ExportError, export_spec
+        from designer.export.spec import ExportError, export_spec
 
         if path is None:
             asked = ask_save_path(self, "Board specification with differences",

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...graph.model import NoteCategory, Pathway
-from .overlay import CATEGORY_NAMES, NOTE_COLOURS
-from .panel import WorkshopPanel, add_ok_cancel
+from designer.graph.model import NoteCategory, Pathway
+from designer.ui.workshop.overlay import CATEGORY_NAMES, NOTE_COLOURS
+from designer.ui.workshop.panel import WorkshopPanel, add_ok_cancel
+from designer.graph.vocabulary import plural
 
 FREE_PLACE = ""   # the "about" value of a note placed anywhere on the canvas
 
@@ -199,7 +200,7 @@ class NotesDock(WorkshopPanel):
             shown += 1
         total = len(self.pathway.notes)
         self.count_label.setText(f"{shown} of {total} notes shown" if shown != total
-                                 else f"{total} note{'s' if total != 1 else ''}")
+                                 else plural(total, "note"))
         self._on_current()
 
     def current_note_id(self) -> str | None:

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem, QGraphicsTextItem,
 )
 
-from ...export.style import FONT_FAMILY
-from ...graph.geometry import lane_bands, scene_centre, step_size
-from ...graph.model import ModelEvent, Note, NoteCategory, Pathway
+from designer.render.style import FONT_FAMILY
+from designer.graph.geometry import lane_bands, scene_centre, step_size
+from designer.graph.model import ModelEvent, Note, NoteCategory, Pathway
+from designer.graph.vocabulary import NOTE_CATEGORY_LABELS
 
 # (fill, border) per category; the border also marks the category for colour-blind
 # readers through the label text, never by colour alone.
@@ -29,8 +30,7 @@ NOTE_COLOURS = {
     NoteCategory.idea: ("#fff3a8", "#8a6d00"),
     NoteCategory.decision: ("#d5f0d2", "#2e7d32"),
 }
-CATEGORY_NAMES = {NoteCategory.question: "Question", NoteCategory.risk: "Risk",
-                  NoteCategory.idea: "Idea", NoteCategory.decision: "Decision"}
+CATEGORY_NAMES = NOTE_CATEGORY_LABELS
 NOTE_WIDTH = 170.0
 NOTE_Z, BADGE_Z = 3000.0, 3100.0
 BADGE_FILL = "#330072"       # NHS purple: white text on it is very high contrast

@@ -16,9 +16,9 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QLabel, QWidget
 
-from ...graph.geometry import lane_bands, scene_centre, step_size
-from ...graph.model import Pathway
-from .walk import Caption, caption_for, walk_order
+from designer.graph.geometry import lane_bands, scene_centre, step_size
+from designer.graph.model import Pathway
+from designer.graph.walk import Caption, caption_for, walk_order
 
 __all__ = ["PresentationMode", "CaptionPanel", "Caption", "caption_for", "walk_order"]
 
@@ -114,7 +114,7 @@ class PresentationMode(QObject):
             w.statusBar().showMessage("There are no steps to present yet.", 6000)
             return
         try:
-            from ...graph.timeline import compute_timeline
+            from designer.graph.timeline import compute_timeline
             self._timeline = compute_timeline(pathway)
         except Exception:  # timing is helpful, never a reason to refuse presenting
             self._timeline = None

@@ -9,9 +9,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from ...export.action_log import KIND_LABELS, STATUS_LABELS, ordered_priorities
-from ...graph.model import Pathway, Priority, PriorityKind, PriorityStatus
-from .panel import WorkshopPanel, add_ok_cancel
+from designer.export.action_log import ordered_priorities
+from designer.graph.vocabulary import PRIORITY_KIND_LABELS as KIND_LABELS
+from designer.graph.vocabulary import PRIORITY_STATUS_LABELS as STATUS_LABELS
+from designer.graph.model import Pathway, Priority, PriorityKind, PriorityStatus
+from designer.ui.workshop.panel import WorkshopPanel, add_ok_cancel
 
 COLUMNS = ("Kind", "Title", "Owner", "Due", "Status", "Linked steps", "Dots")
 

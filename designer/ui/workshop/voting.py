@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
-from ...graph.model import Pathway, Workshop
-from .commands import votes_left, votes_of
-from .panel import WorkshopPanel
+from designer.graph.model import Pathway, Workshop
+from designer.ui.workshop.commands import votes_left, votes_of
+from designer.ui.workshop.panel import WorkshopPanel
 
 REFUSED_COLOUR = "#c62828"
 

@@ -1,0 +1,73 @@
+"""Command line: ``periop`` / ``python -m designer``.
+
+One module per command (``designer/cli/<command>.py``), each with
+``register(subparsers)`` adding its parser and setting ``handler`` to a function
+``(args) -> int`` (the exit code; the codes are in :mod:`designer.cli.common`).
+A command module may instead define ``add_parser(subparsers)`` returning its
+parser and ``run(args) -> int``.
+
+Commands import what they need inside their handlers, so ``validate`` and
+``export`` never load Qt widgets and start fast; only ``open`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Sequence
+
+from designer.cli.common import EXIT_FAILED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNREADABLE
+
+__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_FINDINGS", "EXIT_FAILED", "EXIT_UNREADABLE"]
+
+# the commands, in the order ``periop --help`` lists them
+COMMANDS = (
+    "designer.cli.validate",
+    "designer.cli.timeline",
+    "designer.cli.rules",
+    "designer.cli.schema",
+    "designer.cli.open",
+    "designer.cli.library",   # library list|show|new
+    "designer.cli.export",
+    "designer.cli.diff",
+)
+
+
+def _add_command(subparsers, module) -> None:
+    if hasattr(module, "register"):
+        module.register(subparsers)
+        return
+    parser = module.add_parser(subparsers)
+    if parser is not None and parser.get_default("handler") is None:
+        parser.set_defaults(handler=module.run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="periop",
+        description="Perioperative Pathway Designer: design, check and export "
+                    "perioperative care pathways. With no command, opens the designer.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        _add_command(sub, module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        args = parser.parse_args(["open", *([] if argv is None else list(argv))])
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,144 @@
+"""Short general advice for the "How to get ready" part of Surgery School materials.
+
+Written in our own words from the facts in DOMAIN.md sections 2, 3, 4 and 5 (ERAS+
+must-dos and I COUGH, perioperative diabetes, anaemia, smoking, BRAN questions for
+shared decisions). No clinical claim goes beyond those facts: patients read this as
+their hospital's word, so advice the project cannot source is left to the care team.
+Written to the
+NHS content style: short sentences, plain words first, numbers as digits. Each
+topic is included only when the pathway has an activity it relates to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from designer.graph.model import Activity, Pathway, Phase
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One topic: a heading, a few short paragraphs and optional bullet points."""
+
+    key: str
+    heading: str
+    paragraphs: tuple[str, ...]
+    bullets: tuple[str, ...] = ()
+
+
+DECIDING = Advice(
+    "deciding", "Deciding together",
+    ("You and your surgeon decide together if an operation is right for you. These 4 "
+     "questions can help:",),
+    ("What are the benefits?", "What are the risks?", "What are the other choices?",
+     "What if I do nothing?"),
+)
+
+ACTIVITY = Advice(
+    "activity", "Get more active",
+    ("Being fitter before your operation helps you get better faster.",
+     "Try to be active for 30 minutes every day. Choose something that makes you a bit "
+     "out of breath, like a brisk walk.",
+     "Exercises that make your muscles stronger help too. Start slowly and build up."),
+)
+
+BREATHING = Advice(
+    "breathing", "Breathing exercises",
+    ("Breathing exercises help keep your chest clear and lower the chance of a chest "
+     "infection after your operation.",),
+    ("Practise deep breaths and coughing every day.",
+     "If you are given a breathing exerciser, use it as you were shown.",
+     "Brush your teeth and use mouthwash twice a day.",
+     "After your operation, get out of bed at least 3 times a day.",
+     "Sit up in bed, with the head of the bed raised."),
+)
+
+EATING = Advice(
+    "eating", "Eating well",
+    ("Eating a balanced diet is part of getting ready for your operation.",
+     "The team checks whether you are eating enough. If you need more help, you may see a "
+     "dietitian (a food and nutrition expert)."),
+)
+
+SMOKING = Advice(
+    "smoking", "Smoking",
+    ("If you smoke, getting help to stop is part of getting ready for your operation.",
+     "An operation is a good time to stop. People having a big operation are about twice "
+     "as likely to stop smoking.",
+     "Your GP or your local NHS Stop Smoking Service can help you. Support from experts "
+     "works better than trying alone."),
+)
+
+ALCOHOL = Advice(
+    "alcohol", "Alcohol",
+    ("Cutting down on alcohol is part of getting ready for your operation.",
+     "If you find it hard to cut down, talk to your GP. They can help."),
+)
+
+MEDICINES = Advice(
+    "medicines", "Your medicines",
+    ("Bring a list of all your medicines to your appointments.",
+     "Your nurse or doctor will tell you if you need to change any medicine before your "
+     "operation.",
+     "Ask them if you are not sure about any of your medicines."),
+)
+
+DIABETES = Advice(
+    "diabetes", "If you have diabetes",
+    ("A blood test called HbA1c shows your average blood sugar over the last 3 months.",
+     "If your HbA1c is 69 mmol/mol or higher, your GP or diabetes team will help bring it "
+     "down before your operation.",
+     "You will get a plan for your diabetes medicines for the day of your operation. You "
+     "may be first on the list.",
+     "After your operation, you will start looking after your diabetes yourself again as "
+     "soon as you can. Your GP will be told about any changes to your diabetes medicines."),
+)
+
+IRON = Advice(
+    "iron", "Your blood and iron levels",
+    ("A blood test checks if you have anaemia (a low level of red blood cells).",
+     "If you need iron, tablets take 4 to 6 weeks to work. If there is not enough time, "
+     "or tablets do not suit you, you may have iron through a drip instead."),
+)
+
+_FITNESS = {Activity.prehabilitation, Activity.rehabilitation}
+_LIFESTYLE = {Activity.prehabilitation, Activity.education, Activity.smoking_cessation,
+              Activity.preassessment}
+
+
+def _has_surgery(pathway: Pathway) -> bool:
+    return any(s.activity == Activity.surgery or s.phase == Phase.intraoperative
+               for s in pathway.steps)
+
+
+def advice_for(pathway: Pathway, overnight: bool = True) -> list[Advice]:
+    """The advice topics relevant to ``pathway``'s activities, in reading order.
+
+    ``overnight`` is False for day surgery: the chest bundle (I COUGH) and the
+    fitness programme belong to major surgery with a hospital stay, unless the
+    pathway has a prehabilitation or rehabilitation step of its own.
+    """
+    activities = {s.activity for s in pathway.steps if s.activity is not None}
+    packs = set(pathway.rule_packs)
+    major = overnight and _has_surgery(pathway)
+    topics: list[Advice] = []
+    if Activity.shared_decision_making in activities:
+        topics.append(DECIDING)
+    if activities & _FITNESS or (major and Activity.education in activities):
+        topics.append(ACTIVITY)
+    if major and activities & (_FITNESS | {Activity.education}):
+        topics.append(BREATHING)
+    if (activities & (_FITNESS | {Activity.nutrition})
+            or (major and Activity.education in activities)):
+        topics.append(EATING)
+    if activities & _LIFESTYLE:
+        topics += [SMOKING, ALCOHOL]
+    if activities & {Activity.preassessment, Activity.diabetes_plan, Activity.optimisation,
+                     Activity.anaemia_management}:
+        topics.append(MEDICINES)
+    if (activities & {Activity.glycaemic_optimisation, Activity.diabetes_plan}
+            or "diabetes" in packs):
+        topics.append(DIABETES)
+    if Activity.anaemia_management in activities:
+        topics.append(IRON)
+    return topics

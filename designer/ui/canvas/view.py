@@ -1,0 +1,252 @@
+"""The canvas view: zoom, pan, rubber-band selection and an overview map.
+
+Zoom: Ctrl+wheel, Ctrl++ / Ctrl+- / Ctrl+0 (100%) / Ctrl+9 (fit), or the window's
+menu actions calling :meth:`PathwayView.zoom_in` and friends. Pan: the scroll
+bars, the wheel, the middle mouse button, or Space held while dragging. Zoom and
+pan are view state: they never go on the undo stack.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QGraphicsView, QLabel
+
+from designer.render import style
+from designer.ui.canvas.items.steps import LOW_DETAIL
+from designer.ui.canvas.minimap import MiniMap
+
+MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+ZOOM_STEP = 1.25
+
+
+class PathwayView(QGraphicsView):
+    """A QGraphicsView tuned for large pathways (BSP index, smart updates, LOD)."""
+
+    #: The zoom factor after every change (1.0 = 100%).
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
+        self.setDragMode(QGraphicsView.RubberBandDrag)
+        # Only what lies wholly inside the band: a long arrow merely crossing it
+        # must not be picked up (and then deleted) by accident.
+        self.setRubberBandSelectionMode(Qt.ContainsItemShape)
+        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
+        self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setAccessibleName("Pathway canvas")
+        self.setAccessibleDescription(
+            "Lanes are settings of care; time runs left to right. Alt+arrow keys move "
+            "between steps, arrow keys move the selected steps, Delete removes them, "
+            "F2 or a double-click renames a step.")
+        self.setBackgroundBrush(Qt.white)
+        self._space = False
+        self._pan_from: QPoint | None = None
+        self.minimap = MiniMap(self)
+        self._hint = QLabel(self.viewport())
+        self._hint.setAlignment(Qt.AlignCenter)
+        self._hint.setWordWrap(True)
+        self._hint.setFont(QFont(style.FONT_FAMILY, 11))
+        self._hint.setStyleSheet(f"color: {style.MUTED_TEXT}; background: transparent;")
+        self._hint.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self._hint.hide()
+        if scene is not None:
+            scene.changed.connect(self._update_hint)
+        self._shown_once = False
+        self._update_detail()
+
+    # ------------------------------------------------------------------ zoom
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        current = self.zoom()
+        if abs(factor - current) > 1e-9:
+            self.scale(factor / current, factor / current)
+        self._zoomed()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom() / ZOOM_STEP)
+
+    def zoom_reset(self) -> None:
+        """100%: one scene unit per screen pixel."""
+        self.set_zoom(1.0)
+
+    def fit_all(self) -> None:
+        """Show the whole pathway (never enlarged beyond 150%)."""
+        # The scene rect is the pathway's extent (lanes may run on to the view's edge).
+        rect = self.scene().sceneRect()
+        self.fitInView(rect.adjusted(-4, -4, 4, 4), Qt.KeepAspectRatio)
+        if self.zoom() > 1.5:
+            self.set_zoom(1.5)
+        if self.zoom() < MIN_ZOOM:
+            self.set_zoom(MIN_ZOOM)
+        self._zoomed()
+
+    def set_overview_visible(self, on: bool) -> None:
+        """Turn the overview map on or off (it also hides while everything fits)."""
+        self.minimap.enabled_by_user = on
+        self.minimap.refresh_visibility()
+
+    def home(self) -> None:
+        """Scroll to the top-left corner (the lane headers and the start)."""
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+
+    def centre_on_id(self, key: str) -> bool:
+        """Scroll (and zoom in if far out) so that a step or transition is in view."""
+        item = self.scene().item_for(key)
+        if item is None:
+            return False
+        if self.zoom() < 0.6:
+            self.set_zoom(0.8)
+        self.centerOn(item.sceneBoundingRect().center())
+        return True
+
+    def _pin_headers(self) -> None:
+        scene = self.scene()
+        if scene is not None:
+            scene.pin_lane_headers(self.mapToScene(0, 0).x(),
+                                   self.mapToScene(self.viewport().width(), 0).x())
+
+    def _zoomed(self) -> None:
+        self._update_detail()
+        self._pin_headers()
+        self.zoom_changed.emit(self.zoom())
+        self.minimap.refresh_visibility()
+
+    def _update_detail(self) -> None:
+        scene = self.scene()
+        if scene is not None:
+            scene.set_detail(self.zoom() >= LOW_DETAIL)
+
+    # ------------------------------------------------------------------ hint
+    def _update_hint(self, *_args) -> None:
+        """On an empty pathway, say how to begin (a label over the canvas).
+
+        A label rather than a ``drawForeground`` override: a Python override there
+        runs on every repaint and slows dragging on large pathways.
+        """
+        scene = self.scene()
+        empty = scene is not None and not scene.pathway.steps
+        if not empty:
+            self._hint.hide()
+            return
+        if scene.pathway.settings:
+            text = ("Drag a step from the palette onto a lane to begin.\n"
+                    "Connect steps by dragging from the blue handle on a step's right edge.")
+        else:
+            text = ("This pathway has no lanes yet.\nAdd a setting of care (a lane) in the "
+                    "Properties panel, then drag steps from the palette onto it.")
+        self._hint.setText(text)
+        area = self.viewport().rect().adjusted(40, 40, -40, -40)
+        bands = scene.bands()
+        if bands:    # under the lanes when there is room, else over them
+            below = self.mapFromScene(0, bands[-1].bottom).y() + 24
+            if below < area.bottom() - 60:
+                area.setTop(below)
+                area.setHeight(60)
+        self._hint.setGeometry(area)
+        self._hint.show()
+
+    # ------------------------------------------------------------- Qt events
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.ControlModifier:
+            steps = event.angleDelta().y() / 120.0
+            if steps:
+                self.set_zoom(self.zoom() * (ZOOM_STEP ** steps))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        key, ctrl = event.key(), bool(event.modifiers() & Qt.ControlModifier)
+        if key == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(Qt.OpenHandCursor)
+            event.accept()
+            return
+        if ctrl and key in (Qt.Key_Plus, Qt.Key_Equal):
+            self.zoom_in()
+        elif ctrl and key == Qt.Key_Minus:
+            self.zoom_out()
+        elif ctrl and key == Qt.Key_0:
+            self.zoom_reset()
+        elif ctrl and key == Qt.Key_9:
+            self.fit_all()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            if self._pan_from is None:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MiddleButton or (
+                event.button() == Qt.LeftButton and self._space):
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            now = event.position().toPoint()
+            delta = now - self._pan_from
+            self._pan_from = now
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._pan_from is not None and event.button() in (Qt.MiddleButton, Qt.LeftButton):
+            self._pan_from = None
+            if self._space:
+                self.viewport().setCursor(Qt.OpenHandCursor)
+            else:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self._space = False
+        super().focusOutEvent(event)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if dx:
+            self._pin_headers()
+        self.minimap.refresh_visibility()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.home()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._pin_headers()
+        self._update_hint()
+        self.minimap.reposition()

@@ -1,0 +1,44 @@
+"""Undoable edits of a pathway: one :class:`QUndoCommand` per model action.
+
+``base`` holds the shared machinery, ``steps`` the step, transition and header
+commands, ``lanes`` the settings (lanes), roles and waivers.
+
+Every command takes the :class:`~designer.graph.model.Pathway` first and calls its
+edit methods only; the canvas and the panels repaint from the model's events.
+
+Refused edits never reach the undo stack. Each command checks its edit in the
+constructor and raises :class:`~designer.graph.model.EditRefused` (a message for
+people) before anything changes, so a caller can write::
+
+    try:
+        stack.push(UpdateStepCommand(pathway, "referral", duration_days=-1))
+    except EditRefused as exc:
+        show_message(str(exc))
+
+If the model still refuses at ``redo()`` time (it should not), the command marks
+itself obsolete so that the stack drops it, and keeps the message in ``refused``.
+
+Group several commands into one undo step with ``QUndoStack.beginMacro`` /
+``endMacro``. The commands take no Qt ``parent`` on purpose: a Python command
+owned by a Qt parent is deleted twice on clean-up (a crash in PySide6).
+"""
+
+from designer.graph.model import EditRefused
+from designer.ui.commands.lanes import (
+    AddRoleCommand, AddSettingCommand, AddWaiverCommand, MoveSettingCommand, RemoveRoleCommand,
+    RemoveSettingCommand, RemoveWaiverCommand, UpdateRoleCommand, UpdateSettingCommand,
+)
+from designer.ui.commands.steps import (
+    AddStepCommand, AddTransitionCommand, ApplyLayoutCommand, MoveStepsCommand, PasteCommand,
+    RemoveItemsCommand, RenameStepCommand, UpdateHeaderCommand, UpdateStepCommand,
+    UpdateTransitionCommand,
+)
+
+__all__ = [
+    "AddStepCommand", "RemoveItemsCommand", "MoveStepsCommand", "AddTransitionCommand",
+    "UpdateStepCommand", "RenameStepCommand", "UpdateTransitionCommand",
+    "UpdateHeaderCommand", "AddSettingCommand", "RemoveSettingCommand",
+    "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
+    "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",
+    "PasteCommand", "EditRefused",
+]

@@ -1,0 +1,400 @@
+"""Undoable edits of steps, transitions and the header (see :mod:`designer.ui.commands`).
+
+Every command takes the :class:`~designer.graph.model.Pathway` first and calls its
+edit methods only; the canvas and the panels repaint from the model's events.
+
+Refused edits never reach the undo stack. Each command checks its edit in the
+constructor and raises :class:`~designer.graph.model.EditRefused` (a message for
+people) before anything changes, so a caller can write::
+
+    try:
+        stack.push(UpdateStepCommand(pathway, "referral", duration_days=-1))
+    except EditRefused as exc:
+        show_message(str(exc))
+
+If the model still refuses at ``redo()`` time (it should not), the command marks
+itself obsolete so that the stack drops it, and keeps the message in ``refused``.
+
+Group several commands into one undo step with ``QUndoStack.beginMacro`` /
+``endMacro``. The commands take no Qt ``parent`` on purpose: a Python command
+owned by a Qt parent is deleted twice on clean-up (a crash in PySide6).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from PySide6.QtGui import QUndoCommand
+
+from designer.graph.model import EditRefused, Pathway, Step, Transition
+from designer.ui.commands.base import (
+    ID_RE,
+    MERGE_HEADER,
+    MERGE_NUDGE,
+    MERGE_STEP,
+    MERGE_TRANSITION,
+    ModelCommand,
+    UpdateCommand,
+    changes_of,
+    plural,
+    probe,
+)
+
+
+# ----------------------------------------------------------------------------- steps
+
+
+class AddStepCommand(ModelCommand):
+    """Add a step (at ``index``, or at the end)."""
+
+    def __init__(self, pathway: Pathway, step: Step, index: int | None = None):
+        if pathway.step(step.id) is not None:
+            raise EditRefused(f"a step with id '{step.id}' already exists")
+        super().__init__(pathway, f"Add step '{step.name}'")
+        self.step = step
+        self.index = index
+
+    def _do(self) -> None:
+        self.pathway.add_step(self.step, self.index)
+
+    def _undo(self) -> None:
+        self.pathway.remove_step(self.step.id)
+
+
+class _RemoveStep(ModelCommand):
+    def __init__(self, pathway: Pathway, step_id: str):
+        super().__init__(pathway, f"Remove step {step_id}")
+        self.step_id = step_id
+        self.removed: tuple[Step, int] | None = None
+
+    def _do(self) -> None:
+        self.removed = self.pathway.remove_step(self.step_id)
+
+    def _undo(self) -> None:
+        step, index = self.removed
+        self.pathway.add_step(step, index)
+
+
+class _RemoveTransition(ModelCommand):
+    def __init__(self, pathway: Pathway, key: str):
+        super().__init__(pathway, f"Remove transition {key}")
+        self.key = key
+        self.removed: tuple[Transition, int] | None = None
+
+    def _do(self) -> None:
+        self.removed = self.pathway.remove_transition(self.key)
+
+    def _undo(self) -> None:
+        transition, index = self.removed
+        self.pathway.add_transition(transition, index)
+
+
+class RemoveItemsCommand(ModelCommand):
+    """Delete steps and transitions as one undo step.
+
+    It builds one sub-command per item: the transitions first (those named and
+    those touching a removed step), then the steps, each in descending file order;
+    undo replays them backwards, so every item returns to its original index.
+    The sub-commands are plain Python children (``parts``): giving them a Qt
+    parent makes Qt and Python both own them, which crashes on clean-up.
+    """
+
+    def __init__(self, pathway: Pathway, step_ids: Iterable[str] = (),
+                 transition_keys: Iterable[str] = ()):
+        step_ids = list(dict.fromkeys(step_ids))
+        for sid in step_ids:
+            if pathway.step(sid) is None:
+                raise EditRefused(f"there is no step '{sid}'")
+        doomed_steps = set(step_ids)
+        keys = set(transition_keys)
+        for key in keys:
+            if pathway.transition(key) is None:
+                raise EditRefused(f"there is no transition {key}")
+        t_order = [(i, t.key) for i, t in enumerate(pathway.transitions)
+                   if t.key in keys or t.source in doomed_steps or t.target in doomed_steps]
+        s_order = [(i, s.id) for i, s in enumerate(pathway.steps) if s.id in doomed_steps]
+        if not t_order and not s_order:
+            raise EditRefused("nothing is selected to delete")
+        words = []
+        if s_order:
+            words.append(plural(len(s_order), "step"))
+        explicit = len([k for _, k in t_order if k in keys])
+        if explicit:
+            words.append(plural(explicit, "transition"))
+        super().__init__(pathway, "Delete " + " and ".join(words))
+        self.parts: list[ModelCommand] = []
+        for _, key in sorted(t_order, reverse=True):
+            self.parts.append(_RemoveTransition(pathway, key))
+        for _, sid in sorted(s_order, reverse=True):
+            self.parts.append(_RemoveStep(pathway, sid))
+        self.step_ids = [sid for _, sid in s_order]
+        self.transition_keys = [k for _, k in t_order]
+
+    def _do(self) -> None:
+        for part in self.parts:
+            part._do()
+
+    def _undo(self) -> None:
+        for part in reversed(self.parts):
+            part._undo()
+
+
+class MoveStepsCommand(ModelCommand):
+    """Move steps (one drag, one nudge, or a multi-selection move) as one undo step.
+
+    Parameters
+    ----------
+    moves:
+        step id -> ``(x, y)`` (lane-relative, see designer.graph.geometry) or
+        ``((x, y), setting_id)`` when the step changes lane.
+    nudge:
+        True for an arrow-key nudge; consecutive nudges of the same steps merge.
+    """
+
+    def __init__(self, pathway: Pathway, moves: Mapping[str, Any], nudge: bool = False):
+        self.new: dict[str, dict[str, Any]] = {}
+        self.old: dict[str, dict[str, Any]] = {}
+        for sid, move in moves.items():
+            step = pathway.step(sid)
+            if step is None:
+                raise EditRefused(f"there is no step '{sid}'")
+            if len(move) == 2 and isinstance(move[0], (tuple, list)):
+                position, setting = move
+            else:
+                position, setting = move, step.setting
+            position = (round(float(position[0]), 1), round(float(position[1]), 1))
+            change: dict[str, Any] = {"position": position}
+            if setting != step.setting:
+                if pathway.setting(setting) is None:
+                    raise EditRefused(f"there is no lane '{setting}'")
+                change["setting"] = setting
+            self.new[sid] = change
+            self.old[sid] = {k: getattr(step, k) for k in change}
+        if not self.new:
+            raise EditRefused("no step to move")
+        lane_change = any("setting" in c for c in self.new.values())
+        what = plural(len(self.new), "step")
+        text = (f"Nudge {what}" if nudge else
+                f"Move {what} to another lane" if lane_change else f"Move {what}")
+        super().__init__(pathway, text)
+        self.nudge = nudge
+
+    def _do(self) -> None:
+        for sid, change in self.new.items():
+            self.pathway.update_step(sid, **change)
+
+    def _undo(self) -> None:
+        for sid, change in self.old.items():
+            self.pathway.update_step(sid, **change)
+
+    def id(self) -> int:
+        return MERGE_NUDGE if self.nudge else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, MoveStepsCommand) or not other.nudge:
+            return False
+        if set(other.new) != set(self.new) or any(
+                set(other.new[s]) != set(self.new[s]) for s in self.new):
+            return False
+        self.new = {sid: dict(change) for sid, change in other.new.items()}
+        self.setObsolete(self.new == self.old)
+        return True
+
+
+class UpdateStepCommand(UpdateCommand):
+    """Change fields of a step; consecutive edits of the same field merge."""
+
+    merge_id = MERGE_STEP
+
+    def __init__(self, pathway: Pathway, step_id: str, changes: Mapping[str, Any] | None = None, **kw: Any):
+        changes = changes_of(changes, kw)
+        step = pathway.step(step_id)
+        if step is None:
+            raise EditRefused(f"there is no step '{step_id}'")
+        if "id" in changes and changes["id"] != step_id:
+            raise EditRefused("use RenameStepCommand to change a step's id")
+        probe(step, changes)
+        super().__init__(pathway, step_id, changes, f"'{step.name}'")
+
+    def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:
+        return self.pathway.update_step(self.key, **changes)
+
+
+class RenameStepCommand(ModelCommand):
+    """Change a step's id and every reference to it."""
+
+    def __init__(self, pathway: Pathway, old_id: str, new_id: str):
+        new_id = new_id.strip()
+        if pathway.step(old_id) is None:
+            raise EditRefused(f"there is no step '{old_id}'")
+        if new_id == old_id:
+            raise EditRefused("the id is unchanged")
+        if not ID_RE.match(new_id):
+            raise EditRefused(
+                f"'{new_id}' is not a valid id: use letters, digits, '-', '_' or '.', "
+                "starting with a letter or digit")
+        if pathway.step(new_id) is not None:
+            raise EditRefused(f"a step with id '{new_id}' already exists")
+        super().__init__(pathway, f"Change id of step '{old_id}' to '{new_id}'")
+        self.old_id, self.new_id = old_id, new_id
+
+    def _do(self) -> None:
+        self.pathway.rename_step(self.old_id, self.new_id)
+
+    def _undo(self) -> None:
+        self.pathway.rename_step(self.new_id, self.old_id)
+
+
+# ----------------------------------------------------------------------- transitions
+
+
+class AddTransitionCommand(ModelCommand):
+    """Connect two steps."""
+
+    def __init__(self, pathway: Pathway, transition: Transition, index: int | None = None):
+        if transition.source == transition.target:
+            raise EditRefused("a step cannot lead to itself")
+        if pathway.transition(transition.key) is not None:
+            raise EditRefused(f"there is already a transition {transition.key}")
+        names = []
+        for sid in (transition.source, transition.target):
+            step = pathway.step(sid)
+            names.append(step.name if step else sid)
+        super().__init__(pathway, f"Connect '{names[0]}' to '{names[1]}'")
+        self.transition = transition
+        self.index = index
+
+    def _do(self) -> None:
+        self.pathway.add_transition(self.transition, self.index)
+
+    def _undo(self) -> None:
+        self.pathway.remove_transition(self.transition.key)
+
+
+class UpdateTransitionCommand(UpdateCommand):
+    """Change wait, condition, probability or handoff; same-field edits merge."""
+
+    merge_id = MERGE_TRANSITION
+
+    def __init__(self, pathway: Pathway, key: str, changes: Mapping[str, Any] | None = None, **kw: Any):
+        changes = changes_of(changes, kw)
+        transition = pathway.transition(key)
+        if transition is None:
+            raise EditRefused(f"there is no transition {key}")
+        changes = Pathway.transition_changes(changes)
+        probe(transition, changes)
+        super().__init__(pathway, key, changes, f"transition {key}")
+
+    def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:
+        return self.pathway.update_transition(self.key, **changes)
+
+
+class UpdateHeaderCommand(UpdateCommand):
+    """Change pathway-level fields (title, status, summary...); same-field edits merge."""
+
+    merge_id = MERGE_HEADER
+
+    def __init__(self, pathway: Pathway, changes: Mapping[str, Any] | None = None, **kw: Any):
+        changes = changes_of(changes, kw)
+        pathway.checked_header(changes)
+        super().__init__(pathway, "", changes, "the pathway")
+
+    def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:
+        return self.pathway.update_header(**changes)
+
+
+# ------------------------------------------------------------------ layout and paste
+
+
+class ApplyLayoutCommand(ModelCommand):
+    """Move steps to automatic-layout positions as one undo step.
+
+    ``positions`` defaults to :func:`designer.graph.layout.auto_layout` of the pathway.
+    """
+
+    def __init__(self, pathway: Pathway,
+                 positions: Mapping[str, tuple[float, float]] | None = None):
+        if positions is None:
+            from designer.graph.layout import auto_layout
+            positions = auto_layout(pathway)
+        self.new: dict[str, tuple[float, float]] = {}
+        self.old: dict[str, tuple[float, float] | None] = {}
+        for sid, (x, y) in positions.items():
+            step = pathway.step(sid)
+            if step is None:
+                raise EditRefused(f"there is no step '{sid}'")
+            new = (round(float(x), 1), round(float(y), 1))
+            if step.position != new:
+                self.new[sid] = new
+                self.old[sid] = step.position
+        if not self.new:
+            raise EditRefused("the steps are already laid out")
+        super().__init__(pathway, "Auto-layout")
+
+    def _do(self) -> None:
+        for sid, position in self.new.items():
+            self.pathway.update_step(sid, position=position)
+
+    def _undo(self) -> None:
+        for sid, position in self.old.items():
+            self.pathway.update_step(sid, position=position)
+
+
+class PasteCommand(ModelCommand):
+    """Add copied steps and the transitions between them as one undo step.
+
+    Ids that clash with the pathway get fresh ones (``pathway.new_id``) and the
+    transitions follow; positions move by ``offset``; steps whose lane does not
+    exist here go to ``fallback_setting`` when given. Transitions whose ends are
+    not both present after pasting are dropped. ``pasted_ids`` lists the new step ids.
+    """
+
+    def __init__(self, pathway: Pathway, steps: Iterable[Step],
+                 transitions: Iterable[Transition] = (),
+                 offset: tuple[float, float] = (0.0, 0.0),
+                 fallback_setting: str | None = None):
+        steps = list(steps)
+        if not steps:
+            raise EditRefused("there is nothing to paste")
+        mapping: dict[str, str] = {}
+        taken: set[str] = set()
+        self.steps: list[Step] = []
+        for step in steps:
+            new_id = step.id
+            if pathway.step(new_id) is not None or new_id in taken:
+                new_id = pathway.new_id(step.id, taken)
+            taken.add(new_id)
+            mapping[step.id] = new_id
+            update: dict[str, Any] = {"id": new_id}
+            if step.position is not None:
+                update["position"] = (round(step.position[0] + offset[0], 1),
+                                      round(step.position[1] + offset[1], 1))
+            if fallback_setting and pathway.setting(step.setting or "") is None:
+                update["setting"] = fallback_setting
+            self.steps.append(step.model_copy(update=update))
+        self.transitions: list[Transition] = []
+        seen: set[str] = set()
+        for t in transitions:
+            if t.source not in mapping or t.target not in mapping:
+                continue
+            moved = t.model_copy(update={"source": mapping[t.source],
+                                         "target": mapping[t.target]})
+            if moved.key in seen or moved.source == moved.target:
+                continue
+            seen.add(moved.key)
+            self.transitions.append(moved)
+        super().__init__(pathway, f"Paste {plural(len(self.steps), 'step')}")
+        self.pasted_ids = [s.id for s in self.steps]
+        self.id_map = mapping
+
+    def _do(self) -> None:
+        for step in self.steps:
+            self.pathway.add_step(step)
+        for t in self.transitions:
+            self.pathway.add_transition(t)
+
+    def _undo(self) -> None:
+        for t in reversed(self.transitions):
+            self.pathway.remove_transition(t.key)
+        for step in reversed(self.steps):
+            self.pathway.remove_step(step.id)

@@ -1,0 +1,234 @@
+"""The open document: one pathway, its file, its undo stack and its safety nets.
+
+A :class:`Document` knows whether it has unsaved changes (from the undo
+stack's clean state), saves through :mod:`designer.graph.io`, writes a crash
+recovery copy every 30 seconds while unsaved, and notices when its file is
+changed on disk by another program.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from designer.graph.blank import blank_pathway, place_unpositioned_steps
+from designer.graph.model import Pathway
+from designer.ui.editing import recovery
+
+UNTITLED_NAME = "Untitled.yaml"
+
+def _file_signature(path: Path) -> tuple[int, str] | None:
+    """(size, sha256) of a file, or None when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+class Document(QObject):
+    """One pathway being edited.
+
+    Attributes
+    ----------
+    pathway : Pathway
+        The model; edit it only through undo commands.
+    path : Path or None
+        The file it was opened from or last saved to; None while untitled.
+    undo_stack : QUndoStack
+        Every edit; its clean state is the saved state.
+    """
+
+    dirty_changed = Signal(bool)
+    path_changed = Signal(object)
+    changed_on_disk = Signal()
+    autosaved = Signal(str)
+    autosave_failed = Signal(str)
+
+    AUTOSAVE_INTERVAL_MS = 30_000
+
+    def __init__(self, pathway: Pathway, path: str | Path | None = None,
+                 parent: QObject | None = None, *, recovered: bool = False) -> None:
+        super().__init__(parent)
+        self.pathway = pathway
+        self.path: Path | None = Path(path).resolve() if path else None
+        self.undo_stack = QUndoStack(self)
+        self.recovery_id = uuid.uuid4().hex[:16]
+        recovery.LIVE_IDS.add(self.recovery_id)
+        self.destroyed.connect(lambda *_a, rid=self.recovery_id: recovery.LIVE_IDS.discard(rid))
+        self._forced_dirty = recovered
+        # recovery files this document took over (after a crash) but could not yet
+        # rewrite under its own id: removed with its own on a clean save or close
+        self._inherited_recovery: list[str] = []
+        self._was_dirty = self.dirty
+        self._signature = _file_signature(self.path) if self.path else None
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setInterval(self.AUTOSAVE_INTERVAL_MS)
+        self._autosave_timer.timeout.connect(self.autosave_now)
+        self._autosave_timer.start()
+
+        self._watcher: QFileSystemWatcher | None = None
+        self._watch()
+
+    # ----------------------------------------------------------------- creation
+
+    @classmethod
+    def new_untitled(cls, parent: QObject | None = None) -> "Document":
+        return cls(blank_pathway(), None, parent)
+
+    @classmethod
+    def open(cls, path: str | Path, parent: QObject | None = None) -> "Document":
+        """Open a pathway file; raises ``PathwayLoadError`` with a message for people."""
+        from designer.graph.io import load_pathway
+
+        pathway = load_pathway(str(path))
+        place_unpositioned_steps(pathway)
+        return cls(pathway, path, parent)
+
+    @classmethod
+    def from_recovery(cls, entry: recovery.RecoveryEntry, parent: QObject | None = None
+                      ) -> "Document":
+        """A document restored from a recovery file: unsaved until the user saves it."""
+        from designer.graph.io import PathwayLoadError, loads_pathway
+
+        try:
+            data = entry.yaml_path.read_bytes()
+        except OSError as exc:
+            raise PathwayLoadError(f"Cannot read the recovery file {entry.yaml_path}: "
+                                   f"{exc.strerror or exc}") from None
+        # bytes: the reader explains a damaged (binary or badly encoded) file itself
+        pathway = loads_pathway(data, name=str(entry.yaml_path))
+        place_unpositioned_steps(pathway)
+        doc = cls(pathway, entry.original_path, parent, recovered=True)
+        # The changes were made to the version of the file recorded at autosave; if
+        # another program changed the file since, saving asks before overwriting.
+        if entry.disk_signature is not None:
+            doc._signature = entry.disk_signature
+        # the old recovery file goes only once the work is safe in the new one
+        if doc.autosave_now() is not None:
+            entry.discard()
+        else:
+            doc._inherited_recovery.append(entry.recovery_id)
+        return doc
+
+    # -------------------------------------------------------------------- state
+
+    @property
+    def dirty(self) -> bool:
+        """True while there are changes not yet saved."""
+        return self._forced_dirty or not self.undo_stack.isClean()
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path else UNTITLED_NAME
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self._emit_dirty()
+
+    def _emit_dirty(self) -> None:
+        now = self.dirty
+        if now != self._was_dirty:
+            self._was_dirty = now
+            self.dirty_changed.emit(now)
+        if not now:
+            self._remove_recovery_files()
+
+    def _remove_recovery_files(self) -> None:
+        recovery.remove_recovery(self.recovery_id)
+        for inherited in self._inherited_recovery:
+            recovery.remove_recovery(inherited)
+        self._inherited_recovery.clear()
+
+    # ------------------------------------------------------------------- saving
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Save to ``path`` (or the current file). Raises ``PathwaySaveError``/``OSError``.
+
+        On failure nothing changes: the document stays unsaved.
+        """
+        from designer.graph.io import save_pathway
+
+        target = Path(path).resolve() if path else self.path
+        if target is None:
+            raise ValueError("an untitled document needs a file name")
+        save_pathway(self.pathway, str(target))
+        moved = target != self.path
+        self.path = target
+        self._signature = _file_signature(target)
+        self._forced_dirty = False
+        self.undo_stack.setClean()
+        self._emit_dirty()
+        self._remove_recovery_files()
+        if moved or self._watcher is None or str(target) not in self._watcher.files():
+            self._watch()  # also after the file was deleted and is now written again
+        if moved:
+            self.path_changed.emit(target)
+        return target
+
+    def changed_on_disk_since_load(self) -> bool:
+        """True when the file on disk differs from what we last read or wrote."""
+        if self.path is None or self._signature is None:
+            return False
+        current = _file_signature(self.path)
+        return current is not None and current != self._signature
+
+    def accept_disk_version(self) -> None:
+        """Treat the current file on disk as known (the user chose to overwrite it)."""
+        if self.path:
+            self._signature = _file_signature(self.path)
+
+    def _watch(self) -> None:
+        if self._watcher is not None:
+            self._watcher.deleteLater()
+            self._watcher = None
+        if self.path is None:
+            return
+        self._watcher = QFileSystemWatcher(self)
+        if self.path.exists():
+            self._watcher.addPath(str(self.path))
+        self._watcher.fileChanged.connect(self._on_file_changed)
+
+    def _on_file_changed(self, _name: str) -> None:
+        vanished = self.path is not None and self._signature is not None \
+            and not self.path.exists()
+        if vanished or self.changed_on_disk_since_load():
+            self.changed_on_disk.emit()
+        # editors that save by replacing the file drop it from the watch list
+        if self._watcher is not None and self.path and self.path.exists() \
+                and str(self.path) not in self._watcher.files():
+            self._watcher.addPath(str(self.path))
+
+    # ----------------------------------------------------------------- recovery
+
+    def autosave_now(self) -> Path | None:
+        """Write the recovery copy when there are unsaved changes; returns its path."""
+        if not self.dirty:
+            return None
+        from designer.graph.io import PathwaySaveError, dump_pathway
+
+        try:
+            written = recovery.write_recovery(
+                self.recovery_id, dump_pathway(self.pathway),
+                str(self.path) if self.path else None, self.pathway.title,
+                self._signature)
+        except (OSError, PathwaySaveError) as exc:
+            # a safety net must not interrupt editing, but the user should know it is off
+            self.autosave_failed.emit(getattr(exc, "strerror", None) or str(exc))
+            return None
+        self.autosaved.emit(str(written))
+        return written
+
+    def close(self) -> None:
+        """A clean close: stop autosaving and remove the recovery copy."""
+        self._autosave_timer.stop()
+        self._remove_recovery_files()
+        recovery.LIVE_IDS.discard(self.recovery_id)
+        if self._watcher is not None:
+            self._watcher.deleteLater()
+            self._watcher = None

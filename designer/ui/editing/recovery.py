@@ -1,0 +1,175 @@
+"""Crash recovery files: where they live, how they are written and found again.
+
+While a document has unsaved changes it is written every 30 seconds to a
+recovery file (a plain pathway YAML) with a small JSON sidecar saying which
+file it belongs to and which process wrote it. A clean save or close removes
+both. At the next start, files left behind by a process that is no longer
+running (or by a document of this process that was dropped without closing)
+are offered for restoring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from designer import paths
+from designer.graph.io import write_text_atomic
+
+# Recovery ids owned by documents alive in this process (never offered).
+LIVE_IDS: set[str] = set()
+
+
+def recovery_dir() -> Path:
+    """The folder holding recovery files (see :func:`designer.paths.recovery_dir`)."""
+    return paths.recovery_dir()
+
+
+@dataclass(frozen=True)
+class RecoveryEntry:
+    """One recovery file left behind: the YAML text and what it belongs to."""
+
+    recovery_id: str
+    yaml_path: Path
+    original_path: str | None
+    title: str
+    saved_at: float
+    # (size, sha256) of the user's file when it was last read or saved; None if unknown
+    disk_signature: tuple[int, str] | None = None
+
+    def describe(self) -> str:
+        try:
+            when = time.strftime("%d %b %Y %H:%M", time.localtime(self.saved_at))
+        except (OverflowError, OSError, ValueError):
+            when = "at an unknown time"
+        name = Path(self.original_path).name if self.original_path else "untitled pathway"
+        return f"{self.title} ({name}), last autosaved {when}"
+
+    def discard(self) -> None:
+        remove_recovery(self.recovery_id)
+
+    def set_aside(self) -> Path | None:
+        """Keep a recovery file that cannot be restored, out of the way; returns where.
+
+        It is never offered again, but the text stays on disk for the user (or
+        someone helping them) to rescue by hand.
+        """
+        kept = self.yaml_path.with_name(f"{self.recovery_id}.damaged.yaml")
+        try:
+            os.replace(self.yaml_path, kept)
+        except OSError:
+            kept = None
+        remove_recovery(self.recovery_id)
+        return kept
+
+
+def _paths(recovery_id: str) -> tuple[Path, Path]:
+    folder = recovery_dir()
+    return folder / f"{recovery_id}.yaml", folder / f"{recovery_id}.json"
+
+
+def write_recovery(recovery_id: str, text: str, original_path: str | None, title: str,
+                   disk_signature: tuple[int, str] | None = None) -> Path:
+    """Write the recovery YAML and its sidecar atomically; returns the YAML path.
+
+    ``disk_signature`` records which version of the user's file the changes were
+    made to, so after restoring, a file changed since then is not overwritten
+    without asking.
+    """
+    yaml_path, meta_path = _paths(recovery_id)
+    yaml_path.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"path": original_path, "title": title, "pid": os.getpid(),
+            "saved_at": time.time(),
+            "disk_signature": list(disk_signature) if disk_signature else None}
+    for target, content in ((yaml_path, text), (meta_path, json.dumps(meta))):
+        write_text_atomic(target, content)
+    return yaml_path
+
+
+def remove_recovery(recovery_id: str) -> None:
+    """Remove a recovery file and its sidecar (missing files are fine)."""
+    for target in _paths(recovery_id):
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # a stale file is harmless; it is offered again at most once more
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _read_meta(meta_path: Path) -> dict:
+    """The sidecar's fields; an unreadable or damaged sidecar gives none.
+
+    The YAML beside it is still offered: it is the user's work, and the sidecar
+    only says where it came from.
+    """
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _number(value, kind):
+    """``value`` as ``kind`` (int or float), or 0 when it is missing or not a number."""
+    try:
+        return kind(value or 0)
+    except (TypeError, ValueError, OverflowError):
+        return kind(0)
+
+
+def _signature(value) -> tuple[int, str] | None:
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) \
+            and isinstance(value[1], str):
+        return value[0], value[1]
+    return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def find_orphans() -> list[RecoveryEntry]:
+    """Recovery files whose writer is gone, newest first."""
+    folder = recovery_dir()
+    if not folder.is_dir():
+        return []
+    found: list[RecoveryEntry] = []
+    for meta_path in folder.glob("*.json"):
+        recovery_id = meta_path.stem
+        yaml_path = meta_path.with_suffix(".yaml")
+        if not yaml_path.is_file():
+            continue
+        meta = _read_meta(meta_path)
+        pid = _number(meta.get("pid"), int)
+        if pid == os.getpid():
+            if recovery_id in LIVE_IDS:
+                continue
+        elif _process_alive(pid):
+            continue  # another designer window is running and owns it
+        original = meta.get("path")
+        found.append(RecoveryEntry(
+            recovery_id, yaml_path, original if isinstance(original, str) and original else None,
+            str(meta.get("title") or "Untitled pathway"),
+            _number(meta.get("saved_at"), float) or _mtime(yaml_path),
+            _signature(meta.get("disk_signature"))))
+    found.sort(key=lambda e: -e.saved_at)
+    return found

@@ -1,0 +1,159 @@
+"""The Properties panel: edits whatever is selected on the canvas.
+
+Nothing selected shows the pathway (header, lanes, roles); one step, one
+transition or one lane shows its page; several items show a short summary.
+All edits are undo commands; refused values are explained next to the field.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QStackedWidget
+
+from designer.ui.panels.properties.pages import (
+    LanePage,
+    PropertyPage,
+    StepPage,
+    TransitionPage,
+)
+from designer.ui.panels.properties.pathway import PathwayPage
+
+if TYPE_CHECKING:  # pragma: no cover
+    from designer.ui.window.main_window import MainWindow
+
+_CHOICE_EVENTS = ("setting-", "settings-", "role-", "reset")
+
+
+class PropertiesDock(QDockWidget):
+    """The Properties panel of ``window``."""
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__("Properties", window)
+        self.setObjectName("properties-dock")
+        self.setAccessibleName("Properties")
+        self.window_ = window
+        self._pathway = None
+        self._scene = None
+        # timers owned by the dock die with it: no deferred call into a closed window
+        self._selection_timer = QTimer(self)
+        self._selection_timer.setSingleShot(True)
+        self._selection_timer.setInterval(0)
+        self._selection_timer.timeout.connect(self.show_selection)
+
+        self.stack = QStackedWidget()
+        # pages are built the first time they are needed (a quicker start)
+        self._built: dict[type, PropertyPage] = {}
+        self.pathway_page = self._page(PathwayPage)
+        self.multi_page = QLabel("")
+        self.multi_page.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.multi_page.setWordWrap(True)
+        self.multi_page.setMargin(12)
+        self.stack.addWidget(self.multi_page)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.stack)
+        scroll.setAccessibleName("Properties of the selection")
+        self.setWidget(scroll)
+        self.setMinimumWidth(300)
+        window.document_changed.connect(self._rebind)
+
+    @property
+    def current_page(self):
+        return self.stack.currentWidget()
+
+    def _page(self, kind: type) -> PropertyPage:
+        page = self._built.get(kind)
+        if page is None:
+            page = kind(self.window_)
+            self._built[kind] = page
+            self.stack.addWidget(page)
+            if self.window_.document is not None:
+                page.refresh_choices()
+        return page
+
+    @property
+    def step_page(self) -> StepPage:
+        return self._page(StepPage)
+
+    @property
+    def transition_page(self) -> TransitionPage:
+        return self._page(TransitionPage)
+
+    @property
+    def lane_page(self) -> LanePage:
+        return self._page(LanePage)
+
+    def _pages(self) -> tuple[PropertyPage, ...]:
+        return tuple(self._built.values())
+
+    def _rebind(self) -> None:
+        if self._pathway is not None:
+            self._pathway.unsubscribe(self._on_model_event)
+        self._pathway = self.window_.document.pathway
+        self._pathway.subscribe(self._on_model_event)
+        self._scene = self.window_.scene
+        self._scene.selectionChanged.connect(self._selection_changed)
+        for page in self._pages():
+            page.refresh_choices()
+        self.show_selection()
+
+    def _selection_changed(self) -> None:
+        # a rubber band changes the selection item by item: show the result once
+        self._selection_timer.start()
+
+    def show_selection(self) -> None:
+        """Show the page for what is selected on the canvas now."""
+        self._selection_timer.stop()
+        scene = self.window_.scene
+        if scene is None or scene is not self._scene:
+            return
+        pathway = self.window_.document.pathway
+        ids = list(scene.selected_ids())
+        if not ids:
+            self._show(self.pathway_page, pathway.id)
+        elif len(ids) == 1 and pathway.step(ids[0]) is not None:
+            self._show(self.step_page, ids[0])
+        elif len(ids) == 1 and pathway.transition(ids[0]) is not None:
+            self._show(self.transition_page, ids[0])
+        elif len(ids) == 1 and pathway.setting(ids[0]) is not None:
+            self._show(self.lane_page, ids[0])
+        else:
+            steps = sum(1 for i in ids if pathway.step(i) is not None)
+            transitions = sum(1 for i in ids if pathway.transition(i) is not None)
+            self.multi_page.setText(
+                f"<b>{len(ids)} items selected</b><br>{steps} step(s), "
+                f"{transitions} transition(s).<br><br>Select a single item to edit it. "
+                "Drag to move them together; Delete removes them in one undoable step.")
+            self.stack.setCurrentWidget(self.multi_page)
+
+    def show_lane(self, setting_id: str) -> None:
+        """Show one lane's page (from the lanes list); Back returns to the pathway."""
+        if self.window_.document.pathway.setting(setting_id) is not None:
+            self._show(self.lane_page, setting_id)
+
+    def _show(self, page: PropertyPage, key: str) -> None:
+        page.show_key(key)
+        self.stack.setCurrentWidget(page)
+
+    def _on_model_event(self, event) -> None:
+        kind = event.kind
+        if kind.startswith(_CHOICE_EVENTS):
+            for page in self._pages():
+                page.refresh_choices()
+        if kind == "step-renamed":
+            self.step_page.follow_rename(event.old, event.new)
+        if kind == "pathway-changed":
+            self.pathway_page.key = self.window_.document.pathway.id
+        page = self.current_page
+        if not isinstance(page, PropertyPage):
+            return
+        if page.item() is None:
+            # what it showed was deleted (or undone away): show the pathway instead
+            self._selection_timer.start()
+            return
+        page.refresh()
+        if page is self.pathway_page and kind.startswith(("step-", "reset")):
+            self.pathway_page.refresh_choices()  # the "(n steps)" counts

@@ -1,0 +1,100 @@
+"""The Pathway page: header fields, the lanes and the roles (shown when nothing is selected)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout
+
+from designer.graph.model import Status
+from designer.ui.panels.properties.fields import (
+    ChoiceField,
+    ListTextField,
+    LongTextField,
+    TextField,
+)
+from designer.ui.panels.properties.lanes import LanesEditor, RolesEditor
+from designer.ui.panels.properties.pages import PropertyPage
+from designer.graph.vocabulary import STATUS_LABELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from designer.ui.window.main_window import MainWindow
+
+
+
+class PathwayPage(PropertyPage):
+    """Title, status, population and the other header fields; lanes and roles."""
+
+    title = "Pathway"
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        from designer.ui.commands import UpdateHeaderCommand
+
+        def update(field: str, editor_name: str) -> Callable[[Any], str | None]:
+            return self.setter(UpdateHeaderCommand, field, editor_name, keyed=False)
+
+        form = self.form()
+        self.title_field = self.bind(form, TextField("Title", update("title", "title_field"),
+                                                     optional=False), lambda p: p.title)
+        self.id_field = self.bind(form, TextField("Id", update("id", "id_field"),
+                                                  optional=False,
+                                                  tip="Short name used in file names and "
+                                                      "links, e.g. eras-colorectal"),
+                                  lambda p: p.id)
+        self.version = self.bind(form, TextField("Version", update("version", "version"),
+                                                 optional=False), lambda p: p.version)
+        self.status = self.bind(form, ChoiceField(
+            "Status", update("status", "status"),
+            [(s, STATUS_LABELS[s]) for s in Status]), lambda p: p.status)
+        self.population = self.bind(form, TextField(
+            "Population", update("population", "population"),
+            placeholder="Who the pathway is for"), lambda p: p.population)
+        self.organisation = self.bind(form, TextField(
+            "Organisation", update("organisation", "organisation"),
+            placeholder="ICS or place"), lambda p: p.organisation)
+        self.specialties = self.bind(form, ListTextField(
+            "Specialties", update("specialties", "specialties"),
+            placeholder="Comma-separated, e.g. colorectal"), lambda p: p.specialties)
+        self.tags = self.bind(form, ListTextField("Tags", update("tags", "tags"),
+                                                  placeholder="Comma-separated"),
+                              lambda p: p.tags)
+        self.rule_packs = self.bind(form, ListTextField(
+            "Rule packs", update("rule_packs", "rule_packs"),
+            tip="Checks to run besides the core ones: perioperative, diabetes",
+            placeholder="perioperative, diabetes"), lambda p: p.rule_packs)
+        self.summary = self.bind(form, LongTextField(
+            "Summary", update("summary", "summary"),
+            tip="One paragraph for a board paper"), lambda p: p.summary)
+
+        lanes_box = QGroupBox("Lanes (settings of care, top to bottom)")
+        column = QVBoxLayout(lanes_box)
+        self.lanes = LanesEditor(window)
+        column.addWidget(self.lanes)
+        self.layout_.addWidget(lanes_box)
+
+        roles_box = QGroupBox("Roles")
+        column = QVBoxLayout(roles_box)
+        self.roles = RolesEditor(window)
+        column.addWidget(self.roles)
+        self.layout_.addWidget(roles_box)
+        self.layout_.addStretch(1)
+        self._lists_timer = QTimer(self)
+        self._lists_timer.setSingleShot(True)
+        self._lists_timer.setInterval(0)
+        self._lists_timer.timeout.connect(self._refresh_lists)
+
+    def item(self):
+        return self.pathway
+
+    def refresh_extra(self, pathway) -> None:
+        self.heading.setText(f"Pathway: {pathway.title}")
+
+    def refresh_choices(self) -> None:
+        # deferred: the lists may be inside their own itemChanged handler right now
+        self._lists_timer.start()
+
+    def _refresh_lists(self) -> None:
+        self.lanes.refresh()
+        self.roles.refresh()

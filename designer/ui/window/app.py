@@ -1,0 +1,285 @@
+"""Start the designer: the Qt application, the first window, crash recovery, screenshots.
+
+``run_app(path)`` is what ``python -m designer open [FILE]`` calls. Problems
+reach the user as plain messages, never as a traceback: a file that cannot be
+opened is explained in a message box, and any unexpected error is shown in a
+dialog and written to the log file in the data folder.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+# pydantic looks up third-party plugins through package metadata on first use, which
+# costs about 0.1 s at start-up; the designer uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from PySide6.QtCore import QCoreApplication, QTimer, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+
+from designer import paths
+
+ORGANISATION = paths.ORGANISATION
+APP_NAME = paths.APP_NAME
+SCREENSHOT_SIZE = (1600, 1000)
+
+log = logging.getLogger("designer")
+MAX_SAME_ERROR_DIALOGS = 2
+_shown_errors: dict[str, int] = {}
+_error_dialog_open = False
+_windows: list = []  # keeps every open main window alive
+
+
+def _app_icon() -> QIcon:
+    """A small drawn icon (three lanes and an arrow), so no image file is needed."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    for i, colour in enumerate(("#d8ecd0", "#cfe2f3", "#f5dfbd")):
+        painter.setBrush(QColor(colour))
+        painter.drawRoundedRect(4, 6 + i * 18, 56, 16, 4, 4)
+    painter.setBrush(QColor("#005eb8"))
+    painter.drawEllipse(10, 10, 9, 9)
+    painter.drawEllipse(45, 46, 9, 9)
+    painter.setPen(QColor("#005eb8"))
+    painter.drawLine(15, 15, 49, 50)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _apply_look(app: QApplication) -> None:
+    """Fusion with a calm light palette: the same on every platform and offscreen."""
+    app.setStyle(QStyleFactory.create("Fusion"))
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#f3f5f7", QPalette.ColorRole.WindowText: "#212b32",
+        QPalette.ColorRole.Base: "#ffffff", QPalette.ColorRole.AlternateBase: "#f6f8fa",
+        QPalette.ColorRole.Text: "#212b32", QPalette.ColorRole.Button: "#eef1f4",
+        QPalette.ColorRole.ButtonText: "#212b32", QPalette.ColorRole.Highlight: "#005eb8",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#ffffff",
+        QPalette.ColorRole.ToolTipText: "#212b32", QPalette.ColorRole.PlaceholderText: "#768692",
+        QPalette.ColorRole.Link: "#005eb8",
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#9aa5ad"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
+                     QColor("#9aa5ad"))
+    app.setPalette(palette)
+    font = QFont(app.font())
+    if font.pointSizeF() < 9.5:
+        font.setPointSizeF(9.5)
+    app.setFont(font)
+    app.setStyleSheet(
+        "QDockWidget::title { padding: 5px 8px; background: #e4e9ee; font-weight: 600; }"
+        "QToolBar { spacing: 4px; padding: 3px; border-bottom: 1px solid #d5dde3; }"
+        "QStatusBar { border-top: 1px solid #d5dde3; }"
+        "QGroupBox { font-weight: 600; margin-top: 10px; }"
+        "QGroupBox::title { subcontrol-origin: margin; left: 6px; padding: 0 3px; }"
+        "#find-bar { background: #fff9e0; border-bottom: 1px solid #e6d990; }"
+    )
+
+
+def install_excepthook() -> None:
+    """Unexpected errors: log the traceback, show a plain message, keep running."""
+    if not log.handlers:
+        try:
+            paths.log_file().parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(paths.log_file(), encoding="utf-8",
+                                          delay=True)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            log.addHandler(handler)
+        except OSError:
+            pass  # no log file is better than no designer
+
+    def hook(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log_file = paths.log_file()
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            with open(log_file, "a", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        except OSError:
+            log_file = None
+        if QApplication.instance() is None or os.environ.get("PERIOP_NO_ERROR_DIALOG"):
+            return
+        # An error raised while painting comes back on every repaint, including the
+        # repaints under this very dialog: show each problem at most twice and never
+        # stack one message on another, so the user can still reach File > Save.
+        key = f"{exc_type.__name__}: {exc}"
+        _shown_errors[key] = _shown_errors.get(key, 0) + 1
+        if _error_dialog_open or _shown_errors[key] > MAX_SAME_ERROR_DIALOGS:
+            return
+        _show_error_dialog(exc, text, log_file)
+
+    sys.excepthook = hook
+
+
+def _show_error_dialog(exc: BaseException, text: str, log_file) -> None:
+    global _error_dialog_open
+    _error_dialog_open = True
+    try:
+        box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
+                          "The designer hit an unexpected problem: "
+                          f"{exc or type(exc).__name__}")
+        box.setInformativeText(
+            "Your pathway is still open. Save it under a new name to be safe."
+            + (f"\n\nDetails were written to {log_file}." if log_file else ""))
+        box.setDetailedText(text)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # an error text may hold '<' and '&'
+        box.setObjectName("unexpected-error")
+        box.exec()
+    finally:
+        _error_dialog_open = False
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the designer's names, look and icon (reused when it exists)."""
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication.instance()
+    if app is None:
+        # crisp at 125% and 150% display scaling (must be set before the application)
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setApplicationDisplayName(paths.APP_NAME)
+    app.setWindowIcon(_app_icon())
+    _apply_look(app)
+    return app
+
+
+def offer_recovery(parent=None) -> list:
+    """Ask whether to restore pathways left unsaved by a crash; returns restored documents."""
+    from designer.ui.editing.document import Document
+    from designer.ui.editing.recovery import find_orphans
+
+    entries = find_orphans()
+    if not entries:
+        return []
+    listing = "".join(f"<li>{html.escape(e.describe())}</li>" for e in entries)
+    box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?",
+                      "The designer closed without saving last time. Restore the unsaved "
+                      f"work?<ul>{listing}</ul>", parent=parent)
+    box.setObjectName("recovery-prompt")
+    box.setInformativeText("Not Now keeps the work to be offered again next time.")
+    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    later = box.addButton("Not Now", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.setEscapeButton(later)  # Escape or closing the box never deletes the work
+    box.exec()
+    if box.clickedButton() is discard:
+        for entry in entries:
+            entry.discard()
+        return []
+    if box.clickedButton() is not restore:
+        return []
+    restored = []
+    from designer.graph.io import PathwayLoadError
+
+    for entry in entries:
+        try:
+            restored.append(Document.from_recovery(entry))
+        except Exception as exc:  # a damaged recovery file must never stop the designer
+            if not isinstance(exc, (PathwayLoadError, OSError)):
+                log.exception("Restoring %s failed", entry.yaml_path)
+            kept = entry.set_aside()
+            where = (f"\n\nIts text was kept in {kept} so nothing is deleted."
+                     if kept else "")
+            box = QMessageBox(QMessageBox.Icon.Warning, "Cannot restore",
+                              f"“{entry.title}” could not be restored: {exc}{where}",
+                              QMessageBox.StandardButton.Ok, parent)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setObjectName("recovery-error")
+            box.exec()
+    return restored
+
+
+def open_window(document=None, settings=None):
+    """Create, show and keep a main window."""
+    from designer.ui.window.main_window import MainWindow
+
+    window = MainWindow(document, settings=settings)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_a, w=window: _windows.remove(w) if w in _windows else None)
+    return window
+
+
+def run_app(path: str | None, screenshot: str | None = None) -> int:
+    """Run the designer on ``path`` (a new pathway when None); returns the exit code."""
+    if screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = create_application()
+    install_excepthook()
+    from designer.graph.io import PathwayLoadError
+    from designer.ui.editing.document import Document
+
+    documents = [] if screenshot else offer_recovery()
+    restored_paths = {doc.path for doc in documents if doc.path}
+    if path and Path(path).resolve() in restored_paths:
+        path = None  # the restored copy of this file is newer than the file itself
+    if path:
+        try:
+            documents.insert(0, Document.open(path))
+        except PathwayLoadError as exc:
+            if screenshot:
+                print(str(exc), file=sys.stderr)
+                return 2
+            QMessageBox.critical(None, "Cannot open pathway", str(exc))
+    if not documents:
+        documents.append(Document.new_untitled())
+    if screenshot:
+        # a fresh layout and no change to the user's settings or recent files
+        import tempfile
+
+        from PySide6.QtCore import QSettings
+
+        with tempfile.TemporaryDirectory() as folder:
+            scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+            return _screenshot(app, open_window(documents[0], settings=scratch), screenshot)
+    windows = [open_window(doc) for doc in documents]
+    for window in windows:
+        if window.document.path:
+            window.files.remember(window.document.path)
+    for window in windows:
+        window.show()
+    return app.exec()
+
+
+def _screenshot(app: QApplication, window, out: str) -> int:
+    """Render the window at 1600x1000 once the event loop has settled, save, exit 0."""
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    result = {"code": 0}
+
+    def shoot() -> None:
+        window.fit_readable()
+        app.processEvents()
+        target = Path(out)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(target)):
+                raise OSError(f"could not write {target}")
+        except OSError as exc:
+            print(f"Cannot save the screenshot: {exc}", file=sys.stderr)
+            result["code"] = 1
+        window.document.close()
+        app.quit()
+
+    # two turns of the loop: layout, then the deferred fit and validation
+    QTimer.singleShot(300, shoot)
+    app.exec()
+    return result["code"]

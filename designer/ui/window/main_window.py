@@ -1,0 +1,403 @@
+"""The designer's main window: the canvas in the middle, panels docked around it.
+
+The window holds one :class:`~designer.ui.editing.document.Document` at a time. Opening
+or starting a pathway builds a fresh scene and view for it and emits
+``document_changed``; panels and extensions rebind to ``window.document`` then.
+Other parts of the product add their menus and docks through ``install(window)``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
+from PySide6.QtWidgets import (
+    QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView, QVBoxLayout,
+    QWidget,
+)
+
+from designer import paths
+from designer.graph.model import EditRefused
+from designer.ui.window.actions import WindowActions, build_menus
+from designer.ui.window.clipboard import ClipboardCommands
+from designer.ui.window.find_bar import FindBar
+from designer.graph.vocabulary import plural
+from designer.ui.editing.document import Document
+from designer.ui.window.files import FileCommands
+from designer.ui.panels.findings import SEVERITY_COLOURS, FindingsDock
+from designer.ui.panels.palette import PaletteWidget
+from designer.ui.panels.properties.panel import PropertiesDock
+from designer.ui.panels.timeline import TimelineDock
+
+APP_TITLE = paths.APP_NAME
+
+
+def user_settings() -> QSettings:
+    """The user's settings: one ini file in the folder :mod:`designer.paths` names."""
+    return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+READABLE_ZOOM = 0.6   # below this step names are hard to read
+OPENING_ZOOM = 0.8
+DockArea = Qt.DockWidgetArea
+
+
+class MainWindow(QMainWindow):
+    """One designer window editing one document.
+
+    Parameters
+    ----------
+    document:
+        The document to show; a new untitled pathway when None.
+    settings:
+        Where recent files and the window layout are kept (tests pass a
+        QSettings on a temporary ini file).
+    """
+
+    document_changed = Signal()
+    findings_updated = Signal(object)
+
+    def __init__(self, document: Document | None = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("designer-main-window")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.settings = settings if settings is not None else user_settings()
+        self.findings_report = None
+        self.undo_group = QUndoGroup(self)
+        self.document: Document | None = None
+        self.scene = None
+        self.view = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_readable)
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.resize(1600, 1000)
+
+        # central area: the canvas with the find bar above it
+        self._centre = QWidget(self)
+        self._centre_layout = QVBoxLayout(self._centre)
+        self._centre_layout.setContentsMargins(0, 0, 0, 0)
+        self._centre_layout.setSpacing(0)
+        self.setCentralWidget(self._centre)
+
+        self.files = FileCommands(self)
+        self.clipboard = ClipboardCommands(self)
+        self.find_bar = FindBar(self)
+        self._centre_layout.addWidget(self.find_bar)
+
+        self.properties_dock = PropertiesDock(self)
+        self.findings_dock = FindingsDock(self)
+        self.timeline_dock = TimelineDock(self)
+        self.undo_view = QUndoView(self.undo_group)
+        self.undo_view.setEmptyLabel("No changes yet")
+        self.undo_view.setAccessibleName("Undo history")
+        self.undo_dock = self._wrap_dock("Undo history", "undo-dock", self.undo_view)
+        self.palette_dock = self._make_palette_dock()
+
+        self.act = WindowActions(self)
+        build_menus(self, self.act)
+        self._place_docks()
+        self._build_status_bar()
+
+        self.set_document(document if document is not None else Document.new_untitled())
+        self._restore_layout()
+        self._install_extensions()
+
+    # ------------------------------------------------------------------- docks
+
+    def _wrap_dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setAccessibleName(title)
+        return dock
+
+    def _make_palette_dock(self) -> QDockWidget:
+        widget = PaletteWidget(self)
+        widget.setAccessibleName("Step palette")
+        # Enter on a palette entry adds that step without a mouse drag
+        widget.step_requested.connect(
+            lambda payload: self.scene is not None and self.scene.add_step_from_palette(payload))
+        return self._wrap_dock("Palette", "palette-dock", widget)
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea = DockArea.RightDockWidgetArea
+                 ) -> None:
+        """Add a panel and list it under View > Panels."""
+        if not dock.objectName():
+            dock.setObjectName(dock.windowTitle().lower().replace(" ", "-") or "dock")
+        self.addDockWidget(area, dock)
+        self.menu_panels.addAction(dock.toggleViewAction())
+
+    def _place_docks(self) -> None:
+        self.add_dock(self.palette_dock, DockArea.LeftDockWidgetArea)
+        self.add_dock(self.properties_dock, DockArea.RightDockWidgetArea)
+        self.add_dock(self.undo_dock, DockArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.properties_dock, self.undo_dock)
+        self.properties_dock.raise_()
+        self.add_dock(self.findings_dock, DockArea.BottomDockWidgetArea)
+        self.add_dock(self.timeline_dock, DockArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.findings_dock, self.timeline_dock, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.properties_dock], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.findings_dock], [240], Qt.Orientation.Vertical)
+        self.resizeDocks([self.findings_dock, self.timeline_dock], [1000, 600],
+                         Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.findings_label = QLabel("Checking…")
+        self.findings_label.setAccessibleName("Findings summary")
+        self.findings_label.setObjectName("findings-summary")
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setAccessibleName("Zoom level")
+        self.zoom_label.setMinimumWidth(48)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.counts_label = QLabel("")
+        self.counts_label.setAccessibleName("Size of the pathway")
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.findings_label)
+        bar.addPermanentWidget(self.zoom_label)
+
+    def _install_extensions(self) -> None:
+        from designer.ui.window import export_dialog
+        from designer.ui.library import browser as library_browser
+        from designer.ui import workshop
+
+        for module in (library_browser, export_dialog, workshop):
+            module.install(self)
+
+    # ---------------------------------------------------------------- document
+
+    def set_document(self, document: Document) -> None:
+        """Show ``document`` here (the caller has dealt with unsaved changes)."""
+        from designer.ui.canvas.scene import PathwayScene
+        from designer.ui.canvas.view import PathwayView
+
+        # the new canvas first: if it cannot be built, the old document stays intact
+        scene = PathwayScene(document.pathway, document.undo_stack)
+        try:
+            view = PathwayView(scene)
+        except Exception:
+            scene.detach()
+            scene.deleteLater()
+            raise
+
+        old = self.document
+        if old is not None:
+            old.close()
+            self.undo_group.removeStack(old.undo_stack)
+        document.setParent(self)
+        self.document = document
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+
+        old_view, old_scene = self.view, self.scene
+        self.scene = scene
+        self.scene.setParent(self)
+        self.view = view
+        self.view.setAccessibleName("Pathway canvas")
+        self.view.setObjectName("pathway-canvas")
+        if old_view is not None:
+            self._centre_layout.replaceWidget(old_view, self.view)
+            old_view.hide()
+            old_view.deleteLater()
+        else:
+            self._centre_layout.addWidget(self.view, 1)
+        if old_scene is not None:
+            old_scene.detach()
+            old_scene.deleteLater()
+        self.scene.selectionChanged.connect(self._on_selection_changed)
+        self.scene.edit_refused.connect(lambda message: self.statusBar().showMessage(message,
+                                                                                    8000))
+        self.scene.lane_clicked.connect(self.properties_dock.show_lane)
+        self.view.set_overview_visible(self.act.overview.isChecked())
+        self._connect_zoom()
+
+        document.dirty_changed.connect(self._update_title)
+        document.path_changed.connect(self._update_title)
+        document.changed_on_disk.connect(self.files.report_changed_on_disk)
+        document.autosave_failed.connect(self.files.report_autosave_failed)
+        self._update_title()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys and Delete work at once
+        self.document_changed.emit()
+        self._fit_timer.start()
+
+    def fit_readable(self) -> None:
+        """Show the whole pathway when it is readable; otherwise its start at a readable zoom."""
+        view = self.view
+        if view is None:
+            return
+        view.fit_all()
+        if view.zoom() < READABLE_ZOOM:
+            view.set_zoom(OPENING_ZOOM)
+            view.home()
+        self._show_zoom()
+
+    def _connect_zoom(self) -> None:
+        self.view.zoom_changed.connect(lambda *_a: self._show_zoom())
+        self._show_zoom()
+
+    def _show_zoom(self) -> None:
+        if self.view is not None:
+            scale = self.view.zoom()
+            self.zoom_label.setText(f"{scale * 100:.0f}%")
+
+    def _on_selection_changed(self) -> None:
+        count = len(self.scene.selected_ids()) if self.scene is not None else 0
+        if count > 1:
+            self.statusBar().showMessage(f"{count} items selected", 3000)
+
+    def _update_title(self, *_args) -> None:
+        doc = self.document
+        self.setWindowTitle(f"{doc.display_name}[*] — {APP_TITLE}")
+        self.setWindowModified(doc.dirty)
+        self.setWindowFilePath(str(doc.path) if doc.path else "")
+
+    def set_findings(self, report) -> None:
+        """Called by the findings panel after each re-validation."""
+        self.findings_report = report
+        summary = report.summary
+        errors, warnings = summary.get("error", 0), summary.get("warning", 0)
+        infos = summary.get("info", 0)
+        if not (errors or warnings or infos):
+            text = "No findings"
+        else:
+            parts = [plural(errors, "error"), plural(warnings, "warning")]
+            if infos:
+                parts.append(plural(infos, "note"))
+            text = ", ".join(parts)
+        colour = (SEVERITY_COLOURS["error"] if errors
+                  else SEVERITY_COLOURS["warning"] if warnings else "#2e7d32")
+        self.findings_label.setText(f"<span style='color:{colour}'>●</span> {text}")
+        self.findings_label.setToolTip("Open the Findings panel for details")
+        pathway = self.document.pathway
+        steps, lanes = len(pathway.steps), len(pathway.settings)
+        self.counts_label.setText(f"{plural(steps, 'step')} · {plural(lanes, 'lane')}   ")
+        self.findings_updated.emit(report)
+
+    # ------------------------------------------------------------------- edits
+
+    def push(self, command_factory, *args, **kwargs) -> bool:
+        """Build and push an undo command; a refused edit shows its message instead."""
+        try:
+            command = command_factory(self.document.pathway, *args, **kwargs)
+        except EditRefused as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return False
+        self.document.undo_stack.push(command)
+        refused = getattr(command, "refused", None)
+        if refused:
+            self.statusBar().showMessage(refused, 8000)
+            return False
+        return True
+
+    def commit_pending_edits(self) -> None:
+        """Finish the edit in the focused text box (see FileCommands.commit_pending_edits)."""
+        self.files.commit_pending_edits()
+
+    def selected_split(self) -> tuple[list[str], list[str]]:
+        """The selection as (step ids, transition keys)."""
+        steps, transitions = [], []
+        pathway = self.document.pathway
+        for key in self.scene.selected_ids():
+            if pathway.step(key) is not None:
+                steps.append(key)
+            elif pathway.transition(key) is not None:
+                transitions.append(key)
+        return steps, transitions
+
+    def delete_selection(self) -> None:
+        from designer.ui.commands import RemoveItemsCommand
+
+        steps, transitions = self.selected_split()
+        if steps or transitions:
+            self.push(RemoveItemsCommand, steps, transitions)
+
+    def apply_auto_layout(self) -> None:
+        from designer.ui.commands import ApplyLayoutCommand
+
+        if self.push(ApplyLayoutCommand):
+            self.statusBar().showMessage("Steps arranged by the flow of the pathway. "
+                                         "Undo puts them back.", 5000)
+
+    # ------------------------------------------------------------------ events
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # a close event arrives accepted: an error while saving must not let the
+        # window (and the unsaved pathway) go
+        event.ignore()
+        if not self.files.maybe_save():
+            return
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.document.close()
+        event.accept()
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        core = [self.properties_dock, self.findings_dock, self.palette_dock]
+        if all(dock.isHidden() for dock in core):
+            # a layout saved with every panel hidden (say, closed while presenting)
+            # would leave a newcomer without the tools: bring them back
+            for dock in core + [self.timeline_dock]:
+                dock.show()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        # any local file is accepted, so a wrong one gets an explanation, not silence
+        if _local_file_urls(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if _local_file_urls(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = _local_file_urls(event.mimeData())
+        if not files:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.files.open_dropped(files)
+
+    def quit_application(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible() and not widget.close():
+                return
+        QApplication.quit()
+
+    # ------------------------------------------------------------------- help
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_TITLE}",
+            f"<h3>{APP_TITLE}</h3><p>Design perioperative care pathways across settings "
+            "of care, check them for unsafe handoffs and gaps, and export documents for "
+            "boards and patients.</p><p>Pathways are saved as plain YAML files.</p>")
+
+    def show_shortcuts(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
+        rows = []
+        for menu in (self.menu_file, self.menu_edit, self.menu_view, self.menu_tools):
+            for action in menu.actions():
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if keys:
+                    rows.append(f"<tr><td>{action.text().replace('&', '')}</td>"
+                                f"<td><b>{keys}</b></td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts",
+                                "<table cellspacing='6'>" + "".join(rows) + "</table>")
+
+
+def _local_file_urls(mime) -> list[str]:
+    if mime is None or not mime.hasUrls():
+        return []
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
