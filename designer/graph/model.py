@@ -281,10 +281,17 @@ class Pathway(_Base):
             raise EditRefused("use rename_step to change a step's id")
         return self._update("steps", step_id, lambda s: s.id, "step-changed", changes)
 
-    def rename_step(self, old_id: str, new_id: str) -> None:
-        """Change a step's id and every reference to it (transitions, waivers, notes...)."""
+    def rename_step(self, old_id: str, new_id: str) -> dict[str, list[tuple[int, Any]]]:
+        """Change a step's id and every reference to it (transitions, waivers, notes...).
+
+        Returns what was re-pointed, ``{"notes": [(index, previous item)], ...}``, for
+        :meth:`undo_rename`: undo must put back exactly these items, not re-point every
+        reference to ``new_id`` (some may have named it before, such as a note left on
+        a step of that id that was deleted).
+        """
+        changed: dict[str, list[tuple[int, Any]]] = {name: [] for name in _REFERRING}
         if old_id == new_id:
-            return
+            return changed
         try:
             _check_id(new_id)
         except ValueError as exc:
@@ -294,32 +301,52 @@ class Pathway(_Base):
         index = self._index_by("steps", old_id, lambda s: s.id)
         old = self.steps[index]
         self.steps[index] = old.model_copy(update={"id": new_id})
+
+        def renamed(target: str | None) -> str | None:
+            if not target:
+                return target
+            parts = target.split("->")
+            return "->".join(new_id if p == old_id else p for p in parts) \
+                if old_id in parts else target
+
+        def replace(name: str, i: int, item: Any, update: dict[str, Any]) -> None:
+            getattr(self, name)[i] = item.model_copy(update=update)
+            changed[name].append((i, item))
+
         for i, t in enumerate(self.transitions):
             if old_id in (t.source, t.target):
-                self.transitions[i] = t.model_copy(update={
+                replace("transitions", i, t, {
                     "source": new_id if t.source == old_id else t.source,
-                    "target": new_id if t.target == old_id else t.target,
-                })
-        for i, w in enumerate(self.waivers):
-            if w.target:
-                parts = w.target.split("->")
-                if old_id in parts:
-                    new_target = "->".join(new_id if p == old_id else p for p in parts)
-                    self.waivers[i] = w.model_copy(update={"target": new_target})
-        for i, n in enumerate(self.notes):
-            if n.target:
-                parts = n.target.split("->")
-                if old_id in parts:
-                    new_target = "->".join(new_id if p == old_id else p for p in parts)
-                    self.notes[i] = n.model_copy(update={"target": new_target})
+                    "target": new_id if t.target == old_id else t.target})
+        for name in ("waivers", "notes"):
+            for i, item in enumerate(getattr(self, name)):
+                if renamed(item.target) != item.target:
+                    replace(name, i, item, {"target": renamed(item.target)})
         for i, p in enumerate(self.priorities):
             if old_id in p.steps:
-                self.priorities[i] = p.model_copy(
-                    update={"steps": [new_id if s == old_id else s for s in p.steps]})
+                replace("priorities", i, p,
+                        {"steps": [new_id if s == old_id else s for s in p.steps]})
         for i, v in enumerate(self.votes):
             if v.target == old_id:
-                self.votes[i] = v.model_copy(update={"target": new_id})
+                replace("votes", i, v, {"target": new_id})
         self._emit("step-renamed", new_id, old=old_id, new=new_id)
+        return changed
+
+    def undo_rename(self, new_id: str, old_id: str,
+                    changed: dict[str, list[tuple[int, Any]]]) -> None:
+        """Take back :meth:`rename_step` (``old_id`` -> ``new_id``) given what it returned.
+
+        Call it with the pathway as the rename left it (undo order guarantees this).
+        """
+        index = self._index_by("steps", new_id, lambda s: s.id)
+        if self.step(old_id) is not None:
+            raise EditRefused(f"a step with id '{old_id}' already exists")
+        self.steps[index] = self.steps[index].model_copy(update={"id": old_id})
+        for name, items in changed.items():
+            collection = getattr(self, name)
+            for i, previous in items:
+                collection[i] = previous
+        self._emit("step-renamed", old_id, old=new_id, new=old_id)
 
     # ---------------------------------------------------------------- transitions
 
@@ -442,8 +469,18 @@ class Pathway(_Base):
 
     # ---------------------------------------------------------- workshop: votes
 
-    def set_votes(self, participant: str, target: str, count: int) -> int:
-        """Set how many dots ``participant`` has on ``target`` (0 removes); returns the old count."""
+    def vote_index(self, participant: str, target: str) -> int | None:
+        """Where ``participant``'s dots on ``target`` sit in :attr:`votes` (None if none)."""
+        return next((i for i, v in enumerate(self.votes)
+                     if v.participant == participant and v.target == target), None)
+
+    def set_votes(self, participant: str, target: str, count: int,
+                  index: int | None = None) -> int:
+        """Set how many dots ``participant`` has on ``target`` (0 removes); returns the old count.
+
+        New dots go at the end of :attr:`votes`, or at ``index`` when given (undo puts
+        dots that were taken back where they were).
+        """
         if count < 0:
             raise EditRefused("a vote count cannot be negative")
         limit = (self.workshop or Workshop()).votes_per_participant
@@ -465,7 +502,10 @@ class Pathway(_Base):
                 break
         else:
             if count:
-                self.votes.append(Vote(participant=participant, target=target, count=count))
+                vote = Vote(participant=participant, target=target, count=count)
+                if index is None or not 0 <= index <= len(self.votes):
+                    index = len(self.votes)
+                self.votes.insert(index, vote)
         self._emit("votes-changed", target, old=old, new=count, participant=participant)
         return old
 
@@ -489,6 +529,10 @@ class Pathway(_Base):
     def content_equal(self, other: "Pathway") -> bool:
         """True when both pathways hold the same data (listeners ignored)."""
         return self.model_dump() == other.model_dump()
+
+
+# The collections whose items refer to steps by id (see Pathway.rename_step).
+_REFERRING = ("transitions", "waivers", "notes", "priorities", "votes")
 
 
 class _HeaderProbe(_Base):
