@@ -330,7 +330,7 @@ def section_cli() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=3000)
-    parser.add_argument("--only", default="loader,roundtrip,bombs,io,cli,exports,undo")
+    parser.add_argument("--only", default="loader,roundtrip,bombs,io,cli,exports,undo,markdown")
     args = parser.parse_args()
     only = set(args.only.split(","))
     started = time.perf_counter()
@@ -346,7 +346,7 @@ def main() -> int:
     if "cli" in only:
         section_cli()
     extra = HERE / "attack_phase2.py"
-    if only & {"exports", "undo"} and extra.exists():
+    if only & {"exports", "undo", "markdown"} and extra.exists():
         import attack_phase2
 
         attack_phase2.run(only)

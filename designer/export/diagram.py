@@ -148,6 +148,8 @@ def render_image(pathway: Pathway, scale: float = 1.0, report=None, legend: bool
         scale = math.sqrt(MAX_PNG_PIXELS / (w * h))
     image = QImage(QSize(max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))),
                    QImage.Format_ARGB32_Premultiplied)
+    if image.isNull():   # Qt refused the size (no memory, or wider than it can draw)
+        raise MemoryError(f"a {w:.0f} x {h:.0f} picture is too large to draw")
     dots_per_metre = round(_SCREEN_DPI / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
