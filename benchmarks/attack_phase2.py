@@ -229,8 +229,9 @@ def section_markdown() -> None:
     from designer.graph.blank import blank_pathway
 
     raw_html = re.compile(r"<\s*(script|img|iframe|svg|a|details|style|u|b)\b", re.I)
-    js_link = re.compile(r"\]\(\s*(javascript|vbscript|data):|<\s*javascript:|\]:\s*javascript:",
-                         re.I)
+    # a link is only a link when its brackets are not escaped (\\[x\\](...) is text)
+    js_link = re.compile(r"(?<!\\)\]\(\s*(javascript|vbscript|data):|<\s*javascript:"
+                         r"|(?<!\\)\]:\s*javascript:", re.I)
     html_count = js_count = 0
     writer = action_log.to_markdown
     for payload in PAYLOADS:
