@@ -4,7 +4,8 @@ Loading never crashes and never half-loads: any problem raises
 :class:`PathwayLoadError` whose message names the file, the line where known and
 the field path (``steps[3].setting``), with a "did you mean" for near misses.
 Saving writes a temporary file beside the target and ``os.replace``s it, so a
-failed save leaves the old file as it was. The canonical text is stable: an
+failed save leaves the old file as it was; saving over a hand-written file keeps
+its layout wherever its content did not change (:mod:`designer.graph.yaml_style`). The canonical text is stable: an
 unchanged file saves byte-identical, and load -> save -> load gives an equal model.
 """
 
@@ -481,6 +482,8 @@ def _clean(value: Any) -> Any:
             out[k] = v
         return out
     if isinstance(value, list):
+        if value and all(isinstance(v, str) for v in value):
+            return _Flow(value)   # short lists of words in brackets: [colorectal, diabetes]
         return type(value)(_clean(v) for v in value)
     if isinstance(value, float):
         return _tidy_number(value)
@@ -518,7 +521,24 @@ def save_pathway(pathway: Pathway, path: str | os.PathLike[str]) -> None:
         text = dump_pathway(pathway)
     except Exception as exc:  # pragma: no cover - a bug, but never lose the old file
         raise PathwaySaveError(f"Could not prepare {target.name} for saving: {exc}") from exc
-    write_text_atomic(target, text)
+    write_text_atomic(target, _keep_layout(pathway, text, target))
+
+
+def _keep_layout(pathway: Pathway, text: str, target: Path) -> str:
+    """``text``, or the file already at ``target`` with only its changed parts rewritten.
+
+    A hand-written file keeps its own layout where its content did not change (see
+    :mod:`designer.graph.yaml_style`), so a first save does not rewrite most lines.
+    """
+    from .yaml_style import MAX_RESTYLE_BYTES, restyle
+
+    try:
+        if not target.is_file() or target.stat().st_size > MAX_RESTYLE_BYTES:
+            return text
+        original = target.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return text
+    return restyle(pathway, text, original)
 
 
 # Temporary files of an interrupted save: ``.NAME.XXXXXXXX.tmp`` (tempfile.mkstemp's

@@ -285,3 +285,57 @@ def test_size_messages_use_one_unit(tmp_path):
     message = str(info.value)
     assert "50,000,001 bytes" in message and "limited to 50 MB" in message
     assert io.MAX_BYTES == 50_000_000 and "MiB" not in message
+
+
+# ------------------------------------------- item 11: a hand-written file's layout
+
+
+def _changed_lines(a: str, b: str) -> int:
+    import difflib
+
+    return sum(1 for line in difflib.unified_diff(a.splitlines(), b.splitlines(), n=0)
+               if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+
+
+def test_saving_an_unchanged_hand_written_file_changes_no_byte(tmp_path):
+    original = (HOSTILE / "hand_written_layout.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(original, encoding="utf-8")
+    save_pathway(load_pathway(path), path)
+    assert path.read_text(encoding="utf-8") == original
+    assert _changed_lines(original, dump_pathway(load_pathway(path))) > 10  # canonical would
+
+
+def test_an_edit_rewrites_only_what_changed_and_keeps_the_files_style(tmp_path):
+    from designer.graph.model import Note, Setting
+
+    original = (HOSTILE / "hand_written_layout.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(original, encoding="utf-8")
+    pathway = load_pathway(path)
+    pathway.update_step("clinic", name="Surgical clinic (edited)")
+    pathway.add_setting(Setting(id="home", name="Patient at home", kind="home"))
+    pathway.add_note(Note(id="n1", text="Check the letter", target="referral"))
+    save_pathway(pathway, path)
+    text = path.read_text(encoding="utf-8")
+    assert load_pathway(path).content_equal(pathway)
+    assert "# A pathway laid out by hand" in text and "summary: >-" in text
+    assert "    description: >-\n      The GP refers" in text        # unchanged step kept
+    assert "  - {id: home, name: Patient at home, kind: home}" in text  # new lane, same style
+    assert "notes:\n  - id: n1\n" in text                              # new list, indented
+    assert "roles:" not in text                                        # nothing added unasked
+    assert _changed_lines(original, text) <= 14
+
+
+def test_a_file_that_no_longer_loads_is_written_canonically(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("not: [a pathway\n", encoding="utf-8")
+    pathway = load_pathway(HOSTILE / "hand_written_layout.yaml")
+    save_pathway(pathway, path)
+    assert path.read_text(encoding="utf-8") == dump_pathway(pathway)
+
+
+def test_canonical_text_writes_lists_of_words_in_brackets():
+    text = dump_pathway(load_pathway(HOSTILE / "hand_written_layout.yaml"))
+    assert "tags: [day case, diabetes]" in text
+    assert "information: [referral letter, medicines list]" in text
