@@ -3,4 +3,7 @@
 from designer.cli import main
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # simulation worker processes in a frozen app
     raise SystemExit(main())

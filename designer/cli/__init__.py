@@ -30,6 +30,7 @@ COMMANDS = (
     "designer.cli.library",   # library list|show|new
     "designer.cli.export",
     "designer.cli.diff",
+    "designer.cli.simulate",
 )
 
 

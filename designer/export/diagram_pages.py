@@ -41,6 +41,10 @@ class DiagramPiece:
     width_pt: float
     height_pt: float
     caption: str
+    #: (header, left, right, scale): the lane headers' width and the slice of the
+    #: picture (picture units) this piece shows, at ``scale`` points a unit; for
+    #: drawing the piece as vector graphics (designer.export.diagram_vector)
+    vector: tuple[float, float, float, float] | None = None
 
 
 def strip_cuts(spans: list[tuple[float, float]], start: float, end: float,
@@ -69,8 +73,10 @@ def strip_cuts(spans: list[tuple[float, float]], start: float, end: float,
         candidates = [limit] + [a - CUT_CLEARANCE for a, _b in every
                                 if lowest <= a - CUT_CLEARANCE <= limit]
         right = limit
-        for avoid in (every, steps):
-            free = [x for x in candidates if clear(x, avoid)]
+        # a short strip rather than a cut through a step: any gap before the limit
+        anywhere = [a - CUT_CLEARANCE for a, _b in steps if left < a - CUT_CLEARANCE <= limit]
+        for avoid, places in ((every, candidates), (steps, candidates), (steps, anywhere)):
+            free = [x for x in places if clear(x, avoid) and x - left > 1.0]
             if free:
                 right = max(free)
                 break
@@ -115,10 +121,12 @@ def plan_strips(width: float, height: float, header: float,
 
 
 def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
-                   frame_height: float = 700.0, first_room: float | None = None
-                   ) -> list[DiagramPiece]:
+                   frame_height: float = 700.0, first_room: float | None = None,
+                   raster: bool = True) -> list[DiagramPiece]:
     """Pictures of the diagram sized for a frame ``frame_width`` by ``frame_height``
     points; ``first_room`` is the height left on the first page under the heading.
+    With ``raster`` False no PNG is made (``png`` is empty): the caller draws each
+    piece from its ``vector`` slice.
 
     Raises ``ImportError`` when Qt is not installed (the caller prints a note).
     """
@@ -132,8 +140,9 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
         # fit the height too: a new pathway is narrow but its six lanes are tall
         room = frame_height if first_room is None else first_room
         scale = min(frame_width / width, room / height, 1.0)
-        png = diagram.render_png(pathway, scale=scale * PIXELS_PER_POINT, report=report)
-        return [DiagramPiece(png, width * scale, height * scale, "")]
+        png = (diagram.render_png(pathway, scale=scale * PIXELS_PER_POINT, report=report)
+               if raster else b"")
+        return [DiagramPiece(png, width * scale, height * scale, "", (0.0, 0.0, width, scale))]
 
     header = getattr(diagram, "MARGIN", 16.0) + LANE_HEADER_WIDTH
     occupied = [span for span in diagram.occupied_spans(pathway, report) if span[1] > header]
@@ -142,13 +151,18 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
     plan = plan_strips(width, height, header, spans, frame_width, frame_height,
                        frame_height if first_room is None else first_room, steps)
     if plan is None:
-        png = diagram.render_png(pathway, scale=max(fit * PIXELS_PER_POINT, 0.05),
-                                 report=report)
+        png = (diagram.render_png(pathway, scale=max(fit * PIXELS_PER_POINT, 0.05),
+                                  report=report) if raster else b"")
         return [DiagramPiece(png, width * fit, height * fit,
                              "Overview of the whole pathway. It is too large to print "
-                             "legibly on A4: export the diagram as SVG or PNG to read it.")]
+                             "legibly on A4: export the diagram as SVG or PNG to read it.",
+                             (0.0, 0.0, width, fit))]
     scale, cuts = plan
     pieces: list[DiagramPiece] = []
+    if not raster:
+        return [DiagramPiece(b"", (header + right - left) * scale, height * scale,
+                             _strip_caption(number, len(cuts)), (header, left, right, scale))
+                for number, (left, right) in enumerate(cuts, 1)]
     # Small scales need more pixels per unit, or the text blurs when printed.
     with _rendered(diagram, pathway, max(scale * PIXELS_PER_POINT, 1.0), report) as image:
         k = image.width / width            # real pixels per scene unit (may be capped)
@@ -162,9 +176,13 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
             strip.save(buffer, format="PNG", compress_level=1)   # speed over size
             pieces.append(DiagramPiece(
                 buffer.getvalue(), strip.width / k * scale, strip.height / k * scale,
-                f"Diagram, part {number} of {len(cuts)} (time runs left to right; "
-                "the lane names repeat on every part)"))
+                _strip_caption(number, len(cuts)), (header, left, right, scale)))
     return pieces
+
+
+def _strip_caption(number: int, count: int) -> str:
+    return (f"Diagram, part {number} of {count} (time runs left to right; "
+            "the lane names repeat on every part)")
 
 
 def _rendered(diagram, pathway: Pathway, scale: float, report):

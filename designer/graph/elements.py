@@ -12,6 +12,7 @@ from typing import Iterable, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .flow import Distribution, Share, StepCost
 from .vocabulary import (
     Activity, Channel, NoteCategory, Phase, PriorityKind, PriorityStatus, SettingKind, StepKind,
 )
@@ -107,6 +108,10 @@ class Step(_Base):
     setting: str | None = None
     owner: str | None = None
     duration_days: float | None = Field(default=None, ge=0, le=3650)
+    duration: Distribution | None = None    # simulation inputs (flow.py)
+    capacity: int | None = Field(default=None, ge=1, le=1_000_000)
+    uses: list[str] = Field(default_factory=list)
+    costs: list[StepCost] = Field(default_factory=list)
     channel: Channel | None = None
     description: str | None = None
     patient_info: str | None = None
@@ -144,6 +149,8 @@ class Transition(_Base):
     wait_days: float | None = Field(default=None, ge=0, le=3650)
     condition: str | None = None
     probability: float | None = Field(default=None, ge=0, le=1)
+    probability_by_cohort: dict[str, Share] = Field(default_factory=dict)  # flow.py
+    wait: Distribution | None = None
     handoff: Handoff | None = None
 
     @property

@@ -11,7 +11,6 @@ its lane, and moving a step to another lane changes its ``setting`` and its y.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 from .model import Pathway, Step, StepKind
 
@@ -99,74 +98,3 @@ def scene_centre(bands: list[LaneBand], step: Step, fallback_x: float = FIRST_CO
     if step.position is None:
         return fallback_x, band.top + FIRST_ROW_Y
     return step.position[0], band.top + step.position[1]
-
-
-# ------------------------------------------------------------------ transitions
-
-Point = tuple[float, float]
-LOOP_DEPTH = 64.0      # how far below its steps a loop-back arrow curves
-CLEARANCE = 18.0       # how far above a step an arrow passes when it has to go over it
-
-
-@dataclass(frozen=True)
-class StepBox:
-    """A step's box in scene coordinates: centre and size."""
-
-    cx: float
-    cy: float
-    w: float
-    h: float
-
-
-def edge_controls(a: StepBox, b: StepBox, blockers: Iterable[StepBox] = ()
-                  ) -> tuple[Point, Point, Point, Point]:
-    """The four control points of the cubic arrow from box ``a`` to box ``b``.
-
-    Forwards in time the arrow leaves ``a``'s right side for ``b``'s left side;
-    when one of ``blockers`` (other steps' boxes) stands across that way, the
-    arrow arches over it instead of running through it. Within one column it
-    runs up or down; back in time (an optimisation loop) it curves below both
-    steps. The canvas and the exported diagrams both draw these curves, so the
-    picture is the same everywhere.
-    """
-    if b.cx - b.w / 2 >= a.cx + a.w / 2 + 12:                       # forwards in time
-        p0, p3 = (a.cx + a.w / 2, a.cy), (b.cx - b.w / 2, b.cy)
-        c = max(40.0, (p3[0] - p0[0]) * 0.5)
-        lift = _arch_over(p0, p3, blockers, a, b)
-        y1, y2 = (p0[1], p3[1]) if lift is None else (lift, lift)
-        return p0, (p0[0] + c, y1), (p3[0] - c, y2), p3
-    if abs(b.cx - a.cx) < (a.w + b.w) / 2 and abs(b.cy - a.cy) > (a.h + b.h) / 2:
-        down = 1 if b.cy > a.cy else -1                              # same column
-        p0, p3 = (a.cx, a.cy + down * a.h / 2), (b.cx, b.cy - down * b.h / 2)
-        c = max(30.0, abs(p3[1] - p0[1]) * 0.5) * down
-        return p0, (p0[0], p0[1] + c), (p3[0], p3[1] - c), p3
-    p0, p3 = (a.cx, a.cy + a.h / 2), (b.cx, b.cy + b.h / 2)           # back in time
-    depth = max(p0[1], p3[1]) + LOOP_DEPTH
-    return p0, (p0[0], depth), (p3[0], depth), p3
-
-
-def _arch_over(p0: Point, p3: Point, blockers: Iterable[StepBox], a: StepBox, b: StepBox
-               ) -> float | None:
-    """The height of both inner control points that carries the arrow over every step
-    standing across the straight way from ``p0`` to ``p3``; None when none does."""
-    span = p3[0] - p0[0]
-    lift = None
-    for box in blockers:
-        if box == a or box == b:
-            continue
-        left, right = box.cx - box.w / 2, box.cx + box.w / 2
-        if right <= p0[0] or left >= p3[0]:
-            continue
-        top, bottom = box.cy - box.h / 2, box.cy + box.h / 2
-        # with both inner points at one height y, the curve's height at t is
-        # p0.y*u^3 + p3.y*t^3 + 3ut*y (u = 1 - t); x runs roughly linearly in t
-        for x in (max(left, p0[0]), min(right, p3[0])):
-            t = min(0.85, max(0.15, (x - p0[0]) / span))
-            u = 1 - t
-            ends = p0[1] * u ** 3 + p3[1] * t ** 3
-            straight = p0[1] * (u ** 3 + 3 * u * u * t) + p3[1] * (3 * u * t * t + t ** 3)
-            if not (top - 4 <= straight <= bottom + 4):
-                continue
-            needed = (top - CLEARANCE - ends) / (3 * u * t)
-            lift = needed if lift is None else min(lift, needed)
-    return lift

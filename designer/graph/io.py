@@ -17,10 +17,10 @@ import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .model import FORMAT, Pathway, format_loc, shorten
 from .suggest import did_you_mean
@@ -482,17 +482,37 @@ def _clean(value: Any) -> Any:
             out[k] = v
         return out
     if isinstance(value, list):
-        if value and all(isinstance(v, str) for v in value):
-            return _Flow(value)   # short lists of words in brackets: [colorectal, diabetes]
         return type(value)(_clean(v) for v in value)
     if isinstance(value, float):
         return _tidy_number(value)
     return value
 
 
+def _model_data(pathway: Pathway) -> dict[str, Any]:
+    """``pathway.model_dump(mode="json", by_alias=True, exclude_none=True)``, item by item.
+
+    The same data in the same order, but the lists are dumped one item at a time:
+    one pydantic call over a whole big pathway holds the interpreter lock for
+    seconds, which would freeze the window while a save runs in the background.
+    """
+    options = {"mode": "json", "by_alias": True, "exclude_none": True}
+    lists = {name for name in type(pathway).model_fields
+             if isinstance(getattr(pathway, name), list)}
+    head = pathway.model_dump(exclude=lists, **options)
+    raw: dict[str, Any] = {}
+    for name, info in type(pathway).model_fields.items():
+        key = info.alias or name
+        if name in lists:
+            raw[key] = [item.model_dump(**options) if isinstance(item, BaseModel) else item
+                        for item in getattr(pathway, name)]
+        elif key in head:
+            raw[key] = head[key]
+    return raw
+
+
 def pathway_to_data(pathway: Pathway) -> dict[str, Any]:
     """The canonical plain data of a pathway, in file order (what is saved)."""
-    raw = pathway.model_dump(mode="json", by_alias=True, exclude_none=True)
+    raw = _model_data(pathway)
     for item in raw.get("steps", []) + raw.get("notes", []):
         pos = item.get("position")
         if pos is not None:
@@ -503,10 +523,58 @@ def pathway_to_data(pathway: Pathway) -> dict[str, Any]:
     return data
 
 
+_DUMP_OPTIONS = {"Dumper": _PathwayDumper, "sort_keys": False, "allow_unicode": True,
+                 "width": 100, "default_flow_style": False, "indent": 2}
+_CHUNK = 20   # list items per YAML call (see iter_pathway_yaml)
+
+
 def dump_pathway(pathway: Pathway) -> str:
     """The canonical YAML text of a pathway."""
-    return yaml.dump(pathway_to_data(pathway), Dumper=_PathwayDumper, sort_keys=False,
-                     allow_unicode=True, width=100, default_flow_style=False, indent=2)
+    return "".join(iter_pathway_yaml(pathway))
+
+
+def _item_data(name: str, item: Any) -> Any:
+    """One list item as :func:`pathway_to_data` writes it."""
+    raw = item.model_dump(mode="json", by_alias=True, exclude_none=True) \
+        if isinstance(item, BaseModel) else item
+    if name in ("steps", "notes") and isinstance(raw, dict) and raw.get("position") is not None:
+        raw["position"] = _Flow(_tidy_number(round(float(c), 1)) for c in raw["position"])
+    return _clean(raw)
+
+
+def iter_pathway_yaml(pathway: Pathway) -> Iterator[str]:
+    """The text of :func:`dump_pathway` in pieces: the header keys, then the lists a few
+    items at a time.
+
+    The same text as dumping :func:`pathway_to_data` in one call, but no single
+    call (pydantic's dump, libyaml's emitter, freeing the data) walks a whole big
+    pathway while holding the interpreter lock: a save in a background thread
+    leaves the window free to repaint between pieces.
+    """
+    fields = type(pathway).model_fields
+    lists = {name for name in fields if isinstance(getattr(pathway, name), list)}
+    head = _clean(pathway.model_dump(mode="json", by_alias=True, exclude_none=True,
+                                     exclude=lists))
+    written: set[str] = set()
+    for name, info in fields.items():
+        key = info.alias or name
+        if name not in lists:
+            if key in head:
+                written.add(key)
+                yield yaml.dump({key: head[key]}, **_DUMP_OPTIONS)
+            continue
+        items = getattr(pathway, name)
+        if not items:
+            continue
+        written.add(key)
+        for start in range(0, len(items), _CHUNK):
+            chunk = [_item_data(name, item) for item in items[start:start + _CHUNK]]
+            text = yaml.dump({key: chunk}, **_DUMP_OPTIONS)
+            # the key line comes once, before the first item
+            yield text if start == 0 else text.split("\n", 1)[1]
+    for key in _ALWAYS:
+        if key not in written:
+            yield yaml.dump({key: []}, **_DUMP_OPTIONS)
 
 
 def save_pathway(pathway: Pathway, path: str | os.PathLike[str]) -> None:
@@ -521,17 +589,24 @@ def save_pathway(pathway: Pathway, path: str | os.PathLike[str]) -> None:
         text = dump_pathway(pathway)
     except Exception as exc:  # pragma: no cover - a bug, but never lose the old file
         raise PathwaySaveError(f"Could not prepare {target.name} for saving: {exc}") from exc
-    write_text_atomic(target, _keep_layout(pathway, text, target))
+    write_text_atomic(target, saved_text(pathway, target, text))
 
 
-def _keep_layout(pathway: Pathway, text: str, target: Path) -> str:
-    """``text``, or the file already at ``target`` with only its changed parts rewritten.
+def saved_text(pathway: Pathway, target: str | os.PathLike[str], text: str | None = None
+               ) -> str:
+    """The text a save of ``pathway`` to ``target`` writes (``text``: its canonical text).
+
+    The canonical text, or the file already at ``target`` with only its changed parts
+    rewritten.
 
     A hand-written file keeps its own layout where its content did not change (see
     :mod:`designer.graph.yaml_style`), so a first save does not rewrite most lines.
     """
     from .yaml_style import MAX_RESTYLE_BYTES, restyle
 
+    target = Path(target)
+    if text is None:
+        text = dump_pathway(pathway)
     try:
         if not target.is_file() or target.stat().st_size > MAX_RESTYLE_BYTES:
             return text

@@ -25,6 +25,7 @@ from .elements import (  # noqa: F401
     Setting, Step, Transition, Vote, Waiver, Workshop, _Base, _check_id,
     friendly_validation_message, format_loc, shorten,
 )
+from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
     PriorityKind, PriorityStatus, SettingKind, Status, StepKind,
@@ -87,6 +88,11 @@ class Pathway(_Base):
     priorities: list[Priority] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
     workshop: Workshop | None = None
+    flow: Flow | None = None                 # simulation inputs (flow.py, DESIGN section 7)
+    resources: list[Resource] = Field(default_factory=list)
+    cohorts: list[Cohort] = Field(default_factory=list)
+    costs: list[UnitCost] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
 
     _listeners: list[Listener] = PrivateAttr(default_factory=_Listeners)
 
@@ -103,7 +109,8 @@ class Pathway(_Base):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Pathway":
-        for name in ("settings", "roles", "steps", "notes", "priorities"):
+        for name in ("settings", "roles", "steps", "notes", "priorities",
+                     "resources", "cohorts", "costs", "scenarios"):
             seen: set[str] = set()
             for index, item in enumerate(getattr(self, name)):
                 if item.id in seen:
@@ -155,12 +162,32 @@ class Pathway(_Base):
         An id that names no step is shown as it is. ``names`` (step id -> name) can
         be passed by callers naming many targets, to avoid a look-up each time.
         """
-        if names is None:
-            names = {s.id: s.name for s in self.steps}
+        name = names.get if names is not None else self._step_name
         if "->" in target:
             source, _, dest = target.partition("->")
-            return f"{names.get(source, source)} \u2192 {names.get(dest, dest)}"
-        return names.get(target, target)
+            return f"{name(source, source)} \u2192 {name(dest, dest)}"
+        return name(target, target)
+
+    def _step_name(self, step_id: str, default: str) -> str:
+        # one look-up, no id->name map built per call (callers naming many
+        # targets pass their own map)
+        step = self.step(step_id)
+        return step.name if step is not None else default
+
+    def snapshot(self) -> "Pathway":
+        """A copy that later edits of this pathway do not change, made in O(steps).
+
+        The lists are copied; the items in them are shared. That is safe because an
+        edit never changes an item in place: the edit methods put a new, validated
+        item in its slot. The copy has no listeners and is for reading (a
+        background check or save reads it while the editor goes on editing).
+        """
+        copy = self.model_copy()
+        for name, value in list(copy.__dict__.items()):
+            if isinstance(value, list):
+                copy.__dict__[name] = list(value)
+        copy._listeners = _Listeners()
+        return copy
 
     def transitions_of(self, step_id: str) -> list[Transition]:
         """Transitions that start or end at ``step_id``, in file order."""

@@ -140,6 +140,33 @@ def format_relative(days: float) -> str:
     return f"T{whole:+d}"
 
 
+TIMELINE_COLUMNS = ("Day", "T", "Step", "Setting", "Critical")
+
+
+def timeline_rows(timeline: Timeline, pathway: Pathway) -> list[tuple[str, str, str, str, str]]:
+    """The timeline as table rows in words: day, T-day, step, setting, critical.
+
+    A step on an optimisation loop says "if needed" instead of a T-day (it is not a
+    date on the way to surgery) and how many days the loop adds.
+    """
+    dash = "\u2013"
+    steps = {s.id: s for s in pathway.steps}
+    lanes = {s.id: s.name for s in pathway.settings}
+    rows = []
+    for entry in timeline.entries:
+        step = steps.get(entry.step_id)
+        relative = format_relative(entry.relative_day) if entry.relative_day is not None else dash
+        name = step.name if step else entry.step_id
+        if entry.detour:
+            relative = "if needed"
+            name += (f" (loops back, adds about {days(round(entry.loop_days))})"
+                     if entry.loop_days else " (loops back)")
+        rows.append((dash if entry.start_day is None else number(entry.start_day), relative,
+                     name, lanes.get(step.setting, dash) if step else dash,
+                     "Yes" if entry.on_critical_path else ""))
+    return rows
+
+
 def compute_timeline(pathway: Pathway, graph=None) -> Timeline:
     """The :class:`Timeline` of ``pathway`` (see the module notes for the rules)."""
     return index_for(pathway, graph).memo("timeline", timeline_from_index)

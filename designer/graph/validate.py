@@ -125,6 +125,8 @@ def _count(n: int, noun: str) -> str:
 def active_packs(pathway: Pathway, packs: Iterable[str] | None = None) -> tuple[str, ...]:
     """The packs that run: ``core`` plus the known packs asked for, in pack order."""
     wanted = set(pathway.rule_packs if packs is None else packs) | {"core"}
+    if packs is None and pathway.flow is not None:
+        wanted.add("flow")  # a pathway with simulation inputs hears what they still lack
     return tuple(p for p in PACKS if p in wanted)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-MAX_RESTYLE_BYTES = 5_000_000   # above this, a save is canonical (restyling costs two loads)
+MAX_RESTYLE_BYTES = 1_000_000   # above this, a save is canonical (restyling costs two loads)
 
 _LIST_FIELDS = ("evidence", "settings", "roles", "steps", "transitions", "waivers", "notes",
                 "priorities", "votes")

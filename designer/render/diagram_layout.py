@@ -2,22 +2,22 @@
 
 Positions follow :mod:`designer.graph.geometry` (a step's position is its
 centre; x in scene units, y from the top of its lane); steps without one are
-placed by the auto-layout. The curves follow the same rules as the canvas
-(designer.ui.canvas.items.edges); text wrapping is in :mod:`designer.render.text`. QtGui only.
+placed by the auto-layout. The arrows are the routes of
+:mod:`designer.graph.routing`, as on the canvas (designer.ui.canvas.items.edges);
+text wrapping is in :mod:`designer.render.text`. QtGui only.
 """
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainterPath
 
-from designer.graph import geometry
+from designer.graph import geometry, routing
 from designer.graph.layout import with_positions
 from designer.graph.model import Pathway, Step
-from designer.render.shapes import edge_path
+from designer.render.shapes import polyline_path
 
 # ------------------------------------------------------------------- geometry
 
@@ -43,6 +43,8 @@ class Layout:
     width: float
     height: float
     paths: dict[str, QPainterPath] = field(default_factory=dict)   # by "FROM->TO"
+    routes: dict[str, routing.Route] = field(default_factory=dict)
+    nodes: dict[str, routing.Node] = field(default_factory=dict)
 
 
 def lay_out(pathway: Pathway) -> Layout:
@@ -57,20 +59,17 @@ def lay_out(pathway: Pathway) -> Layout:
         boxes[step.id] = Box(step, cx, cy, w, h)
         right = max(right, cx + w / 2 + 60.0)
     height = bands[-1].bottom if bands else geometry.LANE_MIN_HEIGHT
-    by_left = sorted(boxes.values(), key=lambda box: box.cx - box.w / 2)
-    lefts = [box.cx - box.w / 2 for box in by_left]
-    widest = max((box.w for box in by_left), default=0.0)
+    lanes_bottom = height
+    nodes = {sid: routing.Node(sid, box.cx, box.cy, box.w, box.h, routing.shape_of(box.step.kind))
+             for sid, box in boxes.items()}
+    routes = routing.route_edges(nodes.values(), routing.pathway_edges(positioned))
     paths: dict[str, QPainterPath] = {}
-    for t in positioned.transitions:
-        a, b = boxes.get(t.source), boxes.get(t.target)
-        if a is None or b is None:
-            continue
-        # only steps whose box starts between the two can stand in the arrow's way
-        start = bisect.bisect_left(lefts, a.cx - widest)
-        stop = bisect.bisect_right(lefts, b.cx + b.w / 2)
-        path = edge_path(a, b, by_left[start:stop])
-        paths[t.key] = path
-        bounds = path.boundingRect()          # loop-backs curve below their steps
-        height = max(height, bounds.bottom() + 12.0)
+    for key, route in routes.items():
+        path = polyline_path(route.points)
+        paths[key] = path
+        bounds = path.boundingRect()          # loop-backs run below their steps
+        # an arrow low in the last lane leaves room below it for its label
+        room = 40.0 if bounds.bottom() > lanes_bottom - 30.0 else 12.0
+        height = max(height, bounds.bottom() + room)
         right = max(right, bounds.right() + 12.0)
-    return Layout(positioned, bands, boxes, right, height, paths)
+    return Layout(positioned, bands, boxes, right, height, paths, routes, nodes)

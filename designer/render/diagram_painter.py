@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 
-from designer.graph import geometry
+from designer.graph import geometry, routing
 from designer.graph.model import Step, StepKind, Transition
 from designer.render import style
 from designer.render.diagram_layout import Box, Layout
@@ -46,16 +46,6 @@ def _findings_by_target(report) -> dict[str, list]:
     return found
 
 
-def _overlap(rect: QRectF, others: list[QRectF]) -> float:
-    """Total area of ``rect`` covered by ``others`` (to pick the clearest label place)."""
-    total = 0.0
-    for other in others:
-        cut = rect.intersected(other)
-        if not cut.isEmpty():
-            total += cut.width() * cut.height()
-    return total
-
-
 def _worst(findings: list) -> str:
     return min((f.severity for f in findings),
                key=lambda s: _SEVERITY_ORDER.index(s) if s in _SEVERITY_ORDER else 9)
@@ -74,6 +64,8 @@ class DiagramPainter:
         #: Rectangles holding text or badges, each with whether it is a step, so a
         #: page cut can pass between them.
         self.occupied: list[tuple[QRectF, bool]] = []
+        #: Where each transition's condition/wait card went (by transition key).
+        self.label_rects: dict[str, QRectF] = {}
 
     def paint(self, legend: bool = False) -> None:
         """Draw the lanes, transitions, steps and badges; the legend below when asked."""
@@ -88,6 +80,10 @@ class DiagramPainter:
             self._legend(self.lay.height + LEGEND_GAP)
 
     # legend ----------------------------------------------------------------
+    def paint_legend(self, top: float = 0.0) -> None:
+        """Only the legend row (the key to shapes and badges), its top at ``top``."""
+        self._legend(top)
+
     def _legend_entries(self) -> list[tuple[str, str]]:
         entries = [("entry", "Start or end"), ("task", "Step"), ("decision", "Decision"),
                    ("wait", "Wait"), ("handoff-ok", "Handoff complete"),
@@ -268,69 +264,52 @@ class DiagramPainter:
         p.drawPolygon(arrow_head(path))
 
     def _transition_decorations(self) -> None:
-        """Handoff and finding badges, then condition labels placed clear of each other."""
-        # what a label must not hide: a diamond's text sits in its middle, its corners are thin
-        steps = [box.rect.adjusted(box.w * 0.2, box.h * 0.2, -box.w * 0.2, -box.h * 0.2)
-                 if box.step.kind is StepKind.decision else box.rect
-                 for box in self.lay.boxes.values()]
-        obstacles: list[QRectF] = []
-        jobs = []
+        """Condition labels, handoff and finding badges, each on its own arrow
+        (placed by :func:`designer.graph.routing.place_labels`: clear of steps,
+        of each other and of other arrows)."""
+        wanted: list[routing.Label] = []
+        texts: dict[str, list] = {}
+        complete: dict[str, bool] = {}
+        found_by: dict[str, list] = {}
         for t in self.lay.pathway.transitions:
             ends = self._ends(t)
-            if ends is None:
+            if ends is None or t.key not in self.lay.routes:
                 continue
             a, b = ends
-            path = self.lay.paths[t.key]
             label = [t.condition] if t.condition else []
             if t.wait_days:
                 label.append(f"wait {days(t.wait_days)}")
+            if label:
+                # as wide as fits, or wrapped narrower where the arrow is short
+                wraps = [self._wrap_label(label, bool(t.condition), width)
+                         for width in (128.0, 84.0, 64.0)]
+                texts[t.key] = wraps
+                wanted.append(routing.Label(t.key, wraps[0][0], wraps[0][1],
+                                            0.0 if t.condition else 0.5,
+                                            others=tuple((w, h) for w, h, _ in wraps[1:])))
             if a.step.setting != b.step.setting or t.handoff is not None:
-                complete = t.handoff is not None and t.handoff.is_complete()
-                at = path.pointAtPercent(0.72 if label else 0.5)
-                self._handoff_badge(at, complete)
-                obstacles.append(QRectF(at.x() - 12, at.y() - 8, 24, 16))
+                complete[t.key] = t.handoff is not None and t.handoff.is_complete()
+                wanted.append(routing.Label(t.key, 24, 16, 0.66 if label else 0.5, True,
+                                            "handoff"))
             found = self.findings.get(t.key)
             if found:
-                at = path.pointAtPercent(0.84)
-                self._count_badge(at, found)
-                obstacles.append(QRectF(at.x() - 9, at.y() - 9, 18, 18))
-            if label:
-                jobs.append((a, b, path, label, bool(t.condition)))
-        # straight runs first: they have the least room to move
-        jobs.sort(key=lambda job: abs(job[0].cy - job[1].cy) >= 1)
-        for a, b, path, label, has_condition in jobs:
-            region = path.boundingRect().adjusted(-240, -140, 240, 140)
-            near_steps = [r for r in steps if r.intersects(region)]
-            near = [r for r in obstacles if r.intersects(region)]
-            best, best_cost = None, float("inf")
-            for rect, texts in self._label_candidates(a, b, path, label, has_condition):
-                # covering a step hides its name: worse than covering another label
-                cost = 3 * _overlap(rect, near_steps) + _overlap(rect, near)
-                if cost < best_cost:
-                    best, best_cost = (rect, texts), cost
-                    if cost == 0:
-                        break
-            self._draw_label(*best)
-            obstacles.append(best[0])
-
-    def _label_candidates(self, a: Box, b: Box, path, label: list[str], has_condition: bool):
-        """Places for a transition's label, best first."""
-        gap = (b.cx - b.w / 2) - (a.cx + a.w / 2)
-        if gap > 0 and abs(a.cy - b.cy) < 1:
-            # along one row: above the line between the two steps, or else below it
-            x = (a.cx + a.w / 2 + b.cx - b.w / 2) / 2
-            w, h, texts = self._wrap_label(label, has_condition, max(84.0, min(128.0, gap - 6)))
-            yield QRectF(x - w / 2, a.cy - 4 - h, w, h), texts
-            yield QRectF(x - w / 2, a.cy + 4, w, h), texts
-        w, h, texts = self._wrap_label(label, has_condition, 128.0)
-        shifts = ((0.0, 0.0), (w / 2 + 8, 0.0), (-w / 2 - 8, 0.0), (0.0, -h / 2 - 6),
-                  (0.0, h / 2 + 6),
-                  # clear of a row of steps the line runs behind
-                  (0.0, h / 2 + 40), (0.0, -h / 2 - 40))
-        for t in (0.42, 0.56, 0.3, 0.68, 0.2, 0.8):
-            at = path.pointAtPercent(t)
-            for dx, dy in shifts:      # on the line first; beside it when it is crowded
-                yield QRectF(at.x() - w / 2 + dx, at.y() - h / 2 + dy, w, h), texts
+                found_by[t.key] = found
+                wanted.append(routing.Label(t.key, 18, 18, 0.84, True, "findings"))
+        picture = (geometry.LANE_HEADER_WIDTH, 0.0, self.lay.width, self.lay.height)
+        places = routing.place_labels(self.lay.routes, self.lay.nodes.values(), wanted,
+                                      bounds=picture)
+        for (key, name), (left, top, right, bottom) in places.items():
+            rect = QRectF(left, top, right - left, bottom - top)
+            if name == "label":
+                # the wrapping whose size was taken
+                _w, _h, lines = min(texts[key], key=lambda wrap: abs(wrap[0] - rect.width())
+                                    + abs(wrap[1] - rect.height()))
+                self._draw_label(rect, lines)
+                self.label_rects[key] = rect
+            elif name == "handoff":
+                self._handoff_badge(rect.center(), complete[key])
+            else:
+                self._count_badge(rect.center(), found_by[key])
 
     def _wrap_label(self, lines: list[str], first_is_condition: bool, width: float
                     ) -> tuple[float, float, list[tuple[str, bool]]]:

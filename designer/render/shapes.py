@@ -6,16 +6,12 @@ Shared by the canvas items and the exported pictures.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPolygonF
 
-from designer.graph import geometry
+from designer.graph import geometry, routing
 from designer.graph.model import StepKind
-
-if TYPE_CHECKING:  # pragma: no cover
-    from designer.render.diagram_layout import Box
 
 
 def step_outline(kind: StepKind) -> QPainterPath:
@@ -58,11 +54,17 @@ def hourglass(centre: QPointF) -> QPainterPath:
     return path
 
 
-def edge_path(a: Box, b: Box, blockers=()) -> QPainterPath:
-    """The arrow from ``a`` to ``b``, arching over ``blockers`` in its way (as on the canvas)."""
-    p0, p1, p2, p3 = (QPointF(x, y) for x, y in geometry.edge_controls(a, b, blockers))
-    path = QPainterPath(p0)
-    path.cubicTo(p1, p2, p3)
+def polyline_path(points) -> QPainterPath:
+    """A routed arrow (designer.graph.routing) as a path: straight runs joined by
+    rounded bends."""
+    path = QPainterPath()
+    for op, args in routing.rounded(points):
+        if op == "M":
+            path.moveTo(*args)
+        elif op == "L":
+            path.lineTo(*args)
+        else:
+            path.quadTo(args[0], args[1], args[2], args[3])
     return path
 
 

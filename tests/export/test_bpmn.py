@@ -254,3 +254,33 @@ def test_interop_exports_load_no_qt():
                          cwd=Path(designer.__file__).parents[1], timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.yaml")), ids=lambda p: p.stem)
+def test_flow_waypoints_go_round_every_shape_that_is_not_their_end(path):
+    """Issue 14: bpmn-js drew flows through unrelated tasks (the shared router now
+    gives the waypoints)."""
+    from designer.graph.io import load_pathway
+
+    root = ET.fromstring(export_bpmn(load_pathway(path)).encode("utf-8"))
+    shapes = {}
+    for shape in root.iter(f"{DI}BPMNShape"):
+        if shape.get("isHorizontal"):           # the pool and the lanes
+            continue
+        b = shape.find(f"{DC}Bounds")
+        shapes[shape.get("bpmnElement")] = tuple(float(b.get(k))
+                                                 for k in ("x", "y", "width", "height"))
+    ends = {f.get("id"): (f.get("sourceRef"), f.get("targetRef"))
+            for f in root.iter(f"{M}sequenceFlow")}
+    for edge in root.iter(f"{DI}BPMNEdge"):
+        points = [(float(w.get("x")), float(w.get("y"))) for w in edge.findall(f"{DDI}waypoint")]
+        assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(points, points[1:]))
+        own = ends[edge.get("bpmnElement")]
+        for element, (x, y, w, h) in shapes.items():
+            if element in own:
+                continue
+            for (x0, y0), (x1, y1) in zip(points, points[1:]):
+                n = max(2, int((abs(x1 - x0) + abs(y1 - y0)) // 2))
+                inside = [x + 1 < x0 + (x1 - x0) * k / n < x + w - 1
+                          and y + 1 < y0 + (y1 - y0) * k / n < y + h - 1 for k in range(n + 1)]
+                assert not any(inside), (edge.get("bpmnElement"), element)

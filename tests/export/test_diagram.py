@@ -288,3 +288,63 @@ def test_render_image_matches_the_png():
     from_png = QImage.fromData(render_png(small_pathway(), scale=1.5))
     assert (image.width(), image.height()) == (from_png.width(), from_png.height())
     assert image.pixelColor(200, 100).name() == from_png.pixelColor(200, 100).name()
+
+
+def _svg_label_cards(svg: str) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Condition cards of a diagram SVG: (left, top, right, bottom) in layout units
+    (the picture's margin taken off) and the text drawn inside the card."""
+    import html
+    import re
+
+    from designer.export.diagram import MARGIN
+
+    cards = []
+    for group in re.finditer(r'<g fill="#ffffff" fill-opacity="0\.9\d*" stroke="#b0bec5"'
+                             r'[^>]*>(.*?)</g>', svg, re.S):
+        for path in re.finditer(r'<path [^>]*d="([^"]+)"', group.group(1)):
+            numbers = [float(v) for v in re.findall(r"-?[\d.]+", path.group(1))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            cards.append([min(xs), min(ys), max(xs), max(ys)])
+    texts = [(float(x), float(y), t) for x, y, t in re.findall(
+        r'<text [^>]*x="([-\d.]+)" y="([-\d.]+)"[^>]*>\s*([^<]*)</text>', svg)]
+    out = []
+    for left, top, right, bottom in cards:
+        inside = [t for x, y, t in texts if left - 1 <= x <= right and top <= y <= bottom + 1]
+        out.append(((left - MARGIN, top - MARGIN, right - MARGIN, bottom - MARGIN),
+                    html.unescape(" ".join(inside))))
+    return out
+
+
+def test_diabetes_arrows_miss_other_steps_and_labels_sit_on_their_own_branch():
+    """Issue 14: an arrow ran through "Urgent diabetes review" and "HbA1c >= 69,
+    urgent" sat on another branch (the picture was read wrongly)."""
+    import math
+
+    from designer.render.diagram_layout import lay_out
+    from designer.graph.io import load_pathway
+
+    root = Path(__file__).resolve().parents[2]
+    pathway = load_pathway(root / "pathway_library" / "diabetes-preop-clinic.yaml")
+    lay = lay_out(pathway)
+    samples = {key: [(path.pointAtPercent(i / 400).x(), path.pointAtPercent(i / 400).y())
+                     for i in range(401)] for key, path in lay.paths.items()}
+    for t in pathway.transitions:
+        for sid, box in lay.boxes.items():
+            if sid in (t.source, t.target):
+                continue
+            r = box.rect.adjusted(1, 1, -1, -1)
+            assert not any(r.contains(x, y) for x, y in samples[t.key]), (t.key, sid)
+    conditions = {t.key: t.condition for t in pathway.transitions if t.condition}
+    cards = _svg_label_cards(render_svg(pathway))
+    assert len(cards) == len(conditions)
+
+    def distance(point, pts):
+        return min(math.hypot(point[0] - x, point[1] - y) for x, y in pts)
+
+    for (left, top, right, bottom), text in cards:
+        owner = [k for k, c in conditions.items()
+                 if " ".join(c.split()) == " ".join(text.split())]
+        assert len(owner) == 1, text
+        centre = ((left + right) / 2, (top + bottom) / 2)
+        nearest = min(samples, key=lambda k: distance(centre, samples[k]))
+        assert nearest == owner[0], (text, nearest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +123,48 @@ def test_diagram_heading_travels_with_the_first_part():
     first = groups[0]._content
     texts = [f.getPlainText() for f in first if isinstance(f, Paragraph)]
     assert texts[0] == "Pathway diagram" and "part 1 of" in texts[-1]
+
+
+def test_specification_pdf_draws_the_diagram_as_vector_graphics(tmp_path):
+    """Issue 14: the diagram was a 144 ppi picture cut into slices; now it is drawn
+    with lines and real text, so it stays sharp and its words can be searched."""
+    from designer.export.spec import export_spec
+    from designer.graph.io import load_pathway
+    from pdf_streams import content_streams
+
+    root = Path(__file__).resolve().parents[2]
+    pathway = load_pathway(root / "pathway_library" / "diabetes-preop-clinic.yaml")
+    out = tmp_path / "spec.pdf"
+    export_spec(pathway, "pdf", out)
+    data = out.read_bytes()
+    assert b"/Subtype /Image" not in data
+    # the diagram pages show text (step names, lane names) and draw shapes
+    streams = content_streams(data)
+    diagram_streams = [s for s in streams if s.count(b"BT") >= len(pathway.steps)
+                       and s.count(b" c\n") + s.count(b" re") >= len(pathway.steps)]
+    assert diagram_streams
+
+
+def test_specification_docx_pictures_have_alt_text(tmp_path):
+    from docx import Document
+
+    from designer.export.spec import export_spec
+    from designer.graph.io import load_pathway
+
+    root = Path(__file__).resolve().parents[2]
+    pathway = load_pathway(root / "pathway_library" / "eras-plus-colorectal.yaml")
+    out = tmp_path / "spec.docx"
+    export_spec(pathway, "docx", out)
+    shapes = Document(str(out)).inline_shapes
+    assert len(shapes) >= 2
+    for shape in shapes:
+        alt = shape._inline.docPr.get("descr", "")
+        assert len(alt) > 30, alt
+    assert any(pathway.title in s._inline.docPr.get("descr") for s in shapes)
+
+
+def test_a_cut_goes_through_an_early_gap_rather_than_through_a_step():
+    steps = [(100.0, 250.0), (280.0, 900.0)]     # a wide step: the only gap is early
+    cuts = strip_cuts([], 0.0, 1200.0, 700.0, steps)
+    for _left, right in cuts[:-1]:
+        assert not any(a < right < b for a, b in steps), cuts

@@ -333,9 +333,3 @@ def test_a_file_that_no_longer_loads_is_written_canonically(tmp_path):
     pathway = load_pathway(HOSTILE / "hand_written_layout.yaml")
     save_pathway(pathway, path)
     assert path.read_text(encoding="utf-8") == dump_pathway(pathway)
-
-
-def test_canonical_text_writes_lists_of_words_in_brackets():
-    text = dump_pathway(load_pathway(HOSTILE / "hand_written_layout.yaml"))
-    assert "tags: [day case, diabetes]" in text
-    assert "information: [referral letter, medicines list]" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from canvas_support import make_canvas
+from PySide6.QtCore import QPointF
 
 from designer.graph.model import Pathway
 
@@ -45,3 +46,43 @@ def test_the_arch_follows_when_the_step_in_the_way_moves_out(qtbot):
     stack.push(MoveStepsCommand(scene.pathway, {"s2": (680.0, 200.0)}))
     scene.flush()
     assert scene.item_for("s1->s3").path().boundingRect().top() > arched
+
+
+def test_canvas_draws_the_shared_routes_round_steps_with_labels_on_their_own_arrow(qtbot):
+    """The diabetes clinic on the canvas: no arrow through a step that is not its end,
+    and each condition card nearest its own arrow (as in the exported diagram)."""
+    import math
+    from pathlib import Path
+
+    from designer.graph.io import load_pathway
+
+    root = Path(__file__).resolve().parents[2]
+    pathway = load_pathway(root / "pathway_library" / "diabetes-preop-clinic.yaml")
+    _, _, scene, _ = make_canvas(qtbot, pathway)
+    scene.tidy_now()
+    steps = scene.step_items()
+    samples = {}
+    for key, edge in scene.transition_items().items():
+        path = edge.path()
+        samples[key] = [(path.pointAtPercent(i / 300).x(), path.pointAtPercent(i / 300).y())
+                        for i in range(301)]
+        for sid, item in steps.items():
+            if sid in (edge.source, edge.target):
+                continue
+            inner = item.mapToScene(item.shape())
+            assert not any(inner.contains(QPointF(x, y)) for x, y in samples[key]), (key, sid)
+    # a decision's owner caption (under the diamond) is not crossed by an arrow
+    for sid, item in steps.items():
+        if item._below is not None:
+            caption = item._below.sceneBoundingRect().adjusted(1, 1, -1, -1)
+            assert not any(caption.contains(QPointF(x, y))
+                           for pts in samples.values() for x, y in pts), sid
+    for key, edge in scene.transition_items().items():
+        if edge.label is None:
+            continue
+        centre = edge.label.sceneBoundingRect().center()
+
+        def distance(k):
+            return min(math.hypot(centre.x() - x, centre.y() - y) for x, y in samples[k])
+
+        assert min(samples, key=distance) == key

@@ -20,8 +20,8 @@ def _leaf(dock, rule, target):
 
 
 def _click(tree, item):
-    tree.scrollToItem(item)
-    rect = tree.visualItemRect(item)
+    tree.scrollTo(item)
+    rect = tree.visualRect(item)
     QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
@@ -30,9 +30,10 @@ def test_findings_are_grouped_by_severity_then_pack_with_a_summary(make_window, 
     window = make_window(path=sample_file)
     dock = window.findings_dock
     qtbot.waitUntil(lambda: window.findings_report is not None)
-    tops = [dock.tree.topLevelItem(i).text(0) for i in range(dock.tree.topLevelItemCount())]
+    model = dock.tree.model()
+    tops = [model.index(i, 0).data() for i in range(model.rowCount())]
     assert tops == ["Errors (4)", "Waived (1)"]
-    assert dock.tree.topLevelItem(0).child(0).text(0) == "Core checks"
+    assert model.index(0, 0, model.index(0, 0)).data() == "Core checks"
     assert "4 errors, 0 warnings" in window.findings_label.text()
 
 

@@ -11,13 +11,14 @@ from window_support import (  # noqa: F401 (fixtures)
 
 
 def _column(table, column):
-    return [table.item(row, column).text() for row in range(table.rowCount())]
+    model = table.model()
+    return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
 def test_rows_follow_expected_days_relative_to_surgery(make_window, sample_file, qtbot):
     window = make_window(path=sample_file)
     dock = window.timeline_dock
-    qtbot.waitUntil(lambda: dock.table.rowCount() == 9)
+    qtbot.waitUntil(lambda: dock.table.model().rowCount() == 9)
     days = [float(d) for d in _column(dock.table, 0)]
     assert days == sorted(days)
     names = _column(dock.table, 2)
@@ -55,9 +56,9 @@ def test_critical_path_toggle_highlights_the_route_on_the_canvas(make_window, sa
 def test_clicking_a_row_selects_and_centres_the_step(make_window, sample_file, qtbot):
     window = make_window(path=sample_file)
     dock = window.timeline_dock
-    qtbot.waitUntil(lambda: dock.table.rowCount() == 9)
+    qtbot.waitUntil(lambda: dock.table.model().rowCount() == 9)
     row = _column(dock.table, 2).index("Discharge home")
-    rect = dock.table.visualItemRect(dock.table.item(row, 2))
+    rect = dock.table.visualRect(dock.table.model().index(row, 2))
     QTest.mouseClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.scene.selected_ids() == ["discharge"]
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
@@ -70,7 +71,7 @@ def test_optimisation_loop_steps_say_if_needed_not_a_date(make_window, qtbot):
     library = Path(__file__).resolve().parents[2] / "pathway_library"
     window = make_window(path=library / "diabetes-preop-clinic.yaml")
     dock = window.timeline_dock
-    qtbot.waitUntil(lambda: dock.table.rowCount() > 0)
+    qtbot.waitUntil(lambda: dock.table.model().rowCount() > 0)
     rows = dict(zip(_column(dock.table, 2), _column(dock.table, 1)))
     loop = next(name for name in rows if name.startswith("GP diabetes optimisation"))
     assert rows[loop] == "if needed" and "loops back, adds about" in loop

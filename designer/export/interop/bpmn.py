@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from designer.graph import geometry
+from designer.graph import geometry, routing
 from designer.graph.layout import with_positions
 from designer.graph.model import Pathway, Step, StepKind, Transition
 from designer.export.kit.xmltext import strip_non_xml
@@ -266,8 +266,14 @@ def _bounds(parent: ET.Element, x: float, y: float, w: float, h: float) -> None:
 def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_ids,
              node_ids, shapes, flows, ids) -> None:
     gateways = {s.id for s in placed.steps if s.kind is StepKind.decision}
-    routes = [(flow_id, t, _waypoints(shapes[t.source], shapes[t.target],
-                                      t.source in gateways))
+    # the shared router: round every shape that is not the flow's own end
+    kinds = {s.id: s.kind for s in placed.steps}
+    routed = routing.route_edges(
+        [routing.Node(sid, s.cx, s.cy, s.w, s.h, routing.shape_of(kinds[sid]))
+         for sid, s in shapes.items()],
+        [routing.Edge(flow_id, t.source, t.target) for flow_id, t in flows])
+    routes = [(flow_id, t, routed[flow_id].points if flow_id in routed else
+               _waypoints(shapes[t.source], shapes[t.target], t.source in gateways))
               for flow_id, t in flows]
     right = max([geometry.LANE_HEADER_WIDTH + 300.0]
                 + [s.x + s.w + 60 for s in shapes.values()]

@@ -71,6 +71,11 @@ def _new_section(doc, landscape: bool) -> None:
                                                else (short_side, long_side))
 
 
+def _alt_text(shape, text: str) -> None:
+    """Alternative text a screen reader reads for a picture (Word's "Alt Text")."""
+    shape._inline.docPr.set("descr", text)
+
+
 def _diagram(doc, c: SpecContent, pathway, report) -> None:
     # A pathway is wide: its diagram goes in a landscape section, back to portrait after.
     _new_section(doc, landscape=True)
@@ -85,8 +90,12 @@ def _diagram(doc, c: SpecContent, pathway, report) -> None:
     except ImportError as exc:
         doc.add_paragraph(diagram_unavailable(exc))
         pieces = []
-    for piece in pieces:
-        doc.add_picture(io.BytesIO(piece.png), width=Mm(piece.width_pt / PT_PER_MM))
+    for number, piece in enumerate(pieces, 1):
+        shape = doc.add_picture(io.BytesIO(piece.png), width=Mm(piece.width_pt / PT_PER_MM))
+        part = f", part {number} of {len(pieces)}" if len(pieces) > 1 else ""
+        _alt_text(shape, f"Diagram of the pathway {c.title}{part}: {c.step_count} steps in "
+                         f"{len(c.settings)} settings of care, time running left to right. "
+                         "The steps and handoffs are listed in the tables that follow.")
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         if piece.caption:
             doc.add_paragraph(piece.caption, style="Caption")
@@ -134,7 +143,9 @@ def _timeline(doc, c: SpecContent) -> None:
     bold = fonts()[1] if fonts()[0] == "DejaVuSans" else "Helvetica-Bold"
     for chart in split_chart(chart_bars(c), surgery_day(c), width=width_pt,
                              measure_font=bold):
-        doc.add_picture(io.BytesIO(to_png(chart)), width=Mm(kit.PAGE_TEXT_WIDTH_MM))
+        shape = doc.add_picture(io.BytesIO(to_png(chart)), width=Mm(kit.PAGE_TEXT_WIDTH_MM))
+        _alt_text(shape, f"{chart.title}: a bar for each step from its first day to its "
+                         "last; the steps and their timing are listed in the steps table.")
         doc.add_paragraph(f"{chart.title}: red bars are on the critical path; the dashed "
                           "line marks the start of surgery.", style="Caption")
 

@@ -34,8 +34,9 @@ _BOTTOM_MARGIN = 20 * mm
 LANDSCAPE = landscape(kit.A4)
 LANDSCAPE_FRAME = (LANDSCAPE[0] - 2 * kit.MARGIN - 2 * _FRAME_PADDING,
                    LANDSCAPE[1] - kit.MARGIN - _BOTTOM_MARGIN - 2 * _FRAME_PADDING)
-#: Height the diagram heading and its key take on the first landscape page.
-_DIAGRAM_HEADING_ROOM = 72.0
+#: Height the diagram heading and its key (words and the drawn row) take on the first
+#: landscape page.
+_DIAGRAM_HEADING_ROOM = 100.0
 
 
 class _SpecDoc(BaseDocTemplate):
@@ -112,14 +113,22 @@ def _diagram(content: SpecContent, pathway, report, st) -> list:
         from designer.export.diagram_pages import diagram_pieces
 
         pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
-                                first_room=height - _DIAGRAM_HEADING_ROOM)
+                                first_room=height - _DIAGRAM_HEADING_ROOM, raster=False)
+        from designer.export.diagram_vector import DiagramDrawing, DiagramKey, DiagramStrip
+
+        drawing = DiagramDrawing(pathway, report)      # drawn as vector graphics
+        scale = max((p.vector[3] for p in pieces if p.vector is not None), default=0.6)
+        intro += [DiagramKey(drawing, scale, width), Spacer(1, 6)]
     except ImportError as exc:
         return flow + intro + [Paragraph(esc(diagram_unavailable(exc)), st["body"]),
                                NextPageTemplate("portrait")]
     import io
 
     for piece in pieces:
-        image = Image(io.BytesIO(piece.png), width=piece.width_pt, height=piece.height_pt)
+        if piece.vector is not None:
+            image = DiagramStrip(drawing, *piece.vector, height=drawing.height)
+        else:
+            image = Image(io.BytesIO(piece.png), width=piece.width_pt, height=piece.height_pt)
         image.hAlign = "LEFT"
         parts = [image]
         if piece.caption:

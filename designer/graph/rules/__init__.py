@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-PACKS: tuple[str, ...] = ("core", "perioperative", "diabetes")
+PACKS: tuple[str, ...] = ("core", "perioperative", "diabetes", "flow")
 ALWAYS_ON = "core"
 
 

@@ -1,18 +1,21 @@
 """Batched routing of the canvas's arrows (a mixin of PathwayScene).
 
 Moving steps marks their transitions dirty; one zero-delay timer re-routes them
-all (:meth:`EdgeRouting.flush` does it at once). Routing is "tidy" when labels
-and badges may look around for a place clear of steps and of each other; while
-a drag is under way, and on the first build, routing skips that (each mouse
-move must stay cheap) and the tidying follows in small slices.
+all (:meth:`EdgeRouting.flush` does it at once) with :mod:`designer.graph.routing`,
+the router the exported diagrams use; the other arrows keep their routes unless
+their ports moved or a step now stands in their way. Routing is "tidy" when
+labels and badges are placed clear of steps and of each other; while a drag is
+under way, and on the first build, they go to their preferred points at once
+(each mouse move must stay cheap) and the tidying follows.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, QTimer
+from shiboken6 import isValid
 
-from designer.ui.canvas.items.steps import StepItem
-from designer.ui.canvas.items.edges import Box, TransitionItem
+from designer.graph import routing
+from designer.ui.canvas.items.edges import TransitionItem
 
 
 class EdgeRouting:
@@ -23,7 +26,8 @@ class EdgeRouting:
         self._schedule_routing()
 
     def _mark_edges_across(self, rect: QRectF) -> None:
-        """Re-route the arrows whose span covers ``rect`` (they may need to arch, or not)."""
+        """Re-route the arrows whose span covers ``rect`` (a step moved there, or away:
+        they may have a shorter way now)."""
         if len(self._dirty) >= len(self._edges):    # a full build routes everything anyway
             return
         for item in self.items(rect, Qt.IntersectsItemBoundingRect):
@@ -61,6 +65,8 @@ class EdgeRouting:
     def flush(self) -> None:
         """Re-route every dirty transition now (and finish any label tidying)."""
         self._route_pending = False
+        if self._torn_down():
+            return
         dirty, self._dirty = self._dirty, set()
         if not self._dragging:
             dirty |= self._untidy
@@ -68,29 +74,99 @@ class EdgeRouting:
         self._route(dirty, tidy=not self._dragging)
 
     def _route(self, keys, tidy: bool) -> None:
-        """Route ``keys``; untidy routing (drags, first build) skips label dodging."""
-        for key in keys:
-            edge = self._edges.get(key)
-            if edge is None:
-                continue
-            a, b = self._steps.get(edge.source), self._steps.get(edge.target)
-            if a is None or b is None:
+        """Route ``keys`` (and any arrow a moved step now stands across); untidy
+        routing (drags, first build) puts labels at their preferred points without
+        looking round, tidy routing places every label clear of the rest."""
+        keys = set(keys)
+        if not keys:
+            return
+        routes_before = getattr(self, "_routes", None) or {}
+        nodes = [routing.Node(sid, item.pos().x(), item.pos().y(), *item.size(),
+                              routing.shape_of(item.kind))
+                 for sid, item in self._steps.items()]
+        edges = [routing.Edge(key, edge.source, edge.target) for key, edge in self._edges.items()]
+        routes = routing.route_edges(nodes, edges, only=keys, previous=routes_before)
+        self._routes, self._route_nodes = routes, nodes
+        for key, edge in self._edges.items():
+            route = routes.get(key)
+            if route is None:
                 edge.setVisible(False)
                 continue
             edge.setVisible(True)
-            box_a, box_b = self._box(a), self._box(b)
-            # like label dodging, arching over steps waits for the drag to end
-            blockers = self._steps_between(box_a, box_b) if tidy else ()
-            edge.route(box_a, box_b, tidy, blockers)
+            if key in keys or route is not routes_before.get(key):
+                edge.set_route(route)
+                if not tidy:
+                    edge.place_quickly(route)
+                    self._untidy.add(key)
+        # a decision's owner caption moves aside where an arrow uses its bottom corner
+        aside: dict[str, str] = {}
+        for key, route in routes.items():
+            edge, pts = self._edges[key], route.points
+            if route.source_side == "S" and len(pts) > 2:
+                turn = pts[2][0] - pts[1][0]            # the arrow turns this way
+                aside[edge.source] = "left" if turn >= 0 else "right"
+            if route.target_side == "S" and len(pts) > 2:
+                turn = pts[-3][0] - pts[-2][0]          # the arrow comes from this way
+                aside[edge.target] = "left" if turn >= 0 else "right"
+        for sid, item in self._steps.items():
+            item.set_caption_aside(aside.get(sid))
+        if tidy:
+            self._place_decorations()
+
+    def _place_decorations(self) -> None:
+        """Every label and badge on its own arrow, clear of steps and of each other."""
+        self._untidy = set()
+        requests = [request for edge in self._edges.values() if edge.key in self._routes
+                    for request in edge.label_requests()]
+        if not requests:
+            return
+        places = routing.place_labels(self._routes, self._route_nodes,
+                                      [label for label, _item in requests],
+                                      keep_clear=self._captions_below())
+        for label, item in requests:
+            rect = places.get((label.key, label.name))
+            if rect is None:
+                continue
+            if label.name == "label":
+                item.use_size(rect[2] - rect[0], rect[3] - rect[1])
+            item.setPos((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+
+    def _captions_below(self) -> list[tuple[float, float, float, float]]:
+        """Text a step shows outside its shape (a decision's owner, under the tip)."""
+        rects = []
+        for item in self._steps.values():
+            if not item.isVisible() or not item.childItems():
+                continue
+            bottom = item.pos().y() + item.size()[1] / 2
+            text = item.mapRectToScene(item.childrenBoundingRect())
+            if text.bottom() > bottom + 1:
+                rects.append((text.left(), bottom, text.right(), text.bottom()))
+        return rects
+
+    def decorations_changed(self, key: str) -> None:
+        """A transition's label or badges changed: place them (with the rest) again."""
+        route = getattr(self, "_routes", {}).get(key)
+        edge = self._edges.get(key)
+        if route is None or edge is None:
+            return
+        edge.place_quickly(route)
+        self._untidy.add(key)
+        self._schedule_tidying()
+
+    def _torn_down(self) -> bool:
+        """True once Qt has deleted the scene or its items (a timer may still fire)."""
+        first = next(iter(self._steps.values()), None)
+        return not isValid(self) or (first is not None and not isValid(first))
 
     def _tidy_some(self) -> None:
-        """Let labels dodge steps, a slice at a time after a build (stays responsive)."""
+        """Place the labels clear of each other once a build or drag is over."""
         self._tidy_pending = False
-        if self._dragging or not self._untidy:
+        if self._dragging or not self._untidy or self._torn_down():
             return
-        batch = [self._untidy.pop() for _ in range(min(200, len(self._untidy)))]
-        self._route(batch, tidy=True)
-        self._schedule_tidying()
+        if self._dirty:
+            self.flush()
+        else:
+            self._place_decorations()
 
     def _schedule_tidying(self) -> None:
         if self._untidy and not self._tidy_pending:
@@ -100,32 +176,5 @@ class EdgeRouting:
     def tidy_now(self) -> None:
         """Finish label tidying at once (screenshots and tests)."""
         self.flush()
-
-    def _obstruction(self, rect: QRectF, edge: TransitionItem) -> float:
-        """Area of ``rect`` covering steps or other arrows' labels and badges."""
-        area = 0.0
-        for item in self.items(rect, Qt.IntersectsItemBoundingRect):
-            top = item.topLevelItem()
-            owner = getattr(top, "owner", None)
-            if top is item and (isinstance(top, StepItem) or (
-                    isinstance(owner, TransitionItem) and owner is not edge)):
-                hit = rect.intersected(top.sceneBoundingRect())
-                area += hit.width() * hit.height()
-        return area
-
-    def _steps_between(self, a: Box, b: Box) -> list[Box]:
-        """Boxes of the steps standing between two steps, where a forward arrow would run."""
-        left, right = a.cx + a.w / 2, b.cx - b.w / 2
-        if right <= left:
-            return []
-        top = min(a.cy - a.h / 2, b.cy - b.h / 2)
-        bottom = max(a.cy + a.h / 2, b.cy + b.h / 2)
-        corridor = QRectF(left, top, right - left, bottom - top)
-        return [self._box(item) for item in self.items(corridor)
-                if isinstance(item, StepItem) and item.isVisible()]
-
-    @staticmethod
-    def _box(item: StepItem) -> Box:
-        w, h = item.size()
-        pos = item.pos()
-        return Box(pos.x(), pos.y(), w, h)
+        if self._untidy:
+            self._place_decorations()

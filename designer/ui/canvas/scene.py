@@ -199,7 +199,6 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
 
     def _add_edge_item(self, transition, by_id: dict | None = None) -> TransitionItem:
         item = TransitionItem(transition, self.fonts)
-        item.obstruction = self._obstruction
         self._edges[transition.key] = item
         for end in (transition.source, transition.target):
             self._by_step.setdefault(end, set()).add(transition.key)

@@ -21,6 +21,25 @@ from designer.ui.editing import recovery
 
 UNTITLED_NAME = "Untitled.yaml"
 
+def _text_signature(text: str) -> tuple[int, str]:
+    """What :func:`_file_signature` gives for a file holding ``text`` (UTF-8)."""
+    data = text.encode("utf-8")
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def _write_pathway(pathway: Pathway, target: Path) -> tuple[int, str]:
+    """Serialise and write a snapshot (in the writer thread); the written file's signature."""
+    from designer.graph.io import PathwaySaveError, saved_text, write_text_atomic
+
+    try:
+        # canonical text, or the file's own layout kept where nothing changed
+        text = saved_text(pathway, target)
+    except Exception as exc:  # pragma: no cover - a bug, but never lose the old file
+        raise PathwaySaveError(f"Could not prepare {target.name} for saving: {exc}") from exc
+    write_text_atomic(target, text)
+    return _text_signature(text)
+
+
 def _file_signature(path: Path) -> tuple[int, str] | None:
     """(size, sha256) of a file, or None when it cannot be read."""
     try:
@@ -68,9 +87,13 @@ class Document(QObject):
         self._signature = _file_signature(self.path) if self.path else None
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
+        self._saving = 0   # saves under way in the writer thread
+        self._revision = 0   # model events so far (did it change while a save ran?)
+        pathway.subscribe(self._count_edit)
+        self._closed = False
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setInterval(self.AUTOSAVE_INTERVAL_MS)
-        self._autosave_timer.timeout.connect(self.autosave_now)
+        self._autosave_timer.timeout.connect(self.autosave_in_background)
         self._autosave_timer.start()
 
         self._watcher: QFileSystemWatcher | None = None
@@ -128,6 +151,9 @@ class Document(QObject):
     def display_name(self) -> str:
         return self.path.name if self.path else UNTITLED_NAME
 
+    def _count_edit(self, _event) -> None:
+        self._revision += 1
+
     def _on_clean_changed(self, _clean: bool) -> None:
         self._emit_dirty()
 
@@ -150,21 +176,35 @@ class Document(QObject):
     def save(self, path: str | Path | None = None) -> Path:
         """Save to ``path`` (or the current file). Raises ``PathwaySaveError``/``OSError``.
 
-        On failure nothing changes: the document stays unsaved.
+        The pathway is copied here and written by the background writer
+        (:mod:`designer.ui.editing.writer`); this returns when the file is written,
+        the window painting meanwhile. On failure nothing changes: the document
+        stays unsaved.
         """
-        from designer.graph.io import save_pathway
+        from designer.ui.editing import writer
 
         target = Path(path).resolve() if path else self.path
         if target is None:
             raise ValueError("an untitled document needs a file name")
-        save_pathway(self.pathway, str(target))
+        snapshot, at = self.pathway.snapshot(), self._revision
+        self._saving += 1
+        try:
+            job = writer.submit(lambda: _write_pathway(snapshot, target), self)
+            writer.wait(job)
+        finally:
+            self._saving -= 1
+        if job.error is not None:
+            raise job.error
         moved = target != self.path
         self.path = target
-        self._signature = _file_signature(target)
-        self._forced_dirty = False
-        self.undo_stack.setClean()
-        self._emit_dirty()
-        self._remove_recovery_files()
+        self._signature = job.result
+        if self._revision == at:
+            self._forced_dirty = False
+            self.undo_stack.setClean()
+            self._emit_dirty()
+            self._remove_recovery_files()
+        # else: edited while the file was written; the file holds the state as it was
+        # when Save was chosen, and the document stays modified
         if moved or self._watcher is None or str(target) not in self._watcher.files():
             self._watch()  # also after the file was deleted and is now written again
         if moved:
@@ -195,6 +235,8 @@ class Document(QObject):
         self._watcher.fileChanged.connect(self._on_file_changed)
 
     def _on_file_changed(self, _name: str) -> None:
+        if self._saving:
+            return   # our own write, not another program's
         vanished = self.path is not None and self._signature is not None \
             and not self.path.exists()
         if vanished or self.changed_on_disk_since_load():
@@ -206,27 +248,64 @@ class Document(QObject):
 
     # ----------------------------------------------------------------- recovery
 
-    def autosave_now(self) -> Path | None:
-        """Write the recovery copy when there are unsaved changes; returns its path."""
+    def _recovery_job(self):
+        """Start writing the recovery copy in the background writer; None when clean."""
         if not self.dirty:
             return None
-        from designer.graph.io import PathwaySaveError, dump_pathway
+        from designer.graph.io import dump_pathway
+        from designer.ui.editing import writer
 
-        try:
-            written = recovery.write_recovery(
-                self.recovery_id, dump_pathway(self.pathway),
-                str(self.path) if self.path else None, self.pathway.title,
+        snapshot = self.pathway.snapshot()
+        args = (self.recovery_id, str(self.path) if self.path else None, snapshot.title,
                 self._signature)
-        except (OSError, PathwaySaveError) as exc:
+        return writer.submit(lambda: recovery.write_recovery(
+            args[0], dump_pathway(snapshot), *args[1:]), self)
+
+    def _recovery_written(self, job) -> Path | None:
+        from designer.graph.io import PathwaySaveError
+
+        if isinstance(job.error, (OSError, PathwaySaveError)):
             # a safety net must not interrupt editing, but the user should know it is off
-            self.autosave_failed.emit(getattr(exc, "strerror", None) or str(exc))
+            self.autosave_failed.emit(getattr(job.error, "strerror", None) or str(job.error))
             return None
-        self.autosaved.emit(str(written))
-        return written
+        if job.error is not None:
+            raise job.error
+        if self._closed or not self.dirty:
+            # saved (or closed) while the copy was being written: it is not needed
+            self._remove_recovery_files()
+            return None
+        self.autosaved.emit(str(job.result))
+        return job.result
+
+    def autosave_now(self) -> Path | None:
+        """Write the recovery copy when there are unsaved changes; returns its path."""
+        from designer.ui.editing import writer
+
+        job = self._recovery_job()
+        if job is None:
+            return None
+        writer.wait(job)
+        return self._recovery_written(job)
+
+    def autosave_in_background(self) -> None:
+        """The autosave timer: copy the pathway here, write the copy in the writer.
+
+        A failure is reported through ``autosave_failed``; the document stays modified.
+        """
+        if self._saving:
+            return   # the save under way makes the copy unnecessary
+        job = self._recovery_job()
+        if job is not None:
+            job.finished.connect(self._recovery_written)
 
     def close(self) -> None:
         """A clean close: stop autosaving and remove the recovery copy."""
+        from designer.ui.editing import writer
+
+        self._closed = True
+        self.pathway.unsubscribe(self._count_edit)
         self._autosave_timer.stop()
+        writer.wait_idle()   # a copy being written now must not reappear after this
         self._remove_recovery_files()
         recovery.LIVE_IDS.discard(self.recovery_id)
         if self._watcher is not None:

@@ -1,22 +1,24 @@
 """The Findings panel: live validation results, grouped by severity then rule pack.
 
-The pathway is checked again shortly after each edit (one short timer, restarted
-by every model event, so a burst of edits costs one validation and nothing runs
-inside painting). Clicking a finding selects and centres what it is about; a
-finding can be waived with a reason, which is an ordinary undoable edit.
+The panel shows what :class:`~designer.ui.editing.live_checks.LiveChecks` found
+(checked off the GUI thread shortly after each edit). The rows come from a
+:class:`FindingsModel` that is reset once per result: the step names come from
+one id->name map per result and the severity icons are drawn once. Clicking a
+finding selects and centres what it is about; a finding can be waived with a
+reason, which is an ordinary undoable edit.
 """
 
 from __future__ import annotations
 
 import html
-import logging
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
-    QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QHeaderView,
+    QLabel, QPlainTextEdit, QPushButton, QTreeView, QVBoxLayout, QWidget,
 )
 
 from designer.render import style
@@ -24,17 +26,18 @@ from designer.graph.rules import RULES
 from designer.graph.validate import SEVERITY_HEADINGS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from designer.ui.window.main_window import MainWindow
+    from designer.ui.editing.context import EditorContext
+    from designer.ui.editing.live_checks import CheckResult
 
 SEVERITY_ORDER = ("error", "warning", "info")
 # the canvas and exported diagrams use the same colours for the same severities
 SEVERITY_COLOURS = {**style.SEVERITY_COLOURS, "waived": "#78909c"}
 PACK_TITLES = {"core": "Core checks", "perioperative": "Perioperative",
                "diabetes": "Diabetes"}
-REVALIDATE_DELAY_MS = 120
 _ROLE = Qt.ItemDataRole.UserRole
 
 
+@lru_cache(maxsize=None)
 def severity_icon(severity: str) -> QIcon:
     pixmap = QPixmap(14, 14)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -79,35 +82,235 @@ class WaiveDialog(QDialog):
         ok.setEnabled(bool(self.reason.toPlainText().strip()))
 
 
-class FindingsDock(QDockWidget):
-    """The Findings panel of ``window``."""
+_ROOT = -1
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__("Findings", window)
+
+class _Node:
+    """One row of the findings tree: a severity group, a rule pack or a finding."""
+
+    __slots__ = ("parent", "row", "children", "texts", "icon", "tips", "bold", "entry",
+                 "spanned")
+
+    def __init__(self, parent: int, row: int, texts: tuple[str, str], icon=None,
+                 tips: tuple[str, str] | None = None, bold: bool = False, entry: int = -1,
+                 spanned: bool = False) -> None:
+        self.parent = parent
+        self.row = row
+        self.children: list[int] = []
+        self.texts = texts
+        self.icon = icon
+        self.tips = tips
+        self.bold = bold
+        self.entry = entry
+        self.spanned = spanned
+
+
+class FindingsTree:
+    """The rows of the findings tree, built without Qt (in the live checks' worker).
+
+    Linear in the number of findings: target names come from one id->name map per
+    result. Icons are named by severity here and drawn (once each) by the model.
+    """
+
+    def __init__(self, report=None, target_name=None) -> None:
+        self.nodes: list[_Node] = []
+        self.top: list[int] = []
+        self.entries: list[tuple[Any, bool]] = []
+        self.top_severities: list[str] = []
+        self.group_sizes: dict[str, int] = {}
+        if report is not None:
+            self._build(report, target_name)
+
+    def _add(self, parent: int, node_args: tuple, **kw) -> int:
+        siblings = self.top if parent == _ROOT else self.nodes[parent].children
+        number = len(self.nodes)
+        self.nodes.append(_Node(parent, len(siblings), *node_args, **kw))
+        siblings.append(number)
+        return number
+
+    def _build(self, report, target_name) -> None:
+        groups: dict[str, list] = {sev: [] for sev in SEVERITY_ORDER}
+        for f in report.findings:
+            groups.setdefault(f.severity, []).append(f)
+        ordered = [(sev, groups[sev], False) for sev in groups]
+        ordered.append(("waived", list(report.waived), True))
+        for severity, findings, waived in ordered:
+            if not findings:
+                continue
+            self.group_sizes[severity] = len(findings)
+            title = "Waived" if waived else SEVERITY_HEADINGS[severity]
+            top = self._add(_ROOT, ((f"{title} ({len(findings)})", ""), severity),
+                            bold=True, spanned=True)
+            self.top_severities.append(severity)
+            packs: dict[str, int] = {}
+            for finding in findings:
+                pack = finding.pack or "core"
+                if pack not in packs:
+                    packs[pack] = self._add(top, ((PACK_TITLES.get(pack, pack.title()), ""),),
+                                            spanned=True)
+                text = finding.message
+                if waived and finding.waived_reason:
+                    text += f" \u2014 waived: {finding.waived_reason}"
+                where = "; ".join(target_name(t) for t in finding.targets) or "Whole pathway"
+                tip = (f"{finding.title}\n\n{finding.message}\n\nRule: "
+                       f"{finding.rule} ({PACK_TITLES.get(pack, pack)})")
+                self._add(packs[pack], ((text, where), "waived" if waived else finding.severity,
+                                        (tip, where)), entry=len(self.entries))
+                self.entries.append((finding, waived))
+        if not report.findings and not report.waived:
+            self._add(_ROOT, (("No findings: every check passed.", ""),))
+            self.top_severities.append("")
+
+
+def prepare_findings(result) -> FindingsTree | None:
+    """The live checks' preparer for this panel (runs in the worker; no Qt)."""
+    if result.report is None:
+        return None
+    return FindingsTree(result.report, result.target_name)
+
+
+class FindingsModel(QAbstractItemModel):
+    """Findings grouped by severity (and waived), then rule pack; reset per result."""
+
+    HEADERS = ("Finding", "Where")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._tree = FindingsTree()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    @property
+    def _nodes(self) -> list[_Node]:
+        return self._tree.nodes
+
+    @property
+    def _top(self) -> list[int]:
+        return self._tree.top
+
+    @property
+    def entries(self) -> list[tuple[Any, bool]]:
+        return self._tree.entries
+
+    @property
+    def top_severities(self) -> list[str]:
+        return self._tree.top_severities
+
+    @property
+    def group_sizes(self) -> dict[str, int]:
+        return self._tree.group_sizes
+
+    def set_tree(self, tree: FindingsTree) -> None:
+        self.beginResetModel()
+        self._tree = tree
+        self.endResetModel()
+
+    def set_result(self, report, target_name) -> None:
+        """Show ``report``; ``target_name(target)`` words a step id or "A->B"."""
+        self.set_tree(FindingsTree(report, target_name))
+
+    def clear(self) -> None:
+        self.set_tree(FindingsTree())
+
+    # ------------------------------------------------------------- model API
+
+    def _node(self, index: QModelIndex) -> _Node | None:
+        if not index.isValid():
+            return None
+        return self._nodes[index.internalId()]
+
+    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
+        siblings = (self._top if not parent.isValid()
+                    else self._nodes[parent.internalId()].children)
+        if not (0 <= row < len(siblings) and 0 <= column < 2):
+            return QModelIndex()
+        return self.createIndex(row, column, siblings[row])
+
+    def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        node = self._node(index)
+        if node is None or node.parent == _ROOT:
+            return QModelIndex()
+        return self.createIndex(self._nodes[node.parent].row, 0, node.parent)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        if not parent.isValid():
+            return len(self._top)
+        if parent.column() != 0:
+            return 0
+        return len(self._nodes[parent.internalId()].children)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 2
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        node = self._node(index)
+        if node is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return node.texts[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and node.icon:
+            return severity_icon(node.icon)
+        if role == Qt.ItemDataRole.ToolTipRole and node.tips is not None:
+            return node.tips[column]
+        if role == Qt.ItemDataRole.FontRole and node.bold and column == 0:
+            return self._bold
+        if role == _ROLE and column == 0 and node.entry >= 0:
+            return node.entry
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def spanned(self, row: int, parent: QModelIndex) -> bool:
+        siblings = self._top if not parent.isValid() else self._nodes[parent.internalId()].children
+        return self._nodes[siblings[row]].spanned
+
+    def entry(self, index: QModelIndex):
+        """(finding, waived) for a finding row, else None."""
+        node = self._node(index)
+        if node is None or node.entry < 0:
+            return None
+        return self.entries[node.entry]
+
+    def leaves(self) -> list[QModelIndex]:
+        out = []
+        for n, node in enumerate(self._nodes):
+            if node.entry >= 0:
+                out.append(self.createIndex(node.row, 0, n))
+        return out
+
+
+class FindingsDock(QDockWidget):
+    """The Findings panel: observes the live checks of ``context``."""
+
+    def __init__(self, context: "EditorContext", parent: QWidget | None = None) -> None:
+        super().__init__("Findings", parent)
         self.setObjectName("findings-dock")
         self.setAccessibleName("Findings")
-        self.window_ = window
-        self._pathway = None
-        self._pending = False
-        self._entries: list[tuple[object, bool]] = []
+        self.context = context
+        self.model = FindingsModel(self)
 
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.tree = QTreeWidget(body)
+        self.tree = QTreeView(body)
         self.tree.setObjectName("findings-tree")
         self.tree.setAccessibleName("Findings list")
-        self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["Finding", "Where"])
+        self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().resizeSection(1, 200)
-        self.tree.itemClicked.connect(self._on_item_activated)
-        self.tree.itemActivated.connect(self._on_item_activated)
-        self.tree.currentItemChanged.connect(self._update_buttons)
+        self.tree.clicked.connect(self._on_item_activated)
+        self.tree.activated.connect(self._on_item_activated)
+        self.tree.selectionModel().currentChanged.connect(self._update_buttons)
         layout.addWidget(self.tree, 1)
         self.detail = QLabel("")
         self.detail.setObjectName("finding-detail")
@@ -121,7 +324,7 @@ class FindingsDock(QDockWidget):
         self.summary = QLabel("")
         self.summary.setAccessibleName("Findings count")
         row.addWidget(self.summary, 1)
-        self.waive_button = QPushButton("Waive…")
+        self.waive_button = QPushButton("Waive\u2026")
         self.waive_button.setAccessibleName("Waive the selected finding")
         self.waive_button.setToolTip("Accept this finding on purpose, with a reason "
                                      "(undoable)")
@@ -134,131 +337,73 @@ class FindingsDock(QDockWidget):
         layout.addLayout(row)
         self.setWidget(body)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REVALIDATE_DELAY_MS)
-        self._timer.timeout.connect(self._run_if_pending)
-        window.document_changed.connect(self._rebind)
+        context.checks.add_preparer("findings", prepare_findings)
+        context.checks.checked.connect(self.show_result)
         self._update_buttons()
 
     # -------------------------------------------------------------- validation
 
-    def _rebind(self) -> None:
-        if self._pathway is not None:
-            self._pathway.unsubscribe(self._on_model_event)
-        self._pathway = self.window_.document.pathway
-        self._pathway.subscribe(self._on_model_event)
-        # checked just after the window appears, so opening a file is never held up
-        self._pending = True
-        self._timer.start(REVALIDATE_DELAY_MS)  # after the window's first paint
-
-    def _on_model_event(self, _event) -> None:
-        self._pending = True
-        self._timer.start(REVALIDATE_DELAY_MS)
-
-    def _run_if_pending(self) -> None:
-        if self._pending:
-            self.revalidate_now()
-
     def revalidate_now(self) -> None:
         """Check the pathway now and show the result everywhere."""
-        from designer.graph.validate import validate
+        self.context.checks.check_now()
 
-        self._pending = False
-        self._timer.stop()
-        try:
-            report = validate(self.window_.document.pathway)
-        except Exception:  # a faulty rule must not interrupt editing after every keystroke
-            logging.getLogger("designer").exception("validation failed")
+    def show_result(self, result: "CheckResult") -> None:
+        if result.report is None:
             self.summary.setText("The checks could not run; see the log file.")
             return
-        self._show(report)
-        scene = self.window_.scene
-        if scene is not None:
-            scene.set_findings(report)
-        self.window_.set_findings(report)
+        rows = result.prepared.get("findings")
+        if rows is None:   # the preparer failed (logged): build the rows here
+            rows = FindingsTree(result.report, result.target_name)
+        self._show(result.report, rows)
 
     # ----------------------------------------------------------------- display
 
-    def _where(self, targets) -> str:
-        pathway = self.window_.document.pathway
-        return "; ".join(pathway.target_name(t) for t in targets) or "Whole pathway"
-
-    def _show(self, report) -> None:
+    def _show(self, report, rows: FindingsTree) -> None:
         tree = self.tree
         selected = self._current_finding()
         tree.setUpdatesEnabled(False)
-        tree.clear()
-        self._entries.clear()
-        groups = [(sev, [f for f in report.findings if f.severity == sev], False)
-                  for sev in SEVERITY_ORDER]
-        groups.append(("waived", list(report.waived), True))
+        self.model.set_tree(rows)
+        root = QModelIndex()
         reselect = None
-        for severity, findings, waived in groups:
-            if not findings:
-                continue
-            title = "Waived" if waived else SEVERITY_HEADINGS[severity]
-            top = QTreeWidgetItem(tree, [f"{title} ({len(findings)})", ""])
-            top.setIcon(0, severity_icon(severity))
-            top.setFirstColumnSpanned(True)
-            font = top.font(0)
-            font.setBold(True)
-            top.setFont(0, font)
-            packs: dict[str, QTreeWidgetItem] = {}
-            for finding in findings:
-                pack = finding.pack or "core"
-                if pack not in packs:
-                    packs[pack] = QTreeWidgetItem(top, [PACK_TITLES.get(pack, pack.title()), ""])
-                    packs[pack].setFirstColumnSpanned(True)
-                text = finding.message
-                if waived and finding.waived_reason:
-                    text += f" — waived: {finding.waived_reason}"
-                leaf = QTreeWidgetItem(packs[pack], [text, self._where(finding.targets)])
-                leaf.setIcon(0, severity_icon("waived" if waived else finding.severity))
-                leaf.setToolTip(0, f"{finding.title}\n\n{finding.message}\n\nRule: "
-                                   f"{finding.rule} ({PACK_TITLES.get(pack, pack)})")
-                leaf.setToolTip(1, self._where(finding.targets))
-                leaf.setData(0, _ROLE, len(self._entries))
-                self._entries.append((finding, waived))
-                if selected is not None and _same(selected, finding):
+        for row in range(self.model.rowCount(root)):
+            top = self.model.index(row, 0, root)
+            tree.setFirstColumnSpanned(row, root, True)
+            size = self.model.rowCount(top)
+            severity = self.model.top_severities[row]
+            for p in range(size):
+                tree.setFirstColumnSpanned(p, top, True)
+                tree.setExpanded(self.model.index(p, 0, top), True)
+            count = self.model.group_sizes.get(severity, 0)
+            tree.setExpanded(top, severity not in ("waived", "info") or count < 6)
+        if selected is not None:
+            for leaf in self.model.leaves():
+                entry = self.model.entry(leaf)
+                if entry and _same(selected, entry[0]):
                     reselect = leaf
-            top.setExpanded(severity != "waived" and severity != "info" or len(findings) < 6)
-            for pack_item in packs.values():
-                pack_item.setExpanded(True)
-        if not report.findings and not report.waived:
-            QTreeWidgetItem(tree, ["No findings: every check passed.", ""])
+                    break
         tree.setUpdatesEnabled(True)
         if reselect is not None:
-            tree.setCurrentItem(reselect)
+            tree.setCurrentIndex(reselect)
         s = report.summary
         self.summary.setText(f"{s.get('error', 0)} errors, {s.get('warning', 0)} warnings, "
                              f"{s.get('info', 0)} information, {len(report.waived)} waived")
         self._update_buttons()
 
-    def leaf_items(self) -> list[QTreeWidgetItem]:
+    def leaf_items(self) -> list[QModelIndex]:
         """Every finding row, top to bottom (for tests and keyboard navigation)."""
-        out = []
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            for j in range(top.childCount()):
-                pack = top.child(j)
-                out.extend(pack.child(k) for k in range(pack.childCount()))
-        return out
+        return self.model.leaves()
 
-    def finding_of(self, item: QTreeWidgetItem | None):
-        if item is None:
+    def finding_of(self, index: QModelIndex | QPersistentModelIndex | None):
+        if index is None or not index.isValid():
             return None
-        index = item.data(0, _ROLE)
-        if not isinstance(index, int) or not 0 <= index < len(self._entries):
-            return None
-        return self._entries[index]
+        return self.model.entry(self.model.index(index.row(), 0, index.parent()))
 
     def _current_finding(self):
-        entry = self.finding_of(self.tree.currentItem())
+        entry = self.finding_of(self.tree.currentIndex())
         return entry[0] if entry else None
 
     def _update_buttons(self, *_args) -> None:
-        entry = self.finding_of(self.tree.currentItem())
+        entry = self.finding_of(self.tree.currentIndex())
         self.waive_button.setEnabled(bool(entry) and not entry[1])
         self.unwaive_button.setEnabled(bool(entry) and entry[1])
         self._show_detail(entry)
@@ -277,29 +422,29 @@ class FindingsDock(QDockWidget):
             parts.append(f"<i>Waived: {html.escape(finding.waived_reason)}</i>")
         meta = f"Rule {html.escape(finding.rule)}"
         if source:
-            meta += f" · source: {html.escape(source)}"
+            meta += f" \u00b7 source: {html.escape(source)}"
         parts.append(f"<span style='color:#4c6272'>{meta}</span>")
         self.detail.setText("<br>".join(parts))
         self.detail.show()
 
     # ------------------------------------------------------------------ actions
 
-    def _on_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        entry = self.finding_of(item)
+    def _on_item_activated(self, index: QModelIndex) -> None:
+        entry = self.finding_of(index)
         if not entry:
             return
         targets = [t for t in entry[0].targets if self._exists(t)]
         if not targets:
             return
-        scene, view = self.window_.scene, self.window_.view
+        scene, view = self.context.scene, self.context.view
         scene.select_ids(targets)
         first = targets[0]
-        if "->" in first and self.window_.document.pathway.step(first) is None:
+        if "->" in first and self.context.pathway.step(first) is None:
             first = first.partition("->")[0]
         view.centre_on_id(first)
 
     def _exists(self, target: str) -> bool:
-        pathway = self.window_.document.pathway
+        pathway = self.context.pathway
         return pathway.step(target) is not None or pathway.transition(target) is not None
 
     def waive_selected(self, reason: str | None = None) -> bool:
@@ -307,7 +452,7 @@ class FindingsDock(QDockWidget):
         from designer.graph.model import Waiver
         from designer.ui.commands import AddWaiverCommand
 
-        entry = self.finding_of(self.tree.currentItem())
+        entry = self.finding_of(self.tree.currentIndex())
         if not entry or entry[1]:
             return False
         finding = entry[0]
@@ -320,22 +465,22 @@ class FindingsDock(QDockWidget):
         try:
             waiver = Waiver(rule=finding.rule, target=target, reason=reason)
         except ValueError:
-            self.window_.statusBar().showMessage("A waiver needs a reason.", 6000)
+            self.context.editor.refuse("A waiver needs a reason.")
             return False
-        return self.window_.push(AddWaiverCommand, waiver)
+        return self.context.editor.push(AddWaiverCommand, waiver) is not None
 
     def unwaive_selected(self) -> bool:
         from designer.ui.commands import RemoveWaiverCommand
 
-        entry = self.finding_of(self.tree.currentItem())
+        entry = self.finding_of(self.tree.currentIndex())
         if not entry or not entry[1]:
             return False
         finding = entry[0]
-        pathway = self.window_.document.pathway
-        for waiver in pathway.waivers:
+        for waiver in self.context.pathway.waivers:
             if waiver.rule == finding.rule and (waiver.target is None
                                                 or waiver.target in finding.targets):
-                return self.window_.push(RemoveWaiverCommand, waiver.rule, waiver.target)
+                return self.context.editor.push(RemoveWaiverCommand, waiver.rule,
+                                                waiver.target) is not None
         return False
 
 

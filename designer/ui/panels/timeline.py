@@ -1,48 +1,117 @@
 """The Timeline panel: steps in expected-day order, relative to the day of surgery.
 
-Recomputed shortly after each edit (debounced like the findings). A toggle
+Shows what :class:`~designer.ui.editing.live_checks.LiveChecks` worked out after
+each edit (off the GUI thread, with the findings, from one index). The rows are a
+:class:`TimelineModel`, reset once per result. A toggle
 highlights the critical path (the route from entry to exit that takes longest)
 on the canvas; clicking a row selects and centres that step.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
-    QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QTableView,
+    QToolButton, QVBoxLayout, QWidget,
 )
 
-from designer.graph.vocabulary import days, number
+from designer.graph.vocabulary import days
 
 if TYPE_CHECKING:  # pragma: no cover
-    from designer.ui.window.main_window import MainWindow
+    from designer.ui.editing.context import EditorContext
+    from designer.ui.editing.live_checks import CheckResult
 
-RECOMPUTE_DELAY_MS = 150
-COLUMNS = ("Day", "T", "Step", "Setting", "Critical")
+from designer.graph.timeline import TIMELINE_COLUMNS as COLUMNS
+HEADER_TIPS = {
+    1: "Days relative to the day of surgery: T-42 is six weeks before, T+3 three days after",
+    4: "On the critical path: the route from entry to exit that takes longest",
+}
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CRITICAL = QColor("#d5281b")
 
 
-def _day_text(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return number(value)
+class TimelineModel(QAbstractTableModel):
+    """The timeline's rows (one per step, in expected-day order); reset per result.
+
+    The cell texts are worked out once per result; the view asks only for the
+    rows it shows.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, ...]] = []
+        self._ids: list[str] = []
+        self._critical: list[bool] = []
+        self._surgery: str | None = None
+        self.bold = QFont()
+        self.bold.setBold(True)
+        self._red = QBrush(_CRITICAL)
+
+    def set_timeline(self, timeline, rows: list[tuple[str, ...]]) -> None:
+        """Show ``timeline`` with its rows in words (from :func:`timeline_rows`)."""
+        entries = timeline.entries if timeline is not None else []
+        self.beginResetModel()
+        self._rows = rows if timeline is not None else []
+        self._ids = [e.step_id for e in entries]
+        self._critical = [bool(e.on_critical_path) for e in entries]
+        self._surgery = timeline.surgery_step if timeline is not None else None
+        self.endResetModel()
+
+    def step_id(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, step_id: str) -> int:
+        try:
+            return self._ids.index(step_id)
+        except ValueError:
+            return -1
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[row][column]
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 1):
+            return int(_RIGHT.value)
+        if role == Qt.ItemDataRole.FontRole and self._ids[row] == self._surgery:
+            return self.bold
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and self._critical[row]:
+            return self._red
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(section)
+        return None
 
 
 class TimelineDock(QDockWidget):
-    """The Timeline panel of ``window``."""
+    """The Timeline panel: observes the live checks of ``context``."""
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__("Timeline", window)
+    def __init__(self, context: "EditorContext", parent: QWidget | None = None) -> None:
+        super().__init__("Timeline", parent)
         self.setObjectName("timeline-dock")
         self.setAccessibleName("Timeline")
-        self.window_ = window
+        self.context = context
         self.timeline = None
-        self._pathway = None
-        self._pending = False
+        self.model = TimelineModel(self)
 
         self.critical_path_action = QAction("Highlight &Critical Path", self)
         self.critical_path_action.setCheckable(True)
@@ -68,127 +137,79 @@ class TimelineDock(QDockWidget):
         top.addWidget(toggle)
         layout.addLayout(top)
 
-        self.table = QTableWidget(0, len(COLUMNS), body)
+        self.table = QTableView(body)
         self.table.setObjectName("timeline-table")
         self.table.setAccessibleName("Timeline of steps")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # fixed widths from the font, never "resize to contents" over every row
+        metrics = self.table.fontMetrics()
+        widths = {0: metrics.horizontalAdvance("0000.0") + 16,
+                  1: metrics.horizontalAdvance("if needed") + 16,
+                  4: metrics.horizontalAdvance("Critical") + 20}
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 150)
-        self.table.horizontalHeaderItem(1).setToolTip(
-            "Days relative to the day of surgery: T-42 is six weeks before, T+3 three "
-            "days after")
-        self.table.horizontalHeaderItem(4).setToolTip("On the critical path: the route "
-                                                      "from entry to exit that takes longest")
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 8)
-        self.table.cellClicked.connect(self._on_row_clicked)
-        self.table.cellActivated.connect(self._on_row_clicked)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        self.table.clicked.connect(self._on_row_clicked)
+        self.table.activated.connect(self._on_row_clicked)
         layout.addWidget(self.table)
         self.setWidget(body)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(RECOMPUTE_DELAY_MS)
-        self._timer.timeout.connect(self._run_if_pending)
-        window.document_changed.connect(self._rebind)
+        context.checks.checked.connect(self.show_result)
+        context.document_changed.connect(self._rebind)
 
     def _rebind(self) -> None:
-        if self._pathway is not None:
-            self._pathway.unsubscribe(self._on_model_event)
-        self._pathway = self.window_.document.pathway
-        self._pathway.subscribe(self._on_model_event)
-        self.window_.scene.selectionChanged.connect(self._follow_selection)
-        self._pending = True
-        self._timer.start(RECOMPUTE_DELAY_MS)  # after the window's first paint
+        self.context.scene.selectionChanged.connect(self._follow_selection)
 
     def _follow_selection(self) -> None:
         """Show the selected step's row, so its day is easy to find."""
-        ids = self.window_.scene.selected_ids()
+        ids = self.context.scene.selected_ids()
         if len(ids) != 1:
             return
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, 0)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == ids[0]:
-                self.table.selectRow(row)
-                self.table.scrollToItem(item)
-                return
-
-    def _on_model_event(self, _event) -> None:
-        self._pending = True
-        self._timer.start(RECOMPUTE_DELAY_MS)
-
-    def _run_if_pending(self) -> None:
-        if self._pending:
-            self.recompute_now()
+        row = self.model.row_of(ids[0])
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def recompute_now(self) -> None:
-        from designer.graph.timeline import compute_timeline, format_relative
+        """Work the timeline (and the findings) out now."""
+        self.context.checks.check_now()
 
-        self._pending = False
-        self._timer.stop()
-        pathway = self.window_.document.pathway
-        try:
-            self.timeline = timeline = compute_timeline(pathway)
-        except Exception:  # a bug there must not interrupt editing after every keystroke
-            logging.getLogger("designer").exception("timeline failed")
-            self.timeline = None
-            self.table.setRowCount(0)
+    def show_result(self, result: "CheckResult") -> None:
+        self.timeline = timeline = result.timeline
+        if timeline is None:
+            self.model.set_timeline(None, [])
             self.total_label.setText("The timeline cannot be worked out for this pathway yet.")
             return
-        steps = pathway.steps_by_id()
-        lanes = {s.id: s.name for s in pathway.settings}
-        self.table.setRowCount(len(timeline.entries))
-        bold = QFont(self.table.font())
-        bold.setBold(True)
-        for row, entry in enumerate(timeline.entries):
-            step = steps.get(entry.step_id)
-            relative = (format_relative(entry.relative_day)
-                        if entry.relative_day is not None else "–")
-            name = step.name if step else entry.step_id
-            if entry.detour:   # an optimisation loop: not a date on the way to surgery
-                relative = "if needed"
-                name += (f" (loops back, adds about {days(round(entry.loop_days))})"
-                         if entry.loop_days else " (loops back)")
-            cells = (_day_text(entry.start_day), relative, name,
-                     lanes.get(step.setting, "–") if step else "–",
-                     "Yes" if entry.on_critical_path else "")
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, entry.step_id)
-                if column in (0, 1):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                if entry.step_id == timeline.surgery_step:
-                    item.setFont(bold)
-                if entry.on_critical_path and column == 4:
-                    item.setForeground(QBrush(QColor("#d5281b")))
-                self.table.setItem(row, column, item)
-        self.total_label.setText(self._summary(pathway, timeline))
+        self.model.set_timeline(timeline, result.timeline_rows)
+        self.total_label.setText(self._summary(result, timeline))
         if self.critical_path_action.isChecked():
             self._apply_critical_path(True)
 
     @staticmethod
-    def _summary(pathway, timeline) -> str:
+    def _summary(result: "CheckResult", timeline) -> str:
         if not timeline.entries:
             return "No steps yet."
         text = f"<b>About {days(timeline.total_days)}</b> expected from entry to exit"
         if timeline.surgery_step:
-            step = pathway.step(timeline.surgery_step)
-            text += f"; surgery (T0): {step.name if step else timeline.surgery_step}"
+            text += f"; surgery (T0): {result.target_name(timeline.surgery_step)}"
         else:
             text += "; no surgery step, so no T-minus days"
         return text + "."
 
     def _apply_critical_path(self, on: bool) -> None:
-        scene = self.window_.scene
+        scene = self.context.scene
         if scene is None:
             return
         if on and self.timeline is not None:
@@ -196,12 +217,9 @@ class TimelineDock(QDockWidget):
         else:
             scene.set_critical_path(None)
 
-    def _on_row_clicked(self, row: int, _column: int) -> None:
-        item = self.table.item(row, 0)
-        if item is None:
+    def _on_row_clicked(self, index: QModelIndex) -> None:
+        step_id = self.model.step_id(index.row())
+        if step_id is None or self.context.pathway.step(step_id) is None:
             return
-        step_id = item.data(Qt.ItemDataRole.UserRole)
-        if self.window_.document.pathway.step(step_id) is None:
-            return
-        self.window_.scene.select_ids([step_id])
-        self.window_.view.centre_on_id(step_id)
+        self.context.scene.select_ids([step_id])
+        self.context.view.centre_on_id(step_id)

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from designer import paths
-from designer.graph.model import EditRefused
 from designer.ui.window.actions import WindowActions, build_menus
 from designer.ui.window.clipboard import ClipboardCommands
 from designer.ui.window.find_bar import FindBar
 from designer.graph.vocabulary import plural
+from designer.ui.editing.context import EditorContext
 from designer.ui.editing.document import Document
 from designer.ui.window.files import FileCommands
 from designer.ui.panels.findings import SEVERITY_COLOURS, FindingsDock
@@ -65,6 +65,12 @@ class MainWindow(QMainWindow):
         self.document: Document | None = None
         self.scene = None
         self.view = None
+        # what panels get instead of the window: the document, canvas, edit API,
+        # live checks and the status bar
+        self.context = EditorContext(self, lambda message, ms: self.statusBar().showMessage(
+            message, ms))
+        self.editor = self.context.editor
+        self.checks = self.context.checks
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -85,9 +91,10 @@ class MainWindow(QMainWindow):
         self.find_bar = FindBar(self)
         self._centre_layout.addWidget(self.find_bar)
 
-        self.properties_dock = PropertiesDock(self)
-        self.findings_dock = FindingsDock(self)
-        self.timeline_dock = TimelineDock(self)
+        self.properties_dock = PropertiesDock(self.context, self)
+        self.findings_dock = FindingsDock(self.context, self)
+        self.timeline_dock = TimelineDock(self.context, self)
+        self.checks.checked.connect(self._on_checked)   # after the panels: they show first
         self.undo_view = QUndoView(self.undo_group)
         self.undo_view.setEmptyLabel("No changes yet")
         self.undo_view.setAccessibleName("Undo history")
@@ -219,6 +226,8 @@ class MainWindow(QMainWindow):
         document.autosave_failed.connect(self.files.report_autosave_failed)
         self._update_title()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # arrow keys and Delete work at once
+        self.findings_report = None
+        self.context.set_document(document, scene, view)
         self.document_changed.emit()
         self._fit_timer.start()
 
@@ -253,8 +262,16 @@ class MainWindow(QMainWindow):
         self.setWindowModified(doc.dirty)
         self.setWindowFilePath(str(doc.path) if doc.path else "")
 
+    def _on_checked(self, result) -> None:
+        """A fresh result of the live checks: badges on the canvas, the status bar."""
+        if result.report is None:
+            return
+        if self.scene is not None:
+            self.scene.set_findings(result.report)
+        self.set_findings(result.report)
+
     def set_findings(self, report) -> None:
-        """Called by the findings panel after each re-validation."""
+        """Show a validation report's counts in the status bar."""
         self.findings_report = report
         summary = report.summary
         errors, warnings = summary.get("error", 0), summary.get("warning", 0)
@@ -278,18 +295,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------- edits
 
     def push(self, command_factory, *args, **kwargs) -> bool:
-        """Build and push an undo command; a refused edit shows its message instead."""
-        try:
-            command = command_factory(self.document.pathway, *args, **kwargs)
-        except EditRefused as exc:
-            self.statusBar().showMessage(str(exc), 8000)
-            return False
-        self.document.undo_stack.push(command)
-        refused = getattr(command, "refused", None)
-        if refused:
-            self.statusBar().showMessage(refused, 8000)
-            return False
-        return True
+        """Build and push an undo command (see :meth:`Editor.push`); False when refused."""
+        return self.editor.push(command_factory, *args, **kwargs) is not None
 
     def commit_pending_edits(self) -> None:
         """Finish the edit in the focused text box (see FileCommands.commit_pending_edits)."""

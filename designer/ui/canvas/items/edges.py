@@ -1,16 +1,16 @@
 """Transition items: an arrow between two steps, with its condition, wait and handoff.
 
-The curve follows the same rules as the exported diagram (designer.export.diagram):
-forwards in time it leaves the right side and enters the left side; within one
-column it runs straight up or down; backwards (a loop back) it curves below both
-steps. Labels and badges sit above the steps (separate items with a higher z), so
-no shape ever hides them, while the line itself passes under shapes.
+The arrow is the route of :mod:`designer.graph.routing`, the same as in the
+exported diagram: orthogonal, with rounded bends, round the steps in its way.
+The scene routes all arrows together (ports spread on the box sides) and places
+the labels and badges with :func:`designer.graph.routing.place_labels`. Labels
+and badges sit above the steps (separate items with a higher z), so no shape
+ever hides them, while the line itself passes under shapes.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -19,9 +19,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from designer.render import style
+from designer.render.shapes import polyline_path
 from designer.render.text import wrap_text
-from designer.graph.geometry import StepBox, edge_controls
 from designer.graph.model import Transition
+from designer.graph.routing import Label, Route
 from designer.ui.canvas.items.steps import (
     LOW_DETAIL,
     Z_EDGE,
@@ -34,45 +35,19 @@ from designer.ui.canvas.items.steps import (
 from designer.graph.vocabulary import days as days_text
 
 LABEL_WIDTH = 128.0
+LABEL_WIDTHS = (LABEL_WIDTH, 84.0, 64.0)    # wrapped narrower where an arrow is short
 
 
-Box = StepBox   # a step's box in scene coordinates (centre and size)
-
-
-def edge_curve(a: Box, b: Box, blockers: Iterable[Box] = ()
-               ) -> tuple[QPointF, QPointF, QPointF, QPointF]:
-    """The four control points of the arrow from box ``a`` to box ``b`` (shared geometry)."""
-    return tuple(QPointF(x, y) for x, y in edge_controls(a, b, blockers))
-
-
-def edge_path(a: Box, b: Box, blockers: Iterable[Box] = ()) -> QPainterPath:
-    """The curve of a transition from box ``a`` to box ``b``."""
-    p0, p1, p2, p3 = edge_curve(a, b, blockers)
-    path = QPainterPath(p0)
-    path.cubicTo(p1, p2, p3)
-    return path
-
-
-def curve_point(ctrl, t: float) -> QPointF:
-    """A point on the cubic at parameter ``t`` (cheaper than arc-length look-ups)."""
-    p0, p1, p2, p3 = ctrl
-    u = 1 - t
-    a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
-    return QPointF(a * p0.x() + b * p1.x() + c * p2.x() + d * p3.x(),
-                   a * p0.y() + b * p1.y() + c * p2.y() + d * p3.y())
-
-
-def arrow_head(ctrl, size: float = 10.0, half: float = 4.5) -> QPolygonF:
-    """A filled triangle at the end of the curve, pointing along its last tangent."""
-    tip, before = ctrl[3], ctrl[2]
-    if (tip - before).manhattanLength() < 0.5:
-        before = ctrl[1] if (tip - ctrl[1]).manhattanLength() >= 0.5 else ctrl[0]
-    dx, dy = tip.x() - before.x(), tip.y() - before.y()
+def arrow_head(points, size: float = 10.0, half: float = 4.5) -> QPolygonF:
+    """A filled triangle at the end of a route, pointing along its last stretch."""
+    tip = points[-1]
+    before = next((p for p in reversed(points[:-1]) if p != tip), (tip[0] - 1, tip[1]))
+    dx, dy = tip[0] - before[0], tip[1] - before[1]
     length = math.hypot(dx, dy) or 1.0
     dx, dy = dx / length, dy / length
-    back = QPointF(tip.x() - dx * size, tip.y() - dy * size)
-    normal = QPointF(-dy * half, dx * half)
-    return QPolygonF([tip, back + normal, back - normal])
+    back = (tip[0] - dx * size, tip[1] - dy * size)
+    return QPolygonF([QPointF(*tip), QPointF(back[0] - dy * half, back[1] + dx * half),
+                      QPointF(back[0] + dy * half, back[1] - dx * half)])
 
 
 def _handoff_glyph() -> QPainterPath:
@@ -88,10 +63,6 @@ def _handoff_glyph() -> QPainterPath:
     path.addPolygon(QPolygonF([QPointF(x0 - 1, y2), QPointF(x0 + 2.5, y2 - 2.5),
                                QPointF(x0 + 2.5, y2 + 2.5), QPointF(x0 - 1, y2)]))
     return path
-
-
-def _area(rect: QRectF) -> float:
-    return rect.width() * rect.height() if rect.isValid() else 0.0
 
 
 class _Decoration(QGraphicsPathItem):
@@ -157,20 +128,36 @@ class EdgeLabel(_Decoration):
         self.setPen(_CARD_PEN)
         self.setBrush(_CARD_FILL)
         self._lines: list[tuple[QPointF, QStaticText, bool]] = []
+        self._content: tuple[str | None, list[str]] = (None, [])
+        self._wraps: list = []
 
     def show_lines(self, condition: str | None, extra: list[str]) -> None:
+        self._content = (condition, list(extra))
+        self._wraps = [self._wrap(width) for width in LABEL_WIDTHS]
+        self.use_size(self._wraps[0][0], self._wraps[0][1])
+
+    def _wrap(self, most_width: float):
+        condition, extra = self._content
         m = self.fonts.small_m
         texts: list[tuple[str, bool, float]] = []
-        for text, muted, most in ([(condition, False, 2)] if condition else []) + [
-                (line, True, 1) for line in extra]:
+        for text, muted, most in ([(condition, False, 4)] if condition else []) + [
+                (line, True, 2) for line in extra]:
             width = m.horizontalAdvance(text)
-            if width <= LABEL_WIDTH:          # the usual case: no wrapping needed
+            if width <= most_width:          # the usual case: no wrapping needed
                 texts.append((text, muted, width))
             else:
                 texts += [(part, muted, m.horizontalAdvance(part))
-                          for part in wrap_text(text, m, LABEL_WIDTH, most)]
+                          for part in wrap_text(text, m, most_width, most)]
         w = max(width for _, _, width in texts) + 10
-        h = m.height() * len(texts) + 4
+        return w, m.height() * len(texts) + 4, texts
+
+    def sizes(self) -> list[tuple[float, float]]:
+        """The sizes the card can take, widest first (see :meth:`use_size`)."""
+        return [(w, h) for w, h, _ in self._wraps]
+
+    def use_size(self, w: float, h: float) -> None:
+        """Wrap the text as the size placed (one of :meth:`sizes`)."""
+        w, h, texts = min(self._wraps, key=lambda wrap: abs(wrap[0] - w) + abs(wrap[1] - h))
         card = QPainterPath()
         card.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), 3, 3)
         self.prepareGeometryChange()
@@ -179,7 +166,7 @@ class EdgeLabel(_Decoration):
         self._lines = []
         for text, muted, width in texts:
             self._lines.append((QPointF(-width / 2, y), QStaticText(text), muted))
-            y += m.height()
+            y += self.fonts.small_m.height()
         self.update()
 
     def text_lines(self) -> list[str]:
@@ -206,10 +193,8 @@ class TransitionItem(QGraphicsPathItem):
         self.fonts = fonts
         self.setFlag(QGraphicsItem.ItemIsSelectable)
         self.setZValue(Z_EDGE)
-        self.obstruction = None             # (QRectF, TransitionItem) -> area, from the scene
-        self._tidy = True
         self._head = QPolygonF()
-        self._ctrl: tuple[QPointF, QPointF, QPointF, QPointF] | None = None
+        self.route_points: list[tuple[float, float]] = []
         self._head_brush = colour(style.EDGE_COLOUR)
         self.selected_look = False
         self.label: EdgeLabel | None = None
@@ -283,87 +268,46 @@ class TransitionItem(QGraphicsPathItem):
             item.scene().removeItem(item)
 
     # ------------------------------------------------------------ geometry
-    def route(self, a: Box, b: Box, tidy: bool = True, blockers: Iterable[Box] = ()) -> None:
-        """Follow the steps (arching over ``blockers`` in the way); ``tidy`` lets labels
-        dodge steps and other labels."""
-        self._tidy = tidy
-        self._ctrl = edge_curve(a, b, blockers)
-        path = QPainterPath(self._ctrl[0])
-        path.cubicTo(*self._ctrl[1:])
+    def set_route(self, route: Route) -> None:
+        """Draw the arrow along ``route`` (from the scene's router)."""
+        self.route_points = list(route.points)
         self.prepareGeometryChange()
         self._shape = None
-        self.setPath(path)
+        self.setPath(polyline_path(self.route_points))
         # setPath asks for the old bounding rect (hence shape()) first: drop that cache.
         self._shape = None
         self.update()
-        self._head = arrow_head(self._ctrl)
-        self._place_decorations()
+        self._head = arrow_head(self.route_points)
+
+    def label_requests(self) -> list[tuple[Label, QGraphicsItem]]:
+        """What to place on this arrow (see :func:`designer.graph.routing.place_labels`):
+        the condition card near the decision, the handoff badge midway, findings after."""
+        wanted = []
+        if self.label is not None:
+            (w, h), *others = self.label.sizes()
+            prefer = 0.0 if self._transition.condition else 0.5
+            wanted.append((Label(self.key, w, h, prefer, False, "label", tuple(others)),
+                           self.label))
+        if self.handoff_badge is not None:
+            wanted.append((Label(self.key, 24, 16, 0.66 if self.label is not None else 0.5,
+                                 True, "handoff"), self.handoff_badge))
+        if self.count_badge is not None:
+            r = 2 * CountBadge.RADIUS
+            wanted.append((Label(self.key, r, r, 0.84, True, "findings"), self.count_badge))
+        return wanted
+
+    def place_quickly(self, route: Route) -> None:
+        """Put the decorations at their preferred points, without looking round (drags)."""
+        length = route.length()
+        for request, item in self.label_requests():
+            (x, y), _ = route.point_at(max(30.0, request.prefer * length))
+            item.setPos(x, y)
 
     def _place_decorations(self) -> None:
-        """Label near the start, handoff badge on the lane crossing, findings beside it.
-
-        Each decoration tries a few places along the arrow and takes the first
-        that covers no step and no other arrow's label or badge (``obstruction``,
-        set by the scene, measures the covered area); when none is clear, the
-        place covering least wins.
-        """
-        ctrl = self._ctrl
-        if ctrl is None:
-            return
-        taken: list[QRectF] = []
-
-        check = self.obstruction if self._tidy else None
-
-        def covered(rect: QRectF) -> float:
-            area = sum(_area(rect.intersected(r)) for r in taken)
-            if check is not None:
-                area += check(rect, self)
-            return area
-
-        def place(item: QGraphicsItem, spots) -> None:
-            local = item.boundingRect()
-            best, best_area = None, None
-            for spot in spots:
-                if best is None and check is None and not taken:
-                    best = spot          # quick placement: the first spot, no look-ups
-                    break
-                area = covered(local.translated(spot))
-                if best_area is None or area < best_area:
-                    best, best_area = spot, area
-                if area == 0:
-                    break
-            item.setPos(best)
-            taken.append(local.translated(best))
-
-        if self.label is not None:
-            place(self.label, self._label_spots(ctrl))
-        if self.handoff_badge is not None:
-            first = 0.66 if self.label is not None else 0.5
-            place(self.handoff_badge, (curve_point(ctrl, t) for t in (
-                first, 0.5, 0.4, 0.6, 0.3, 0.75, 0.2, 0.85)))
-        if self.count_badge is not None:
-            anchor = self.handoff_badge or self.label
-            spots = [curve_point(ctrl, t) for t in (0.5, 0.4, 0.6)]
-            if anchor is not None:
-                box = anchor.sceneBoundingRect()
-                r = CountBadge.RADIUS
-                spots = [QPointF(box.right() + r - 2, box.top()),
-                         QPointF(box.left() - r + 2, box.top())] + spots
-            place(self.count_badge, iter(spots))
-
-    def _label_spots(self, ctrl):
-        half_h = self.label.boundingRect().height() / 2
-        if abs(ctrl[3].y() - ctrl[0].y()) < 12:
-            # A straight run: above or below the line, so line and arrow stay visible.
-            for lift in (half_h + 4, 3 * half_h + 8):
-                for t in (0.5, 0.35, 0.65):
-                    at = curve_point(ctrl, t)
-                    yield QPointF(at.x(), at.y() - lift)
-                    yield QPointF(at.x(), at.y() + lift)
-            return
-        first = 0.34 if self._transition.condition else 0.5
-        for t in (first, 0.5, 0.22, 0.62, 0.75):
-            yield curve_point(ctrl, t)
+        """Content changed: the scene places the decorations again."""
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "decorations_changed"):
+            scene.decorations_changed(self.key)
 
     def set_detail(self, detailed: bool) -> None:
         self.detailed = detailed

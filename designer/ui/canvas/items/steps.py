@@ -158,6 +158,7 @@ class StepItem(QGraphicsPathItem):
         self.setZValue(Z_STEP)
         self._glyph: QGraphicsPathItem | None = None
         self._below: QGraphicsSimpleTextItem | None = None
+        self._caption_aside: str | None = None   # see set_caption_aside
         self._handle: ConnectHandle | None = None
         self._badge: CountBadge | None = None
         self._halo: QGraphicsPathItem | None = None
@@ -228,8 +229,23 @@ class StepItem(QGraphicsPathItem):
         if self._below is None:
             self._below = text_item(self, shown, f.small, style.MUTED_TEXT)
         self._below.setText(shown)
-        self._below.setPos(-f.small_m.horizontalAdvance(shown) / 2, h / 2 + 2)
+        self._place_caption()
         self._below.setVisible(self.detailed)
+
+    def set_caption_aside(self, side: str | None) -> None:
+        """Put a decision's owner caption ``"left"`` or ``"right"`` of its bottom corner
+        (an arrow leaves there, turning the other way) or, by default, centred under it."""
+        if side != self._caption_aside:
+            self._caption_aside = side
+            self._place_caption()
+
+    def _place_caption(self) -> None:
+        if self._below is None:
+            return
+        w, h = self.size()
+        width = self.fonts.small_m.horizontalAdvance(self._below.text())
+        x = {"left": -8.0 - width, "right": 8.0}.get(self._caption_aside, -width / 2)
+        self._below.setPos(x, h / 2 + 2)
 
     def _layout_text(self) -> list:
         f = self.fonts

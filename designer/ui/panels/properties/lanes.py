@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from designer.graph.vocabulary import SETTING_KIND_LABELS
 from designer.graph.geometry import FIRST_COLUMN_X, FIRST_ROW_Y
-from designer.graph.model import EditRefused, Role, Setting, SettingKind
+from designer.graph.model import Role, Setting, SettingKind
 from designer.graph.vocabulary import plural
 
 if TYPE_CHECKING:  # pragma: no cover
-    from designer.ui.window.main_window import MainWindow
+    from designer.ui.editing.context import EditorContext
 
 _ROLE = Qt.ItemDataRole.UserRole
 
@@ -74,9 +74,9 @@ class _OrderList(QListWidget):
 class _ListEditorBase(QWidget):
     noun = "item"
 
-    def __init__(self, window: "MainWindow", title: str) -> None:
+    def __init__(self, context: "EditorContext", title: str) -> None:
         super().__init__()
-        self.window_ = window
+        self.context = context
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.list = _OrderList(self._reordered)
@@ -105,18 +105,14 @@ class _ListEditorBase(QWidget):
 
     @property
     def pathway(self):
-        return self.window_.document.pathway
+        return self.context.pathway
 
     def push(self, factory, *args) -> bool:
-        try:
-            command = factory(self.pathway, *args)
-        except EditRefused as exc:
-            self.message.setText(str(exc))
-            return False
-        self.window_.document.undo_stack.push(command)
-        refused = getattr(command, "refused", None)
-        self.message.setText(refused or "")
-        return not refused
+        """Push through the one edit API; a refusal is also shown under the list."""
+        editor = self.context.editor
+        done = editor.push(factory, *args) is not None
+        self.message.setText("" if done else editor.last_refusal or "")
+        return done
 
     def current_id(self) -> str | None:
         item = self.list.currentItem()
@@ -158,8 +154,8 @@ class _ListEditorBase(QWidget):
 class LanesEditor(_ListEditorBase):
     """The lanes (settings of care), top to bottom."""
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window, "Lanes")
+    def __init__(self, context: "EditorContext") -> None:
+        super().__init__(context, "Lanes")
         self.button("Add", self.add_lane, "Add a lane")
         self.up = self.button("Up", lambda: self.move(-1), "Move the selected lane up")
         self.down = self.button("Down", lambda: self.move(1), "Move the selected lane down")
@@ -197,7 +193,7 @@ class LanesEditor(_ListEditorBase):
     def show_details(self) -> None:
         key = self.current_id()
         if key is not None:
-            self.window_.properties_dock.show_lane(key)
+            self.context.lane_requested.emit(key)
 
     def _kind_chosen(self, index: int) -> None:
         from designer.ui.commands import UpdateSettingCommand
@@ -276,26 +272,24 @@ class LanesEditor(_ListEditorBase):
                                  "move or delete them first.")
             return False
         moves = {s.id: (s.position or (FIRST_COLUMN_X, FIRST_ROW_Y), move_to) for s in held}
-        stack = self.window_.document.undo_stack
-        try:
-            move_cmd = MoveStepsCommand(self.pathway, moves)
-        except EditRefused as exc:
-            self.message.setText(str(exc))
+        editor = self.context.editor
+        move_cmd = editor.build(MoveStepsCommand, moves)
+        if move_cmd is None:
+            self.message.setText(editor.last_refusal or "")
             return False
-        stack.beginMacro(f"Delete lane '{setting.name}'")
-        stack.push(move_cmd)
-        ok = self.push(RemoveSettingCommand, key)
-        stack.endMacro()
+        with editor.macro(f"Delete lane '{setting.name}'"):
+            editor.push_command(move_cmd)
+            ok = self.push(RemoveSettingCommand, key)
         if not ok:
-            stack.undo()  # never leave half of the edit applied
+            editor.undo_stack.undo()  # never leave half of the edit applied
         return ok
 
 
 class RolesEditor(_ListEditorBase):
     """The roles that own steps and send or receive handoffs."""
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window, "Roles")
+    def __init__(self, context: "EditorContext") -> None:
+        super().__init__(context, "Roles")
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
         self.button("Add", self.add_role, "Add a role")
         self.delete = self.button("Delete", self.delete_role, "Delete the selected role")

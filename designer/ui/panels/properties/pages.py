@@ -18,7 +18,6 @@ from designer.graph.model import (
     CHANNEL_LABELS,
     Activity,
     Channel,
-    EditRefused,
     Phase,
     SettingKind,
     StepKind,
@@ -35,7 +34,7 @@ from designer.graph.vocabulary import PHASE_LABELS, SETTING_KIND_LABELS, STEP_KI
 from designer.graph.vocabulary import plural
 
 if TYPE_CHECKING:  # pragma: no cover
-    from designer.ui.window.main_window import MainWindow
+    from designer.ui.editing.context import EditorContext
 
 KIND_LABELS = STEP_KIND_LABELS
 
@@ -55,9 +54,9 @@ class PropertyPage(QWidget):
 
     title = ""
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, context: "EditorContext") -> None:
         super().__init__()
-        self.window_ = window
+        self.context = context
         self.key: str | None = None
         self._source: FieldEditor | None = None
         self.fields: list[tuple[FieldEditor, Callable[[Any], Any]]] = []
@@ -68,7 +67,7 @@ class PropertyPage(QWidget):
 
     @property
     def pathway(self):
-        return self.window_.document.pathway
+        return self.context.pathway
 
     def form(self, title: str | None = None) -> QFormLayout:
         holder: QWidget = QGroupBox(title) if title else QWidget()
@@ -85,17 +84,14 @@ class PropertyPage(QWidget):
         return editor
 
     def push(self, source: FieldEditor | None, factory, *args, **kwargs) -> str | None:
-        """Push an undo command; the refusal message, or None when done."""
-        try:
-            command = factory(self.pathway, *args, **kwargs)
-        except EditRefused as exc:
-            return str(exc)
+        """Push an undo command (the one edit API); the refusal message, or None when done."""
         self._source = source
         try:
-            self.window_.document.undo_stack.push(command)
+            editor = self.context.editor
+            done = editor.push(factory, *args, **kwargs) is not None
         finally:
             self._source = None
-        return getattr(command, "refused", None)
+        return None if done else editor.last_refusal
 
     def setter(self, factory, field: str, editor_name: str, keyed: bool = True
                ) -> Callable[[Any], str | None]:
@@ -150,8 +146,8 @@ class StepPage(PropertyPage):
 
     title = "Step"
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
+    def __init__(self, context: "EditorContext") -> None:
+        super().__init__(context)
         from designer.ui.commands import UpdateStepCommand
 
         editors = {"name": "name", "kind": "kind", "activity": "activity", "phase": "phase",
@@ -264,8 +260,8 @@ class TransitionPage(PropertyPage):
 
     title = "Transition"
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
+    def __init__(self, context: "EditorContext") -> None:
+        super().__init__(context)
         from designer.ui.commands import UpdateTransitionCommand
 
         def update(field: str, editor_name: str) -> Callable[[Any], str | None]:
@@ -383,9 +379,7 @@ class TransitionPage(PropertyPage):
             return
         message = self.push(None, UpdateTransitionCommand, self.key,
                             {"handoff": {} if on else None})
-        if message:
-            self.window_.statusBar().showMessage(message, 6000)
-        self.refresh()
+        self.refresh()   # a refusal was reported by the editor
 
 
 class LanePage(PropertyPage):
@@ -393,8 +387,8 @@ class LanePage(PropertyPage):
 
     title = "Lane"
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
+    def __init__(self, context: "EditorContext") -> None:
+        super().__init__(context)
         from designer.ui.commands import UpdateSettingCommand
 
         def update(field: str, editor_name: str) -> Callable[[Any], str | None]:
@@ -411,7 +405,7 @@ class LanePage(PropertyPage):
         back = QPushButton("Back to Pathway")
         back.setAccessibleName("Back to the pathway's properties")
         back.setToolTip("Lanes are added, reordered and deleted on the Pathway page")
-        back.clicked.connect(lambda: window.properties_dock.show_selection())
+        back.clicked.connect(self.context.selection_requested.emit)
         row = QHBoxLayout()
         row.addWidget(back)
         row.addStretch(1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QStackedWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QStackedWidget, QWidget
 
 from designer.ui.panels.properties.pages import (
     LanePage,
@@ -21,19 +21,19 @@ from designer.ui.panels.properties.pages import (
 from designer.ui.panels.properties.pathway import PathwayPage
 
 if TYPE_CHECKING:  # pragma: no cover
-    from designer.ui.window.main_window import MainWindow
+    from designer.ui.editing.context import EditorContext
 
 _CHOICE_EVENTS = ("setting-", "settings-", "role-", "reset")
 
 
 class PropertiesDock(QDockWidget):
-    """The Properties panel of ``window``."""
+    """The Properties panel: the page for what is selected in ``context``'s canvas."""
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__("Properties", window)
+    def __init__(self, context: "EditorContext", parent: QWidget | None = None) -> None:
+        super().__init__("Properties", parent)
         self.setObjectName("properties-dock")
         self.setAccessibleName("Properties")
-        self.window_ = window
+        self.context = context
         self._pathway = None
         self._scene = None
         # timers owned by the dock die with it: no deferred call into a closed window
@@ -58,7 +58,9 @@ class PropertiesDock(QDockWidget):
         scroll.setAccessibleName("Properties of the selection")
         self.setWidget(scroll)
         self.setMinimumWidth(300)
-        window.document_changed.connect(self._rebind)
+        context.document_changed.connect(self._rebind)
+        context.lane_requested.connect(self.show_lane)
+        context.selection_requested.connect(self.show_selection)
 
     @property
     def current_page(self):
@@ -67,10 +69,10 @@ class PropertiesDock(QDockWidget):
     def _page(self, kind: type) -> PropertyPage:
         page = self._built.get(kind)
         if page is None:
-            page = kind(self.window_)
+            page = kind(self.context)
             self._built[kind] = page
             self.stack.addWidget(page)
-            if self.window_.document is not None:
+            if self.context.document is not None:
                 page.refresh_choices()
         return page
 
@@ -92,9 +94,9 @@ class PropertiesDock(QDockWidget):
     def _rebind(self) -> None:
         if self._pathway is not None:
             self._pathway.unsubscribe(self._on_model_event)
-        self._pathway = self.window_.document.pathway
+        self._pathway = self.context.pathway
         self._pathway.subscribe(self._on_model_event)
-        self._scene = self.window_.scene
+        self._scene = self.context.scene
         self._scene.selectionChanged.connect(self._selection_changed)
         for page in self._pages():
             page.refresh_choices()
@@ -107,10 +109,10 @@ class PropertiesDock(QDockWidget):
     def show_selection(self) -> None:
         """Show the page for what is selected on the canvas now."""
         self._selection_timer.stop()
-        scene = self.window_.scene
+        scene = self.context.scene
         if scene is None or scene is not self._scene:
             return
-        pathway = self.window_.document.pathway
+        pathway = self.context.pathway
         ids = list(scene.selected_ids())
         if not ids:
             self._show(self.pathway_page, pathway.id)
@@ -131,7 +133,7 @@ class PropertiesDock(QDockWidget):
 
     def show_lane(self, setting_id: str) -> None:
         """Show one lane's page (from the lanes list); Back returns to the pathway."""
-        if self.window_.document.pathway.setting(setting_id) is not None:
+        if self.context.pathway.setting(setting_id) is not None:
             self._show(self.lane_page, setting_id)
 
     def _show(self, page: PropertyPage, key: str) -> None:
@@ -146,7 +148,7 @@ class PropertiesDock(QDockWidget):
         if kind == "step-renamed":
             self.step_page.follow_rename(event.old, event.new)
         if kind == "pathway-changed":
-            self.pathway_page.key = self.window_.document.pathway.id
+            self.pathway_page.key = self.context.pathway.id
         page = self.current_page
         if not isinstance(page, PropertyPage):
             return

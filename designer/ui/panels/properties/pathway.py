@@ -19,7 +19,7 @@ from designer.ui.panels.properties.pages import PropertyPage
 from designer.graph.vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from designer.ui.window.main_window import MainWindow
+    from designer.ui.editing.context import EditorContext
 
 
 
@@ -28,8 +28,8 @@ class PathwayPage(PropertyPage):
 
     title = "Pathway"
 
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
+    def __init__(self, context: "EditorContext") -> None:
+        super().__init__(context)
         from designer.ui.commands import UpdateHeaderCommand
 
         def update(field: str, editor_name: str) -> Callable[[Any], str | None]:
@@ -70,13 +70,13 @@ class PathwayPage(PropertyPage):
 
         lanes_box = QGroupBox("Lanes (settings of care, top to bottom)")
         column = QVBoxLayout(lanes_box)
-        self.lanes = LanesEditor(window)
+        self.lanes = LanesEditor(context)
         column.addWidget(self.lanes)
         self.layout_.addWidget(lanes_box)
 
         roles_box = QGroupBox("Roles")
         column = QVBoxLayout(roles_box)
-        self.roles = RolesEditor(window)
+        self.roles = RolesEditor(context)
         column.addWidget(self.roles)
         self.layout_.addWidget(roles_box)
         self.layout_.addStretch(1)

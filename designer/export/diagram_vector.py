@@ -1,0 +1,258 @@
+"""The diagram drawn into a PDF as vector graphics (lines, shapes and real text).
+
+The same :class:`~designer.export.diagram_painter.DiagramPainter` that paints the
+PNG and SVG draws here, through :class:`PdfPainter`: a stand-in for the few
+``QPainter`` calls it makes, turned into reportlab canvas operations. So the
+printed specification shows exactly the picture of the exports, sharp at any
+zoom, with text a reader can select and search.
+
+:class:`DiagramStrip` is a reportlab flowable for one part of a wide diagram
+(the lane headers and the slice between two cuts, see
+:mod:`designer.export.diagram_pages`). QtGui is used for the layout and the
+text measures, never QtWidgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainterPath, QPen
+from reportlab.platypus import Flowable
+
+from designer.export.kit.pdf import fonts, plain_for_font
+
+_UNITS_PER_POINT = 96 / 72       # the diagram's fonts are sized for a 96 dpi device
+
+
+class PdfPainter:
+    """The part of ``QPainter`` the diagram painter uses, drawing on a reportlab canvas
+    whose user space is the diagram's (scene units, y downwards)."""
+
+    def __init__(self, canv):
+        self.c = canv
+        self._pen: tuple[QColor, float] | None = (QColor("#000000"), 1.0)
+        self._brush: QColor | None = None
+        self._font = (9.5, False)
+        self._opacity = 1.0
+        self._stack: list = []
+        self._fonts = fonts()
+
+    # state -----------------------------------------------------------------
+    def setRenderHint(self, *_args) -> None:  # noqa: N802 (Qt's names)
+        pass
+
+    def save(self) -> None:
+        self._stack.append((self._pen, self._brush, self._font, self._opacity))
+        self.c.saveState()
+
+    def restore(self) -> None:
+        self.c.restoreState()
+        self._pen, self._brush, self._font, self._opacity = self._stack.pop()
+
+    def translate(self, *args) -> None:
+        x, y = (args[0].x(), args[0].y()) if len(args) == 1 else args
+        self.c.translate(x, y)
+
+    def scale(self, sx: float, sy: float) -> None:
+        self.c.scale(sx, sy)
+
+    def setOpacity(self, value: float) -> None:  # noqa: N802
+        self._opacity = value
+
+    def setPen(self, pen) -> None:  # noqa: N802
+        if isinstance(pen, QColor):
+            self._pen = (pen, 1.0)
+        elif isinstance(pen, QPen) and pen.style() != Qt.NoPen:
+            self._pen = (pen.color(), pen.widthF() or 1.0)
+        else:
+            self._pen = None
+
+    def setBrush(self, brush) -> None:  # noqa: N802
+        self._brush = QColor(brush) if isinstance(brush, (QColor, str)) else None
+
+    def setFont(self, font) -> None:  # noqa: N802
+        self._font = (font.pointSizeF(), font.bold())
+
+    def _colours(self, fill: QColor | None = None) -> tuple[bool, bool]:
+        stroke = self._pen is not None
+        fill = fill if fill is not None else self._brush
+        if stroke:
+            colour, width = self._pen
+            self.c.setStrokeColorRGB(colour.redF(), colour.greenF(), colour.blueF(),
+                                     colour.alphaF() * self._opacity)
+            self.c.setLineWidth(width)
+        if fill is not None:
+            self.c.setFillColorRGB(fill.redF(), fill.greenF(), fill.blueF(),
+                                   fill.alphaF() * self._opacity)
+        return stroke, fill is not None
+
+    # shapes ----------------------------------------------------------------
+    def fillRect(self, rect: QRectF, colour) -> None:  # noqa: N802
+        pen, self._pen = self._pen, None
+        self._colours(QColor(colour))
+        self.c.rect(rect.x(), rect.y(), rect.width(), rect.height(), stroke=0, fill=1)
+        self._pen = pen
+
+    def drawRect(self, rect: QRectF) -> None:  # noqa: N802
+        stroke, fill = self._colours()
+        self.c.rect(rect.x(), rect.y(), rect.width(), rect.height(), stroke=int(stroke),
+                    fill=int(fill))
+
+    def drawRoundedRect(self, rect: QRectF, rx: float, ry: float) -> None:  # noqa: N802
+        stroke, fill = self._colours()
+        radius = max(0.0, min(rx, ry, rect.width() / 2, rect.height() / 2))
+        self.c.roundRect(rect.x(), rect.y(), rect.width(), rect.height(), radius,
+                         stroke=int(stroke), fill=int(fill))
+
+    def drawLine(self, a: QPointF, b: QPointF) -> None:  # noqa: N802
+        if self._colours(QColor(0, 0, 0, 0))[0]:
+            self.c.line(a.x(), a.y(), b.x(), b.y())
+
+    def drawEllipse(self, centre: QPointF, rx: float, ry: float) -> None:  # noqa: N802
+        stroke, fill = self._colours()
+        self.c.ellipse(centre.x() - rx, centre.y() - ry, centre.x() + rx, centre.y() + ry,
+                       stroke=int(stroke), fill=int(fill))
+
+    def drawPolygon(self, polygon) -> None:  # noqa: N802
+        points = [(polygon.at(i).x(), polygon.at(i).y()) for i in range(polygon.count())]
+        if len(points) < 2:
+            return
+        path = self.c.beginPath()
+        path.moveTo(*points[0])
+        for point in points[1:]:
+            path.lineTo(*point)
+        path.close()
+        stroke, fill = self._colours()
+        self.c.drawPath(path, stroke=int(stroke), fill=int(fill))
+
+    def drawPath(self, qpath: QPainterPath) -> None:  # noqa: N802
+        path = self.c.beginPath()
+        i, count = 0, qpath.elementCount()
+        while i < count:
+            e = qpath.elementAt(i)
+            if e.type == QPainterPath.ElementType.MoveToElement:
+                path.moveTo(e.x, e.y)
+            elif e.type == QPainterPath.ElementType.LineToElement:
+                path.lineTo(e.x, e.y)
+            elif e.type == QPainterPath.ElementType.CurveToElement and i + 2 < count:
+                c2, end = qpath.elementAt(i + 1), qpath.elementAt(i + 2)
+                path.curveTo(e.x, e.y, c2.x, c2.y, end.x, end.y)
+                i += 2
+            i += 1
+        stroke, fill = self._colours()
+        self.c.drawPath(path, stroke=int(stroke), fill=int(fill))
+
+    # text ------------------------------------------------------------------
+    def drawText(self, rect: QRectF, flags, text: str) -> None:  # noqa: N802
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        points, bold = self._font
+        name = self._fonts[1] if bold else self._fonts[0]
+        size = points * _UNITS_PER_POINT
+        text = plain_for_font(text) if name.startswith("Helvetica") else text
+        width = stringWidth(text, name, size)
+        flags = int(flags.value if hasattr(flags, "value") else flags)
+        if flags & int(Qt.AlignHCenter.value):
+            x = rect.center().x() - width / 2
+        elif flags & int(Qt.AlignRight.value):
+            x = rect.right() - width
+        else:
+            x = rect.left()
+        baseline = rect.center().y() + size * 0.35      # centred on the line's middle
+        colour = self._pen[0] if self._pen is not None else QColor("#000000")
+        self.c.saveState()
+        self.c.setFillColorRGB(colour.redF(), colour.greenF(), colour.blueF(),
+                               colour.alphaF() * self._opacity)
+        self.c.translate(x, baseline)
+        self.c.scale(1, -1)                 # the user space runs downwards; glyphs must not
+        self.c.setFont(name, size)
+        self.c.drawString(0, 0, text)
+        self.c.restoreState()
+
+
+class DiagramStrip(Flowable):
+    """One printed part of the diagram: the lane headers, then the slice from
+    ``left`` to ``right`` (picture units), ``scale`` points a unit."""
+
+    def __init__(self, layout_bundle, header: float, left: float, right: float,
+                 scale: float, height: float):
+        super().__init__()
+        self.bundle = layout_bundle
+        self.header, self.left, self.right = header, left, right
+        self.scale = scale
+        self.units_high = height
+        self.width = (header + right - left) * scale
+        self.height = height * scale
+        self.hAlign = "LEFT"
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.translate(0, self.height)
+        c.scale(self.scale, -self.scale)      # diagram units, y downwards from the top
+        # the lane headers, then the slice beside them
+        for clip_left, clip_right, shift in ((0.0, self.header, 0.0),
+                                             (self.left, self.right, self.header - self.left)):
+            c.saveState()
+            path = c.beginPath()
+            path.rect(clip_left + shift, 0, clip_right - clip_left, self.units_high)
+            c.clipPath(path, stroke=0, fill=0)
+            c.translate(shift, 0)
+            self.bundle.paint(PdfPainter(c))
+            c.restoreState()
+        c.restoreState()
+
+
+class DiagramKey(Flowable):
+    """The drawn key to the diagram's shapes and badges (the legend row of the
+    exported picture), at most ``most_width`` points wide."""
+
+    def __init__(self, layout_bundle, scale: float, most_width: float):
+        super().__init__()
+        from designer.render.diagram_painter import LEGEND_HEIGHT
+
+        self.bundle = layout_bundle
+        units = layout_bundle.legend_width()
+        self.scale = min(scale, most_width / units) if units else scale
+        self.units_high = LEGEND_HEIGHT
+        self.width, self.height = units * self.scale, LEGEND_HEIGHT * self.scale
+        self.hAlign = "LEFT"
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.translate(0, self.height)
+        c.scale(self.scale, -self.scale)
+        self.bundle.painter(PdfPainter(c)).paint_legend(0.0)
+        c.restoreState()
+
+
+class DiagramDrawing:
+    """A pathway's laid-out diagram, ready to paint any number of times."""
+
+    def __init__(self, pathway, report=None):
+        from designer.export import diagram
+        from designer.render.diagram_painter import DiagramPainter
+
+        diagram.ensure_gui_application()
+        self.layout, self.width, self.height = diagram._prepare(pathway, report, False)
+        self.margin = diagram.MARGIN
+        self.report = report
+        self._painter_class = DiagramPainter
+
+    def painter(self, device: PdfPainter):
+        """The diagram painter drawing this layout on ``device``."""
+        return self._painter_class(device, self.layout, self.report)
+
+    def legend_width(self) -> float:
+        return self._painter_class(None, self.layout, self.report).legend_width()
+
+    def paint(self, painter: PdfPainter) -> None:
+        painter.fillRect(QRectF(0, 0, self.width, self.height), QColor("#ffffff"))
+        painter.translate(self.margin, self.margin)
+        self.painter(painter).paint(legend=False)
