@@ -613,7 +613,7 @@ def saved_text(pathway: Pathway, target: str | os.PathLike[str], text: str | Non
         original = target.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return text
-    return restyle(pathway, text, original)
+    return restyle(pathway, text, original, load=lambda t: loads_pathway(t, str(target)))
 
 
 # Temporary files of an interrupted save: ``.NAME.XXXXXXXX.tmp`` (tempfile.mkstemp's

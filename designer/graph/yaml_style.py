@@ -16,9 +16,15 @@ Qt-free.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import yaml
+
+try:  # libyaml when present, as designer.graph.io uses
+    _Loader: type = yaml.CSafeLoader
+    _Dumper: type = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper
 
 MAX_RESTYLE_BYTES = 1_000_000   # above this, a save is canonical (restyling costs two loads)
 
@@ -26,28 +32,25 @@ _LIST_FIELDS = ("evidence", "settings", "roles", "steps", "transitions", "waiver
                 "priorities", "votes")
 
 
-def restyle(pathway, canonical: str, original: str) -> str:
+def restyle(pathway, canonical: str, original: str, load: Callable[[str], Any]) -> str:
     """The text to save for ``pathway``: ``original``'s lines where nothing changed.
 
-    ``canonical`` is :func:`dump_pathway` of ``pathway``; it is returned whenever the
-    original cannot be followed (it does not load, uses CRLF line ends, is a flow
-    mapping, or the merged text would not load back to ``pathway``).
+    ``canonical`` is :func:`dump_pathway` of ``pathway``; ``load`` reads pathway
+    text (:func:`designer.graph.io.loads_pathway`; passed in, so this module does
+    not import io). The canonical text is returned whenever the original cannot be
+    followed (it does not load, uses CRLF line ends, is a flow mapping, or the
+    merged text would not load back to ``pathway``).
     """
     if original == canonical or not original or len(original) > MAX_RESTYLE_BYTES \
             or "\r" in original or original.startswith("\ufeff"):
         return canonical
     try:
-        merged = _merge(pathway, canonical, original)
-    except Exception:  # noqa: BLE001 - keeping a layout is a courtesy; canonical is safe
-        return canonical
-    if merged is None or merged == canonical:
-        return canonical
-    from .io import PathwayLoadError, loads_pathway
-
-    try:
-        if not loads_pathway(merged, "<restyled>").content_equal(pathway):
+        merged = _merge(pathway, canonical, original, load)
+        if merged is None or merged == canonical:
             return canonical
-    except PathwayLoadError:
+        if not load(merged).content_equal(pathway):
+            return canonical
+    except Exception:  # noqa: BLE001 - keeping a layout is a courtesy; canonical is safe
         return canonical
     return merged if merged.endswith("\n") else merged + "\n"
 
@@ -68,9 +71,7 @@ class _Chunk:
 
 def _chunks(text: str) -> tuple[list[str], list[str], dict[str, _Chunk]] | None:
     """(lines, prologue lines, {key: chunk}) of a block mapping document, or None."""
-    from .io import _BaseLoader
-
-    root = yaml.compose(text, Loader=_BaseLoader)
+    root = yaml.compose(text, Loader=_Loader)
     if not isinstance(root, yaml.MappingNode) or root.flow_style:
         return None
     lines = text.split("\n")
@@ -114,13 +115,8 @@ def _item_spans(chunk: _Chunk) -> list[tuple[int, int]] | None:
 # -------------------------------------------------------------------------- merge
 
 
-def _merge(pathway, canonical: str, original: str) -> str | None:
-    from .io import PathwayLoadError, loads_pathway
-
-    try:
-        before = loads_pathway(original, "<original>")
-    except PathwayLoadError:
-        return None
+def _merge(pathway, canonical: str, original: str, load: Callable[[str], Any]) -> str | None:
+    before = load(original)   # a file that does not load is written canonically
     parsed = _chunks(original)
     fresh = _chunks(canonical)
     if parsed is None or fresh is None:
@@ -215,11 +211,9 @@ def _canonical_items(chunk: _Chunk | None) -> list[list[str]] | None:
 def _render_item(lines: list[str], indent: int, flow: bool) -> list[str]:
     """A canonical item's lines, as a one-line flow mapping or indented like the file's."""
     if flow:
-        data = yaml.safe_load("\n".join(lines))
+        data = yaml.load("\n".join(lines), Loader=_Loader)  # noqa: S506 - a safe loader
         if isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict):
-            from .io import _PathwayDumper
-
-            one = yaml.dump(data[0], Dumper=_PathwayDumper, sort_keys=False, allow_unicode=True,
+            one = yaml.dump(data[0], Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                             default_flow_style=True, width=10**9).strip()
             if "\n" not in one:
                 return [" " * indent + "- " + one]
