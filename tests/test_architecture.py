@@ -37,8 +37,8 @@ def _loaded_after_importing(packages: list[str], extra: str = "") -> set[str]:
     return set(filter(None, out.stdout.strip().split(",")))
 
 
-def test_graph_and_library_load_no_qt():
-    assert _loaded_after_importing(["designer.graph", "designer.library",
+def test_graph_library_sim_and_interop_load_no_qt():
+    assert _loaded_after_importing(["designer.graph", "designer.library", "designer.sim",
                                     "designer.export.interop"]) == set()
 
 
@@ -101,3 +101,46 @@ def test_the_contracts_catch_a_wrong_import(tmp_path, module, line, broken):
     assert out.returncode != 0
     report = out.stdout.split("Broken contracts", 1)[-1]
     assert broken in report, out.stdout
+
+
+def test_no_import_circle_among_the_modules():
+    """No module depends on itself through others, counting imports inside functions.
+
+    import-linter's acyclic_siblings contract looks at siblings; this also catches a
+    package and its own sub-module importing each other.
+    """
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("designer", exclude_type_checking_imports=True)
+    edges = {m: {i for i in graph.find_modules_directly_imported_by(m)
+                 if i.startswith("designer")} for m in graph.modules}
+    circles = []
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+
+    def visit(node: str) -> None:           # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in edges.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for module in sorted(edges):
+        if module not in index:
+            visit(module)
+    assert circles == []

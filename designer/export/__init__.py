@@ -13,7 +13,7 @@ The writers are imported only when a format is written: importing this package
 - ``interop/``: FHIR, BPMN and GraphML files for other systems (Qt-free)
 - ``diagram.py`` / ``diagram_pages.py``: the diagram as SVG / PNG and printed pages
 - ``action_log.py``: the workshop's action log
-- ``kit/``: shared writers' helpers (Word, PDF, HTML, XML text)
+- ``kit/``: shared writers' helpers (Word, PDF, HTML, XML text, the export file writer)
 """
 
 from __future__ import annotations
@@ -22,25 +22,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-
-class ExportError(Exception):
-    """An export that could not be written; the message is for people."""
-
-
-def write_export(target, write) -> Path:
-    """Write an export through the one atomic writer (:func:`designer.graph.io.write_file_atomic`).
-
-    ``write(tmp)`` fills a temporary file beside ``target``; a failure leaves any
-    earlier file untouched. Raises :class:`ExportError` when the file cannot be written.
-    """
-    from designer.graph.io import write_file_atomic
-
-    return write_file_atomic(Path(target), write, error=ExportError)
-
-
-def write_export_text(target, text: str) -> Path:
-    """Write UTF-8 ``text`` to ``target`` atomically (see :func:`write_export`)."""
-    return write_export(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+from designer.export.kit.files import ExportError, write_export, write_export_text  # noqa: F401
 
 
 @dataclass(frozen=True)

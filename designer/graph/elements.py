@@ -4,7 +4,8 @@ Each is a pydantic model that refuses unknown fields and bad values. The
 document that holds them, :class:`designer.graph.model.Pathway`, lives in model.py.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": pydantic reads real annotations (no
+# forward references to compile when the model classes are built at start-up)
 
 import re
 import reprlib

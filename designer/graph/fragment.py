@@ -50,7 +50,7 @@ def parse_fragment(text: str) -> tuple[list[Step], list[Transition]]:
     """Steps and transitions from clipboard text; raises ValueError with a message."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):   # e.g. a date like 0000-00-00
         raise ValueError("The clipboard does not hold pathway steps.") from None
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise ValueError("The clipboard does not hold pathway steps.")

@@ -10,7 +10,8 @@ Direct mutation of the lists bypasses the events; the editor must use the method
 This module never imports Qt.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": pydantic reads real annotations (no
+# forward references to compile when the model classes are built at start-up)
 
 import re
 from dataclasses import dataclass, field
@@ -26,9 +27,10 @@ from .elements import (  # noqa: F401
     friendly_validation_message, format_loc, shorten,
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
+from .flow_edit import FlowEditing
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
-    PriorityKind, PriorityStatus, SettingKind, Status, StepKind,
+    PriorityKind, PriorityStatus, SettingKind, Status, StepKind, plural,
 )
 
 
@@ -63,7 +65,7 @@ class _Listeners(list):
 # -------------------------------------------------------------------------- pathway
 
 
-class Pathway(_Base):
+class Pathway(FlowEditing, _Base):
     """A perioperative care pathway: the document the editor edits and the rules check."""
 
     format: str = FORMAT
@@ -207,6 +209,67 @@ class Pathway(_Base):
             n += 1
         return f"{slug}-{n}"
 
+    # ---------------------------------------------------------------- edit checks
+    # Each edit's rules and messages, in one place: the edit methods below call
+    # them, and the undo commands call them before anything is pushed, so a refusal
+    # says the same thing wherever it comes from.
+
+    def check_new_step_id(self, step_id: str) -> None:
+        if self.step(step_id) is not None:
+            raise EditRefused(f"a step with id '{step_id}' already exists")
+
+    def check_step_changes(self, step_id: str, changes: dict[str, Any]) -> None:
+        if "id" in changes and changes["id"] != step_id:
+            raise EditRefused("a step's id is changed by renaming the step, not as a field")
+
+    def check_add_transition(self, transition: Transition) -> None:
+        if transition.source == transition.target:
+            raise EditRefused("a step cannot lead to itself")
+        if self.transition(transition.key) is not None:
+            raise EditRefused(f"there is already a transition {transition.key}")
+
+    def check_add_setting(self, setting: Setting) -> None:
+        if self.setting(setting.id) is not None:
+            raise EditRefused(f"a lane with id '{setting.id}' already exists")
+
+    def check_remove_setting(self, setting_id: str) -> None:
+        setting = self.setting(setting_id)
+        in_lane = [s.name for s in self.steps if s.setting == setting_id]
+        if in_lane:
+            name = setting.name if setting is not None else setting_id
+            raise EditRefused(
+                f"the lane '{name}' still holds {plural(len(in_lane), 'step')} "
+                f"(e.g. '{in_lane[0]}'); move or delete them first")
+
+    def check_setting_changes(self, setting_id: str, changes: dict[str, Any]) -> None:
+        if "id" in changes and changes["id"] != setting_id:
+            raise EditRefused("a lane's id cannot be changed; rename it instead")
+
+    def check_add_role(self, role: Role) -> None:
+        if self.role(role.id) is not None:
+            raise EditRefused(f"a role with id '{role.id}' already exists")
+
+    def check_remove_role(self, role_id: str) -> None:
+        role = self.role(role_id)
+        users = [s.name for s in self.steps if s.owner == role_id]
+        if users:
+            name = role.name if role is not None else role_id
+            raise EditRefused(
+                f"the role '{name}' still owns {plural(len(users), 'step')} "
+                f"(e.g. '{users[0]}'); give them another owner first")
+
+    def check_role_changes(self, role_id: str, changes: dict[str, Any]) -> None:
+        if "id" in changes and changes["id"] != role_id:
+            raise EditRefused("a role's id cannot be changed; rename it instead")
+
+    def check_add_note(self, note: Note) -> None:
+        if any(n.id == note.id for n in self.notes):
+            raise EditRefused(f"a note with id '{note.id}' already exists")
+
+    def check_add_priority(self, priority: Priority) -> None:
+        if any(p.id == priority.id for p in self.priorities):
+            raise EditRefused(f"a priority with id '{priority.id}' already exists")
+
     # ------------------------------------------------------------ generic editing
 
     def _collection(self, name: str) -> list:
@@ -290,8 +353,7 @@ class Pathway(_Base):
     # ---------------------------------------------------------------------- steps
 
     def add_step(self, step: Step, index: int | None = None) -> None:
-        if self.step(step.id) is not None:
-            raise EditRefused(f"a step with id '{step.id}' already exists")
+        self.check_new_step_id(step.id)
         self._insert("steps", step, index, step.id, "step-added")
 
     def remove_step(self, step_id: str) -> tuple[Step, int]:
@@ -304,8 +366,7 @@ class Pathway(_Base):
 
     def update_step(self, step_id: str, **changes: Any) -> dict[str, Any]:
         """Change fields of a step (not its id: see :meth:`rename_step`)."""
-        if "id" in changes and changes["id"] != step_id:
-            raise EditRefused("use rename_step to change a step's id")
+        self.check_step_changes(step_id, changes)
         return self._update("steps", step_id, lambda s: s.id, "step-changed", changes)
 
     def rename_step(self, old_id: str, new_id: str) -> dict[str, list[tuple[int, Any]]]:
@@ -323,8 +384,7 @@ class Pathway(_Base):
             _check_id(new_id)
         except ValueError as exc:
             raise EditRefused(str(exc)) from None
-        if self.step(new_id) is not None:
-            raise EditRefused(f"a step with id '{new_id}' already exists")
+        self.check_new_step_id(new_id)
         index = self._index_by("steps", old_id, lambda s: s.id)
         old = self.steps[index]
         self.steps[index] = old.model_copy(update={"id": new_id})
@@ -378,10 +438,7 @@ class Pathway(_Base):
     # ---------------------------------------------------------------- transitions
 
     def add_transition(self, transition: Transition, index: int | None = None) -> None:
-        if transition.source == transition.target:
-            raise EditRefused("a step cannot lead to itself")
-        if self.transition(transition.key) is not None:
-            raise EditRefused(f"there is already a transition {transition.key}")
+        self.check_add_transition(transition)
         self._insert("transitions", transition, index, transition.key, "transition-added")
 
     def remove_transition(self, key: str) -> tuple[Transition, int]:
@@ -411,22 +468,15 @@ class Pathway(_Base):
     # ------------------------------------------------------------------- settings
 
     def add_setting(self, setting: Setting, index: int | None = None) -> None:
-        if self.setting(setting.id) is not None:
-            raise EditRefused(f"a lane with id '{setting.id}' already exists")
+        self.check_add_setting(setting)
         self._insert("settings", setting, index, setting.id, "setting-added")
 
     def remove_setting(self, setting_id: str) -> tuple[Setting, int]:
-        in_lane = [s.name for s in self.steps if s.setting == setting_id]
-        if in_lane:
-            raise EditRefused(
-                f"the lane still holds {len(in_lane)} step(s) (e.g. '{in_lane[0]}'); "
-                "move or delete them first"
-            )
+        self.check_remove_setting(setting_id)
         return self._remove("settings", setting_id, lambda s: s.id, "setting-removed")
 
     def update_setting(self, setting_id: str, **changes: Any) -> dict[str, Any]:
-        if "id" in changes and changes["id"] != setting_id:
-            raise EditRefused("a lane's id cannot be changed; rename it instead")
+        self.check_setting_changes(setting_id, changes)
         return self._update("settings", setting_id, lambda s: s.id, "setting-changed",
                             changes)
 
@@ -442,21 +492,15 @@ class Pathway(_Base):
     # ---------------------------------------------------------------------- roles
 
     def add_role(self, role: Role, index: int | None = None) -> None:
-        if self.role(role.id) is not None:
-            raise EditRefused(f"a role with id '{role.id}' already exists")
+        self.check_add_role(role)
         self._insert("roles", role, index, role.id, "role-added")
 
     def remove_role(self, role_id: str) -> tuple[Role, int]:
-        users = [s.name for s in self.steps if s.owner == role_id]
-        if users:
-            raise EditRefused(
-                f"role '{role_id}' still owns {len(users)} step(s) (e.g. '{users[0]}')"
-            )
+        self.check_remove_role(role_id)
         return self._remove("roles", role_id, lambda r: r.id, "role-removed")
 
     def update_role(self, role_id: str, **changes: Any) -> dict[str, Any]:
-        if "id" in changes and changes["id"] != role_id:
-            raise EditRefused("a role's id cannot be changed; rename it instead")
+        self.check_role_changes(role_id, changes)
         return self._update("roles", role_id, lambda r: r.id, "role-changed", changes)
 
     # -------------------------------------------------------------------- waivers
@@ -470,8 +514,7 @@ class Pathway(_Base):
     # ---------------------------------------------------------- workshop: notes
 
     def add_note(self, note: Note, index: int | None = None) -> None:
-        if any(n.id == note.id for n in self.notes):
-            raise EditRefused(f"a note with id '{note.id}' already exists")
+        self.check_add_note(note)
         self._insert("notes", note, index, note.id, "note-added")
 
     def remove_note(self, note_id: str) -> tuple[Note, int]:
@@ -483,8 +526,7 @@ class Pathway(_Base):
     # ----------------------------------------------------- workshop: priorities
 
     def add_priority(self, priority: Priority, index: int | None = None) -> None:
-        if any(p.id == priority.id for p in self.priorities):
-            raise EditRefused(f"a priority with id '{priority.id}' already exists")
+        self.check_add_priority(priority)
         self._insert("priorities", priority, index, priority.id, "priority-added")
 
     def remove_priority(self, priority_id: str) -> tuple[Priority, int]:

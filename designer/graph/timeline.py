@@ -92,7 +92,7 @@ class Timeline:
     def to_text(self, pathway: Pathway) -> str:
         """A table for the terminal: day, T-minus, step, and the critical path."""
         names = {s.id: s.name for s in pathway.steps}
-        lines = [f"{pathway.title}: about {_days(self.total_days)} from entry to exit"]
+        lines = [f"{pathway.title}: about {days(self.total_days)} from entry to exit"]
         if self.entries and all(e.start_day == 0 and e.end_day == 0 for e in self.entries):
             lines.append("No step has a duration and no transition a wait, so every step "
                          "shows day 0. Add typical durations and waits to see the timeline.")
@@ -107,15 +107,15 @@ class Timeline:
         lines.append(header + "Step  (* on the critical path)")
         for e in self.entries:
             rel = format_relative(e.relative_day) if e.relative_day is not None else "-"
-            row = f"{_num(e.start_day):>7}  {rel:>6}  "
+            row = f"{number(e.start_day):>7}  {rel:>6}  "
             if self.uses_probabilities:
-                exp = _num(e.expected_start_day) if e.expected_start_day is not None else "-"
+                exp = number(e.expected_start_day) if e.expected_start_day is not None else "-"
                 row += f"{exp:>8}  "
             mark = "*" if e.on_critical_path else " "
             detour = ""
             if e.detour:
                 detour = "  (only if needed: loops back"
-                detour += (f", adds about {_days(e.loop_days)})" if e.loop_days else ")")
+                detour += (f", adds about {days(e.loop_days)})" if e.loop_days else ")")
             lines.append(f"{row}{mark} {names.get(e.step_id, e.step_id)}{detour}")
         if self.uses_probabilities:
             lines.append("")
@@ -126,10 +126,6 @@ class Timeline:
             lines.append("Critical path: " + " > ".join(names.get(s, s)
                                                         for s in self.critical_path))
         return "\n".join(lines)
-
-
-_num = number      # table columns
-_days = days
 
 
 def format_relative(days: float) -> str:

@@ -60,9 +60,6 @@ class Caption:
 MAX_CAPTION_NOTES = 2     # more would push the canvas off the screen
 
 
-_days = days
-
-
 def caption_for(pathway: Pathway, step_id: str, position: int, total: int,
                 timeline=None) -> Caption:
     """The caption for ``step_id``, the ``position``-th of ``total`` steps (1-based)."""
@@ -79,7 +76,7 @@ def caption_for(pathway: Pathway, step_id: str, position: int, total: int,
         who_bits.append(CHANNEL_LABELS[step.channel])
     timing_bits = []
     if step.duration_days:
-        timing_bits.append(f"Takes {_days(step.duration_days)}")
+        timing_bits.append(f"Takes {days(step.duration_days)}")
     elif step.duration_days == 0:
         timing_bits.append("Same day")
     entry = timeline.by_step.get(step_id) if timeline is not None else None
@@ -106,7 +103,7 @@ def caption_for(pathway: Pathway, step_id: str, position: int, total: int,
         if h.channel:
             how.append(f"by {h.channel}")
         if h.within_days is not None:
-            how.append(f"within {_days(h.within_days)}")
+            how.append(f"within {days(h.within_days)}")
         tail = f" ({', '.join(how)})" if how else ""
         handoffs.append((f"To {where}: {', '.join(h.information)}{tail}", h.is_complete()))
     notes = []

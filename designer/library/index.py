@@ -294,8 +294,15 @@ class Library:
                 "Run 'periop library list' to see them all.")
 
     def new_from_template(self, entry: LibraryEntry | str) -> Pathway:
-        """An untitled local copy of a library pathway (see :func:`new_from_template`)."""
-        return new_from_template(self.load(entry), taken=self.ids())
+        """An untitled local copy of a library pathway (see :func:`new_from_template`).
+
+        The template is kept as the base of later updates (:mod:`designer.library.update`).
+        """
+        from designer.library.update import remember_base
+
+        template = self.load(entry)
+        remember_base(template)
+        return new_from_template(template, taken=self.ids())
 
 
 def _pathway_files(folder: Path) -> list[Path]:

@@ -9,12 +9,14 @@ make narrow.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from designer.graph.io import PathwaySaveError, write_text_atomic
 from designer.sim.plan import Plan
 from designer.sim.stats import summary
 
@@ -125,28 +127,28 @@ class Results:
         keys = list(dict.fromkeys(k for s in self.scenarios for k in s.keys()))
         paths = [folder / "replications.csv", folder / "summary.csv",
                  folder / "waiting_list.csv"]
-        with open(paths[0], "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["scenario", "replication", *keys])
-            for s in self.scenarios:
-                for r, rep in enumerate(s.replications):
-                    writer.writerow([s.id, r, *(_cell(rep.get(k)) for k in keys)])
-        with open(paths[1], "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["scenario", "metric", "mean", "ci95_low", "ci95_high", "unit"])
-            for s in self.scenarios:
-                for k in keys:
-                    value = s.summary(k)
-                    ci = value["ci95"] or [None, None]
-                    writer.writerow([s.id, k, _cell(value["mean"]), _cell(ci[0]), _cell(ci[1]),
-                                     unit_of(k, self.currency, self.cost_year)])
-        with open(paths[2], "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["scenario", "replication", "week", "waiting_list"])
-            for s in self.scenarios:
-                for r, series in enumerate(s.waiting_list):
-                    for week, count in enumerate(series):
-                        writer.writerow([s.id, r, week, _cell(count)])
+        tables: list[list[list[Any]]] = [[["scenario", "replication", *keys]],
+                                         [["scenario", "metric", "mean", "ci95_low",
+                                           "ci95_high", "unit"]],
+                                         [["scenario", "replication", "week", "waiting_list"]]]
+        for s in self.scenarios:
+            for r, rep in enumerate(s.replications):
+                tables[0].append([s.id, r, *(_cell(rep.get(k)) for k in keys)])
+            for k in keys:
+                value = s.summary(k)
+                ci = value["ci95"] or [None, None]
+                tables[1].append([s.id, k, _cell(value["mean"]), _cell(ci[0]), _cell(ci[1]),
+                                  unit_of(k, self.currency, self.cost_year)])
+            for r, series in enumerate(s.waiting_list):
+                for week, count in enumerate(series):
+                    tables[2].append([s.id, r, week, _cell(count)])
+        for path, rows in zip(paths, tables):
+            text = io.StringIO()
+            csv.writer(text).writerows(rows)
+            try:   # through the one atomic writer: a failure leaves no half-written file
+                write_text_atomic(path, text.getvalue())
+            except PathwaySaveError as exc:
+                raise OSError(str(exc)) from None
         return paths
 
     # ------------------------------------------------------------------ text

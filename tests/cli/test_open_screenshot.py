@@ -28,7 +28,8 @@ transitions:
 
 def _run(*args, tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path / "config"), PERIOP_DATA_DIR=str(tmp_path / "data"))
+               XDG_CONFIG_HOME=str(tmp_path / "config"), PERIOP_DATA_DIR=str(tmp_path / "data"),
+               PERIOP_CONFIG_DIR=str(tmp_path / "config" / "periop-designer"))
     return subprocess.run([sys.executable, "-m", "designer", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -42,7 +43,9 @@ def test_screenshot_of_a_file_is_1600_by_1000_and_exits_0(tmp_path):
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1600, 1000)
     assert source.read_text(encoding="utf-8") == SAMPLE  # opening never rewrites the file
-    assert not (tmp_path / "config").exists() or not any((tmp_path / "config").rglob("*.conf"))
+    # no settings written (Qt's native .conf, or the designer's settings.ini)
+    assert not (tmp_path / "config").exists() or not any(
+        p.suffix in (".conf", ".ini") for p in (tmp_path / "config").rglob("*"))
 
 
 def test_screenshot_without_a_file_shows_a_new_pathway(tmp_path):

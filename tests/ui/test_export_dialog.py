@@ -33,10 +33,24 @@ def demo_pathway(name: str = "Operation") -> Pathway:
     })
 
 
+class _StandIn(QMainWindow):
+    """Keeps the extension install() returns, as the main window does."""
+
+    export_ext = None
+
+    @property
+    def export_action(self):
+        return self.export_ext.action
+
+    @property
+    def export_dialog(self):
+        return self.export_ext.dialog
+
+
 @pytest.fixture
 def window(qtbot, tmp_path):
     """A stand-in main window with the attributes install() relies on."""
-    win = QMainWindow()
+    win = _StandIn()
     win.menu_file = win.menuBar().addMenu("&File")
     win.file_extras_separator = win.menu_file.addSeparator()
     win.close_action = win.menu_file.addAction("Close")
@@ -50,7 +64,7 @@ def window(qtbot, tmp_path):
     win.pending_commits = []
     win.commit_pending_edits = lambda: win.pending_commits.append(True)
     qtbot.addWidget(win)
-    install(win)
+    win.export_ext = install(win)
     win.show()
     return win
 
@@ -218,3 +232,17 @@ def test_an_edit_still_being_typed_is_applied_before_exporting(window, qtbot):
     dialog = open_dialog(window, qtbot)
     assert window.pending_commits == [True]
     dialog.close()
+
+
+def test_open_folder_without_a_file_manager_says_where_the_files_are(window, qtbot,
+                                                                     monkeypatch):
+    monkeypatch.setattr(export_dialog.QDesktopServices, "openUrl", lambda url: False)
+    dialog = open_dialog(window, qtbot)
+    tick_only(dialog, qtbot, ["graphml"])
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    box = close_result(dialog)
+    qtbot.mouseClick(box.findChild(type(dialog.export_button), "open-folder"), Qt.LeftButton)
+    failed = dialog.folder_failed_box
+    assert failed.isVisible()
+    assert str(window.document.path.parent) in failed.informativeText()
+    failed.close()

@@ -14,7 +14,12 @@ looks in the designer. Mapping (DESIGN.md section 5):
 * transition -> ``sequenceFlow``; its expected wait and handoff go into the
   flow's ``documentation``;
 * steps with no known setting go into an extra lane "No lane set", so every
-  node is in exactly one lane.
+  node is in exactly one lane;
+* what BPMN cannot carry (a step's activity, phase, owner, channel, codes and
+  patient information; a transition's wait, share and handoff; a lane's kind;
+  the pathway's header, roles, evidence and workshop) goes into
+  ``extensionElements`` in our own namespace (:mod:`.interop.extensions`), which
+  other modellers ignore and our importer reads back.
 
 All text is written through ElementTree, which escapes it.
 """
@@ -28,6 +33,7 @@ from pathlib import Path
 from designer.graph import geometry, routing
 from designer.graph.layout import with_positions
 from designer.graph.model import Pathway, Step, StepKind, Transition
+from designer.export.interop import extensions as ext
 from designer.export.kit.xmltext import strip_non_xml
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -39,7 +45,7 @@ TARGET_NAMESPACE = "https://github.com/periop-pathway-designer/bpmn"
 PARTICIPANT_LABEL_WIDTH = 30.0   # the vertical name strip bpmn.io draws for a pool
 
 for _prefix, _uri in (("bpmn", MODEL), ("bpmndi", BPMNDI), ("dc", DC), ("di", DI),
-                      ("xsi", XSI)):
+                      ("xsi", XSI), (ext.PREFIX, ext.NAMESPACE)):
     ET.register_namespace(_prefix, _uri)
 
 
@@ -150,6 +156,19 @@ def _documentation(parent: ET.Element, text: str | None) -> None:
         ET.SubElement(parent, _m("documentation")).text = text
 
 
+def _extension(parent: ET.Element, tag: str, model, exclude=()) -> None:
+    """Our round-trip data for ``parent`` (must come after its documentation)."""
+    holder = ET.SubElement(parent, _m("extensionElements"))
+    ext.encode(holder, tag, model, exclude)
+
+
+# what BPMN itself carries, left out of our extension elements
+PATHWAY_IN_BPMN = ("format", "title", "summary", "settings", "steps", "transitions")
+STEP_IN_BPMN = ("name", "kind", "description", "position")
+TRANSITION_IN_BPMN = ("source", "target", "condition")
+NO_CONDITION = "no condition recorded"
+
+
 def _flow_notes(pathway: Pathway, t: Transition) -> str:
     notes = []
     if t.wait_days is not None:
@@ -185,6 +204,7 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
     process = ET.SubElement(definitions, _m("process"), {
         "id": process_id, "name": pathway.title, "isExecutable": "false"})
     _documentation(process, pathway.summary)
+    _extension(process, "pathway", pathway, PATHWAY_IN_BPMN)
     lane_set = ET.SubElement(process, _m("laneSet"), {"id": ids.make("LaneSet", "1")})
 
     # nodes
@@ -205,6 +225,8 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
             step.kind, "userTask" if step.owner else "task")
         node = ET.SubElement(process, _m(tag), {"id": node_ids[step.id], "name": step.name})
         _documentation(node, step.description)
+        known_lane = placed.setting(step.setting) is not None if step.setting else False
+        _extension(node, "step", step, STEP_IN_BPMN + (("setting",) if known_lane else ()))
         nodes[step.id] = node
 
     # flows (incoming/outgoing refs must precede event definitions in the schema)
@@ -236,10 +258,11 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
             attrs["name"] = t.condition
         flow = ET.SubElement(process, _m("sequenceFlow"), attrs)
         _documentation(flow, _flow_notes(placed, t))
+        _extension(flow, "transition", t, TRANSITION_IN_BPMN)
         if kinds[t.source] is StepKind.decision:
             ET.SubElement(flow, _m("conditionExpression"),
                           {f"{{{XSI}}}type": "bpmn:tFormalExpression"}).text = (
-                t.condition or "no condition recorded")
+                t.condition or NO_CONDITION)
 
     # lanes: every node in exactly one
     lane_ids: dict[str, str] = {}
@@ -249,6 +272,8 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
         lane_ids[band.setting_id] = lane_id
         lane = ET.SubElement(lane_set, _m("lane"), {
             "id": lane_id, "name": setting.name if setting else "No lane set"})
+        if setting is not None:
+            _extension(lane, "setting", setting, ("name",))
         for step in placed.steps:
             if geometry.band_for_step(bands, step).setting_id == band.setting_id:
                 ET.SubElement(lane, _m("flowNodeRef")).text = node_ids[step.id]
@@ -317,7 +342,10 @@ def bpmn_xml(pathway: Pathway) -> str:
     tree = bpmn_tree(pathway)
     ET.indent(tree, space="  ")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + strip_non_xml(ET.tostring(tree.getroot(), encoding="unicode")) + "\n")
+            # a carriage return in text would be read back as a line feed: write it as
+            # a character reference (attributes are escaped already)
+            + strip_non_xml(ET.tostring(tree.getroot(), encoding="unicode")
+                            ).replace("\r", "&#13;") + "\n")
 
 
 def export_bpmn(pathway: Pathway, out_path=None) -> str:

@@ -29,6 +29,13 @@ Mapping (DESIGN.md section 5), with the choices made where FHIR R4 leaves room:
   ``codeFilter`` on ``type`` whose Coding has only a ``display`` (no code is
   claimed). Sender, receiver, channel and service level go into the receiving
   action's ``textEquivalent``, with the setting, in plain words.
+* what the PlanDefinition cannot say goes into three structured complex
+  extensions of ours (:mod:`.interop.fhir_extensions`, documented in
+  docs/interop.md): the pathway's header, settings and roles on the resource,
+  each step's own fields on its action, and each transition (its wait, share
+  and handoff: sender, receiver, information, channel, within_days) on the
+  ``relatedAction`` that stands for it; our importer reads them back, so
+  export -> import loses nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +47,12 @@ import re
 import uuid
 
 from designer.graph.model import ACTIVITY_LABELS, Pathway, Status, Step, StepKind, Transition
+from designer.export.interop import fhir_extensions as fx
+
+# what the PlanDefinition itself carries, left out of our extensions
+PATHWAY_IN_FHIR = ("format", "title", "version", "steps", "transitions")
+STEP_IN_FHIR = ("name", "description")
+TRANSITION_IN_FHIR = ("source", "target", "condition")
 
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
@@ -142,7 +155,8 @@ def _handoff_sentence(pathway: Pathway, t: Transition) -> str:
 
 
 def _step_action(pathway: Pathway, step: Step, action_id: str) -> dict:
-    action: dict = {"id": action_id, "title": step.name}
+    action: dict = {"id": action_id, "title": step.name,
+                    "extension": [fx.to_extension(fx.STEP, step, STEP_IN_FHIR)]}
     if step.description:
         action["description"] = step.description
     codes = []
@@ -192,7 +206,7 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
             where.setdefault(step.id, []).append(
                 f"Setting: {_setting_name(pathway, step.setting)}.")
 
-    for t in pathway.transitions:
+    for index, t in enumerate(pathway.transitions):
         if t.source not in steps or t.target not in steps:
             continue   # an unknown reference is a validation finding, not an export
         after = ids(t.source)
@@ -210,7 +224,11 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
                     "expression": t.condition}}]
             decision.setdefault("action", []).append(branch)
             after = branch_id
-        related: dict = {"actionId": after, "relationship": "after-end"}
+        # a condition is carried by the branch only when the source is a decision
+        carried = TRANSITION_IN_FHIR if steps[t.source].kind is StepKind.decision \
+            else TRANSITION_IN_FHIR[:2]
+        related: dict = {"actionId": after, "relationship": "after-end", "extension": [
+            fx.to_extension(fx.TRANSITION, t, carried, {"index": index})]}
         if t.wait_days is not None:
             related["offsetDuration"] = _duration(t.wait_days)
         actions[t.target].setdefault("relatedAction", []).append(related)
@@ -237,6 +255,7 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
         "status": "active" if pathway.status in (Status.approved, Status.exemplar)
         else "draft",
         "date": (date or _dt.date.today()).isoformat(),
+        "extension": [fx.to_extension(fx.PATHWAY, pathway, PATHWAY_IN_FHIR)],
     }
     if pathway.organisation:
         resource["publisher"] = pathway.organisation

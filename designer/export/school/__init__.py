@@ -30,13 +30,12 @@ from designer.export.school.readability import (
     check_section,
     reading_age,
 )
-from designer.export.school.content import Booklet, build_booklet
-from designer.export import write_export
+from designer.export.kit.files import write_export
+from designer.export.school.content import (  # noqa: F401 (the sizes are read from here too)
+    BODY_SIZE, LARGE_PRINT_SIZE, Booklet, build_booklet,
+)
 
 SCHOOL_FORMATS = ("html", "pdf", "docx")
-#: Body text size in points: normal and large print (large print is at least 16 pt).
-BODY_SIZE = 12.0
-LARGE_PRINT_SIZE = 16.0
 #: Below this many words a reading-age formula swings widely; the warning says so.
 SHORT_SECTION_WORDS = 30
 #: Sections shorter than this get no warning: on a sentence or two one long word

@@ -18,6 +18,10 @@ DAY_OF_SURGERY = {Activity.admission, Activity.surgery}
 AFTER_SURGERY = {Activity.inpatient_recovery}
 GOING_HOME = {Activity.discharge, Activity.follow_up, Activity.rehabilitation}
 
+#: Body text size in points: normal and large print (large print is at least 16 pt).
+BODY_SIZE = 12.0
+LARGE_PRINT_SIZE = 16.0
+
 
 @dataclass
 class Block:

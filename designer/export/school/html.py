@@ -8,7 +8,7 @@ from designer.export.school.content import Booklet
 
 def render_school_html(booklet: Booklet, large_print: bool = False) -> str:
     """The booklet as HTML; body text 16 pt in large print, else 12 pt."""
-    from designer.export.school import BODY_SIZE, LARGE_PRINT_SIZE
+    from designer.export.school.content import BODY_SIZE, LARGE_PRINT_SIZE
 
     return environment().get_template("school.html.j2").render(
         b=booklet, large_print=large_print,

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from designer.export import ExportError, write_export  # noqa: F401 (ExportError: raised here)
+from designer.export.kit.files import ExportError, write_export  # noqa: F401 (ExportError: raised here)
 from designer.graph.model import Pathway
 from designer.export.spec.content import SpecContent, build_spec
 

@@ -30,7 +30,7 @@ class MiniMap(QWidget):
         self.enabled_by_user = True
         scene = view.scene()
         if scene is not None:
-            scene.changed.connect(self._scene_changed)
+            scene.content_changed.connect(self._scene_changed)
             scene.sceneRectChanged.connect(lambda _r: self.reposition())
         self.reposition()
 
@@ -64,7 +64,7 @@ class MiniMap(QWidget):
         self.move(area.right() - w - MARGIN, area.bottom() - h - MARGIN)
         self.refresh_visibility()
 
-    def _scene_changed(self, _regions) -> None:
+    def _scene_changed(self, _regions=None) -> None:
         # Many changes arrive per edit; one repaint a moment later covers them all.
         if not self._pending:
             self._pending = True

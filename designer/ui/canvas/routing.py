@@ -56,6 +56,7 @@ class EdgeRouting:
     def drag_finished(self) -> None:
         self._dragging = False
         self._schedule_tidying()
+        self.content_changed.emit()
 
     def _schedule_routing(self) -> None:
         if not self._route_pending and self._dirty:

@@ -46,6 +46,12 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
     edit_refused = Signal(str)
     #: A lane header was clicked (the setting id), e.g. to show the lane's properties.
     lane_clicked = Signal(str)
+    #: What the scene shows changed (a model event was followed, or a drag ended).
+    #: Listen to this, never to ``QGraphicsScene.changed``: a slot on ``changed``
+    #: makes Qt repaint only the scene rect on a full update, so anything drawn
+    #: outside it (lanes run on to the view's right edge; a removed lane below a
+    #: shrunk rect) stayed on screen as a ghost.
+    content_changed = Signal()
 
     def __init__(self, pathway: Pathway, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
@@ -303,6 +309,7 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         handler = _HANDLERS.get(event.kind)
         if handler is not None:
             handler(self, event)
+            self.content_changed.emit()
 
     def _step_added(self, event: ModelEvent) -> None:
         step = event.new

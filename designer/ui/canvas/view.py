@@ -17,6 +17,7 @@ from designer.ui.canvas.items.steps import LOW_DETAIL
 from designer.ui.canvas.minimap import MiniMap
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+READABLE_ZOOM = 0.6      # below this step names are hard to read
 ZOOM_STEP = 1.25
 
 
@@ -57,7 +58,7 @@ class PathwayView(QGraphicsView):
         self._hint.setAttribute(Qt.WA_TransparentForMouseEvents)
         self._hint.hide()
         if scene is not None:
-            scene.changed.connect(self._update_hint)
+            scene.content_changed.connect(self._update_hint)
         self._shown_once = False
         self._update_detail()
 
@@ -91,6 +92,19 @@ class PathwayView(QGraphicsView):
             self.set_zoom(1.5)
         if self.zoom() < MIN_ZOOM:
             self.set_zoom(MIN_ZOOM)
+        self._zoomed()
+
+    def fit_readable(self, readable: float = READABLE_ZOOM) -> None:
+        """Fit the pathway, but never below a zoom where names can be read: then every
+        lane fits the height (when that is readable) and the view starts at the left,
+        the lane names pinned at the edge while the rest scrolls."""
+        self.fit_all()
+        if self.zoom() >= readable:
+            return
+        rect = self.scene().sceneRect()
+        by_height = (self.viewport().height() - 8) / max(rect.height(), 1.0)
+        self.set_zoom(max(readable, min(1.0, by_height)))
+        self.home()
         self._zoomed()
 
     def set_overview_visible(self, on: bool) -> None:
@@ -183,7 +197,10 @@ class PathwayView(QGraphicsView):
         elif ctrl and key == Qt.Key_0:
             self.zoom_reset()
         elif ctrl and key == Qt.Key_9:
-            self.fit_all()
+            if event.modifiers() & Qt.ShiftModifier:
+                self.fit_all()
+            else:
+                self.fit_readable()
         else:
             super().keyPressEvent(event)
             return

@@ -1,19 +1,19 @@
 """Undoable edits of a pathway: one :class:`QUndoCommand` per model action.
 
 ``base`` holds the shared machinery, ``steps`` the step, transition and header
-commands, ``lanes`` the settings (lanes), roles and waivers.
+commands, ``lanes`` the settings (lanes), roles and waivers, ``flow`` the
+simulation inputs (flow settings, resources, cohorts, costs, scenarios).
 
 Every command takes the :class:`~designer.graph.model.Pathway` first and calls its
 edit methods only; the canvas and the panels repaint from the model's events.
 
 Refused edits never reach the undo stack. Each command checks its edit in the
-constructor and raises :class:`~designer.graph.model.EditRefused` (a message for
-people) before anything changes, so a caller can write::
+constructor (asking the model: ``Pathway.check_*`` hold the rules and messages)
+and raises :class:`~designer.graph.model.EditRefused` (a message for people)
+before anything changes. The editor pushes every command through one API, which
+reports a refusal in one place::
 
-    try:
-        stack.push(UpdateStepCommand(pathway, "referral", duration_days=-1))
-    except EditRefused as exc:
-        show_message(str(exc))
+    context.editor.push(UpdateStepCommand, "referral", {"duration_days": -1})
 
 If the model still refuses at ``redo()`` time (it should not), the command marks
 itself obsolete so that the stack drops it, and keeps the message in ``refused``.
@@ -24,6 +24,13 @@ owned by a Qt parent is deleted twice on clean-up (a crash in PySide6).
 """
 
 from designer.graph.model import EditRefused
+from designer.ui.commands.flow import (
+    AddCohortCommand, AddCostCommand, AddResourceCommand, AddScenarioChangeCommand,
+    AddScenarioCommand, RemoveCohortCommand, RemoveCostCommand, RemoveResourceCommand,
+    RemoveScenarioChangeCommand, RemoveScenarioCommand, UpdateCohortCommand, UpdateCostCommand,
+    UpdateFlowCommand, UpdateResourceCommand, UpdateScenarioChangeCommand,
+    UpdateScenarioCommand,
+)
 from designer.ui.commands.lanes import (
     AddRoleCommand, AddSettingCommand, AddWaiverCommand, MoveSettingCommand, RemoveRoleCommand,
     RemoveSettingCommand, RemoveWaiverCommand, UpdateRoleCommand, UpdateSettingCommand,
@@ -41,4 +48,10 @@ __all__ = [
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",
     "PasteCommand", "EditRefused",
+    # simulation inputs (flow.py)
+    "UpdateFlowCommand", "AddResourceCommand", "RemoveResourceCommand", "UpdateResourceCommand",
+    "AddCohortCommand", "RemoveCohortCommand", "UpdateCohortCommand", "AddCostCommand",
+    "RemoveCostCommand", "UpdateCostCommand", "AddScenarioCommand", "RemoveScenarioCommand",
+    "UpdateScenarioCommand", "AddScenarioChangeCommand", "UpdateScenarioChangeCommand",
+    "RemoveScenarioChangeCommand",
 ]

@@ -19,7 +19,6 @@ from designer.ui.commands.base import (
     ModelCommand,
     UpdateCommand,
     changes_of,
-    plural,
     probe,
 )
 
@@ -30,8 +29,7 @@ class AddSettingCommand(ModelCommand):
     """Add a lane."""
 
     def __init__(self, pathway: Pathway, setting: Setting, index: int | None = None):
-        if pathway.setting(setting.id) is not None:
-            raise EditRefused(f"a lane with id '{setting.id}' already exists")
+        pathway.check_add_setting(setting)
         super().__init__(pathway, f"Add lane '{setting.name}'")
         self.setting, self.index = setting, index
 
@@ -49,11 +47,7 @@ class RemoveSettingCommand(ModelCommand):
         setting = pathway.setting(setting_id)
         if setting is None:
             raise EditRefused(f"there is no lane '{setting_id}'")
-        in_lane = [s.name for s in pathway.steps if s.setting == setting_id]
-        if in_lane:
-            raise EditRefused(
-                f"the lane '{setting.name}' still holds {plural(len(in_lane), 'step')} "
-                f"(e.g. '{in_lane[0]}'); move or delete them first")
+        pathway.check_remove_setting(setting_id)
         super().__init__(pathway, f"Remove lane '{setting.name}'")
         self.setting_id = setting_id
         self.removed: tuple[Setting, int] | None = None
@@ -77,8 +71,7 @@ class UpdateSettingCommand(UpdateCommand):
         setting = pathway.setting(setting_id)
         if setting is None:
             raise EditRefused(f"there is no lane '{setting_id}'")
-        if "id" in changes and changes["id"] != setting_id:
-            raise EditRefused("a lane's id cannot be changed; rename it instead")
+        pathway.check_setting_changes(setting_id, changes)
         probe(setting, changes)
         super().__init__(pathway, setting_id, changes, f"lane '{setting.name}'")
 
@@ -111,8 +104,7 @@ class AddRoleCommand(ModelCommand):
     """Add a role."""
 
     def __init__(self, pathway: Pathway, role: Role, index: int | None = None):
-        if pathway.role(role.id) is not None:
-            raise EditRefused(f"a role with id '{role.id}' already exists")
+        pathway.check_add_role(role)
         super().__init__(pathway, f"Add role '{role.name}'")
         self.role, self.index = role, index
 
@@ -130,11 +122,7 @@ class RemoveRoleCommand(ModelCommand):
         role = pathway.role(role_id)
         if role is None:
             raise EditRefused(f"there is no role '{role_id}'")
-        users = [s.name for s in pathway.steps if s.owner == role_id]
-        if users:
-            raise EditRefused(
-                f"the role '{role.name}' still owns {plural(len(users), 'step')} "
-                f"(e.g. '{users[0]}'); give them another owner first")
+        pathway.check_remove_role(role_id)
         super().__init__(pathway, f"Remove role '{role.name}'")
         self.role_id = role_id
         self.removed: tuple[Role, int] | None = None
@@ -157,8 +145,7 @@ class UpdateRoleCommand(UpdateCommand):
         role = pathway.role(role_id)
         if role is None:
             raise EditRefused(f"there is no role '{role_id}'")
-        if "id" in changes and changes["id"] != role_id:
-            raise EditRefused("a role's id cannot be changed; rename it instead")
+        pathway.check_role_changes(role_id, changes)
         probe(role, changes)
         super().__init__(pathway, role_id, changes, f"role '{role.name}'")
 

@@ -48,8 +48,7 @@ class AddStepCommand(ModelCommand):
     """Add a step (at ``index``, or at the end)."""
 
     def __init__(self, pathway: Pathway, step: Step, index: int | None = None):
-        if pathway.step(step.id) is not None:
-            raise EditRefused(f"a step with id '{step.id}' already exists")
+        pathway.check_new_step_id(step.id)
         super().__init__(pathway, f"Add step '{step.name}'")
         self.step = step
         self.index = index
@@ -299,8 +298,7 @@ class UpdateStepCommand(UpdateCommand):
         step = pathway.step(step_id)
         if step is None:
             raise EditRefused(f"there is no step '{step_id}'")
-        if "id" in changes and changes["id"] != step_id:
-            raise EditRefused("use RenameStepCommand to change a step's id")
+        pathway.check_step_changes(step_id, changes)
         probe(step, changes)
         super().__init__(pathway, step_id, changes, f"'{step.name}'")
 
@@ -321,8 +319,7 @@ class RenameStepCommand(ModelCommand):
             raise EditRefused(
                 f"'{new_id}' is not a valid id: use letters, digits, '-', '_' or '.', "
                 "starting with a letter or digit")
-        if pathway.step(new_id) is not None:
-            raise EditRefused(f"a step with id '{new_id}' already exists")
+        pathway.check_new_step_id(new_id)
         super().__init__(pathway, f"Change id of step '{old_id}' to '{new_id}'")
         self.old_id, self.new_id = old_id, new_id
         self.changed: dict = {}
@@ -342,10 +339,7 @@ class AddTransitionCommand(ModelCommand):
     """Connect two steps."""
 
     def __init__(self, pathway: Pathway, transition: Transition, index: int | None = None):
-        if transition.source == transition.target:
-            raise EditRefused("a step cannot lead to itself")
-        if pathway.transition(transition.key) is not None:
-            raise EditRefused(f"there is already a transition {transition.key}")
+        pathway.check_add_transition(transition)
         names = []
         for sid in (transition.source, transition.target):
             step = pathway.step(sid)

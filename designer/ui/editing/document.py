@@ -2,13 +2,15 @@
 
 A :class:`Document` knows whether it has unsaved changes (from the undo
 stack's clean state), saves through :mod:`designer.graph.io`, writes a crash
-recovery copy every 30 seconds while unsaved, and notices when its file is
-changed on disk by another program.
+recovery copy about two seconds after the last edit (at most ten seconds into a
+run of edits, and every 30 seconds as a backstop) while unsaved, and notices
+when its file is changed on disk by another program.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from pathlib import Path
 
@@ -69,6 +71,10 @@ class Document(QObject):
     autosave_failed = Signal(str)
 
     AUTOSAVE_INTERVAL_MS = 30_000
+    #: recovery copy this long after the last edit (a pause in editing)...
+    RECOVERY_DELAY_MS = 2_000
+    #: ...but never later than this after the first unsaved edit of a busy spell
+    RECOVERY_MAX_WAIT_MS = 10_000
 
     def __init__(self, pathway: Pathway, path: str | Path | None = None,
                  parent: QObject | None = None, *, recovered: bool = False) -> None:
@@ -84,6 +90,9 @@ class Document(QObject):
         # rewrite under its own id: removed with its own on a clean save or close
         self._inherited_recovery: list[str] = []
         self._was_dirty = self.dirty
+        #: the last finished simulation (a designer.sim.record.SimulationRecord) or None;
+        #: reuse it only while ``last_simulation.matches(self.pathway)``
+        self.last_simulation = None
         self._signature = _file_signature(self.path) if self.path else None
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
@@ -95,6 +104,13 @@ class Document(QObject):
         self._autosave_timer.setInterval(self.AUTOSAVE_INTERVAL_MS)
         self._autosave_timer.timeout.connect(self.autosave_in_background)
         self._autosave_timer.start()
+        # debounced: each edit, undo or redo restarts it; it fires from the event
+        # loop (never inside a paint or a command) and the writer does the work
+        self._recovery_timer = QTimer(self)
+        self._recovery_timer.setSingleShot(True)
+        self._recovery_timer.timeout.connect(self._recovery_due)
+        self._pending_since: float | None = None
+        self.undo_stack.indexChanged.connect(self._edited)
 
         self._watcher: QFileSystemWatcher | None = None
         self._watch()
@@ -146,6 +162,11 @@ class Document(QObject):
     def dirty(self) -> bool:
         """True while there are changes not yet saved."""
         return self._forced_dirty or not self.undo_stack.isClean()
+
+    def current_simulation(self):
+        """The last simulation's record while the pathway is unchanged since; else None."""
+        record = self.last_simulation
+        return record if record is not None and record.matches(self.pathway) else None
 
     @property
     def display_name(self) -> str:
@@ -277,6 +298,25 @@ class Document(QObject):
         self.autosaved.emit(str(job.result))
         return job.result
 
+    def _edited(self, _index: int = 0) -> None:
+        """An edit, undo or redo: write the recovery copy once editing pauses."""
+        now = time.monotonic()
+        if self._pending_since is None:
+            self._pending_since = now
+        left_ms = self.RECOVERY_MAX_WAIT_MS - (now - self._pending_since) * 1000
+        self._recovery_timer.start(int(max(0, min(self.RECOVERY_DELAY_MS, left_ms))))
+
+    def _recovery_due(self) -> None:
+        self._pending_since = None
+        if not self._closed:
+            self.autosave_in_background()
+
+    def flush_recovery(self, timeout_ms: int = 5000) -> bool:
+        """Wait for recovery copies being written (tests); True when none is left."""
+        from designer.ui.editing import writer
+
+        return writer.wait_idle(timeout_ms)
+
     def autosave_now(self) -> Path | None:
         """Write the recovery copy when there are unsaved changes; returns its path."""
         from designer.ui.editing import writer
@@ -305,6 +345,7 @@ class Document(QObject):
         self._closed = True
         self.pathway.unsubscribe(self._count_edit)
         self._autosave_timer.stop()
+        self._recovery_timer.stop()
         writer.wait_idle()   # a copy being written now must not reappear after this
         self._remove_recovery_files()
         recovery.LIVE_IDS.discard(self.recovery_id)

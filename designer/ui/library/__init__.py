@@ -1,0 +1,1 @@
+"""The library browser and its preview (the library itself is designer.library)."""

@@ -36,7 +36,7 @@ from designer.ui.library.preview import (
 from designer.graph.vocabulary import STATUS_LABELS, Status
 
 if TYPE_CHECKING:  # pragma: no cover
-    from designer.ui.window.main_window import MainWindow
+    from designer.ui.editing.host import WindowHost
 
 ALL_SPECIALTIES = "All specialties"
 ALL_TAGS = "All tags"
@@ -47,7 +47,7 @@ ENTRY_ROLE = Qt.ItemDataRole.UserRole
 # ----------------------------------------------------------------- window actions
 
 
-def open_as_untitled(window: "MainWindow", pathway) -> bool:
+def open_as_untitled(window: "WindowHost", pathway) -> bool:
     """Show ``pathway`` in ``window`` as a new untitled document.
 
     Asks about unsaved changes first; returns False when the user cancels.
@@ -65,7 +65,7 @@ def open_as_untitled(window: "MainWindow", pathway) -> bool:
     return True
 
 
-def save_current_to_library(window: "MainWindow", parent: QWidget | None = None):
+def save_current_to_library(window: "WindowHost", parent: QWidget | None = None):
     """Save the window's pathway into the user's library; returns the file or None."""
     parent = parent or window
     pathway = window.document.pathway
@@ -114,14 +114,17 @@ class LibraryBrowser(QDialog):
         exemplars plus the user's library when None.
     """
 
-    def __init__(self, window: "MainWindow", library: Library | None = None) -> None:
+    def __init__(self, window: "WindowHost", library: Library | None = None) -> None:
         super().__init__(window)
         self.window_ = window
         self.setObjectName("library-browser")
         self.setWindowTitle("Pathway library")
         self.setAccessibleName("Pathway library")
         self.resize(1100, 720)
-        self.library = library if library is not None else Library()
+        if library is None:
+            from designer.library.shared import library_for_browsing
+            library, self.source_problems = library_for_browsing()
+        self.library = library
         self._previews: dict[tuple[str, int], Preview] = {}
         self._thumb_source: QPixmap | None = None
 
@@ -248,6 +251,8 @@ class LibraryBrowser(QDialog):
         return [self.list.item(i).data(ENTRY_ROLE) for i in range(self.list.count())]
 
     def _refilter(self, *_args) -> None:
+        from designer.library.update import newer_source_version
+
         selected = self.current_entry()
         found = self.library.search(self.search_box.text(),
                                     self._filter_value(self.specialty_box),
@@ -257,8 +262,10 @@ class LibraryBrowser(QDialog):
         for entry in found:
             item = QListWidgetItem(entry.title)
             item.setData(ENTRY_ROLE, entry)
-            item.setData(SUBTITLE_ROLE, self._subtitle(entry))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._item_text(entry))
+            newer = newer_source_version(entry, self.library)
+            update = f"  ·  update available: v{newer}" if newer else ""
+            item.setData(SUBTITLE_ROLE, self._subtitle(entry) + update)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._item_text(entry) + update)
             item.setToolTip(entry.summary or entry.title)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -279,9 +286,11 @@ class LibraryBrowser(QDialog):
     @staticmethod
     def _subtitle(entry: LibraryEntry) -> str:
         where = entry.organisation or (STATUS_LABELS[Status.exemplar] if entry.origin == BUILTIN else "")
-        origin = "" if entry.origin == BUILTIN else "  ·  my library"
+        origin = "" if entry.origin == BUILTIN else f"  ·  {entry.origin}"
         detail = " · ".join(x for x in (where, ", ".join(entry.specialties)) if x)
-        return f"{detail}{origin}"
+        state = " ".join(x for x in (entry.status if entry.origin != BUILTIN else "",
+                                     f"v{entry.version}" if entry.version else "") if x)
+        return f"{detail}{origin}" + (f"  ·  {state}" if state else "")
 
     @classmethod
     def _item_text(cls, entry: LibraryEntry) -> str:
@@ -380,42 +389,59 @@ class LibraryBrowser(QDialog):
 # ------------------------------------------------------------------- installation
 
 
-def open_browser(window: "MainWindow") -> LibraryBrowser:
-    """Show the library browser for ``window`` (one per window, reused)."""
-    browser = window.library_browser
-    if browser is None:
-        browser = LibraryBrowser(window)
-        window.library_browser = browser
-    else:
-        browser.library.refresh()
-        browser._fill_filters()
-        browser._refilter()
-    browser.show()
-    browser.raise_()
-    browser.activateWindow()
-    return browser
+class LibraryExtension:
+    """The library's menu items for one window and its browser (made on first use)."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.browser: LibraryBrowser | None = None
+        self.actions: dict[str, QAction] = {}
+
+    def open_browser(self) -> LibraryBrowser:
+        """Show the library browser (one per window, reused)."""
+        browser = self.browser
+        if browser is None:
+            browser = self.browser = LibraryBrowser(self.window)
+        else:
+            browser.library.refresh()
+            browser._fill_filters()
+            browser._refilter()
+        browser.show()
+        browser.raise_()
+        browser.activateWindow()
+        return browser
+
+    def save_from_menu(self) -> None:
+        saved = save_current_to_library(self.window)
+        if saved is not None:
+            self.window.statusBar().showMessage(f"Saved to your library: {saved}", 6000)
+            if self.browser is not None:
+                QTimer.singleShot(0, self.browser.library.refresh)
 
 
-def install(window: "MainWindow") -> None:
-    """Add the library's menu items and the New button's drop-down to ``window``."""
-    window.library_browser = None
+def install(window: "WindowHost") -> LibraryExtension:
+    """Add the library's menu items and the New button's drop-down to ``window``.
+
+    Returns the extension; the window keeps it (nothing is set on the window here).
+    """
+    extension = LibraryExtension(window)
     new_template = QAction("New from &Template…", window)
     new_template.setObjectName("action-new-from-template")
     new_template.setShortcut(QKeySequence("Ctrl+Shift+N"))
     new_template.setStatusTip("Start a new pathway from an exemplar in the library")
-    new_template.triggered.connect(lambda _c=False: open_browser(window))
+    new_template.triggered.connect(lambda _c=False: extension.open_browser())
     save_library = QAction("Save to My &Library…", window)
     save_library.setObjectName("action-save-to-library")
     save_library.setStatusTip("Keep a copy of this pathway in your own library")
-    save_library.triggered.connect(lambda _c=False: _save_from_menu(window))
+    save_library.triggered.connect(lambda _c=False: extension.save_from_menu())
     browse = QAction("Pathway &Library…", window)
     browse.setObjectName("action-pathway-library")
     browse.setStatusTip("Browse the exemplar pathways and your own library")
-    browse.triggered.connect(lambda _c=False: open_browser(window))
+    browse.triggered.connect(lambda _c=False: extension.open_browser())
     for action in (new_template, save_library, browse):
         window.addAction(action)
-    window.library_actions = {"new_from_template": new_template,
-                              "save_to_library": save_library, "browse": browse}
+    extension.actions = {"new_from_template": new_template,
+                         "save_to_library": save_library, "browse": browse}
 
     # New from Template… goes just below New; Save to My Library… above Close
     menu = window.menu_file
@@ -427,9 +453,10 @@ def install(window: "MainWindow") -> None:
     window.menu_tools.addSeparator()
     window.menu_tools.addAction(browse)
     _add_new_button_menu(window, new_template)
+    return extension
 
 
-def _add_new_button_menu(window: "MainWindow", new_template: QAction) -> None:
+def _add_new_button_menu(window: "WindowHost", new_template: QAction) -> None:
     """File > New offers blank or from template: a drop-down on the toolbar's New button."""
     actions = window.act
     button = window.toolbar.widgetForAction(actions.new)
@@ -443,11 +470,3 @@ def _add_new_button_menu(window: "MainWindow", new_template: QAction) -> None:
     menu.addAction(new_template)
     button.setMenu(menu)
     button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-
-
-def _save_from_menu(window: "MainWindow") -> None:
-    saved = save_current_to_library(window)
-    if saved is not None:
-        window.statusBar().showMessage(f"Saved to your library: {saved}", 6000)
-        if window.library_browser is not None:
-            QTimer.singleShot(0, window.library_browser.library.refresh)

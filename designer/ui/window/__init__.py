@@ -1,0 +1,1 @@
+"""The main window and what hangs off it: actions and menus, files, clipboard, find bar, export dialog, start-up."""

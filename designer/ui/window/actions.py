@@ -53,7 +53,8 @@ class WindowActions:
         self.undo.setShortcuts(SK.Undo)
         self.undo.setIcon(icon(P.SP_ArrowBack))
         self.redo = w.undo_group.createRedoAction(w, "&Redo")
-        self.redo.setShortcuts(SK.Redo)
+        # Ctrl+Y as well as the platform's own (Linux has only Ctrl+Shift+Z)
+        self.redo.setShortcuts(_with(QKeySequence.keyBindings(SK.Redo), "Ctrl+Y"))
         self.redo.setIcon(icon(P.SP_ArrowForward))
         for action, tip in ((self.undo, "Undo the last edit"), (self.redo, "Redo the edit")):
             action.setStatusTip(tip)
@@ -80,8 +81,12 @@ class WindowActions:
                                    "Zoom out")
         self.zoom_reset = self._make("&Actual Size", lambda: w.view.zoom_reset(), "Ctrl+0",
                                      None, "Zoom to 100%")
-        self.fit_all = self._make("&Fit Pathway", lambda: w.view.fit_all(), "Ctrl+9", None,
-                                  "Show the whole pathway")
+        self.fit_all = self._make("&Fit Pathway", w.fit_readable, "Ctrl+9", None,
+                                  "Show as much of the pathway as stays readable, with the "
+                                  "lane names on the left")
+        self.fit_whole = self._make("Fit &Whole Pathway", lambda: w.view.fit_all(),
+                                    "Ctrl+Shift+9", None,
+                                    "Show the whole pathway, however small")
         self.overview = self._make("&Overview Map", lambda: w.view.set_overview_visible(
             self.overview.isChecked()), "Ctrl+Shift+O", None,
             "Show a small map of the whole pathway when it does not fit the window")
@@ -144,7 +149,7 @@ def build_menus(window: "MainWindow", a: WindowActions) -> None:
 
     window.menu_view = bar.addMenu("&View")
     m = window.menu_view
-    m.addActions([a.zoom_in, a.zoom_out, a.zoom_reset, a.fit_all])
+    m.addActions([a.zoom_in, a.zoom_out, a.zoom_reset, a.fit_all, a.fit_whole])
     m.addSeparator()
     m.addAction(a.overview)
     m.addAction(window.timeline_dock.critical_path_action)
@@ -167,7 +172,17 @@ def build_menus(window: "MainWindow", a: WindowActions) -> None:
     tools.addActions([a.new, a.open, a.save])
     tools.addSeparator()
     tools.addActions([a.undo, a.redo])
+    for action in (a.undo, a.redo):
+        # "Undo Move 3 steps" changes length with every edit: icon only here, so the
+        # buttons after it stay put (the full text is in the tooltip and the Edit menu)
+        button = tools.widgetForAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     tools.addSeparator()
     tools.addActions([a.auto_layout, a.fit_all, a.find])
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
     window.toolbar = tools
+
+
+def _with(keys: list[QKeySequence], extra: str) -> list[QKeySequence]:
+    extra_key = QKeySequence(extra)
+    return keys + ([extra_key] if extra_key not in keys else [])

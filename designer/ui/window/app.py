@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPale
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from designer import paths
+from designer.graph.io import PathwaySaveError, write_file_atomic
 
 ORGANISATION = paths.ORGANISATION
 APP_NAME = paths.APP_NAME
@@ -269,11 +270,17 @@ def _screenshot(app: QApplication, window, out: str) -> int:
         window.fit_readable()
         app.processEvents()
         target = Path(out)
+        picture = window.grab()
+        fmt = (target.suffix.lstrip(".") or "png").upper()
+
+        def write(tmp: Path) -> None:
+            if not picture.save(str(tmp), fmt):
+                raise OSError(f"could not write a {fmt} picture")
+
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            if not window.grab().save(str(target)):
-                raise OSError(f"could not write {target}")
-        except OSError as exc:
+            write_file_atomic(target, write)
+        except (OSError, PathwaySaveError) as exc:
             print(f"Cannot save the screenshot: {exc}", file=sys.stderr)
             result["code"] = 1
         window.document.close()

@@ -49,20 +49,19 @@ class ClipboardCommands:
         steps, transitions = self.window.selected_split()
         if not steps or not self.copy():
             return False
-        try:
-            command = RemoveItemsCommand(self.window.document.pathway, steps, transitions)
-        except Exception as exc:  # EditRefused: show it, never half-cut
-            self.window.statusBar().showMessage(str(exc), 6000)
+        editor = self.window.editor
+        command = editor.build(RemoveItemsCommand, steps, transitions)
+        if command is None:   # refused (the editor said why): never half-cut
             return False
         command.setText("Cut " + command.text().removeprefix("Delete "))
-        self.window.document.undo_stack.push(command)
+        editor.push_command(command)
         return True
 
     def paste(self) -> bool:
         return self.paste_text(QApplication.clipboard().text())
 
     def paste_text(self, text: str, offset: tuple[float, float] | None = None) -> bool:
-        from designer.ui.commands import EditRefused, PasteCommand
+        from designer.ui.commands import PasteCommand
 
         window = self.window
         pathway = window.document.pathway
@@ -75,15 +74,9 @@ class ClipboardCommands:
             clash = any(pathway.step(s.id) is not None for s in steps)
             offset = PASTE_OFFSET if clash else (0.0, 0.0)
         fallback = pathway.settings[0].id if pathway.settings else None
-        try:
-            command = PasteCommand(pathway, steps, transitions, offset=offset,
-                                   fallback_setting=fallback)
-        except EditRefused as exc:
-            window.statusBar().showMessage(str(exc), 6000)
-            return False
-        window.document.undo_stack.push(command)
-        if command.refused:  # refused while applying: the stack has dropped it
-            window.statusBar().showMessage(f"Nothing pasted: {command.refused}", 6000)
+        command = window.editor.push(PasteCommand, steps, transitions, offset=offset,
+                                     fallback_setting=fallback)
+        if command is None:   # refused: the editor said why
             return False
         window.scene.select_ids(command.pasted_ids)
         count = len(command.pasted_ids)

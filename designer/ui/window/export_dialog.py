@@ -270,7 +270,7 @@ class ExportDialog(QDialog):
 
         def clicked(button) -> None:
             if button is open_button:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.folder)))
+                self.open_folder(result.folder)
 
         box.buttonClicked.connect(clicked)
         box.setModal(False)
@@ -278,29 +278,52 @@ class ExportDialog(QDialog):
         self.result_box = box
         return box
 
+    def open_folder(self, folder) -> bool:
+        """Show ``folder`` in the file manager; when there is none, say where the files are."""
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            return True
+        box = QMessageBox(QMessageBox.Warning, "Open folder",
+                          "The folder could not be opened: no file manager answered.",
+                          QMessageBox.Close, self.window_)
+        box.setObjectName("open-folder-failed")
+        box.setInformativeText(f"The files are in:\n{folder}")
+        box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        box.setModal(False)
+        box.open()
+        self.folder_failed_box = box
+        return False
 
-def open_export_dialog(window) -> ExportDialog:
-    """Show the export dialog for ``window``'s current document."""
-    window.commit_pending_edits()   # a value still being typed belongs in the export
-    dialog = window.export_dialog
-    if dialog is None:
-        dialog = ExportDialog(window)
-        window.export_dialog = dialog
-    else:
-        dialog.restore_choices()
-    dialog.open()
-    return dialog
+
+class ExportExtension:
+    """File > Export… of one window and its dialog (made on first use, then reused)."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.dialog: ExportDialog | None = None
+        action = QAction("&Export…", window)
+        action.setObjectName("action-export")
+        action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        action.setStatusTip("Write the board specification, Surgery School materials, "
+                            "FHIR, BPMN, GraphML or a diagram")
+        action.triggered.connect(lambda: self.open())
+        self.action = action
+
+    def open(self) -> ExportDialog:
+        """Show the export dialog for the window's current document."""
+        self.window.commit_pending_edits()   # a value still being typed belongs in the export
+        if self.dialog is None:
+            self.dialog = ExportDialog(self.window)
+        else:
+            self.dialog.restore_choices()
+        self.dialog.open()
+        return self.dialog
 
 
-def install(window) -> None:
-    """Add File > Export… to ``window``, above Close (at its ``file_extras_separator``)."""
-    action = QAction("&Export…", window)
-    action.setObjectName("action-export")
-    action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-    action.setStatusTip("Write the board specification, Surgery School materials, "
-                        "FHIR, BPMN, GraphML or a diagram")
-    action.triggered.connect(lambda: open_export_dialog(window))
-    menu = window.menu_file
-    menu.insertAction(window.file_extras_separator, action)
-    window.export_action = action
-    window.export_dialog = None
+def install(window) -> ExportExtension:
+    """Add File > Export… to ``window``, above Close (at its ``file_extras_separator``).
+
+    Returns the extension; the window keeps it (nothing is set on the window here).
+    """
+    extension = ExportExtension(window)
+    window.menu_file.insertAction(window.file_extras_separator, extension.action)
+    return extension

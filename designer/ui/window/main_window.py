@@ -107,8 +107,12 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.set_document(document if document is not None else Document.new_untitled())
-        self._restore_layout()
+        self._extensions: dict[str, object] = {}
         self._install_extensions()
+        # after every toolbar and dock exists (the saved state names them)
+        from designer.ui.window.layout import WindowLayout
+        self.layout_keeper = WindowLayout(self)
+        self._restore_layout()
 
     # ------------------------------------------------------------------- docks
 
@@ -168,10 +172,41 @@ class MainWindow(QMainWindow):
     def _install_extensions(self) -> None:
         from designer.ui.window import export_dialog
         from designer.ui.library import browser as library_browser
-        from designer.ui import workshop
+        from designer.ui import sim, workshop
+        from designer.ui.window import import_file, library_update_dialog
 
-        for module in (library_browser, export_dialog, workshop):
-            module.install(self)
+        for name, module in (("library", library_browser), ("export", export_dialog),
+                             ("workshop", workshop), ("simulation", sim),
+                             ("import", import_file), ("library-update", library_update_dialog)):
+            self._extensions[name] = module.install(self)
+
+    def extension(self, name: str):
+        """The installed extension ``name`` (library, export, workshop, simulation), or None."""
+        return self._extensions.get(name)
+
+    @property
+    def workshop(self):
+        return self.extension("workshop")
+
+    @property
+    def simulation(self):
+        return self.extension("simulation")
+
+    @property
+    def export_action(self):
+        return self.extension("export").action
+
+    @property
+    def export_dialog(self):
+        return self.extension("export").dialog
+
+    @property
+    def library_actions(self) -> dict:
+        return self.extension("library").actions
+
+    @property
+    def library_browser(self):
+        return self.extension("library").browser
 
     # ---------------------------------------------------------------- document
 
@@ -214,8 +249,7 @@ class MainWindow(QMainWindow):
             old_scene.detach()
             old_scene.deleteLater()
         self.scene.selectionChanged.connect(self._on_selection_changed)
-        self.scene.edit_refused.connect(lambda message: self.statusBar().showMessage(message,
-                                                                                    8000))
+        self.scene.edit_refused.connect(self.editor.refuse)   # the canvas's own refusals
         self.scene.lane_clicked.connect(self.properties_dock.show_lane)
         self.view.set_overview_visible(self.act.overview.isChecked())
         self._connect_zoom()
@@ -236,10 +270,7 @@ class MainWindow(QMainWindow):
         view = self.view
         if view is None:
             return
-        view.fit_all()
-        if view.zoom() < READABLE_ZOOM:
-            view.set_zoom(OPENING_ZOOM)
-            view.home()
+        view.fit_readable(READABLE_ZOOM)
         self._show_zoom()
 
     def _connect_zoom(self) -> None:
@@ -335,18 +366,15 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self.files.maybe_save():
             return
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        presenting = getattr(self.extension("workshop"), "presentation", None)
+        if presenting is not None and presenting.active:
+            presenting.leave()      # keep the layout people work in, not the full screen
+        self.layout_keeper.save()
         self.document.close()
         event.accept()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        self.layout_keeper.restore()
         core = [self.properties_dock, self.findings_dock, self.palette_dock]
         if all(dock.isHidden() for dock in core):
             # a layout saved with every panel hidden (say, closed while presenting)
@@ -393,15 +421,9 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from PySide6.QtGui import QKeySequence
 
-        rows = []
-        for menu in (self.menu_file, self.menu_edit, self.menu_view, self.menu_tools):
-            for action in menu.actions():
-                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                if keys:
-                    rows.append(f"<tr><td>{action.text().replace('&', '')}</td>"
-                                f"<td><b>{keys}</b></td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "<table cellspacing='6'>" + "".join(rows) + "</table>")
+        from designer.ui.window.shortcuts import shortcuts_html
+
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html(self))
 
 
 def _local_file_urls(mime) -> list[str]:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QToolBar
 
-from designer.graph.model import EditRefused, Note, Pathway
+from designer.graph.model import Note, Pathway
 from designer.ui.workshop.commands import (
     AddNoteCommand,
     AddPriorityCommand,
@@ -162,17 +162,8 @@ class WorkshopTools(QObject):
             self.overlay.set_visible(votes=on)
 
     def push(self, factory, *args, **kwargs) -> bool:
-        """Build and push a command; a refusal goes to the status bar and returns False."""
-        try:
-            command = factory(self.pathway, *args, **kwargs)
-        except EditRefused as exc:
-            self.tell(str(exc))
-            return False
-        self.window.document.undo_stack.push(command)
-        if getattr(command, "refused", None):
-            self.tell(command.refused)
-            return False
-        return True
+        """Build and push a command (the one edit API); False when refused (and said why)."""
+        return self.window.context.editor.push(factory, *args, **kwargs) is not None
 
     def show_dock(self, dock) -> None:
         """Show a workshop panel and bring its tab to the front."""
@@ -325,15 +316,9 @@ class WorkshopTools(QObject):
             self.voting_dock.show_message(message)
             self.tell(message)
             return False
-        try:
-            command = SetVotesCommand(self.pathway, who, target, old + delta)
-        except EditRefused as exc:
-            self.voting_dock.show_message(str(exc))
-            self.tell(str(exc))
-            return False
-        self.window.document.undo_stack.push(command)
-        self.voting_dock.show_message("")
-        return True
+        done = self.push(SetVotesCommand, who, target, old + delta)
+        self.voting_dock.show_message("" if done else self.window.context.editor.last_refusal)
+        return done
 
     def dot_on_selection(self, delta: int) -> bool:
         """Vote on the selected canvas step, else on the selected priority."""
@@ -346,14 +331,10 @@ class WorkshopTools(QObject):
         return self.change_dots(target, delta)
 
     def update_workshop(self, **changes) -> bool:
-        try:
-            command = UpdateWorkshopCommand(self.pathway, **changes)
-        except EditRefused as exc:
-            self.voting_dock.show_message(str(exc))
-            self.tell(str(exc))
-            return False
-        self.window.document.undo_stack.push(command)
-        return True
+        done = self.push(UpdateWorkshopCommand, **changes)
+        if not done:
+            self.voting_dock.show_message(self.window.context.editor.last_refusal)
+        return done
 
     # -------------------------------------------------------------------- diff
 
@@ -401,7 +382,5 @@ class WorkshopTools(QObject):
 
 
 def install(window) -> WorkshopTools:
-    """Add the workshop tools to ``window`` (called once by the main window)."""
-    tools = WorkshopTools(window)
-    window.workshop = tools
-    return tools
+    """Add the workshop tools to ``window``; returns them (the window keeps them)."""
+    return WorkshopTools(window)

@@ -27,8 +27,7 @@ class AddNoteCommand(ModelCommand):
     """Add a sticky note (on a step, a transition "A->B", or a free place)."""
 
     def __init__(self, pathway: Pathway, note: Note):
-        if any(n.id == note.id for n in pathway.notes):
-            raise EditRefused(f"a note with id '{note.id}' already exists")
+        pathway.check_add_note(note)
         super().__init__(pathway, f"Add note '{_short(note.text)}'")
         self.note = note
 
@@ -86,8 +85,7 @@ class AddPriorityCommand(ModelCommand):
     """Add a priority agreed at the workshop."""
 
     def __init__(self, pathway: Pathway, priority: Priority):
-        if any(p.id == priority.id for p in pathway.priorities):
-            raise EditRefused(f"a priority with id '{priority.id}' already exists")
+        pathway.check_add_priority(priority)
         super().__init__(pathway, f"Add priority '{_short(priority.title)}'")
         self.priority = priority
 

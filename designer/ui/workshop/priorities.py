@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget,
-    QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
@@ -41,6 +41,8 @@ class PriorityDialog(QDialog):
         form.addRow("&Kind:", self.kind_box)
         self.owner_box = QComboBox()
         self.owner_box.setEditable(True)
+        # Enter in the box must not add a row without a role id (the owner was lost)
+        self.owner_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.owner_box.setAccessibleName("Owner")
         self.owner_box.addItem("", None)
         for role in pathway.roles:
@@ -70,7 +72,9 @@ class PriorityDialog(QDialog):
         self.due_edit.setEnabled(not self.no_due.isChecked())
         due_row.addWidget(self.due_edit)
         due_row.addWidget(self.no_due)
-        form.addRow("&Due:", due_row)
+        due_label = QLabel("&Due:")
+        due_label.setBuddy(self.due_edit)     # a row of widgets: the label needs its buddy
+        form.addRow(due_label, due_row)
         self.status_box = QComboBox()
         self.status_box.setAccessibleName("Status")
         for status, label in STATUS_LABELS.items():
@@ -102,7 +106,8 @@ class PriorityDialog(QDialog):
         """The priority's fields as entered."""
         text = self.owner_box.currentText().strip()
         index = self.owner_box.findText(text, Qt.MatchFlag.MatchExactly)
-        owner = (self.owner_box.itemData(index) if index > 0 else text) or None
+        known = self.owner_box.itemData(index) if index > 0 else None
+        owner = (known or text) or None     # a name typed in is kept as typed
         steps = [self.steps_list.item(i).data(Qt.ItemDataRole.UserRole)
                  for i in range(self.steps_list.count())
                  if self.steps_list.item(i).checkState() == Qt.CheckState.Checked]

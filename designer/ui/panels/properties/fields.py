@@ -38,6 +38,9 @@ _PLAIN_PHRASES = (
 _FIELD_PREFIX = re.compile(r"^[a-z_]+(?:\.[a-z_]+)*: ")
 
 
+NOT_CHANGED = "Not changed: "
+
+
 def plain_refusal(message: str, label: str) -> str:
     """A refusal in plain words, naming the field by its label (other messages unchanged)."""
     body = _FIELD_PREFIX.sub("", message, count=1)
@@ -66,6 +69,7 @@ class FieldEditor(QObject):
             widget.setAccessibleDescription(tip)
         self._model_value: Any = None
         self._value_at_focus: Any = None
+        self._reverted = False
         widget.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
@@ -98,12 +102,14 @@ class FieldEditor(QObject):
         return True
 
     def show_error(self, message: str) -> None:
+        self._reverted = False
         message = plain_refusal(message, self.label_text)
         self.error.setText(message)
         self.error.show()
         self.widget.setStyleSheet(MARKED)
 
     def clear_error(self) -> None:
+        self._reverted = False
         if self.error.isVisible() or self.error.text():
             self.error.setText("")
             self.error.hide()
@@ -111,15 +117,20 @@ class FieldEditor(QObject):
 
     @property
     def has_error(self) -> bool:
-        return bool(self.error.text())
+        """A refused value is still in the box (not once the model's value is back)."""
+        return bool(self.error.text()) and not self._reverted
 
     def revert(self) -> None:
         """Show the model's value again (after a refused edit), keeping the message."""
         message = self.error.text()
         self._show(self._model_value)
         if message:
-            self.error.setText(f"Not changed: {message}")
+            # said once, however often the field is left (Enter, then Tab, then another item)
+            if not message.startswith(NOT_CHANGED):
+                message = NOT_CHANGED + message
+            self.error.setText(message)
             self.widget.setStyleSheet("")
+            self._reverted = True
 
     def settle(self) -> None:
         """Before the page shows another item: finish a refused edit (text fields)."""

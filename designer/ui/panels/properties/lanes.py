@@ -262,8 +262,8 @@ class LanesEditor(_ListEditorBase):
             names = [s.name for s in others]
             choice, ok = QInputDialog.getItem(
                 self, "Delete lane",
-                f"The lane “{setting.name}” holds {len(held)} step"
-                f"{'s' if len(held) != 1 else ''}. Move them to:", names, 0, False)
+                f"The lane “{setting.name}” holds {plural(len(held), 'step')}. Move them to:",
+                names, 0, False)
             if not ok:
                 return False
             move_to = others[names.index(choice)].id
