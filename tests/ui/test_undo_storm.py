@@ -26,6 +26,11 @@ from designer.ui.commands import (
     UpdateHeaderCommand, UpdateRoleCommand, UpdateSettingCommand, UpdateStepCommand,
     UpdateTransitionCommand,
 )
+from designer.ui.commands.flow import (
+    AddCohortCommand, AddResourceCommand, AddScenarioChangeCommand, AddScenarioCommand,
+    RemoveCohortCommand, RemoveResourceCommand, RemoveScenarioChangeCommand,
+    RemoveScenarioCommand, UpdateFlowCommand, UpdateResourceCommand,
+)
 from designer.ui.workshop.commands import (
     AddNoteCommand, AddPriorityCommand, RemoveNoteCommand, RemovePriorityCommand,
     SetVotesCommand, UpdateNoteCommand, UpdatePriorityCommand, UpdateWorkshopCommand,
@@ -139,6 +144,8 @@ _KINDS = (
     "add-role", "remove-role", "update-role", "waive", "unwaive",
     "add-note", "remove-note", "edit-note", "move-note",
     "add-priority", "remove-priority", "update-priority", "vote", "unvote", "workshop",
+    "flow", "add-resource", "remove-resource", "update-resource", "add-cohort",
+    "remove-cohort", "add-scenario", "remove-scenario", "add-change", "remove-change",
     "undo", "undo", "redo", "redo",
 )
 _WORDS = st.text("abc XYZ", min_size=1, max_size=8).filter(str.strip)
@@ -259,6 +266,35 @@ def _command(pathway: Pathway, kind: str, draw, n: int):
         return UpdateWorkshopCommand(pathway, **draw(st.sampled_from([
             {"votes_per_participant": 8}, {"votes_per_participant": 4},
             {"participants": ["Sam", "Kim"]}, {"participants": ["Sam", "Alex", "Kim", "Lee"]}])))
+    resources = [x.id for x in pathway.resources]
+    scenarios = [x.id for x in pathway.scenarios]
+    if kind == "flow":
+        return UpdateFlowCommand(pathway, **draw(st.sampled_from([
+            {"horizon_weeks": 52}, {"replications": 10}, {"seed": n}, {"currency": "GBP"}])))
+    if kind == "add-resource":
+        return AddResourceCommand(pathway, {"id": f"res-{n}", "name": f"Beds {n}",
+                                            "capacity": draw(st.integers(1, 40))},
+                                  draw(st.none() | st.integers(0, len(resources))))
+    if kind == "remove-resource":
+        return RemoveResourceCommand(pathway, one(resources))
+    if kind == "update-resource":
+        return UpdateResourceCommand(pathway, one(resources), capacity=draw(st.integers(1, 9)))
+    if kind == "add-cohort":
+        return AddCohortCommand(pathway, {"id": f"cohort-{n}", "name": f"Cohort {n}",
+                                          "share": 0.5})
+    if kind == "remove-cohort":
+        return RemoveCohortCommand(pathway, one([x.id for x in pathway.cohorts]))
+    if kind == "add-scenario":
+        return AddScenarioCommand(pathway, {"id": f"scenario-{n}", "name": f"Scenario {n}"})
+    if kind == "remove-scenario":
+        return RemoveScenarioCommand(pathway, one(scenarios))
+    if kind == "add-change":
+        return AddScenarioChangeCommand(pathway, one(scenarios),
+                                        {"step": one(steps), "duration_days": 3})
+    if kind == "remove-change":
+        scenario = one([x for x in pathway.scenarios if x.changes])
+        return RemoveScenarioChangeCommand(pathway, scenario.id,
+                                           draw(st.integers(0, len(scenario.changes) - 1)))
     raise AssertionError(kind)
 
 
