@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench venv clean
+.PHONY: run test bench bench-tools venv clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py
+
+# bpmnlint for the validate-vs-bpmnlint bench row (needs node and npm; outside git)
+bench-tools:
+	npm install --prefix benchmarks --no-save --no-audit --no-fund bpmnlint@11
 
 clean:
 	rm -rf $(VENV) build *.egg-info

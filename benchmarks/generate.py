@@ -101,7 +101,7 @@ def make_pathway(n_steps: int, lanes: int = 6, seed: int = 0) -> Pathway:
             handoff = Handoff(sender=sa.owner, receiver=sb.owner,
                               information=["referral letter", "medicines list", "diagnosis",
                                            "HbA1c", "blood pressure", "weight",
-                                           "complications"],
+                                           "complications", "communication needs"],
                               channel="e-referral", within_days=14)
         return Transition(source=sa.id, target=sb.id, condition=condition,
                           wait_days=float(rng.choice([0, 1, 7])), handoff=handoff)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from designer.export.kit.files import ExportError, write_export, write_export_text  # noqa: F401
+from designer.graph.gcpause import gc_paused
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def same_file(a, b) -> bool:
     return pa.resolve() == pb.resolve()
 
 
+@gc_paused()     # exports build many objects and no lasting cycles: see graph/gcpause.py
 def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bool = False,
                report=None, png_scale: float = 2.0) -> list[str]:
     """Write one export; return warnings for people (reading age for Surgery School).

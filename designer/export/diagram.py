@@ -30,6 +30,12 @@ from designer.export.kit.xmltext import strip_non_xml
 
 MARGIN = 16.0
 MAX_PNG_PIXELS = 40_000_000   # about 160 MB of ARGB; larger pictures are scaled down
+# A PNG file is capped lower: 16 megapixels (48 MB as RGB) is every exemplar at scale
+# 2 and, for a wide pathway, 12,000 x 1,333 px, over 300 dpi across an A1 sheet;
+# more only slows the encoding. No side is longer than 32,767 px (a signed 16-bit
+# size, a limit in some image programs).
+MAX_PNG_FILE_PIXELS = 16_000_000
+MAX_PNG_SIDE = 32_767
 _SCREEN_DPI = 96              # fonts are sized for a 96 dpi device in both outputs
 _FONT = style.FONT_FAMILY
 _FONT_STACK = f"{style.FONT_FAMILY}, Verdana, Arial, Helvetica, sans-serif"
@@ -117,7 +123,8 @@ def render_png(pathway: Pathway, scale: float = 1.0, report=None, legend: bool =
         by the auto-layout.
     scale : float
         Pixels per scene unit; 2.0 gives a sharp picture for print. A picture
-        that would exceed :data:`MAX_PNG_PIXELS` is drawn at a smaller scale.
+        that would exceed :data:`MAX_PNG_FILE_PIXELS` pixels or
+        :data:`MAX_PNG_SIDE` pixels a side is drawn at a smaller scale.
     report : ValidationReport, optional
         When given, steps and transitions with findings carry a badge
         (count of findings, coloured by the worst severity).
@@ -125,7 +132,7 @@ def render_png(pathway: Pathway, scale: float = 1.0, report=None, legend: bool =
         Add a row below the lanes explaining the shapes and badges (for a
         picture that stands alone; documents that explain it leave it out).
     """
-    image = render_image(pathway, scale, report, legend)
+    image = render_image(pathway, scale, report, legend, _file=True)
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.WriteOnly)
@@ -134,20 +141,27 @@ def render_png(pathway: Pathway, scale: float = 1.0, report=None, legend: bool =
     return bytes(data.data())
 
 
-def render_image(pathway: Pathway, scale: float = 1.0, report=None, legend: bool = False
-                 ) -> QImage:
+def render_image(pathway: Pathway, scale: float = 1.0, report=None, legend: bool = False,
+                 *, _file: bool = False) -> QImage:
     """The diagram as a :class:`QImage` (white background, 96 dpi); see :func:`render_png`.
 
     For callers that cut or convert the picture themselves: it saves encoding
-    and decoding a PNG, the slowest part for a large diagram.
+    and decoding a PNG, the slowest part for a large diagram. The image is
+    premultiplied ARGB, capped at :data:`MAX_PNG_PIXELS`; for a PNG file
+    (``_file``) it is RGB (opaque: no alpha to encode), capped at
+    :data:`MAX_PNG_FILE_PIXELS` and :data:`MAX_PNG_SIDE`.
     """
     ensure_gui_application()
     lay, w, h = _prepare(pathway, report, legend)
     scale = max(0.05, float(scale))
-    if w * h * scale * scale > MAX_PNG_PIXELS:
-        scale = math.sqrt(MAX_PNG_PIXELS / (w * h))
-    image = QImage(QSize(max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))),
-                   QImage.Format_ARGB32_Premultiplied)
+    cap = MAX_PNG_FILE_PIXELS if _file else MAX_PNG_PIXELS
+    size = math.ceil               # whole pixels, rounded up when not capped
+    if w * h * scale * scale > cap:
+        scale, size = math.sqrt(cap / (w * h)), math.floor
+    if _file and max(w, h) * scale > MAX_PNG_SIDE:
+        scale, size = MAX_PNG_SIDE / max(w, h), round
+    image = QImage(QSize(max(1, size(w * scale)), max(1, size(h * scale))),
+                   QImage.Format_RGB888 if _file else QImage.Format_ARGB32_Premultiplied)
     if image.isNull():   # Qt refused the size (no memory, or wider than it can draw)
         raise MemoryError(f"a {w:.0f} x {h:.0f} picture is too large to draw")
     dots_per_metre = round(_SCREEN_DPI / 0.0254)

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .flow import Distribution, Share, StepCost
 from .vocabulary import (
-    Activity, Channel, NoteCategory, Phase, PriorityKind, PriorityStatus, SettingKind, StepKind,
+    Activity, Channel, Milestone, NoteCategory, Phase, PriorityKind, PriorityStatus, RuleLevel,
+    SettingKind, StepKind,
 )
 
 FORMAT = "periop-pathway/1"
@@ -98,6 +99,40 @@ class Role(_Base):
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
 
+class SurgeryFacts(_Base):
+    """Facts about an operation that the clinical rules cannot tell from words.
+
+    Set on a surgery step (``surgery: {major: true, day_case: false}``). Each is
+    optional: a rule that needs a fact that is not set says "cannot tell" (as
+    information) rather than guessing.
+    """
+
+    major: bool | None = Field(default=None, description=(
+        "Major or complex surgery (enhanced recovery, Surgery School and the anaemia "
+        "screen apply). False for minor surgery."))
+    day_case: bool | None = Field(default=None, description=(
+        "Planned as a day case (home the same day). Day cases are exempt from the "
+        "Surgery School check; inpatient surgery needs a VTE plan."))
+    major_blood_loss: bool | None = Field(default=None, description=(
+        "Expected blood loss over 500 mL or a transfusion risk over 10%: Hb and iron are "
+        "then checked at least 3-4 weeks before surgery."))
+    extended_vte_prophylaxis: bool | None = Field(default=None, description=(
+        "VTE prophylaxis continues at home after discharge (e.g. hip or knee replacement, "
+        "major cancer surgery): the discharge handoff must carry it."))
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in (self.major, self.day_case, self.major_blood_loss,
+                                       self.extended_vte_prophylaxis))
+
+
+class RuleOverride(_Base):
+    """A pathway's own severity for one rule, with the reason (``rule_config``)."""
+
+    level: RuleLevel = Field(description="error, warning, info, or off (the rule does not run).")
+    reason: str | None = Field(default=None, description=(
+        "Why this pathway departs from the rule's default; the specification prints it."))
+
+
 class Step(_Base):
     """One step of the patient's journey, in one setting, owned by one role."""
 
@@ -117,6 +152,12 @@ class Step(_Base):
     description: str | None = None
     patient_info: str | None = None
     codes: dict[str, str] = Field(default_factory=dict)
+    milestone: Milestone | None = Field(default=None, description=(
+        "Marks a waiting-time clock: 'referral' (starts the 18-week and 62-day clocks; "
+        "defaults to the entry step) or 'decision-to-treat' (starts the cancer 31-day clock)."))
+    surgery: SurgeryFacts | None = Field(default=None, description=(
+        "Facts about the operation on a surgery step: major, day_case, major_blood_loss, "
+        "extended_vte_prophylaxis."))
     position: tuple[float, float] | None = None
 
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
@@ -150,6 +191,12 @@ class Transition(_Base):
     wait_days: float | None = Field(default=None, ge=0, le=3650)
     condition: str | None = None
     probability: float | None = Field(default=None, ge=0, le=1)
+    parallel: bool | None = Field(default=None, description=(
+        "True when patients take this branch as well as the other ways on from the same "
+        "step (it runs in parallel, e.g. prehabilitation from diagnosis alongside the "
+        "decision to treat). Where parallel branches meet, the step waits for all of "
+        "them, so a check done on any one of them counts as done before it. Unmarked "
+        "branches from a task are read by the rules as possible alternative routes."))
     probability_by_cohort: dict[str, Share] = Field(default_factory=dict)  # flow.py
     wait: Distribution | None = None
     handoff: Handoff | None = None
@@ -169,10 +216,18 @@ class Waiver(_Base):
 
 
 class Evidence(_Base):
-    claim: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    weak: bool = False
-    note: str | None = None
+    """A claim the pathway rests on, and where a reader can check it."""
+
+    claim: str = Field(min_length=1, description="The claim, in our own words.")
+    source: str = Field(min_length=1, description=(
+        "Where to read it: a web address, or a reference a reader can follow."))
+    ref: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]*(#.+)?$", description=(
+        "Optional id in the designer's sources registry (e.g. 'nice-ng180', or "
+        "'nice-ng180#1.1.1' for one recommendation). Needed when `source` is not the "
+        "address of a registry source; `periop rules` and the registry list the ids."))
+    weak: bool = Field(default=False, description=(
+        "True when the claim rests on a non-UK, secondary or unpublished source."))
+    note: str | None = Field(default=None, description="Why the evidence is weak, or a caveat.")
 
 
 class DerivedFrom(_Base):

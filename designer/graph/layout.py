@@ -102,10 +102,12 @@ def _positions(cells: dict[tuple[int, int], list[str]], lane_count: int
 def _sweep(cells: dict[tuple[int, int], list[str]], scene_y: dict[str, float],
            neighbours: dict[str, list[str]], layers: list[int]) -> None:
     """Reorder each cell by the mean height of each step's neighbours."""
+    by_layer: dict[int, list[list[str]]] = defaultdict(list)
+    for (_lane, lay), members in cells.items():     # index once; keeps the cells' order
+        if len(members) >= 2:
+            by_layer[lay].append(members)
     for layer in layers:
-        for (lane, lay), members in cells.items():
-            if lay != layer or len(members) < 2:
-                continue
+        for members in by_layer.get(layer, ()):
             current = {sid: i for i, sid in enumerate(members)}
 
             def weight(sid: str) -> tuple[float, int]:

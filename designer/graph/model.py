@@ -23,15 +23,19 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 # here so ``from designer.graph.model import Step, Phase`` keeps working everywhere.
 from .elements import (  # noqa: F401
     FORMAT, ID_PATTERN, DerivedFrom, EditRefused, Evidence, Handoff, Note, Priority, Role,
-    Setting, Step, Transition, Vote, Waiver, Workshop, _Base, _check_id,
+    RuleOverride, Setting, Step, SurgeryFacts, Transition, Vote, Waiver, Workshop, _Base,
+    _check_id,
     friendly_validation_message, format_loc, shorten,
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
 from .flow_edit import FlowEditing
 from .vocabulary import (  # noqa: F401
-    ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, NoteCategory, Phase,
-    PriorityKind, PriorityStatus, SettingKind, Status, StepKind, plural,
+    ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, Milestone, NoteCategory,
+    Phase, PriorityKind, PriorityStatus, RuleLevel, SettingKind, Status, StepKind, plural,
 )
+
+#: a ``rule_config`` value: a level, or a level with its reason
+RuleSetting = RuleLevel | RuleOverride
 
 
 # --------------------------------------------------------------------------- events
@@ -79,6 +83,16 @@ class Pathway(FlowEditing, _Base):
     specialties: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     rule_packs: list[str] = Field(default_factory=list)
+    rule_config: dict[str, RuleSetting] = Field(default_factory=dict, description=(
+        "Per-pathway rule severities: {rule-id: error|warning|info|off}, or "
+        "{rule-id: {level: ..., reason: ...}} to record why. The specification lists "
+        "every override."))
+    cancer_pathway: bool | None = Field(default=None, description=(
+        "True for a cancer pathway: the 31-day (decision to treat) and 62-day (referral) "
+        "cancer waiting-time standards apply."))
+    older_people: bool | None = Field(default=None, description=(
+        "True when the population is older people: a frailty screen with a route to "
+        "comprehensive geriatric assessment is expected."))
     derived_from: DerivedFrom | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     settings: list[Setting] = Field(default_factory=list)
@@ -99,6 +113,14 @@ class Pathway(FlowEditing, _Base):
     _listeners: list[Listener] = PrivateAttr(default_factory=_Listeners)
 
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+    @field_validator("rule_config", mode="before")
+    @classmethod
+    def _off_is_off(cls, v: Any) -> Any:
+        # YAML 1.1 reads a bare `off` as false: `vte-plan: off` means the rule is off
+        if isinstance(v, dict):
+            return {k: ("off" if val is False else val) for k, val in v.items()}
+        return v
 
     @field_validator("format")
     @classmethod
@@ -326,7 +348,7 @@ class Pathway(FlowEditing, _Base):
 
     HEADER_FIELDS: ClassVar[tuple[str, ...]] = ("id", "title", "version", "status", "summary", "population",
                      "organisation", "specialties", "tags", "rule_packs", "derived_from",
-                     "evidence", "workshop")
+                     "evidence", "workshop", "rule_config", "cancer_pathway", "older_people")
 
     def checked_header(self, changes: dict[str, Any]) -> "_HeaderProbe":
         """The header with ``changes`` applied and validated; :class:`EditRefused` if invalid."""
@@ -620,8 +642,21 @@ class _HeaderProbe(_Base):
     derived_from: DerivedFrom | None = None
     evidence: list[Evidence]
     workshop: Workshop | None = None
+    rule_config: dict[str, RuleSetting] = Field(default_factory=dict)
+    cancer_pathway: bool | None = None
+    older_people: bool | None = None
 
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+def rule_level(setting: "RuleSetting") -> RuleLevel:
+    """The level of a ``rule_config`` value (a plain level or a level with a reason)."""
+    return setting.level if isinstance(setting, RuleOverride) else RuleLevel(setting)
+
+
+def rule_reason(setting: "RuleSetting") -> str | None:
+    """The reason recorded with a ``rule_config`` value, if any."""
+    return setting.reason if isinstance(setting, RuleOverride) else None
 
 
 def waiver_key_of(rule: str, target: str | None) -> str:

@@ -488,7 +488,14 @@ class PathwayIndex:
         Start days are the longest route from the entry, as in :attr:`schedule`,
         but only the steps that can reach ``target`` are counted, which is what
         a rule about "before surgery" needs and costs less on large pathways.
+        Kept for the rest of the validation (several rules ask about one surgery).
         """
+        cache = self.__dict__.setdefault("_days_before_cache", {})
+        if target not in cache:
+            cache[target] = self._days_before(target)
+        return cache[target]
+
+    def _days_before(self, target: str) -> tuple[set[str], dict[str, float]]:
         ancestors = self.reach([target], reverse=True)
         backs = self._back_edges(ancestors)
         pred, succ = self.pred, self.succ
@@ -522,6 +529,264 @@ class PathwayIndex:
                 if indegree[child] == 0:
                     ready.append(child)
         return before, start
+
+    # ------------------------------------------------- "before" on every route
+
+    def is_choice(self, step_id: str) -> bool:
+        """True when patients take one branch here, not all of them.
+
+        A decision step, or any step whose outgoing transitions carry conditions.
+        At any other step with several ways on, patients go along every one (the
+        branches run in parallel, as on the timeline).
+        """
+        step = self.steps[step_id]
+        if step.kind is StepKind.decision:
+            return True
+        return any(d["transition"].condition for d in self._edges[step_id].values())
+
+    @cached_property
+    def parallel_forks(self) -> frozenset[str]:
+        """Steps with a branch marked ``parallel: true`` (patients take every branch)."""
+        return frozenset(t.source for t in self.pathway.transitions
+                         if t.parallel and t.source in self.steps)
+
+    def unguarded(self, targets: Iterable[str], guards: Iterable[str], *,
+                  leaving: Iterable[tuple[str, str]] = ()) -> list[str]:
+        """The ``targets`` some patient can reach without passing a guard first.
+
+        "Before surgery" rules ask this of every surgery step: is there a route
+        from the entry to it on which no guard step (e.g. Surgery School) comes
+        first? Every route counts, except that branches marked ``parallel: true``
+        run together: where they meet, the step waits for all of them, so a
+        guard on any one of them counts as passed. Loop-back transitions are
+        ignored. A target that is itself a guard is guarded; targets no route
+        from the entry reaches are not reported. Transitions in ``leaving``
+        (``(from, to)`` pairs) take patients out of the question, e.g. the branch
+        for people without diabetes in a diabetes check: routes through them are
+        not followed.
+        """
+        targets = [t for t in targets if t in self.steps]
+        guard_set = {g for g in guards if g in self.steps}
+        if not targets or not self.entries:
+            return []
+        leaving = set(leaving)
+        if leaving:
+            return self._unguarded_leaving(targets, guard_set, leaving)
+        if not guard_set:
+            reached = self.reachable_from_entry
+            return [t for t in targets if t in reached]
+        if len(targets) <= 16:
+            # search from both ends at once (forward from the entries, back from the
+            # target), both stopped by the guards: whichever side finishes first
+            # settles it, so the cost is that of the shorter stretch
+            entries = set(self.entries)
+            suspects = [t for t in targets
+                        if t not in guard_set and self._open_route(t, entries, guard_set)]
+        else:
+            # cheap screen: a route that avoids every guard altogether
+            open_routes = self.reach(self.entries, avoid=guard_set)
+            suspects = [t for t in targets if t in open_routes and t not in guard_set]
+        if not suspects or not self.parallel_forks:
+            return suspects
+        # a route around the guards may be a parallel branch that joins a guarded
+        # one before the target: settle those on the forward graph
+        guarded = self._guarded(suspects, guard_set)
+        return [t for t in suspects if not guarded.get(t, False)]
+
+    def _open_route(self, target: str, entries: set[str], guards: set[str]) -> bool:
+        """True when a route from an entry reaches ``target`` passing no guard."""
+        if target in entries:
+            return True
+        succ, pred = self.succ, self.pred
+        ahead = {e for e in entries if e not in guards}
+        behind = {target}
+        forward, backward = list(ahead), [target]
+        while forward and backward:
+            # the two searches meeting is a route too: ``ahead`` is reached from an
+            # entry and ``behind`` reaches the target, neither through a guard
+            node = forward.pop()
+            for n in succ[node]:
+                if n in behind:
+                    return True
+                if n not in ahead and n not in guards:
+                    ahead.add(n)
+                    forward.append(n)
+            node = backward.pop()
+            for n in pred[node]:
+                if n in ahead:
+                    return True
+                if n not in behind and n not in guards:
+                    behind.add(n)
+                    backward.append(n)
+        return False
+
+    @cached_property
+    def before_surgery(self) -> set[str]:
+        """Steps from which a surgery step can be reached (by one or more transitions)."""
+        return self.reach(self.by_activity.get(Activity.surgery, ()), reverse=True,
+                          include_starts=False)
+
+    def _unguarded_leaving(self, targets: list[str], guards: set[str],
+                           leaving: set[tuple[str, str]]) -> list[str]:
+        """:meth:`unguarded` with some transitions not followed (every route counts)."""
+        succ = self.succ
+        seen = set(self.entries)
+        stack = [e for e in self.entries if e not in guards]
+        while stack:
+            node = stack.pop()
+            for n in succ[node]:
+                if n not in seen and (node, n) not in leaving:
+                    seen.add(n)
+                    if n not in guards:
+                        stack.append(n)
+        return [t for t in targets if t in seen and t not in guards]
+
+    def _guarded(self, targets: list[str], guards: set[str]) -> dict[str, bool]:
+        pred = self.forward_pred
+        reached = self.reachable_from_entry
+        ancestors = self.reach(targets, reverse=True, forward_only=True) & reached
+        order = [n for n in self.topological_order if n in ancestors]
+        rank = {n: i for i, n in enumerate(order)}
+        root = ""
+        idom: dict[str, str] = {}
+
+        def meet(a: str, b: str) -> str:
+            while a != b:
+                if a == root or b == root:
+                    return root
+                if rank[a] > rank[b]:
+                    a = idom[a]
+                else:
+                    b = idom[b]
+            return a
+
+        guarded: dict[str, bool] = {}
+        for n in order:
+            ps = [p for p in pred[n] if p in rank]
+            if not ps:
+                idom[n] = root
+                guarded[n] = n in guards
+                continue
+            d = ps[0]
+            for p in ps[1:]:
+                d = meet(d, p)
+            idom[n] = d
+            if n in guards:
+                guarded[n] = True
+            elif len(ps) == 1:
+                guarded[n] = guarded[ps[0]]
+            elif d in self.parallel_forks and not self.is_choice(d):
+                # parallel branches joining: the patient has been down all of them
+                guarded[n] = any(guarded[p] for p in ps)
+            else:
+                # alternatives merging: every one must have passed a guard
+                guarded[n] = all(guarded[p] for p in ps)
+        return guarded
+
+    def after(self, start: str, *, within_days: float | None = None) -> dict[str, float]:
+        """Steps reachable from ``start`` (one or more transitions on) and the fewest days.
+
+        Days run from the end of ``start`` to the start of each step (durations of
+        the steps between and waits on the transitions; missing values count as
+        0). With ``within_days``, only steps reached within that many days.
+        """
+        import heapq
+
+        if start not in self.steps:
+            return {}
+        steps, edges = self.steps, self._edges
+        best: dict[str, float] = {}
+        heap: list[tuple[float, str]] = []
+        for child, data in edges[start].items():
+            heapq.heappush(heap, (data["transition"].wait_days or 0.0, child))
+        while heap:
+            day, node = heapq.heappop(heap)
+            if node in best or (within_days is not None and day > within_days):
+                continue
+            best[node] = day
+            end = day + (steps[node].duration_days or 0.0)
+            for child, data in edges[node].items():
+                if child not in best:
+                    heapq.heappush(heap, (end + (data["transition"].wait_days or 0.0), child))
+        return best
+
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        """Each step's name and description as one text (what the text checks read)."""
+        ids, parts, _, _ = self._joined_text
+        return dict(zip(ids, parts))
+
+    def saying(self, pattern, hints: tuple[str, ...] | None = None) -> list[str]:
+        """Step ids whose name or description (:attr:`texts`) matches ``pattern``.
+
+        ``hints`` are lower-case fragments one of which every match contains: one
+        scan of all the steps' text for each fragment picks the few steps the
+        pattern is then tried on. Results (and each fragment's scan) are kept for
+        the rest of the validation, so rules asking the same question share them.
+        """
+        cache = self.__dict__.setdefault("_saying", {})
+        found = cache.get(pattern)
+        if found is not None:
+            return found
+        ids, parts, starts, joined = self._joined_text
+        if not hints:
+            found = [sid for sid, t in zip(ids, parts) if pattern.search(t)]
+        else:
+            from bisect import bisect_right
+
+            scanned = self.__dict__.setdefault("_hint_hits", {})
+            hits: set[int] = set()
+            for hint in hints:
+                at_steps = scanned.get(hint)
+                if at_steps is None:
+                    at_steps = set()
+                    at = joined.find(hint)   # str.find runs in C: far faster than a regex
+                    while at != -1:
+                        i = bisect_right(starts, at) - 1
+                        at_steps.add(i)
+                        # on to the next step: one hit per step is enough
+                        at = joined.find(hint, starts[i + 1]) if i + 1 < len(starts) else -1
+                    scanned[hint] = at_steps
+                hits |= at_steps
+            found = [ids[i] for i in sorted(hits) if pattern.search(parts[i])]
+        cache[pattern] = found
+        return found
+
+    @cached_property
+    def _joined_text(self) -> tuple[list[str], list[str], list[int], str]:
+        """Step ids, their texts, where each starts, and all of it in lower case."""
+        from itertools import accumulate
+
+        ids = list(self.steps)
+        parts = [f"{s.name}\n{s.description}" if s.description else s.name
+                 for s in self.steps.values()]
+        starts = [0, *accumulate(len(p) + 1 for p in parts)][:-1] if parts else []
+        joined = "\x00".join(parts)
+        lowered = joined.lower()
+        if len(lowered) != len(joined):   # a letter whose lower case is longer
+            lowered = "\x00".join(p.lower()[:len(p)].ljust(len(p)) for p in parts)
+        return ids, parts, starts, lowered
+
+    def after_cached(self, start: str) -> dict[str, float]:
+        """:meth:`after` without a day limit, kept for the rest of the validation."""
+        cache = self.__dict__.setdefault("_after", {})
+        if start not in cache:
+            cache[start] = self.after(start)
+        return cache[start]
+
+    def is_lay(self, role_id: str | None) -> bool:
+        """True for the patient, a carer or family: not a professional who can follow up."""
+        if not role_id:
+            return False
+        return role_id in self.lay_roles
+
+    @cached_property
+    def lay_roles(self) -> frozenset[str]:
+        """Role ids of the patient, carers and family (by id or name)."""
+        lay = {"patient", "carer", "carers", "family", "relative", "relatives"}
+        return frozenset(
+            r.id for r in self.pathway.roles
+            if set(f"{r.id} {r.name}".lower().replace("-", " ").split()) & lay) | {"patient"}
 
     @cached_property
     def schedule(self) -> "Schedule":

@@ -1,7 +1,9 @@
 """Run the rule packs on a pathway, apply its waivers, report the findings.
 
 ``validate(pathway)`` runs ``core`` plus the packs the pathway lists in
-``rule_packs``. A waiver accepts a finding when its ``rule`` equals the finding's
+``rule_packs``. The pathway's ``rule_config`` sets a rule's severity
+(``{missing-phase: warning}``) or switches it off (``{vte-plan: off}``); the
+override applies to every finding of that rule. A waiver accepts a finding when its ``rule`` equals the finding's
 rule and its ``target`` is empty or one of the finding's targets; accepted
 findings move to :attr:`ValidationReport.waived` with the waiver's reason.
 
@@ -17,7 +19,7 @@ from typing import Iterable
 
 from typing import TYPE_CHECKING
 
-from .model import Pathway
+from .model import Pathway, rule_level
 from .network import LazyGraph, PathwayIndex, index_for
 from .rules import (
     PACKS,
@@ -170,7 +172,12 @@ def _run(pathway: Pathway, graph: "nx.DiGraph | None", run: tuple[str, ...]
     else:
         index_for(pathway, graph)
     raw: list[tuple[int, int, Finding]] = []
+    levels = {rule_id: rule_level(setting).value
+              for rule_id, setting in pathway.rule_config.items()}
     for order, registered in enumerate(rules_in(run)):
+        level = levels.get(registered.id)
+        if level == "off":
+            continue
         try:
             results = list(registered.check(pathway, graph))
         except Exception as exc:  # a broken rule must never hide the others
@@ -180,6 +187,8 @@ def _run(pathway: Pathway, graph: "nx.DiGraph | None", run: tuple[str, ...]
                 f"({type(exc).__name__}: {exc}). The other checks ran; please report "
                 "this to the designer's maintainers.",
                 (), registered.pack, registered.title)]
+        if level is not None:
+            results = [replace(f, severity=level) for f in results]
         for f in results:
             raw.append((SEVERITY_RANK[f.severity], order, f))
     raw.sort(key=lambda item: (item[0], item[1]))

@@ -79,6 +79,7 @@ class Activity(str, Enum):
     discharge_planning = "discharge-planning"
     cga = "comprehensive-geriatric-assessment"
     psychological_support = "psychological-support"
+    medicines_reconciliation = "medicines-reconciliation"
 
 
 ACTIVITY_LABELS: dict[Activity, str] = {
@@ -106,7 +107,24 @@ ACTIVITY_LABELS: dict[Activity, str] = {
     Activity.discharge_planning: "Discharge planning",
     Activity.cga: "Comprehensive geriatric assessment",
     Activity.psychological_support: "Psychological support",
+    Activity.medicines_reconciliation: "Medicines reconciliation and plan",
 }
+
+
+class Milestone(str, Enum):
+    """A step that starts or marks a national waiting-time clock."""
+
+    referral = "referral"                     # starts the 18-week and 62-day clocks
+    decision_to_treat = "decision-to-treat"   # starts the cancer 31-day clock
+
+
+class RuleLevel(str, Enum):
+    """A severity a pathway may give a rule in ``rule_config``, or ``off``."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    off = "off"
 
 
 class NoteCategory(str, Enum):

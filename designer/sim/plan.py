@@ -297,8 +297,11 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
             raise FlowInputError("cohorts", f"the cohorts' shares sum to {total:.6g}; "
                                  "they must sum to 1")
 
-    # outgoing transitions, in file order
+    # outgoing transitions, in file order. Of a step's branches marked ``parallel``
+    # the patient is followed down the first; the others run alongside the patient's
+    # route (e.g. prehabilitation beside the cancer work-up) and are not simulated.
     out: dict[int, list[int]] = {i: [] for i in range(len(steps))}
+    forked: set[str] = set()
     for k, t in enumerate(pathway.transitions):
         for end, name in ((t.source, "from"), (t.target, "to")):
             if end not in ids:
@@ -309,6 +312,10 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
                 raise FlowInputError(f"transitions[{k}].probability_by_cohort.{cohort}",
                                      f"there is no cohort '{cohort}'"
                                      f"{did_you_mean(cohort, cohort_ids)}")
+        if t.parallel:
+            if t.source in forked:
+                continue
+            forked.add(t.source)
         out[ids[t.source]].append(k)
 
     cohort_list = cohorts or [None]

@@ -98,6 +98,10 @@ def test_rules_lists_every_rule_id_of_the_design(capsys):
     assert main(["rules"]) == 0
     text = capsys.readouterr().out
     assert "core (always on)" in text and "hba1c-optimisation-route" in text
+    # real citations from the sources registry: publisher, title and year
+    assert "National Institute for Health and Care Excellence (NICE), Perioperative care in " \
+           "adults (NG180), 2020" in text
+    assert "DOMAIN" not in text
 
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["timeline"], ["schema"], ["rules"],

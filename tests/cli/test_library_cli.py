@@ -58,7 +58,7 @@ def test_show_describes_a_pathway(capsys):
     assert "ERAS+ major colorectal cancer surgery" in out
     assert "Population: Adults having planned major colorectal cancer surgery" in out
     assert "(weak evidence)" in out and "https://www.erasplus.co.uk" in out
-    assert "19 steps" in out
+    assert "21 steps" in out
 
     code, out, _ = run(capsys, "library", "show", "anaemia-optimisation", "--json")
     data = json.loads(out)

@@ -49,7 +49,12 @@ def test_booklet_follows_the_patient_journey(pathway):
     titles = [s.title for s in booklet.sections]
     assert titles == ["About this booklet", "What happens and when", "Before your operation",
                       "How to get ready", "The day of your operation", "After your operation",
-                      "Going home", "Words you may hear", "Who to contact"]
+                      "Going home", "Words you may hear", "Who to contact",
+                      "Where this advice comes from"]
+    # the advice cites the sources registry: real publishers, never a developer file
+    cited = booklet.sections[-1].blocks[0].labels
+    assert cited and all("DOMAIN" not in c for c in cited)
+    assert any("National Institute for Health and Care Excellence" in c for c in cited)
     before = next(s for s in booklet.sections if s.key == "before")
     assert [b.heading for b in before.blocks] == ["GP referral", "Shared decision", SCRIPT,
                                                   QUOTED, "Get fitter"]

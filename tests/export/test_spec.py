@@ -367,3 +367,43 @@ def test_validation_section_reports_patient_reading_age(pathway, tmp_path):
     for step in bare.steps:
         bare.update_step(step.id, patient_info=None)
     assert "no Surgery School booklet to check" in spec_content(bare).patient_reading
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "docx", "md"])
+def test_rule_overrides_are_listed_with_their_reasons(tmp_path, fmt):
+    from designer.graph.io import load_pathway
+    from designer.library import builtin_folder
+
+    pathway = load_pathway(builtin_folder() / "anaemia-optimisation.yaml")
+    pathway.update_header(rule_config={
+        "missing-phase": {"level": "info", "reason": "A scoped anaemia clinic service"},
+        "vte-plan": "off"})
+    content = spec_content(pathway)
+    assert content.rule_overrides == [
+        {"rule": "A phase with no step", "setting": "Info", "default": "Warning",
+         "reason": "A scoped anaemia clinic service"},
+        {"rule": "Inpatient surgery without a VTE risk assessment, or extended prophylaxis "
+                 "not handed over at discharge", "setting": "Switched off",
+         "default": "Warning", "reason": "No reason recorded"}]
+    out = export_spec(pathway, fmt, tmp_path / f"spec.{fmt}", today=TODAY)
+    if fmt == "docx":
+        doc = Document(str(out))
+        text = "\n".join(p.text for p in doc.paragraphs)
+        text += "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    elif fmt == "pdf":
+        text = " ".join(s.decode("latin-1") for s in content_streams(out.read_bytes()))
+    else:
+        text = out.read_text(encoding="utf-8")
+    assert "Rule settings for this pathway" in text or fmt == "pdf"
+    assert "scoped anaemia clinic" in text
+
+
+def test_evidence_cites_the_sources_registry():
+    from designer.graph.io import load_pathway
+    from designer.library import builtin_folder
+
+    pathway = load_pathway(builtin_folder() / "eras-plus-colorectal.yaml")
+    sources = [e["source"] for e in spec_content(pathway).evidence]
+    assert ("National Institute for Health and Care Excellence (NICE). Perioperative care in "
+            "adults (NG180) (2020).") in " ".join(sources)
+    assert not any("DOMAIN" in s for s in sources)

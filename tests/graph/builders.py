@@ -32,13 +32,15 @@ ROLES = [
     {"id": "dsn", "name": "Diabetes specialist nurse"},
     {"id": "ward-nurse", "name": "Day-unit nurse"},
     {"id": "physio", "name": "Physiotherapist"},
+    {"id": "discharge-coordinator", "name": "Discharge coordinator"},
 ]
 
 FULL_HANDOFF = {
     "sender": "gp",
     "receiver": "surgeon",
-    "information": ["letter", "medicines list", "diagnosis"],
+    "information": ["letter", "medicines list", "diagnosis", "communication needs"],
     "channel": "e-referral",
+    "within_days": 14,
 }
 
 
@@ -94,6 +96,12 @@ def surgical(**header: Any) -> Pathway:
     -> listing -> preassessment -> decision (fit / optimise)
     -> optimisation loop back to preassessment | education -> prehab -> surgery
     -> ward -> discharge -> GP review (exit).
+
+    It also meets the second wave of rules: communication needs on every handoff,
+    smoking asked and a stop-smoking route, a written medicines plan, discharge
+    planned at preassessment, enhanced recovery before, during and after, a VTE
+    assessment, a discharge coordinator and a safety net (named contact, GP review
+    straight after discharge).
     """
     steps = [
         step("referral", "entry", setting="gp", owner="gp", activity="referral",
@@ -106,19 +114,27 @@ def surgical(**header: Any) -> Pathway:
         step("listing", activity="listing", phase="preoperative", name="Listing",
              description="Listed; the patient is given a named point of contact."),
         step("pac", activity="preassessment", phase="preoperative", owner="pac-nurse",
-             name="Preassessment"),
+             name="Preassessment",
+             description="Asks about smoking; medicines reconciliation with a written "
+                         "medicines plan for anticoagulants and antiplatelets; discharge "
+                         "planning starts."),
         step("fit", "decision", phase="preoperative", owner="pac-nurse",
              name="Fit for surgery?"),
         step("optimise", setting="gp", owner="gp", activity="optimisation",
-             phase="preoperative", name="GP optimisation", duration_days=28),
+             phase="preoperative", name="GP optimisation", duration_days=28,
+             description="Refers smokers to the stop smoking service."),
         step("school", activity="education", phase="preoperative", name="Surgery School"),
         step("prehab", setting="hub", owner="physio", activity="prehabilitation",
              phase="preoperative", name="Prehabilitation", duration_days=28),
-        step("surgery", activity="surgery", phase="intraoperative", name="Operation"),
+        step("surgery", activity="surgery", phase="intraoperative", name="Operation",
+             description="Enhanced recovery protocol; VTE risk assessed on admission.",
+             surgery={"major": True, "day_case": False, "major_blood_loss": False}),
         step("ward", activity="inpatient-recovery", phase="postoperative",
-             owner="ward-nurse", name="Ward recovery", duration_days=2),
-        step("discharge", activity="discharge", phase="postoperative", owner="ward-nurse",
-             name="Discharge"),
+             owner="ward-nurse", name="Ward recovery", duration_days=2,
+             description="Early mobilisation and eating."),
+        step("discharge", activity="discharge", phase="postoperative",
+             owner="discharge-coordinator", name="Discharge",
+             description="The patient is given a named surgical contact and phone number."),
         step("review", "exit", setting="gp", owner="practice-nurse", activity="follow-up",
              phase="recovery", name="GP review"),
     ]
@@ -135,6 +151,8 @@ def surgical(**header: Any) -> Pathway:
         link("surgery", "ward"), link("ward", "discharge"), link("discharge", "review"),
     ]
     header.setdefault("rule_packs", ["perioperative"])
+    header.setdefault("older_people", False)
+    header.setdefault("cancer_pathway", False)
     return pathway(steps, transitions, **header)
 
 

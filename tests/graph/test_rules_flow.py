@@ -71,4 +71,7 @@ def test_exemplars_with_flow_inputs_need_nothing_more():
     for name in ("eras-plus-colorectal", "diabetes-preop-clinic"):
         report = validate(load_pathway(f"pathway_library/{name}.yaml"))
         assert "flow" in report.packs
-        assert report.findings == [], [f.message for f in report.findings]
+        # nothing more for the simulation (clinical "cannot tell" notes are not its business)
+        flow = [f for f in report.findings if f.pack == "flow"]
+        assert flow == [], [f.message for f in flow]
+        assert not [f for f in report.findings if f.severity in ("error", "warning")]

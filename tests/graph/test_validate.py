@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from builders import chain, link, minimal, pathway, step, surgical
 from designer.graph.network import build_graph
 from designer.graph.rules import RULES, Finding, found, load_packs, rule
+from designer.graph import sources
+from designer.graph.rules import FORMAT
 from designer.graph.validate import ValidationReport, validate
 
 
@@ -19,7 +21,7 @@ def _broken() -> object:
     return pathway(
         [step("a", "entry", owner=None, setting="gp", name="Referral"), step("b", "exit")],
         [link("a", "b", handoff={"sender": "gp", "receiver": "surgeon",
-                                 "information": ["letter"]})])
+                                 "information": ["letter"], "within_days": 7})])
 
 
 def test_findings_sorted_worst_first_and_summary():
@@ -133,7 +135,7 @@ def test_empty_report():
 
 
 def test_broken_rule_becomes_a_warning_not_a_crash():
-    @rule("test-broken-rule", "diabetes", "A rule that fails", "tests")
+    @rule("test-broken-rule", "diabetes", "A rule that fails", FORMAT)
     def broken(pathway, graph):
         raise RuntimeError("boom")
         yield  # pragma: no cover
@@ -149,11 +151,13 @@ def test_broken_rule_becomes_a_warning_not_a_crash():
 
 def test_rule_registry_refuses_bad_registrations():
     with pytest.raises(ValueError):
-        rule("dead-end", "core", "again", "x")(lambda p, g: [])
+        rule("dead-end", "core", "again", FORMAT)(lambda p, g: [])
     with pytest.raises(ValueError):
         rule("x-1", "cardiac", "t", "s")
     with pytest.raises(ValueError):
         rule("x-2", "core", "t", "s", severity="fatal")
+    with pytest.raises(ValueError, match="not in the sources registry"):
+        rule("x-3", "core", "t", "nice-ng999#1.1")
 
 
 def test_found_uses_registry_defaults():
@@ -189,11 +193,10 @@ def test_every_rule_is_tested_and_documented():
         if rule_id.startswith("test-"):
             continue
         assert f'"{rule_id}"' in tested, f"no test names {rule_id}"
-        if registered.pack == "flow":  # simulation inputs: no clinical source
-            assert "Source: " in (registered.check.__doc__ or ""), rule_id
-            continue
-        assert "Source: DOMAIN.md" in (registered.check.__doc__ or ""), rule_id
-        assert registered.title and registered.source.startswith("DOMAIN.md"), rule_id
+        assert "Source: " in (registered.check.__doc__ or ""), rule_id
+        assert registered.title and registered.sources, rule_id
+        for ref in registered.sources:   # every citation is in the sources registry
+            assert ref == FORMAT or sources.get(ref).publisher, (rule_id, ref)
 
 
 # ------------------------------------------------------------ random pathways
@@ -265,4 +268,4 @@ def test_catalogue_lists_every_design_rule_pack_by_pack():
     assert set(design) <= set(ids)
     packs = [r["pack"] for r in rows]
     assert packs == sorted(packs, key=["core", "perioperative", "diabetes", "flow"].index)
-    assert all(set(r) == {"id", "pack", "severity", "title", "source"} for r in rows)
+    assert all(set(r) == {"id", "pack", "severity", "title", "source", "sources"} for r in rows)

@@ -131,7 +131,8 @@ def test_finding_badges_show_count_and_worst_severity(canvas):
     assert scene.item_for("fit->surgery").count_badge is None
     # a real report from the rules engine shows too
     scene.set_findings(validate(pathway))
-    assert scene.item_for("sdm->prehab").count_badge._label.text() == "2"
+    # two errors and a note (no service level) on this handoff
+    assert scene.item_for("sdm->prehab").count_badge._label.text() == "3"
 
 
 def test_critical_path_and_find_highlight(canvas):

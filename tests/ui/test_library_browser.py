@@ -120,7 +120,7 @@ def test_new_from_template_opens_an_untitled_copy(qtbot, window):
     assert doc.pathway.derived_from.id == "eras-plus-colorectal"
     assert doc.pathway.derived_from.version == "1.0.0"
     assert doc.pathway.status.value == "draft" and doc.pathway.version == "0.1.0"
-    assert len(doc.pathway.steps) == 19
+    assert len(doc.pathway.steps) == 21
     assert not browser.isVisible()
     assert window.scene.item_for("surgery") is not None
 

@@ -167,10 +167,14 @@ def test_run_finishes_shows_charts_and_keeps_results_on_the_document(sim_window,
     assert "GBP" in cost.get_xlabel() and "2016/17" in cost.get_title()
     record = window.document.current_simulation()
     assert record is not None and record.results is results
-    window.document.undo_stack.push  # the pathway changes: the record no longer matches
-    dock.inputs.resources.capacity_field.apply(3)
+    assert not dock.stale.isVisible()
+    dock.inputs.resources.capacity_field.apply(3)   # the pathway changes after the run
     assert window.document.current_simulation() is None
     assert window.document.last_simulation is record
+    qtbot.waitUntil(dock.stale.isVisible)             # and the panel says so
+    window.act.undo.trigger()
+    assert window.document.current_simulation() is record
+    qtbot.waitUntil(lambda: not dock.stale.isVisible())
 
 
 def test_matplotlib_is_loaded_only_when_a_chart_is_shown(sim_window, qtbot):
@@ -228,7 +232,7 @@ def test_overlay_colours_a_step_with_its_value_as_text(sim_window, qtbot):
     assert set(overlay.values) == {"clinic", "op"}
     label = overlay.labels["clinic"].text()
     assert label.endswith("% busy")
-    assert overlay.legend.scene() is window.scene
+    assert overlay.legend.isVisible() and "Utilisation" in overlay.legend.text()
     step = window.scene.step_items()["clinic"]
     halo = [c for c in step.childItems() if c.brush().color().name() in
             ("#1b9e77", "#e6ab02", "#e66101", "#b2182b")]
@@ -237,6 +241,7 @@ def test_overlay_colours_a_step_with_its_value_as_text(sim_window, qtbot):
     assert overlay.labels["clinic"].text().startswith("waits ")
     dock.overlay_mode.setCurrentIndex(dock.overlay_mode.findData("off"))
     assert overlay.values == {} and not [c for c in step.childItems() if c in halo]
+    assert overlay.legend is None
 
 
 def test_animation_advances_frames_and_pauses(sim_window, qtbot):

@@ -234,13 +234,16 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
     for t in placed.transitions:
         if t.source in node_ids and t.target in node_ids:
             flows.append((ids.make("Flow", f"{len(flows) + 1}"), t))
+    incoming: dict[str, list[str]] = {}
+    outgoing: dict[str, list[str]] = {}
+    for flow_id, t in flows:        # one pass, keeping the flows' order per step
+        incoming.setdefault(t.target, []).append(flow_id)
+        outgoing.setdefault(t.source, []).append(flow_id)
     for step in placed.steps:   # the schema wants every incoming before any outgoing
-        for flow_id, t in flows:
-            if t.target == step.id:
-                ET.SubElement(nodes[step.id], _m("incoming")).text = flow_id
-        for flow_id, t in flows:
-            if t.source == step.id:
-                ET.SubElement(nodes[step.id], _m("outgoing")).text = flow_id
+        for flow_id in incoming.get(step.id, ()):
+            ET.SubElement(nodes[step.id], _m("incoming")).text = flow_id
+        for flow_id in outgoing.get(step.id, ()):
+            ET.SubElement(nodes[step.id], _m("outgoing")).text = flow_id
     for step in placed.steps:
         if step.kind is StepKind.wait:
             timer = ET.SubElement(nodes[step.id], _m("timerEventDefinition"),

@@ -133,9 +133,10 @@ def _information(item: str) -> dict:
     }
 
 
-def _handoff_sentence(pathway: Pathway, t: Transition) -> str:
+def _handoff_sentence(pathway: Pathway, t: Transition,
+                      steps: dict[str, Step] | None = None) -> str:
     h = t.handoff
-    source = pathway.step(t.source)
+    source = steps.get(t.source) if steps is not None else pathway.step(t.source)
     parts = [f"Handoff from {source.name if source else t.source}"]
     who = []
     if h.sender:
@@ -236,7 +237,7 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
             for item in t.handoff.information:
                 actions[t.source].setdefault("output", []).append(_information(item))
                 actions[t.target].setdefault("input", []).append(_information(item))
-            where.setdefault(t.target, []).append(_handoff_sentence(pathway, t))
+            where.setdefault(t.target, []).append(_handoff_sentence(pathway, t, steps))
     for step_id, sentences in where.items():
         actions[step_id]["textEquivalent"] = " ".join(sentences)
 

@@ -3,14 +3,20 @@ page-number fields. Text is set through python-docx runs, which escape it."""
 
 from __future__ import annotations
 
+import weakref
+from copy import deepcopy
 from typing import Any, Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
+from docx.shape import InlineShape
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.run import Run
 
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
 NHS_DARK_BLUE = RGBColor(0x00, 0x30, 0x87)
@@ -60,8 +66,59 @@ def _property(text: str, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+_STYLE_IDS: "weakref.WeakKeyDictionary[Any, dict[str, str | None]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def add_styled(doc, text: str, style: str):
+    """``doc.add_paragraph(text, style=style)`` with the style looked up once per document.
+
+    python-docx finds a style by name by scanning every style of the document (twice)
+    for each paragraph; a booklet of thousands of paragraphs spends most of its time
+    there. The paragraph written is the same.
+    """
+    ids = _STYLE_IDS.setdefault(doc.part, {})
+    if style not in ids:
+        ids[style] = doc.part.get_style_id(doc.styles[style], WD_STYLE_TYPE.PARAGRAPH)
+    paragraph = doc.add_paragraph(text)
+    paragraph._p.style = ids[style]
+    return paragraph
+
+
+def add_heading(doc, text: str, level: int = 1):
+    """``doc.add_heading(text, level)`` through :func:`add_styled`."""
+    return add_styled(doc, text, "Title" if level == 0 else f"Heading {level}")
+
+
+_NEXT_SHAPE_ID: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+
+
+def add_picture(doc, stream, width):
+    """``doc.add_picture(stream, width=width)`` (the same InlineShape), numbering the
+    pictures from a counter.
+
+    python-docx gives each picture the next free id by reading every id in the
+    whole document, so many pictures after long tables cost time that grows with
+    the square of the document. The counter starts from that same scan once per
+    document; only pictures take ids in our documents, so the ids are the same.
+    """
+    part = doc.part
+    shape_id = _NEXT_SHAPE_ID.get(part) or part.next_id
+    run = doc.add_paragraph().add_run()
+    r_id, image = part.get_or_add_image(stream)
+    cx, cy = image.scaled_dimensions(width, None)
+    inline = CT_Inline.new_pic_inline(shape_id, r_id, image.filename, cx, cy)
+    run._r.add_drawing(inline)
+    _NEXT_SHAPE_ID[part] = shape_id + 1
+    return InlineShape(inline)
+
+
 def _shade(cell, fill: str) -> None:
-    props = cell._tc.get_or_add_tcPr()
+    _shade_tc(cell._tc, fill)
+
+
+def _shade_tc(tc, fill: str) -> None:
+    props = tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -92,18 +149,32 @@ def add_table(doc, header: Sequence[str], rows: Sequence[Sequence[Any]],
         run.bold = True
         run.font.size = Pt(font_size)
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-    for index, values in enumerate(rows):
-        cells = table.add_row().cells
-        for column, (cell, value) in enumerate(zip(cells, values)):
-            paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.space_after = Pt(0)
-            run = paragraph.add_run("" if value is None else str(value))
-            run.font.size = Pt(font_size)
-            run.bold = column == 0 and index in bold_first
-            if index in highlight:
-                _shade(cell, "FFF9C4")
     if widths_mm:
-        set_widths(table, widths_mm)
+        set_widths(table, widths_mm)      # header row and grid; the prototype copies it
+    # One prototype row (widths, no space after, font size) copied per row: python-docx
+    # row by row costs several element look-ups per cell. Formatting is written only
+    # where it differs from the prototype (bold first cells, shaded rows).
+    bold_first, highlight = set(bold_first), set(highlight)
+    prototype = table.add_row()
+    for cell in prototype.cells:
+        paragraph = cell.paragraphs[0]
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run("").font.size = Pt(font_size)
+    template = prototype._tr
+    tbl = table._tbl
+    tbl.remove(template)
+    for index, values in enumerate(rows):
+        tr = deepcopy(template)
+        tbl.append(tr)
+        for column, (tc, value) in enumerate(zip(tr.tc_lst, values)):
+            r = tc.p_lst[0].r_lst[0]
+            text = "" if value is None else str(value)
+            if text:
+                r.text = text
+            if column == 0 and index in bold_first:
+                Run(r, None).bold = True
+            if index in highlight:
+                _shade_tc(tc, "FFF9C4")
     return table
 
 

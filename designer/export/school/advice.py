@@ -1,11 +1,11 @@
 """Short general advice for the "How to get ready" part of Surgery School materials.
 
-Written in our own words from the facts in DOMAIN.md sections 2, 3, 4 and 5 (ERAS+
-must-dos and I COUGH, perioperative diabetes, anaemia, smoking, BRAN questions for
-shared decisions). No clinical claim goes beyond those facts: patients read this as
-their hospital's word, so advice the project cannot source is left to the care team.
-Written to the
-NHS content style: short sentences, plain words first, numbers as digits. Each
+Written in our own words from sources in the sources registry
+(:mod:`designer.graph.sources`: the ERAS+ must-dos and I COUGH, the perioperative
+diabetes guidance, anaemia and smoking guidance, BRAN questions for shared
+decisions); each topic names its registry sources in ``sources``. No clinical claim
+goes beyond those facts: patients read this as their hospital's word, so advice the
+project cannot source is left to the care team. Written to the NHS content style: short sentences, plain words first, numbers as digits. Each
 topic is included only when the pathway has an activity it relates to.
 """
 
@@ -24,6 +24,8 @@ class Advice:
     heading: str
     paragraphs: tuple[str, ...]
     bullets: tuple[str, ...] = ()
+    #: the sources-registry ids the topic is written from
+    sources: tuple[str, ...] = ()
 
 
 DECIDING = Advice(
@@ -32,6 +34,7 @@ DECIDING = Advice(
      "questions can help:",),
     ("What are the benefits?", "What are the risks?", "What are the other choices?",
      "What if I do nothing?"),
+    sources=("aomrc-choosing-wisely",),
 )
 
 ACTIVITY = Advice(
@@ -40,6 +43,7 @@ ACTIVITY = Advice(
      "Try to be active for 30 minutes every day. Choose something that makes you a bit "
      "out of breath, like a brisk walk.",
      "Exercises that make your muscles stronger help too. Start slowly and build up."),
+    sources=("erasplus-professionals",),
 )
 
 BREATHING = Advice(
@@ -51,6 +55,7 @@ BREATHING = Advice(
      "Brush your teeth and use mouthwash twice a day.",
      "After your operation, get out of bed at least 3 times a day.",
      "Sit up in bed, with the head of the bed raised."),
+    sources=("i-cough", "him-erasplus"),
 )
 
 EATING = Advice(
@@ -58,6 +63,7 @@ EATING = Advice(
     ("Eating a balanced diet is part of getting ready for your operation.",
      "The team checks whether you are eating enough. If you need more help, you may see a "
      "dietitian (a food and nutrition expert)."),
+    sources=("erasplus-professionals", "prehab4cancer-professionals"),
 )
 
 SMOKING = Advice(
@@ -67,12 +73,14 @@ SMOKING = Advice(
      "as likely to stop smoking.",
      "Your GP or your local NHS Stop Smoking Service can help you. Support from experts "
      "works better than trying alone."),
+    sources=("rcsed-smoking-2023", "quitnow-teachable-moment", "nice-smoking-elective-surgery"),
 )
 
 ALCOHOL = Advice(
     "alcohol", "Alcohol",
     ("Cutting down on alcohol is part of getting ready for your operation.",
      "If you find it hard to cut down, talk to your GP. They can help."),
+    sources=("erasplus-professionals",),
 )
 
 MEDICINES = Advice(
@@ -81,6 +89,7 @@ MEDICINES = Advice(
      "Your nurse or doctor will tell you if you need to change any medicine before your "
      "operation.",
      "Ask them if you are not sure about any of your medicines."),
+    sources=("nice-ng27",),
 )
 
 DIABETES = Advice(
@@ -92,6 +101,7 @@ DIABETES = Advice(
      "may be first on the list.",
      "After your operation, you will start looking after your diabetes yourself again as "
      "soon as you can. Your GP will be told about any changes to your diabetes medicines."),
+    sources=("jbds-ip-surgery", "nhs-borders-periop-diabetes", "nhs-diabetes-periop-2011"),
 )
 
 IRON = Advice(
@@ -99,6 +109,7 @@ IRON = Advice(
     ("A blood test checks if you have anaemia (a low level of red blood cells).",
      "If you need iron, tablets take 4 to 6 weeks to work. If there is not enough time, "
      "or tablets do not suit you, you may have iron through a drip instead."),
+    sources=("nice-ng24-qs138", "scot-preop-anaemia"),
 )
 
 _FITNESS = {Activity.prehabilitation, Activity.rehabilitation}

@@ -140,24 +140,11 @@ def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
     """
     if not surgery:
         return set()
-    import networkx as nx
-
+    from designer.graph.branches import skippable_steps
     from designer.graph.network import forward_graph
 
-    graph = forward_graph(pathway)
-    if surgery not in graph:
-        return set()
-    road = nx.ancestors(graph, surgery)
-    kinds = {s.id: s.kind for s in pathway.steps}
-    skippable: set[str] = set()
-    for decision in (d for d in road if kinds.get(d) == StepKind.decision):
-        for step_id in nx.descendants(graph, decision) & road:
-            if step_id in skippable:
-                continue
-            without = nx.restricted_view(graph, [step_id], [])
-            if nx.has_path(without, decision, surgery):
-                skippable.add(step_id)
-    return skippable
+    decisions = [s.id for s in pathway.steps if s.kind == StepKind.decision]
+    return skippable_steps(forward_graph(pathway), decisions, surgery)
 
 
 def _all_text(sections: list[BookletSection]) -> list[str]:
@@ -266,5 +253,13 @@ def build_booklet(pathway: Pathway) -> Booklet:
         sections.append(BookletSection("words", "Words you may hear", [Block(
             paragraphs=["Your care team may use these short forms:"], labels=used)]))
     sections.append(contact)
+    cited = list(dict.fromkeys(ref for t in topics for ref in t.sources))
+    if cited:
+        from ...graph.sources import cite_short
+
+        # Labels, not sentences: references are not scored for reading age.
+        sections.append(BookletSection("sources", "Where this advice comes from", [Block(
+            paragraphs=["The advice in this booklet comes from these sources:"],
+            labels=[cite_short(ref) for ref in cited])]))
     return Booklet(title="Getting ready for your operation",
                    subtitle=pathway.title, sections=sections)

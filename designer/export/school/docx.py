@@ -26,10 +26,10 @@ def write_school_docx(booklet: Booklet, out_path: Path, body_size: float) -> Non
     sub_run.bold = True
     sub_run.font.size = Pt(body_size * 1.15)
     for section in booklet.sections:
-        doc.add_heading(section.title, level=1)
+        kit.add_heading(doc, section.title, level=1)
         for block in section.blocks:
             if block.heading:
-                doc.add_heading(block.heading, level=2)
+                kit.add_heading(doc, block.heading, level=2)
             if block.when:
                 when = doc.add_paragraph()
                 when_run = when.add_run(block.when)
@@ -39,7 +39,7 @@ def write_school_docx(booklet: Booklet, out_path: Path, body_size: float) -> Non
             for text in block.paragraphs:
                 doc.add_paragraph(text)
             for item in block.bullets + block.labels:
-                doc.add_paragraph(item, style="List Bullet")
+                kit.add_styled(doc, item, "List Bullet")
             for line in block.form_lines:
                 doc.add_paragraph(line)
     doc.add_paragraph("This booklet gives general information. Ask your care team about "

@@ -1,4 +1,4 @@
-"""Reading-age checks for patient materials (NHS content style, DOMAIN.md section 5).
+"""Reading-age checks for patient materials (NHS content style: registry source nhs-how-we-write).
 
 The NHS asks for a reading age of 9 to 11 (11 to 14 where medical content
 forces it) and sentences of up to 20 words. We measure each section of a

@@ -103,6 +103,8 @@ class SpecContent:
     settings: list[dict[str, str]]
     glossary: list[tuple[str, str]]
     diff_rows: list[dict[str, str]] = field(default_factory=list)
+    #: the pathway's own rule settings (rule_config): rule, setting, default, reason
+    rule_overrides: list[dict[str, str]] = field(default_factory=list)
     step_count: int = 0
     surgery_day: float | None = None    # day (from the start) on which surgery starts
     patient_reading: str = ""           # the Surgery School booklet's reading check
@@ -281,7 +283,7 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         derived = (f"{title} (library pathway {source.id}), version {source.version}"
                    if title else f"library pathway {source.id}, version {source.version}")
 
-    evidence = [{"claim": e.claim, "source": e.source, "weak": e.weak,
+    evidence = [{"claim": e.claim, "source": _cited(e), "weak": e.weak,
                  "note": _text(e.note)} for e in pathway.evidence]
     per_setting: dict[str, int] = {}
     per_role: dict[str, int] = {}
@@ -331,6 +333,7 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         critical_path=[step_names.get(s, s) for s in timeline.critical_path],
         validation_counts=dict(report.summary),
         findings=[finding_row(f) for f in report.findings],
+        rule_overrides=_rule_overrides(pathway),
         waived=[finding_row(f) for f in report.waived],
         evidence=evidence, roles=role_rows, settings=settings_rows,
         glossary=terms_used(texts), diff_rows=diff_rows, step_count=len(pathway.steps),
@@ -363,3 +366,33 @@ def _timeline_name(name: str, entry) -> str:
     if entry.loop_days:
         return f"{name} (loops back; adds about {_days(entry.loop_days)})"
     return f"{name} (loops back)"
+
+
+def _cited(evidence) -> str:
+    """An evidence item's source as a reference from the sources registry, else as written."""
+    from ...graph.sources import resolve, split_ref
+
+    found = resolve(evidence.source, evidence.ref)
+    if found is None:
+        return evidence.source
+    section = split_ref(evidence.ref)[1] if evidence.ref else None
+    return found.citation(section)
+
+
+def _rule_overrides(pathway: Pathway) -> list[dict[str, str]]:
+    """Each rule this pathway sets differently from the default, with the reason given."""
+    from ...graph.model import rule_level, rule_reason
+    from ...graph.rules import RULES, load_packs
+
+    load_packs()
+    rows = []
+    for rule_id, setting in pathway.rule_config.items():
+        registered = RULES.get(rule_id)
+        level = rule_level(setting).value
+        rows.append({
+            "rule": registered.title if registered else rule_id,
+            "setting": "Switched off" if level == "off" else level.capitalize(),
+            "default": registered.severity.capitalize() if registered else "Unknown rule",
+            "reason": rule_reason(setting) or "No reason recorded",
+        })
+    return rows

@@ -91,7 +91,7 @@ def _diagram(doc, c: SpecContent, pathway, report) -> None:
         doc.add_paragraph(diagram_unavailable(exc))
         pieces = []
     for number, piece in enumerate(pieces, 1):
-        shape = doc.add_picture(io.BytesIO(piece.png), width=Mm(piece.width_pt / PT_PER_MM))
+        shape = kit.add_picture(doc, io.BytesIO(piece.png), Mm(piece.width_pt / PT_PER_MM))
         part = f", part {number} of {len(pieces)}" if len(pieces) > 1 else ""
         _alt_text(shape, f"Diagram of the pathway {c.title}{part}: {c.step_count} steps in "
                          f"{len(c.settings)} settings of care, time running left to right. "
@@ -143,7 +143,7 @@ def _timeline(doc, c: SpecContent) -> None:
     bold = fonts()[1] if fonts()[0] == "DejaVuSans" else "Helvetica-Bold"
     for chart in split_chart(chart_bars(c), surgery_day(c), width=width_pt,
                              measure_font=bold):
-        shape = doc.add_picture(io.BytesIO(to_png(chart)), width=Mm(kit.PAGE_TEXT_WIDTH_MM))
+        shape = kit.add_picture(doc, io.BytesIO(to_png(chart)), Mm(kit.PAGE_TEXT_WIDTH_MM))
         _alt_text(shape, f"{chart.title}: a bar for each step from its first day to its "
                          "last; the steps and their timing are listed in the steps table.")
         doc.add_paragraph(f"{chart.title}: red bars are on the critical path; the dashed "
@@ -166,6 +166,11 @@ def _validation(doc, c: SpecContent) -> None:
                       [[f.title, f.targets, f.reason] for f in c.waived], [48, 48, 78])
     else:
         doc.add_paragraph("No findings have been waived.")
+    if c.rule_overrides:
+        doc.add_heading("Rule settings for this pathway", level=2)
+        kit.add_table(doc, ["Rule", "Set to", "Default", "Reason"],
+                      [[r["rule"], r["setting"], r["default"], r["reason"]]
+                       for r in c.rule_overrides], [48, 26, 26, 74])
 
 
 def _rest(doc, c: SpecContent) -> None:

@@ -105,6 +105,11 @@ def render_spec_md(c: SpecContent) -> str:
     out += (_table(["Rule", "Where", "Reason for waiver"],
                    [[f.title, f.targets, f.reason] for f in c.waived])
             if c.waived else ["No findings have been waived.", ""])
+    if c.rule_overrides:
+        out += ["### Rule settings for this pathway", ""]
+        out += _table(["Rule", "Set to", "Default", "Reason"],
+                      [[r["rule"], r["setting"], r["default"], r["reason"]]
+                       for r in c.rule_overrides])
     out += [f"## {SECTION_TITLES['evidence']}", ""]
     if c.evidence:
         out += ["Claims marked **Weak** rest on a non-UK or secondary source.", ""]

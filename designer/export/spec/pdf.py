@@ -212,6 +212,12 @@ def _validation(content: SpecContent, st) -> list:
                                    [0.28, 0.27, 0.45], st))
     else:
         flow.append(Paragraph("No findings have been waived.", st["body"]))
+    if content.rule_overrides:
+        flow.append(_heading("Rule settings for this pathway", st["h3"], 1))
+        rows = [[r["rule"], r["setting"], r["default"], r["reason"]]
+                for r in content.rule_overrides]
+        flow.append(kit.data_table(["Rule", "Set to", "Default", "Reason"], rows,
+                                   [0.3, 0.14, 0.14, 0.42], st))
     return flow
 
 

@@ -2,8 +2,13 @@
 
 A rule is a small function ``(pathway, graph) -> Iterable[Finding]`` registered
 with :func:`rule`. The ``core`` pack always runs; ``perioperative`` and
-``diabetes`` run when the pathway lists them in ``rule_packs``. Each rule's
-docstring names its clinical source in DOMAIN.md.
+``diabetes`` run when the pathway lists them in ``rule_packs``. Each rule cites
+its sources by id from the product's sources registry
+(:mod:`designer.graph.sources`); a structural rule with no clinical source cites
+:data:`FORMAT`, the pathway file format itself.
+
+A pathway may change a rule's severity or switch it off in ``rule_config``
+(see :func:`designer.graph.validate.validate`).
 
 Rule functions build their findings with :func:`found`, which fills in the
 rule's pack, default severity and title from the registry, so a rule only says
@@ -20,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
+
+from .. import sources as _sources
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -66,35 +73,59 @@ class Finding:
 RuleCheck = Callable[..., Iterable[Finding]]
 
 
+#: a structural rule's basis: the pathway file format, not a clinical source
+FORMAT = "format"
+FORMAT_BASIS = ("The pathway file format (a structural check: the pathway must be "
+                "well formed before it can be read clinically)")
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: its id, pack, default severity, title and source."""
+    """A registered rule: its id, pack, default severity, title and sources.
+
+    ``sources`` are registry citations (``"nice-ng180#1.1.1"``) or :data:`FORMAT`;
+    ``source`` is the same in words, for people.
+    """
 
     id: str
     pack: str
     severity: str
     title: str
-    source: str
+    sources: tuple[str, ...]
     check: RuleCheck = field(repr=False, compare=False)
+
+    @property
+    def source(self) -> str:
+        """The rule's sources as readable references, separated by "; "."""
+        return "; ".join(FORMAT_BASIS if ref == FORMAT else _sources.cite_short(ref)
+                         for ref in self.sources)
+
+    @property
+    def weak(self) -> bool:
+        """True when every clinical source of the rule is a weak one."""
+        clinical = [ref for ref in self.sources if ref != FORMAT]
+        return bool(clinical) and all(_sources.get(ref).weak for ref in clinical)
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(id: str, pack: str, title: str, source: str, severity: str = "error"
-         ) -> Callable[[RuleCheck], RuleCheck]:
+def rule(id: str, pack: str, title: str, source: str | tuple[str, ...],
+         severity: str = "error") -> Callable[[RuleCheck], RuleCheck]:
     """Register the decorated function as the rule ``id``.
 
     Parameters
     ----------
     id
-        The rule id (stable: waivers and other tools name it).
+        The rule id (stable: waivers, ``rule_config`` and other tools name it).
     pack
         One of :data:`PACKS`.
     title
         One line saying what the rule finds.
     source
-        Where the rule comes from, e.g. ``"DOMAIN.md §7 V03 [3][12]"``.
+        One citation or a tuple of them: a sources-registry id, optionally with
+        the part that applies (``"nice-ng180#1.1.1"``), or :data:`FORMAT` for a
+        structural rule. Every id must be in the registry.
     severity
         The default severity: ``"error"``, ``"warning"`` or ``"info"``.
     """
@@ -102,11 +133,17 @@ def rule(id: str, pack: str, title: str, source: str, severity: str = "error"
         raise ValueError(f"unknown severity {severity!r}")
     if pack not in PACKS:
         raise ValueError(f"unknown rule pack {pack!r}")
+    refs = (source,) if isinstance(source, str) else tuple(source)
+    if not refs:
+        raise ValueError(f"rule {id!r} cites no source")
+    for ref in refs:
+        if ref != FORMAT and _sources.split_ref(ref)[0] not in _sources.SOURCES:
+            raise ValueError(f"rule {id!r} cites {ref!r}, which is not in the sources registry")
 
     def register(check: RuleCheck) -> RuleCheck:
         if id in RULES:
             raise ValueError(f"rule {id!r} is registered twice")
-        RULES[id] = Rule(id, pack, severity, title, source, check)
+        RULES[id] = Rule(id, pack, severity, title, refs, check)
         return check
 
     return register
@@ -126,13 +163,17 @@ def rules_in(packs: Iterable[str]) -> list[Rule]:
     return [r for r in RULES.values() if r.pack in wanted]
 
 
-def catalogue() -> list[dict[str, str]]:
-    """Every rule as ``{id, pack, severity, title, source}``, pack by pack (for docs and UI)."""
+def catalogue() -> list[dict]:
+    """Every rule as ``{id, pack, severity, title, source, sources}``, pack by pack.
+
+    ``source`` is the readable reference text; ``sources`` lists the registry
+    citations (``"nice-ng180#1.1.1"``, or ``"format"`` for a structural rule).
+    """
     load_packs()
     order = {pack: i for i, pack in enumerate(PACKS)}
     rules = sorted(RULES.values(), key=lambda r: order[r.pack])  # stable: registration order
     return [{"id": r.id, "pack": r.pack, "severity": r.severity, "title": r.title,
-             "source": r.source} for r in rules]
+             "source": r.source, "sources": list(r.sources)} for r in rules]
 
 
 _loaded = False
@@ -168,3 +209,18 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
         else:
             parts.append(re.escape(word))
     return re.compile("|".join(parts), re.IGNORECASE)
+
+
+# ------------------------------------------------------------ surgery facts
+
+def surgery_facts(step):
+    """The step's :class:`~designer.graph.elements.SurgeryFacts` (all unknown when unset)."""
+    from ..elements import SurgeryFacts
+
+    return step.surgery if step.surgery is not None else SurgeryFacts()
+
+
+def fewest(items: list[str], limit: int = 3) -> str:
+    """Up to ``limit`` quoted names joined with commas, "and N more" after that."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..model import Pathway, StepKind
 from ..network import index_for
-from . import PACKS, RULES, Finding, found, rule
+from ..suggest import did_you_mean
+from . import FORMAT, PACKS, RULES, Finding, found, rule
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -22,17 +23,18 @@ def _known_target(index, target: str) -> bool:
 
 
 @rule("unknown-reference", _CORE, "A step, setting or role id that does not exist",
-      "DOMAIN.md §7 V01 [7][10], DESIGN.md §2")
+      ("jbds-seven-stages", "nursing-times-discharge-coordinator"))
 def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Report every id that names nothing.
 
     Covers a step's ``setting`` and ``owner``, a transition's ``from`` and ``to``,
-    a handoff's ``sender`` and ``receiver``, a waiver's ``rule`` and ``target``, and
-    the pathway's ``rule_packs``. Empty fields are left to the rules that ask for
+    a handoff's ``sender`` and ``receiver``, a waiver's ``rule`` and ``target``, the
+    pathway's ``rule_packs`` and the rule ids of ``rule_config``. Each message
+    offers the nearest existing id ("did you mean 'hospital'?") when one is close. Empty fields are left to the rules that ask for
     them (``step-without-owner``, ``handoff-without-receiver``).
 
-    Source: DOMAIN.md §7 V01 [7][10] (every step has an owner and a setting that
-    exist); DESIGN.md §2 (unknown references load and are reported).
+    Source: jbds-seven-stages, nursing-times-discharge-coordinator (every step has an
+    owner and a setting that exist); the file format (unknown references load and are reported).
     """
     index = index_for(pathway, graph)
     settings, roles, steps = index.settings, index.roles, index.steps
@@ -44,14 +46,14 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
             yield found(
                 "unknown-reference",
                 f"Step '{step.name}' is placed in a setting '{step.setting}' that this "
-                "pathway does not define. Choose one of the pathway's settings (lanes) "
-                "or add the missing setting.", step.id)
+                f"pathway does not define{did_you_mean(step.setting, settings)}. Choose one "
+                "of the pathway's settings (lanes) or add the missing setting.", step.id)
         if step.owner is not None and step.owner not in roles:
             yield found(
                 "unknown-reference",
                 f"Step '{step.name}' is owned by a role '{step.owner}' that this pathway "
-                "does not define. Choose one of the pathway's roles or add the role.",
-                step.id)
+                f"does not define{did_you_mean(step.owner, roles)}. Choose one of the "
+                "pathway's roles or add the role.", step.id)
     if index.dangling or index.edge_count != len(pathway.transitions):
         for t in pathway.transitions:
             for end, label in ((t.source, "starts at"), (t.target, "leads to")):
@@ -59,21 +61,24 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
                     yield found(
                         "unknown-reference",
                         f"The transition {t.key} {label} a step '{end}' that does not "
-                        "exist. Reconnect it to an existing step or delete it.", t.key)
+                        f"exist{did_you_mean(end, steps)}. Reconnect it to an existing step "
+                        "or delete it.", t.key)
     for t, handoff in index.handoffs:
         for who, label in ((handoff.sender, "sender"), (handoff.receiver, "receiver")):
             if who is not None and who not in roles:
                 yield found(
                     "unknown-reference",
                     f"The handoff from {index.name(t.source)} to {index.name(t.target)} "
-                    f"names a {label} role '{who}' that this pathway does not define. "
-                    "Choose one of the pathway's roles or add the role.", t.key)
+                    f"names a {label} role '{who}' that this pathway does not define"
+                    f"{did_you_mean(who, roles)}. Choose one of the pathway's roles or add "
+                    "the role.", t.key)
     for w in pathway.waivers:
         if w.rule not in RULES:
             yield found(
                 "unknown-reference",
-                f"A waiver names a rule '{w.rule}' that does not exist, so it waives "
-                "nothing. Correct the rule id or remove the waiver.",
+                f"A waiver names a rule '{w.rule}' that does not exist"
+                f"{did_you_mean(w.rule, RULES)}, so it waives nothing. Correct the rule id "
+                "or remove the waiver.",
                 *((w.target,) if w.target else ()))
         if w.target and not _known_target(index, w.target):
             yield found(
@@ -85,15 +90,24 @@ def unknown_reference(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
         if pack not in PACKS:
             yield found(
                 "unknown-reference",
-                f"The pathway asks for a rule pack '{pack}' that does not exist, so its "
-                f"checks cannot run. Known packs: {', '.join(PACKS)}.")
+                f"The pathway asks for a rule pack '{pack}' that does not exist"
+                f"{did_you_mean(pack, PACKS)}, so its checks cannot run. Known packs: "
+                f"{', '.join(PACKS)}.")
+    for rule_id in pathway.rule_config:
+        if rule_id not in RULES:
+            yield found(
+                "unknown-reference",
+                f"rule_config sets a rule '{rule_id}' that does not exist"
+                f"{did_you_mean(rule_id, RULES)}, so the setting does nothing. Correct the "
+                "rule id or remove it.")
 
 
-@rule("single-entry", _CORE, "Not exactly one entry step", "DOMAIN.md §1 [3][7]")
+@rule("single-entry", _CORE, "Not exactly one entry step", ("nhse-periop-playbook", "jbds-seven-stages"))
 def single_entry(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A pathway starts in exactly one place.
 
-    Source: DOMAIN.md §1 [3][7] (the journey starts with primary care referral).
+    Source: nhse-periop-playbook, jbds-seven-stages (the journey starts with primary
+    care referral).
     """
     index = index_for(pathway, graph)
     entries = index.entries
@@ -110,11 +124,11 @@ def single_entry(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
                     "steps.", *entries)
 
 
-@rule("has-exit", _CORE, "No exit step", "DOMAIN.md §7 V03 [3][12]")
+@rule("has-exit", _CORE, "No exit step", ("nhse-periop-playbook", "aci-nsw-periop-toolkit"))
 def has_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A pathway must end somewhere: discharge to primary care, follow-up or back to GP.
 
-    Source: DOMAIN.md §7 V03 [3][12].
+    Source: nhse-periop-playbook, aci-nsw-periop-toolkit.
     """
     if not index_for(pathway, graph).exits:
         yield found("has-exit",
@@ -124,14 +138,14 @@ def has_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 
 
 @rule("unreachable-step", _CORE, "A step not reachable from the entry",
-      "DOMAIN.md §1 [1][3]")
+      ("rcoa-periop-programme", "nhse-periop-playbook"))
 def unreachable_step(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every step must lie on some route from the entry.
 
     Not reported when the pathway has no entry (``single-entry`` says so).
 
-    Source: DOMAIN.md §1 [1][3] (one joined-up journey from contemplation to
-    recovery).
+    Source: rcoa-periop-programme, nhse-periop-playbook (one joined-up journey from
+    contemplation to recovery).
     """
     index = index_for(pathway, graph)
     if not index.entries:
@@ -146,11 +160,11 @@ def unreachable_step(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]
 
 
 @rule("dead-end", _CORE, "A non-exit step with no outgoing transition",
-      "DOMAIN.md §7 V03 [3][12]")
+      ("nhse-periop-playbook", "aci-nsw-periop-toolkit"))
 def dead_end(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Only exit steps may end a route; any other step needs a way on.
 
-    Source: DOMAIN.md §7 V03 [3][12].
+    Source: nhse-periop-playbook, aci-nsw-periop-toolkit.
     """
     index = index_for(pathway, graph)
     dangling, steps = index.dangling, index.steps
@@ -166,15 +180,15 @@ def dead_end(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 
 
 @rule("no-route-to-exit", _CORE, "A step from which no exit can be reached (a closed loop)",
-      "DOMAIN.md §7 V03 [3][12]")
+      ("nhse-periop-playbook", "aci-nsw-periop-toolkit"))
 def no_route_to_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Steps that lead on, but only round a closed loop that never reaches an exit.
 
     Steps with no way on are ``dead-end`` findings instead; nothing is reported
     when the pathway has no exit at all (``has-exit``).
 
-    Source: DOMAIN.md §7 V03 [3][12] (an optimisation loop must return to the
-    main route).
+    Source: nhse-periop-playbook, aci-nsw-periop-toolkit (an optimisation loop must
+    return to the main route).
     """
     index = index_for(pathway, graph)
     if not index.exits:
@@ -190,12 +204,13 @@ def no_route_to_exit(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]
 
 @rule("decision-branches", _CORE,
       "A decision with fewer than two branches, or a branch without a condition",
-      "DOMAIN.md §7 V05 [12][61], DESIGN.md §2")
+      FORMAT)
 def decision_branches(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A decision needs two or more branches, each saying when it is taken.
 
-    Source: DOMAIN.md §7 V05 [12][61] (a decision offers real options, including
-    not operating); DESIGN.md §2 (a condition on each branch leaving a decision).
+    Source: the pathway file format (a structural check: a condition on each branch
+    leaving a decision, so that a reader can tell which patients take it). The
+    clinical "do nothing" option is ``sdm-do-nothing-branch``'s business.
     """
     index = index_for(pathway, graph)
     for sid in index.by_kind[StepKind.decision]:
@@ -215,12 +230,12 @@ def decision_branches(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding
                             "its condition, e.g. 'HbA1c 69 mmol/mol or more'.", t.key)
 
 
-@rule("step-without-owner", _CORE, "A step with no owner role", "DOMAIN.md §7 V01 [7][10]")
+@rule("step-without-owner", _CORE, "A step with no owner role", ("jbds-seven-stages", "nursing-times-discharge-coordinator"))
 def step_without_owner(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every step has a named role responsible for it.
 
-    Source: DOMAIN.md §7 V01 [7][10] (JBDS stages with named responsibilities;
-    a single coordinator agrees the plan).
+    Source: jbds-seven-stages, nursing-times-discharge-coordinator (JBDS stages with
+    named responsibilities; a single coordinator agrees the plan).
     """
     index = index_for(pathway, graph)
     for sid, owner in index.owner_of.items():
@@ -232,14 +247,14 @@ def step_without_owner(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findin
 
 
 @rule("handoff-missing", _CORE, "A transition between different settings without a handoff",
-      "DOMAIN.md §7 V02 [9]")
+      "nice-ng27")
 def handoff_missing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A move between settings must say who hands over what.
 
     Only where both steps exist, both settings are known and they differ;
     unknown settings are ``unknown-reference`` findings instead.
 
-    Source: DOMAIN.md §7 V02 [9] (NICE NG27: at each transfer pass diagnosis,
+    Source: nice-ng27 (NICE NG27: at each transfer pass diagnosis,
     treatment and medicines).
     """
     index = index_for(pathway, graph)
@@ -256,14 +271,32 @@ def handoff_missing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
                         f"to {settings[b.setting].name} ('{b.name}') with no handoff. Say "
                         "who sends and who receives, what information goes with the "
                         "patient and how it is sent.", t.key)
+    # a step with no setting hides the move across it: look through it
+    for sid, setting in setting_of.items():
+        if setting is not None:
+            continue
+        bare_in = [p for p in index.pred[sid]
+                   if setting_of[p] in settings and index.transition(p, sid).handoff is None]
+        bare_out = [c for c in index.succ[sid]
+                    if setting_of[c] in settings and index.transition(sid, c).handoff is None]
+        for p in bare_in:
+            for c in bare_out:
+                if setting_of[p] != setting_of[c]:
+                    yield found("handoff-missing",
+                                f"The patient moves from {settings[setting_of[p]].name} "
+                                f"('{steps[p].name}') through '{steps[sid].name}', which has "
+                                f"no setting, to {settings[setting_of[c]].name} "
+                                f"('{steps[c].name}') with no handoff. Give "
+                                f"'{steps[sid].name}' its setting and add the handoff.",
+                                f"{sid}->{c}")
 
 
 @rule("handoff-without-receiver", _CORE, "A handoff with no sender or no receiver",
-      "DOMAIN.md §7 V02 [9]")
+      "nice-ng27")
 def handoff_without_receiver(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff names both the sending and the receiving role.
 
-    Source: DOMAIN.md §7 V02 [9] (every handoff names a receiving owner).
+    Source: nice-ng27 (every handoff names a receiving owner).
     """
     index = index_for(pathway, graph)
     for t, h in index.handoffs:
@@ -278,11 +311,11 @@ def handoff_without_receiver(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[
 
 
 @rule("handoff-without-information", _CORE, "A handoff that names no information passed on",
-      "DOMAIN.md §7 V02 [9]")
+      "nice-ng27")
 def handoff_without_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff lists the information that travels with the patient.
 
-    Source: DOMAIN.md §7 V02 [9] (diagnosis, treatment and a complete medicines
+    Source: nice-ng27 (diagnosis, treatment and a complete medicines
     list at each transfer).
     """
     index = index_for(pathway, graph)
@@ -295,11 +328,11 @@ def handoff_without_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterat
 
 
 @rule("handoff-without-channel", _CORE, "A handoff with no channel",
-      "DOMAIN.md §1 [9], §7 V02", severity="warning")
+      "nice-ng27", severity="warning")
 def handoff_without_channel(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A handoff says how the information travels (e-referral, letter, shared record).
 
-    Source: DOMAIN.md §1 [9] (keep patients and practitioners in contact across
+    Source: nice-ng27 (keep patients and practitioners in contact across
     moves), §7 V02.
     """
     index = index_for(pathway, graph)
@@ -311,3 +344,46 @@ def handoff_without_channel(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[F
                         "channel, e.g. 'e-referral', 'shared care record', 'letter'.",
                         t.key)
 
+
+
+@rule("step-without-setting", _CORE, "A step with no setting (lane)",
+      ("jbds-seven-stages", "nice-ng27"))
+def step_without_setting(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
+    """Every step says where it happens (its setting, shown as a lane).
+
+    Without a setting the handoff checks cannot tell whether the patient moves
+    between organisations on either side of the step.
+
+    Source: jbds-seven-stages (each stage has a place and named responsibilities);
+    nice-ng27 (information passed at every transfer between settings).
+    """
+    index = index_for(pathway, graph)
+    for sid, setting in index.setting_of.items():
+        if setting is None:
+            yield found("step-without-setting",
+                        f"'{index.steps[sid].name}' has no setting, so nobody can tell where "
+                        "it happens or whether the patient changes organisation before or "
+                        "after it (the handoff checks cannot see through it). Place it in "
+                        "one of the pathway's settings (lanes).", sid)
+
+
+@rule("handoff-without-service-level", _CORE, "A handoff with no service level (within_days)",
+      "nice-ng27", severity="info")
+def handoff_without_service_level(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
+    """A handoff says how soon it happens (``within_days``).
+
+    Source: nice-ng27 (keep the patient and practitioners in contact across
+    moves: the receiving team needs to know when to expect the information).
+    """
+    index = index_for(pathway, graph)
+    for t, h in index.handoffs:
+        if h.within_days is None:
+            yield found("handoff-without-service-level",
+                        f"The handoff from {index.name(t.source)} to {index.name(t.target)} "
+                        "does not say how soon it happens. Set its service level (within_days, "
+                        "e.g. 2 for a discharge summary), so that a delay can be noticed.",
+                        t.key)
+
+
+# the structural check of decision thresholds lives in its own module
+from . import core_decisions  # noqa: E402,F401

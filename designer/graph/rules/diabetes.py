@@ -16,6 +16,7 @@ from ..model import Activity, Pathway, SettingKind, StepKind
 from ..network import PathwayIndex, index_for
 from . import Finding, found, mentions, rule
 from .perioperative import MEDICINES_WORDS, OPTIMISATION_ACTIVITIES
+from .wording import without_diabetes as _without_diabetes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -41,7 +42,6 @@ _GP_WORDS = ("gp|", "general practi", "practice", "community", "district", "diab
 _REFERRAL_SEARCH_LIMIT = 50
 _PRIMARY_OR_COMMUNITY = (SettingKind.primary, SettingKind.community)
 _FEW_BRANCHES = 16
-_FEW_SURGERIES = 16
 _NEARBY = 32
 
 _MENTION_RE = re.compile(r"hb\s*a1c|\ba1c\b|glycated", re.I)
@@ -95,7 +95,7 @@ def _role_words(index: PathwayIndex, role_id: str | None) -> list[str]:
 
 @rule("diabetes-referral-dataset", _PACK,
       "Referral handoff lacks HbA1c, blood pressure, weight, complications or medicines",
-      "DOMAIN.md §7 V06 [28]")
+      "jbds-ip-surgery")
 def diabetes_referral_dataset(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """The referral for surgery carries the diabetes dataset.
 
@@ -104,7 +104,7 @@ def diabetes_referral_dataset(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
     information must mention HbA1c, blood pressure ("BP"), weight ("BMI"),
     complications and medicines ("medication list").
 
-    Source: DOMAIN.md §3 and §7 V06 [28] (the GP's referral letter carries
+    Source: jbds-ip-surgery (the GP's referral letter carries
     current HbA1c, blood pressure, weight, complications and medicines).
     """
     index = index_for(pathway, graph)
@@ -164,7 +164,7 @@ def _and(items: list[str]) -> str:
 
 @rule("hba1c-optimisation-route", _PACK,
       "No route for HbA1c >= 69 mmol/mol back to primary care and on to preassessment",
-      "DOMAIN.md §7 V07 [28][29][34]")
+      ("jbds-ip-surgery", "nhs-borders-periop-diabetes", "qic-waiting-well-diabetes"))
 def hba1c_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """People with HbA1c of 69 mmol/mol or more go round an optimisation loop.
 
@@ -176,9 +176,9 @@ def hba1c_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[
     before surgery. Reported at the preassessment steps when no branch exists,
     or at each branch when none of them comes back.
 
-    Source: DOMAIN.md §3 and §7 V07 [28][29][34] (HbA1c below 69 mmol/mol before
-    elective referral; at or above 69 optimise through the GP or diabetes team
-    and return).
+    Source: jbds-ip-surgery, nhs-borders-periop-diabetes, qic-waiting-well-diabetes
+    (HbA1c below 69 mmol/mol before elective referral; at or above 69 optimise through
+    the GP or diabetes team and return).
     """
     index = index_for(pathway, graph)
     branches = []
@@ -258,6 +258,9 @@ def _primary_or_diabetes_team(index: PathwayIndex, sid: str,
     return team[owner]
 
 
+_PLAN_TEXT = re.compile(r"plan|passport", re.I)
+
+
 def _is_plan(step) -> bool:
     if step.activity is Activity.diabetes_plan:
         return True
@@ -271,34 +274,32 @@ def _is_plan(step) -> bool:
 
 
 @rule("day-of-surgery-plan", _PACK, "No diabetes day-of-surgery plan step before surgery",
-      "DOMAIN.md §7 V09 [29][31]", severity="warning")
+      ("nhs-borders-periop-diabetes", "plymouth-diabetes-preop"), severity="warning")
 def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """A diabetes day-of-surgery plan is made before each surgery step.
 
     A plan step has activity ``diabetes-plan``, or its name or description
     mentions a "day-of-surgery plan", "diabetes plan" or "diabetes passport".
+    Every route to each surgery step must pass one (an urgent branch that skips
+    the plan is found); a branch for people without diabetes ("no diabetes") is
+    not followed.
 
-    Source: DOMAIN.md §3 and §7 V09 [29][31] (day-of-surgery plan in the notes,
-    first on the list, glucose targets).
+    Source: nhs-borders-periop-diabetes, plymouth-diabetes-preop (day-of-surgery plan in
+    the notes, first on the list, glucose targets).
     """
     index = index_for(pathway, graph)
     surgeries = index.with_activity(Activity.surgery)
     if not surgeries:
         return
-    steps = index.steps
-    if len(surgeries) <= _FEW_SURGERIES:
-        # look back from each operation; stops at the first plan
-        def is_plan(n: str) -> bool:
-            return _is_plan(steps[n])
-
-        missing = [sid for sid in surgeries if not index.finds(sid, is_plan, reverse=True)]
-    else:
-        plans = [sid for sid, s in steps.items() if _is_plan(s)]
-        planned = index.reach(plans, include_starts=False)
-        missing = [sid for sid in surgeries if sid not in planned]
+    plans = [sid for sid in dict.fromkeys(
+        index.with_activity(Activity.diabetes_plan)
+        + index.saying(_PLAN_TEXT, ("plan", "passport")))
+        if _is_plan(index.steps[sid])]
+    missing = index.unguarded(surgeries, plans, leaving=_without_diabetes(index))
     for sid in missing:
         yield found("day-of-surgery-plan",
-                    f"No diabetes day-of-surgery plan is made before {index.name(sid)}. "
+                    f"A patient can reach {index.name(sid)} without a diabetes day-of-surgery "
+                    "plan. "
                     "Add a step (e.g. diabetes specialist nurse review) that writes the "
                     "plan for diabetes medicines on the day, a place first on the list "
                     "and glucose checks.", sid)
@@ -306,7 +307,7 @@ def day_of_surgery_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Findi
 
 @rule("diabetes-discharge-gp", _PACK,
       "Discharge handoff does not tell the GP about diabetes treatment changes",
-      "DOMAIN.md §7 V10 [30]")
+      "nhs-diabetes-periop-2011")
 def diabetes_discharge_gp(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Discharge tells the GP or community team about changes to diabetes treatment.
 
@@ -315,7 +316,7 @@ def diabetes_discharge_gp(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
     "insulin doses") and goes to primary care or the community (the next step's
     setting, or a receiver such as the GP, practice nurse or diabetes team).
 
-    Source: DOMAIN.md §3 and §7 V10 [30] (JBDS: tell community teams about any
+    Source: nhs-diabetes-periop-2011 (JBDS: tell community teams about any
     change to diabetes treatment).
     """
     index = index_for(pathway, graph)
@@ -336,3 +337,7 @@ def diabetes_discharge_gp(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
                         "community team about changes to diabetes treatment. Add "
                         "'changes to diabetes medicines' to a discharge handoff received by "
                         "the GP or practice nurse.", sid)
+
+
+# HbA1c recency and the SGLT2 plan live in their own module
+from . import diabetes_plans  # noqa: E402,F401

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Iterator
 
 from designer.graph.model import Pathway, StepKind
 from designer.graph.suggest import did_you_mean
-from designer.graph.rules import Finding, found, rule
+from designer.graph.rules import FORMAT, Finding, found, rule
 
 if TYPE_CHECKING:
     import networkx as nx
 
 _PACK = "flow"
-_SOURCE = "Simulation inputs: DESIGN section 7 (docs/simulation.md)"
+#: simulation inputs are part of the file format (docs/simulation.md), not a clinical source
+_SOURCE = FORMAT
 _TOLERANCE = 1e-6
 #: step kinds that need a duration to be simulated (decisions and exits take none)
 _TIMED = (StepKind.task, StepKind.wait, StepKind.entry)
@@ -53,7 +54,12 @@ def step_without_duration(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
 
 def _branches(pathway: Pathway) -> dict[str, list]:
     out: dict[str, list] = {}
+    forked: set[str] = set()
     for t in pathway.transitions:
+        if t.parallel:   # the simulation follows the first parallel branch only
+            if t.source in forked:
+                continue
+            forked.add(t.source)
         out.setdefault(t.source, []).append(t)
     return {k: v for k, v in out.items() if len(v) > 1}
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from ..model import Activity, Channel, Pathway, Phase, SettingKind, StepKind
+from ..model import Activity, Channel, Pathway, Phase, StepKind
 from ..network import index_for
-from . import Finding, found, mentions, rule
+from . import Finding, fewest, found, rule, surgery_facts
+from .wording import CHOSE_DIGITAL, NAMED_CONTACT, any_says, step_says
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -34,27 +35,27 @@ _PHASE_EXAMPLES = {
     Phase.recovery: "follow-up and recovery at home or in the community",
 }
 
-# information items recognised in a discharge handoff (lower case)
+# kept for other packs: words that mention medicines at all (the diabetes referral)
 MEDICINES_WORDS = ("medicine", "medication", "meds|", "drug", "prescription", "tto|", "tta|")
-DIAGNOSIS_WORDS = ("diagnos", "discharge summary", "operation note", "procedure")
 
 LONG_WAIT_DAYS = 42
 # up to this many starts, a rule searches from each one (stopping early) rather
 # than sweeping the whole pathway once
-_FEW = 16
 PREHAB_MIN_DAYS = 14
 _NON_DIGITAL = {Channel.in_person, Channel.phone, Channel.letter}
 
 
-@rule("missing-phase", _PACK, "A phase with no step", "DOMAIN.md §1 [1][3]")
+@rule("missing-phase", _PACK, "A phase with no step",
+      ("rcoa-periop-programme", "nhse-periop-playbook"), severity="warning")
 def missing_phase(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Each of the five phases (contemplation to recovery) holds at least one step.
 
     Steps without a phase do not count. One finding per empty phase, for the
     whole pathway (no targets).
 
-    Source: DOMAIN.md §1 [1][3] (perioperative care runs from contemplation of
-    surgery until full recovery; the NHS England 9-step playbook).
+    Source: rcoa-periop-programme, nhse-periop-playbook (perioperative care runs
+    from contemplation of surgery until full recovery; the NHS England 9-step
+    playbook).
     """
     present = index_for(pathway, graph).phases
     for phase in Phase:
@@ -68,118 +69,42 @@ def missing_phase(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
 
 @rule("sdm-before-listing", _PACK,
       "Listing or surgery reachable without shared decision making before it",
-      "DOMAIN.md §7 V04 [5][8][61]")
+      ("cpoc-rcs-preop-2021", "nice-ng180#1.3.1", "aomrc-choosing-wisely"))
 def sdm_before_listing(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Every route from the entry to listing or surgery passes shared decision making.
 
-    A listing or surgery step is reported when the entry reaches it on a route
-    that avoids every ``shared-decision-making`` step.
+    A listing or surgery step is reported when a patient can reach it on a
+    journey that meets no ``shared-decision-making`` step first (see
+    :meth:`~designer.graph.pathway_index.PathwayIndex.unguarded`: a decision
+    step takes one branch, other steps send patients along every branch).
 
-    Source: DOMAIN.md §7 V04 [5][8][61] (SDM with BRAN and a validated risk tool
-    before listing or consent).
+    Source: cpoc-rcs-preop-2021, nice-ng180 1.3.1, aomrc-choosing-wisely (shared
+    decision making with BRAN and a validated risk tool before listing or consent).
     """
     index = index_for(pathway, graph)
-    if not index.entries:
-        return
-    sdm = set(index.with_activity(Activity.shared_decision_making))
-    without_sdm = index.reach(index.entries, avoid=sdm)
-    for sid in index.with_activity(Activity.listing, Activity.surgery):
-        if sid in without_sdm and sid not in sdm:
-            yield found("sdm-before-listing",
-                        f"A patient can reach {index.name(sid)} without a shared decision "
-                        "before it. Put a shared decision making step (benefits, risks, "
-                        "alternatives and doing nothing, with a validated risk tool) on "
-                        "every route before listing and surgery.", sid)
-
-
-@rule("discharge-without-follow-up", _PACK,
-      "A discharge with no later step in a primary, community or home setting",
-      "DOMAIN.md §7 V19 [3][11], V03")
-def discharge_without_follow_up(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """After discharge the pathway continues outside hospital.
-
-    A ``discharge`` step is fine when some later step (one or more transitions
-    on) is in a primary-care, community or home setting.
-
-    Source: DOMAIN.md §7 V19 [3][11] and V03 [3][12] (discharge to primary care,
-    surgical follow-up or patient-initiated follow-up; contact 24-72 hours after
-    discharge for people at risk).
-    """
-    index = index_for(pathway, graph)
-    discharges = index.with_activity(Activity.discharge)
-    if not discharges:
-        return
-    outside = {SettingKind.primary, SettingKind.community, SettingKind.home}
-    if len(discharges) <= _FEW:
-        # the follow-up is usually a step or two on: search from each discharge
-        settings, setting_of = index.settings, index.setting_of
-
-        def is_outside(n: str) -> bool:
-            setting = settings.get(setting_of[n])
-            return setting is not None and setting.kind in outside
-
-        missing = [sid for sid in discharges if not index.finds(sid, is_outside)]
-    else:
-        after = [sid for sid, kind in index.setting_kinds.items() if kind in outside]
-        followed = index.reach(after, reverse=True, include_starts=False)
-        missing = [sid for sid in discharges if sid not in followed]
-    for sid in missing:
-        yield found("discharge-without-follow-up",
-                    f"After {index.name(sid)} the pathway has no step at home, in "
-                    "primary care or in the community, so nobody picks the patient up "
-                    "after they leave. Add a follow-up step (e.g. GP or practice nurse "
-                    "review, community rehabilitation, patient-initiated follow-up).",
-                    sid)
-
-
-@rule("discharge-information", _PACK, "Discharge handoff lacks medicines list or diagnosis",
-      "DOMAIN.md §7 V18 [9][10]")
-def discharge_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """Every handoff leaving a discharge step passes on the medicines list and diagnosis.
-
-    Each handoff is checked on its own: NICE NG27 asks for the diagnosis and a
-    complete medicines list at each transfer, so one complete letter to the GP
-    does not make up for a care-package handoff to social care that lacks them.
-    Synonyms are accepted: "medication", "TTO", "drugs"; "diagnoses",
-    "discharge summary", "operation note".
-
-    Source: DOMAIN.md §7 V18 [9][10] (NICE NG27: diagnosis, treatment and a
-    complete medicines list at each transfer).
-    """
-    index = index_for(pathway, graph)
-    for sid in index.with_activity(Activity.discharge):
-        handed = [t for t in index.outgoing(sid) if t.handoff is not None]
-        if not handed:
-            yield found("discharge-information",
-                        f"Nothing is handed over when the patient leaves at "
-                        f"{index.name(sid)}. Add a handoff to the GP (and the patient) that "
-                        "carries the medicines list and the diagnosis.", sid)
-            continue
-        for t in handed:
-            missing = [label for label, words in (("the medicines list", MEDICINES_WORDS),
-                                                  ("the diagnosis", DIAGNOSIS_WORDS))
-                       if not mentions(t.handoff.information, *words)]
-            if missing:
-                yield found("discharge-information",
-                            f"The discharge handoff from {index.name(sid)} to "
-                            f"{index.name(t.target)} does not pass on "
-                            f"{' or '.join(missing)}. Add {' and '.join(missing)} to the "
-                            "information sent at this transfer.", t.key)
+    sdm = index.with_activity(Activity.shared_decision_making)
+    for sid in index.unguarded(index.with_activity(Activity.listing, Activity.surgery), sdm):
+        yield found("sdm-before-listing",
+                    f"A patient can reach {index.name(sid)} without a shared decision "
+                    "before it. Put a shared decision making step (benefits, risks, "
+                    "alternatives and doing nothing, with a validated risk tool) on "
+                    "every route before listing and surgery.", sid)
 
 
 @rule("no-optimisation-route", _PACK,
       "A preassessment with no route to optimisation that returns before surgery",
-      "DOMAIN.md §7 V07 [5][6][28]")
+      ("cpoc-rcs-preop-2021", "nhse-earlier-screening", "jbds-ip-surgery"))
 def no_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Preassessment can send the patient to optimisation and take them back.
 
     An optimisation-type step (:data:`OPTIMISATION_ACTIVITIES`) counts when a
     route leads from it back to a preassessment step or on to surgery. A
     preassessment step is fine when it reaches such a step without passing
-    through surgery.
+    through surgery. When preassessment does reach optimisation but the
+    optimisation never comes back, the message names the step that does not.
 
-    Source: DOMAIN.md §1 [5][6] (preoperative assessment and optimisation as
-    early as possible) and §7 V07 [28][29][34] (a loop that returns to
+    Source: cpoc-rcs-preop-2021, nhse-earlier-screening (assessment and
+    optimisation as early as possible); jbds-ip-surgery (a loop that returns to
     preassessment before surgery is scheduled).
     """
     index = index_for(pathway, graph)
@@ -187,11 +112,26 @@ def no_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
     if not assessments:
         return
     surgeries = set(index.with_activity(Activity.surgery))
-    good = index.starts_reaching(index.with_activity(*OPTIMISATION_ACTIVITIES),
-                                 {*assessments, *surgeries}, avoid=surgeries)
+    optimising = index.with_activity(*OPTIMISATION_ACTIVITIES)
+    good = index.starts_reaching(optimising, {*assessments, *surgeries}, avoid=surgeries)
     can_optimise = index.starts_reaching(assessments, good, avoid=surgeries)
+    stuck: list[str] | None = None
     for sid in assessments:
-        if sid not in can_optimise:
+        if sid in can_optimise:
+            continue
+        if stuck is None:
+            stuck = [o for o in optimising if o not in good]
+        reached = index.reach([sid], avoid=surgeries, include_starts=False) if stuck else set()
+        blocked = [o for o in stuck if o in reached]
+        if blocked:
+            yield found("no-optimisation-route",
+                        f"From {index.name(sid)} patients can go to "
+                        f"{fewest([index.name(o) for o in blocked])}, but no route leads from "
+                        "there back to preassessment or on to surgery, so an optimised "
+                        "patient never comes back. Connect the optimisation step back to "
+                        "preassessment (or on to the next step before surgery).",
+                        sid, *blocked)
+        else:
             yield found("no-optimisation-route",
                         f"From {index.name(sid)} there is no route to optimisation (e.g. GP "
                         "or diabetes review, anaemia treatment, stop smoking support, "
@@ -200,89 +140,97 @@ def no_optimisation_route(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
                         "optimisation step that returns to preassessment.", sid)
 
 
-@rule("prehab-window", _PACK, "Prehabilitation shorter than 14 days before surgery",
-      "DOMAIN.md §7 V16 [24][71]", severity="warning")
+@rule("prehab-window", _PACK, "Prehabilitation shorter than 14 days",
+      ("prehab-duration-review", "imperial-prepare"), severity="warning")
 def prehab_window(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """Prehabilitation starts at least 14 days before surgery.
+    """Prehabilitation itself lasts at least 14 days.
 
-    Uses the timeline (longest route over ``duration_days`` and ``wait_days``,
-    loop-backs ignored): the window is the surgery step's start day minus the
-    prehabilitation step's start day. Only prehabilitation steps that lead to
-    surgery are checked; missing durations count as 0 days.
+    The length is the programme's own: the ``duration_days`` of a
+    prehabilitation step plus the longest run of prehabilitation steps directly
+    before and after it (e.g. assessment, then supervised training). Time spent
+    elsewhere before surgery does not count. Each programme that leads to
+    surgery is reported once, at its first step; a missing duration is reported
+    as unknown.
 
-    Source: DOMAIN.md §7 V16 [24][71] (at least 2 weeks, target 4-6 weeks).
+    Source: prehab-duration-review, imperial-prepare (at least 2 weeks to help;
+    4-6 weeks is the usual target).
     """
     index = index_for(pathway, graph)
     prehabs = index.with_activity(Activity.prehabilitation)
     surgeries = index.with_activity(Activity.surgery)
     if not prehabs or not surgeries:
         return
-    if len(surgeries) == 1:
-        # one operation (the usual case): only the steps leading to it need days
-        surgery = surgeries[0]
-        before, start = index.days_before(surgery)
-    else:
-        schedule = index.schedule
-        surgery, start = schedule.surgery_step, schedule.start
-        if surgery is None:
-            return
-        before = index.reach([surgery], reverse=True, forward_only=True)
-    surgery_day = start[surgery]
-    for sid in prehabs:
-        if sid not in before or sid == surgery:
-            continue
-        window = surgery_day - start[sid]
-        if window < PREHAB_MIN_DAYS:
+    is_prehab = set(prehabs)
+    steps, succ, pred = index.steps, index.succ, index.pred
+    before_surgery = index.before_surgery
+    onward: dict[str, float] = {}    # longest run of programme steps starting here
+
+    def run_from(sid: str, visiting: set[str]) -> float:
+        if sid not in onward:
+            visiting.add(sid)
+            onward[sid] = (steps[sid].duration_days or 0) + max(
+                (run_from(c, visiting) for c in succ[sid]
+                 if c in is_prehab and c not in visiting), default=0)
+            visiting.discard(sid)
+        return onward[sid]
+
+    order = [sid for sid in prehabs if sid in before_surgery]
+    for sid in order:
+        if any(p in is_prehab and p in before_surgery for p in pred[sid]):
+            continue  # report each programme once, at its first step
+        length = run_from(sid, set())
+        unknown = steps[sid].duration_days is None
+        if unknown:
             yield found("prehab-window",
-                        f"{index.name(sid)} leaves about {window:.0f} days before "
-                        f"{index.name(surgery)}; prehabilitation needs at "
-                        f"least {PREHAB_MIN_DAYS} days to help (programmes usually run 4 to "
-                        "6 weeks). Start it earlier or plan surgery to leave time, and "
-                        "record the time (duration or wait) on the pathway.", sid)
+                        f"{index.name(sid)} does not say how long it lasts, so nobody can "
+                        f"tell whether it gives the {PREHAB_MIN_DAYS} days or more that "
+                        "prehabilitation needs. Record its duration (programmes usually "
+                        "run 4 to 6 weeks).", sid)
+        elif length < PREHAB_MIN_DAYS:
+            yield found("prehab-window",
+                        f"{index.name(sid)} lasts about {length:.0f} days; prehabilitation "
+                        f"needs at least {PREHAB_MIN_DAYS} days to help (programmes usually "
+                        "run 4 to 6 weeks). Lengthen the programme, start it earlier (for "
+                        "cancer surgery, from diagnosis alongside the other steps) or plan "
+                        "surgery to leave time.", sid)
 
 
-def _day_case(pathway: Pathway) -> bool:
-    text = [pathway.title, pathway.population or "", pathway.summary or "",
-            *pathway.tags, *pathway.specialties]
-    return mentions(text, "day case", "day-case", "daycase", "day surgery", "minor surgery")
+def _minor_or_day_case(step) -> bool:
+    facts = surgery_facts(step)
+    return facts.day_case is True or facts.major is False
 
 
 @rule("education-before-surgery", _PACK, "Major surgery with no education step before it",
-      "DOMAIN.md §7 V17 [13][59]", severity="warning")
+      ("erasplus-professionals", "poqi-surgery-school-2025"), severity="warning")
 def education_before_surgery(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """Surgery School or other education comes before major surgery.
+    """Surgery School or other education comes before major surgery, on every route.
 
-    Surgery counts as major unless the pathway says it is day-case or minor
-    surgery (title, population, summary, tags or specialties mention "day case",
-    "day surgery" or "minor surgery"). A surgery step is fine when an
-    ``education`` step lies on some route before it.
+    Each surgery step is checked unless it says it is a day case or minor
+    (``surgery: {day_case: true}`` or ``{major: false}``); unknown counts as
+    major. A surgery step is fine when every journey to it passes an
+    ``education`` step first.
 
-    Source: DOMAIN.md §7 V17 [13][59] (Surgery School for all major elective
-    surgery).
+    Source: erasplus-professionals, poqi-surgery-school-2025 (Surgery School for
+    all major planned surgery).
     """
     index = index_for(pathway, graph)
-    surgeries = index.with_activity(Activity.surgery)
-    if not surgeries or _day_case(pathway):
+    surgeries = [sid for sid in index.with_activity(Activity.surgery)
+                 if not _minor_or_day_case(index.steps[sid])]
+    if not surgeries:
         return
-    educations = set(index.with_activity(Activity.education))
-    if len(surgeries) <= _FEW:
-        # search back from each surgery: it stops at the first education step
-        missing = [sid for sid in surgeries
-                   if not index.finds(sid, educations.__contains__, reverse=True)]
-    else:
-        taught = index.reach(educations, include_starts=False)
-        missing = [sid for sid in surgeries if sid not in taught]
-    for sid in missing:
+    for sid in index.unguarded(surgeries, index.with_activity(Activity.education)):
         yield found("education-before-surgery",
-                    f"No education step comes before {index.name(sid)}. For major "
-                    "surgery, add Surgery School (or other preparation classes) before "
-                    "admission, so that patients and families know what to expect and "
-                    "how to get ready.", sid)
+                    f"A patient can reach {index.name(sid)} without any education step "
+                    "before it. For major surgery, put Surgery School (or other "
+                    "preparation classes) on every route before admission, so that "
+                    "patients and families know what to expect and how to get ready. If "
+                    "this is a day case or minor surgery, say so on the surgery step "
+                    "(surgery: day_case: true).", sid)
 
 
 @rule("long-wait-without-support", _PACK,
       "A wait over 42 days with no waiting-well support",
-      "DOMAIN.md §4 [51][6], §7 V25", severity="warning")
+      ("pulse-my-planned-care", "nhse-earlier-screening"), severity="warning")
 def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Long waits come with support for waiting well.
 
@@ -293,8 +241,8 @@ def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
     or ``prehabilitation`` step at either end of the wait, or on another branch
     leaving the step the wait starts from.
 
-    Source: DOMAIN.md §4 [51][6] (My Planned Care and waiting-well checks), §7
-    V25; §2 [14] (ERAS+ covers the 6 weeks before surgery).
+    Source: pulse-my-planned-care, nhse-earlier-screening (My Planned Care and
+    waiting-well checks), ; him-erasplus (ERAS+ covers the 6 weeks before surgery).
     """
     index = index_for(pathway, graph)
     support = set(index.with_activity(Activity.waiting_well, Activity.prehabilitation))
@@ -330,33 +278,44 @@ def long_wait_without_support(pathway: Pathway, graph: "nx.DiGraph") -> Iterator
 
 
 @rule("digital-only", _PACK, "A digital-only step with no alternative route",
-      "DOMAIN.md §1 [6], §5 [54][57]", severity="warning")
+      ("nhse-earlier-screening", "nhs-health-literacy", "accessible-information-standard"),
+      severity="warning")
 def digital_only(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
-    """A digital step has an alternative for people who cannot use digital services.
+    """A digital step has an equivalent for people who cannot use digital services.
 
-    A step with channel ``digital`` is fine when a step before it also leads to a
-    step offered in person, by phone or by letter.
+    A step with channel ``digital`` is fine when a step before it also leads to
+    an alternative: a step with the same activity offered in person, by phone,
+    by letter or by video. A clinically different branch is not an alternative.
+    Nor is a warning due when the patient chose the digital route at the
+    decision just before (a branch such as "prefers the app").
 
-    Source: DOMAIN.md §1 [6] (digital pathways with support for people who
-    cannot use them); §5 [54][57] (health literacy, Accessible Information
-    Standard).
+    Source: nhse-earlier-screening (digital pathways with support for people who
+    cannot use them); nhs-health-literacy, accessible-information-standard.
     """
     index = index_for(pathway, graph)
     steps, succ, pred = index.steps, index.succ, index.pred
     for sid in index.by_channel.get(Channel.digital, ()):
         step = steps[sid]
+        chosen = any(index.transition(p, sid).condition
+                     and CHOSE_DIGITAL.search(index.transition(p, sid).condition)
+                     for p in pred[sid])
+        if chosen:
+            continue
         alternatives = [s for p in pred[sid] for s in succ[p]
-                        if s != sid and steps[s].channel in _NON_DIGITAL]
+                        if s != sid and steps[s].channel in _NON_DIGITAL
+                        and steps[s].activity == step.activity]
         if not alternatives:
             yield found("digital-only",
-                        f"'{step.name}' is offered only online, with no other route for "
-                        "people who cannot use digital services. Add a branch to a phone, "
-                        "letter or in-person alternative (or support to use it).", sid)
+                        f"'{step.name}' is offered only online, with no equivalent for "
+                        "people who cannot use digital services (another branch that does "
+                        "something else is not an alternative). Add a branch to the same "
+                        "care by phone, letter or in person, or let the patient choose the "
+                        "route at a decision just before.", sid)
 
 
 @rule("sdm-do-nothing-branch", _PACK,
       "Shared decision making with no route for choosing not to have surgery",
-      "DOMAIN.md §7 V05 [12][61]", severity="warning")
+      ("aci-nsw-periop-toolkit", "aomrc-choosing-wisely"), severity="warning")
 def sdm_do_nothing_branch(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """After shared decision making, "not having surgery" is a real option.
 
@@ -364,8 +323,9 @@ def sdm_do_nothing_branch(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
     exit without passing any listing or surgery step (e.g. a decision branch
     "chooses not to have surgery" back to the GP).
 
-    Source: DOMAIN.md §7 V05 [12][61] (BRAN includes doing nothing; a decision
-    not to operate is a valid outcome returning the patient to primary care).
+    Source: aci-nsw-periop-toolkit, aomrc-choosing-wisely (BRAN includes doing
+    nothing; a decision not to operate is a valid outcome returning the patient to
+    primary care).
     """
     index = index_for(pathway, graph)
     sdm = index.with_activity(Activity.shared_decision_making)
@@ -382,39 +342,40 @@ def sdm_do_nothing_branch(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
                         "nothing is a real choice.", sid)
 
 
-CONTACT_WORDS = ("point of contact", "named contact", "contact", "coordinator",
-                 "key worker", "who to call", "who to ring")
-
-
 @rule("named-contact", _PACK, "No named point of contact given when surgery is booked",
-      "DOMAIN.md §7 V15 [8]", severity="warning")
+      "nice-ng180#1.1.1", severity="warning")
 def named_contact(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """The patient gets a named point of contact when surgery is booked.
 
-    Looks at each ``listing`` step and the steps up to two transitions before
-    it (where the decision to operate is often made): a name, description,
-    patient information or handoff information there must mention a contact
-    (e.g. "named point of contact", "perioperative care coordinator", "who to
-    call").
+    Surgery is booked at each ``listing`` step; a pathway without one books it
+    at its decision-to-treat milestone, else at its shared decision making
+    steps, else at the surgery step itself. The booking step and the steps up to
+    two transitions before it are read (names, descriptions, patient
+    information, handoff information): one must give a named contact (e.g. "named
+    point of contact", "key worker", "perioperative care coordinator", "who to
+    call", "contact number"). The word "contact" alone does not count.
 
-    Source: DOMAIN.md §1 and §7 V15 [8] (NICE NG180 1.1.1: a named point of
-    contact when surgery is booked).
+    Source: nice-ng180 1.1.1 (a named point of contact when surgery is booked).
     """
     index = index_for(pathway, graph)
-    for sid in index.with_activity(Activity.listing):
-        # the booking often happens at the decision just before listing
+    bookings = (index.with_activity(Activity.listing)
+                or [sid for sid, s in index.steps.items() if s.milestone == "decision-to-treat"]
+                or index.with_activity(Activity.shared_decision_making)
+                or index.with_activity(Activity.surgery))
+    for sid in bookings:
         near = {sid, *index.pred[sid]}
         near.update(p for n in list(near) for p in index.pred[n])
-        text: list[str] = []
-        for n in near:
-            step = index.steps[n]
-            text += [step.name, step.description or "", step.patient_info or ""]
-            for t in index.outgoing(n):
-                if t.handoff is not None:
-                    text.extend(t.handoff.information)
-        if not mentions(text, *CONTACT_WORDS):
+        ok = any(step_says(index.steps[n], NAMED_CONTACT) for n in near) or any(
+            t.handoff is not None and any_says(NAMED_CONTACT, t.handoff.information)
+            for n in near for t in index.outgoing(n))
+        if not ok:
             yield found("named-contact",
                         f"Nothing at {index.name(sid)} says who the patient can contact "
                         "while waiting for surgery. Give a named point of contact when "
-                        "surgery is booked (e.g. a perioperative care coordinator) and say "
-                        "so in the step's description or patient information.", sid)
+                        "surgery is booked (e.g. a perioperative care coordinator or key "
+                        "worker, with their phone number) and say so in the step's "
+                        "description or patient information.", sid)
+
+
+# the rest of the pack lives in its own modules (imported for their rules)
+from . import perioperative_discharge, perioperative_care, perioperative_timeline  # noqa: E402,F401

@@ -98,6 +98,8 @@ class Document(QObject):
 
         self._saving = 0   # saves under way in the writer thread
         self._revision = 0   # model events so far (did it change while a save ran?)
+        self._copies_pending = 0          # recovery copies given to the writer, not yet back
+        self._copied_revision: int | None = None   # the state the last copy holds
         pathway.subscribe(self._count_edit)
         self._closed = False
         self._autosave_timer = QTimer(self)
@@ -279,12 +281,16 @@ class Document(QObject):
         snapshot = self.pathway.snapshot()
         args = (self.recovery_id, str(self.path) if self.path else None, snapshot.title,
                 self._signature)
-        return writer.submit(lambda: recovery.write_recovery(
+        job = writer.submit(lambda: recovery.write_recovery(
             args[0], dump_pathway(snapshot), *args[1:]), self)
+        job.revision = self._revision
+        self._copies_pending += 1
+        return job
 
     def _recovery_written(self, job) -> Path | None:
         from designer.graph.io import PathwaySaveError
 
+        self._copies_pending -= 1
         if isinstance(job.error, (OSError, PathwaySaveError)):
             # a safety net must not interrupt editing, but the user should know it is off
             self.autosave_failed.emit(getattr(job.error, "strerror", None) or str(job.error))
@@ -295,7 +301,10 @@ class Document(QObject):
             # saved (or closed) while the copy was being written: it is not needed
             self._remove_recovery_files()
             return None
-        self.autosaved.emit(str(job.result))
+        self._copied_revision = job.revision
+        if not self._copies_pending:
+            # said once the copy is up to date (not while a newer one is being written)
+            self.autosaved.emit(str(job.result))
         return job.result
 
     def _edited(self, _index: int = 0) -> None:
@@ -334,6 +343,8 @@ class Document(QObject):
         """
         if self._saving:
             return   # the save under way makes the copy unnecessary
+        if self._copied_revision == self._revision and not self._copies_pending:
+            return   # the copy on disk already holds this state
         job = self._recovery_job()
         if job is not None:
             job.finished.connect(self._recovery_written)

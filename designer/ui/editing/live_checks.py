@@ -191,10 +191,13 @@ class LiveChecks(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._start)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
+        # the pool before the relay: children go in the order they were made, so the
+        # pool (which waits for a running check) goes before the relay the check
+        # reports through
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
         gui_friendly_switching()
 
     def add_preparer(self, name: str, prepare: Preparer) -> None:

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Qt, Signal
 
 _pool: QThreadPool | None = None
+_running: set["WriteJob"] = set()   # jobs given and not yet reported: kept alive here
 
 #: how often (seconds) a busy Python thread hands the interpreter lock over. Python's
 #: default (5 ms) lets a background check or save keep the GUI thread waiting about
@@ -56,6 +57,7 @@ class WriteJob(QObject):
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
+        self.revision: int | None = None   # the caller's note of what it wrote
 
 
 class _Runner(QRunnable):
@@ -89,12 +91,19 @@ class _Relay(QObject):
 
 
 def submit(work: Callable[[], Any], parent: QObject | None = None) -> WriteJob:
-    """Run ``work()`` in the writer thread after every job given before it."""
-    job = WriteJob(work, parent)
+    """Run ``work()`` in the writer thread after every job given before it.
+
+    ``parent`` is accepted for callers' convenience but the job is not owned by it:
+    a job (and the relay it reports through) lives until it has reported, even if
+    the document that gave it is deleted meanwhile.
+    """
+    job = WriteJob(work)
+    _running.add(job)
     relay = _Relay(job)
 
     def arrived(finished: WriteJob) -> None:
         finished.done = True
+        _running.discard(finished)
         finished.finished.emit(finished)
 
     relay.done.connect(arrived, Qt.ConnectionType.QueuedConnection)

@@ -20,19 +20,21 @@ here changes the model or the undo stack.
 from __future__ import annotations
 
 import bisect
-import math
 
 import shiboken6
-from PySide6.QtCore import QObject, QPointF, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPen
-from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem
+from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsSimpleTextItem
 
 FRAME_MS = 40
 #: playing speeds offered: simulated weeks per real second
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
-QUEUEING, SEEN, MOVING = "#e66101", "#0072B2", "#555555"
-DOT = 7.0
+QUEUEING, SEEN, MOVING = "#d55e00", "#0072B2", "#cc79a7"   # Okabe-Ito
+DOT = 9.0
 MOST_DOTS = 600
+#: dots drawn in a queue (rows of QUEUE_ROW to the left of a step) and inside a step
+#: (one row along its bottom edge); more than that are counted in a "+N" label
+QUEUE_ROW, QUEUE_ROWS = 6, 3
 GLIDE_SECONDS = 0.4
 Z_DOTS = 60.0
 
@@ -81,6 +83,8 @@ class PatientAnimation(QObject):
         self.speed = 1.0                 # simulated weeks per second
         self.frames = 0
         self._dots: list[QGraphicsEllipseItem] = []
+        self._more: list[QGraphicsSimpleTextItem] = []
+        self.overflow: dict[tuple[str, str], tuple[int, QPointF]] = {}
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.step_frame)
@@ -103,10 +107,10 @@ class PatientAnimation(QObject):
     def stop(self) -> None:
         """Stop and remove every dot."""
         self.timer.stop()
-        for dot in self._dots:
+        for dot in self._dots + self._more:
             if shiboken6.isValid(dot) and dot.scene() is not None:
                 dot.scene().removeItem(dot)
-        self._dots = []
+        self._dots, self._more = [], []
 
     def seek(self, days: float) -> None:
         self.clock_days = max(0.0, min(days, self.end_days))
@@ -128,6 +132,7 @@ class PatientAnimation(QObject):
         steps = self.scene.step_items()
         edges = self.scene.transition_items()
         queue_len: dict[str, int] = {}
+        self.overflow: dict[tuple[str, str], tuple[int, QPointF]] = {}
         inside: dict[str, int] = {}
         out: list[tuple[QPointF, str]] = []
         glide = self.speed * 7.0 * GLIDE_SECONDS
@@ -152,14 +157,26 @@ class PatientAnimation(QObject):
             if event == "arrive":
                 n = queue_len.get(step, 0)
                 queue_len[step] = n + 1
-                row, col = divmod(n, 6)
+                row, col = divmod(n, QUEUE_ROW)
+                if row >= QUEUE_ROWS:
+                    self._count(step, "queueing", QPointF(
+                        rect.left() - 10 - QUEUE_ROW * (DOT + 2), rect.center().y() - 16))
+                    continue
                 out.append((QPointF(rect.left() - 8 - col * (DOT + 2),
                                     rect.center().y() - 10 + row * (DOT + 2)), "queueing"))
             else:
                 n = inside.get(step, 0)
                 inside[step] = n + 1
-                out.append((_inside(rect, n), "seen"))
+                point = _inside(rect, n)
+                if point is None:
+                    self._count(step, "seen", QPointF(rect.right() + 2, rect.bottom() - 14))
+                    continue
+                out.append((point, "seen"))
         return out
+
+    def _count(self, step: str, state: str, where: QPointF) -> None:
+        n, _ = self.overflow.get((step, state), (0, where))
+        self.overflow[(step, state)] = (n + 1, where)
 
     @staticmethod
     def _moving(j: _Journey, k: int, day: float, glide: float):
@@ -204,7 +221,7 @@ class PatientAnimation(QObject):
             dot = QGraphicsEllipseItem(-DOT / 2, -DOT / 2, DOT, DOT)
             dot.setZValue(Z_DOTS)
             dot.setPen(QPen(QColor("#ffffff"), 1.0))
-            dot.setAcceptedMouseButtons(dot.acceptedMouseButtons().NoButton)
+            dot.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             dot.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity)
             self.scene.addItem(dot)
             self._dots.append(dot)
@@ -217,8 +234,30 @@ class PatientAnimation(QObject):
             counts[state] += 1
         for dot in self._dots[len(placed):]:
             dot.setVisible(False)
+        for (_step, state), (n, _where) in self.overflow.items():
+            counts[state] += n
+        self._show_overflow()
         self.counts = counts
         self.ticked.emit(self.clock_days)
+
+    def _show_overflow(self) -> None:
+        labels = list(self.overflow.items())
+        while len(self._more) < len(labels):
+            text = QGraphicsSimpleTextItem()
+            text.setZValue(Z_DOTS)
+            font = QFont()
+            font.setPointSizeF(8)
+            font.setBold(True)
+            text.setFont(font)
+            self.scene.addItem(text)
+            self._more.append(text)
+        for text, ((_step, state), (n, where)) in zip(self._more, labels):
+            text.setText(f"+{n}")
+            text.setBrush(QBrush(QColor(QUEUEING if state == "queueing" else SEEN)))
+            text.setPos(where)
+            text.setVisible(True)
+        for text in self._more[len(labels):]:
+            text.setVisible(False)
 
     def clock_text(self) -> str:
         week = self.clock_days / 7.0
@@ -228,10 +267,9 @@ class PatientAnimation(QObject):
                 f"{self.counts['moving']} between steps")
 
 
-def _inside(rect, n: int) -> QPointF:
-    """The n-th place inside a step, spread on a small grid around its centre."""
+def _inside(rect, n: int) -> QPointF | None:
+    """The n-th place in the row along the bottom of a step; None when the row is full."""
     per_row = max(1, int((rect.width() - 16) // (DOT + 2)))
-    row, col = divmod(n, per_row)
-    x = rect.left() + 8 + col * (DOT + 2) + DOT / 2
-    y = rect.bottom() - 8 - row * (DOT + 2) - DOT / 2
-    return QPointF(x, max(rect.top() + DOT, y)) if not math.isnan(x) else rect.center()
+    if n >= per_row:
+        return None
+    return QPointF(rect.left() + 8 + n * (DOT + 2) + DOT / 2, rect.bottom() - 2 - DOT / 2)

@@ -44,19 +44,32 @@ def money_unit(results) -> str:
 
 
 def fmt(value: float | None, kind: str, results=None) -> str:
-    """A number for people: thousands separated, shares as percentages, money with currency."""
+    """A number for people, no more precise than it is useful.
+
+    ``share``: a percentage; ``money``: whole units, to the thousand from 10,000
+    and in millions from 1,000,000, with the currency when ``results`` is given;
+    ``weeks``: one decimal; ``count``: whole from 100, else one decimal.
+    """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "n/a"
     if kind == "share":
-        return f"{value:.0%}" if abs(value) >= 0.1 else f"{value:.1%}"
-    if kind == "money":
-        currency = results.currency if results is not None else ""
-        return f"{currency} {value:,.0f}".strip()
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2g}" if value else "0"
+        text = f"{value:.0%}" if abs(value) >= 0.1 else f"{value:.1%}"
+    elif kind == "money":
+        if abs(value) >= 1e6:
+            text = f"{value / 1e6:,.2f} million"
+        elif abs(value) >= 1e4:
+            text = f"{round(value, -3):,.0f}"
+        else:
+            text = f"{value:,.0f}"
+        if results is not None:
+            text = f"{results.currency} {text}"
+    elif kind == "weeks" or abs(value) < 100:
+        text = f"{value:,.1f}"
+    else:
+        text = f"{value:,.0f}"
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]       # "-0.0" reads as a change that is not there
+    return text
 
 
 def fmt_interval(value: dict, kind: str, results=None) -> str:
@@ -294,7 +307,7 @@ def draw_costs(fig, results, labels: dict | None = None) -> None:
 DIFFERENCE_PANELS = (
     ("bed_days_per_year", "Bed-days a year", "count", "bed-days a year"),
     ("cost_per_year", "Cost a year", "money", "thousand {currency} a year"),
-    ("rtt_weeks_median", "Median weeks to operation", "count", "weeks"),
+    ("rtt_weeks_median", "Median weeks to operation", "weeks", "weeks"),
     ("waiting_list_end", "Waiting list at the end", "count", "patients"),
     ("cancellations_on_the_day_per_year", "Cancelled on the day", "count", "a year"),
     ("patients_completed_per_year", "Patients completing", "count", "a year"),
@@ -325,9 +338,15 @@ def draw_differences(fig, results, labels: dict | None = None) -> None:
             ax.errorbar([mean * scale], [i], xerr=[[(mean - ci[0]) * scale],
                                                    [(ci[1] - mean) * scale]],
                         fmt="o", color=_colour(i + 1), capsize=4, markersize=6)
-            ax.annotate(fmt(mean, kind, results), (mean * scale, i),
-                        textcoords="offset points", xytext=(0, 7), ha="center",
-                        fontsize="small")
+            clear = ci[0] > 0 or ci[1] < 0
+            words = fmt(mean, kind, results)
+            if not clear:
+                words += "\nno clear difference"
+            elif kind == "money" and mean < 0:
+                words += "\na saving"
+            ax.annotate(words, (mean * scale, i), textcoords="offset points", xytext=(0, 8),
+                        ha="center", va="bottom", fontsize="small",
+                        color="#333333" if clear else "#777777")
             spread = max(spread, abs(ci[0] * scale), abs(ci[1] * scale), abs(mean * scale))
         ax.axvline(0, color="#666666", linewidth=0.8)
         span = spread * 1.3 or 1.0

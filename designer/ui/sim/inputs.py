@@ -333,7 +333,7 @@ class ResourceList(ItemList):
                    "(theatre lists, beds, clinic slots)")
         self.field(ChoiceField, "Beds", "bed", "bed_field",
                    choices=[(True, "Yes: counts bed-days"), (False, "No")],
-                   none_label="From its name")
+                   none_label="Not set (beds if its name says bed)")
         self.field(TextField, "Note", "note", "note_field",
                    placeholder="e.g. Planning assumption")
 

@@ -2,20 +2,21 @@
 
 Each measured step gets a coloured halo behind it and a label above it that says
 the value ("82% busy", "waits 3.2 days"), so the colour is never the only
-carrier of the meaning. A legend sits at the top left of the pathway. Nothing
+carrier of the meaning. A legend sits in the top right corner of the canvas. Nothing
 here changes the model or the undo stack; :meth:`SimulationOverlay.clear`
 removes every item it added.
 """
 
 from __future__ import annotations
 
+import html
 import math
 
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPathStroker, QPen
 from PySide6.QtWidgets import (
-    QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsSimpleTextItem,
+    QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QGraphicsSimpleTextItem, QLabel,
 )
 
 MODES = {"off": "Off", "utilisation": "Utilisation", "wait": "Wait before the step"}
@@ -69,12 +70,35 @@ def step_values(results, pathway, mode: str, scenario_id: str | None = None
 
 
 def _days(value: float) -> str:
+    if value < 1 / 24:
+        return "under an hour"
     if value >= 14:
         return f"{value / 7:.1f} weeks"
     return f"{value:.1f} days" if value != 1 else "1 day"
 
 
-def _short(name: str, most: int = 18) -> str:
+_FOOTNOTES = {
+    "utilisation": "Busy share of the step's capacity, or of the busiest resource it "
+                   "uses. The value is written on each step.",
+    "wait": "Mean queue for the step's capacity or resources (waits on arrows are "
+            "not in it). The value is written on each step.",
+}
+
+
+class _OnResize(QObject):
+    """Calls ``callback`` when the watched widget is resized."""
+
+    def __init__(self, callback) -> None:
+        super().__init__()
+        self.callback = callback
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self.callback()
+        return False
+
+
+def _short(name: str, most: int = 26) -> str:
     return name if len(name) <= most else name[:most - 1].rstrip() + "…"
 
 
@@ -87,6 +111,9 @@ class SimulationOverlay:
         self._items: list[QGraphicsItem] = []
         self.values: dict[str, tuple[float, str]] = {}
         self.labels: dict[str, QGraphicsSimpleTextItem] = {}
+        self.legend: QLabel | None = None
+        self._placed: list[QRectF] = []
+        self._resize_watch = _OnResize(self._place_legend)
 
     def show(self, results, pathway, mode: str, scenario_id: str | None = None) -> None:
         """Colour the steps by ``mode`` ("utilisation", "wait"; "off" clears)."""
@@ -128,44 +155,46 @@ class SimulationOverlay:
         label.setParentItem(box)
         top = item.sceneBoundingRect()
         box.setPos(QPointF(top.center().x() - rect.width() / 2, top.top() - rect.height() - 12))
+        # labels of neighbouring steps never overlap: a later one moves up a line
+        while any(box.sceneBoundingRect().intersects(other) for other in self._placed):
+            box.moveBy(0, -(rect.height() + 6))
+        self._placed.append(box.sceneBoundingRect())
         self.scene.addItem(box)
         self._items += [halo, box]
         self.labels[item.step_id] = label
 
     def _legend(self, bands, title: str, results, scenario_id) -> None:
+        """A legend in the top right corner of the canvas (it stays put while scrolling)."""
         scenarios = results.scenarios
         s = next((x for x in scenarios if x.id == scenario_id), scenarios[-1])
-        font = QFont()
-        font.setPointSizeF(9)
-        lines = [(None, f"{title}: {s.name}")] + [(colour, words) for _b, colour, words in bands]
-        box = QGraphicsRectItem()
-        box.setBrush(QBrush(QColor(255, 255, 255, 235)))
-        box.setPen(QPen(QColor("#888888"), 1))
-        box.setZValue(Z_OVERLAY + 1)
-        y, width = 6.0, 0.0
-        for colour, words in lines:
-            x = 8.0
-            if colour is not None:
-                swatch = QGraphicsRectItem(QRectF(x, y + 2, 14, 12), box)
-                swatch.setBrush(QBrush(QColor(colour)))
-                swatch.setPen(QPen(QColor("#444444"), 0.8))
-                x += 20
-            text = QGraphicsSimpleTextItem(words, box)
-            bold = QFont(font)
-            bold.setBold(colour is None)
-            text.setFont(bold)
-            text.setPos(x, y)
-            width = max(width, x + text.boundingRect().width())
-            y += text.boundingRect().height() + 4
-        box.setRect(QRectF(0, 0, width + 10, y + 4))
-        steps = [i.sceneBoundingRect() for i in self.scene.step_items().values()]
-        if steps:
-            left = min(r.left() for r in steps)
-            top = min(r.top() for r in steps)
-            box.setPos(left, top - y - 60)
-        self.scene.addItem(box)
-        self._items.append(box)
-        self.legend = box
+        views = self.scene.views()
+        if not views:
+            return
+        rows = "".join(
+            f"<tr><td style='background:{colour}'>&nbsp;&nbsp;&nbsp;&nbsp;</td>"
+            f"<td>&nbsp;{html.escape(words)}</td></tr>" for _b, colour, words in bands)
+        legend = QLabel(f"<b>{html.escape(title)}</b><br>{html.escape(s.name)}"
+                        f"<table cellspacing='2'>{rows}</table>"
+                        f"<small>{html.escape(_FOOTNOTES[self.mode])}</small>",
+                        views[0].viewport())
+        legend.setObjectName("simulation-legend")
+        legend.setWordWrap(True)
+        legend.setFixedWidth(240)
+        legend.setAccessibleName("Simulation colour legend")
+        legend.setStyleSheet("QLabel#simulation-legend { background: rgba(255,255,255,235);"
+                             " border: 1px solid #888; padding: 6px; }")
+        legend.adjustSize()
+        self.legend = legend
+        self._place_legend()
+        legend.show()
+        views[0].viewport().installEventFilter(self._resize_watch)
+
+    def _place_legend(self) -> None:
+        legend = self.legend
+        if legend is None or not shiboken6.isValid(legend):
+            return
+        parent = legend.parentWidget()
+        legend.move(max(0, parent.width() - legend.width() - 12), 12)
 
     def clear(self) -> None:
         for item in self._items:
@@ -174,4 +203,10 @@ class SimulationOverlay:
         self._items = []
         self.values = {}
         self.labels = {}
+        self._placed = []
         self.mode = "off"
+        if self.legend is not None and shiboken6.isValid(self.legend):
+            self.legend.parentWidget().removeEventFilter(self._resize_watch)
+            self.legend.hide()
+            self.legend.deleteLater()
+        self.legend = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDockWidget, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar,
     QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
@@ -50,6 +50,7 @@ class SimulationDock(QDockWidget):
         self.context = context
         self.workers = 2
         self.job: SimulationJob | None = None
+        self._run_document = None
         self.results = None
         self.overlay: SimulationOverlay | None = None
         self.animation: PatientAnimation | None = None
@@ -58,6 +59,10 @@ class SimulationDock(QDockWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self.refresh_inputs)
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(300)
+        self._stale_timer.timeout.connect(self._check_stale)
 
         body = QWidget()
         column = QVBoxLayout(body)
@@ -91,6 +96,13 @@ class SimulationDock(QDockWidget):
         self.warning.setStyleSheet(WARNING_STYLE)
         self.warning.hide()
         column.addWidget(self.warning)
+        self.stale = QLabel("The pathway has changed since these results were run; "
+                            "run the simulation again to bring them up to date.")
+        self.stale.setWordWrap(True)
+        self.stale.setAccessibleName("Results out of date")
+        self.stale.setStyleSheet(WARNING_STYLE)
+        self.stale.hide()
+        column.addWidget(self.stale)
 
         self.tabs = QTabWidget()
         self.inputs = InputsPage(context)
@@ -127,7 +139,7 @@ class SimulationDock(QDockWidget):
         self.overlay_scenario.currentIndexChanged.connect(self.apply_overlay)
         form.addRow("Scenario:", self.overlay_scenario)
         note = QLabel("Each coloured step also shows its value as text; the legend is "
-                      "above the pathway.")
+                      "in the top right corner of the canvas.")
         note.setWordWrap(True)
         form.addRow(note)
         column.addWidget(box)
@@ -189,6 +201,8 @@ class SimulationDock(QDockWidget):
         if event.kind.startswith(_INPUT_EVENTS):
             # at once, while the field being typed in is known (it is left as typed)
             self.refresh_inputs()
+        if self.results is not None:
+            self._stale_timer.start()
         if event.kind == "reset" and self.overlay is not None:
             self.overlay.clear()
 
@@ -220,8 +234,10 @@ class SimulationDock(QDockWidget):
         self.progress.setRange(0, reps * scenarios)
         self.progress.setValue(0)
         self.progress.setFormat("%v of %m replications")
-        self.job = SimulationJob(pathway, workers=self.workers, trace=True, parent=self)
-        self._hash_pathway = pathway.snapshot()
+        # no Qt parent: a run outlives a closed panel or window until it stops
+        self.job = SimulationJob(pathway, workers=self.workers, trace=True)
+        keep_running(self.job)
+        self._run_document = self.context.document
         self.job.progressed.connect(self._progressed)
         self.job.succeeded.connect(self._succeeded)
         self.job.failed.connect(self._failed)
@@ -244,9 +260,12 @@ class SimulationDock(QDockWidget):
         self.progress.setValue(done)
 
     def _succeeded(self, results) -> None:
-        document = self.context.document
-        if document is not None:
-            document.last_simulation = SimulationRecord.of(self._hash_pathway, results)
+        job = self.sender() if isinstance(self.sender(), SimulationJob) else self.job
+        document = self._run_document
+        if document is not None and job is not None:
+            document.last_simulation = SimulationRecord.of(job.pathway, results)
+        if document is not self.context.document:
+            return       # another file was opened meanwhile: the results stay with theirs
         self._show_warnings(results.warnings)
         self.show_results(results)
         self.tabs.setCurrentWidget(self.results_view)
@@ -263,6 +282,7 @@ class SimulationDock(QDockWidget):
 
     def _job_done(self) -> None:
         job, self.job = self.job, None
+        self._run_document = None
         if job is not None:
             job.deleteLater()
         self.run_button.setEnabled(True)
@@ -297,6 +317,13 @@ class SimulationDock(QDockWidget):
 
     # ------------------------------------------------------------------ results
 
+    def _check_stale(self) -> None:
+        document = self.context.document
+        record = document.last_simulation if document is not None else None
+        stale = (self.results is not None and record is not None
+                 and record.results is self.results and not record.matches(document.pathway))
+        self.stale.setVisible(stale)
+
     def show_results(self, results) -> None:
         self.stop_animation()
         self.results = results
@@ -308,6 +335,7 @@ class SimulationDock(QDockWidget):
             self.overlay_scenario.setCurrentIndex(len(results.scenarios) - 1)
         self.overlay_scenario.blockSignals(False)
         self._set_canvas_controls(results is not None)
+        self.stale.hide()
         if results is None:
             self.clock.setText("Run the simulation first.")
             return
@@ -383,6 +411,29 @@ class SimulationDock(QDockWidget):
         self.clock.setText(self.animation.clock_text())
         if not self.animation.playing:
             self.play_button.setText("Play")
+
+
+_RUNNING: set[SimulationJob] = set()
+_QUIT_HOOKED = False
+
+
+def keep_running(job: SimulationJob) -> None:
+    """Hold a reference to ``job`` until it ends; at quit, cancel it and wait for it."""
+    _RUNNING.add(job)
+    job.finished.connect(lambda: _RUNNING.discard(job))
+    global _QUIT_HOOKED
+    app = QCoreApplication.instance()
+    if app is not None and not _QUIT_HOOKED:
+        app.aboutToQuit.connect(stop_all_runs)
+        _QUIT_HOOKED = True
+
+
+def stop_all_runs(wait_ms: int = 30_000) -> None:
+    """Cancel every simulation still running and wait for each to stop."""
+    for job in list(_RUNNING):
+        job.cancel()
+    for job in list(_RUNNING):
+        job.wait(wait_ms)
 
 
 def _field_words(exc: Exception) -> str:

@@ -8,6 +8,8 @@ Other parts of the product add their menus and docks through ``install(window)``
 
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
 from PySide6.QtWidgets import (
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
         from designer.ui.canvas.scene import PathwayScene
         from designer.ui.canvas.view import PathwayView
 
+        gc.unfreeze()   # what the previous document left can be collected again
         # the new canvas first: if it cannot be built, the old document stays intact
         scene = PathwayScene(document.pathway, document.undo_stack)
         try:
@@ -264,6 +267,10 @@ class MainWindow(QMainWindow):
         self.context.set_document(document, scene, view)
         self.document_changed.emit()
         self._fit_timer.start()
+        # Everything built so far lives as long as the document. Moved out of the
+        # cycle collector's sight, a full collection during editing walks only what
+        # is new: on a 2,000-step canvas it took 0.2-0.45 s on the GUI thread.
+        gc.freeze()
 
     def fit_readable(self) -> None:
         """Show the whole pathway when it is readable; otherwise its start at a readable zoom."""

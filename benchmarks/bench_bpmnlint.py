@@ -1,0 +1,90 @@
+"""`periop validate` as a whole process against bpmnlint on the same pathway as BPMN.
+
+Both are the command a person or CI would run: Python (or Node) start-up, reading
+the file, every check, the report. The pathway is the synthetic one at 200, 1,000
+and 10,000 steps; bpmnlint lints its BPMN export with its recommended rules.
+CPU seconds (user + system) of the child process, best of a few, interleaved.
+
+bpmnlint is not a Python package: install it with
+``npm install --prefix benchmarks --no-save bpmnlint@11`` (benchmarks/node_modules
+is ignored by git), put it on PATH, or name it in PERIOP_BPMNLINT. Without node
+or bpmnlint the rows say so and are skipped.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from generate import make_pathway
+from timing import child_cpu
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SIZES = ((200, "<= 0.5"), (1_000, "<= 0.5"), (10_000, "<= 1.0"))
+
+
+def find_bpmnlint() -> str | None:
+    """The bpmnlint command, or None when it (or node) is not installed."""
+    if shutil.which("node") is None:
+        return None
+    for candidate in (os.environ.get("PERIOP_BPMNLINT"),
+                      str(HERE / "node_modules" / ".bin" / "bpmnlint"),
+                      shutil.which("bpmnlint")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def run(report) -> None:
+    from designer.export.interop.bpmn import export_bpmn
+    from designer.graph.io import save_pathway
+
+    lint = find_bpmnlint()
+    if lint is None:
+        why = ("node not installed" if shutil.which("node") is None
+               else "bpmnlint not installed")
+        for n, _target in SIZES:
+            report("cli", f"validate / bpmnlint, {n:,} steps: skipped, {why} "
+                          "(npm install --prefix benchmarks --no-save bpmnlint@11)",
+                   math.nan, "x")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / ".bpmnlintrc").write_text('{"extends": "bpmnlint:recommended"}\n')
+        for n, target in SIZES:
+            pathway = make_pathway(n)
+            yaml_path, bpmn_path = folder / f"p{n}.yaml", folder / f"p{n}.bpmn"
+            save_pathway(pathway, yaml_path)
+            export_bpmn(pathway, bpmn_path)
+            ours_cmd = [sys.executable, "-m", "designer", "validate", str(yaml_path)]
+            lint_cmd = [lint, str(bpmn_path)]
+            checked = subprocess.run(lint_cmd, cwd=folder, capture_output=True, text=True)
+            if "problem" not in checked.stdout and checked.returncode != 0:
+                report("cli", f"validate / bpmnlint, {n:,} steps: bpmnlint failed "
+                              f"({(checked.stderr or checked.stdout).strip()[:60]})",
+                       math.nan, "x")
+                continue
+            ours = theirs = math.inf
+            for _ in range(3 if n < 10_000 else 2):
+                ours = min(ours, child_cpu(lambda: subprocess.run(
+                    ours_cmd, cwd=ROOT, capture_output=True)))
+                theirs = min(theirs, child_cpu(lambda: subprocess.run(
+                    lint_cmd, cwd=folder, capture_output=True)))
+            report("cli", f"periop validate, {n:,} steps, whole process", ours, "s")
+            report("cli", f"bpmnlint on the BPMN, {n:,} steps, whole process", theirs, "s")
+            report("cli", f"validate / bpmnlint, {n:,} steps", ours / theirs, "x", target)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+
+    def _print(area, measure, value, unit, target=""):
+        print(f"{area:5} {measure:50} {value:8.3f} {unit:2} {target}", flush=True)
+
+    run(_print)

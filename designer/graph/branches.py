@@ -1,0 +1,94 @@
+"""Steps a decision lets some patients skip, from the post-dominator tree (no Qt).
+
+A step X on the road to a goal (say, surgery) is *skippable* when some decision
+that leads to X can still reach the goal with X taken out: some patients pass
+X, others go round it. Asked pair by pair (decision, step) with a path search
+each time, that is cubic; here it is one post-dominator tree and one pass over
+the graph:
+
+* X *post-dominates* D when every route from D to the goal passes X; these are
+  the dominators of the reversed graph with the goal as its root.
+* X is skippable exactly when some decision D that reaches X is *not*
+  post-dominated by X, i.e. D lies outside X's subtree of the post-dominator
+  tree. A subtree is one interval of a depth-first numbering, so it is enough
+  to know, for each X, the smallest and largest number among the decisions
+  that reach it; those two propagate along the edges (over strongly connected
+  components, so loops are fine).
+
+Only steps that lead to the goal count, as only they can lie on a route to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Hashable, Iterable
+
+
+def skippable_steps(graph, decisions: Iterable[Hashable], goal: Hashable) -> set:
+    """Steps leading to ``goal`` that a decision lets some routes to ``goal`` avoid.
+
+    Parameters
+    ----------
+    graph:
+        A networkx ``DiGraph`` (cycles allowed).
+    decisions:
+        The nodes that are decisions (others are ignored as branching points).
+    goal:
+        The node every route is headed for (surgery, in the booklet).
+
+    Returns
+    -------
+    set
+        Every node X, an ancestor of ``goal``, reached from a decision D (X != D)
+        such that a route leads from D to ``goal`` without passing X.
+    """
+    import networkx as nx
+
+    if goal not in graph:
+        return set()
+    road = nx.ancestors(graph, goal)
+    chosen = {d for d in decisions if d in road}
+    if not chosen:
+        return set()
+    sub = graph.subgraph(road | {goal})
+    idom = nx.immediate_dominators(sub.reverse(copy=False), goal)
+    children: dict = defaultdict(list)
+    for node, parent in idom.items():
+        if node != goal:
+            children[parent].append(node)
+
+    # Pre-order numbers; X's subtree is the numbers first[X] .. last[X].
+    first: dict = {goal: 0}
+    last: dict = {}
+    clock = 0
+    stack = [(goal, iter(children[goal]))]
+    while stack:
+        node, kids = stack[-1]
+        child = next(kids, None)
+        if child is None:
+            last[node] = clock
+            stack.pop()
+            continue
+        clock += 1
+        first[child] = clock
+        stack.append((child, iter(children[child])))
+
+    # Smallest and largest number among the decisions reaching each component.
+    condensed = nx.condensation(sub)
+    member_of = condensed.graph["mapping"]
+    low: dict[int, float] = {}
+    high: dict[int, float] = {}
+    for component in nx.topological_sort(condensed):
+        numbers = [first[n] for n in condensed.nodes[component]["members"] if n in chosen]
+        lo = min(numbers, default=float("inf"))
+        hi = max(numbers, default=float("-inf"))
+        for before in condensed.predecessors(component):
+            lo, hi = min(lo, low[before]), max(hi, high[before])
+        low[component], high[component] = lo, hi
+
+    skippable = set()
+    for node in road:
+        component = member_of[node]
+        if low[component] < first[node] or high[component] > last[node]:
+            skippable.add(node)
+    return skippable

@@ -1,0 +1,120 @@
+"""The post-dominator form of "steps some patients skip" against the old pair-by-pair search.
+
+The oracle below is the booklet's former ``_only_on_some_branches`` (a path search
+per (decision, descendant) pair with the step taken out), kept here as the truth
+the fast formulation must match, set for set.
+"""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pytest
+
+from designer.graph.branches import skippable_steps
+from designer.graph.io import load_pathway
+from designer.graph.model import StepKind
+from designer.graph.network import forward_graph
+from designer.library import builtin_folder
+
+EXEMPLARS = sorted(builtin_folder().glob("*.yaml"))
+
+
+def old_skippable(graph: nx.DiGraph, decisions, goal) -> set:
+    """The former cubic search: one has_path per (decision, step) pair."""
+    if goal not in graph:
+        return set()
+    road = nx.ancestors(graph, goal)
+    decisions = set(decisions)
+    skippable = set()
+    for decision in (d for d in road if d in decisions):
+        for step_id in nx.descendants(graph, decision) & road:
+            if step_id in skippable:
+                continue
+            without = nx.restricted_view(graph, [step_id], [])
+            if nx.has_path(without, decision, goal):
+                skippable.add(step_id)
+    return skippable
+
+
+def test_a_branch_round_a_step_makes_it_skippable_and_the_joins_do_not():
+    # D -> A -> J -> S and D -> J: A is skipped by some; D's successors join at J
+    graph = nx.DiGraph([("E", "D"), ("D", "A"), ("A", "J"), ("D", "J"), ("J", "S"),
+                        ("S", "X")])
+    assert skippable_steps(graph, ["D"], "S") == {"A"}
+    assert skippable_steps(graph, [], "S") == set()
+    assert skippable_steps(graph, ["D"], "missing") == set()
+    # a decision after the goal, or not leading to it, branches nothing on the road
+    assert skippable_steps(graph, ["X"], "S") == set()
+
+
+def test_nested_decisions():
+    # D1 -> D2 -> B -> S, D2 -> S, D1 -> S: D2 and B are both skippable
+    graph = nx.DiGraph([("D1", "D2"), ("D2", "B"), ("B", "S"), ("D2", "S"), ("D1", "S")])
+    assert skippable_steps(graph, ["D1", "D2"], "S") == {"D2", "B"}
+    assert skippable_steps(graph, ["D2"], "S") == {"B"}
+
+
+def _exemplar_cases():
+    for path in EXEMPLARS:
+        pathway = load_pathway(path)
+        yield pytest.param(pathway, id=path.stem)
+
+
+@pytest.mark.parametrize("pathway", list(_exemplar_cases()))
+def test_equal_to_the_old_search_on_every_exemplar_for_every_goal(pathway):
+    from designer.export.school.content import _only_on_some_branches
+    from designer.graph.timeline import compute_timeline
+
+    graph = forward_graph(pathway)
+    decisions = [s.id for s in pathway.steps if s.kind == StepKind.decision]
+    surgery = compute_timeline(pathway).surgery_step
+    assert _only_on_some_branches(pathway, surgery) == (
+        old_skippable(graph, decisions, surgery) if surgery else set())
+    for step in pathway.steps:        # every step as the goal: many more cases
+        assert skippable_steps(graph, decisions, step.id) == \
+            old_skippable(graph, decisions, step.id), step.id
+
+
+def test_the_exemplars_do_have_steps_some_patients_skip():
+    """The comparison above is not vacuous: several exemplars have such steps."""
+    from designer.export.school.content import _only_on_some_branches
+    from designer.graph.timeline import compute_timeline
+
+    with_some = 0
+    for path in EXEMPLARS:
+        pathway = load_pathway(path)
+        with_some += bool(_only_on_some_branches(
+            pathway, compute_timeline(pathway).surgery_step))
+    assert with_some >= 2
+
+
+def _random_graph(rng: random.Random, acyclic: bool) -> nx.DiGraph:
+    n = rng.randint(2, 28)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(n))
+    for _ in range(rng.randint(n - 1, 3 * n)):
+        a, b = rng.randrange(n), rng.randrange(n)
+        if a == b:
+            continue
+        if acyclic and a > b:
+            a, b = b, a
+        graph.add_edge(a, b)
+    return graph
+
+
+@pytest.mark.parametrize("acyclic", [True, False], ids=["dag", "with-cycles"])
+def test_equal_to_the_old_search_on_random_graphs(acyclic):
+    rng = random.Random(16 + acyclic)
+    nonempty = 0
+    for _ in range(400):
+        graph = _random_graph(rng, acyclic)
+        nodes = list(graph)
+        decisions = [v for v in nodes if rng.random() < 0.35]
+        goal = rng.choice(nodes[len(nodes) // 2:])   # late: a longer road to it
+        expected = old_skippable(graph, decisions, goal)
+        assert skippable_steps(graph, decisions, goal) == expected, (
+            sorted(graph.edges), decisions, goal)
+        nonempty += bool(expected)
+    assert nonempty > 100          # most cases have something to find
