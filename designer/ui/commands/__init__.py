@@ -24,6 +24,7 @@ owned by a Qt parent is deleted twice on clean-up (a crash in PySide6).
 """
 
 from designer.graph.model import EditRefused
+from designer.ui.commands.business_case import UpdateBusinessCaseCommand
 from designer.ui.commands.flow import (
     AddCohortCommand, AddCostCommand, AddResourceCommand, AddScenarioChangeCommand,
     AddScenarioCommand, RemoveCohortCommand, RemoveCostCommand, RemoveResourceCommand,
@@ -37,8 +38,8 @@ from designer.ui.commands.lanes import (
 )
 from designer.ui.commands.steps import (
     AddStepCommand, AddTransitionCommand, ApplyLayoutCommand, MoveStepsCommand, PasteCommand,
-    RemoveItemsCommand, RenameStepCommand, UpdateHeaderCommand, UpdateStepCommand,
-    UpdateTransitionCommand,
+    RemoveItemsCommand, RenameStepCommand, UpdateHeaderCommand, UpdateRuleSettingsCommand,
+    UpdateStepCommand, UpdateSurgeryFactsCommand, UpdateTransitionCommand,
 )
 
 __all__ = [
@@ -47,7 +48,8 @@ __all__ = [
     "UpdateHeaderCommand", "AddSettingCommand", "RemoveSettingCommand",
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",
-    "PasteCommand", "EditRefused",
+    "PasteCommand", "EditRefused", "UpdateBusinessCaseCommand", "UpdateRuleSettingsCommand",
+    "UpdateSurgeryFactsCommand",
     # simulation inputs (flow.py)
     "UpdateFlowCommand", "AddResourceCommand", "RemoveResourceCommand", "UpdateResourceCommand",
     "AddCohortCommand", "RemoveCohortCommand", "UpdateCohortCommand", "AddCostCommand",
