@@ -81,3 +81,25 @@ def test_announcing_the_selection_does_not_fail(qtbot, monkeypatch):
     scene.select_ids([pathway.steps[2].id])
     assert QAccessible.Event.Focus in sent
     assert canvas.focusChild().text(Text.Name) == pathway.steps[2].name
+
+
+def test_badges_tell_their_meaning_by_shape_not_colour_alone(qtbot):
+    from types import SimpleNamespace
+
+    from canvas_support import make_canvas, sample_pathway
+
+    pathway, _stack, scene, view = make_canvas(qtbot, sample_pathway())
+    complete = scene.item_for("referral->sdm").handoff_badge
+    incomplete = scene.item_for("sdm->prehab").handoff_badge
+    assert complete.complete and not complete.mark.isVisible()
+    assert not incomplete.complete and incomplete.mark.isVisible()     # the "!" mark
+
+    def finding(severity):
+        return SimpleNamespace(rule="x", severity=severity, message=severity,
+                               targets=("surgery",))
+    shapes = {}
+    for severity in ("error", "warning", "info"):
+        scene.set_findings(SimpleNamespace(findings=[finding(severity)]))
+        badge = scene.item_for("surgery")._badge
+        shapes[severity] = badge.path().elementCount()
+    assert len(set(shapes.values())) == 3          # diamond, triangle, circle

@@ -16,7 +16,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF, QStaticText,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem,
+)
 
 from designer.render import style
 from designer.render.shapes import polyline_path
@@ -97,11 +99,26 @@ class HandoffBadge(_Decoration):
         glyph.setBrush(_WHITE)
         glyph.setAcceptedMouseButtons(Qt.NoButton)
         self.complete = False
+        # not by colour alone: an incomplete handoff also carries a "!" mark
+        self.mark = QGraphicsEllipseItem(QRectF(7, -14, 12, 12), self)
+        self.mark.setBrush(QColor("#ffffff"))
+        self.mark.setPen(QPen(colour(style.HANDOFF_INCOMPLETE), 1.4))
+        self.mark.setAcceptedMouseButtons(Qt.NoButton)
+        bang = QGraphicsSimpleTextItem("!", self.mark)
+        font = bang.font()
+        font.setBold(True)
+        font.setPointSizeF(7.5)
+        bang.setFont(font)
+        bang.setBrush(colour(style.HANDOFF_INCOMPLETE))
+        box = bang.boundingRect()
+        bang.setPos(13 - box.width() / 2, -8 - box.height() / 2)
+        bang.setAcceptedMouseButtons(Qt.NoButton)
 
     def show_handoff(self, transition: Transition) -> None:
         h = transition.handoff
         self.complete = h is not None and h.is_complete()
         self.setBrush(colour(style.HANDOFF_OK if self.complete else style.HANDOFF_INCOMPLETE))
+        self.mark.setVisible(not self.complete)
         if h is None:
             self.setToolTip("Handoff missing: say who sends, who receives, what "
                             "information passes and how")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import (
-    QColor, QFont, QFontMetricsF, QPainterPath, QPen, QStaticText,
+    QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF, QStaticText,
 )
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
@@ -82,30 +82,52 @@ def worst_severity(findings) -> str:
     return min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 9))
 
 
-class CountBadge(QGraphicsEllipseItem):
-    """A round badge with the number of findings, coloured by the worst severity."""
+def severity_shape(severity: str, r: float) -> QPainterPath:
+    """A badge outline that tells the severity without colour: a diamond for an error,
+    a triangle for a warning, a circle for a note (as in the key of the documents)."""
+    path = QPainterPath()
+    if severity == "error":
+        k = r * 1.15
+        path.addPolygon(QPolygonF([QPointF(0, -k), QPointF(k, 0), QPointF(0, k),
+                                   QPointF(-k, 0), QPointF(0, -k)]))
+    elif severity == "warning":
+        k = r * 1.25
+        path.addPolygon(QPolygonF([QPointF(0, -k), QPointF(k * 0.95, k * 0.7),
+                                   QPointF(-k * 0.95, k * 0.7), QPointF(0, -k)]))
+    else:
+        path.addEllipse(QPointF(0, 0), r, r)
+    return path
+
+
+class CountBadge(QGraphicsPathItem):
+    """The number of findings, on a badge whose colour and shape give the worst severity."""
 
     RADIUS = 9.0
 
     def __init__(self, parent: QGraphicsItem | None, fonts: Fonts):
-        r = self.RADIUS
-        super().__init__(-r, -r, 2 * r, 2 * r, parent)
+        super().__init__(severity_shape("info", self.RADIUS), parent)
         self.setPen(QPen(QColor("#ffffff"), 1.5))
         self.setAcceptedMouseButtons(Qt.NoButton)
         self._label = text_item(self, "", fonts.small_bold, "#ffffff")
         self._metrics = QFontMetricsF(fonts.small_bold)
+        self.severity = "info"
 
     def show_findings(self, findings) -> None:
-        self.setBrush(QColor(style.SEVERITY_COLOURS.get(worst_severity(findings),
-                                                        style.MUTED_TEXT)))
+        worst = worst_severity(findings)
+        if worst != self.severity:
+            self.severity = worst
+            self.setPath(severity_shape(worst, self.RADIUS))
+        self.setBrush(QColor(style.SEVERITY_COLOURS.get(worst, style.MUTED_TEXT)))
         text = str(len(findings)) if len(findings) < 10 else "9+"
         self._label.setText(text)
+        lift = 2.0 if worst == "warning" else 0.0     # the triangle's middle is lower
         self._label.setPos(-self._metrics.horizontalAdvance(text) / 2,
-                           -self._metrics.height() / 2)
+                           -self._metrics.height() / 2 + lift)
+        label = SEVERITY_LABELS.get(worst, worst)
         tips = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}: {f.message}" for f in findings[:6]]
         if len(findings) > 6:
             tips.append(f"... and {len(findings) - 6} more")
-        self.setToolTip("\n".join(tips))
+        self.setToolTip(f"{len(findings)} finding(s), worst: {label}\n" + "\n".join(tips))
 
 
 # ------------------------------------------------------------------------- steps
