@@ -500,26 +500,30 @@ class PathwayIndex:
         backs = self._back_edges(ancestors)
         pred, succ = self.pred, self.succ
         # steps reaching the target without a loop-back, and their in-degrees
+        # (in-degrees counted on the way: every forward edge into a step of ``before``
+        # comes from a step that is, or is then put, in ``before``)
         before = {target}
+        indegree = dict.fromkeys(ancestors, 0)
         stack = [target]
         while stack:
             node = stack.pop()
             for p in pred[node]:
-                if p not in before and (p, node) not in backs:
+                if backs and (p, node) in backs:
+                    continue
+                indegree[node] += 1
+                if p not in before:
                     before.add(p)
                     stack.append(p)
-        indegree = {n: sum(1 for p in pred[n] if p in before and (p, n) not in backs)
-                    for n in before}
         steps, edges = self.steps, self._edges
         start = dict.fromkeys(before, 0.0)
-        ready = [n for n, d in indegree.items() if d == 0]
+        ready = [n for n in before if indegree[n] == 0]
         while ready:
             node = ready.pop()
             duration = steps[node].duration_days
             step_end = start[node] + duration if duration else start[node]
             row = edges[node]
             for child in succ[node]:
-                if child not in before or (node, child) in backs:
+                if child not in before or (backs and (node, child) in backs):
                     continue
                 wait = row[child]["transition"].wait_days
                 arrive = step_end + wait if wait else step_end
