@@ -499,31 +499,42 @@ class PathwayIndex:
         ancestors = self.reach([target], reverse=True)
         backs = self._back_edges(ancestors)
         pred, succ = self.pred, self.succ
+        # the loop-backs by the step they enter and the step they leave: one dict
+        # look-up per step instead of a tuple made and looked up per transition
+        back_pred: dict[str, set[str]] = {}
+        back_succ: dict[str, set[str]] = {}
+        for a, b in backs:
+            back_pred.setdefault(b, set()).add(a)
+            back_succ.setdefault(a, set()).add(b)
         # steps reaching the target without a loop-back, and their in-degrees
-        # (in-degrees counted on the way: every forward edge into a step of ``before``
-        # comes from a step that is, or is then put, in ``before``)
+        # (counted on the way: every forward edge into a step of ``before`` comes
+        # from a step that is, or is then put, in ``before``)
         before = {target}
-        indegree = dict.fromkeys(ancestors, 0)
+        indegree: dict[str, int] = {}
         stack = [target]
         while stack:
             node = stack.pop()
+            skip = back_pred.get(node)
+            count = 0
             for p in pred[node]:
-                if backs and (p, node) in backs:
+                if skip is not None and p in skip:
                     continue
-                indegree[node] += 1
+                count += 1
                 if p not in before:
                     before.add(p)
                     stack.append(p)
+            indegree[node] = count
         steps, edges = self.steps, self._edges
         start = dict.fromkeys(before, 0.0)
-        ready = [n for n in before if indegree[n] == 0]
+        ready = [n for n, d in indegree.items() if d == 0]
         while ready:
             node = ready.pop()
             duration = steps[node].duration_days
             step_end = start[node] + duration if duration else start[node]
             row = edges[node]
+            skip = back_succ.get(node)
             for child in succ[node]:
-                if child not in before or (backs and (node, child) in backs):
+                if child not in before or (skip is not None and child in skip):
                     continue
                 wait = row[child]["transition"].wait_days
                 arrive = step_end + wait if wait else step_end
