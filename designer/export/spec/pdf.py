@@ -70,7 +70,8 @@ def _heading(text: str, style, level: int) -> Paragraph:
 def _cover(content: SpecContent, st) -> list:
     kicker = Paragraph("Perioperative care pathway specification", st["kicker"])
     title = _heading(content.title, st["title"], 0)
-    band = Table([[kicker], [Spacer(1, 4)], [title]], colWidths=[kit.FRAME_WIDTH])
+    band = Table([[kicker], [Spacer(1, 4)], [title]], colWidths=[kit.FRAME_WIDTH],
+                 splitInRow=1)   # a title longer than a page still prints
     band.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), kit.NHS_BLUE),
         ("LEFTPADDING", (0, 0), (-1, -1), 14), ("RIGHTPADDING", (0, 0), (-1, -1), 14),
@@ -79,7 +80,7 @@ def _cover(content: SpecContent, st) -> list:
     rows = [[Paragraph(esc(label), st["h3"]), Paragraph(esc(value), st["body"])]
             for label, value in content.cover_rows]
     facts = Table(rows, colWidths=[0.25 * kit.FRAME_WIDTH, 0.75 * kit.FRAME_WIDTH],
-                  hAlign="LEFT")
+                  hAlign="LEFT", splitInRow=1)
     facts.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, kit.GRID),
@@ -226,7 +227,14 @@ def _evidence(content: SpecContent, st) -> list:
         return flow + [Paragraph("No evidence has been recorded for this pathway.", st["body"])]
     flow.append(Paragraph("Claims marked <b>Weak</b> rest on a non-UK or secondary source.",
                           st["body"]))
-    rows = [[e["claim"], e["source"], evidence_strength(e)] for e in content.evidence]
+    from designer.export.kit.links import split_links
+
+    def source(text: str) -> Paragraph:
+        return Paragraph("".join(
+            f'<link href="{esc(url)}" color="#005eb8"><u>{esc(part)}</u></link>' if url
+            else esc(part) for part, url in split_links(text)), st["cell"])
+
+    rows = [[e["claim"], source(e["source"]), evidence_strength(e)] for e in content.evidence]
     highlight = [i for i, e in enumerate(content.evidence) if e["weak"]]
     flow.append(kit.data_table(["Claim", "Source", "Strength"], rows, [0.50, 0.32, 0.18],
                                st, highlight=highlight))
