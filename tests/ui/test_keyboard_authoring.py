@@ -208,6 +208,8 @@ def test_the_diabetes_day_case_pathway_built_with_the_keyboard_alone(make_window
     type_text("HbA1c 69 mmol/mol or above")
     press(K.Key_Tab)
     press(K.Key_Escape)
+    QTest.qWait(1500)    # the debounced checks settle first: their refresh of the
+    #                      panel would reset a choice typed while they run
     press(K.Key_H, CTRL | SHIFT)                     # hospital -> GP: a handoff
     type_text("Pre")
     tab_to(transition_page.receiver.widget)
