@@ -177,6 +177,20 @@ def test_run_finishes_shows_charts_and_keeps_results_on_the_document(sim_window,
     qtbot.waitUntil(lambda: not dock.stale.isVisible())
 
 
+def test_replications_run_in_worker_processes_from_the_panel(sim_window, qtbot):
+    window, dock = sim_window(flow={"arrivals": {"per_week": 5}, "horizon_weeks": 8,
+                                    "warmup_weeks": 2, "replications": 2, "seed": 11})
+    dock.workers = 2
+    _run(qtbot, dock)
+    assert dock.message.isHidden(), dock.message.text()
+    assert dock.results.replications == 2
+    serial = __import__("designer.sim", fromlist=["run"]).run(
+        window.document.pathway, workers=1)
+    # the same seed gives the same numbers in processes as in this one
+    assert [s.replications for s in dock.results.scenarios] == \
+        [s.replications for s in serial.scenarios]
+
+
 def test_matplotlib_is_loaded_only_when_a_chart_is_shown(sim_window, qtbot):
     import subprocess
 
