@@ -52,6 +52,8 @@ def test_the_timer_writes_a_recovery_copy_only_while_unsaved(make_window, sample
     _type_into_step_name(window, qtbot, "surgery", " (laparoscopic)")
     with qtbot.waitSignal(window.document.autosaved, timeout=2000):
         pass
+    window.document._autosave_timer.stop()     # no further copy begins while we look
+    window.document.flush_recovery()
     names = _recovery_files()
     assert len(names) == 2 and any(n.endswith(".yaml") for n in names)
 

@@ -203,6 +203,15 @@ class KeyboardEditing(_Handler):
         scene = self.scene
         items = scene.step_items()
         current = next((i for i in scene.selected_ids() if i in items), None)
+        edge = next((scene.pathway.transition(i) for i in scene.selected_ids()
+                     if scene.pathway.transition(i) is not None), None)
+        if current is None and edge is not None and dx:
+            # along a selected arrow: Alt+Left to where it starts, Alt+Right to its end
+            choice = edge.source if dx < 0 else edge.target
+            scene.select_ids([choice])
+            for view in scene.views()[:1]:
+                view.ensureVisible(items[choice], 40, 40)
+            return True
         if current is None:
             entry = next((s.id for s in scene.pathway.steps if s.kind is StepKind.entry),
                          next(iter(items), None))

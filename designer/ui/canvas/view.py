@@ -26,6 +26,8 @@ class PathwayView(QGraphicsView):
 
     #: The zoom factor after every change (1.0 = 100%).
     zoom_changed = Signal(float)
+    #: Enter on the canvas: edit the selection (the window moves to its properties).
+    enter_pressed = Signal()
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -42,10 +44,12 @@ class PathwayView(QGraphicsView):
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.StrongFocus)
         self.setAccessibleName("Pathway canvas")
+        from designer.ui.canvas import accessible
+        from designer.ui.canvas.keys import keys_description
+
         self.setAccessibleDescription(
-            "Lanes are settings of care; time runs left to right. Alt+arrow keys move "
-            "between steps, arrow keys move the selected steps, Delete removes them, "
-            "F2 or a double-click renames a step.")
+            "Lanes are settings of care; time runs left to right. " + keys_description())
+        accessible.install()        # lanes, steps and transitions as accessible objects
         self.setBackgroundBrush(Qt.white)
         self._space = False
         self._pan_from: QPoint | None = None
@@ -59,6 +63,7 @@ class PathwayView(QGraphicsView):
         self._hint.hide()
         if scene is not None:
             scene.content_changed.connect(self._update_hint)
+            scene.selectionChanged.connect(self._announce_selection)
         self._shown_once = False
         self._update_detail()
 
@@ -144,6 +149,13 @@ class PathwayView(QGraphicsView):
         if scene is not None:
             scene.set_detail(self.zoom() >= LOW_DETAIL)
 
+    def _announce_selection(self) -> None:
+        from designer.ui.canvas import accessible
+
+        canvas = accessible.interface_for(self)
+        if canvas is not None:
+            canvas.selection_changed()
+
     # ------------------------------------------------------------------ hint
     def _update_hint(self, *_args) -> None:
         """On an empty pathway, say how to begin (a label over the canvas).
@@ -196,6 +208,8 @@ class PathwayView(QGraphicsView):
             self.zoom_out()
         elif ctrl and key == Qt.Key_0:
             self.zoom_reset()
+        elif key in (Qt.Key_Return, Qt.Key_Enter) and not event.modifiers():
+            self.enter_pressed.emit()
         elif ctrl and key == Qt.Key_9:
             if event.modifiers() & Qt.ShiftModifier:
                 self.fit_all()

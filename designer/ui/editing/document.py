@@ -111,6 +111,8 @@ class Document(QObject):
         self._recovery_timer.setSingleShot(True)
         self._recovery_timer.timeout.connect(self._recovery_due)
         self._pending_since: float | None = None
+        self._recovery_in_flight = False
+        self._recovery_again = False
         self.undo_stack.indexChanged.connect(self._edited)
 
         self._watcher: QFileSystemWatcher | None = None
@@ -344,9 +346,20 @@ class Document(QObject):
             return   # the save under way makes the copy unnecessary
         if self._copied_revision == self._revision and not self._copies_pending:
             return   # the copy on disk already holds this state
+        if self._recovery_in_flight:
+            self._recovery_again = True   # one copy at a time; the newest follows it
+            return
         job = self._recovery_job()
         if job is not None:
-            job.finished.connect(self._recovery_written)
+            self._recovery_in_flight = True
+            job.finished.connect(self._background_copy_done)
+
+    def _background_copy_done(self, job) -> None:
+        self._recovery_in_flight = False
+        self._recovery_written(job)
+        if self._recovery_again:
+            self._recovery_again = False
+            self.autosave_in_background()
 
     def close(self) -> None:
         """A clean close: stop autosaving and remove the recovery copy."""

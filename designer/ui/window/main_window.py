@@ -114,6 +114,8 @@ class MainWindow(QMainWindow):
         # after every toolbar and dock exists (the saved state names them)
         from designer.ui.window.layout import WindowLayout
         self.layout_keeper = WindowLayout(self)
+        from designer.ui.window.focus import no_tab_traps
+        no_tab_traps(self)
         self._restore_layout()
 
     # ------------------------------------------------------------------- docks
@@ -172,14 +174,15 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.zoom_label)
 
     def _install_extensions(self) -> None:
-        from designer.ui.window import export_dialog
+        from designer.ui.window import canvas_commands, export_dialog
         from designer.ui.library import browser as library_browser
         from designer.ui import sim, workshop
         from designer.ui.window import import_file, library_update_dialog
 
         for name, module in (("library", library_browser), ("export", export_dialog),
                              ("workshop", workshop), ("simulation", sim),
-                             ("import", import_file), ("library-update", library_update_dialog)):
+                             ("import", import_file), ("library-update", library_update_dialog),
+                             ("canvas", canvas_commands)):
             self._extensions[name] = module.install(self)
 
     def extension(self, name: str):

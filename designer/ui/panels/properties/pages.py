@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.editing.context import EditorContext
 
 KIND_LABELS = STEP_KIND_LABELS
+NEW_ROLE = "\x00new-role"      # the Owner list's last entry: add a role
 
 
 def _heading(text: str) -> QLabel:
@@ -181,7 +182,7 @@ class StepPage(PropertyPage):
         self.setting = self.bind(main, ChoiceField("Setting (lane)", update("setting"),
                                                    none_label="(no lane)"),
                                  lambda s: s.setting)
-        self.owner = self.bind(main, ChoiceField("Owner", update("owner"),
+        self.owner = self.bind(main, ChoiceField("Owner", self._set_owner,
                                                  none_label="(no owner)",
                                                  tip="The role responsible for this step"),
                                lambda s: s.owner)
@@ -209,7 +210,42 @@ class StepPage(PropertyPage):
 
     def refresh_choices(self) -> None:
         self.setting.set_choices([(s.id, s.name) for s in self.pathway.settings])
-        self.owner.set_choices(self.role_choices())
+        # the list ends with a way to add the role that is missing from it
+        self.owner.set_choices(self.role_choices() + [(NEW_ROLE, "New role…")])
+
+    def _set_owner(self, value) -> str | None:
+        from designer.ui.commands import UpdateStepCommand
+
+        if value != NEW_ROLE:
+            return self.push(self.owner, UpdateStepCommand, self.key, {"owner": value})
+        return self._new_owner()
+
+    def _new_owner(self) -> str | None:
+        """Ask for a new role's name; add the role and make it this step's owner (one undo)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from designer.graph.model import Role
+        from designer.ui.commands import AddRoleCommand, UpdateStepCommand
+
+        name, ok = QInputDialog.getText(self, "New role", "Name of the role, e.g. "
+                                        "'Diabetes specialist nurse':")
+        name = " ".join(name.split())
+        if not ok or not name:
+            self.owner.revert()
+            return None
+        existing = next((r for r in self.pathway.roles if r.name.casefold() == name.casefold()),
+                        None)
+        key = self.key
+        editor = self.context.editor
+        with editor.macro(f"Make {name} the owner"):
+            if existing is None:
+                role = Role(id=self.pathway.new_id(name, (r.id for r in self.pathway.roles)),
+                            name=name)
+                if editor.push(AddRoleCommand, role) is None:
+                    return editor.last_refusal
+                existing = role
+            message = self.push(self.owner, UpdateStepCommand, key, {"owner": existing.id})
+        return message
 
     def refresh_extra(self, step) -> None:
         self.heading.setText(f"Step: {step.name}")
