@@ -48,7 +48,7 @@ def test_every_step_and_transition_of_eras_is_an_accessible_object(qtbot):
         crosses = pathway.step(t.source).setting != pathway.step(t.target).setting
         if crosses:
             assert "handoff" in described
-    assert len(pathway.steps) == 19 and len(pathway.transitions) >= 19
+    assert len(pathway.steps) >= 19 and len(pathway.transitions) >= 19   # all of them, above
 
 
 def test_the_selection_is_the_focus_child_and_is_announced(qtbot):
