@@ -21,17 +21,41 @@ from .model import Pathway, Step, Transition
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
+# areas about the pathway as a whole (no step or transition to mark on the canvas)
+_PATHWAY_AREAS = ("header", "setting", "role", "rule", "evidence", "flow", "resource",
+                  "cohort", "cost", "scenario")
+
 # Step fields compared value by value; long texts are compared as "changed or not".
 _STEP_FIELDS = ("name", "kind", "owner", "setting", "phase", "activity",
-                "duration_days", "channel")
+                "duration_days", "channel", "milestone", "duration", "capacity", "uses",
+                "costs", "codes")
+# the facts about an operation (``surgery:``), each compared on its own
+_SURGERY_FACTS = ("major", "day_case", "major_blood_loss", "extended_vte_prophylaxis")
+_TRANSITION_FIELDS = ("wait_days", "probability", "parallel", "wait",
+                      "probability_by_cohort")
 _STEP_TEXTS = ("description", "patient_info")
 _FIELD_LABELS = {
     "duration_days": "duration (days)", "patient_info": "patient information",
     "wait_days": "wait (days)", "within_days": "handoff within (days)",
     "rule_packs": "rule packs", "derived_from": "derived from",
+    "probability_by_cohort": "probability by cohort", "cancer_pathway": "cancer pathway",
+    "older_people": "older people", "surgery major": "major surgery",
+    "surgery day_case": "day case", "surgery major_blood_loss": "major blood loss",
+    "surgery extended_vte_prophylaxis": "extended VTE prophylaxis",
+    "horizon_weeks": "horizon (weeks)", "warmup_weeks": "warm-up (weeks)",
 }
 _HEADER_FIELDS = ("title", "version", "status", "rule_packs", "population",
-                  "derived_from")
+                  "derived_from", "cancer_pathway", "older_people")
+_FLOW_FIELDS = ("arrivals", "horizon_weeks", "warmup_weeks", "replications", "seed",
+                "currency", "note")
+# the simulation's keyed lists (by id) and the fields compared on each
+_KEYED_LISTS = (
+    ("resource", "resources", ("name", "capacity", "bed", "note")),
+    ("cohort", "cohorts", ("name", "share", "note")),
+    ("cost", "costs", ("name", "amount", "year", "source", "url", "note")),
+    ("scenario", "scenarios", ("name", "description", "changes")),
+)
+_EVIDENCE_FIELDS = ("source", "ref", "weak", "note")
 
 
 @dataclass(frozen=True)
@@ -44,7 +68,9 @@ class Change:
         ``"added"``, ``"removed"`` or ``"changed"``.
     area : str
         What changed: ``"header"``, ``"setting"``, ``"role"``, ``"step"``,
-        ``"transition"``, ``"handoff"`` or ``"threshold"``.
+        ``"transition"``, ``"handoff"``, ``"threshold"``, ``"rule"`` (a
+        ``rule_config`` setting), ``"evidence"``, ``"flow"`` (the simulation's
+        ``flow`` block), ``"resource"``, ``"cohort"``, ``"cost"`` or ``"scenario"``.
     subject : str
         The thing changed, in words (a step's name, "Name A → Name B").
     field : str
@@ -97,7 +123,7 @@ class PathwayDiff:
         marks: dict[str, str] = {}
         for c in self.changes:
             key = getattr(c, side)
-            if not key or c.area in ("header", "setting", "role"):
+            if not key or c.area in _PATHWAY_AREAS:
                 continue
             # a whole step or transition added/removed; anything else is a change of it
             whole = c.area in ("step", "transition") and not c.field
@@ -112,9 +138,9 @@ class PathwayDiff:
         seen: set[tuple[str, str, str]] = set()
         for c in self.changes:
             area = "transition" if c.area == "handoff" else c.area
-            status = c.change if not c.field or area in ("header", "threshold") else CHANGED
-            ident = (area, c.a_key or c.b_key or c.subject, c.field if area in (
-                "header", "threshold") else "")
+            by_field = area in ("header", "threshold", "flow")
+            status = c.change if not c.field or by_field else CHANGED
+            ident = (area, c.a_key or c.b_key or c.subject, c.field if by_field else "")
             if ident in seen:
                 continue
             seen.add(ident)
@@ -128,9 +154,15 @@ class PathwayDiff:
             return "No clinical differences."
         nouns = {"step": ("step", "steps"), "transition": ("transition", "transitions"),
                  "threshold": ("threshold", "thresholds"), "setting": ("setting", "settings"),
-                 "role": ("role", "roles"), "header": ("header field", "header fields")}
+                 "role": ("role", "roles"), "header": ("header field", "header fields"),
+                 "rule": ("rule setting", "rule settings"),
+                 "evidence": ("evidence item", "evidence items"),
+                 "flow": ("flow field", "flow fields"),
+                 "resource": ("resource", "resources"), "cohort": ("cohort", "cohorts"),
+                 "cost": ("unit cost", "unit costs"), "scenario": ("scenario", "scenarios")}
         parts = []
-        for area in ("step", "transition", "threshold", "setting", "role", "header"):
+        for area in ("step", "transition", "threshold", "setting", "role", "header", "rule",
+                     "evidence", "flow", "resource", "cohort", "cost", "scenario"):
             counts = self.counts().get(area)
             if not counts:
                 continue
@@ -178,7 +210,16 @@ def _text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_text(v) for v in value)
     if isinstance(value, dict):
-        return " ".join(str(v) for v in value.values())
+        if set(value) == {"level", "reason"} or set(value) == {"level"}:
+            reason = value.get("reason")
+            return f"{value['level']} ({reason})" if reason else str(value["level"])
+        if "dist" in value:      # a distribution: "triangular min 2, mode 3, max 5"
+            rest = ", ".join(f"{k} {_text(v)}" for k, v in value.items()
+                             if k != "dist" and v is not None)
+            return f"{value['dist']} {rest}".strip()
+        return ", ".join(f"{k} {_text(v)}" if not isinstance(v, (dict, list))
+                         else f"{k} ({_text(v)})"
+                         for k, v in value.items() if v is not None and v != [] and v != {})
     return str(value)
 
 
@@ -190,9 +231,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
@@ -311,6 +354,12 @@ def _step_changes(a: Pathway, b: Pathway, sa: Step, sb: Step) -> list[Change]:
             if old == new:       # same name, different id: say so with the ids
                 old, new = getattr(sa, name), getattr(sb, name)
         out.append(Change(CHANGED, "step", subject, name, old, new, sa.id, sb.id))
+    for fact in _SURGERY_FACTS:
+        old = getattr(sa.surgery, fact) if sa.surgery else None
+        new = getattr(sb.surgery, fact) if sb.surgery else None
+        if old != new:
+            out.append(Change(CHANGED, "step", subject, f"surgery {fact}", old, new,
+                              sa.id, sb.id))
     for name in _STEP_TEXTS:
         if (getattr(sa, name) or "") != (getattr(sb, name) or ""):
             out.append(Change(CHANGED, "step", subject, name, "previous text",
@@ -358,10 +407,10 @@ def _transition_changes(ta: Transition, tb: Transition, b: Pathway,
     subject = _transition_subject(b, tb, names)
     keys = (ta.key, tb.key)
     out = []
-    for name in ("wait_days", "probability"):
-        if getattr(ta, name) != getattr(tb, name):
-            out.append(Change(CHANGED, "transition", subject, name,
-                              getattr(ta, name), getattr(tb, name), *keys))
+    for name in _TRANSITION_FIELDS:
+        old, new = _plain(getattr(ta, name)), _plain(getattr(tb, name))
+        if old != new:
+            out.append(Change(CHANGED, "transition", subject, name, old, new, *keys))
     if (ta.condition or "") != (tb.condition or ""):
         moved = _threshold_changes(ta.condition, tb.condition)
         only_numbers = _numbers_only(ta.condition) == _numbers_only(tb.condition)
@@ -403,6 +452,86 @@ def _header_changes(a: Pathway, b: Pathway) -> list[Change]:
                 out.append(Change(ADDED, kind, x.name, "", None, x.name))
             elif x.name != ids_a[i].name:
                 out.append(Change(CHANGED, kind, x.name, "name", ids_a[i].name, x.name))
+    return out + _rule_changes(a, b) + _evidence_changes(a, b) + _flow_changes(a, b)
+
+
+def _rule_changes(a: Pathway, b: Pathway) -> list[Change]:
+    """``rule_config``: a rule's level set, changed or cleared, and a reason changed."""
+    out = []
+    for rule in list(a.rule_config) + [r for r in b.rule_config if r not in a.rule_config]:
+        old, new = a.rule_config.get(rule), b.rule_config.get(rule)
+        if old is None:
+            out.append(Change(ADDED, "rule", rule, "", None, _plain_setting(new)))
+        elif new is None:
+            out.append(Change(REMOVED, "rule", rule, "", _plain_setting(old), None))
+        else:
+            (lo, ro), (ln, rn) = _level_reason(old), _level_reason(new)
+            if lo != ln:
+                out.append(Change(CHANGED, "rule", rule, "level", lo, ln))
+            if (ro or "") != (rn or ""):
+                out.append(Change(CHANGED, "rule", rule, "reason", ro, rn))
+    return out
+
+
+def _level_reason(setting: Any) -> tuple[str, str | None]:
+    plain = _plain(setting)
+    if isinstance(plain, dict):
+        return plain["level"], plain.get("reason")
+    return plain, None
+
+
+def _plain_setting(setting: Any) -> Any:
+    level, reason = _level_reason(setting)
+    return {"level": level, "reason": reason} if reason else level
+
+
+def _evidence_changes(a: Pathway, b: Pathway) -> list[Change]:
+    """Evidence items matched by their claim (normalised): added, removed, fields changed."""
+    out = []
+    old = {normalise_name(e.claim): e for e in a.evidence}
+    new = {normalise_name(e.claim): e for e in b.evidence}
+    for key, e in old.items():
+        if key not in new:
+            out.append(Change(REMOVED, "evidence", e.claim, "", e.source, None))
+    for key, e in new.items():
+        before = old.get(key)
+        if before is None:
+            out.append(Change(ADDED, "evidence", e.claim, "", None, e.source))
+            continue
+        for name in _EVIDENCE_FIELDS:
+            if getattr(before, name) != getattr(e, name):
+                out.append(Change(CHANGED, "evidence", e.claim, name,
+                                  getattr(before, name), getattr(e, name)))
+    return out
+
+
+def _flow_changes(a: Pathway, b: Pathway) -> list[Change]:
+    """The simulation inputs: the ``flow`` block field by field, then the keyed lists."""
+    out = []
+    fa, fb = a.flow, b.flow
+    if (fa is None) != (fb is None):
+        out.append(Change(ADDED if fa is None else REMOVED, "flow", "Flow", "",
+                          _plain(fa), _plain(fb)))
+    elif fa is not None:
+        for name in _FLOW_FIELDS:
+            old, new = _plain(getattr(fa, name)), _plain(getattr(fb, name))
+            if old != new:
+                out.append(Change(CHANGED, "flow", "Flow", name, old, new))
+    for area, attr, fields_ in _KEYED_LISTS:
+        ids_a = {x.id: x for x in getattr(a, attr)}
+        ids_b = {x.id: x for x in getattr(b, attr)}
+        for i, x in ids_a.items():
+            if i not in ids_b:
+                out.append(Change(REMOVED, area, x.name, "", x.name, None))
+        for i, x in ids_b.items():
+            before = ids_a.get(i)
+            if before is None:
+                out.append(Change(ADDED, area, x.name, "", None, x.name))
+                continue
+            for name in fields_:
+                old, new = _plain(getattr(before, name)), _plain(getattr(x, name))
+                if old != new:
+                    out.append(Change(CHANGED, area, x.name, name, old, new))
     return out
 
 

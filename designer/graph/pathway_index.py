@@ -499,17 +499,31 @@ class PathwayIndex:
         ancestors = self.reach([target], reverse=True)
         backs = self._back_edges(ancestors)
         pred, succ = self.pred, self.succ
+        # the loop-backs by the step they enter and the step they leave: one dict
+        # look-up per step instead of a tuple made and looked up per transition
+        back_pred: dict[str, set[str]] = {}
+        back_succ: dict[str, set[str]] = {}
+        for a, b in backs:
+            back_pred.setdefault(b, set()).add(a)
+            back_succ.setdefault(a, set()).add(b)
         # steps reaching the target without a loop-back, and their in-degrees
+        # (counted on the way: every forward edge into a step of ``before`` comes
+        # from a step that is, or is then put, in ``before``)
         before = {target}
+        indegree: dict[str, int] = {}
         stack = [target]
         while stack:
             node = stack.pop()
+            skip = back_pred.get(node)
+            count = 0
             for p in pred[node]:
-                if p not in before and (p, node) not in backs:
+                if skip is not None and p in skip:
+                    continue
+                count += 1
+                if p not in before:
                     before.add(p)
                     stack.append(p)
-        indegree = {n: sum(1 for p in pred[n] if p in before and (p, n) not in backs)
-                    for n in before}
+            indegree[node] = count
         steps, edges = self.steps, self._edges
         start = dict.fromkeys(before, 0.0)
         ready = [n for n, d in indegree.items() if d == 0]
@@ -518,8 +532,9 @@ class PathwayIndex:
             duration = steps[node].duration_days
             step_end = start[node] + duration if duration else start[node]
             row = edges[node]
+            skip = back_succ.get(node)
             for child in succ[node]:
-                if child not in before or (node, child) in backs:
+                if child not in before or (skip is not None and child in skip):
                     continue
                 wait = row[child]["transition"].wait_days
                 arrive = step_end + wait if wait else step_end

@@ -62,6 +62,21 @@ def _covers(intervals, x: float) -> bool:
     return False
 
 
+@lru_cache(maxsize=256)  # decisions with the same branch thresholds repeat
+def _gaps(intervals: tuple[tuple[float, bool, float, bool], ...]
+          ) -> tuple[tuple[float, float], ...]:
+    """The values no interval takes: points ``(a, a)`` and open stretches ``(a, b)``."""
+    bounds = sorted({b for low, _, high, _ in intervals for b in (low, high)
+                     if b not in (float("inf"), float("-inf"))})
+    pieces: list[tuple[float, float]] = []
+    for i, b in enumerate(bounds):
+        if not _covers(intervals, b):
+            pieces.append((b, b))
+        if i + 1 < len(bounds) and not _covers(intervals, (b + bounds[i + 1]) / 2):
+            pieces.append((b, bounds[i + 1]))
+    return tuple(pieces)
+
+
 @rule("decision-threshold-gap", _CORE,
       "Decision branches whose thresholds leave a value with no route",
       FORMAT, severity="warning")
@@ -79,17 +94,10 @@ def decision_threshold_gap(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fi
     index = index_for(pathway, graph)
     for sid in index.by_kind[StepKind.decision]:
         branches = [(t, _interval(t.condition)) for t in index.outgoing(sid) if t.condition]
-        intervals = [iv for _, iv in branches if iv is not None]
+        intervals = tuple(iv for _, iv in branches if iv is not None)
         if len(intervals) < 2:
             continue
-        bounds = sorted({b for low, _, high, _ in intervals for b in (low, high)
-                         if b not in (float("inf"), float("-inf"))})
-        pieces: list[tuple[float, float]] = []   # uncovered: a point (a, a) or between
-        for i, b in enumerate(bounds):
-            if not _covers(intervals, b):
-                pieces.append((b, b))
-            if i + 1 < len(bounds) and not _covers(intervals, (b + bounds[i + 1]) / 2):
-                pieces.append((b, bounds[i + 1]))
+        pieces = _gaps(intervals)
         if pieces:
             low, high = pieces[0][0], pieces[-1][1]
             value = (f"a value of {low:g}" if low == high

@@ -149,7 +149,9 @@ def discharge_safety_net(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Find
     surgical follow-up including PIFU).
     """
     index = index_for(pathway, graph)
-    for sid in index.with_activity(Activity.discharge):
+    discharges = index.with_activity(Activity.discharge)
+    pifu = set(steps_saying(index, PIFU)) if discharges else set()
+    for sid in discharges:
         step = index.steps[sid]
         handed = [t for t in index.outgoing(sid) if t.handoff is not None]
         to_gp = [t for t in handed if _receiver_is_gp(index, t)]
@@ -174,7 +176,6 @@ def discharge_safety_net(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Find
                         f"At {index.name(sid)} the patient is not told who to call if they "
                         "are worried. Give a helpline or named surgical contact with a "
                         "phone number in the discharge information.", sid)
-        pifu = set(steps_saying(index, PIFU))
         followed = index.finds(sid, lambda n: n in pifu or (
             index.steps[n].activity is Activity.follow_up and _professional(index, n)))
         if not followed and not any(any_says(PIFU, t.handoff.information) for t in handed):

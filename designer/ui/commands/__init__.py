@@ -37,8 +37,8 @@ from designer.ui.commands.lanes import (
 )
 from designer.ui.commands.steps import (
     AddStepCommand, AddTransitionCommand, ApplyLayoutCommand, MoveStepsCommand, PasteCommand,
-    RemoveItemsCommand, RenameStepCommand, UpdateHeaderCommand, UpdateStepCommand,
-    UpdateTransitionCommand,
+    RemoveItemsCommand, RenameStepCommand, UpdateHeaderCommand, UpdateRuleSettingsCommand,
+    UpdateStepCommand, UpdateSurgeryFactsCommand, UpdateTransitionCommand,
 )
 
 __all__ = [
@@ -47,7 +47,7 @@ __all__ = [
     "UpdateHeaderCommand", "AddSettingCommand", "RemoveSettingCommand",
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",
-    "PasteCommand", "EditRefused",
+    "PasteCommand", "EditRefused", "UpdateRuleSettingsCommand", "UpdateSurgeryFactsCommand",
     # simulation inputs (flow.py)
     "UpdateFlowCommand", "AddResourceCommand", "RemoveResourceCommand", "UpdateResourceCommand",
     "AddCohortCommand", "RemoveCohortCommand", "UpdateCohortCommand", "AddCostCommand",

@@ -297,6 +297,48 @@ class UpdateHeaderCommand(UpdateCommand):
         return self.pathway.update_header(**changes)
 
 
+class _AspectMerge:
+    """Merge only with the next command editing the same ``aspect`` (e.g. one rule's
+    level while arrow keys run through the levels); other edits are undo steps of
+    their own."""
+
+    aspect: Any = None
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if self.aspect is None or getattr(other, "aspect", None) != self.aspect:
+            return False
+        return super().mergeWith(other)
+
+
+MERGE_RULE_SETTINGS, MERGE_SURGERY = 1101, 1102
+
+
+class UpdateRuleSettingsCommand(_AspectMerge, UpdateHeaderCommand):
+    """Set the pathway's ``rule_config`` (the Pathway page's rule settings table).
+
+    ``aspect`` (e.g. ``("vte-plan", "level")``): consecutive edits of the same aspect
+    merge; adding, removing and other aspects are undo steps of their own.
+    """
+
+    merge_id = MERGE_RULE_SETTINGS
+
+    def __init__(self, pathway: Pathway, changes: Mapping[str, Any], aspect: Any = None):
+        super().__init__(pathway, changes)
+        self.aspect = aspect
+
+
+class UpdateSurgeryFactsCommand(_AspectMerge, UpdateStepCommand):
+    """Set a step's ``surgery`` facts; ``aspect`` is the fact changed (each fact its
+    own undo step; choosing the same fact again merges)."""
+
+    merge_id = MERGE_SURGERY
+
+    def __init__(self, pathway: Pathway, step_id: str, changes: Mapping[str, Any],
+                 aspect: Any = None):
+        super().__init__(pathway, step_id, changes)
+        self.aspect = (step_id, aspect) if aspect else None
+
+
 # ------------------------------------------------------------------ layout and paste
 
 

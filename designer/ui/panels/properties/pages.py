@@ -18,6 +18,7 @@ from designer.graph.model import (
     CHANNEL_LABELS,
     Activity,
     Channel,
+    Milestone,
     Phase,
     SettingKind,
     StepKind,
@@ -38,6 +39,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 KIND_LABELS = STEP_KIND_LABELS
 NEW_ROLE = "\x00new-role"      # the Owner list's last entry: add a role
+
+#: the choices of an optional yes/no fact (with a "(not said)" entry for unset)
+YES_NO = ((True, "Yes"), (False, "No"))
+MILESTONE_LABELS = {Milestone.referral: "Referral (starts the 18-week and 62-day clocks)",
+                    Milestone.decision_to_treat: "Decision to treat (starts the 31-day "
+                                                 "clock)"}
+#: the facts about an operation: field, label, tip
+SURGERY_FACTS = (
+    ("major", "Major surgery", "Enhanced recovery, Surgery School and the anaemia screen "
+                               "apply; No for minor surgery"),
+    ("day_case", "Day case", "Home the same day: exempt from Surgery School, no inpatient "
+                             "VTE plan"),
+    ("major_blood_loss", "Major blood loss", "Expected loss over 500 mL or transfusion risk "
+                                             "over 10%: Hb and iron checked weeks before"),
+    ("extended_vte_prophylaxis", "Extended VTE prophylaxis",
+     "Prophylaxis continues at home: every discharge after it must hand it over"),
+)
 
 
 def _heading(text: str) -> QLabel:
@@ -154,7 +172,7 @@ class StepPage(PropertyPage):
         editors = {"name": "name", "kind": "kind", "activity": "activity", "phase": "phase",
                    "setting": "setting", "owner": "owner", "duration_days": "duration",
                    "channel": "channel", "description": "description",
-                   "patient_info": "patient_info"}
+                   "patient_info": "patient_info", "milestone": "milestone"}
 
         def update(field: str) -> Callable[[Any], str | None]:
             return self.setter(UpdateStepCommand, field, editors[field])
@@ -199,6 +217,16 @@ class StepPage(PropertyPage):
             "For patients", update("patient_info"),
             tip="Plain English: what happens to the patient at this step"),
             lambda s: s.patient_info)
+        self.milestone = self.bind(main, ChoiceField(
+            "Milestone", update("milestone"),
+            [(m, MILESTONE_LABELS[m]) for m in Milestone], none_label="(none)",
+            tip="A waiting-time clock that starts at this step"), lambda s: s.milestone)
+        surgery = self.form("Surgery (facts the checks need)")
+        self.surgery: dict[str, ChoiceField] = {}
+        for fact, label, tip in SURGERY_FACTS:
+            self.surgery[fact] = self.bind(surgery, ChoiceField(
+                label, self._surgery_setter(fact), YES_NO, none_label="(not said)", tip=tip),
+                lambda s, f=fact: getattr(s.surgery, f) if s.surgery else None)
         codes = self.form("Clinical codes")
         self.codes = self.bind(codes, LongTextField(
             "Codes", self._set_codes, lines=2,
@@ -271,6 +299,18 @@ class StepPage(PropertyPage):
         if self.key == old_id:
             self.key = new_id
 
+    def _surgery_setter(self, fact: str) -> Callable[[Any], str | None]:
+        def apply(value: Any) -> str | None:
+            from designer.ui.commands import UpdateSurgeryFactsCommand
+
+            step = self.item()
+            data = step.surgery.model_dump() if step and step.surgery else {}
+            data[fact] = value
+            facts = None if all(v is None for v in data.values()) else data
+            return self.push(self.surgery[fact], UpdateSurgeryFactsCommand, self.key,
+                             {"surgery": facts}, aspect=fact)
+        return apply
+
     def _set_codes(self, text: str | None) -> str | None:
         from designer.ui.commands import UpdateStepCommand
 
@@ -315,6 +355,13 @@ class TransitionPage(PropertyPage):
             "Share of patients", update("probability", "probability"), unit="0 to 1",
             tip="Optional share of patients on this branch, from 0 to 1"),
             lambda t: t.probability)
+        self.parallel = self.bind(main, ChoiceField(
+            "Parallel branch", update("parallel", "parallel"),
+            [(True, "Yes: alongside the other ways on"), (False, "No: an alternative route")],
+            none_label="(not said: an alternative route)",
+            tip="Yes when patients take this branch as well as the other ways on from the "
+                "same step (e.g. prehabilitation alongside the decision to treat)"),
+            lambda t: t.parallel)
 
         self.handoff_box = QGroupBox("Handoff between settings")
         self.handoff_box.setCheckable(True)

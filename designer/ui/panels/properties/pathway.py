@@ -15,7 +15,8 @@ from designer.ui.panels.properties.fields import (
     TextField,
 )
 from designer.ui.panels.properties.lanes import LanesEditor, RolesEditor
-from designer.ui.panels.properties.pages import PropertyPage
+from designer.ui.panels.properties.pages import YES_NO, PropertyPage
+from designer.ui.panels.properties.rule_settings import RuleSettingsEditor
 from designer.graph.vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +68,22 @@ class PathwayPage(PropertyPage):
         self.summary = self.bind(form, LongTextField(
             "Summary", update("summary", "summary"),
             tip="One paragraph for a board paper"), lambda p: p.summary)
+        self.cancer_pathway = self.bind(form, ChoiceField(
+            "Cancer pathway", update("cancer_pathway", "cancer_pathway"), YES_NO,
+            none_label="(not said)",
+            tip="Yes: the 31-day and 62-day cancer waiting times are checked on the "
+                "timeline"), lambda p: p.cancer_pathway)
+        self.older_people = self.bind(form, ChoiceField(
+            "Older people", update("older_people", "older_people"), YES_NO,
+            none_label="(not said)",
+            tip="Yes: a frailty screen with a route to comprehensive geriatric "
+                "assessment is expected"), lambda p: p.older_people)
+
+        rules_box = QGroupBox("Rule settings for this pathway")
+        column = QVBoxLayout(rules_box)
+        self.rule_settings = RuleSettingsEditor(context)
+        column.addWidget(self.rule_settings)
+        self.layout_.addWidget(rules_box)
 
         lanes_box = QGroupBox("Lanes (settings of care, top to bottom)")
         column = QVBoxLayout(lanes_box)
@@ -90,6 +107,7 @@ class PathwayPage(PropertyPage):
 
     def refresh_extra(self, pathway) -> None:
         self.heading.setText(f"Pathway: {pathway.title}")
+        self.rule_settings.refresh()
 
     def refresh_choices(self) -> None:
         # deferred: the lists may be inside their own itemChanged handler right now
