@@ -9,6 +9,7 @@ The writers are imported only when a format is written: importing this package
 (or ``designer.export.interop.bpmn``) stays light and never loads Qt.
 
 - ``spec/``: the board specification (HTML, PDF, Word, Markdown)
+- ``board/``: the board pack (business case, QIA, EIA, risks; HTML, PDF, Word)
 - ``school/``: the Surgery School booklet for patients
 - ``interop/``: FHIR, BPMN and GraphML files for other systems (Qt-free)
 - ``diagram.py`` / ``diagram_pages.py``: the diagram as SVG / PNG and printed pages
@@ -41,6 +42,9 @@ FORMATS: dict[str, ExportFormat] = {f.key: f for f in (
     ExportFormat("spec-pdf", "Board specification (PDF)", "-specification.pdf", "board"),
     ExportFormat("spec-docx", "Board specification (Word)", "-specification.docx", "board"),
     ExportFormat("spec-md", "Board specification (Markdown)", "-specification.md", "board"),
+    ExportFormat("board-pdf", "Board pack: business case (PDF)", "-board-pack.pdf", "board"),
+    ExportFormat("board-docx", "Board pack: business case (Word)", "-board-pack.docx", "board"),
+    ExportFormat("board-html", "Board pack: business case (HTML)", "-board-pack.html", "board"),
     ExportFormat("school-html", "Surgery School booklet (HTML)", "-surgery-school.html",
                  "patients"),
     ExportFormat("school-pdf", "Surgery School booklet (PDF)", "-surgery-school.pdf",
@@ -83,8 +87,11 @@ def same_file(a, b) -> bool:
 
 @gc_paused()     # exports build many objects and no lasting cycles: see graph/gcpause.py
 def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bool = False,
-               report=None, png_scale: float = 2.0) -> list[str]:
+               report=None, png_scale: float = 2.0, results=None) -> list[str]:
     """Write one export; return warnings for people (reading age for Surgery School).
+
+    ``results``: simulation results of this very pathway (unchanged since they were
+    made) for the board pack to reuse instead of simulating again.
 
     Raises
     ------
@@ -103,6 +110,11 @@ def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bo
         from designer.export.spec import export_spec
 
         export_spec(pathway, variant, out, report=report)
+        return []
+    if kind == "board":
+        from designer.export.board import export_board
+
+        export_board(pathway, variant, out, report=report, results=results)
         return []
     if kind == "school":
         from designer.export.school import export_school

@@ -28,6 +28,7 @@ from .elements import (  # noqa: F401
     friendly_validation_message, format_loc,
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
+from .business_case import BusinessCase, checked_business_case
 from .flow_edit import FlowEditing
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, Milestone, NoteCategory,
@@ -109,6 +110,7 @@ class Pathway(FlowEditing, _Base):
     cohorts: list[Cohort] = Field(default_factory=list)
     costs: list[UnitCost] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
+    business_case: BusinessCase | None = None   # board pack inputs (business_case.py)
 
     _listeners: list[Listener] = PrivateAttr(default_factory=_Listeners)
 
@@ -566,6 +568,58 @@ class Pathway(FlowEditing, _Base):
         for v in self.votes:
             totals[v.target] = totals.get(v.target, 0) + v.count
         return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    # -------------------------------------------------------------- business case
+
+    def check_business_case(self, value: Any) -> BusinessCase | None:
+        """``value`` as the business case this pathway would hold (None: no block).
+
+        Raises :class:`EditRefused` naming the field (``business_case.risks[0].owner: ...``).
+        """
+        from .business_case import BusinessCaseRefused
+
+        try:
+            return checked_business_case(value)
+        except BusinessCaseRefused as exc:
+            raise EditRefused(str(exc)) from None
+
+    @staticmethod
+    def business_case_with(case: BusinessCase | None, changes: dict[str, Any]) -> dict[str, Any]:
+        """The data of ``case`` with ``changes`` applied; ``implications.quality`` style keys
+        set one implication; a blank text or an empty list removes the field."""
+        data = case.model_dump(exclude_none=True) if case is not None else {}
+        for key, value in changes.items():
+            if isinstance(value, str):
+                value = value.strip() or None
+            if value is None or value == []:
+                value = None
+            head, _, sub = key.partition(".")
+            if sub:
+                inner = dict(data.get(head) or {})
+                if value is None:
+                    inner.pop(sub, None)
+                else:
+                    inner[sub] = value
+                if inner:
+                    data[head] = inner
+                else:
+                    data.pop(head, None)
+            elif value is None:
+                data.pop(head, None)
+            else:
+                data[head] = value
+        return data
+
+    def set_business_case(self, value: Any) -> BusinessCase | None:
+        """Replace the ``business_case`` block (a dict, a BusinessCase or None); returns the old.
+
+        Refuses (:class:`EditRefused`, naming the field) anything invalid, changing nothing.
+        """
+        new = self.check_business_case(value)
+        old = self.business_case
+        self.business_case = new
+        self._emit("business-case-changed", None, old=old, new=new)
+        return old
 
     # ------------------------------------------------------------------ whole-model
 

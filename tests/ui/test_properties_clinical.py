@@ -163,3 +163,35 @@ def test_transition_parallel(make_window, sample_file, qtbot):
     assert page.parallel.widget.currentIndex() == 0
     window.document.undo_stack.redo()
     assert page.parallel.widget.currentData() is True
+
+
+def test_refusals_are_shown_and_nothing_changes(make_window, sample_file, qtbot, monkeypatch):
+    """A refused edit (here the model is made to refuse) is said in words, like any field."""
+    from designer.graph.elements import EditRefused
+
+    window = make_window(path=sample_file)
+    pathway = window.document.pathway
+    page = _step_page(window, qtbot, "surgery")
+
+    def refuse(*_args, **_kw):
+        raise EditRefused("surgery facts are locked in this test")
+
+    monkeypatch.setattr(type(pathway), "check_step_changes", refuse)
+    combo = page.surgery["major"].widget
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)       # "(not said)" -> "Yes": refused
+    assert pathway.step("surgery").surgery is None
+    assert page.surgery["major"].error.isVisible()
+    assert "locked in this test" in page.surgery["major"].error.text()
+    assert page.surgery["major"].widget.currentText() == "(not said)"   # back to the model
+    assert window.document.undo_stack.count() == 0
+    monkeypatch.undo()
+
+    editor = _pathway_page(window, qtbot).rule_settings
+    monkeypatch.setattr(type(pathway), "checked_header", refuse)
+    _choose(qtbot, editor.chooser, "vte-plan")
+    qtbot.mouseClick(editor.add, Qt.MouseButton.LeftButton)
+    assert pathway.rule_config == {}
+    assert editor.table.rowCount() == 0
+    assert editor.error.isVisible() and "locked in this test" in editor.error.text()
+    assert window.document.undo_stack.count() == 0

@@ -214,3 +214,31 @@ def _field(paragraph, code: str, size: float) -> None:
             run._r.append(element)
         else:
             run.text = body
+
+
+def add_hyperlink(paragraph, text: str, url: str, size: float | None = None) -> None:
+    """A clickable link in ``paragraph`` (python-docx has no call for one)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "005EB8")
+    props.append(colour)
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    props.append(underline)
+    if size:
+        sz = OxmlElement("w:sz")
+        sz.set(qn("w:val"), str(int(round(size * 2))))
+        props.append(sz)
+    run.append(props)
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)

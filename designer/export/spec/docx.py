@@ -203,10 +203,8 @@ def _rest(doc, c: SpecContent) -> None:
                        for r in c.diff_rows], [20, 42, 24, 44, 44])
 
 
-def write_spec_docx(content: SpecContent, pathway, report, out_path: Path) -> None:
-    """Write the specification to ``out_path`` as a Word document."""
-    doc = kit.new_document(10.0, title=f"{content.title}: pathway specification",
-                           subject="Perioperative care pathway specification")
+def add_spec(doc, content: SpecContent, pathway, report) -> None:
+    """Append the whole specification to ``doc`` (also the board pack's technical appendix)."""
     _cover(doc, content)
     _diagram(doc, content, pathway, report)
     _steps(doc, content)
@@ -214,6 +212,13 @@ def write_spec_docx(content: SpecContent, pathway, report, out_path: Path) -> No
     _timeline(doc, content)
     _validation(doc, content)
     _rest(doc, content)
+
+
+def write_spec_docx(content: SpecContent, pathway, report, out_path: Path) -> None:
+    """Write the specification to ``out_path`` as a Word document."""
+    doc = kit.new_document(10.0, title=f"{content.title}: pathway specification",
+                           subject="Perioperative care pathway specification")
+    add_spec(doc, content, pathway, report)
     kit.add_page_number_footer(
         doc, f"{content.title} \u2022 version {content.version} \u2022 {content.status}")
     buffer = io.BytesIO()

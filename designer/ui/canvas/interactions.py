@@ -54,13 +54,8 @@ class _Handler:
         self.scene = scene
 
     def push(self, make_command) -> bool:
-        """Build and push a command; a refusal goes to the status bar, not a traceback."""
-        try:
-            self.scene.undo_stack.push(make_command())
-        except EditRefused as exc:
-            self.scene.edit_refused.emit(str(exc))
-            return False
-        return True
+        """Build and push a command through the one edit API; False when refused."""
+        return self.scene.editor.push(lambda _pathway: make_command()) is not None
 
 
 class ConnectInteraction(_Handler):

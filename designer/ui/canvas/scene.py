@@ -26,6 +26,7 @@ from designer.ui.canvas.items.lanes import LaneItem
 from designer.ui.canvas.items.edges import TransitionItem
 from designer.ui.canvas.overlays import SceneOverlays
 from designer.ui.canvas.routing import EdgeRouting
+from designer.ui.editing.edit import Editor
 
 SCENE_MARGIN = 160.0
 
@@ -57,6 +58,10 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         super().__init__(parent)
         self.pathway = pathway
         self.undo_stack = undo_stack
+        # the canvas's edits go through the one edit API; its refusals come out of
+        # edit_refused (the window shows them with every other refusal)
+        self.editor = Editor(lambda: self, self)
+        self.editor.refused.connect(self.edit_refused)
         self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
         self.fonts = Fonts()
         self._steps: dict[str, StepItem] = {}

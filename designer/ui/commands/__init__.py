@@ -24,6 +24,7 @@ owned by a Qt parent is deleted twice on clean-up (a crash in PySide6).
 """
 
 from designer.graph.model import EditRefused
+from designer.ui.commands.business_case import UpdateBusinessCaseCommand
 from designer.ui.commands.flow import (
     AddCohortCommand, AddCostCommand, AddResourceCommand, AddScenarioChangeCommand,
     AddScenarioCommand, RemoveCohortCommand, RemoveCostCommand, RemoveResourceCommand,
@@ -47,7 +48,8 @@ __all__ = [
     "UpdateHeaderCommand", "AddSettingCommand", "RemoveSettingCommand",
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",
-    "PasteCommand", "EditRefused", "UpdateRuleSettingsCommand", "UpdateSurgeryFactsCommand",
+    "PasteCommand", "EditRefused", "UpdateBusinessCaseCommand", "UpdateRuleSettingsCommand",
+    "UpdateSurgeryFactsCommand",
     # simulation inputs (flow.py)
     "UpdateFlowCommand", "AddResourceCommand", "RemoveResourceCommand", "UpdateResourceCommand",
     "AddCohortCommand", "RemoveCohortCommand", "UpdateCohortCommand", "AddCostCommand",

@@ -208,8 +208,13 @@ class ExportDialog(QDialog):
             QApplication.processEvents()
             target = folder / default_file_name(pathway, fmt)
             try:
+                # the board pack reuses the Simulation panel's last results while the
+                # pathway is unchanged since (else it simulates at the file's settings)
+                record = (document.current_simulation()
+                          if hasattr(document, "current_simulation") else None)
                 warnings = export_one(pathway, fmt, target, source_path=source,
-                                      large_print=self.large_print.isChecked(), report=report)
+                                      large_print=self.large_print.isChecked(), report=report,
+                                      results=record.results if record is not None else None)
             except ExportRefused as exc:
                 result.errors.append(f"{label}: {exc}")
             except Exception as exc:  # noqa: BLE001 - shown to the user as a message

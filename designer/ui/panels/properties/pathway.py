@@ -96,6 +96,11 @@ class PathwayPage(PropertyPage):
         self.roles = RolesEditor(context)
         column.addWidget(self.roles)
         self.layout_.addWidget(roles_box)
+
+        from designer.ui.panels.properties.business_case import BusinessCaseBox
+
+        self.business_case = BusinessCaseBox(self)
+        self.layout_.addWidget(self.business_case)
         self.layout_.addStretch(1)
         self._lists_timer = QTimer(self)
         self._lists_timer.setSingleShot(True)
@@ -107,6 +112,7 @@ class PathwayPage(PropertyPage):
 
     def refresh_extra(self, pathway) -> None:
         self.heading.setText(f"Pathway: {pathway.title}")
+        self.business_case.refresh()
         self.rule_settings.refresh()
 
     def refresh_choices(self) -> None:
