@@ -26,13 +26,15 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             pathway = load_pathway(name)
-        except PathwayLoadError as exc:
+            report = validate(pathway)
+        except Exception as exc:  # noqa: BLE001 - one bad file never hides the others
+            message = str(exc) if isinstance(exc, PathwayLoadError) else (
+                f"Cannot check {name}: unexpected {type(exc).__name__} ({str(exc)[:200]})")
             worst = EXIT_UNREADABLE
-            results.append({"file": name, "error": str(exc)})
+            results.append({"file": name, "error": message})
             if not args.json:
-                print_err(str(exc))
+                print_err(message)
             continue
-        report = validate(pathway)
         if report.summary["error"] and worst == EXIT_OK:
             worst = EXIT_FINDINGS
         results.append({"file": name, **report.to_json()})

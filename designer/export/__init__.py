@@ -90,6 +90,10 @@ def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bo
                report=None, png_scale: float = 2.0, results=None) -> list[str]:
     """Write one export; return warnings for people (reading age for Surgery School).
 
+    Text is cleaned for every format first (:func:`designer.export.kit.xmltext.clean_pathway`:
+    pasted vertical tabs, form feeds, NEL and other control characters), so a name
+    pasted from another program never breaks a Word or XML file.
+
     ``results``: simulation results of this very pathway (unchanged since they were
     made) for the board pack to reuse instead of simulating again.
 
@@ -97,14 +101,46 @@ def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bo
     ------
     ExportRefused
         When ``out_path`` is the pathway file itself.
-    Exception
-        Whatever the exporter raises when it fails; callers show its message.
+    ExportError
+        When the export fails; the message is for people (a library's own error,
+        such as reportlab's layout error, never reaches them as it is).
     """
     if fmt not in FORMATS:
         raise ExportRefused(f"unknown export format '{fmt}'")
     out = Path(out_path)
     if same_file(out, source_path):
         raise ExportRefused(f"{out} is the pathway file itself; choose another name")
+    from designer.export.kit.xmltext import clean_pathway
+
+    cleaned = clean_pathway(pathway)
+    if cleaned is not pathway and report is not None:
+        from designer.graph.validate import validate
+
+        report = validate(cleaned)   # its messages quote the cleaned text
+    try:
+        return _export(cleaned, fmt, out, large_print, report, png_scale, results)
+    except (ExportError, ExportRefused):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one message for people, the cause chained
+        raise ExportError(_failure_message(FORMATS[fmt], exc)) from exc
+
+
+def _failure_message(fmt: ExportFormat, exc: Exception) -> str:
+    """A sentence for people about an exporter that failed (never a library's internals)."""
+    name = type(exc).__name__
+    if name == "LayoutError":   # reportlab: something does not fit on a page
+        return (f"{fmt.label} could not be laid out: part of the pathway is too large to fit "
+                "on a page (a very long text or a very large diagram). Shorten it, or export "
+                "as HTML or Word instead.")
+    if isinstance(exc, (MemoryError, OverflowError)):
+        return (f"{fmt.label} could not be written: the pathway is too large to draw "
+                "(check for steps placed very far apart).")
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else name
+    return f"{fmt.label} could not be written ({detail})."
+
+
+def _export(pathway, fmt: str, out: Path, large_print: bool, report, png_scale: float,
+            results=None) -> list[str]:
     kind, _, variant = fmt.partition("-")
     if kind == "spec":
         from designer.export.spec import export_spec
@@ -141,5 +177,9 @@ def export_one(pathway, fmt: str, out_path, *, source_path=None, large_print: bo
         from designer.export.diagram import render_png
 
         data = render_png(pathway, scale=png_scale, legend=True)
+        if not data:   # Qt could not make the picture: never report an empty file as done
+            raise ExportError(f"{FORMATS[fmt].label} could not be drawn: the diagram is too "
+                              "large for a picture (check for steps placed very far apart); "
+                              "export it as SVG instead.")
         write_export(out, lambda tmp: tmp.write_bytes(data))
     return []

@@ -106,13 +106,21 @@ def to_csv(pathway: Pathway) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Workshop text as inert Markdown: no raw HTML, no links, no table breaks.
+
+    The same escaping as the specification's Markdown (``md_escape``): ``<`` and
+    ``&`` become entities, so ``<script>`` or ``<javascript:...>`` stay text, and
+    brackets are escaped, so ``[x](javascript:...)`` is never a link.
+    """
+    from designer.export.spec.md import md_escape
+
+    return md_escape(text)
 
 
 def to_markdown(pathway: Pathway) -> str:
     """The action log as Markdown: a table per kind of priority, then the notes."""
-    lines = [f"# Workshop action log: {pathway.title}", "",
-             f"Pathway version {pathway.version}.", ""]
+    lines = [f"# Workshop action log: {_md(pathway.title)}", "",
+             f"Pathway version {_md(pathway.version)}.", ""]
     rows = action_log_rows(pathway)
     lines += ["## Priorities", ""]
     if not rows:

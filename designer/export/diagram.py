@@ -162,6 +162,8 @@ def render_image(pathway: Pathway, scale: float = 1.0, report=None, legend: bool
         scale, size = MAX_PNG_SIDE / max(w, h), round
     image = QImage(QSize(max(1, size(w * scale)), max(1, size(h * scale))),
                    QImage.Format_RGB888 if _file else QImage.Format_ARGB32_Premultiplied)
+    if image.isNull():   # Qt refused the size (no memory, or wider than it can draw)
+        raise MemoryError(f"a {w:.0f} x {h:.0f} picture is too large to draw")
     dots_per_metre = round(_SCREEN_DPI / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)

@@ -137,7 +137,9 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
     width, height = diagram.diagram_size(pathway)
     fit = min(frame_width / width, (frame_height - CAPTION_ROOM) / height)
     if frame_width / width >= MIN_SCALE or len(pathway.steps) == 0:
-        scale = min(frame_width / width, 1.0)
+        # fit the height too: a new pathway is narrow but its six lanes are tall
+        room = frame_height if first_room is None else first_room
+        scale = min(frame_width / width, room / height, 1.0)
         png = (diagram.render_png(pathway, scale=scale * PIXELS_PER_POINT, report=report)
                if raster else b"")
         return [DiagramPiece(png, width * scale, height * scale, "", (0.0, 0.0, width, scale))]

@@ -8,6 +8,7 @@ document that holds them, :class:`designer.graph.model.Pathway`, lives in model.
 # forward references to compile when the model classes are built at start-up)
 
 import re
+import reprlib
 from typing import Iterable, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -21,6 +22,30 @@ from .vocabulary import (
 FORMAT = "periop-pathway/1"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 _ID_RE = re.compile(ID_PATTERN)
+
+
+MESSAGE_VALUE_LIMIT = 80  # characters of a user's value quoted in a message
+
+_bounded_repr = reprlib.Repr()
+_bounded_repr.maxlevel, _bounded_repr.maxlist, _bounded_repr.maxdict = 2, 4, 4
+_bounded_repr.maxstring = _bounded_repr.maxother = MESSAGE_VALUE_LIMIT
+
+
+def shorten(value: Any, limit: int = MESSAGE_VALUE_LIMIT) -> str:
+    """``value`` as text for a message, at most ``limit`` characters (then an ellipsis).
+
+    Never builds the whole text of a large value: a list or mapping is shown by a
+    bounded repr, so a value made huge by YAML aliases costs nothing to quote.
+    """
+    if isinstance(value, str):
+        text = value[: limit + 1]
+    else:
+        try:
+            text = _bounded_repr.repr(value)
+        except Exception:  # noqa: BLE001 - a message must never fail to build
+            text = f"<{type(value).__name__}>"
+    text = " ".join(text.split()) if any(c in text for c in "\n\r\t\v\f") else text
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 class EditRefused(ValueError):
@@ -40,7 +65,7 @@ class _Base(BaseModel):
 def _check_id(value: str) -> str:
     if not _ID_RE.match(value):
         raise ValueError(
-            f"'{value}' is not a valid id: use letters, digits, '-', '_' or '.', "
+            f"'{shorten(value)}' is not a valid id: use letters, digits, '-', '_' or '.', "
             "starting with a letter or digit"
         )
     return value
@@ -265,7 +290,7 @@ def friendly_validation_message(exc: ValidationError) -> str:
     for err in exc.errors():
         path = format_loc(err.get("loc", ()))
         msg = err.get("msg", "invalid value")
-        msg = msg.removeprefix("Value error, ")
+        msg = shorten(msg.removeprefix("Value error, "), 400)
         lines.append(f"{path}: {msg}" if path else msg)
     return "; ".join(lines)
 

@@ -4,14 +4,18 @@ Loading never crashes and never half-loads: any problem raises
 :class:`PathwayLoadError` whose message names the file, the line where known and
 the field path (``steps[3].setting``), with a "did you mean" for near misses.
 Saving writes a temporary file beside the target and ``os.replace``s it, so a
-failed save leaves the old file as it was. The canonical text is stable: an
+failed save leaves the old file as it was; saving over a hand-written file keeps
+its layout wherever its content did not change (:mod:`designer.graph.yaml_style`). The canonical text is stable: an
 unchanged file saves byte-identical, and load -> save -> load gives an equal model.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -19,17 +23,48 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .gcpause import gc_paused
-from .model import FORMAT, Pathway, format_loc
+from .model import FORMAT, Pathway, format_loc, shorten
 from .suggest import did_you_mean
 
 try:  # libyaml is several times faster; fall back to the pure-Python parser.
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
     _Dumper: type = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
     _Dumper = yaml.SafeDumper
 
-MAX_BYTES = 50 * 1024 * 1024
+# Errors a YAML constructor raises for a value it cannot build (``!!timestamp x``,
+# ``!!int x``, ``!!bool maybe``...); PyYAML does not wrap them in its own error type.
+_VALUE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError)
+
+
+class _BadValue(Exception):
+    """A scalar the YAML constructor could not build; carries the node for its line."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__(node.tag)
+        self.node = node
+
+
+class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with constructor failures tied to the node that caused them.
+
+    Slower than the plain loader (a Python call per value), so it is used only to
+    find the line after the plain loader has failed.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except _VALUE_ERRORS:
+            raise _BadValue(node) from None
+
+
+MAX_BYTES = 50 * 1000 * 1000   # "50 MB" in messages means 50,000,000 bytes (SI units)
+# Nodes that YAML aliases (``*name``) may add beyond those written in the file. A
+# pathway never needs many; a few hundred bytes of nested aliases can otherwise
+# expand to hundreds of millions of values (the "billion laughs" attack).
+ALIAS_BUDGET = 10_000
 MAX_STEPS = 100_000
 HEADER_KEYS = ("format", "id", "title", "version", "status", "summary", "population",
                "organisation", "specialties", "tags", "rule_packs", "derived_from",
@@ -42,11 +77,16 @@ _ALWAYS = ("settings", "roles", "steps", "transitions")
 MIGRATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
+_MAX_PROBLEM = 1000  # characters; values inside a problem are shortened where they are quoted
+
+
 class PathwayLoadError(Exception):
     """A pathway file that cannot be loaded; ``str()`` is the whole message for people."""
 
     def __init__(self, file: str, problem: str, line: int | None = None,
                  path: str | None = None) -> None:
+        problem = shorten(problem, _MAX_PROBLEM)
+        path = shorten(path, 200) if path else path
         self.file, self.problem, self.line, self.path = file, problem, line, path
         where = file + (f", line {line}" if line else "")
         field = f" ({path})" if path else ""
@@ -66,8 +106,8 @@ def load_pathway(path: str | os.PathLike[str]) -> Pathway:
     try:
         size = os.path.getsize(path)
         if size > MAX_BYTES:
-            raise PathwayLoadError(name, f"the file is {size / 1e6:.0f} MB; pathway files "
-                                         f"are limited to {MAX_BYTES // 1024 // 1024} MB")
+            raise PathwayLoadError(name, f"the file is {_megabytes(size)} ({size:,} bytes); "
+                                         f"pathway files are limited to {_megabytes(MAX_BYTES)}")
         with open(path, "rb") as fh:
             data = fh.read()
     except PathwayLoadError:
@@ -83,12 +123,35 @@ def load_pathway(path: str | os.PathLike[str]) -> Pathway:
     return loads_pathway(data, name)
 
 
+def _megabytes(size: int) -> str:
+    """A size in MB (1 MB = 1,000,000 bytes), the unit every size message uses."""
+    return f"{size / 1e6:,.0f} MB" if size >= 1e6 else f"{size / 1e6:.1f} MB"
+
+
 @gc_paused()       # the parse makes no reference cycles: a third of the time (issue 16)
 def loads_pathway(text: str | bytes, name: str = "<text>") -> Pathway:
-    """Parse pathway text (YAML). Raises :class:`PathwayLoadError` on any problem."""
+    """Parse pathway text (YAML). Raises :class:`PathwayLoadError` on any problem.
+
+    No other exception escapes: a failure this module did not foresee is still
+    reported as a :class:`PathwayLoadError` naming the file (and the error's type).
+    """
+    try:
+        return _loads_pathway(text, name)
+    except PathwayLoadError:
+        raise
+    except RecursionError:
+        raise PathwayLoadError(name, "the YAML is nested too deeply") from None
+    except MemoryError:
+        raise PathwayLoadError(name, "there is not enough memory to load it") from None
+    except Exception as exc:  # noqa: BLE001 - the loader's contract: one error type
+        raise PathwayLoadError(name, f"it could not be read ({type(exc).__name__}: "
+                                     f"{shorten(str(exc))})") from None
+
+
+def _loads_pathway(text: str | bytes, name: str) -> Pathway:
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
-            raise PathwayLoadError(name, "the text is larger than 50 MB")
+            raise PathwayLoadError(name, f"the text is larger than {_megabytes(MAX_BYTES)}")
         if b"\x00" in text:
             raise PathwayLoadError(name, "this is not a text file (it contains binary data)")
         try:
@@ -108,7 +171,7 @@ def loads_pathway(text: str | bytes, name: str = "<text>") -> Pathway:
         kind = type(data).__name__ if data is not None else "nothing"
         raise PathwayLoadError(name, f"expected a pathway (a YAML mapping of fields) but "
                                      f"found {_describe(kind)}", line=1)
-    data = _migrate(data, name)
+    data = _migrate(data, name, text)
     steps = data.get("steps")
     if isinstance(steps, list) and len(steps) > MAX_STEPS:
         raise PathwayLoadError(name, f"the pathway has {len(steps):,} steps; the limit is "
@@ -121,12 +184,35 @@ def loads_pathway(text: str | bytes, name: str = "<text>") -> Pathway:
 
 def _describe(kind: str) -> str:
     return {"list": "a list", "str": "plain text", "int": "a number", "float": "a number",
-            "nothing": "nothing", "bool": "a yes/no value"}.get(kind, kind)
+            "nothing": "nothing", "bool": "a yes/no value", "dict": "a mapping",
+            "date": "a date", "datetime": "a date and time", "bytes": "binary data",
+            "set": "a set"}.get(kind, kind)
 
 
 def _parse_yaml(text: str, name: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        loader = _BaseLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            if "*" in text:  # no alias without an asterisk: skip the walk for most files
+                _check_aliases(node, name)
+            try:
+                return loader.construct_document(node)
+            except _VALUE_ERRORS:
+                pass  # a value its tag cannot build: find which, below
+        finally:
+            loader.dispose()
+        _LocatingLoader(text).get_single_data()  # raises _BadValue naming the node
+        raise PathwayLoadError(name, "a value could not be read")  # pragma: no cover
+    except _BadValue as exc:
+        node = exc.node
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        raise PathwayLoadError(name, f"the value '{shorten(node.value)}' cannot be read as "
+                                     f"{tag}; write it as plain text or remove the tag",
+                               line=node.start_mark.line + 1 if node.start_mark else None
+                               ) from None
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         tag = ""
@@ -150,19 +236,64 @@ def _parse_yaml(text: str, name: str) -> Any:
         raise PathwayLoadError(name, "the YAML is nested too deeply") from None
 
 
-def _migrate(data: dict[str, Any], name: str) -> dict[str, Any]:
+def _check_aliases(root: yaml.Node, name: str) -> None:
+    """Refuse YAML aliases that refer to themselves or expand beyond :data:`ALIAS_BUDGET`.
+
+    Counts the nodes the document would have with every alias written out, without
+    writing anything out: each distinct node is visited once (iteratively, so deep
+    nesting cannot overflow the stack) and its expanded size memoised.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if key in sizes:
+            continue
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_nodes:
+                line = child.start_mark.line + 1 if child.start_mark else None
+                raise PathwayLoadError(name, "a YAML alias (*name) refers to the value that "
+                                             "contains it; write the value out instead",
+                                       line=line)
+            if id(child) not in sizes:
+                stack.append((child, False))
+    if sizes[id(root)] - len(sizes) > ALIAS_BUDGET:
+        raise PathwayLoadError(name, f"its YAML aliases (*name) would expand to "
+                                     f"{sizes[id(root)]:,} values; a pathway may add at most "
+                                     f"{ALIAS_BUDGET:,} through aliases, so write the values out")
+
+
+def _migrate(data: dict[str, Any], name: str, text: str = "") -> dict[str, Any]:
     fmt = data.get("format")
     if fmt is None:
         raise PathwayLoadError(name, f"this is not a pathway file: it has no "
                                      f"'format: {FORMAT}' line", path="format")
     seen = set()
     while fmt != FORMAT:
+        if not isinstance(fmt, str):
+            raise PathwayLoadError(name, f"the format must be text such as '{FORMAT}', not "
+                                         f"{_describe(type(fmt).__name__)}",
+                                   line=_line_of(text, ("format",)), path="format")
         if fmt in seen or fmt not in MIGRATIONS:
-            hint = did_you_mean(str(fmt), [FORMAT, *MIGRATIONS])
-            newer = _is_newer(str(fmt))
-            problem = (f"it is in format '{fmt}', made by a newer version of the designer; "
-                       f"this version reads '{FORMAT}'" if newer else
-                       f"unknown format '{fmt}'{hint}; this version reads '{FORMAT}'")
+            hint = did_you_mean(fmt, [FORMAT, *MIGRATIONS])
+            newer = _is_newer(fmt)
+            problem = (f"it is in format '{shorten(fmt)}', made by a newer version of the "
+                       f"designer; this version reads '{FORMAT}'" if newer else
+                       f"unknown format '{shorten(fmt)}'{hint}; this version reads '{FORMAT}'")
             raise PathwayLoadError(name, problem, path="format")
         seen.add(fmt)
         data = MIGRATIONS[fmt](data)
@@ -203,12 +334,14 @@ def _explain(err: dict[str, Any], data: dict) -> tuple[str, str]:
     if kind == "extra_forbidden":
         field = str(loc[-1]) if loc else "?"
         allowed = _allowed_fields(loc[:-1], data)
-        return path, f"unknown field '{field}'{did_you_mean(field, allowed)}"
+        return path, f"unknown field '{shorten(field)}'{did_you_mean(field, allowed)}"
     if kind == "enum":
         expected = err.get("ctx", {}).get("expected", "")
         options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
-        hint = did_you_mean(str(value), options)
-        return path, f"'{value}' is not one of {expected}{hint}"
+        if isinstance(value, str):
+            return path, f"'{shorten(value)}' is not one of {expected}{did_you_mean(value, options)}"
+        return path, (f"expected one of {expected}, not "
+                      f"{_describe(type(value).__name__)} ({shorten(value)})")
     if kind == "missing":
         return path, "this required field is missing"
     if msg.startswith("duplicate"):
@@ -216,8 +349,8 @@ def _explain(err: dict[str, Any], data: dict) -> tuple[str, str]:
         where = msg.rsplit(" at ", 1)
         return (where[1] if len(where) == 2 else path), where[0]
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
-        return path, f"'{value}' is not a number"
-    return path, msg
+        return path, f"'{shorten(value)}' is not a number"
+    return path, shorten(msg, 300)
 
 
 def _allowed_fields(loc: tuple, data: dict) -> list[str]:
@@ -253,14 +386,14 @@ def _parse_path(path: str) -> tuple:
 def _line_of(text: str, loc: tuple) -> int | None:
     """The 1-based line of the YAML node at ``loc`` (only computed on error)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=_BaseLoader)
+    except Exception:  # noqa: BLE001 - a line number is a courtesy, never a new failure
         return None
     line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if key.value == part:
+                if isinstance(key, yaml.ScalarNode) and key.value == part:
                     line = key.start_mark.line + 1
                     node = value
                     break
@@ -332,11 +465,20 @@ def _tidy_number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+# Optional models whose empty form ``{}`` means something other than leaving them out:
+# ``handoff: {}`` is a handoff with nothing filled in (findings name what is missing),
+# not a missing handoff; ``workshop: {}`` is a workshop with the default dots.
+_KEEP_EMPTY = frozenset({"handoff", "workshop"})
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             v = _clean(v)
+            if v == {} and k in _KEEP_EMPTY:
+                out[k] = v
+                continue
             if v is None or v == [] or v == {} or (k == "weak" and v is False):
                 continue
             out[k] = v
@@ -438,13 +580,92 @@ def iter_pathway_yaml(pathway: Pathway) -> Iterator[str]:
 
 
 def save_pathway(pathway: Pathway, path: str | os.PathLike[str]) -> None:
-    """Write ``pathway`` to ``path`` atomically (temporary file, then ``os.replace``)."""
+    """Write ``pathway`` to ``path`` atomically (temporary file, then ``os.replace``).
+
+    A read-only file is refused, a symbolic link keeps pointing at the file it names
+    (that file is written), and a folder that forbids creating files falls back to
+    writing the file in place after keeping a backup copy (see :func:`write_text_atomic`).
+    """
     target = Path(path)
     try:
         text = dump_pathway(pathway)
     except Exception as exc:  # pragma: no cover - a bug, but never lose the old file
         raise PathwaySaveError(f"Could not prepare {target.name} for saving: {exc}") from exc
-    write_text_atomic(target, text)
+    write_text_atomic(target, saved_text(pathway, target, text))
+
+
+def saved_text(pathway: Pathway, target: str | os.PathLike[str], text: str | None = None
+               ) -> str:
+    """The text a save of ``pathway`` to ``target`` writes (``text``: its canonical text).
+
+    The canonical text, or the file already at ``target`` with only its changed parts
+    rewritten.
+
+    A hand-written file keeps its own layout where its content did not change (see
+    :mod:`designer.graph.yaml_style`), so a first save does not rewrite most lines.
+    """
+    from .yaml_style import MAX_RESTYLE_BYTES, restyle
+
+    target = Path(target)
+    if text is None:
+        text = dump_pathway(pathway)
+    try:
+        if not target.is_file() or target.stat().st_size > MAX_RESTYLE_BYTES:
+            return text
+        original = target.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return text
+    return restyle(pathway, text, original, load=lambda t: loads_pathway(t, str(target)))
+
+
+# Temporary files of an interrupted save: ``.NAME.XXXXXXXX.tmp`` (tempfile.mkstemp's
+# eight random characters). Older than this, no save of ours is still writing them.
+STALE_TEMP_SECONDS = 60.0
+_TEMP_CHARS = "[a-z0-9_]{8}"
+
+
+def _temp_pattern(target: Path) -> "re.Pattern[str]":
+    return re.compile(rf"^\.{re.escape(target.name)}\.{_TEMP_CHARS}\.tmp$")
+
+
+def remove_stale_temp_files(target: Path, older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Delete temporary files an interrupted save of ``target`` left beside it.
+
+    Only files of our own exact pattern and older than ``older_than`` seconds go
+    (a younger one may belong to a save still running in another window).
+    Returns how many were removed; never raises.
+    """
+    folder = target.parent if str(target.parent) else Path(".")
+    pattern = _temp_pattern(target)
+    removed = 0
+    now = time.time()
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(f".{target.name}.")]
+    except OSError:
+        return 0
+    for name in names:
+        if not pattern.match(name):
+            continue
+        candidate = folder / name
+        try:
+            info = candidate.lstat()
+            if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < older_than:
+                continue
+            candidate.unlink()
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _is_read_only(path: Path) -> bool:
+    """True when the file is marked read-only (no write bit), whoever we are."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) \
+        or not os.access(path, os.W_OK)
 
 
 def write_text_atomic(target: Path, text: str) -> None:
@@ -461,7 +682,17 @@ def write_file_atomic(target: Path, write: Callable[[Path], Any], *,
     Saving a pathway, every export and the recovery files write through here, so a
     failure (a full disk, a missing folder, an exporter's error) never leaves a
     half-written file: the previous version on disk survives. The new file keeps the
-    old one's permissions (or gets the usual ones for a new file).
+    old one's permissions (or gets the usual ones for a new file). Also:
+
+    - a symbolic link is followed: the file it names is replaced, the link stays;
+    - a read-only file is refused (it was marked so on purpose, e.g. a signed-off version);
+    - when the folder forbids creating or renaming files but the file itself may be
+      written (shared drives often do this), the file is written in place after a
+      backup copy is kept in :func:`backup_folder`; the backup is removed once the new
+      content is safely on disk, and named in the error if the write fails;
+    - temporary files an earlier interrupted write of ``target`` left are removed.
+
+    Returns the path written (the link's target for a symbolic link).
 
     Raises
     ------
@@ -471,9 +702,17 @@ def write_file_atomic(target: Path, write: Callable[[Path], Any], *,
         passed on, after the temporary file is removed.
     """
     target = Path(target)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise error(f"Could not save {target}: the folder {folder} does not exist.")
+    if target.is_dir():
+        raise error(f"Could not save {target}: it is a folder.")
+    if target.exists() and _is_read_only(target):
+        raise error(f"Could not save {target}: the file is read-only. "
+                    "Save under another name, or clear its read-only mark first.")
+    remove_stale_temp_files(target)
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -487,6 +726,11 @@ def write_file_atomic(target: Path, write: Callable[[Path], Any], *,
             os.chmod(tmp_name, 0o666 & ~_umask())
         os.replace(tmp_name, target)
         tmp_name = None
+    except PermissionError as exc:
+        if not target.is_file():
+            raise error(f"Could not save {target}: {exc.strerror or exc}. "
+                        "The folder does not allow new files.") from None
+        _write_in_place(target, write, error)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise error(f"Could not save {target}: {reason}. "
@@ -498,6 +742,73 @@ def write_file_atomic(target: Path, write: Callable[[Path], Any], *,
             except OSError:
                 pass
     return target
+
+
+def backup_folder() -> Path:
+    """Where in-place writes keep their backup copy: the data folder's ``backups``."""
+    from ..paths import data_dir
+
+    return data_dir() / "backups"
+
+
+def _write_in_place(target: Path, write: Callable[[Path], Any],
+                    error: type[Exception]) -> None:
+    """Overwrite ``target`` in place, keeping a backup until the new content is on disk.
+
+    The new content is made in the backup folder first (the target's folder forbids
+    new files), so a failing ``write`` never touches the target.
+    """
+    unchanged = "The previous version on disk is unchanged."
+    try:
+        old = target.read_bytes()
+    except OSError as exc:
+        raise error(f"Could not save {target}: the folder does not allow new files and "
+                    f"the file cannot be read ({exc.strerror or exc}). {unchanged}") from None
+    folder = backup_folder()
+    backup = fresh = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, fresh = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".new", dir=folder)
+        os.close(fd)
+        write(Path(fresh))
+        data = Path(fresh).read_bytes()
+        fd, backup = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".bak", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(old)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        if backup:
+            _unlink_quietly(backup)
+        raise error(f"Could not save {target}: the folder does not allow new files and "
+                    f"no backup could be kept ({exc.strerror or exc}). {unchanged}") from None
+    finally:
+        if fresh:
+            _unlink_quietly(fresh)
+    try:
+        with open(target, "r+b") as fh:
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        try:  # put the old content back; the backup stays either way
+            with open(target, "r+b") as fh:
+                fh.write(old)
+                fh.truncate()
+            restored = "The previous version was put back; a copy is kept at"
+        except OSError:
+            restored = "The previous version is kept at"
+        raise error(f"Could not save {target}: {exc.strerror or exc}. "
+                    f"{restored} {backup}.") from None
+    _unlink_quietly(backup)
+
+
+def _unlink_quietly(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _umask() -> int:

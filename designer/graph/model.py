@@ -25,7 +25,7 @@ from .elements import (  # noqa: F401
     FORMAT, ID_PATTERN, DerivedFrom, EditRefused, Evidence, Handoff, Note, Priority, Role,
     RuleOverride, Setting, Step, SurgeryFacts, Transition, Vote, Waiver, Workshop, _Base,
     _check_id,
-    friendly_validation_message, format_loc,
+    friendly_validation_message, format_loc, shorten,
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
 from .business_case import BusinessCase, checked_business_case
@@ -129,7 +129,7 @@ class Pathway(FlowEditing, _Base):
     def _known_format(cls, v: str) -> str:
         if v != FORMAT:
             raise ValueError(
-                f"unsupported format '{v}': this version of the designer reads '{FORMAT}'"
+                f"unsupported format '{shorten(v)}': this version of the designer reads '{FORMAT}'"
             )
         return v
 
@@ -140,12 +140,12 @@ class Pathway(FlowEditing, _Base):
             seen: set[str] = set()
             for index, item in enumerate(getattr(self, name)):
                 if item.id in seen:
-                    raise ValueError(f"duplicate id '{item.id}' at {name}[{index}].id")
+                    raise ValueError(f"duplicate id '{shorten(item.id)}' at {name}[{index}].id")
                 seen.add(item.id)
         seen = set()
         for index, t in enumerate(self.transitions):
             if t.key in seen:
-                raise ValueError(f"duplicate transition '{t.key}' at transitions[{index}]")
+                raise ValueError(f"duplicate transition '{shorten(t.key)}' at transitions[{index}]")
             seen.add(t.key)
         return self
 
@@ -393,10 +393,17 @@ class Pathway(FlowEditing, _Base):
         self.check_step_changes(step_id, changes)
         return self._update("steps", step_id, lambda s: s.id, "step-changed", changes)
 
-    def rename_step(self, old_id: str, new_id: str) -> None:
-        """Change a step's id and every reference to it (transitions, waivers, notes...)."""
+    def rename_step(self, old_id: str, new_id: str) -> dict[str, list[tuple[int, Any]]]:
+        """Change a step's id and every reference to it (transitions, waivers, notes...).
+
+        Returns what was re-pointed, ``{"notes": [(index, previous item)], ...}``, for
+        :meth:`undo_rename`: undo must put back exactly these items, not re-point every
+        reference to ``new_id`` (some may have named it before, such as a note left on
+        a step of that id that was deleted).
+        """
+        changed: dict[str, list[tuple[int, Any]]] = {name: [] for name in _REFERRING}
         if old_id == new_id:
-            return
+            return changed
         try:
             _check_id(new_id)
         except ValueError as exc:
@@ -405,32 +412,52 @@ class Pathway(FlowEditing, _Base):
         index = self._index_by("steps", old_id, lambda s: s.id)
         old = self.steps[index]
         self.steps[index] = old.model_copy(update={"id": new_id})
+
+        def renamed(target: str | None) -> str | None:
+            if not target:
+                return target
+            parts = target.split("->")
+            return "->".join(new_id if p == old_id else p for p in parts) \
+                if old_id in parts else target
+
+        def replace(name: str, i: int, item: Any, update: dict[str, Any]) -> None:
+            getattr(self, name)[i] = item.model_copy(update=update)
+            changed[name].append((i, item))
+
         for i, t in enumerate(self.transitions):
             if old_id in (t.source, t.target):
-                self.transitions[i] = t.model_copy(update={
+                replace("transitions", i, t, {
                     "source": new_id if t.source == old_id else t.source,
-                    "target": new_id if t.target == old_id else t.target,
-                })
-        for i, w in enumerate(self.waivers):
-            if w.target:
-                parts = w.target.split("->")
-                if old_id in parts:
-                    new_target = "->".join(new_id if p == old_id else p for p in parts)
-                    self.waivers[i] = w.model_copy(update={"target": new_target})
-        for i, n in enumerate(self.notes):
-            if n.target:
-                parts = n.target.split("->")
-                if old_id in parts:
-                    new_target = "->".join(new_id if p == old_id else p for p in parts)
-                    self.notes[i] = n.model_copy(update={"target": new_target})
+                    "target": new_id if t.target == old_id else t.target})
+        for name in ("waivers", "notes"):
+            for i, item in enumerate(getattr(self, name)):
+                if renamed(item.target) != item.target:
+                    replace(name, i, item, {"target": renamed(item.target)})
         for i, p in enumerate(self.priorities):
             if old_id in p.steps:
-                self.priorities[i] = p.model_copy(
-                    update={"steps": [new_id if s == old_id else s for s in p.steps]})
+                replace("priorities", i, p,
+                        {"steps": [new_id if s == old_id else s for s in p.steps]})
         for i, v in enumerate(self.votes):
             if v.target == old_id:
-                self.votes[i] = v.model_copy(update={"target": new_id})
+                replace("votes", i, v, {"target": new_id})
         self._emit("step-renamed", new_id, old=old_id, new=new_id)
+        return changed
+
+    def undo_rename(self, new_id: str, old_id: str,
+                    changed: dict[str, list[tuple[int, Any]]]) -> None:
+        """Take back :meth:`rename_step` (``old_id`` -> ``new_id``) given what it returned.
+
+        Call it with the pathway as the rename left it (undo order guarantees this).
+        """
+        index = self._index_by("steps", new_id, lambda s: s.id)
+        if self.step(old_id) is not None:
+            raise EditRefused(f"a step with id '{old_id}' already exists")
+        self.steps[index] = self.steps[index].model_copy(update={"id": old_id})
+        for name, items in changed.items():
+            collection = getattr(self, name)
+            for i, previous in items:
+                collection[i] = previous
+        self._emit("step-renamed", old_id, old=new_id, new=old_id)
 
     # ---------------------------------------------------------------- transitions
 
@@ -535,8 +562,18 @@ class Pathway(FlowEditing, _Base):
 
     # ---------------------------------------------------------- workshop: votes
 
-    def set_votes(self, participant: str, target: str, count: int) -> int:
-        """Set how many dots ``participant`` has on ``target`` (0 removes); returns the old count."""
+    def vote_index(self, participant: str, target: str) -> int | None:
+        """Where ``participant``'s dots on ``target`` sit in :attr:`votes` (None if none)."""
+        return next((i for i, v in enumerate(self.votes)
+                     if v.participant == participant and v.target == target), None)
+
+    def set_votes(self, participant: str, target: str, count: int,
+                  index: int | None = None) -> int:
+        """Set how many dots ``participant`` has on ``target`` (0 removes); returns the old count.
+
+        New dots go at the end of :attr:`votes`, or at ``index`` when given (undo puts
+        dots that were taken back where they were).
+        """
         if count < 0:
             raise EditRefused("a vote count cannot be negative")
         limit = (self.workshop or Workshop()).votes_per_participant
@@ -558,7 +595,10 @@ class Pathway(FlowEditing, _Base):
                 break
         else:
             if count:
-                self.votes.append(Vote(participant=participant, target=target, count=count))
+                vote = Vote(participant=participant, target=target, count=count)
+                if index is None or not 0 <= index <= len(self.votes):
+                    index = len(self.votes)
+                self.votes.insert(index, vote)
         self._emit("votes-changed", target, old=old, new=count, participant=participant)
         return old
 
@@ -634,6 +674,10 @@ class Pathway(FlowEditing, _Base):
     def content_equal(self, other: "Pathway") -> bool:
         """True when both pathways hold the same data (listeners ignored)."""
         return self.model_dump() == other.model_dump()
+
+
+# The collections whose items refer to steps by id (see Pathway.rename_step).
+_REFERRING = ("transitions", "waivers", "notes", "priorities", "votes")
 
 
 class _HeaderProbe(_Base):

@@ -43,6 +43,11 @@ SHARE_COST = 8.0       # per unit of length run on top of an earlier arrow
 REGION = 180.0         # how far round an edge's ends the grid first looks
 BUCKET = 200.0         # bucket size of the box index
 CORNER = 8.0           # radius of a rounded bend
+#: Steps further apart than this (in either direction) get plain three-stretch
+#: routes and labels at their preferred place: the bucket grids and the label
+#: search walk the space between them, and a file with positions near 1e9 would
+#: need billions of cells (issue 10). Nothing the editor draws is this large.
+FAR = 200_000.0
 SIDES = ("E", "W", "N", "S")
 _NORMAL = {"E": (1.0, 0.0), "W": (-1.0, 0.0), "N": (0.0, -1.0), "S": (0.0, 1.0)}
 _DIRS = ((1, 0), (-1, 0), (0, 1), (0, -1))      # grid moves: +x, -x, +y, -y
@@ -125,12 +130,19 @@ class BoxIndex:
     def query(self, rect: Rect) -> list[Node]:
         left, top, right, bottom = rect
         found: dict[str, Node] = {}
-        for bx in range(int(left // BUCKET), int(right // BUCKET) + 1):
-            for by in range(int(top // BUCKET), int(bottom // BUCKET) + 1):
-                for node in self._buckets.get((bx, by), ()):
-                    nl, nt, nr, nb = node.rect
-                    if nl < right and nr > left and nt < bottom and nb > top:
-                        found[node.id] = node
+        columns = range(int(left // BUCKET), int(right // BUCKET) + 1)
+        rows = range(int(top // BUCKET), int(bottom // BUCKET) + 1)
+        if len(columns) * len(rows) > len(self._buckets):
+            # a rectangle wider than the boxes' buckets (steps placed very far apart):
+            # look at every box rather than at billions of empty buckets
+            buckets: Iterable[list[Node]] = [list(self.nodes.values())]
+        else:
+            buckets = (self._buckets.get((bx, by), ()) for bx in columns for by in rows)
+        for bucket in buckets:
+            for node in bucket:
+                nl, nt, nr, nb = node.rect
+                if nl < right and nr > left and nt < bottom and nb > top:
+                    found[node.id] = node
         return list(found.values())
 
 
@@ -514,6 +526,8 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
         old = (previous or {}).get(e.key)
         if again is not None and e.key not in again and old is not None:
             sides[e.key] = (old.source_side, old.target_side)
+    if _far_apart(by_id.values()):
+        return {e.key: _plain_route(e, by_id, sides[e.key]) for e in edges}
     routes = _route_pass(index, edges, sides, again, previous)
     # each loop routed now: would another way round cost less (fewer crossings)?
     changed = False
@@ -538,6 +552,26 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
         routes = _route_pass(index, edges, sides, set(e.key for e in loops) | (again or set()),
                              routes)
     return {e.key: routes[e.key] for e in edges}
+
+
+def _far_apart(nodes: Iterable[Node]) -> bool:
+    """True when the boxes spread over more than :data:`FAR` units."""
+    rects = [n.rect for n in nodes]
+    if not rects:
+        return False
+    return (max(r[2] for r in rects) - min(r[0] for r in rects) > FAR
+            or max(r[3] for r in rects) - min(r[1] for r in rects) > FAR)
+
+
+def _plain_route(e: Edge, by_id: Mapping[str, Node], sides: tuple[str, str]) -> Route:
+    """Port to port in three stretches, with no search (see :data:`FAR`)."""
+    sa, sb = sides
+    a, b = by_id[e.source], by_id[e.target]
+    pa, pb = _outline(a, sa, 0.0), _outline(b, sb, 0.0)
+    start, goal = _stub(a, sa, pa), _stub(b, sb, pb)
+    mid = (start[0] + goal[0]) / 2
+    return Route(e.key, _simplify([pa, start, (mid, start[1]), (mid, goal[1]), goal, pb]),
+                 sa, sb)
 
 
 def _route_pass(index: BoxIndex, edges: list[Edge], sides: dict[str, tuple[str, str]],
@@ -743,6 +777,16 @@ def place_labels(routes: Mapping[str, Route], nodes: Iterable[Node],
     placed before it, nothing in ``keep_clear`` and no other arrow's line.
     When nowhere along the arrow is clear, the place covering least wins.
     """
+    nodes = list(nodes)
+    if _far_apart(nodes) or any(
+            route.length() > FAR for key, route in routes.items()):
+        placed_far: dict[tuple[str, str], Rect] = {}
+        for lab in labels:   # no search over the space between (see FAR)
+            if lab.key in routes:
+                (x, y), _ = routes[lab.key].point_at(lab.prefer * routes[lab.key].length())
+                placed_far[(lab.key, lab.name)] = (x - lab.w / 2, y - lab.h / 2,
+                                                   x + lab.w / 2, y + lab.h / 2)
+        return placed_far
     steps = _RectIndex()
     for node in nodes:
         steps.add(node)

@@ -9,7 +9,7 @@ from typing import Iterable
 def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The candidate closest to ``word`` (case-insensitive), or None when none is close."""
     pool = [c for c in candidates if c]
-    if not word or not pool:
+    if not word or not pool or len(word) > 100:  # a long value is no near miss (and slow)
         return None
     lowered = {c.lower(): c for c in pool}
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)

@@ -129,3 +129,39 @@ def test_python_dash_m_designer_runs(files):
     out = subprocess.run([sys.executable, "-m", "designer", "validate", str(clean)],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
+
+
+def test_one_bad_file_never_hides_the_others_results(tmp_path, capsys, monkeypatch):
+    """Issue 10: `format: [1]` crashed validate with a traceback, exit 1 and no JSON."""
+    data = ROOT / "tests" / "data" / "hostile"
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(CLEAN)
+    batch = [str(clean), str(data / "format_is_a_list.yaml"), str(data / "timestamp_tag.yaml"),
+             str(data / "title_nested_600_deep.yaml"), str(clean)]
+    assert main(["validate", "--json", *batch]) == 2
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert [f["file"] for f in files] == batch
+    assert "findings" in files[0] and "findings" in files[-1]
+    assert all(f["error"].startswith("Cannot open") for f in files[1:4])
+
+
+def test_a_failure_while_checking_one_file_is_reported_for_that_file(tmp_path, capsys,
+                                                                      monkeypatch):
+    import designer.graph.validate as validate_module
+
+    real = validate_module.validate
+
+    def validate(pathway):
+        if pathway.id == "boom":
+            raise RuntimeError("a rule crashed")
+        return real(pathway)
+
+    monkeypatch.setattr(validate_module, "validate", validate)
+    clean, boom = tmp_path / "clean.yaml", tmp_path / "boom.yaml"
+    clean.write_text(CLEAN)
+    boom.write_text(CLEAN.replace("id: tiny", "id: boom"))
+    assert main(["validate", str(boom), str(clean)]) == 2
+    out, err = capsys.readouterr()
+    assert "clean.yaml: " in out
+    assert "Cannot check" in err and "RuntimeError (a rule crashed)" in err
+    assert "Traceback" not in err

@@ -102,3 +102,21 @@ def test_empty_log_and_bad_format(tmp_path):
         export_action_log(p, "csv", tmp_path / "no" / "such" / "dir.csv")
     with pytest.raises(ActionLogError, match="Could not save"):
         export_action_log(p, "docx", tmp_path / "no" / "such" / "dir.docx")
+
+
+def test_markdown_passes_no_raw_html_or_script_links(tmp_path):
+    """Issue 10 item 9: raw HTML and javascript: links were copied into the Markdown."""
+    import re
+    from pathlib import Path
+
+    from designer.graph.io import load_pathway
+
+    source = Path(__file__).resolve().parent.parent / "data" / "hostile" / \
+        "workshop_injection.yaml"
+    out = tmp_path / "log.md"
+    export_action_log(load_pathway(source), "md", out)
+    text = out.read_text(encoding="utf-8")
+    assert not re.search(r"<\s*(script|img|b|javascript)\b", text, re.I)
+    # a link needs unescaped brackets: "\[click\](javascript:...)" is plain text
+    assert not re.search(r"(?<!\\)\]\(\s*javascript:", text, re.I)
+    assert "&lt;script&gt;" in text and r"\[click\]" in text   # the words are still there

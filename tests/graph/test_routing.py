@@ -339,3 +339,20 @@ def _shared_runs(routes) -> list[tuple[str, str]]:
 def test_no_two_exemplar_arrows_run_along_one_line(path):
     _pathway, _nodes, _edges, routes = _routed(path)
     assert not _shared_runs(routes)
+
+
+def test_steps_placed_very_far_apart_get_plain_routes_quickly():
+    """Issue 10: positions near 1e9 made the bucket grids walk billions of cells."""
+    import time
+
+    from designer.graph.routing import Edge, Label, Node, place_labels, route_edges
+
+    nodes = [Node("a", 40.0, 60.0, 120.0, 60.0), Node("b", 1e9, 1e9, 120.0, 60.0)]
+    start = time.perf_counter()
+    routes = route_edges(nodes, [Edge("a->b", "a", "b")])
+    labels = place_labels(routes, nodes, [Label("a->b", 40.0, 20.0, prefer=0.5)])
+    assert time.perf_counter() - start < 2
+    points = routes["a->b"].points
+    assert points[0][0] == pytest.approx(100.0) and points[-1][0] == pytest.approx(1e9 - 60.0)
+    assert all(a[0] == b[0] or a[1] == b[1] for a, b in zip(points, points[1:]))  # orthogonal
+    assert set(labels) == {("a->b", "label")}

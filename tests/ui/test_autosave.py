@@ -102,10 +102,12 @@ def test_discarding_the_offer_removes_the_recovery_files(make_window, qtbot):
     assert _recovery_files() == []
 
 
-def test_a_recovery_file_of_another_running_designer_is_not_offered(qtbot):
+def test_an_old_sidecar_without_a_session_falls_back_to_the_process_id(qtbot):
+    # (sessions with their OS lock are tested in test_recovery_lock.py)
     recovery.write_recovery("elsewhere", "format: periop-pathway/1\n", None, "Other")
     meta = recovery.recovery_dir() / "elsewhere.json"
     data = json.loads(meta.read_text())
+    del data["session"]
     data["pid"] = os.getppid()  # alive: our parent process
     meta.write_text(json.dumps(data))
     assert recovery.find_orphans() == []

@@ -54,10 +54,16 @@ def new_document(body_size: float = 10.0, title: str = "", subject: str = ""):
         styles[name].font.name = FONT
         styles[name].font.size = Pt(body_size if name == "List Bullet" else body_size - 1)
     props = doc.core_properties
-    props.title, props.subject = title, subject
+    # Word's document properties hold at most 255 characters each
+    props.title, props.subject = _property(title), _property(subject)
     props.author = "Perioperative Pathway Designer"
     props.language = "en-GB"
     return doc
+
+
+def _property(text: str, limit: int = 255) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 _STYLE_IDS: "weakref.WeakKeyDictionary[Any, dict[str, str | None]]" = \

@@ -152,8 +152,9 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
 
     data = [[cell(h, st["cellhead"]) for h in header]]
     data += [[cell(v, st["cell"]) for v in row] for row in rows]
+    # splitInRow: a row taller than a page (a long description) splits inside the row
     table = Table(data, colWidths=[w * FRAME_WIDTH for w in widths], repeatRows=1,
-                  hAlign="LEFT")
+                  hAlign="LEFT", splitInRow=1)
     commands: list[tuple] = [
         ("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -54,7 +54,7 @@ def write_school_pdf(booklet: Booklet, out_path: Path, body_size: float) -> None
     band = Table([[Paragraph("Surgery School", st["kicker"])],
                   [Paragraph(esc(booklet.title), st["title"])],
                   [Paragraph(esc(booklet.subtitle), st["kicker"])]],
-                 colWidths=[kit.FRAME_WIDTH])
+                 colWidths=[kit.FRAME_WIDTH], splitInRow=1)
     band.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), kit.NHS_BLUE),
         ("LEFTPADDING", (0, 0), (-1, -1), 14), ("RIGHTPADDING", (0, 0), (-1, -1), 14),

@@ -70,7 +70,8 @@ def _heading(text: str, style, level: int) -> Paragraph:
 def _cover(content: SpecContent, st) -> list:
     kicker = Paragraph("Perioperative care pathway specification", st["kicker"])
     title = _heading(content.title, st["title"], 0)
-    band = Table([[kicker], [Spacer(1, 4)], [title]], colWidths=[kit.FRAME_WIDTH])
+    band = Table([[kicker], [Spacer(1, 4)], [title]], colWidths=[kit.FRAME_WIDTH],
+                 splitInRow=1)   # a title longer than a page still prints
     band.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), kit.NHS_BLUE),
         ("LEFTPADDING", (0, 0), (-1, -1), 14), ("RIGHTPADDING", (0, 0), (-1, -1), 14),
@@ -79,7 +80,7 @@ def _cover(content: SpecContent, st) -> list:
     rows = [[Paragraph(esc(label), st["h3"]), Paragraph(esc(value), st["body"])]
             for label, value in content.cover_rows]
     facts = Table(rows, colWidths=[0.25 * kit.FRAME_WIDTH, 0.75 * kit.FRAME_WIDTH],
-                  hAlign="LEFT")
+                  hAlign="LEFT", splitInRow=1)
     facts.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, kit.GRID),

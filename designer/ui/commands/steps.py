@@ -88,10 +88,97 @@ class _RemoveTransition(ModelCommand):
         self.pathway.add_transition(transition, index)
 
 
+class _RemoveNote(ModelCommand):
+    def __init__(self, pathway: Pathway, note_id: str):
+        super().__init__(pathway, f"Remove note {note_id}")
+        self.note_id = note_id
+        self.removed = None
+
+    def _do(self) -> None:
+        self.removed = self.pathway.remove_note(self.note_id)
+
+    def _undo(self) -> None:
+        note, index = self.removed
+        self.pathway.add_note(note, index)
+
+
+class _RemoveWaiver(ModelCommand):
+    def __init__(self, pathway: Pathway, rule: str, target: str | None):
+        super().__init__(pathway, f"Remove waiver {rule}")
+        self.rule, self.target = rule, target
+        self.removed = None
+
+    def _do(self) -> None:
+        self.removed = self.pathway.remove_waiver(self.rule, self.target)
+
+    def _undo(self) -> None:
+        waiver, index = self.removed
+        self.pathway.add_waiver(waiver, index)
+
+
+class _RemoveVotes(ModelCommand):
+    def __init__(self, pathway: Pathway, participant: str, target: str):
+        super().__init__(pathway, f"Remove dots of {participant}")
+        self.participant, self.target = participant, target
+        self.index: int | None = None
+        self.count = 0
+
+    def _do(self) -> None:
+        self.index = self.pathway.vote_index(self.participant, self.target)
+        self.count = self.pathway.set_votes(self.participant, self.target, 0)
+
+    def _undo(self) -> None:
+        self.pathway.set_votes(self.participant, self.target, self.count, index=self.index)
+
+
+class _UnlinkPriority(ModelCommand):
+    def __init__(self, pathway: Pathway, priority_id: str, step_ids: set[str]):
+        super().__init__(pathway, f"Unlink priority {priority_id}")
+        self.priority_id, self.step_ids = priority_id, step_ids
+        self.previous: dict[str, Any] = {}
+
+    def _do(self) -> None:
+        priority = next(p for p in self.pathway.priorities if p.id == self.priority_id)
+        self.previous = self.pathway.update_priority(
+            self.priority_id, steps=[s for s in priority.steps if s not in self.step_ids])
+
+    def _undo(self) -> None:
+        self.pathway.update_priority(self.priority_id, **self.previous)
+
+
+def _dependants(pathway: Pathway, step_ids: set[str], keys: set[str]) -> list[ModelCommand]:
+    """Sub-commands removing what refers to steps and transitions being deleted.
+
+    Notes, waivers and dots on a deleted step (or on one of its transitions) go with
+    it, and priorities stop naming it; otherwise a later step given the same id would
+    silently inherit them. Undo puts each back at its place.
+    """
+    def doomed(target: str | None) -> bool:
+        if not target:
+            return False
+        return target in keys or any(part in step_ids for part in target.split("->"))
+
+    parts: list[ModelCommand] = []
+    for note in reversed(pathway.notes):
+        if doomed(note.target):
+            parts.append(_RemoveNote(pathway, note.id))
+    for waiver in reversed(pathway.waivers):
+        if doomed(waiver.target):
+            parts.append(_RemoveWaiver(pathway, waiver.rule, waiver.target))
+    for vote in reversed(pathway.votes):
+        if vote.target in step_ids:
+            parts.append(_RemoveVotes(pathway, vote.participant, vote.target))
+    for priority in pathway.priorities:
+        if step_ids & set(priority.steps):
+            parts.append(_UnlinkPriority(pathway, priority.id, step_ids))
+    return parts
+
+
 class RemoveItemsCommand(ModelCommand):
     """Delete steps and transitions as one undo step.
 
-    It builds one sub-command per item: the transitions first (those named and
+    It builds one sub-command per item: what refers to them (notes, waivers, dots,
+    priority links; see :func:`_dependants`), the transitions (those named and
     those touching a removed step), then the steps, each in descending file order;
     undo replays them backwards, so every item returns to its original index.
     The sub-commands are plain Python children (``parts``): giving them a Qt
@@ -121,7 +208,8 @@ class RemoveItemsCommand(ModelCommand):
         if explicit:
             words.append(plural(explicit, "transition"))
         super().__init__(pathway, "Delete " + " and ".join(words))
-        self.parts: list[ModelCommand] = []
+        self.parts: list[ModelCommand] = _dependants(
+            pathway, doomed_steps, {k for _, k in t_order})
         for _, key in sorted(t_order, reverse=True):
             self.parts.append(_RemoveTransition(pathway, key))
         for _, sid in sorted(s_order, reverse=True):
@@ -234,12 +322,14 @@ class RenameStepCommand(ModelCommand):
         pathway.check_new_step_id(new_id)
         super().__init__(pathway, f"Change id of step '{old_id}' to '{new_id}'")
         self.old_id, self.new_id = old_id, new_id
+        self.changed: dict = {}
 
     def _do(self) -> None:
-        self.pathway.rename_step(self.old_id, self.new_id)
+        self.changed = self.pathway.rename_step(self.old_id, self.new_id)
 
     def _undo(self) -> None:
-        self.pathway.rename_step(self.new_id, self.old_id)
+        # exactly the references the rename moved go back (not every one naming new_id)
+        self.pathway.undo_rename(self.new_id, self.old_id, self.changed)
 
 
 # ----------------------------------------------------------------------- transitions

@@ -31,10 +31,11 @@ def _text_signature(text: str) -> tuple[int, str]:
 
 def _write_pathway(pathway: Pathway, target: Path) -> tuple[int, str]:
     """Serialise and write a snapshot (in the writer thread); the written file's signature."""
-    from designer.graph.io import PathwaySaveError, dump_pathway, write_text_atomic
+    from designer.graph.io import PathwaySaveError, saved_text, write_text_atomic
 
     try:
-        text = dump_pathway(pathway)
+        # canonical text, or the file's own layout kept where nothing changed
+        text = saved_text(pathway, target)
     except Exception as exc:  # pragma: no cover - a bug, but never lose the old file
         raise PathwaySaveError(f"Could not prepare {target.name} for saving: {exc}") from exc
     write_text_atomic(target, text)

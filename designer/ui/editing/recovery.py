@@ -2,14 +2,20 @@
 
 While a document has unsaved changes it is written every 30 seconds to a
 recovery file (a plain pathway YAML) with a small JSON sidecar saying which
-file it belongs to and which process wrote it. A clean save or close removes
-both. At the next start, files left behind by a process that is no longer
-running (or by a document of this process that was dropped without closing)
-are offered for restoring.
+file it belongs to and which designer session wrote it. A clean save or close
+removes both. At the next start, files left behind by a session that is no
+longer running (or by a document of this process that was dropped without
+closing) are offered for restoring.
+
+A session is alive while its OS file lock is held (see
+:mod:`designer.ui.editing.session_lock`): the lock dies with its process, so a
+reused process id never hides a crashed session's work. Sidecars written before
+sessions existed (no ``session`` field) fall back to probing the process id.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import time
@@ -17,10 +23,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from designer import paths
-from designer.graph.io import write_text_atomic
+from designer.graph.io import STALE_TEMP_SECONDS, write_text_atomic
+from designer.ui.editing.session_lock import SessionLock, session_alive
 
 # Recovery ids owned by documents alive in this process (never offered).
 LIVE_IDS: set[str] = set()
+
+# This process's session, locked on the first recovery write (see session_lock).
+_SESSION: SessionLock | None = None
+
+
+def _sessions_dir() -> Path:
+    """The session locks, beside the recovery folder (which holds only recovery files)."""
+    return recovery_dir().parent / "recovery-sessions"
+
+
+def current_session() -> str | None:
+    """This process's session name, its lock taken (None when no lock can be held)."""
+    global _SESSION
+    folder = _sessions_dir()
+    if _SESSION is None or _SESSION.path.parent != folder:
+        if _SESSION is not None:
+            _SESSION.release()
+        _SESSION = SessionLock(folder)
+        atexit.register(_SESSION.release)   # a clean exit removes its lock file too
+    return _SESSION.name if _SESSION.acquire() else None
 
 
 def recovery_dir() -> Path:
@@ -82,7 +109,7 @@ def write_recovery(recovery_id: str, text: str, original_path: str | None, title
     yaml_path, meta_path = _paths(recovery_id)
     yaml_path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"path": original_path, "title": title, "pid": os.getpid(),
-            "saved_at": time.time(),
+            "session": current_session(), "saved_at": time.time(),
             "disk_signature": list(disk_signature) if disk_signature else None}
     for target, content in ((yaml_path, text), (meta_path, json.dumps(meta))):
         write_text_atomic(target, content)
@@ -147,11 +174,41 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+def _writer_alive(meta: dict) -> bool:
+    """True when the session (or, for old sidecars, the process) that wrote it runs."""
+    session = meta.get("session")
+    if isinstance(session, str) and session:
+        return session_alive(_sessions_dir(), session)
+    return _process_alive(_number(meta.get("pid"), int))
+
+
+def remove_stale_temp_files(older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Delete temporary files a failed or interrupted recovery write left; returns how many."""
+    removed = 0
+    now = time.time()
+    for temp in recovery_dir().glob(".*.tmp"):
+        try:
+            if temp.is_file() and now - temp.stat().st_mtime >= older_than:
+                temp.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def find_orphans() -> list[RecoveryEntry]:
-    """Recovery files whose writer is gone, newest first."""
+    """Recovery files whose writer is gone, newest first.
+
+    Also removes the temporary files of recovery writes that never finished.
+    """
     folder = recovery_dir()
     if not folder.is_dir():
         return []
+    remove_stale_temp_files()
+    own = _SESSION.name if _SESSION is not None and _SESSION.held else None
+    for lock in _sessions_dir().glob("*.lock"):   # tidy the locks of ended sessions
+        if lock.stem != own:
+            session_alive(lock.parent, lock.stem)
     found: list[RecoveryEntry] = []
     for meta_path in folder.glob("*.json"):
         recovery_id = meta_path.stem
@@ -159,11 +216,15 @@ def find_orphans() -> list[RecoveryEntry]:
         if not yaml_path.is_file():
             continue
         meta = _read_meta(meta_path)
-        pid = _number(meta.get("pid"), int)
-        if pid == os.getpid():
+        session = meta.get("session")
+        if session:
+            mine = own is not None and session == own
+        else:
+            mine = _number(meta.get("pid"), int) == os.getpid()
+        if mine:
             if recovery_id in LIVE_IDS:
                 continue
-        elif _process_alive(pid):
+        elif _writer_alive(meta):
             continue  # another designer window is running and owns it
         original = meta.get("path")
         found.append(RecoveryEntry(

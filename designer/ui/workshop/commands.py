@@ -105,20 +105,22 @@ class RemovePriorityCommand(ModelCommand):
             raise EditRefused(f"there is no priority '{priority_id}'")
         super().__init__(pathway, f"Delete priority '{_short(priority.title)}'")
         self.priority_id = priority_id
-        self.votes = [(v.participant, v.count) for v in pathway.votes
-                      if v.target == priority_id]
+        self.votes: list[tuple[int, str, int]] = []
         self.removed: tuple[Priority, int] | None = None
 
     def _do(self) -> None:
-        for participant, _count in self.votes:
+        # (index, participant, count), taken from the end so earlier indices hold
+        self.votes = [(i, v.participant, v.count) for i, v in enumerate(self.pathway.votes)
+                      if v.target == self.priority_id][::-1]
+        for _index, participant, _count in self.votes:
             self.pathway.set_votes(participant, self.priority_id, 0)
         self.removed = self.pathway.remove_priority(self.priority_id)
 
     def _undo(self) -> None:
         priority, index = self.removed
         self.pathway.add_priority(priority, index)
-        for participant, count in self.votes:
-            self.pathway.set_votes(participant, self.priority_id, count)
+        for vote_index, participant, count in reversed(self.votes):
+            self.pathway.set_votes(participant, self.priority_id, count, index=vote_index)
 
 
 class UpdatePriorityCommand(UpdateCommand):
@@ -172,12 +174,15 @@ class SetVotesCommand(ModelCommand):
         super().__init__(pathway, f"{verb} ({participant})")
         self.participant, self.target = participant, target
         self.old, self.new = old, count
+        self.index: int | None = None
 
     def _do(self) -> None:
+        self.index = self.pathway.vote_index(self.participant, self.target)
         self.pathway.set_votes(self.participant, self.target, self.new)
 
     def _undo(self) -> None:
-        self.pathway.set_votes(self.participant, self.target, self.old)
+        # dots taken back return to their place in the list, not to its end
+        self.pathway.set_votes(self.participant, self.target, self.old, index=self.index)
 
 
 class UpdateWorkshopCommand(ModelCommand):
