@@ -806,7 +806,8 @@ def place_labels(routes: Mapping[str, Route], nodes: Iterable[Node],
         for rect, along in _candidates(route, length, lab):
             if abs(along - target) - 4 >= best_cost:
                 break                    # every place left is further from the best one
-            cost = 1000.0 * steps.covered(rect) + 1000.0 * taken.covered(rect)
+            # a label over another label is unreadable: worse than one over a line
+            cost = 1000.0 * steps.covered(rect) + 100_000.0 * taken.covered(rect)
             if bounds is not None:       # outside the picture: as bad as over a step
                 inside = _overlap(rect, bounds)
                 cost += 1000.0 * ((rect[2] - rect[0]) * (rect[3] - rect[1]) - inside)

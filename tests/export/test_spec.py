@@ -70,7 +70,9 @@ def _parse(path: Path) -> _Html:
 
 
 def _assert_self_contained(html: str):
-    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    # nothing is fetched: no remote source; a web address is only ever a link (<a href>)
+    assert not re.search(r"""src\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert not re.search(r"""<(?!a\s)[^>]*\bhref\s*=\s*["']?\s*(https?:)?//""", html, re.I)
     assert "@import" not in html and not re.search(r"url\(\s*['\"]?https?:", html, re.I)
     assert "<script" not in html.lower()
     assert "<link" not in html.lower()
@@ -407,3 +409,37 @@ def test_evidence_cites_the_sources_registry():
     assert ("National Institute for Health and Care Excellence (NICE). Perioperative care in "
             "adults (NG180) (2020).") in " ".join(sources)
     assert not any("DOMAIN" in s for s in sources)
+
+
+def test_evidence_addresses_are_links_in_html_pdf_and_word(tmp_path):
+    """Issue 12: evidence URLs are links in every format; a missing service level names
+    its finding instead of a silent 'Not set'."""
+    import zipfile
+
+    from designer.export.spec import export_spec
+    from designer.graph.io import load_pathway
+
+    root = Path(__file__).resolve().parents[2]
+    pathway = load_pathway(root / "pathway_library" / "eras-plus-colorectal.yaml")
+    url = "https://www.erasplus.co.uk/HealthProfessionals"
+    html = export_spec(pathway, "html", tmp_path / "s.html").read_text(encoding="utf-8")
+    assert f'<a href="{url}">' in html
+    pdf = export_spec(pathway, "pdf", tmp_path / "s.pdf").read_bytes()
+    assert f"/URI ({url})".encode() in pdf
+    with zipfile.ZipFile(export_spec(pathway, "docx", tmp_path / "s.docx")) as z:
+        assert f'Target="{url}"' in z.read("word/_rels/document.xml.rels").decode()
+
+
+def test_a_handoff_without_service_level_points_to_its_finding():
+    from designer.export.spec import spec_content
+    from designer.graph.io import load_pathway
+
+    root = Path(__file__).resolve().parents[2]
+    pathway = load_pathway(root / "pathway_library" / "eras-plus-colorectal.yaml")
+    with_handoff = next(t for t in pathway.transitions if t.handoff is not None)
+    pathway.update_transition(with_handoff.key, handoff=with_handoff.handoff.model_copy(
+        update={"within_days": None}))
+    content = spec_content(pathway)
+    row = next(h for h in content.handoffs if h.key == with_handoff.key)
+    assert row.service_level == "Not set (see the validation findings)"
+    assert any(f.rule == "handoff-without-service-level" for f in content.findings)

@@ -81,3 +81,54 @@ def test_announcing_the_selection_does_not_fail(qtbot, monkeypatch):
     scene.select_ids([pathway.steps[2].id])
     assert QAccessible.Event.Focus in sent
     assert canvas.focusChild().text(Text.Name) == pathway.steps[2].name
+
+
+def test_badges_tell_their_meaning_by_shape_not_colour_alone(qtbot):
+    from types import SimpleNamespace
+
+    from canvas_support import make_canvas, sample_pathway
+
+    pathway, _stack, scene, view = make_canvas(qtbot, sample_pathway())
+    complete = scene.item_for("referral->sdm").handoff_badge
+    incomplete = scene.item_for("sdm->prehab").handoff_badge
+    assert complete.complete and not complete.mark.isVisible()
+    assert not incomplete.complete and incomplete.mark.isVisible()     # the "!" mark
+
+    def finding(severity):
+        return SimpleNamespace(rule="x", severity=severity, message=severity,
+                               targets=("surgery",))
+    shapes = {}
+    for severity in ("error", "warning", "info"):
+        scene.set_findings(SimpleNamespace(findings=[finding(severity)]))
+        badge = scene.item_for("surgery")._badge
+        shapes[severity] = badge.path().elementCount()
+    assert len(set(shapes.values())) == 3          # diamond, triangle, circle
+
+
+def test_high_contrast_from_the_view_menu_and_kept(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QColor
+
+    from designer.ui.window.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("view/high_contrast", False)
+    window = MainWindow(None, settings=settings)
+    qtbot.addWidget(window)
+    toggle = window.extension("contrast").action
+    assert toggle in window.menu_view.actions() and not toggle.isChecked()
+    step = window.scene.item_for("referral")
+    assert step.brush().color() != QColor("#000000")
+    toggle.trigger()
+    assert step.brush().color() == QColor("#000000")
+    assert step.pen().color() == QColor("#ffffff")
+    edge_or_lane = next(iter(window.scene._lanes.values()))
+    assert edge_or_lane.brush().color() == QColor("#000000")
+    assert window.view.backgroundBrush().color() == QColor("#000000")
+    window.scene.select_ids(["referral"])
+    assert step.pen().color() == QColor("#ffff00")        # selection in yellow
+    assert settings.value("view/high_contrast") in (True, "true")
+    toggle.trigger()
+    assert step.brush().color() != QColor("#000000")
+    window.document._forced_dirty = False
+    window.close()

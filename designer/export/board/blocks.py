@@ -77,23 +77,12 @@ class Cover:
     title: str
 
 
-URL_RE = re.compile(r"(https?://[^\s;,)]+|www\.[^\s;,)]+)")
+from designer.export.kit.links import URL_RE, split_links  # noqa: E402
 
 
 def linked(text: str) -> list:
     """``text`` as runs, with every web address in it a :class:`Link`."""
-    runs: list = []
-    last = 0
-    for m in URL_RE.finditer(text or ""):
-        if m.start() > last:
-            runs.append(text[last:m.start()])
-        url = m.group(0).rstrip(".")
-        href = url if url.startswith("http") else "https://" + url
-        runs.append(Link(url, href))
-        last = m.start() + len(url)
-    if last < len(text or ""):
-        runs.append(text[last:])
-    return runs
+    return [Link(part, url) if url else part for part, url in split_links(text)]
 
 
 def plain(cell) -> str:
@@ -172,10 +161,10 @@ class Trace:
     def weeks(value: float) -> str:
         return plural(round(value, 1), "week")
 
-    def text(self, value: str | None, where: str) -> str:
-        """Free text from the file: its numbers are traced to the field ``where``."""
+    def text(self, value, where: str):
+        """Free text (or a Link): its numbers are traced to the field or source ``where``."""
         value = value or ""
-        found = numbers_in(value)
+        found = numbers_in(value.text if isinstance(value, Link) else value)
         if found:
             self.add(", ".join(dict.fromkeys(found)), "numbers written in the file's text",
                      where)

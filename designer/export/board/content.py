@@ -19,6 +19,8 @@ from designer.export.board.blocks import (
     Bullets, Chart, Cover, Heading, Link, PageBreak, Para, Table, Trace, linked, plain,
 )
 from designer.export.board.simulate import BoardRuns
+from designer.export.spec.content import _cited
+from designer.export.spec.text import evidence_strength
 from designer.graph.business_case import IMPLICATION_LABELS, IMPLICATIONS
 from designer.graph.model import Pathway
 from designer.graph.vocabulary import (
@@ -26,19 +28,27 @@ from designer.graph.vocabulary import (
     STATUS_LABELS,
 )
 
-# National standards the pack tests the pathway against, with where they are published.
-RTT_SOURCE = Link("gov.uk: the right to start consultant-led treatment within 18 weeks",
-                  "https://www.gov.uk/government/publications/"
-                  "right-to-start-consultant-led-treatment-within-18-weeks")
-RTT_STANDARD_SOURCE = Link("House of Commons Public Accounts Committee (2019)",
-                           "https://publications.parliament.uk/pa/cm201719/cmselect/"
-                           "cmpubacc/1750/175006.htm")
-CANCER_SOURCE = Link("NHS England cancer waiting times standards from October 2023",
-                     "https://tecowling.quarto.pub/policy-current-standards.html")
-CORE20_SOURCE = Link("NHS England Core20PLUS5",
-                     "https://www.england.nhs.uk/about/equality/equality-hub/"
-                     "national-healthcare-inequalities-improvement-programme/core20plus5/")
-FIVE_CASE_SOURCE = "HM Treasury, Guide to developing the project business case (2018)"
+# Published sources the pack cites, from the product's sources registry.
+def _source(source_id: str):
+    """A registry source as a link (its short reference), or plain text without an address."""
+    from designer.graph.sources import cite_short, get
+
+    source = get(source_id)
+    return Link(cite_short(source_id), source.url) if source.url else cite_short(source_id)
+
+
+def _cite(source_id: str) -> str:
+    from designer.graph.sources import cite
+
+    return cite(source_id)
+
+
+RTT_SOURCE = _source("gov-rtt-18-weeks")
+RTT_STANDARD_SOURCE = _source("pac-waiting-times-2019")
+CANCER_SOURCE = _source("cancer-waiting-times-2023")
+CORE20_SOURCE = _source("core20plus5")
+KINGS_FUND = _source("kings-fund-backlog-2022")
+FIVE_CASE_SOURCE = _source("hmt-five-case-model")
 
 PART_TITLES = {
     "cover": "Cover sheet",
@@ -58,10 +68,9 @@ PART_TITLES = {
 STANDARDS = {"rtt_within_18_weeks": 0.92, "cancer_within_31_days": 0.96,
              "cancer_within_62_days": 0.85}
 STANDARD_SOURCES = {
-    "rtt_within_18_weeks": "national standard (Public Accounts Committee, 2019): "
-                           + RTT_STANDARD_SOURCE.url,
-    "cancer_within_31_days": "national standard from October 2023: " + CANCER_SOURCE.url,
-    "cancer_within_62_days": "national standard from October 2023: " + CANCER_SOURCE.url,
+    "rtt_within_18_weeks": _cite("pac-waiting-times-2019"),
+    "cancer_within_31_days": _cite("cancer-waiting-times-2023"),
+    "cancer_within_62_days": _cite("cancer-waiting-times-2023"),
 }
 
 # Which validation rules speak to which QIA domain (anything else: by severity).
@@ -277,7 +286,7 @@ class _Builder:
         self.blocks.append(PageBreak())
         self.heading("strategic")
         self.para("The case follows the Five Case Model (", t.text(FIVE_CASE_SOURCE,
-                  "the Five Case Model's published guide (its year)"), ").", style="small")
+                  _cite("hmt-five-case-model")), ").", style="small")
         self.blocks.append(Heading("Case for change", 2))
         if p.summary:
             self.para(t.text(p.summary, "summary"))
@@ -301,23 +310,18 @@ class _Builder:
         self.blocks.append(Heading("Standards at stake", 2))
         cancer = self.has_metric("metrics.cancer_within_62_days")
         items = [["Referral to treatment: patients have the right to start treatment "
-                  "within ", t.add("18 weeks", "RTT standard", "national standard: "
-                                   "NHS Constitution right"),
+                  "within ", t.add("18 weeks", "RTT standard", _cite("gov-rtt-18-weeks")),
                   " of referral; the operational standard is ",
                   t.add("92%", "RTT operational standard (share still waiting under "
-                        "18 weeks)", "national standard (Public Accounts Committee, 2019)"),
+                        "18 weeks)", _cite("pac-waiting-times-2019")),
                   " of patients waiting under 18 weeks (", RTT_SOURCE, "; ",
                   RTT_STANDARD_SOURCE, ")."]]
         if cancer:
             items.append(["Cancer waiting times: ",
-                          t.add("31 days", "cancer standard", "national standard from "
-                                "October 2023"), " from decision to treat to first treatment (",
-                          t.add("96%", "cancer 31-day standard", "national standard from "
-                                "October 2023"), "); ",
-                          t.add("62 days", "cancer standard", "national standard from "
-                                "October 2023"), " from referral to first treatment (",
-                          t.add("85%", "cancer 62-day standard", "national standard from "
-                                "October 2023"), ") (", CANCER_SOURCE, ")."])
+                          t.add("31 days", "cancer standard", _cite("cancer-waiting-times-2023")), " from decision to treat to first treatment (",
+                          t.add("96%", "cancer 31-day standard", _cite("cancer-waiting-times-2023")), "); ",
+                          t.add("62 days", "cancer standard", _cite("cancer-waiting-times-2023")), " from referral to first treatment (",
+                          t.add("85%", "cancer 62-day standard", _cite("cancer-waiting-times-2023")), ") (", CANCER_SOURCE, ")."])
         else:
             items.append(["The cancer waiting time standards do not apply: this is not a "
                           "cancer pathway."])
@@ -339,9 +343,9 @@ class _Builder:
         self.blocks.append(Heading("Evidence", 2))
         if p.evidence:
             rows = [[t.text(e.claim, f"evidence[{i}].claim"),
-                     linked(t.text(e.source, f"evidence[{i}].source")),
-                     "Weak: " + t.text(e.note or "non-UK or secondary source",
-                                       f"evidence[{i}].note") if e.weak else "Cited"]
+                     linked(t.text(_cited(e), f"evidence[{i}].source (sources registry)")),
+                     t.text(evidence_strength({"weak": e.weak, "note": e.note}),
+                            f"evidence[{i}].note")]
                     for i, e in enumerate(p.evidence)]
             self.blocks.append(Table(["Claim", "Source", "Strength"], rows,
                                      [0.5, 0.32, 0.18]))
@@ -730,8 +734,8 @@ class _Builder:
         self.heading("eia")
         self.para("In the most deprived areas people were about twice as likely to wait over "
                   "a year for planned care in ", t.add("2022", "year of the King's Fund finding "
-                  "on waits by deprivation", "King's Fund, Unpicking the inequalities in the "
-                  "elective backlog (2022)"), "; Core20PLUS5 asks systems to look at the "
+                  "on waits by deprivation", _cite("kings-fund-backlog-2022")), " (",
+                  t.text(KINGS_FUND, _cite("kings-fund-backlog-2022")), "); Core20PLUS5 asks systems to look at the "
                   "most deprived fifth of the population first (", CORE20_SOURCE, ").")
         self.blocks.append(Heading("Results by cohort", 2))
         if self.r is None:

@@ -232,6 +232,9 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         phases.append(PhaseGroup(title, rows))
 
     handoffs: list[HandoffRow] = []
+    # a missing service level is a finding (rule handoff-without-service-level): say so
+    no_service_level = {target for f in list(report.findings) + list(report.waived)
+                        if f.rule == "handoff-without-service-level" for target in f.targets}
     for t in pathway.transitions:
         a, b = steps.get(t.source), steps.get(t.target)
         crosses = a is not None and b is not None and a.setting != b.setting
@@ -249,7 +252,9 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
             key=t.key, route=route, people=people,
             information="; ".join(h.information) or "Not recorded",
             channel=h.channel or "Not recorded",
-            service_level=f"within {_days(h.within_days)}" if h.within_days is not None else "",
+            service_level=(f"within {_days(h.within_days)}" if h.within_days is not None
+                           else "Not set (see the validation findings)"
+                           if t.key in no_service_level else "Not set"),
             complete=h.is_complete(),
         ))
 

@@ -177,9 +177,19 @@ def _rest(doc, c: SpecContent) -> None:
     doc.add_heading(SECTION_TITLES["evidence"], level=1)
     if c.evidence:
         doc.add_paragraph("Claims marked Weak rest on a non-UK or secondary source.")
-        kit.add_table(doc, ["Claim", "Source", "Strength"],
-                      [[e["claim"], e["source"], evidence_strength(e)] for e in c.evidence],
-                      [86, 56, 32], highlight=[i for i, e in enumerate(c.evidence) if e["weak"]])
+        table = kit.add_table(doc, ["Claim", "Source", "Strength"],
+                              [[e["claim"], "", evidence_strength(e)] for e in c.evidence],
+                              [86, 56, 32],
+                              highlight=[i for i, e in enumerate(c.evidence) if e["weak"]])
+        from designer.export.kit.links import split_links
+
+        for row, e in zip(table.rows[1:], c.evidence):   # the source, its addresses as links
+            paragraph = row.cells[1].paragraphs[0]
+            for part, url in split_links(e["source"]):
+                if url:
+                    kit.add_hyperlink(paragraph, part, url, 8.5)
+                else:
+                    paragraph.add_run(part).font.size = kit.Pt(8.5)
     else:
         doc.add_paragraph("No evidence has been recorded for this pathway.")
     doc.add_heading(SECTION_TITLES["roles"], level=1)

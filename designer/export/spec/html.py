@@ -50,4 +50,16 @@ def render_spec_html(content: SpecContent, pathway, report) -> str:
         charts=charts,
         critical_sentence=critical_path_sentence(content),
         validation_sentence=validation_sentence(content), strength=evidence_strength,
+        linked=linked_html,
     )
+
+
+def linked_html(text: str) -> Markup:
+    """``text`` escaped, with every web address in it a link."""
+    from markupsafe import escape
+
+    from designer.export.kit.links import split_links
+
+    return Markup("".join(
+        f'<a href="{escape(url)}">{escape(part)}</a>' if url else str(escape(part))
+        for part, url in split_links(text)))

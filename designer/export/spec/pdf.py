@@ -227,7 +227,14 @@ def _evidence(content: SpecContent, st) -> list:
         return flow + [Paragraph("No evidence has been recorded for this pathway.", st["body"])]
     flow.append(Paragraph("Claims marked <b>Weak</b> rest on a non-UK or secondary source.",
                           st["body"]))
-    rows = [[e["claim"], e["source"], evidence_strength(e)] for e in content.evidence]
+    from designer.export.kit.links import split_links
+
+    def source(text: str) -> Paragraph:
+        return Paragraph("".join(
+            f'<link href="{esc(url)}" color="#005eb8"><u>{esc(part)}</u></link>' if url
+            else esc(part) for part, url in split_links(text)), st["cell"])
+
+    rows = [[e["claim"], source(e["source"]), evidence_strength(e)] for e in content.evidence]
     highlight = [i for i, e in enumerate(content.evidence) if e["weak"]]
     flow.append(kit.data_table(["Claim", "Source", "Strength"], rows, [0.50, 0.32, 0.18],
                                st, highlight=highlight))

@@ -72,3 +72,21 @@ class SceneOverlays:
             item.set_detail(detailed)
         for edge in self._edges.values():
             edge.set_detail(detailed)
+
+    def set_high_contrast(self, on: bool) -> None:
+        """Light lines and text on black (selection yellow), for low vision and for
+        a dark or high-contrast system palette; the model is not changed."""
+        if on == self.fonts.contrast:
+            return
+        self.fonts.set_contrast(on)
+        for lane in self._lanes.values():
+            lane.show_setting(lane._setting)
+        for item in self._steps.values():
+            item.apply_contrast()
+        for edge in self._edges.values():
+            edge.apply_contrast()
+        self.content_changed.emit()
+
+    @property
+    def high_contrast(self) -> bool:
+        return self.fonts.contrast

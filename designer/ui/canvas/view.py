@@ -18,6 +18,8 @@ from designer.ui.canvas.minimap import MiniMap
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 READABLE_ZOOM = 0.6      # below this step names are hard to read
+FOCUS_FRAME = ("PathwayView { border: 2px solid transparent; }"
+               " PathwayView:focus { border: 2px solid #005eb8; }")
 ZOOM_STEP = 1.25
 
 
@@ -51,6 +53,8 @@ class PathwayView(QGraphicsView):
             "Lanes are settings of care; time runs left to right. " + keys_description())
         accessible.install()        # lanes, steps and transitions as accessible objects
         self.setBackgroundBrush(Qt.white)
+        # visible focus: a blue frame while the canvas has the keyboard
+        self.setStyleSheet(FOCUS_FRAME)
         self._space = False
         self._pan_from: QPoint | None = None
         self.minimap = MiniMap(self)
@@ -98,6 +102,13 @@ class PathwayView(QGraphicsView):
         if self.zoom() < MIN_ZOOM:
             self.set_zoom(MIN_ZOOM)
         self._zoomed()
+
+    def set_high_contrast(self, on: bool) -> None:
+        """The canvas in high contrast (see PathwayScene.set_high_contrast)."""
+        self.scene().set_high_contrast(on)
+        self.setBackgroundBrush(Qt.black if on else Qt.white)
+        self._hint.setStyleSheet(f"color: {'#ffffff' if on else style.MUTED_TEXT}; "
+                                 "background: transparent;")
 
     def fit_readable(self, readable: float = READABLE_ZOOM) -> None:
         """Fit the pathway, but never below a zoom where names can be read: then every

@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.zoom_label)
 
     def _install_extensions(self) -> None:
-        from designer.ui.window import canvas_commands, export_dialog
+        from designer.ui.window import canvas_commands, contrast, export_dialog
         from designer.ui.library import browser as library_browser
         from designer.ui import sim, workshop
         from designer.ui.window import import_file, library_update_dialog
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         for name, module in (("library", library_browser), ("export", export_dialog),
                              ("workshop", workshop), ("simulation", sim),
                              ("import", import_file), ("library-update", library_update_dialog),
-                             ("canvas", canvas_commands)):
+                             ("canvas", canvas_commands), ("contrast", contrast)):
             self._extensions[name] = module.install(self)
 
     def extension(self, name: str):

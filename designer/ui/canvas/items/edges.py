@@ -16,7 +16,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF, QStaticText,
 )
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsSimpleTextItem,
+)
 
 from designer.render import style
 from designer.render.shapes import polyline_path
@@ -27,6 +29,8 @@ from designer.ui.canvas.items.steps import (
     LOW_DETAIL,
     Z_EDGE,
     Z_EDGE_DECOR,
+    HC_INK,
+    HC_PAPER,
     CountBadge,
     Fonts,
     colour,
@@ -97,11 +101,26 @@ class HandoffBadge(_Decoration):
         glyph.setBrush(_WHITE)
         glyph.setAcceptedMouseButtons(Qt.NoButton)
         self.complete = False
+        # not by colour alone: an incomplete handoff also carries a "!" mark
+        self.mark = QGraphicsEllipseItem(QRectF(7, -14, 12, 12), self)
+        self.mark.setBrush(QColor("#ffffff"))
+        self.mark.setPen(QPen(colour(style.HANDOFF_INCOMPLETE), 1.4))
+        self.mark.setAcceptedMouseButtons(Qt.NoButton)
+        bang = QGraphicsSimpleTextItem("!", self.mark)
+        font = bang.font()
+        font.setBold(True)
+        font.setPointSizeF(7.5)
+        bang.setFont(font)
+        bang.setBrush(colour(style.HANDOFF_INCOMPLETE))
+        box = bang.boundingRect()
+        bang.setPos(13 - box.width() / 2, -8 - box.height() / 2)
+        bang.setAcceptedMouseButtons(Qt.NoButton)
 
     def show_handoff(self, transition: Transition) -> None:
         h = transition.handoff
         self.complete = h is not None and h.is_complete()
         self.setBrush(colour(style.HANDOFF_OK if self.complete else style.HANDOFF_INCOMPLETE))
+        self.mark.setVisible(not self.complete)
         if h is None:
             self.setToolTip("Handoff missing: say who sends, who receives, what "
                             "information passes and how")
@@ -172,11 +191,17 @@ class EdgeLabel(_Decoration):
     def text_lines(self) -> list[str]:
         return [static.text() for _, static, _ in self._lines]
 
+    def apply_contrast(self) -> None:
+        hc = self.fonts.contrast
+        self.setPen(QPen(QColor(HC_INK), 1.2) if hc else _CARD_PEN)
+        self.setBrush(QColor(HC_PAPER) if hc else _CARD_FILL)
+        self.update()
+
     def paint(self, painter, option, widget=None) -> None:
         super().paint(painter, option, widget)
         painter.setFont(self.fonts.small)
         for at, static, muted in self._lines:
-            painter.setPen(_MUTED if muted else _TEXT)
+            painter.setPen(self.fonts.muted if muted else self.fonts.text)
             painter.drawStaticText(at, static)
 
 
@@ -309,6 +334,11 @@ class TransitionItem(QGraphicsPathItem):
         if scene is not None and hasattr(scene, "decorations_changed"):
             scene.decorations_changed(self.key)
 
+    def apply_contrast(self) -> None:
+        self._apply_pen()
+        if self.label is not None:
+            self.label.apply_contrast()
+
     def set_detail(self, detailed: bool) -> None:
         self.detailed = detailed
         for item in self.decorations():
@@ -316,11 +346,12 @@ class TransitionItem(QGraphicsPathItem):
 
     # --------------------------------------------------------------- states
     def _apply_pen(self) -> None:
-        stroke, width = style.EDGE_COLOUR, 1.4
+        hc = self.fonts.contrast
+        stroke, width = (HC_INK, 2.0) if hc else (style.EDGE_COLOUR, 1.4)
         if self.critical:
-            stroke, width = style.CRITICAL_PATH, 2.6
+            stroke, width = (HC_CRITICAL if hc else style.CRITICAL_PATH), 2.6
         if self.selected_look:
-            stroke, width = style.SELECTED_BORDER, 2.6
+            stroke, width = (HC_SELECTED if hc else style.SELECTED_BORDER), 3.0 if hc else 2.6
         self.setPen(pen(stroke, width))
         self._head_brush = colour(stroke)
         self.update()

@@ -10,7 +10,7 @@ from designer.render import style
 from designer.render.text import wrap_text
 from designer.graph import geometry
 from designer.graph.model import Setting
-from designer.ui.canvas.items.steps import Z_HEADER, Z_LANE, Fonts, text_item
+from designer.ui.canvas.items.steps import HC_INK, HC_PAPER, Z_HEADER, Z_LANE, Fonts, text_item
 from designer.graph.vocabulary import SETTING_KIND_LABELS
 
 
@@ -100,6 +100,12 @@ class LaneItem(QGraphicsRectItem):
         else:
             fill, head, ink = "#f7f7f7", "#e0e0e0", style.MUTED_TEXT
             name, kind = "No lane set", "Steps with a missing or unknown setting"
+        if self.fonts.contrast:
+            fill, head, ink = HC_PAPER, HC_PAPER, HC_INK
+        line = QColor(HC_INK if self.fonts.contrast else "#b0bec5")
+        self.setPen(QPen(line, 2 if self.fonts.contrast else 1))
+        self.header.setPen(QPen(QColor(HC_INK if self.fonts.contrast else "#90a4ae"),
+                                2 if self.fonts.contrast else 1))
         self.setBrush(QColor(fill))
         self.header.setBrush(QColor(head))
         f = self.fonts

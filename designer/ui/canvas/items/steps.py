@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import (
-    QColor, QFont, QFontMetricsF, QPainterPath, QPen, QStaticText,
+    QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF, QStaticText,
 )
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem,
@@ -27,6 +27,8 @@ from designer.graph.vocabulary import SEVERITY_LABELS
 Z_LANE, Z_EDGE, Z_STEP, Z_EDGE_DECOR, Z_HEADER, Z_DRAG = -10.0, 0.0, 1.0, 2.0, 4.0, 5.0
 LOW_DETAIL = 0.3           # below this zoom, names and badges are not drawn
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+# high contrast: light lines and text on black, selection in yellow, critical path in cyan
+HC_PAPER, HC_INK, HC_SELECTED, HC_CRITICAL = "#000000", "#ffffff", "#ffff00", "#00ffff"
 
 
 _COLOURS: dict[str, QColor] = {}
@@ -67,6 +69,13 @@ class Fonts:
         self.name_m = QFontMetricsF(self.name)
         self.small_m = QFontMetricsF(self.small)
         self.lane_m = QFontMetricsF(self.lane)
+        self.set_contrast(False)
+
+    def set_contrast(self, on: bool) -> None:
+        """The scene's look: the usual colours, or high contrast (light on black)."""
+        self.contrast = on
+        self.text = QColor(HC_INK if on else style.TEXT)
+        self.muted = QColor(HC_INK if on else style.MUTED_TEXT)
 
 
 def text_item(parent: QGraphicsItem, text: str, font: QFont, ink: str) -> QGraphicsSimpleTextItem:
@@ -82,30 +91,52 @@ def worst_severity(findings) -> str:
     return min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 9))
 
 
-class CountBadge(QGraphicsEllipseItem):
-    """A round badge with the number of findings, coloured by the worst severity."""
+def severity_shape(severity: str, r: float) -> QPainterPath:
+    """A badge outline that tells the severity without colour: a diamond for an error,
+    a triangle for a warning, a circle for a note (as in the key of the documents)."""
+    path = QPainterPath()
+    if severity == "error":
+        k = r * 1.15
+        path.addPolygon(QPolygonF([QPointF(0, -k), QPointF(k, 0), QPointF(0, k),
+                                   QPointF(-k, 0), QPointF(0, -k)]))
+    elif severity == "warning":
+        k = r * 1.25
+        path.addPolygon(QPolygonF([QPointF(0, -k), QPointF(k * 0.95, k * 0.7),
+                                   QPointF(-k * 0.95, k * 0.7), QPointF(0, -k)]))
+    else:
+        path.addEllipse(QPointF(0, 0), r, r)
+    return path
+
+
+class CountBadge(QGraphicsPathItem):
+    """The number of findings, on a badge whose colour and shape give the worst severity."""
 
     RADIUS = 9.0
 
     def __init__(self, parent: QGraphicsItem | None, fonts: Fonts):
-        r = self.RADIUS
-        super().__init__(-r, -r, 2 * r, 2 * r, parent)
+        super().__init__(severity_shape("info", self.RADIUS), parent)
         self.setPen(QPen(QColor("#ffffff"), 1.5))
         self.setAcceptedMouseButtons(Qt.NoButton)
         self._label = text_item(self, "", fonts.small_bold, "#ffffff")
         self._metrics = QFontMetricsF(fonts.small_bold)
+        self.severity = "info"
 
     def show_findings(self, findings) -> None:
-        self.setBrush(QColor(style.SEVERITY_COLOURS.get(worst_severity(findings),
-                                                        style.MUTED_TEXT)))
+        worst = worst_severity(findings)
+        if worst != self.severity:
+            self.severity = worst
+            self.setPath(severity_shape(worst, self.RADIUS))
+        self.setBrush(QColor(style.SEVERITY_COLOURS.get(worst, style.MUTED_TEXT)))
         text = str(len(findings)) if len(findings) < 10 else "9+"
         self._label.setText(text)
+        lift = 2.0 if worst == "warning" else 0.0     # the triangle's middle is lower
         self._label.setPos(-self._metrics.horizontalAdvance(text) / 2,
-                           -self._metrics.height() / 2)
+                           -self._metrics.height() / 2 + lift)
+        label = SEVERITY_LABELS.get(worst, worst)
         tips = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}: {f.message}" for f in findings[:6]]
         if len(findings) > 6:
             tips.append(f"... and {len(findings) - 6} more")
-        self.setToolTip("\n".join(tips))
+        self.setToolTip(f"{len(findings)} finding(s), worst: {label}\n" + "\n".join(tips))
 
 
 # ------------------------------------------------------------------------- steps
@@ -187,7 +218,8 @@ class StepItem(QGraphicsPathItem):
             if self._badge is not None:
                 self._badge.setPos(self.badge_pos())
         self.step_id = step.id
-        self.setBrush(colour(style.step_fill(step.activity)))
+        self._fill = style.step_fill(step.activity)
+        self.setBrush(colour(HC_PAPER if self.fonts.contrast else self._fill))
         self._apply_pen()
         self._set_glyph(step.kind is StepKind.wait)
         if (step.name, owner_name) != (self._name, self._owner) or self._lines is None:
@@ -299,12 +331,23 @@ class StepItem(QGraphicsPathItem):
     def _apply_pen(self) -> None:
         width = 2.2 if self.kind is StepKind.exit else (
             1.8 if self.kind is StepKind.entry else 1.2)
-        stroke = style.STEP_BORDER
+        hc = self.fonts.contrast
+        stroke = HC_INK if hc else style.STEP_BORDER
+        if hc:
+            width += 1.0
         if self.critical:
-            stroke, width = style.CRITICAL_PATH, 3.0
+            stroke, width = (HC_CRITICAL if hc else style.CRITICAL_PATH), 3.0
         if self.selected_look:
-            stroke, width = style.SELECTED_BORDER, 3.0
+            stroke, width = (HC_SELECTED if hc else style.SELECTED_BORDER), 4.0 if hc else 3.0
         self.setPen(pen(stroke, width))
+
+    def apply_contrast(self) -> None:
+        """The scene's look changed: colours again (shape and text stay)."""
+        self.setBrush(colour(HC_PAPER if self.fonts.contrast else self._fill))
+        self._apply_pen()
+        if self._below is not None:
+            self._below.setBrush(self.fonts.muted)
+        self.update()
 
     def selection_changed(self) -> None:
         """Called by the scene when this item's selection state may have changed."""
@@ -378,13 +421,13 @@ class StepItem(QGraphicsPathItem):
             self._lines = self._layout_text()
         f = self.fonts
         painter.setFont(f.name)
-        painter.setPen(_TEXT_COLOUR)
+        painter.setPen(f.text)
         owner_started = False
         for at, static, is_owner in self._lines:
             if is_owner and not owner_started:
                 owner_started = True
                 painter.setFont(f.small)
-                painter.setPen(_MUTED_COLOUR)
+                painter.setPen(f.muted)
             painter.drawStaticText(at, static)
 
 

@@ -1,0 +1,100 @@
+"""View > High Contrast: the window and the canvas in light-on-black, or as the system has it.
+
+The choice is kept in the settings. With no choice made yet, a dark system palette
+(a high-contrast or dark desktop theme) starts the canvas in high contrast, so the
+pathway follows the colours the person has chosen for their desktop.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication
+
+SETTING = "view/high_contrast"
+
+
+def high_contrast_palette() -> QPalette:
+    """White text on black, yellow selection, cyan links (the usual high-contrast set)."""
+    black, white, yellow = QColor("#000000"), QColor("#ffffff"), QColor("#ffff00")
+    p = QPalette()
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base,
+                 QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Button,
+                 QPalette.ColorRole.ToolTipBase):
+        p.setColor(role, black)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText, QPalette.ColorRole.ToolTipText,
+                 QPalette.ColorRole.BrightText, QPalette.ColorRole.PlaceholderText):
+        p.setColor(role, white)
+    p.setColor(QPalette.ColorRole.Highlight, yellow)
+    p.setColor(QPalette.ColorRole.HighlightedText, black)
+    p.setColor(QPalette.ColorRole.Link, QColor("#00ffff"))
+    for group in (QPalette.ColorGroup.Disabled,):
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                     QPalette.ColorRole.ButtonText):
+            p.setColor(group, role, QColor("#c0c0c0"))
+    return p
+
+
+def system_is_dark() -> bool:
+    palette = QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 100
+
+
+class HighContrast:
+    """The View > High Contrast toggle of one main window."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self._normal: QPalette | None = None
+        stored = window.settings.value(SETTING)
+        on = system_is_dark() if stored is None else str(stored).lower() in ("true", "1")
+        self.action = QAction("&High Contrast", window)
+        self.action.setObjectName("action-high-contrast")
+        self.action.setCheckable(True)
+        self.action.setShortcut(QKeySequence("Ctrl+Alt+H"))
+        self.action.setStatusTip("Light lines and text on black, selection in yellow")
+        self.action.setChecked(on)
+        self.action.toggled.connect(self._toggled)
+        window.menu_view.addSeparator()
+        window.menu_view.addAction(self.action)
+        window.addAction(self.action)
+        window.document_changed.connect(self.apply)
+        self.apply()
+
+    @property
+    def on(self) -> bool:
+        return self.action.isChecked()
+
+    def _toggled(self, on: bool) -> None:
+        self.window.settings.setValue(SETTING, on)
+        self.apply()
+
+    def apply(self) -> None:
+        """Canvas and window colours as the toggle says."""
+        app = QApplication.instance()
+        if self.on:
+            if self._normal is None:
+                self._normal = QPalette(app.palette())
+            self.window.setPalette(high_contrast_palette())
+            self.window.setStyleSheet(
+                "QWidget { color: #ffffff; background-color: #000000; }"
+                " QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QSpinBox,"
+                " QDateEdit { border: 1px solid #ffffff; }"
+                " QAbstractItemView { border: 1px solid #ffffff;"
+                " alternate-background-color: #202020; }"
+                " QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus,"
+                " QAbstractItemView:focus, QPushButton:focus, QToolButton:focus,"
+                " QGraphicsView:focus { border: 3px solid #ffff00; }"
+                " QMenuBar::item:selected, QMenu::item:selected,"
+                " QAbstractItemView::item:selected { background: #ffff00; color: #000000; }")
+        elif self._normal is not None:
+            self.window.setPalette(self._normal)
+            self.window.setStyleSheet("")
+        view = self.window.view
+        if view is not None:
+            view.set_high_contrast(self.on)
+
+
+def install(window) -> HighContrast:
+    return HighContrast(window)
