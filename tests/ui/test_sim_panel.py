@@ -95,6 +95,28 @@ def test_editing_arrivals_by_keyboard_undoes_and_redoes(sim_window, qtbot):
     assert pathway.flow.arrivals.per_week == 12.5 and field.text() == "12.5"
 
 
+def test_arrivals_as_a_weekly_schedule(sim_window, qtbot):
+    window, dock = sim_window()
+    settings_ = dock.inputs.run_settings
+    combo = settings_.arrivals_kind.widget
+    flow = window.document.pathway.flow
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)             # "A weekly schedule"
+    assert window.document.pathway.flow.arrivals.schedule == [(0, 5)]
+    assert settings_.schedule.widget.isEnabled() and not settings_.per_week.widget.isEnabled()
+    _type(qtbot, settings_.schedule.widget, "0: 5, 26: 8")
+    qtbot.keyClick(settings_.schedule.widget, Qt.Key.Key_Tab)
+    assert window.document.pathway.flow.arrivals.schedule == [(0, 5), (26, 8)]
+    _type(qtbot, settings_.schedule.widget, "26: 8, 0: 5")   # weeks must rise: refused
+    assert "rise" in settings_.schedule.error.text()
+    qtbot.keyClick(settings_.schedule.widget, Qt.Key.Key_Tab)  # leaving: nothing changed
+    assert window.document.pathway.flow.arrivals.schedule == [(0, 5), (26, 8)]
+    assert settings_.schedule.widget.text() == "0: 5, 26: 8"
+    while window.document.undo_stack.canUndo():
+        window.document.undo_stack.undo()
+    assert window.document.pathway.flow == flow
+
+
 def test_editing_a_resource_capacity_undoes(sim_window, qtbot):
     window, dock = sim_window()
     resources = dock.inputs.resources
@@ -175,6 +197,20 @@ def test_run_finishes_shows_charts_and_keeps_results_on_the_document(sim_window,
     window.act.undo.trigger()
     assert window.document.current_simulation() is record
     qtbot.waitUntil(lambda: not dock.stale.isVisible())
+
+
+def test_replications_run_in_worker_processes_from_the_panel(sim_window, qtbot):
+    window, dock = sim_window(flow={"arrivals": {"per_week": 5}, "horizon_weeks": 8,
+                                    "warmup_weeks": 2, "replications": 2, "seed": 11})
+    dock.workers = 2
+    _run(qtbot, dock)
+    assert dock.message.isHidden(), dock.message.text()
+    assert dock.results.replications == 2
+    serial = __import__("designer.sim", fromlist=["run"]).run(
+        window.document.pathway, workers=1)
+    # the same seed gives the same numbers in processes as in this one
+    assert [s.replications for s in dock.results.scenarios] == \
+        [s.replications for s in serial.scenarios]
 
 
 def test_matplotlib_is_loaded_only_when_a_chart_is_shown(sim_window, qtbot):

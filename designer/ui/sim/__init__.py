@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget
 
 from designer.ui.sim.panel import SimulationDock
 
@@ -26,6 +27,11 @@ class SimulationTools(QObject):
         self.window = window
         self.dock = SimulationDock(window.context, window)
         window.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        # a tab beside Properties: the panel gets the full height its charts need
+        properties = window.findChild(QDockWidget, "properties-dock")
+        if properties is not None:
+            window.tabifyDockWidget(properties, self.dock)
+            properties.raise_()
         self.dock.hide()   # shown from the menu; the canvas keeps its room meanwhile
         self.run_action = QAction("&Run Simulation", window)
         self.run_action.setShortcut(QKeySequence("Ctrl+Shift+R"))

@@ -36,7 +36,7 @@ MOST_DOTS = 600
 #: (one row along its bottom edge); more than that are counted in a "+N" label
 QUEUE_ROW, QUEUE_ROWS = 6, 3
 GLIDE_SECONDS = 0.4
-Z_DOTS = 60.0
+Z_DOTS = 3.0           # above arrows and their labels, below the pinned lane headers (4)
 
 
 class _Journey:
@@ -160,10 +160,11 @@ class PatientAnimation(QObject):
                 row, col = divmod(n, QUEUE_ROW)
                 if row >= QUEUE_ROWS:
                     self._count(step, "queueing", QPointF(
-                        rect.left() - 10 - QUEUE_ROW * (DOT + 2), rect.center().y() - 16))
+                        rect.left() - 14 - QUEUE_ROW * (DOT + 2), rect.center().y() - 14))
                     continue
+                # above the arrow that comes in at the middle of the step's side
                 out.append((QPointF(rect.left() - 8 - col * (DOT + 2),
-                                    rect.center().y() - 10 + row * (DOT + 2)), "queueing"))
+                                    rect.center().y() - 8 - row * (DOT + 2)), "queueing"))
             else:
                 n = inside.get(step, 0)
                 inside[step] = n + 1

@@ -128,7 +128,7 @@ def draw_waiting_list(fig, results, labels: dict | None = None) -> None:
     from matplotlib.patches import Patch
 
     ax = fig.add_subplot(111)
-    handles, names = [], []
+    handles, names, means, widths = [], [], [], []
     for i, s in enumerate(results.scenarios):
         if not s.waiting_list:
             continue
@@ -144,6 +144,9 @@ def draw_waiting_list(fig, results, labels: dict | None = None) -> None:
             handle = (Patch(color=_colour(i), alpha=0.2), line)
         handles.append(handle)
         names.append(s.name)
+        means.append([st["mean"] for st in stats])
+        widths.append(max(((st["ci95"][1] - st["ci95"][0]) for st in stats if st["ci95"]),
+                          default=0.0))
     ax.set_xlabel("Weeks after warm-up")
     ax.set_ylabel("Patients on the waiting list")
     ax.set_title("Waiting list (referred, not yet operated on)\nmean and 95% interval",
@@ -151,6 +154,12 @@ def draw_waiting_list(fig, results, labels: dict | None = None) -> None:
     ax.set_ylim(bottom=0)
     ax.legend(handles, names, loc="lower right", fontsize="small", frameon=True,
               framealpha=0.9)
+    if len(means) > 1 and all(len(m) == len(means[0]) for m in means):
+        gap = max(abs(a - b) for m in means[1:] for a, b in zip(means[0], m))
+        if gap <= 0.5 * max(widths):
+            ax.text(0.01, 0.02, "The scenarios' lines lie on top of each other: the "
+                    "waiting list\ndoes not differ between them.", transform=ax.transAxes,
+                    fontsize="small", color="#444444", va="bottom")
     _tidy(ax)
 
 

@@ -26,7 +26,7 @@ UTILISATION_BANDS = ((0.70, "#1b9e77", "under 70% busy"), (0.85, "#e6ab02", "70 
                      (0.95, "#e66101", "85 to 95%"), (math.inf, "#b2182b", "95% or more"))
 WAIT_BANDS = ((1.0, "#1b9e77", "under 1 day"), (7.0, "#e6ab02", "1 to 7 days"),
               (28.0, "#e66101", "1 to 4 weeks"), (math.inf, "#b2182b", "4 weeks or more"))
-Z_OVERLAY = 40.0
+Z_OVERLAY = 3.5        # below the pinned lane headers (4)
 
 
 def band(value: float, bands) -> tuple[str, str]:
