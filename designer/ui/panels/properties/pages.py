@@ -172,7 +172,8 @@ class StepPage(PropertyPage):
         editors = {"name": "name", "kind": "kind", "activity": "activity", "phase": "phase",
                    "setting": "setting", "owner": "owner", "duration_days": "duration",
                    "channel": "channel", "description": "description",
-                   "patient_info": "patient_info", "milestone": "milestone"}
+                   "patient_info": "patient_info", "patient_name": "patient_name",
+                   "milestone": "milestone"}
 
         def update(field: str) -> Callable[[Any], str | None]:
             return self.setter(UpdateStepCommand, field, editors[field])
@@ -217,6 +218,10 @@ class StepPage(PropertyPage):
             "For patients", update("patient_info"),
             tip="Plain English: what happens to the patient at this step"),
             lambda s: s.patient_info)
+        self.patient_name = self.bind(text, TextField(
+            "Name for patients", update("patient_name"),
+            tip="What patients call this step in the Surgery School booklet; blank uses "
+                "the name", placeholder="Same as the name"), lambda s: s.patient_name)
         self.milestone = self.bind(main, ChoiceField(
             "Milestone", update("milestone"),
             [(m, MILESTONE_LABELS[m]) for m in Milestone], none_label="(none)",
