@@ -23,12 +23,13 @@ def _values(results):
     return [[rep for rep in s.replications] for s in results.scenarios]
 
 
-def test_same_seed_same_numbers_with_one_and_two_workers(eras):
+def test_same_seed_same_numbers_with_one_two_and_four_workers(eras):
     kwargs = dict(replications=4, weeks=26, seed=42)
     serial = sim.run(eras, ["before", "after"], workers=1, **kwargs)
-    parallel = sim.run(eras, ["before", "after"], workers=2, **kwargs)
-    assert _values(serial) == _values(parallel)
-    assert serial.to_json() == parallel.to_json()
+    for workers in (2, 4):
+        parallel = sim.run(eras, ["before", "after"], workers=workers, **kwargs)
+        assert _values(serial) == _values(parallel)
+        assert serial.to_json() == parallel.to_json()
     other_seed = sim.run(eras, ["before"], workers=1, replications=4, weeks=26, seed=43)
     assert _values(other_seed)[0] != _values(serial)[0]
 
