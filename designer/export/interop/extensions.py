@@ -75,10 +75,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def encode(parent: ET.Element, tag: str, model: BaseModel,
-           exclude: Iterable[str] = ()) -> ET.Element:
-    """Append ``<periop:TAG>`` holding ``model``'s fields (defaults and None left out)."""
-    element = ET.SubElement(parent, q(tag))
+def fields_to_write(model: BaseModel, exclude: Iterable[str] = ()):
+    """``(name, kind, value)`` for each field of ``model`` worth writing: None, empty
+    collections and non-None defaults are left out (our BPMN and FHIR extensions alike)."""
     skip = set(exclude)
     for name, info in type(model).model_fields.items():
         if name in skip:
@@ -89,6 +88,14 @@ def encode(parent: ET.Element, tag: str, model: BaseModel,
         if not info.is_required() and info.default is not None and value == info.default:
             continue
         kind, _inner = _field_kind(info.annotation)
+        yield name, kind, value
+
+
+def encode(parent: ET.Element, tag: str, model: BaseModel,
+           exclude: Iterable[str] = ()) -> ET.Element:
+    """Append ``<periop:TAG>`` holding ``model``'s fields (defaults and None left out)."""
+    element = ET.SubElement(parent, q(tag))
+    for name, kind, value in fields_to_write(model, exclude):
         if kind == "model":
             encode(element, name, value)
         elif kind == "models":

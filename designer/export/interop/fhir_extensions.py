@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel
 
-from designer.export.interop.extensions import _field_kind
+from designer.export.interop.extensions import _field_kind, fields_to_write
 
 BASE = "https://periop-pathway-designer.github.io/fhir/StructureDefinition/"
 PATHWAY = BASE + "pathway"
@@ -50,18 +50,9 @@ def _value(value: Any) -> dict[str, Any]:
 
 def _subs(model: BaseModel, exclude: Iterable[str] = ()) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    skip = set(exclude)
-    for name, info in type(model).model_fields.items():
-        if name in skip:
-            continue
-        value = getattr(model, name)
-        if value is None or (isinstance(value, (list, tuple, dict)) and not value):
-            continue
-        if not info.is_required() and info.default is not None and value == info.default:
-            continue
+    for name, kind, value in fields_to_write(model, exclude):
         if isinstance(value, str) and not value.strip():
             continue
-        kind, _inner = _field_kind(info.annotation)
         if kind == "model":
             out.append(_nested(name, value))
         elif kind == "models":
