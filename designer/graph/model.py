@@ -403,7 +403,8 @@ class Pathway(FlowEditing, _Base):
         return self._update("steps", step_id, lambda s: s.id, "step-changed", changes)
 
     def rename_step(self, old_id: str, new_id: str) -> dict[str, list[tuple[int, Any]]]:
-        """Change a step's id and every reference to it (transitions, waivers, notes...).
+        """Change a step's id and every reference to it (transitions, waivers, notes,
+        scenario changes...).
 
         Returns what was re-pointed, ``{"notes": [(index, previous item)], ...}``, for
         :meth:`undo_rename`: undo must put back exactly these items, not re-point every
@@ -449,6 +450,13 @@ class Pathway(FlowEditing, _Base):
         for i, v in enumerate(self.votes):
             if v.target == old_id:
                 replace("votes", i, v, {"target": new_id})
+        for i, scenario in enumerate(self.scenarios):
+            # a change names a step, or a transition by its two steps ("A->B")
+            moved = [c.model_copy(update={c.kind: renamed(c.target)})
+                     if c.kind in ("step", "transition") and renamed(c.target) != c.target
+                     else c for c in scenario.changes]
+            if moved != scenario.changes:
+                replace("scenarios", i, scenario, {"changes": moved})
         self._emit("step-renamed", new_id, old=old_id, new=new_id)
         return changed
 
@@ -695,7 +703,7 @@ _KEY_OF: dict[str, Callable[[Any], str]] = {
 }
 
 # The collections whose items refer to steps by id (see Pathway.rename_step).
-_REFERRING = ("transitions", "waivers", "notes", "priorities", "votes")
+_REFERRING = ("transitions", "waivers", "notes", "priorities", "votes", "scenarios")
 
 
 class _HeaderProbe(_Base):
