@@ -332,6 +332,41 @@ class RenameStepCommand(ModelCommand):
         self.pathway.undo_rename(self.new_id, self.old_id, self.changed)
 
 
+class NameStepCommand(ModelCommand):
+    """Give a step a new name (the canvas's in-place editor); one undo step.
+
+    An untouched id (one made from the old name, such as ``new-step-2``) follows the
+    name, with every reference to it (see ``Pathway.step_id_for_name``); ``new_id``
+    is the id it gets, or None when the id stays.
+    """
+
+    def __init__(self, pathway: Pathway, step_id: str, name: str):
+        step = pathway.step(step_id)
+        if step is None:
+            raise EditRefused(f"there is no step '{step_id}'")
+        changes = {"name": name}
+        pathway.check_step_changes(step_id, changes)
+        probe(step, changes)
+        self.new_id = pathway.step_id_for_name(step_id, name)
+        if self.new_id is not None:
+            pathway.check_new_step_id(self.new_id)
+        super().__init__(pathway, f"Name step '{name}'")
+        self.key, self.name = step_id, name
+        self.old: dict[str, Any] = {}
+        self.changed: dict = {}
+
+    def _do(self) -> None:
+        # the id first: a refused rename then leaves nothing half done
+        if self.new_id is not None:
+            self.changed = self.pathway.rename_step(self.key, self.new_id)
+        self.old = self.pathway.update_step(self.new_id or self.key, name=self.name)
+
+    def _undo(self) -> None:
+        self.pathway.update_step(self.new_id or self.key, **self.old)
+        if self.new_id is not None:
+            self.pathway.undo_rename(self.new_id, self.key, self.changed)
+
+
 # ----------------------------------------------------------------------- transitions
 
 
