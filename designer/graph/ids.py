@@ -16,6 +16,8 @@ from .elements import ID_PATTERN
 
 #: the id of a pathway nobody has named yet (see designer.graph.blank)
 DEFAULT_PATHWAY_ID = "new-pathway"
+#: the start of the ids the editor gives new steps ("New step" -> "new-step-2")
+NEW_STEP_PREFIX = "new-"
 #: ids made from names are cut to about this many characters (at a word break)
 SLUG_LIMIT = 48
 

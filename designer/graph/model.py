@@ -28,7 +28,7 @@ from .elements import (  # noqa: F401
     friendly_validation_message, format_loc, shorten,
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
-from .ids import DEFAULT_PATHWAY_ID, follows_name, slugify  # noqa: F401
+from .ids import DEFAULT_PATHWAY_ID, NEW_STEP_PREFIX, follows_name, slugify  # noqa: F401
 from .business_case import BusinessCase, checked_business_case
 from .flow_edit import FlowEditing
 from .vocabulary import (  # noqa: F401
@@ -237,16 +237,16 @@ class Pathway(FlowEditing, _Base):
     def step_id_for_name(self, step_id: str, name: str) -> str | None:
         """The id step ``step_id`` should get when it is named ``name``, or None to keep it.
 
-        Only an untouched id follows the name: one the editor made from the step's
-        current name ("new-step-2" for "New step"). The new id is unique among
-        steps, notes and priorities; an id typed by hand is never changed. Past
-        draft (others may point at the step) only a "new-..." id follows.
+        Only a placeholder id follows the name: one the editor made from its own
+        name for a new step ("new-step-2" for "New step", "new-decision"), so the
+        first real name gives the step its id. Ids made from a real name, or typed
+        by hand, stay (others may point at them). The new id is unique among steps,
+        notes and priorities.
         """
         step = self.step(step_id)
-        if step is None or not follows_name(step.id, step.name):
+        if step is None or not step.id.startswith(NEW_STEP_PREFIX) \
+                or not follows_name(step.id, step.name):
             return None
-        if self.status is not Status.draft and not step.id.startswith("new-"):
-            return None         # past draft, only the editor's "New step" ids follow
         if follows_name(step.id, name):
             return None         # already made from this name (or a number of it)
         fresh = self.new_id(name, taken=())

@@ -51,7 +51,7 @@ def test_an_approved_pathway_keeps_its_id_but_a_left_over_one_is_offered():
     assert pathway.suggested_id() == "hip-replacement"
 
 
-def test_a_step_id_follows_its_name_only_while_untouched_and_stays_unique():
+def test_only_a_new_steps_placeholder_id_follows_its_name_and_stays_unique():
     pathway = blank_pathway()
     pathway.add_step(Step(id="new-step", name="New step", kind="task", setting="gp"))
     pathway.add_step(Step(id="new-step-2", name="New step", kind="task", setting="gp"))
@@ -61,7 +61,8 @@ def test_a_step_id_follows_its_name_only_while_untouched_and_stays_unique():
     assert pathway.step_id_for_name("new-step", "New step") is None
     # "referral" was typed by hand for "Referral for surgical opinion": it stays
     assert pathway.step_id_for_name("referral", "GP referral") is None
-    pathway.update_header(status=Status.approved)
-    assert pathway.step_id_for_name("new-step", "Surgery School") == "surgery-school"
+    # an id made from a real name stays too (notes, links and other files use it)
     pathway.add_step(Step(id="ward", name="Ward", kind="task", setting="gp"))
     assert pathway.step_id_for_name("ward", "Surgical ward") is None
+    pathway.update_header(status=Status.approved)
+    assert pathway.step_id_for_name("new-step", "Surgery School") == "surgery-school"
