@@ -53,3 +53,29 @@ def follows_name(item_id: str, name: str, fallback: str = "step") -> bool:
         return True
     match = _SUFFIX.search(item_id)
     return bool(match) and item_id[:match.start()] == base
+
+
+_COPY = re.compile(r"\s*\(copy(?: (\d+))?\)$")
+
+
+def copy_name(name: str, used: "set[str] | frozenset[str]") -> str:
+    """``name`` for a pasted copy: unchanged when no other step has it, else
+    "Name (copy)", "Name (copy 2)"... (a copy of a copy counts on, never nests).
+    ``used`` holds the names in use, compared without regard to case."""
+    taken = {n.casefold() for n in used}
+    if name.casefold() not in taken:
+        return name
+    root = _COPY.sub("", name) or name
+    candidate, n = f"{root} (copy)", 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{root} (copy {n})"
+    return candidate
+
+
+def copy_id_base(item_id: str, existing: "set[str] | frozenset[str]") -> str:
+    """The id a copy's id is made from: without the number added for uniqueness when
+    the id it was added to is in ``existing`` (a copy of "prehab-2" beside "prehab"
+    is "prehab-3", not "prehab-2-2"); "covid-19" alone stays "covid-19"."""
+    stripped = _SUFFIX.sub("", item_id)
+    return stripped if stripped and stripped in existing else item_id

@@ -66,3 +66,15 @@ def test_only_a_new_steps_placeholder_id_follows_its_name_and_stays_unique():
     assert pathway.step_id_for_name("ward", "Surgical ward") is None
     pathway.update_header(status=Status.approved)
     assert pathway.step_id_for_name("new-step", "Surgery School") == "surgery-school"
+
+
+def test_a_copy_is_named_apart_from_its_original_and_copies_count_on():
+    from designer.graph.ids import copy_id_base, copy_name
+
+    assert copy_name("Surgery", {"Referral"}) == "Surgery"
+    assert copy_name("Surgery", {"Surgery"}) == "Surgery (copy)"
+    assert copy_name("Surgery", {"surgery", "Surgery (copy)"}) == "Surgery (copy 2)"
+    assert copy_name("Surgery (copy)", {"Surgery", "Surgery (copy)"}) == "Surgery (copy 2)"
+    assert copy_id_base("prehab-2", {"prehab", "prehab-2"}) == "prehab"
+    assert copy_id_base("prehab", {"prehab"}) == "prehab"
+    assert copy_id_base("covid-19", {"covid-19"}) == "covid-19"

@@ -122,3 +122,38 @@ def test_a_keyboard_added_step_takes_its_id_from_the_name_it_is_given(make_windo
     keys.press(Qt.Key.Key_Return)
     assert pathway.step(selected).name == "Pre-op clinic"
     assert pathway.step("pre-op-clinic") is None
+
+
+def _highlighted(dock):
+    return [dock.model.step_id(i.row()) for i in dock.table.selectionModel().selectedRows()]
+
+
+def test_a_pasted_step_is_named_apart_and_its_timeline_row_is_highlighted(
+        make_window, sample_file, qtbot):
+    window = make_window(path=sample_file)
+    dock = window.timeline_dock
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 9)
+    pathway = window.document.pathway
+    from canvas_support import view_point
+    item = window.scene.item_for("prehab")
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view_point(window.view, item.sceneBoundingRect().center()))
+    qtbot.waitUntil(lambda: _highlighted(dock) == ["prehab"])
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(window.view, Qt.Key.Key_C, ctrl)
+    qtbot.keyClick(window.view, Qt.Key.Key_V, ctrl)
+    (pasted,) = window.scene.selected_ids()
+    assert pasted != "prehab"
+    assert pathway.step(pasted).name == "Prehabilitation programme (copy)"
+    # never the original's row while the copy's row is being worked out
+    assert "prehab" not in _highlighted(dock)
+    qtbot.waitUntil(lambda: dock.model.rowCount() == 10)
+    qtbot.waitUntil(lambda: _highlighted(dock) == [pasted])
+    names = [dock.model.index(r, 2).data() for r in range(dock.model.rowCount())]
+    assert names.count("Prehabilitation programme") == 1
+
+    qtbot.keyClick(window.view, Qt.Key.Key_D, ctrl)     # a copy of the copy
+    (third,) = window.scene.selected_ids()
+    assert pathway.step(third).name == "Prehabilitation programme (copy 2)"
+    assert third == "prehab-3"
+    qtbot.waitUntil(lambda: _highlighted(dock) == [third])

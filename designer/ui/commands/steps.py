@@ -26,6 +26,7 @@ from typing import Any, Iterable, Mapping
 
 from PySide6.QtGui import QUndoCommand
 
+from designer.graph.ids import copy_id_base, copy_name
 from designer.graph.model import EditRefused, Pathway, Step, Transition
 from designer.ui.commands.base import (
     ID_RE,
@@ -505,7 +506,8 @@ class PasteCommand(ModelCommand):
     """Add copied steps and the transitions between them as one undo step.
 
     Ids that clash with the pathway get fresh ones (``pathway.new_id``) and the
-    transitions follow; positions move by ``offset``; steps whose lane does not
+    transitions follow; names already in use get " (copy)" (``copy_name``);
+    positions move by ``offset``; steps whose lane does not
     exist here go to ``fallback_setting`` when given. Transitions whose ends are
     not both present after pasting are dropped. ``pasted_ids`` lists the new step ids.
     """
@@ -519,14 +521,19 @@ class PasteCommand(ModelCommand):
             raise EditRefused("there is nothing to paste")
         mapping: dict[str, str] = {}
         taken: set[str] = set()
+        names = {s.name for s in pathway.steps}
+        existing = {s.id for s in pathway.steps}
         self.steps: list[Step] = []
         for step in steps:
             new_id = step.id
             if pathway.step(new_id) is not None or new_id in taken:
-                new_id = pathway.new_id(step.id, taken)
+                new_id = pathway.new_id(copy_id_base(step.id, existing), taken)
             taken.add(new_id)
             mapping[step.id] = new_id
-            update: dict[str, Any] = {"id": new_id}
+            # a copy beside its original is told apart by name too: "X (copy)"
+            name = copy_name(step.name, names)
+            names.add(name)
+            update: dict[str, Any] = {"id": new_id, "name": name}
             if step.position is not None:
                 update["position"] = (round(step.position[0] + offset[0], 1),
                                       round(step.position[1] + offset[1], 1))
