@@ -33,7 +33,8 @@ from .business_case import BusinessCase, checked_business_case
 from .flow_edit import FlowEditing
 from .vocabulary import (  # noqa: F401
     ACTIVITY_LABELS, CHANNEL_LABELS, PHASE_ORDER, Activity, Channel, Milestone, NoteCategory,
-    Phase, PriorityKind, PriorityStatus, RuleLevel, SettingKind, Status, StepKind, plural,
+    Phase, PriorityKind, PriorityStatus, RuleLevel, SettingKind, Status, StepKind, no_such,
+    plural,
 )
 
 #: a ``rule_config`` value: a level, or a level with its reason
@@ -362,7 +363,15 @@ class Pathway(FlowEditing, _Base):
         for index, item in enumerate(self._collection(name)):
             if keyfunc(item) == key:
                 return index
-        raise EditRefused(f"there is no {name[:-1]} '{key}'")
+        raise EditRefused(no_such(name, key))
+
+    def existing(self, name: str, key: str) -> Any:
+        """Item ``key`` of list ``name`` (its id; "A->B" for a transition).
+
+        Raises :class:`EditRefused` in the editor's words when there is none ("there
+        is no lane 'x'"): the one look-up the edit methods and the commands share.
+        """
+        return self._collection(name)[self._index_by(name, key, _KEY_OF.get(name, _id_of))]
 
     def _insert(self, name: str, item: Any, index: int | None, key: str, event: str) -> None:
         items = self._collection(name)
@@ -436,7 +445,8 @@ class Pathway(FlowEditing, _Base):
         return self._update("steps", step_id, lambda s: s.id, "step-changed", changes)
 
     def rename_step(self, old_id: str, new_id: str) -> dict[str, list[tuple[int, Any]]]:
-        """Change a step's id and every reference to it (transitions, waivers, notes...).
+        """Change a step's id and every reference to it (transitions, waivers, notes,
+        scenario changes...).
 
         Returns what was re-pointed, ``{"notes": [(index, previous item)], ...}``, for
         :meth:`undo_rename`: undo must put back exactly these items, not re-point every
@@ -482,6 +492,13 @@ class Pathway(FlowEditing, _Base):
         for i, v in enumerate(self.votes):
             if v.target == old_id:
                 replace("votes", i, v, {"target": new_id})
+        for i, scenario in enumerate(self.scenarios):
+            # a change names a step, or a transition by its two steps ("A->B")
+            moved = [c.model_copy(update={c.kind: renamed(c.target)})
+                     if c.kind in ("step", "transition") and renamed(c.target) != c.target
+                     else c for c in scenario.changes]
+            if moved != scenario.changes:
+                replace("scenarios", i, scenario, {"changes": moved})
         self._emit("step-renamed", new_id, old=old_id, new=new_id)
         return changed
 
@@ -718,8 +735,17 @@ class Pathway(FlowEditing, _Base):
         return self.model_dump() == other.model_dump()
 
 
+def _id_of(item: Any) -> str:
+    return item.id
+
+
+# How the items of a list are named where it is not by ``id`` (see Pathway.existing).
+_KEY_OF: dict[str, Callable[[Any], str]] = {
+    "transitions": lambda t: t.key, "waivers": lambda w: waiver_key(w),
+}
+
 # The collections whose items refer to steps by id (see Pathway.rename_step).
-_REFERRING = ("transitions", "waivers", "notes", "priorities", "votes")
+_REFERRING = ("transitions", "waivers", "notes", "priorities", "votes", "scenarios")
 
 
 class _HeaderProbe(_Base):

@@ -153,6 +153,12 @@ def steps_saying(index, pattern: re.Pattern[str]) -> list[str]:
     return index.saying(pattern, HINTS.get(pattern))
 
 
+def steps_saying_both(index, pattern: re.Pattern[str], also: re.Pattern[str]) -> list[str]:
+    """Step ids whose texts match ``pattern`` and ``also`` (e.g. a plan for a medicine)."""
+    texts = index.texts
+    return [sid for sid in steps_saying(index, pattern) if also.search(texts[sid])]
+
+
 #: lower-case fragments one of which any match of the pattern contains: a cheap
 #: screen before the regular expression (the rules read every step of large pathways)
 HINTS: dict[re.Pattern[str], tuple[str, ...]] = {

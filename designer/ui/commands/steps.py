@@ -190,13 +190,11 @@ class RemoveItemsCommand(ModelCommand):
                  transition_keys: Iterable[str] = ()):
         step_ids = list(dict.fromkeys(step_ids))
         for sid in step_ids:
-            if pathway.step(sid) is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            pathway.existing("steps", sid)
         doomed_steps = set(step_ids)
         keys = set(transition_keys)
         for key in keys:
-            if pathway.transition(key) is None:
-                raise EditRefused(f"there is no transition {key}")
+            pathway.existing("transitions", key)
         t_order = [(i, t.key) for i, t in enumerate(pathway.transitions)
                    if t.key in keys or t.source in doomed_steps or t.target in doomed_steps]
         s_order = [(i, s.id) for i, s in enumerate(pathway.steps) if s.id in doomed_steps]
@@ -243,9 +241,7 @@ class MoveStepsCommand(ModelCommand):
         self.new: dict[str, dict[str, Any]] = {}
         self.old: dict[str, dict[str, Any]] = {}
         for sid, move in moves.items():
-            step = pathway.step(sid)
-            if step is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            step = pathway.existing("steps", sid)
             if len(move) == 2 and isinstance(move[0], (tuple, list)):
                 position, setting = move
             else:
@@ -253,8 +249,7 @@ class MoveStepsCommand(ModelCommand):
             position = (round(float(position[0]), 1), round(float(position[1]), 1))
             change: dict[str, Any] = {"position": position}
             if setting != step.setting:
-                if pathway.setting(setting) is None:
-                    raise EditRefused(f"there is no lane '{setting}'")
+                pathway.existing("settings", setting)
                 change["setting"] = setting
             self.new[sid] = change
             self.old[sid] = {k: getattr(step, k) for k in change}
@@ -296,9 +291,7 @@ class UpdateStepCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, step_id: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        step = pathway.step(step_id)
-        if step is None:
-            raise EditRefused(f"there is no step '{step_id}'")
+        step = pathway.existing("steps", step_id)
         pathway.check_step_changes(step_id, changes)
         probe(step, changes)
         super().__init__(pathway, step_id, changes, f"'{step.name}'")
@@ -312,8 +305,7 @@ class RenameStepCommand(ModelCommand):
 
     def __init__(self, pathway: Pathway, old_id: str, new_id: str):
         new_id = new_id.strip()
-        if pathway.step(old_id) is None:
-            raise EditRefused(f"there is no step '{old_id}'")
+        pathway.existing("steps", old_id)
         if new_id == old_id:
             raise EditRefused("the id is unchanged")
         if not ID_RE.match(new_id):
@@ -398,9 +390,7 @@ class UpdateTransitionCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, key: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        transition = pathway.transition(key)
-        if transition is None:
-            raise EditRefused(f"there is no transition {key}")
+        transition = pathway.existing("transitions", key)
         changes = Pathway.transition_changes(changes)
         probe(transition, changes)
         super().__init__(pathway, key, changes, f"transition {key}")
@@ -482,9 +472,7 @@ class ApplyLayoutCommand(ModelCommand):
         self.new: dict[str, tuple[float, float]] = {}
         self.old: dict[str, tuple[float, float] | None] = {}
         for sid, (x, y) in positions.items():
-            step = pathway.step(sid)
-            if step is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            step = pathway.existing("steps", sid)
             new = (round(float(x), 1), round(float(y), 1))
             if step.position != new:
                 self.new[sid] = new
