@@ -140,38 +140,132 @@ def _waypoints(a: _Shape, b: _Shape, from_gateway: bool = False
 class _Junction:
     """A gateway BPMN needs and the pathway does not draw (bpmnlint ``recommended``).
 
+    ``split``: after a step that is not a decision but has several ways on. A
+    step with branches marked ``parallel`` forks at a ``parallelGateway`` (every
+    parallel branch is taken, and the other way on beside them; several other
+    ways with conditions pass an exclusive gateway after the fork). A step with
+    no parallel branches splits at an exclusive gateway when any way has a
+    condition (the way without one is the default), else at a parallel one.
     ``join``: in front of a step that several flows lead into (a task or event
     would otherwise be a "fake join"; a decision would join and fork at once).
-    ``split``: after a step that is not a decision but has several ways on
-    (an implicit split): exclusive when any way has a condition (the way
-    without one is the default), else parallel (every way is taken, as the
-    pathway means). Marked ``<periop:junction role=...>`` so our importer
-    removes it again.
+    Where branches of one fork meet, the join is a ``parallelGateway`` (the step
+    waits for all of them); flows that are alternatives of one branch merge at
+    an exclusive gateway first. Marked ``<periop:junction role=...>`` so our
+    importer removes it again.
+
+    ``feeds``: the element a join passes on to (the step, or an outer join);
+    ``fed_by``: the element a split takes its flow from (the step, or the fork).
     """
 
     role: str
     step: str
     tag: str = "exclusiveGateway"
     default: str | None = None
+    feeds: str = ""
+    fed_by: str = ""
 
 
-def _junctions(flows: list[tuple[str, Transition]], kinds: dict) -> dict[str, _Junction]:
+@dataclass
+class _Plan:
+    """The junctions, and where the flow of each transition leaves and enters."""
+
+    junctions: dict[str, _Junction]
+    leaves: dict[int, str]        # transition index -> step id or junction key
+    enters: dict[int, str]
+
+
+def _reach(start: list[str], outgoing: dict[str, list[Transition]], avoid: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [s for s in start if s != avoid]
+    while todo:
+        step = todo.pop()
+        if step in seen:
+            continue
+        seen.add(step)
+        todo.extend(t.target for t in outgoing.get(step, ()) if t.target != avoid)
+    return seen
+
+
+def _junctions(flows: list[tuple[str, Transition]], kinds: dict) -> _Plan:
     outgoing: dict[str, list[Transition]] = {}
-    incoming: dict[str, int] = {}
-    for _flow_id, t in flows:
+    out_index: dict[str, list[int]] = {}
+    in_index: dict[str, list[int]] = {}
+    for k, (_flow_id, t) in enumerate(flows):
         outgoing.setdefault(t.source, []).append(t)
-        incoming[t.target] = incoming.get(t.target, 0) + 1
+        out_index.setdefault(t.source, []).append(k)
+        in_index.setdefault(t.target, []).append(k)
     plan: dict[str, _Junction] = {}
-    for step_id, count in incoming.items():
-        if count >= 2 and (kinds[step_id] is not StepKind.decision
-                           or len(outgoing.get(step_id, ())) >= 2):
-            plan[f"join:{step_id}"] = _Junction("join", step_id)
-    for step_id, ways in outgoing.items():
-        if len(ways) >= 2 and kinds[step_id] is not StepKind.decision:
-            conditional = any(t.condition for t in ways)
-            plan[f"split:{step_id}"] = _Junction(
-                "split", step_id, "exclusiveGateway" if conditional else "parallelGateway")
-    return plan
+    leaves = {k: t.source for k, (_f, t) in enumerate(flows)}
+    enters = {k: t.target for k, (_f, t) in enumerate(flows)}
+    # forks: step -> its branches, each a list of transition indexes taken together
+    forks: dict[str, list[list[int]]] = {}
+    for step_id, ways in out_index.items():
+        if len(ways) < 2 or kinds[step_id] is StepKind.decision:
+            continue
+        key = f"split:{step_id}"
+        parallel = [k for k in ways if flows[k][1].parallel]
+        rest = [k for k in ways if not flows[k][1].parallel]
+        if parallel and any(flows[k][1].condition for k in rest) and len(rest) >= 2:
+            # the fork, then a choice between the ways that are not parallel
+            plan[key] = _Junction("split", step_id, "parallelGateway", fed_by=step_id)
+            plan[f"{key}:choice"] = _Junction("split", step_id, fed_by=key)
+            for k in parallel:
+                leaves[k] = key
+            for k in rest:
+                leaves[k] = f"{key}:choice"
+            forks[step_id] = [[k] for k in parallel] + [rest]
+        elif parallel or not any(flows[k][1].condition for k in ways):
+            plan[key] = _Junction("split", step_id, "parallelGateway", fed_by=step_id)
+            for k in ways:
+                leaves[k] = key
+            forks[step_id] = [[k] for k in ways]
+        else:
+            plan[key] = _Junction("split", step_id, fed_by=step_id)
+            for k in ways:
+                leaves[k] = key
+    reach = {fork: [_reach([flows[k][1].target for k in branch], outgoing, fork)
+                    for branch in branches] for fork, branches in forks.items()}
+
+    def branch_of(fork: str, k: int) -> int | None:
+        """The one branch of ``fork`` that transition ``k`` comes along, if only one."""
+        t = flows[k][1]
+        found = {b for b, branch in enumerate(forks[fork]) if k in branch}
+        found |= {b for b, seen in enumerate(reach[fork]) if t.source in seen}
+        return found.pop() if len(found) == 1 else None
+
+    def merge(step_id: str, members: list[int], feeds: str, depth: str) -> None:
+        """Junctions so that ``members`` (transition indexes) meet before ``feeds``."""
+        key = f"join:{step_id}{depth}"
+        for fork in forks:
+            groups: dict[int, list[int]] = {}
+            for k in members:
+                b = branch_of(fork, k)
+                if b is None:
+                    break
+                groups.setdefault(b, []).append(k)
+            else:
+                if len(groups) >= 2:
+                    plan[key] = _Junction("join", step_id, "parallelGateway", feeds=feeds)
+                    for n, group in enumerate(groups.values(), 1):
+                        if len(group) == 1:
+                            enters[group[0]] = key
+                        else:
+                            merge(step_id, group, key, f"{depth}:{n}")
+                    return
+        plan[key] = _Junction("join", step_id, feeds=feeds)
+        for k in members:
+            enters[k] = key
+
+    for step_id, ways in in_index.items():
+        if len(ways) >= 2:
+            merge(step_id, ways, step_id, "")
+            if (kinds[step_id] is StepKind.decision and len(out_index.get(step_id, ())) < 2
+                    and plan[f"join:{step_id}"].tag == "exclusiveGateway"):
+                # a decision with one way on may merge its incoming flows itself
+                del plan[f"join:{step_id}"]
+                for k in ways:
+                    enters[k] = step_id
+    return _Plan(plan, leaves, enters)
 
 
 class _Ids:
@@ -273,7 +367,8 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
         if t.source in node_ids and t.target in node_ids:
             flows.append((ids.make("Flow", f"{len(flows) + 1}"), t))
     kinds = {s.id: s.kind for s in placed.steps}
-    plan = _junctions(flows, kinds)
+    routes_plan = _junctions(flows, kinds)
+    plan = routes_plan.junctions
     steps_by_id = placed.steps_by_id()
     junction_ids: dict[str, str] = {}
     for key, junction in plan.items():
@@ -285,21 +380,23 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
         ET.SubElement(ET.SubElement(gateway, _m("extensionElements")), ext.q("junction"),
                       {"role": junction.role})
         nodes[key] = gateway
+
+    def element(key: str) -> str:
+        return junction_ids[key] if key in plan else node_ids[key]
+
     # every sequence flow: (id, source element id, target element id, transition or None)
     segments: list[tuple[str, str, str, Transition | None]] = []
     for key, junction in plan.items():
         if junction.role == "split":
             segments.append((ids.make("Flow", f"split_{junction.step}"),
-                             node_ids[junction.step], junction_ids[key], None))
-    for flow_id, t in flows:
-        split, join = plan.get(f"split:{t.source}"), plan.get(f"join:{t.target}")
-        segments.append((flow_id,
-                         junction_ids[f"split:{t.source}"] if split else node_ids[t.source],
-                         junction_ids[f"join:{t.target}"] if join else node_ids[t.target], t))
+                             element(junction.fed_by), junction_ids[key], None))
+    for k, (flow_id, t) in enumerate(flows):
+        segments.append((flow_id, element(routes_plan.leaves[k]),
+                         element(routes_plan.enters[k]), t))
     for key, junction in plan.items():
         if junction.role == "join":
             segments.append((ids.make("Flow", f"join_{junction.step}"), junction_ids[key],
-                             node_ids[junction.step], None))
+                             element(junction.feeds), None))
     element_of = {**{node_ids[k]: v for k, v in nodes.items() if k in node_ids},
                   **{junction_ids[k]: nodes[k] for k in plan}}
     incoming: dict[str, list[str]] = {}
@@ -321,12 +418,13 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
             if days is not None:
                 ET.SubElement(timer, _m("timeDuration"),
                               {f"{{{XSI}}}type": "bpmn:tFormalExpression"}).text = iso_days(days)
+    leaves_by_flow = {flow_id: routes_plan.leaves[k] for k, (flow_id, _t) in enumerate(flows)}
     for flow_id, source_ref, target_ref, t in segments:
         attrs = {"id": flow_id, "sourceRef": source_ref, "targetRef": target_ref}
         if t is None:
             ET.SubElement(process, _m("sequenceFlow"), attrs)
             continue
-        split = plan.get(f"split:{t.source}")
+        split = plan.get(leaves_by_flow[flow_id])
         if t.condition:
             attrs["name"] = t.condition
         flow = ET.SubElement(process, _m("sequenceFlow"), attrs)
@@ -356,10 +454,9 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
         for step in placed.steps:
             if geometry.band_for_step(bands, step).setting_id == band.setting_id:
                 ET.SubElement(lane, _m("flowNodeRef")).text = node_ids[step.id]
-                for role in ("join", "split"):
-                    if f"{role}:{step.id}" in plan:
-                        ET.SubElement(lane, _m("flowNodeRef")).text = \
-                            junction_ids[f"{role}:{step.id}"]
+                for key, junction in plan.items():
+                    if junction.step == step.id:
+                        ET.SubElement(lane, _m("flowNodeRef")).text = junction_ids[key]
 
     _diagram(definitions, placed, bands, participant.get("id"), collaboration.get("id"),
              lane_ids, node_ids, shapes, segments, ids, plan, junction_ids)
@@ -388,12 +485,12 @@ def _place_junctions(plan: dict[str, _Junction], shapes: dict[str, _Shape]
 
     for key, junction in sorted(plan.items(), key=lambda kv: kv[0]):
         s = shapes[junction.step]
-        beside = (s.x + s.w + gap, s.cy - size / 2) if junction.role == "split" else \
-            (s.x - gap - size, s.cy - size / 2)
-        candidates = [beside, (s.cx - size / 2, s.y - gap - size),
-                      (s.cx - size / 2, s.y + s.h + gap)]
-        if junction.role == "join":
-            candidates[1], candidates[2] = candidates[1], candidates[2]
+        step = size + 3 * gap
+        # beside the step (further out for a second junction), else above or below it
+        beside = [(s.x + s.w + gap + n * step, s.cy - size / 2) if junction.role == "split"
+                  else (s.x - gap - size - n * step, s.cy - size / 2) for n in range(3)]
+        candidates = beside + [(s.cx - size / 2, s.y - gap - size),
+                               (s.cx - size / 2, s.y + s.h + gap)]
         shape = next((c for c in (_Shape(x, y, size, size) for x, y in candidates)
                       if free(c)), _Shape(*candidates[0], size, size))
         placed[key] = shape
