@@ -498,6 +498,142 @@ def _place_junctions(plan: dict[str, _Junction], shapes: dict[str, _Shape]
     return placed
 
 
+LABEL_WIDTH = 90.0       # bpmn-js wraps an external label at 90 px
+LABEL_CHAR = 6.0         # a character of its 11 px sans-serif, on average
+LABEL_ROOM = 6.5         # and the room given to each (bpmn-js wraps at the box's width)
+LABEL_LINE = 14.0
+
+
+def _label_size(text: str) -> tuple[float, float]:
+    """About the box bpmn-js needs for ``text`` as an external label: lines broken at
+    90 px, the box a little wider than the widest line so it is not broken again."""
+    lines, line, widest = 0, "", 0
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and len(trial) * LABEL_CHAR > LABEL_WIDTH:
+            lines, widest = lines + 1, max(widest, len(line))
+            line = word
+        else:
+            line = trial
+    if line:
+        lines, widest = lines + 1, max(widest, len(line))
+    return min(LABEL_WIDTH + 10, widest * LABEL_ROOM + 8), max(1, lines) * LABEL_LINE + 2
+
+
+def _hits(p, q, rect, pad: float = 1.0) -> bool:
+    """Does the axis-parallel segment ``pq`` pass through ``rect`` (grown by ``pad``)?"""
+    left, top, right, low = rect[0] - pad, rect[1] - pad, rect[2] + pad, rect[3] + pad
+    if abs(p[1] - q[1]) < 1e-9:
+        return top < p[1] < low and min(p[0], q[0]) < right and max(p[0], q[0]) > left
+    return left < p[0] < right and min(p[1], q[1]) < low and max(p[1], q[1]) > top
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _point_distance(point, p, q) -> float:
+    (x, y), (ax, ay), (bx, by) = point, p, q
+    length = (bx - ax) ** 2 + (by - ay) ** 2 or 1.0
+    f = max(0.0, min(1.0, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / length))
+    return ((ax + f * (bx - ax) - x) ** 2 + (ay + f * (by - ay) - y) ** 2) ** 0.5
+
+
+def _place_beside(lines: dict, nodes: list, wanted: list, taken: list) -> dict[str, tuple]:
+    """Each label beside its own line (bpmn-js draws labels without a background, so
+    no line may cross one, its own included), as near the line's start as it can,
+    over no shape and no label in ``taken``, nearer its own line than any other."""
+    segments = [(key, p, q) for key, route in lines.items() for p, q in route.segments()]
+    placed: dict[str, tuple] = {}
+    for key, (w, h) in sorted(wanted, key=lambda kv: lines[kv[0]].length()):
+        route = lines[key]
+        length = route.length()
+        best, best_cost = None, float("inf")
+        along = min(10.0, length / 2)
+        while along <= max(10.0, length - 16.0):
+            (x, y), horizontal = route.point_at(along)
+            for gap in (3.0, 12.0, 24.0, 40.0):
+                if horizontal:
+                    rects = [(left, y - h - gap, left + w, y - gap)
+                             for left in (x - w / 2, x - 6, x - w + 6)]
+                    rects += [(left, y + gap, left + w, y + h + gap)
+                              for left in (x - w / 2, x - 6, x - w + 6)]
+                else:
+                    rects = [(x + gap, top, x + gap + w, top + h)
+                             for top in (y - h / 2, y - 4, y - h + 4)]
+                    rects += [(x - gap - w, top, x - gap, top + h)
+                              for top in (y - h / 2, y - 4, y - h + 4)]
+                for rect in rects:
+                    cost = along + 2 * gap
+                    if cost >= best_cost:
+                        continue
+                    cost += 1000.0 * sum(_overlap(rect, (n.cx - n.w / 2 - 2, n.cy - n.h / 2 - 2,
+                                                         n.cx + n.w / 2 + 2, n.cy + n.h / 2 + 2))
+                                         for n in nodes)
+                    cost += 100_000.0 * sum(_overlap(rect, r) for r in taken)
+                    if any(_hits(p, q, rect) for _k, p, q in segments):
+                        cost += 50_000.0
+                    centre = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+                    own = min(_point_distance(centre, p, q) for p, q in route.segments())
+                    if any(k != key and _point_distance(centre, p, q) < own + 4.0
+                           for k, p, q in segments):
+                        cost += 20_000.0      # read as another flow's (or unclear)
+                    if cost < best_cost:
+                        best, best_cost = rect, cost
+            along += 8.0
+        if best is not None:
+            placed[key] = best
+            taken.append(best)
+    return placed
+
+
+def _flow_labels(routes, shapes, kinds, name_rects) -> dict[str, tuple]:
+    """Where each named flow's label goes: beside its own flow, near where it leaves
+    the gateway, over no shape, no other label and no line."""
+    named = [(flow_id, t.condition) for flow_id, t, _points in routes
+             if t is not None and t.condition]
+    if not named:
+        return {}
+    nodes = [routing.Node(sid, s.cx, s.cy, s.w, s.h,
+                          routing.shape_of(kinds[sid]) if sid in kinds else "diamond")
+             for sid, s in shapes.items()]
+    lines = {flow_id: routing.Route(flow_id, [tuple(p) for p in points])
+             for flow_id, _t, points in routes if len(points) >= 2}
+    wanted = [(flow_id, _label_size(text)) for flow_id, text in named if flow_id in lines]
+    return _place_beside(lines, nodes, wanted, list(name_rects.values()))
+
+
+def _name_rects(shapes, small: list[tuple[str, str]], routes) -> dict[str, tuple]:
+    """Where the name of each event and gateway goes: below the symbol, as bpmn.io
+    puts it, unless a flow leaves or enters there; then above, or to one side
+    below or above (where fewest lines cross it, if none is clear)."""
+    segments = [(p, q) for _f, _t, points in routes for p, q in zip(points, points[1:])]
+    out: dict[str, tuple] = {}
+    for ident, name in small:
+        s = shapes[ident]
+        w, h = _label_size(name or "")
+        candidates = [(s.cx - w / 2, s.y + s.h + 4), (s.cx - w / 2, s.y - 4 - h),
+                      (s.cx + 4, s.y + s.h + 2), (s.cx - 4 - w, s.y + s.h + 2),
+                      (s.cx + 4, s.y - 2 - h), (s.cx - 4 - w, s.y - 2 - h)]
+        for extra in (16.0, 32.0):          # further off, where lines crowd the symbol
+            candidates += [(s.cx - w / 2, s.y + s.h + 4 + extra),
+                           (s.cx - w / 2, s.y - 4 - h - extra),
+                           (s.cx + 4 + extra, s.y + s.h + 2), (s.cx - 4 - w - extra,
+                                                               s.y + s.h + 2)]
+
+        def badness(rect):
+            return (sum(1 for p, q in segments if _hits(p, q, rect))
+                    + 10 * sum(1 for other, o in shapes.items() if other != ident
+                               and _overlap(rect, (o.x, o.y, o.x + o.w, o.y + o.h)))
+                    + 10 * sum(1 for done in out.values() if _overlap(rect, done)))
+
+        rects = [(x, y, x + w, y + h) for x, y in candidates]
+        out[ident] = min(rects, key=badness)      # the first of the best
+    return out
+
+
 def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_ids,
              node_ids, step_shapes, segments, ids, plan, junction_ids) -> None:
     kinds = {node_ids[s.id]: s.kind for s in placed.steps}
@@ -535,11 +671,27 @@ def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_
             "id": f"{lane_id}_di", "bpmnElement": lane_id, "isHorizontal": "true"})
         height = band.height if index < len(bands) - 1 else bottom - band.top
         _bounds(shape, 0, band.top, right, height)
+    # events and gateways (our named ones too) carry their name outside the symbol
+    steps_by_id = placed.steps_by_id()
+    name_rects = _name_rects(
+        shapes, [(junction_ids[k], f"After {steps_by_id[j.step].name}: which way?")
+                 for k, j in plan.items()
+                 if j.tag == "exclusiveGateway" and j.role == "split"]
+        + [(node_ids[s.id], s.name) for s in placed.steps
+           if shapes[node_ids[s.id]].w < 60], routes)
+
+    def name_label(shape: ET.Element, ident: str) -> None:
+        if ident in name_rects:
+            left, top, right, low = name_rects[ident]
+            _bounds(ET.SubElement(shape, f"{{{BPMNDI}}}BPMNLabel"), left, top,
+                    right - left, low - top)
+
     for key in plan:
         s = shapes[junction_ids[key]]
         shape = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", {
             "id": f"{junction_ids[key]}_di", "bpmnElement": junction_ids[key]})
         _bounds(shape, s.x, s.y, s.w, s.h)
+        name_label(shape, junction_ids[key])
     for step in placed.steps:
         s = shapes[node_ids[step.id]]
         shape = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", {
@@ -547,14 +699,18 @@ def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_
         if step.kind is StepKind.decision:
             shape.set("isMarkerVisible", "true")
         _bounds(shape, s.x, s.y, s.w, s.h)
-        if s.w < 60:   # events and gateways carry their name below the symbol
-            label = ET.SubElement(shape, f"{{{BPMNDI}}}BPMNLabel")
-            _bounds(label, s.cx - 60, s.y + s.h + 4, 120, 28)
+        name_label(shape, node_ids[step.id])
+    label_rects = _flow_labels(routes, shapes, kinds, name_rects)
     for flow_id, _t, points in routes:
         edge = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNEdge", {
             "id": f"{flow_id}_di", "bpmnElement": flow_id})
         for x, y in points:
             ET.SubElement(edge, f"{{{DI}}}waypoint", {"x": f"{x:g}", "y": f"{y:g}"})
+        if flow_id in label_rects:
+            left, top, right, low = label_rects[flow_id]
+            label = ET.SubElement(edge, f"{{{BPMNDI}}}BPMNLabel")
+            _bounds(label, round(left, 1), round(top, 1), round(right - left, 1),
+                    round(low - top, 1))
 
 
 def bpmn_xml(pathway: Pathway) -> str:
