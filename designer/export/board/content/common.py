@@ -182,6 +182,22 @@ class CaseBuilder:
     def has_metric(self, metric: str) -> bool:
         return self.r is not None and metric in self.r.scenario(self.runs.proposal).keys()
 
+    def compared_rows(self, table: tuple) -> list[list]:
+        """``[label, as is, proposal, change]`` for each metric of ``table`` that was measured.
+
+        ``table`` rows are ``(metric, kind, label, word for less, word for more)``, as
+        :data:`KEY_FIGURES`; every figure is traced.
+        """
+        a, b = self.runs.as_is, self.runs.proposal
+        rows = []
+        for metric, kind, label, less, more in table:
+            key = f"metrics.{metric}"
+            if self.has_metric(key):
+                rows.append([label, self.estimate(a, key, kind, label),
+                             self.estimate(b, key, kind, label),
+                             self.change(key, kind, label, less, more)])
+        return rows
+
     def missing_paragraph(self) -> None:
         self.para("This pack shows no costs, bed-days, cancellations or waits because the "
                   "file cannot be simulated yet. Missing inputs:", style="lead")

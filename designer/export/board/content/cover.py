@@ -42,13 +42,7 @@ class CoverSheet(CaseBuilder):
             self.missing_paragraph()
         else:
             a, b = self.runs.as_is, self.runs.proposal
-            rows = []
-            for metric, kind, label, less, more in KEY_FIGURES:
-                if not self.has_metric(f"metrics.{metric}"):
-                    continue
-                rows.append([label, self.estimate(a, f"metrics.{metric}", kind, label),
-                             self.estimate(b, f"metrics.{metric}", kind, label),
-                             self.change(f"metrics.{metric}", kind, label, less, more)])
+            rows = self.compared_rows(KEY_FIGURES)
             self.blocks.append(Table(
                 ["Figure", f"As is: {self.scenario_name(a)}",
                  f"Proposal: {self.scenario_name(b)}", "Change"], rows,

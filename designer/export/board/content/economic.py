@@ -43,13 +43,7 @@ class EconomicCase(CaseBuilder):
         if self.r is None:
             self.missing_paragraph()
             return
-        rows = []
-        for metric, kind, label, less, more in ECONOMIC:
-            if not self.has_metric(f"metrics.{metric}"):
-                continue
-            rows.append([label, self.estimate(a, f"metrics.{metric}", kind, label),
-                         self.estimate(b, f"metrics.{metric}", kind, label),
-                         self.change(f"metrics.{metric}", kind, label, less, more)])
+        rows = self.compared_rows(ECONOMIC)
         self.blocks.append(Table(["Measure", f"As is: {self.scenario_name(a)}",
                                   f"Proposal: {self.scenario_name(b)}", "Difference"],
                                  rows, [0.22, 0.25, 0.25, 0.28], anchor="economic-table"))
