@@ -22,7 +22,7 @@ from designer.export.spec.text import (
     surgery_day,
     validation_sentence,
 )
-from designer.export.spec.timeline_chart import split_chart, to_png
+from designer.export.spec.timeline_chart import split_chart, to_png, to_svg
 
 PT_PER_MM = 72 / 25.4
 
@@ -71,11 +71,6 @@ def _new_section(doc, landscape: bool) -> None:
                                                else (short_side, long_side))
 
 
-def _alt_text(shape, text: str) -> None:
-    """Alternative text a screen reader reads for a picture (Word's "Alt Text")."""
-    shape._inline.docPr.set("descr", text)
-
-
 def _diagram(doc, c: SpecContent, pathway, report) -> None:
     # A pathway is wide: its diagram goes in a landscape section, back to portrait after.
     _new_section(doc, landscape=True)
@@ -84,18 +79,27 @@ def _diagram(doc, c: SpecContent, pathway, report) -> None:
     height = (210 - 2 * 18 - 12) * PT_PER_MM     # less room for Word's caption spacing
     try:
         from designer.export.diagram_pages import diagram_pieces
+        from designer.export.diagram_svg import part_svg
+        from designer.export.diagram_vector import DiagramDrawing
 
         pieces = diagram_pieces(pathway, report, frame_width=(297 - 2 * 18) * PT_PER_MM,
                                 frame_height=height, first_room=height - 80)
+        drawing = DiagramDrawing(pathway, report)
     except ImportError as exc:
         doc.add_paragraph(diagram_unavailable(exc))
         pieces = []
     for number, piece in enumerate(pieces, 1):
-        shape = kit.add_picture(doc, io.BytesIO(piece.png), Mm(piece.width_pt / PT_PER_MM))
         part = f", part {number} of {len(pieces)}" if len(pieces) > 1 else ""
-        _alt_text(shape, f"Diagram of the pathway {c.title}{part}: {c.step_count} steps in "
-                         f"{len(c.settings)} settings of care, time running left to right. "
-                         "The steps and handoffs are listed in the tables that follow.")
+        alt = (f"Diagram of the pathway {c.title}{part}: {c.step_count} steps in "
+               f"{len(c.settings)} settings of care, time running left to right. "
+               "The steps and handoffs are listed in the tables that follow.")
+        header, left, right, scale = piece.vector
+        # Word draws the SVG (sharp, its words searchable); the PNG is for older readers.
+        # Both fill the same frame: the SVG's own size, which the PNG matches to a pixel.
+        svg = part_svg(drawing, header, left, right, scale,
+                       title=f"Diagram of the pathway {c.title}{part}", description=alt)
+        kit.add_svg_picture(doc, piece.png, svg, Mm((header + right - left) * scale / PT_PER_MM),
+                            Mm(drawing.height * scale / PT_PER_MM), alt)
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         if piece.caption:
             doc.add_paragraph(piece.caption, style="Caption")
@@ -143,9 +147,10 @@ def _timeline(doc, c: SpecContent) -> None:
     bold = fonts()[1] if fonts()[0] == "DejaVuSans" else "Helvetica-Bold"
     for chart in split_chart(chart_bars(c), surgery_day(c), width=width_pt,
                              measure_font=bold):
-        shape = kit.add_picture(doc, io.BytesIO(to_png(chart)), Mm(kit.PAGE_TEXT_WIDTH_MM))
-        _alt_text(shape, f"{chart.title}: a bar for each step from its first day to its "
-                         "last; the steps and their timing are listed in the steps table.")
+        alt = (f"{chart.title}: a bar for each step from its first day to its last; the "
+               "steps and their timing are listed in the steps table.")
+        kit.add_svg_picture(doc, to_png(chart), to_svg(chart, alt),
+                            Mm(chart.width / PT_PER_MM), Mm(chart.height / PT_PER_MM), alt)
         doc.add_paragraph(f"{chart.title}: red bars are on the critical path; the dashed "
                           "line marks the start of surgery.", style="Caption")
 
