@@ -289,3 +289,61 @@ def part_svg(drawing, header: float, left: float, right: float, scale: float,
                    f"{painter.finish()}</g></g>")
     out.append("</g></svg>")
     return "\n".join(out)
+
+
+def key_scale(drawing, scale: float, most_width: float) -> float:
+    """Points a unit for the key: the diagram's ``scale``, less if the row would be
+    wider than ``most_width`` points (as the PDF's key)."""
+    units = drawing.legend_width()
+    return min(scale, most_width / units) if units else scale
+
+
+def key_svg(drawing, scale: float, title: str = "", description: str = "") -> str:
+    """The key to the diagram's shapes and badges (its legend row) as an SVG
+    document, ``scale`` points a unit."""
+    from designer.render.diagram_painter import LEGEND_HEIGHT
+
+    units_wide = drawing.legend_width()
+    painter = SvgPainter()
+    drawing.painter(painter).paint_legend(0.0)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
+           f'width="{_num(units_wide * scale)}pt" height="{_num(LEGEND_HEIGHT * scale)}pt" '
+           f'viewBox="0 0 {_num(units_wide)} {_num(LEGEND_HEIGHT)}">']
+    if title:
+        out.append(f"<title>{escape(strip_non_xml(title))}</title>")
+    if description:
+        out.append(f"<desc>{escape(strip_non_xml(description))}</desc>")
+    out.append(f'<rect x="0" y="0" width="{_num(units_wide)}" height="{_num(LEGEND_HEIGHT)}" '
+               'fill="#ffffff"/>')
+    out.append(f"<g font-family={quoteattr(FONT_STACK)}>{painter.finish()}</g></svg>")
+    return "\n".join(out)
+
+
+def key_png(drawing, scale: float, pixels_per_point: float = 2.0) -> bytes:
+    """The same key as a PNG, ``scale`` points a unit at ``pixels_per_point``, drawn
+    by Qt (the fallback for readers without SVG)."""
+    import math
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtGui import QImage, QPainter
+
+    from designer.render.diagram_painter import LEGEND_HEIGHT
+
+    k = scale * pixels_per_point
+    units_wide = drawing.legend_width()
+    image = QImage(QSize(max(1, math.ceil(units_wide * k)), max(1, math.ceil(LEGEND_HEIGHT * k))),
+                   QImage.Format_RGB888)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    painter.setRenderHint(QPainter.TextAntialiasing, True)
+    painter.scale(image.width() / units_wide, image.height() / LEGEND_HEIGHT)
+    drawing.painter(painter).paint_legend(0.0)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
