@@ -15,7 +15,8 @@ resource that does not exist) are the simulation's pre-flight
 half-drawn pathway must still load and be edited.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": pydantic reads real annotations (no
+# forward references to compile when the model classes are built at start-up)
 
 import re
 from typing import Annotated, Any, Literal
