@@ -169,12 +169,30 @@ class SvgPainter:
         if not self._shown(rect):
             return
         radius = max(0.0, min(rx, ry, rect.width() / 2, rect.height() / 2))
-        if not radius:
-            rect = self._cut(rect)
+        if not radius and self._cut(rect) != rect:
+            self._cut_outline(rect)
+            return
         corner = f' rx="{_num(radius)}"' if radius else ""
         self.out.append(f'<rect x="{_num(rect.x())}" y="{_num(rect.y())}" '
                         f'width="{_num(rect.width())}" height="{_num(rect.height())}"'
                         f'{corner} {self._paint()}/>')
+
+    def _cut_outline(self, rect: QRectF) -> None:
+        """A rectangle reaching past the part: its fill cut to the part, and only the
+        sides of its outline that lie in it (a cut side would draw a false edge)."""
+        if self._brush is not None:
+            cut = self._cut(rect)
+            self.out.append(f'<rect x="{_num(cut.x())}" y="{_num(cut.y())}" '
+                            f'width="{_num(cut.width())}" height="{_num(cut.height())}" '
+                            f'{self._paint(stroke=False)}/>')
+        if self._pen is None:
+            return
+        span = self._local_span()
+        sides = [(rect.topLeft(), rect.topRight()), (rect.bottomLeft(), rect.bottomRight())]
+        sides += [(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+                  for x in (rect.left(), rect.right()) if span[0] <= x <= span[1]]
+        for a, b in sides:
+            self.drawLine(a, b)
 
     def drawLine(self, a: QPointF, b: QPointF) -> None:  # noqa: N802
         if self._pen is None or not self._shown(QRectF(a, b).normalized()):
