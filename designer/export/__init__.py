@@ -25,6 +25,7 @@ from pathlib import Path
 
 from designer.export.kit.files import ExportError, write_export, write_export_text  # noqa: F401
 from designer.graph.gcpause import gc_paused
+from designer.graph.ids import DEFAULT_PATHWAY_ID, slugify
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,15 @@ class ExportRefused(Exception):
 
 
 def default_file_name(pathway, fmt: str) -> str:
-    """The file name a format gets in an output folder (from the pathway id)."""
-    return f"{pathway.id}{FORMATS[fmt].suffix}"
+    """The file name a format gets in an output folder (from the pathway id).
+
+    A pathway still called ``new-pathway`` is named from its title instead, so the
+    exports of a retitled pathway never all go out as ``new-pathway.pdf``.
+    """
+    stem = pathway.id
+    if stem == DEFAULT_PATHWAY_ID and getattr(pathway, "title", None):
+        stem = slugify(pathway.title, DEFAULT_PATHWAY_ID)
+    return f"{stem}{FORMATS[fmt].suffix}"
 
 
 def same_file(a, b) -> bool:

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from .elements import EditRefused, friendly_validation_message
 from .flow import Arrivals, Change, Cohort, Flow, Resource, Scenario, UnitCost
+from .vocabulary import ITEM_NOUNS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Pathway
@@ -126,29 +127,48 @@ class FlowEditing:
         return old
 
     # ---------------------------------------------------- the four id'd lists
+    # resources, cohorts, costs and scenarios share one set of checks and edits;
+    # the undo commands (designer.ui.commands.flow) ask the same checks first.
 
-    def _add_item(self: "Pathway", name: str, kind: type[BaseModel], item: Any,
-                  index: int | None, noun: str) -> None:
+    def checked_new_item(self: "Pathway", name: str, item: Any, index: int | None = None
+                         ) -> BaseModel:
+        """``item`` (a model or a dict) validated as a new item of list ``name``.
+
+        EditRefused names the field (``resources[2].capacity: ...``) or the clash of ids.
+        """
         if isinstance(item, dict):
             position = len(getattr(self, name)) if index is None else index
-            item = validated_item(kind, item, f"{name}[{position}]")
+            item = validated_item(_KINDS[name], item, f"{name}[{position}]")
         if any(x.id == item.id for x in getattr(self, name)):
-            raise EditRefused(f"{name}: a {noun} with id '{item.id}' already exists")
-        self._insert(name, item, index, item.id, f"{_event(name)}-added")
+            raise EditRefused(f"{name}: a {ITEM_NOUNS[name]} with id '{item.id}' "
+                              "already exists")
+        return item
 
-    def _update_item(self: "Pathway", name: str, item_id: str, changes: dict[str, Any],
-                     noun: str) -> dict[str, Any]:
-        index = self._index_of(name, item_id, noun)
-        if "id" in changes and changes["id"] != item_id:
-            raise EditRefused(f"{name}[{index}].id: a {noun}'s id cannot be changed")
-        self.checked_item(name, item_id, changes)
-        return self._update(name, item_id, lambda x: x.id, f"{_event(name)}-changed", changes)
+    def add_item(self: "Pathway", name: str, item: Any, index: int | None = None) -> None:
+        """Add ``item`` to list ``name`` (at ``index``, or at the end)."""
+        item = self.checked_new_item(name, item, index)
+        self._insert(name, item, index, item.id, f"{_singular(name)}-added")
+
+    def update_item(self: "Pathway", list_name: str, item_id: str, /, **changes: Any
+                    ) -> dict[str, Any]:
+        """Change fields of item ``item_id`` of list ``list_name``; returns the old values.
+
+        (Positional-only names: ``name`` and ``id`` are fields the changes may set.)
+        """
+        self.checked_item(list_name, item_id, changes)
+        return self._update(list_name, item_id, _item_id, f"{_singular(list_name)}-changed",
+                            changes)
 
     def checked_item(self: "Pathway", name: str, item_id: str, changes: dict[str, Any]
                      ) -> BaseModel:
         """The item of list ``name`` with ``changes`` applied, or EditRefused naming the field."""
-        noun = _NOUNS[name]
-        index = self._index_of(name, item_id, noun)
+        noun = ITEM_NOUNS[name]
+        index = self._index_of(name, item_id)
+        if "id" in changes and changes["id"] != item_id:
+            raise EditRefused(f"{name}[{index}].id: a {noun}'s id cannot be changed")
+        if name == "scenarios" and "changes" in changes:
+            raise EditRefused("use add_scenario_change / update_scenario_change / "
+                              "remove_scenario_change for a scenario's changes")
         old = getattr(self, name)[index]
         unknown = sorted(set(changes) - set(type(old).model_fields))
         if unknown:
@@ -157,24 +177,21 @@ class FlowEditing:
         data.update(changes)
         return validated_item(type(old), data, f"{name}[{index}]")
 
-    def _index_of(self: "Pathway", name: str, item_id: str, noun: str) -> int:
-        for index, item in enumerate(getattr(self, name)):
-            if item.id == item_id:
-                return index
-        raise EditRefused(f"there is no {noun} '{item_id}'")
+    def _index_of(self: "Pathway", name: str, item_id: str) -> int:
+        return self._index_by(name, item_id, _item_id)
 
-    def _remove_item(self: "Pathway", name: str, item_id: str, noun: str) -> tuple[Any, int]:
+    def remove_item(self: "Pathway", name: str, item_id: str) -> tuple[Any, int]:
+        """Remove item ``item_id`` of list ``name`` (refused while something uses it)."""
         self.check_remove_item(name, item_id)
-        return self._remove(name, item_id, lambda x: x.id, f"{_event(name)}-removed")
+        return self._remove(name, item_id, _item_id, f"{_singular(name)}-removed")
 
     def check_remove_item(self: "Pathway", name: str, item_id: str) -> None:
         """EditRefused when item ``item_id`` of list ``name`` is missing or still used."""
-        noun = _NOUNS[name]
-        self._index_of(name, item_id, noun)
+        self._index_of(name, item_id)
         found = self._users(name, item_id)
         if found:
-            raise EditRefused(f"the {noun} '{item_id}' is still used by {_used_by(found)}; "
-                              "change that first")
+            raise EditRefused(f"the {ITEM_NOUNS[name]} '{item_id}' is still used by "
+                              f"{_used_by(found)}; change that first")
 
     def _users(self: "Pathway", name: str, item_id: str) -> list[str]:
         """What refers to item ``item_id`` of list ``name``, in words."""
@@ -202,62 +219,59 @@ class FlowEditing:
 
     def add_resource(self: "Pathway", resource: Resource | dict, index: int | None = None
                      ) -> None:
-        self._add_item("resources", Resource, resource, index, "resource")
+        self.add_item("resources", resource, index)
 
     def update_resource(self: "Pathway", resource_id: str, **changes: Any) -> dict[str, Any]:
         """Change a resource's name, capacity, bed flag or note; returns the old values."""
-        return self._update_item("resources", resource_id, changes, "resource")
+        return self.update_item("resources", resource_id, **changes)
 
     def remove_resource(self: "Pathway", resource_id: str) -> tuple[Resource, int]:
         """Remove a resource no step uses and no scenario changes."""
-        return self._remove_item("resources", resource_id, "resource")
+        return self.remove_item("resources", resource_id)
 
     # ------------------------------------------------------------------ cohorts
 
     def add_cohort(self: "Pathway", cohort: Cohort | dict, index: int | None = None) -> None:
-        self._add_item("cohorts", Cohort, cohort, index, "cohort")
+        self.add_item("cohorts", cohort, index)
 
     def update_cohort(self: "Pathway", cohort_id: str, **changes: Any) -> dict[str, Any]:
         """Change a cohort's name, share or note; returns the old values."""
-        return self._update_item("cohorts", cohort_id, changes, "cohort")
+        return self.update_item("cohorts", cohort_id, **changes)
 
     def remove_cohort(self: "Pathway", cohort_id: str) -> tuple[Cohort, int]:
         """Remove a cohort no branch probability and no scenario names."""
-        return self._remove_item("cohorts", cohort_id, "cohort")
+        return self.remove_item("cohorts", cohort_id)
 
     # -------------------------------------------------------------------- costs
 
     def add_cost(self: "Pathway", cost: UnitCost | dict, index: int | None = None) -> None:
-        self._add_item("costs", UnitCost, cost, index, "unit cost")
+        self.add_item("costs", cost, index)
 
     def update_cost(self: "Pathway", cost_id: str, **changes: Any) -> dict[str, Any]:
         """Change a unit cost's name, amount, year, source, url or note."""
-        return self._update_item("costs", cost_id, changes, "unit cost")
+        return self.update_item("costs", cost_id, **changes)
 
     def remove_cost(self: "Pathway", cost_id: str) -> tuple[UnitCost, int]:
         """Remove a unit cost no step charges and no scenario changes."""
-        return self._remove_item("costs", cost_id, "unit cost")
+        return self.remove_item("costs", cost_id)
 
     # ---------------------------------------------------------------- scenarios
 
     def add_scenario(self: "Pathway", scenario: Scenario | dict, index: int | None = None
                      ) -> None:
-        self._add_item("scenarios", Scenario, scenario, index, "scenario")
+        self.add_item("scenarios", scenario, index)
 
     def update_scenario(self: "Pathway", scenario_id: str, **changes: Any) -> dict[str, Any]:
         """Change a scenario's name or description (its changes have their own methods)."""
-        if "changes" in changes:
-            raise EditRefused("use add_scenario_change / update_scenario_change / "
-                              "remove_scenario_change for a scenario's changes")
-        return self._update_item("scenarios", scenario_id, changes, "scenario")
+        return self.update_item("scenarios", scenario_id, **changes)
 
     def remove_scenario(self: "Pathway", scenario_id: str) -> tuple[Scenario, int]:
-        return self._remove_item("scenarios", scenario_id, "scenario")
+        return self.remove_item("scenarios", scenario_id)
 
     def checked_change(self: "Pathway", scenario_id: str, change: Change | dict,
                        index: int | None = None) -> Change:
         """``change`` validated as change ``index`` of the scenario (EditRefused if not)."""
-        s_index = self._index_of("scenarios", scenario_id, "scenario")
+        s_index = self._index_of("scenarios", scenario_id)
         scenario = self.scenarios[s_index]
         position = len(scenario.changes) if index is None else index
         where = f"scenarios[{s_index}].changes[{position}]"
@@ -267,7 +281,7 @@ class FlowEditing:
 
     def _set_changes(self: "Pathway", scenario_id: str, changes: list[Change], kind: str,
                      index: int, old: Any, new: Any) -> None:
-        s_index = self._index_of("scenarios", scenario_id, "scenario")
+        s_index = self._index_of("scenarios", scenario_id)
         scenario = self.scenarios[s_index]
         self.scenarios[s_index] = scenario.model_copy(update={"changes": changes})
         self._emit(kind, scenario_id, old=old, new=new, index=index)
@@ -286,9 +300,7 @@ class FlowEditing:
     def update_scenario_change(self: "Pathway", scenario_id: str, index: int,
                                change: Change | dict) -> Change:
         """Replace change ``index`` of a scenario; returns the previous change."""
-        scenario = self._scenario_or_refuse(scenario_id)
-        if not 0 <= index < len(scenario.changes):
-            raise EditRefused(f"scenario '{scenario_id}' has no change {index + 1}")
+        scenario = self.checked_change_index(scenario_id, index)
         new = self.checked_change(scenario_id, change, index)
         changes = list(scenario.changes)
         old = changes[index]
@@ -298,25 +310,32 @@ class FlowEditing:
 
     def remove_scenario_change(self: "Pathway", scenario_id: str, index: int
                                ) -> tuple[Change, int]:
-        scenario = self._scenario_or_refuse(scenario_id)
-        if not 0 <= index < len(scenario.changes):
-            raise EditRefused(f"scenario '{scenario_id}' has no change {index + 1}")
+        scenario = self.checked_change_index(scenario_id, index)
         changes = list(scenario.changes)
         old = changes.pop(index)
         self._set_changes(scenario_id, changes, "scenario-change-removed", index, old, None)
         return old, index
 
-    def _scenario_or_refuse(self: "Pathway", scenario_id: str) -> Scenario:
-        self._index_of("scenarios", scenario_id, "scenario")
-        return self.scenario(scenario_id)
+    def checked_change_index(self: "Pathway", scenario_id: str, index: int) -> Scenario:
+        """The scenario, when it has a change ``index`` (EditRefused if not)."""
+        scenario = self.scenarios[self._index_of("scenarios", scenario_id)]
+        if not 0 <= index < len(scenario.changes):
+            raise EditRefused(f"scenario '{scenario_id}' has no change {index + 1}")
+        return scenario
 
 
-_NOUNS = {"resources": "resource", "cohorts": "cohort", "costs": "unit cost",
-          "scenarios": "scenario"}
+#: the model class of each id'd list's items
+_KINDS: dict[str, type[BaseModel]] = {
+    "resources": Resource, "cohorts": Cohort, "costs": UnitCost, "scenarios": Scenario}
 
 
-def _event(name: str) -> str:
+def _singular(name: str) -> str:
+    """The event prefix of a list: ``"resources"`` -> ``"resource"``."""
     return name[:-1]
+
+
+def _item_id(item: Any) -> str:
+    return item.id
 
 
 def simulation_hash(pathway: "Pathway") -> str:

@@ -222,6 +222,21 @@ NOTE_CATEGORY_HEADINGS: dict[NoteCategory, str] = {
 }
 
 
+#: one item of each pathway list in the editor's words, for refusals such as
+#: "there is no lane 'x'" (the file's ``settings`` are lanes on screen)
+ITEM_NOUNS: dict[str, str] = {
+    "steps": "step", "transitions": "transition", "settings": "lane", "roles": "role",
+    "waivers": "waiver", "notes": "note", "priorities": "priority", "votes": "vote",
+    "resources": "resource", "cohorts": "cohort", "costs": "unit cost",
+    "scenarios": "scenario",
+}
+
+
+def no_such(name: str, key: str) -> str:
+    """The refusal for a missing item ``key`` of list ``name``: "there is no lane 'x'"."""
+    return f"there is no {ITEM_NOUNS.get(name, name)} '{key}'"
+
+
 # ------------------------------------------------------------------ wording
 # One way to write numbers of things, days and money.
 

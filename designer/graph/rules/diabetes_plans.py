@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterator
 from ..model import Activity, Pathway
 from ..network import index_for
 from . import Finding, found, rule
-from .wording import HBA1C, SGLT2, SGLT2_RESTART, steps_saying
+from .wording import HBA1C, SGLT2, SGLT2_RESTART, steps_saying, steps_saying_both
 from .wording import without_diabetes as _without_diabetes
 
 _PACK = "diabetes"
@@ -75,8 +75,7 @@ def sglt2_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     surgeries = index.with_activity(Activity.surgery)
     if not surgeries:
         return
-    texts = index.texts
-    plans = [sid for sid in steps_saying(index, SGLT2) if SGLT2_RESTART.search(texts[sid])]
+    plans = steps_saying_both(index, SGLT2, SGLT2_RESTART)
     for sid in index.unguarded(surgeries, plans, leaving=_without_diabetes(index)):
         yield found("sglt2-plan",
                     f"A patient taking an SGLT2 inhibitor (e.g. dapagliflozin, "

@@ -7,7 +7,7 @@ medicines plan travels, and that VTE prophylaxis continues where it should.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..model import Activity, Pathway, SettingKind
 from ..network import PathwayIndex, index_for
@@ -15,6 +15,7 @@ from . import Finding, fewest, found, rule, surgery_facts
 from .wording import (
     DIAGNOSIS, DISCHARGE_COORDINATOR, DISCHARGE_PLAN, GP_ROLE, HELPLINE, HIGH_RISK_MEDICINES,
     MEDICINES_LIST, MEDICINES_PLAN, PIFU, VTE, any_says, says, step_says, steps_saying,
+    steps_saying_both,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +40,21 @@ def _receiver_is_gp(index: PathwayIndex, t) -> bool:
 def _professional(index: PathwayIndex, sid: str) -> bool:
     owner = index.steps[sid].owner
     return bool(owner) and not index.is_lay(owner)
+
+
+def _handed_over(index: PathwayIndex, sid: str) -> list:
+    """The transitions leaving ``sid`` that carry a handoff."""
+    return [t for t in index.outgoing(sid) if t.handoff is not None]
+
+
+def _reached_unguarded(rule_id: str, index: PathwayIndex, targets: list[str],
+                       guards: list[str], advice: Callable[[str], str]) -> Iterator[Finding]:
+    """A finding on each of ``targets`` some route reaches with no guard step first.
+
+    ``advice`` gives the message from the target step's name.
+    """
+    for sid in index.unguarded(targets, guards):
+        yield found(rule_id, advice(index.name(sid)), sid)
 
 
 @rule("discharge-without-follow-up", _PACK,
@@ -100,7 +116,7 @@ def discharge_information(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Fin
     coordinators = [r.id for r in pathway.roles if says(DISCHARGE_COORDINATOR, r.id, r.name)]
     for sid in index.with_activity(Activity.discharge):
         step = index.steps[sid]
-        handed = [t for t in index.outgoing(sid) if t.handoff is not None]
+        handed = _handed_over(index, sid)
         if not handed:
             yield found("discharge-information",
                         f"Nothing is handed over when the patient leaves at "
@@ -153,7 +169,7 @@ def discharge_safety_net(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Find
     pifu = set(steps_saying(index, PIFU)) if discharges else set()
     for sid in discharges:
         step = index.steps[sid]
-        handed = [t for t in index.outgoing(sid) if t.handoff is not None]
+        handed = _handed_over(index, sid)
         to_gp = [t for t in handed if _receiver_is_gp(index, t)]
         if not any(any_says(DIAGNOSIS, t.handoff.information)
                    and any_says(MEDICINES_LIST, t.handoff.information) for t in to_gp):
@@ -211,12 +227,12 @@ def discharge_planned_before_admission(pathway: Pathway, graph: "nx.DiGraph"
         sid for sid in steps_saying(index, DISCHARGE_PLAN)
         if index.steps[sid].activity is not Activity.discharge
         and says(DISCHARGE_PLAN, index.steps[sid].description)]
-    for sid in index.unguarded(targets, planners):
-        yield found("discharge-planned-before-admission",
-                    f"A patient can reach {index.name(sid)} with no discharge plan made. "
-                    "Plan discharge before admission: at preassessment (or a discharge "
-                    "planning step) agree the expected stay, home needs, equipment and who "
-                    "will help at home.", sid)
+    yield from _reached_unguarded(
+        "discharge-planned-before-admission", index, targets, planners, lambda name: (
+            f"A patient can reach {name} with no discharge plan made. "
+            "Plan discharge before admission: at preassessment (or a discharge "
+            "planning step) agree the expected stay, home needs, equipment and who "
+            "will help at home."))
 
 
 @rule("medicines-plan", _PACK,
@@ -240,16 +256,14 @@ def medicines_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     surgeries = index.with_activity(Activity.surgery)
     if not surgeries:
         return
-    texts = index.texts
-    planners = index.with_activity(Activity.medicines_reconciliation) + [
-        sid for sid in steps_saying(index, MEDICINES_PLAN)
-        if HIGH_RISK_MEDICINES.search(texts[sid])]
-    for sid in index.unguarded(surgeries, planners):
-        yield found("medicines-plan",
-                    f"A patient can reach {index.name(sid)} without a written medicines plan. "
-                    "At preassessment, reconcile medicines and write a plan for "
-                    "anticoagulants, antiplatelets and diabetes medicines (stop, bridge, "
-                    "restart), and carry it to admission and the discharge letter.", sid)
+    planners = (index.with_activity(Activity.medicines_reconciliation)
+                + steps_saying_both(index, MEDICINES_PLAN, HIGH_RISK_MEDICINES))
+    yield from _reached_unguarded(
+        "medicines-plan", index, surgeries, planners, lambda name: (
+            f"A patient can reach {name} without a written medicines plan. "
+            "At preassessment, reconcile medicines and write a plan for "
+            "anticoagulants, antiplatelets and diabetes medicines (stop, bridge, "
+            "restart), and carry it to admission and the discharge letter."))
 
 
 @rule("vte-plan", _PACK,
@@ -277,12 +291,12 @@ def vte_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
         return
     assessors = [sid for sid in steps_saying(index, VTE)
                  if index.steps[sid].activity is not Activity.discharge]
-    for sid in index.unguarded(surgeries, assessors):
-        yield found("vte-plan",
-                    f"No VTE risk assessment comes before {index.name(sid)} on every route. "
-                    "Assess each surgical inpatient's risk of blood clots (VTE) and of "
-                    "bleeding on admission, and record the prophylaxis plan, on the "
-                    "admission or surgery step.", sid)
+    yield from _reached_unguarded(
+        "vte-plan", index, surgeries, assessors, lambda name: (
+            f"No VTE risk assessment comes before {name} on every route. "
+            "Assess each surgical inpatient's risk of blood clots (VTE) and of "
+            "bleeding on admission, and record the prophylaxis plan, on the "
+            "admission or surgery step."))
     for sid in surgeries:
         if surgery_facts(index.steps[sid]).extended_vte_prophylaxis is not True:
             continue
@@ -290,8 +304,7 @@ def vte_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
         for d in index.with_activity(Activity.discharge):
             if d not in after:
                 continue
-            carried = any(t.handoff is not None and any_says(VTE, t.handoff.information)
-                          for t in index.outgoing(d))
+            carried = any(any_says(VTE, t.handoff.information) for t in _handed_over(index, d))
             if not carried:
                 yield found("vte-plan",
                             f"After {index.name(sid)} VTE prophylaxis continues at home, but "

@@ -12,9 +12,9 @@ from typing import Any, Mapping
 
 from PySide6.QtGui import QUndoCommand
 
-from designer.graph.flow import Change, Cohort, Resource, Scenario, UnitCost
-from designer.graph.flow_edit import validated_item
-from designer.graph.model import EditRefused, Pathway
+from designer.graph.flow import Change
+from designer.graph.model import Pathway
+from designer.graph.vocabulary import ITEM_NOUNS
 from designer.ui.commands.base import ModelCommand, UpdateCommand, changes_of
 
 MERGE_FLOW, MERGE_RESOURCE, MERGE_COHORT, MERGE_COST, MERGE_SCENARIO, MERGE_CHANGE = (
@@ -64,126 +64,110 @@ class UpdateFlowCommand(ModelCommand):
 
 class _AddItem(ModelCommand):
     list_name = ""
-    noun = ""
-    kind: type = object
 
     def __init__(self, pathway: Pathway, item: Any, index: int | None = None):
-        if isinstance(item, dict):
-            position = len(getattr(pathway, self.list_name)) if index is None else index
-            item = validated_item(self.kind, item, f"{self.list_name}[{position}]")
-        if any(x.id == item.id for x in getattr(pathway, self.list_name)):
-            raise EditRefused(f"{self.list_name}: a {self.noun} with id '{item.id}' "
-                              "already exists")
-        super().__init__(pathway, f"Add {self.noun} '{item.name}'")
+        item = pathway.checked_new_item(self.list_name, item, index)
+        super().__init__(pathway, f"Add {ITEM_NOUNS[self.list_name]} '{item.name}'")
         self.item, self.index = item, index
 
     def _do(self) -> None:
-        getattr(self.pathway, f"add_{_method(self.list_name)}")(self.item, self.index)
+        self.pathway.add_item(self.list_name, self.item, self.index)
 
     def _undo(self) -> None:
-        getattr(self.pathway, f"remove_{_method(self.list_name)}")(self.item.id)
+        self.pathway.remove_item(self.list_name, self.item.id)
 
 
 class _RemoveItem(ModelCommand):
     list_name = ""
-    noun = ""
 
     def __init__(self, pathway: Pathway, item_id: str):
-        item = next((x for x in getattr(pathway, self.list_name) if x.id == item_id), None)
-        if item is None:
-            raise EditRefused(f"there is no {self.noun} '{item_id}'")
-        pathway.check_remove_item(self.list_name, item_id)   # refused while in use
-        super().__init__(pathway, f"Remove {self.noun} '{item.name}'")
+        pathway.check_remove_item(self.list_name, item_id)   # missing, or still in use
+        item = pathway.existing(self.list_name, item_id)
+        super().__init__(pathway, f"Remove {ITEM_NOUNS[self.list_name]} '{item.name}'")
         self.item_id = item_id
         self.removed: tuple[Any, int] | None = None
 
     def _do(self) -> None:
-        self.removed = getattr(self.pathway, f"remove_{_method(self.list_name)}")(self.item_id)
+        self.removed = self.pathway.remove_item(self.list_name, self.item_id)
 
     def _undo(self) -> None:
         item, index = self.removed
-        getattr(self.pathway, f"add_{_method(self.list_name)}")(item, index)
+        self.pathway.add_item(self.list_name, item, index)
 
 
 class _UpdateItem(UpdateCommand):
     list_name = ""
-    noun = ""
 
     def __init__(self, pathway: Pathway, item_id: str,
                  changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        if "id" in changes and changes["id"] != item_id:
-            raise EditRefused(f"a {self.noun}'s id cannot be changed")
         pathway.checked_item(self.list_name, item_id, changes)
-        item = next(x for x in getattr(pathway, self.list_name) if x.id == item_id)
-        super().__init__(pathway, item_id, changes, f"{self.noun} '{item.name}'")
+        item = pathway.existing(self.list_name, item_id)
+        super().__init__(pathway, item_id, changes,
+                         f"{ITEM_NOUNS[self.list_name]} '{item.name}'")
 
     def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:
-        return getattr(self.pathway, f"update_{_method(self.list_name)}")(self.key, **changes)
-
-
-def _method(list_name: str) -> str:
-    return list_name[:-1]
+        return self.pathway.update_item(self.list_name, self.key, **changes)
 
 
 class AddResourceCommand(_AddItem):
     """Add a shared resource (theatre lists, ward beds, clinic slots)."""
-    list_name, noun, kind = "resources", "resource", Resource
+    list_name = "resources"
 
 
 class RemoveResourceCommand(_RemoveItem):
     """Remove a resource that no step uses."""
-    list_name, noun = "resources", "resource"
+    list_name = "resources"
 
 
 class UpdateResourceCommand(_UpdateItem):
     """Change a resource's name, capacity, bed flag or note; same-field edits merge."""
-    list_name, noun, merge_id = "resources", "resource", MERGE_RESOURCE
+    list_name, merge_id = "resources", MERGE_RESOURCE
 
 
 class AddCohortCommand(_AddItem):
     """Add a patient cohort."""
-    list_name, noun, kind = "cohorts", "cohort", Cohort
+    list_name = "cohorts"
 
 
 class RemoveCohortCommand(_RemoveItem):
     """Remove a cohort no branch or scenario names."""
-    list_name, noun = "cohorts", "cohort"
+    list_name = "cohorts"
 
 
 class UpdateCohortCommand(_UpdateItem):
     """Change a cohort's name, share or note; same-field edits merge."""
-    list_name, noun, merge_id = "cohorts", "cohort", MERGE_COHORT
+    list_name, merge_id = "cohorts", MERGE_COHORT
 
 
 class AddCostCommand(_AddItem):
     """Add a unit cost."""
-    list_name, noun, kind = "costs", "unit cost", UnitCost
+    list_name = "costs"
 
 
 class RemoveCostCommand(_RemoveItem):
     """Remove a unit cost no step charges."""
-    list_name, noun = "costs", "unit cost"
+    list_name = "costs"
 
 
 class UpdateCostCommand(_UpdateItem):
     """Change a unit cost's name, amount, year, source or note; same-field edits merge."""
-    list_name, noun, merge_id = "costs", "unit cost", MERGE_COST
+    list_name, merge_id = "costs", MERGE_COST
 
 
 class AddScenarioCommand(_AddItem):
     """Add a scenario."""
-    list_name, noun, kind = "scenarios", "scenario", Scenario
+    list_name = "scenarios"
 
 
 class RemoveScenarioCommand(_RemoveItem):
     """Remove a scenario (with its changes)."""
-    list_name, noun = "scenarios", "scenario"
+    list_name = "scenarios"
 
 
 class UpdateScenarioCommand(_UpdateItem):
     """Rename a scenario or change its description; same-field edits merge."""
-    list_name, noun, merge_id = "scenarios", "scenario", MERGE_SCENARIO
+    list_name, merge_id = "scenarios", MERGE_SCENARIO
 
 
 # ------------------------------------------------------------------ scenario changes
@@ -212,11 +196,7 @@ class UpdateScenarioChangeCommand(ModelCommand):
     """Replace one change of a scenario; edits of the same change merge."""
 
     def __init__(self, pathway: Pathway, scenario_id: str, index: int, change: Change | dict):
-        scenario = pathway.scenario(scenario_id)
-        if scenario is None:
-            raise EditRefused(f"there is no scenario '{scenario_id}'")
-        if not 0 <= index < len(scenario.changes):
-            raise EditRefused(f"scenario '{scenario_id}' has no change {index + 1}")
+        scenario = pathway.checked_change_index(scenario_id, index)
         self.change = pathway.checked_change(scenario_id, change, index)
         super().__init__(pathway, f"Change scenario '{scenario.name}'")
         self.scenario_id, self.index = scenario_id, index
@@ -244,11 +224,7 @@ class RemoveScenarioChangeCommand(ModelCommand):
     """Remove one change of a scenario."""
 
     def __init__(self, pathway: Pathway, scenario_id: str, index: int):
-        scenario = pathway.scenario(scenario_id)
-        if scenario is None:
-            raise EditRefused(f"there is no scenario '{scenario_id}'")
-        if not 0 <= index < len(scenario.changes):
-            raise EditRefused(f"scenario '{scenario_id}' has no change {index + 1}")
+        scenario = pathway.checked_change_index(scenario_id, index)
         super().__init__(pathway, f"Remove a change from scenario '{scenario.name}'")
         self.scenario_id, self.index = scenario_id, index
         self.removed: tuple[Change, int] | None = None

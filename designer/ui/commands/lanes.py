@@ -44,9 +44,7 @@ class RemoveSettingCommand(ModelCommand):
     """Remove an empty lane (refused while it holds steps)."""
 
     def __init__(self, pathway: Pathway, setting_id: str):
-        setting = pathway.setting(setting_id)
-        if setting is None:
-            raise EditRefused(f"there is no lane '{setting_id}'")
+        setting = pathway.existing("settings", setting_id)
         pathway.check_remove_setting(setting_id)
         super().__init__(pathway, f"Remove lane '{setting.name}'")
         self.setting_id = setting_id
@@ -68,9 +66,7 @@ class UpdateSettingCommand(UpdateCommand):
     def __init__(self, pathway: Pathway, setting_id: str,
                  changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        setting = pathway.setting(setting_id)
-        if setting is None:
-            raise EditRefused(f"there is no lane '{setting_id}'")
+        setting = pathway.existing("settings", setting_id)
         pathway.check_setting_changes(setting_id, changes)
         probe(setting, changes)
         super().__init__(pathway, setting_id, changes, f"lane '{setting.name}'")
@@ -83,9 +79,7 @@ class MoveSettingCommand(ModelCommand):
     """Move a lane up or down."""
 
     def __init__(self, pathway: Pathway, setting_id: str, new_index: int):
-        setting = pathway.setting(setting_id)
-        if setting is None:
-            raise EditRefused(f"there is no lane '{setting_id}'")
+        setting = pathway.existing("settings", setting_id)
         new_index = max(0, min(new_index, len(pathway.settings) - 1))
         if pathway.settings.index(setting) == new_index:
             raise EditRefused("the lane is already there")
@@ -119,9 +113,7 @@ class RemoveRoleCommand(ModelCommand):
     """Remove a role that owns no step."""
 
     def __init__(self, pathway: Pathway, role_id: str):
-        role = pathway.role(role_id)
-        if role is None:
-            raise EditRefused(f"there is no role '{role_id}'")
+        role = pathway.existing("roles", role_id)
         pathway.check_remove_role(role_id)
         super().__init__(pathway, f"Remove role '{role.name}'")
         self.role_id = role_id
@@ -142,9 +134,7 @@ class UpdateRoleCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, role_id: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        role = pathway.role(role_id)
-        if role is None:
-            raise EditRefused(f"there is no role '{role_id}'")
+        role = pathway.existing("roles", role_id)
         pathway.check_role_changes(role_id, changes)
         probe(role, changes)
         super().__init__(pathway, role_id, changes, f"role '{role.name}'")

@@ -26,6 +26,7 @@ from typing import Any, Iterable, Mapping
 
 from PySide6.QtGui import QUndoCommand
 
+from designer.graph.ids import copy_id_base, copy_name
 from designer.graph.model import EditRefused, Pathway, Step, Transition
 from designer.ui.commands.base import (
     ID_RE,
@@ -189,13 +190,11 @@ class RemoveItemsCommand(ModelCommand):
                  transition_keys: Iterable[str] = ()):
         step_ids = list(dict.fromkeys(step_ids))
         for sid in step_ids:
-            if pathway.step(sid) is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            pathway.existing("steps", sid)
         doomed_steps = set(step_ids)
         keys = set(transition_keys)
         for key in keys:
-            if pathway.transition(key) is None:
-                raise EditRefused(f"there is no transition {key}")
+            pathway.existing("transitions", key)
         t_order = [(i, t.key) for i, t in enumerate(pathway.transitions)
                    if t.key in keys or t.source in doomed_steps or t.target in doomed_steps]
         s_order = [(i, s.id) for i, s in enumerate(pathway.steps) if s.id in doomed_steps]
@@ -242,9 +241,7 @@ class MoveStepsCommand(ModelCommand):
         self.new: dict[str, dict[str, Any]] = {}
         self.old: dict[str, dict[str, Any]] = {}
         for sid, move in moves.items():
-            step = pathway.step(sid)
-            if step is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            step = pathway.existing("steps", sid)
             if len(move) == 2 and isinstance(move[0], (tuple, list)):
                 position, setting = move
             else:
@@ -252,8 +249,7 @@ class MoveStepsCommand(ModelCommand):
             position = (round(float(position[0]), 1), round(float(position[1]), 1))
             change: dict[str, Any] = {"position": position}
             if setting != step.setting:
-                if pathway.setting(setting) is None:
-                    raise EditRefused(f"there is no lane '{setting}'")
+                pathway.existing("settings", setting)
                 change["setting"] = setting
             self.new[sid] = change
             self.old[sid] = {k: getattr(step, k) for k in change}
@@ -295,9 +291,7 @@ class UpdateStepCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, step_id: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        step = pathway.step(step_id)
-        if step is None:
-            raise EditRefused(f"there is no step '{step_id}'")
+        step = pathway.existing("steps", step_id)
         pathway.check_step_changes(step_id, changes)
         probe(step, changes)
         super().__init__(pathway, step_id, changes, f"'{step.name}'")
@@ -311,8 +305,7 @@ class RenameStepCommand(ModelCommand):
 
     def __init__(self, pathway: Pathway, old_id: str, new_id: str):
         new_id = new_id.strip()
-        if pathway.step(old_id) is None:
-            raise EditRefused(f"there is no step '{old_id}'")
+        pathway.existing("steps", old_id)
         if new_id == old_id:
             raise EditRefused("the id is unchanged")
         if not ID_RE.match(new_id):
@@ -330,6 +323,39 @@ class RenameStepCommand(ModelCommand):
     def _undo(self) -> None:
         # exactly the references the rename moved go back (not every one naming new_id)
         self.pathway.undo_rename(self.new_id, self.old_id, self.changed)
+
+
+class NameStepCommand(ModelCommand):
+    """Give a step a new name (the canvas's in-place editor); one undo step.
+
+    An untouched id (one made from the old name, such as ``new-step-2``) follows the
+    name, with every reference to it (see ``Pathway.step_id_for_name``); ``new_id``
+    is the id it gets, or None when the id stays.
+    """
+
+    def __init__(self, pathway: Pathway, step_id: str, name: str):
+        step = pathway.existing("steps", step_id)
+        changes = {"name": name}
+        pathway.check_step_changes(step_id, changes)
+        probe(step, changes)
+        self.new_id = pathway.step_id_for_name(step_id, name)
+        if self.new_id is not None:
+            pathway.check_new_step_id(self.new_id)
+        super().__init__(pathway, f"Name step '{name}'")
+        self.key, self.name = step_id, name
+        self.old: dict[str, Any] = {}
+        self.changed: dict = {}
+
+    def _do(self) -> None:
+        # the id first: a refused rename then leaves nothing half done
+        if self.new_id is not None:
+            self.changed = self.pathway.rename_step(self.key, self.new_id)
+        self.old = self.pathway.update_step(self.new_id or self.key, name=self.name)
+
+    def _undo(self) -> None:
+        self.pathway.update_step(self.new_id or self.key, **self.old)
+        if self.new_id is not None:
+            self.pathway.undo_rename(self.new_id, self.key, self.changed)
 
 
 # ----------------------------------------------------------------------- transitions
@@ -362,9 +388,7 @@ class UpdateTransitionCommand(UpdateCommand):
 
     def __init__(self, pathway: Pathway, key: str, changes: Mapping[str, Any] | None = None, **kw: Any):
         changes = changes_of(changes, kw)
-        transition = pathway.transition(key)
-        if transition is None:
-            raise EditRefused(f"there is no transition {key}")
+        transition = pathway.existing("transitions", key)
         changes = Pathway.transition_changes(changes)
         probe(transition, changes)
         super().__init__(pathway, key, changes, f"transition {key}")
@@ -446,9 +470,7 @@ class ApplyLayoutCommand(ModelCommand):
         self.new: dict[str, tuple[float, float]] = {}
         self.old: dict[str, tuple[float, float] | None] = {}
         for sid, (x, y) in positions.items():
-            step = pathway.step(sid)
-            if step is None:
-                raise EditRefused(f"there is no step '{sid}'")
+            step = pathway.existing("steps", sid)
             new = (round(float(x), 1), round(float(y), 1))
             if step.position != new:
                 self.new[sid] = new
@@ -470,7 +492,8 @@ class PasteCommand(ModelCommand):
     """Add copied steps and the transitions between them as one undo step.
 
     Ids that clash with the pathway get fresh ones (``pathway.new_id``) and the
-    transitions follow; positions move by ``offset``; steps whose lane does not
+    transitions follow; names already in use get " (copy)" (``copy_name``);
+    positions move by ``offset``; steps whose lane does not
     exist here go to ``fallback_setting`` when given. Transitions whose ends are
     not both present after pasting are dropped. ``pasted_ids`` lists the new step ids.
     """
@@ -484,14 +507,19 @@ class PasteCommand(ModelCommand):
             raise EditRefused("there is nothing to paste")
         mapping: dict[str, str] = {}
         taken: set[str] = set()
+        names = {s.name for s in pathway.steps}
+        existing = {s.id for s in pathway.steps}
         self.steps: list[Step] = []
         for step in steps:
             new_id = step.id
             if pathway.step(new_id) is not None or new_id in taken:
-                new_id = pathway.new_id(step.id, taken)
+                new_id = pathway.new_id(copy_id_base(step.id, existing), taken)
             taken.add(new_id)
             mapping[step.id] = new_id
-            update: dict[str, Any] = {"id": new_id}
+            # a copy beside its original is told apart by name too: "X (copy)"
+            name = copy_name(step.name, names)
+            names.add(name)
+            update: dict[str, Any] = {"id": new_id, "name": name}
             if step.position is not None:
                 update["position"] = (round(step.position[0] + offset[0], 1),
                                       round(step.position[1] + offset[1], 1))

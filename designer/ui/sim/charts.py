@@ -116,6 +116,12 @@ def _colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def _say(ax, text: str) -> None:
+    """An empty chart that says why it is empty, in the middle of ``ax``."""
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+
+
 def _tidy(ax) -> None:
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
@@ -258,9 +264,7 @@ def draw_utilisation(fig, results, labels: dict | None = None) -> None:
     ax = fig.add_subplot(111)
     rows = utilisation_rows(results, (labels or {}).get("resources"))
     if not rows:
-        ax.text(0.5, 0.5, "No resources or step capacities in this pathway",
-                ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+        _say(ax, "No resources or step capacities in this pathway")
         return
     _bars(ax, [label for _k, label in rows], results.scenarios,
           lambda s, j: s.summary(rows[j][0]), scale=100.0, text=lambda x: f"{x:.0f}%")
@@ -285,10 +289,7 @@ def draw_costs(fig, results, labels: dict | None = None) -> None:
     rows = cost_rows(results)
     unit = money_unit(results)
     if not rows:
-        ax = fig.add_subplot(111)
-        ax.text(0.5, 0.5, "No unit costs are charged by any step",
-                ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+        _say(fig.add_subplot(111), "No unit costs are charged by any step")
         return
     by_step = fig.add_subplot(211)
     thousands = (lambda x: f"{x:,.0f}")
@@ -327,10 +328,7 @@ def draw_differences(fig, results, labels: dict | None = None) -> None:
     """Each scenario minus the first, per headline measure, with its 95% interval."""
     scenarios = results.scenarios
     if len(scenarios) < 2:
-        ax = fig.add_subplot(111)
-        ax.text(0.5, 0.5, "Run two or more scenarios to compare them",
-                ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+        _say(fig.add_subplot(111), "Run two or more scenarios to compare them")
         return
     base = scenarios[0]
     others = scenarios[1:]
@@ -395,10 +393,7 @@ def draw_cohorts(fig, results, labels: dict | None = None) -> None:
     """The headline measures for each cohort (e.g. most deprived fifth vs the others)."""
     cohorts = cohort_ids(results)
     if not cohorts:
-        ax = fig.add_subplot(111)
-        ax.text(0.5, 0.5, "This pathway has no patient cohorts",
-                ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+        _say(fig.add_subplot(111), "This pathway has no patient cohorts")
         return
     names = (labels or {}).get("cohorts") or {}
     labels = [_short(names.get(c, c)) for c in cohorts]
