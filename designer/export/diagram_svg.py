@@ -27,6 +27,7 @@ from designer.render import style
 _UNITS_PER_POINT = 96 / 72       # the diagram's fonts are sized for a 96 dpi device
 #: Fonts a reader falls back to where DejaVu Sans is missing (Verdana has close widths).
 FONT_STACK = f"{style.FONT_FAMILY}, Verdana, Arial, Helvetica, sans-serif"
+_FAMILY = quoteattr(FONT_STACK)
 #: Room around a shape (scene units) for its stroke when deciding it is outside a slice.
 _STROKE_ROOM = 4.0
 
@@ -169,12 +170,30 @@ class SvgPainter:
         if not self._shown(rect):
             return
         radius = max(0.0, min(rx, ry, rect.width() / 2, rect.height() / 2))
-        if not radius:
-            rect = self._cut(rect)
+        if not radius and self._cut(rect) != rect:
+            self._cut_outline(rect)
+            return
         corner = f' rx="{_num(radius)}"' if radius else ""
         self.out.append(f'<rect x="{_num(rect.x())}" y="{_num(rect.y())}" '
                         f'width="{_num(rect.width())}" height="{_num(rect.height())}"'
                         f'{corner} {self._paint()}/>')
+
+    def _cut_outline(self, rect: QRectF) -> None:
+        """A rectangle reaching past the part: its fill cut to the part, and only the
+        sides of its outline that lie in it (a cut side would draw a false edge)."""
+        if self._brush is not None:
+            cut = self._cut(rect)
+            self.out.append(f'<rect x="{_num(cut.x())}" y="{_num(cut.y())}" '
+                            f'width="{_num(cut.width())}" height="{_num(cut.height())}" '
+                            f'{self._paint(stroke=False)}/>')
+        if self._pen is None:
+            return
+        span = self._local_span()
+        sides = [(rect.topLeft(), rect.topRight()), (rect.bottomLeft(), rect.bottomRight())]
+        sides += [(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+                  for x in (rect.left(), rect.right()) if span[0] <= x <= span[1]]
+        for a, b in sides:
+            self.drawLine(a, b)
 
     def drawLine(self, a: QPointF, b: QPointF) -> None:  # noqa: N802
         if self._pen is None or not self._shown(QRectF(a, b).normalized()):
@@ -236,8 +255,9 @@ class SvgPainter:
             x, anchor = rect.left(), "start"
         baseline = rect.center().y() + size * 0.35      # centred on the line's middle
         colour = self._pen[0] if self._pen is not None else QColor("#000000")
-        attributes = [f'x="{_num(x)}"', f'y="{_num(baseline)}"', f'font-size="{_num(size)}"',
-                      f'fill="{_colour(colour)}"']
+        # the font on every text, not inherited: the surest for simple SVG readers
+        attributes = [f'x="{_num(x)}"', f'y="{_num(baseline)}"', f"font-family={_FAMILY}",
+                      f'font-size="{_num(size)}"', f'fill="{_colour(colour)}"']
         if anchor != "start":
             attributes.append(f'text-anchor="{anchor}"')
         if bold:
@@ -280,12 +300,69 @@ def part_svg(drawing, header: float, left: float, right: float, scale: float,
     out.append("</defs>")
     out.append(f'<rect x="0" y="0" width="{_num(units_wide)}" height="{_num(units_high)}" '
                'fill="#ffffff"/>')
-    out.append(f"<g font-family={quoteattr(FONT_STACK)}>")
     for number, (a, b, shift) in enumerate(parts):
         painter = SvgPainter(keep=(a, b))
         drawing.paint(painter)
         out.append(f'<g clip-path="url(#part{number})">'
                    f'<g transform="translate({_num(shift)} 0)">'
                    f"{painter.finish()}</g></g>")
-    out.append("</g></svg>")
+    out.append("</svg>")
     return "\n".join(out)
+
+
+def key_scale(drawing, scale: float, most_width: float) -> float:
+    """Points a unit for the key: the diagram's ``scale``, less if the row would be
+    wider than ``most_width`` points (as the PDF's key)."""
+    units = drawing.legend_width()
+    return min(scale, most_width / units) if units else scale
+
+
+def key_svg(drawing, scale: float, title: str = "", description: str = "") -> str:
+    """The key to the diagram's shapes and badges (its legend row) as an SVG
+    document, ``scale`` points a unit."""
+    from designer.render.diagram_painter import LEGEND_HEIGHT
+
+    units_wide = drawing.legend_width()
+    painter = SvgPainter()
+    drawing.painter(painter).paint_legend(0.0)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
+           f'width="{_num(units_wide * scale)}pt" height="{_num(LEGEND_HEIGHT * scale)}pt" '
+           f'viewBox="0 0 {_num(units_wide)} {_num(LEGEND_HEIGHT)}">']
+    if title:
+        out.append(f"<title>{escape(strip_non_xml(title))}</title>")
+    if description:
+        out.append(f"<desc>{escape(strip_non_xml(description))}</desc>")
+    out.append(f'<rect x="0" y="0" width="{_num(units_wide)}" height="{_num(LEGEND_HEIGHT)}" '
+               'fill="#ffffff"/>')
+    out.append(f"{painter.finish()}</svg>")
+    return "\n".join(out)
+
+
+def key_png(drawing, scale: float, pixels_per_point: float = 2.0) -> bytes:
+    """The same key as a PNG, ``scale`` points a unit at ``pixels_per_point``, drawn
+    by Qt (the fallback for readers without SVG)."""
+    import math
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtGui import QImage, QPainter
+
+    from designer.render.diagram_painter import LEGEND_HEIGHT
+
+    k = scale * pixels_per_point
+    units_wide = drawing.legend_width()
+    image = QImage(QSize(max(1, math.ceil(units_wide * k)), max(1, math.ceil(LEGEND_HEIGHT * k))),
+                   QImage.Format_RGB888)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    painter.setRenderHint(QPainter.TextAntialiasing, True)
+    painter.scale(image.width() / units_wide, image.height() / LEGEND_HEIGHT)
+    drawing.painter(painter).paint_legend(0.0)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())

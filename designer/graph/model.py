@@ -371,7 +371,13 @@ class Pathway(FlowEditing, _Base):
         Raises :class:`EditRefused` in the editor's words when there is none ("there
         is no lane 'x'"): the one look-up the edit methods and the commands share.
         """
-        return self._collection(name)[self._index_by(name, key, _KEY_OF.get(name, _id_of))]
+        keyfunc = _KEY_OF.get(name)
+        items = self._collection(name)
+        found = (next((x for x in items if x.id == key), None) if keyfunc is None else
+                 next((x for x in items if keyfunc(x) == key), None))
+        if found is None:
+            raise EditRefused(no_such(name, key))
+        return found
 
     def _insert(self, name: str, item: Any, index: int | None, key: str, event: str) -> None:
         items = self._collection(name)
@@ -733,10 +739,6 @@ class Pathway(FlowEditing, _Base):
     def content_equal(self, other: "Pathway") -> bool:
         """True when both pathways hold the same data (listeners ignored)."""
         return self.model_dump() == other.model_dump()
-
-
-def _id_of(item: Any) -> str:
-    return item.id
 
 
 # How the items of a list are named where it is not by ``id`` (see Pathway.existing).

@@ -92,7 +92,8 @@ def test_every_picture_has_a_png_blip_an_svg_blip_and_alt_text(documents, which)
     from PIL import Image
 
     pictures = _pictures(documents[which])
-    assert len(pictures) >= (5 if which == "spec" else 6)   # 4 diagram parts, timeline, chart
+    # key, 4 diagram parts, timeline (and the board's chart)
+    assert len(pictures) >= (6 if which == "spec" else 7)
     for picture in pictures:
         assert len(picture["alt"]) > 30, picture["alt"]
         assert picture["png"].content_type == "image/png"
@@ -145,6 +146,16 @@ def test_the_diagram_svgs_hold_every_step_name_as_text(documents):
         assert all(lane in text for lane in lanes)
 
 
+def test_the_diagram_comes_with_a_drawn_key_before_its_first_part(documents):
+    pictures = _pictures(documents["spec"])
+    assert pictures[0]["alt"].startswith("Key to the diagram")
+    assert pictures[1]["alt"].startswith("Diagram")
+    text = " ".join(_texts(SafeET.fromstring(pictures[0]["svg"][0].blob)))
+    for label in ("Start or end", "Decision", "Wait", "Handoff complete",
+                  "Handoff incomplete or missing", "Time runs left to right"):
+        assert label in text
+
+
 def test_qt_draws_each_svg_as_the_png_fallback_shows_it(documents):
     """Qt's SVG renderer (not our painter) draws every SVG; the result matches the
     fallback PNG to within anti-aliasing, so the vector picture is the same picture."""
@@ -175,11 +186,15 @@ def test_qt_draws_each_svg_as_the_png_fallback_shows_it(documents):
                                  image.bytesPerLine(), 1)
         difference = apart(png, drawn)
         blank = apart(png, Image.new("RGB", png.size, "white"))
+        moved = apart(png, ImageChops.offset(drawn, 4, 0))
         if picture["alt"].startswith("Diagram"):
             # the PNG is Qt's own painting of the same shapes: nearly the same pixels,
             # and closer than the same picture moved by 4 pixels
             assert difference < 1.2, (picture["alt"][:40], difference)
-            assert difference < apart(png, ImageChops.offset(drawn, 4, 0))
+            assert difference < moved
+        elif picture["alt"].startswith("Key"):
+            # a row of small words: the hinting of the text weighs more
+            assert difference < 0.5 * moved, (picture["alt"][:40], difference, moved)
         else:
             # the timeline's PNG is Pillow's painting (other font hinting): close
             assert difference < 0.4 * blank, (picture["alt"][:40], difference, blank)
@@ -222,8 +237,13 @@ def test_add_svg_picture_survives_a_round_trip_through_python_docx(tmp_path):
     first = tmp_path / "a.docx"
     doc.save(str(first))
     again = tmp_path / "b.docx"
-    Document(str(first)).save(str(again))
-    picture, = _pictures(again)
+    reopened = Document(str(first))
+    other = io.BytesIO()
+    Image.new("RGB", (50, 50), "red").save(other, format="PNG")
+    reopened.add_picture(other, width=Pt(20))      # python-docx's own call still works
+    reopened.save(str(again))
+    picture, plain = _pictures(again)
+    assert plain["svg"] == [] and plain["png"].content_type == "image/png"
     assert picture["alt"] == "A greeting"
     assert picture["svg"][0].blob == svg.encode()
     assert picture["svg"][0].content_type == "image/svg+xml"
@@ -266,3 +286,27 @@ def test_libreoffice_converts_the_specification_and_draws_the_diagram(documents,
                                 text=True, check=True).stdout.splitlines()[2:]
         with_pictures = {int(line.split()[0]) - 1 for line in listed if line.strip()}
         assert set(diagram_pages) <= with_pictures
+
+
+def test_a_frame_reaching_past_a_part_keeps_only_its_own_sides():
+    """Cut to a part, a framed rectangle shows its top and bottom within the part and
+    no side at the cuts (a false edge where two parts meet)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QPen
+
+    from designer.export.diagram_svg import SvgPainter
+
+    painter = SvgPainter(keep=(100.0, 200.0))
+    painter.setPen(QPen(QColor("#90a4ae"), 1))
+    painter.setBrush(QColor("#eeeeee"))
+    painter.translate(10.0, 0.0)             # the part's span is in picture units
+    painter.drawRect(QRectF(0, 0, 400, 50))  # picture x 10..410
+    painter.drawRect(QRectF(120, 10, 20, 20))   # wholly inside: drawn as it is
+    root = SafeET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg">'
+                             f'{painter.finish()}</svg>')
+    lines = [tuple(float(line.get(k)) for k in ("x1", "y1", "x2", "y2"))
+             for line in root.iter(f"{SVG}line")]
+    assert sorted(lines) == [(90.0, 0.0, 190.0, 0.0), (90.0, 50.0, 190.0, 50.0)]
+    rects = [(float(r.get("x")), float(r.get("width")), r.get("stroke"))
+             for r in root.iter(f"{SVG}rect")]
+    assert rects == [(90.0, 100.0, None), (120.0, 20.0, "#90a4ae")]

@@ -80,3 +80,16 @@ def test_end_of_month_dates_load_or_are_refused_as_not_real(year, month, day):
             loads_pathway(_with_due(text))
     else:
         assert loads_pathway(_with_due(text)).priorities[0].due == real.isoformat()
+
+
+def test_saving_over_a_hand_written_file_keeps_its_unquoted_dates(tmp_path):
+    from designer.graph.io import load_pathway, saved_text
+
+    path = tmp_path / "dated.yaml"
+    path.write_text(_with_due("2027-01-31") + "  - id: p2\n    title: Second\n"
+                    "    due: 2027-03-01\n", encoding="utf-8")
+    pathway = load_pathway(path)
+    pathway.update_priority("p2", title="Second, renamed")
+    text = saved_text(pathway, path)
+    assert "    due: 2027-01-31\n" in text          # the untouched item keeps its line
+    assert loads_pathway(text) == pathway

@@ -130,20 +130,22 @@ def add_svg_picture(doc, png: bytes, svg: str | bytes, width, height, alt: str):
     ``a:blip r:embed``; an ``a:extLst/a:ext`` with Word's SVG extension URI holds
     an ``asvg:svgBlip`` whose ``r:embed`` names a second image part, of content
     type ``image/svg+xml``. python-docx knows nothing of SVG, so that part is
-    added to the package here. Both pictures should have the same aspect ratio:
+    made and related here. Both pictures should have the same aspect ratio:
     the frame is ``width`` by ``height`` whichever is drawn.
     """
     from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.opc.part import Part
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
+    from docx.parts.image import ImagePart
 
     shape = add_picture(doc, io.BytesIO(png), width, height)
     shape._inline.docPr.set("descr", alt)
     blob = svg.encode("utf-8") if isinstance(svg, str) else bytes(svg)
     package = doc.part.package
-    svg_part = Part(package.next_partname("/word/media/vector%d.svg"), SVG_CONTENT_TYPE,
-                    blob, package)
+    # an ImagePart, as python-docx makes of it when it opens the file again (it has
+    # no Image for it: python-docx cannot read an SVG's size, and need not)
+    svg_part = ImagePart(package.next_partname("/word/media/vector%d.svg"), SVG_CONTENT_TYPE,
+                         blob)
     r_id = doc.part.relate_to(svg_part, RELATIONSHIP_TYPE.IMAGE)
     blip = shape._inline.graphic.graphicData.pic.blipFill.blip
     blip.append(parse_xml(

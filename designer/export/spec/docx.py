@@ -75,19 +75,32 @@ def _diagram(doc, c: SpecContent, pathway, report) -> None:
     # A pathway is wide: its diagram goes in a landscape section, back to portrait after.
     _new_section(doc, landscape=True)
     doc.add_heading(SECTION_TITLES["diagram"], level=1)
-    doc.add_paragraph(DIAGRAM_KEY)
+    doc.add_paragraph(DIAGRAM_KEY).paragraph_format.keep_with_next = True
     height = (210 - 2 * 18 - 12) * PT_PER_MM     # less room for Word's caption spacing
+    width = (297 - 2 * 18) * PT_PER_MM
     try:
         from designer.export.diagram_pages import diagram_pieces
-        from designer.export.diagram_svg import part_svg
+        from designer.export.diagram_svg import key_png, key_scale, key_svg, part_svg
         from designer.export.diagram_vector import DiagramDrawing
+        from designer.render.diagram_painter import LEGEND_HEIGHT
 
-        pieces = diagram_pieces(pathway, report, frame_width=(297 - 2 * 18) * PT_PER_MM,
-                                frame_height=height, first_room=height - 80)
+        # room under the heading for the written key and the drawn one
+        pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
+                                first_room=height - 100)
         drawing = DiagramDrawing(pathway, report)
     except ImportError as exc:
         doc.add_paragraph(diagram_unavailable(exc))
         pieces = []
+    if pieces:        # the drawn key, at the diagram's scale as in the PDF
+        scale = key_scale(drawing, max(p.vector[3] for p in pieces), width)
+        alt = ("Key to the diagram: the shapes of a start or end, a step, a decision and "
+               "a wait; the badges of a complete and an incomplete handoff"
+               + (" and of findings by severity" if report is not None else "")
+               + "; time runs left to right. The text above says the same.")
+        kit.add_svg_picture(doc, key_png(drawing, scale), key_svg(drawing, scale, "Key to "
+                            "the diagram", alt), Mm(drawing.legend_width() * scale / PT_PER_MM),
+                            Mm(LEGEND_HEIGHT * scale / PT_PER_MM), alt)
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     for number, piece in enumerate(pieces, 1):
         part = f", part {number} of {len(pieces)}" if len(pieces) > 1 else ""
         alt = (f"Diagram of the pathway {c.title}{part}: {c.step_count} steps in "

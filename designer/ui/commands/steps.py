@@ -334,9 +334,7 @@ class NameStepCommand(ModelCommand):
     """
 
     def __init__(self, pathway: Pathway, step_id: str, name: str):
-        step = pathway.step(step_id)
-        if step is None:
-            raise EditRefused(f"there is no step '{step_id}'")
+        step = pathway.existing("steps", step_id)
         changes = {"name": name}
         pathway.check_step_changes(step_id, changes)
         probe(step, changes)
