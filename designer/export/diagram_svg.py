@@ -27,6 +27,7 @@ from designer.render import style
 _UNITS_PER_POINT = 96 / 72       # the diagram's fonts are sized for a 96 dpi device
 #: Fonts a reader falls back to where DejaVu Sans is missing (Verdana has close widths).
 FONT_STACK = f"{style.FONT_FAMILY}, Verdana, Arial, Helvetica, sans-serif"
+_FAMILY = quoteattr(FONT_STACK)
 #: Room around a shape (scene units) for its stroke when deciding it is outside a slice.
 _STROKE_ROOM = 4.0
 
@@ -254,8 +255,9 @@ class SvgPainter:
             x, anchor = rect.left(), "start"
         baseline = rect.center().y() + size * 0.35      # centred on the line's middle
         colour = self._pen[0] if self._pen is not None else QColor("#000000")
-        attributes = [f'x="{_num(x)}"', f'y="{_num(baseline)}"', f'font-size="{_num(size)}"',
-                      f'fill="{_colour(colour)}"']
+        # the font on every text, not inherited: the surest for simple SVG readers
+        attributes = [f'x="{_num(x)}"', f'y="{_num(baseline)}"', f"font-family={_FAMILY}",
+                      f'font-size="{_num(size)}"', f'fill="{_colour(colour)}"']
         if anchor != "start":
             attributes.append(f'text-anchor="{anchor}"')
         if bold:
@@ -298,14 +300,13 @@ def part_svg(drawing, header: float, left: float, right: float, scale: float,
     out.append("</defs>")
     out.append(f'<rect x="0" y="0" width="{_num(units_wide)}" height="{_num(units_high)}" '
                'fill="#ffffff"/>')
-    out.append(f"<g font-family={quoteattr(FONT_STACK)}>")
     for number, (a, b, shift) in enumerate(parts):
         painter = SvgPainter(keep=(a, b))
         drawing.paint(painter)
         out.append(f'<g clip-path="url(#part{number})">'
                    f'<g transform="translate({_num(shift)} 0)">'
                    f"{painter.finish()}</g></g>")
-    out.append("</g></svg>")
+    out.append("</svg>")
     return "\n".join(out)
 
 
@@ -334,7 +335,7 @@ def key_svg(drawing, scale: float, title: str = "", description: str = "") -> st
         out.append(f"<desc>{escape(strip_non_xml(description))}</desc>")
     out.append(f'<rect x="0" y="0" width="{_num(units_wide)}" height="{_num(LEGEND_HEIGHT)}" '
                'fill="#ffffff"/>')
-    out.append(f"<g font-family={quoteattr(FONT_STACK)}>{painter.finish()}</g></svg>")
+    out.append(f"{painter.finish()}</svg>")
     return "\n".join(out)
 
 
