@@ -3,7 +3,10 @@
 from designer.cli import main
 
 if __name__ == "__main__":
-    import multiprocessing
+    import sys
 
-    multiprocessing.freeze_support()  # simulation worker processes in a frozen app
+    if getattr(sys, "frozen", False):  # only a frozen app needs it (and the import costs)
+        import multiprocessing
+
+        multiprocessing.freeze_support()  # simulation worker processes in a frozen app
     raise SystemExit(main())

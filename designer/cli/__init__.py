@@ -13,8 +13,10 @@ Commands import what they need inside their handlers, so ``validate`` and
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
+import sys
 from typing import Sequence
 
 # pydantic looks for third-party plugins in every installed package's metadata the
@@ -52,7 +54,13 @@ def _add_command(subparsers, module) -> None:
         parser.set_defaults(handler=module.run)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_name(module_name: str) -> str:
+    return module_name.rsplit(".", 1)[1].rstrip("_")   # designer.cli.import_ -> import
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of the command ``only`` (which loads one
+    command module instead of all of them: what a command's start-up needs)."""
     parser = argparse.ArgumentParser(
         prog="periop",
         description="Perioperative Pathway Designer: design, check and export "
@@ -60,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMANDS:
+        if only is not None and _command_name(module_name) != only:
+            continue
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -67,14 +77,34 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         _add_command(sub, module)
+    parser.commands = sub.choices   # command name -> its parser
     return parser
 
 
+def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for this command line: one command's when it names one (``periop``
+    alone is ``periop open``), else every command's (``--help``, a mistake)."""
+    first = argv[0] if argv else "open"
+    if first in {_command_name(m) for m in COMMANDS}:
+        parser = build_parser(only=first)
+        if first in parser.commands:
+            return parser
+    return build_parser()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        args = parser.parse_args(["open", *([] if argv is None else list(argv))])
+    # Start-up imports build thousands of lasting objects (classes, parsers) and no
+    # garbage: the cycle collector would walk them again and again for nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parser = _parser_for(sys.argv[1:] if argv is None else list(argv))
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            args = parser.parse_args(["open", *([] if argv is None else list(argv))])
+    finally:
+        if was_enabled:
+            gc.enable()
     try:
         return args.handler(args)
     except KeyboardInterrupt:

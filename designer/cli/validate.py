@@ -18,8 +18,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from designer.graph.io import PathwayLoadError, load_pathway
-    from designer.graph.validate import validate
+    from designer.graph.gcpause import gc_paused
+
+    with gc_paused():  # the model's classes: many lasting objects, no garbage
+        from designer.graph.io import PathwayLoadError, load_pathway
+        from designer.graph.validate import validate
 
     results = []
     worst = EXIT_OK

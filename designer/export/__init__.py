@@ -68,8 +68,18 @@ class ExportRefused(Exception):
 
 
 def default_file_name(pathway, fmt: str) -> str:
-    """The file name a format gets in an output folder (from the pathway id)."""
-    return f"{pathway.id}{FORMATS[fmt].suffix}"
+    """The file name a format gets in an output folder (from the pathway id).
+
+    A pathway still called ``new-pathway`` is named from its title instead, so the
+    exports of a retitled pathway never all go out as ``new-pathway.pdf``.
+    """
+    # here, not at the top: ``periop --help`` lists FORMATS without loading the model
+    from designer.graph.ids import DEFAULT_PATHWAY_ID, slugify
+
+    stem = pathway.id
+    if stem == DEFAULT_PATHWAY_ID and getattr(pathway, "title", None):
+        stem = slugify(pathway.title, DEFAULT_PATHWAY_ID)
+    return f"{stem}{FORMATS[fmt].suffix}"
 
 
 def same_file(a, b) -> bool:

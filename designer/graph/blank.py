@@ -7,6 +7,7 @@ unplaced steps their auto-layout positions before anything draws them.
 from __future__ import annotations
 
 from designer.graph.geometry import FIRST_COLUMN_X, FIRST_ROW_Y, LAYER_SPACING
+from designer.graph.ids import DEFAULT_PATHWAY_ID
 from designer.graph.model import Pathway, Role, Setting, Step
 
 # The six standard settings of care: the lanes of a new pathway.
@@ -23,7 +24,7 @@ STANDARD_LANES = (
 def blank_pathway() -> Pathway:
     """A sensible new pathway: the six standard lanes, an entry and an exit."""
     return Pathway(
-        id="new-pathway",
+        id=DEFAULT_PATHWAY_ID,
         title="New perioperative pathway",
         status="draft",
         rule_packs=["perioperative"],

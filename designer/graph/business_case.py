@@ -11,7 +11,8 @@ Every model refuses bad values with a message naming the field
 an edit in the GUI is refused before it changes anything. Qt-free.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": pydantic reads real annotations (no
+# forward references to compile when the model classes are built at start-up)
 
 from typing import Any
 

@@ -15,7 +15,8 @@ resource that does not exist) are the simulation's pre-flight
 half-drawn pathway must still load and be edited.
 """
 
-from __future__ import annotations
+# no "from __future__ import annotations": pydantic reads real annotations (no
+# forward references to compile when the model classes are built at start-up)
 
 import re
 from typing import Annotated, Any, Literal
@@ -164,41 +165,37 @@ class Flow(_FlowBase):
     note: str | None = None
 
 
-class Resource(_FlowBase):
-    """Capacity shared by the steps that use it (theatre lists, ward beds, clinic slots)."""
-
+class _Named(_FlowBase):
+    # the id and name every list item of the simulation inputs starts with
     id: str
     name: str = Field(min_length=1)
+
+    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+
+
+class Resource(_Named):
+    """Capacity shared by the steps that use it (theatre lists, ward beds, clinic slots)."""
+
     capacity: int = Field(ge=1, le=1_000_000)
     bed: bool | None = None
     note: str | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
-
-class Cohort(_FlowBase):
+class Cohort(_Named):
     """A group of patients with its own share of arrivals and its own branch probabilities."""
 
-    id: str
-    name: str = Field(min_length=1)
     share: float = Field(ge=0, le=1)
     note: str | None = None
 
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
-
-class UnitCost(_FlowBase):
+class UnitCost(_Named):
     """A unit cost with its source and year: ``{id: bed-day, amount: 313, year: "2016/17"}``."""
 
-    id: str
-    name: str = Field(min_length=1)
     amount: float = Field(ge=0, le=1e9)
     year: str | None = None
     source: str | None = None
     url: str | None = None
     note: str | None = None
-
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
 
 class StepCost(_FlowBase):
@@ -281,13 +278,9 @@ CHANGE_FIELDS_ALL: tuple[str, ...] = tuple(dict.fromkeys(
     f for fields in CHANGE_FIELDS.values() for f in fields))
 
 
-class Scenario(_FlowBase):
+class Scenario(_Named):
     """A named variant of the pathway, compared with the others on common random numbers."""
 
-    id: str
-    name: str = Field(min_length=1)
     description: str | None = None
     changes: list[Change] = Field(default_factory=list)
-
-    _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 

@@ -46,7 +46,37 @@ class _BadValue(Exception):
         self.node = node
 
 
-class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _BadDate(_BadValue):
+    """A value shaped like a date (``2027-02-30``) that is not a real one."""
+
+
+def _construct_date(loader: Any, node: yaml.ScalarNode) -> str:
+    """An unquoted date or date-time as ISO text (``2027-1-5`` -> ``"2027-01-05"``).
+
+    YAML reads an unquoted ``2027-01-31`` as a date, but every date in a pathway is
+    text; people write them unquoted, so they are taken as the text they mean.
+    """
+    try:
+        value = yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except _VALUE_ERRORS:
+        if _DATE_SHAPE.match(str(node.value)):
+            raise _BadDate(node) from None
+        raise                           # e.g. "!!timestamp x": not a date at all
+    return value.isoformat()
+
+
+#: what YAML reads as a date: year-month-day, optionally with a time
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt ].*)?$")
+
+
+class _PathwayLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with dates read as ISO text (see :func:`_construct_date`)."""
+
+
+_PathwayLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
+
+
+class _LocatingLoader(_PathwayLoader):
     """The safe loader, with constructor failures tied to the node that caused them.
 
     Slower than the plain loader (a Python call per value), so it is used only to
@@ -191,7 +221,7 @@ def _describe(kind: str) -> str:
 
 def _parse_yaml(text: str, name: str) -> Any:
     try:
-        loader = _BaseLoader(text)
+        loader = _PathwayLoader(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -206,6 +236,12 @@ def _parse_yaml(text: str, name: str) -> Any:
             loader.dispose()
         _LocatingLoader(text).get_single_data()  # raises _BadValue naming the node
         raise PathwayLoadError(name, "a value could not be read")  # pragma: no cover
+    except _BadDate as exc:
+        node = exc.node
+        raise PathwayLoadError(name, f"'{shorten(node.value)}' is not a real date; write "
+                                     "dates as YYYY-MM-DD, e.g. 2027-01-31",
+                               line=node.start_mark.line + 1 if node.start_mark else None
+                               ) from None
     except _BadValue as exc:
         node = exc.node
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")

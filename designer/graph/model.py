@@ -28,6 +28,7 @@ from .elements import (  # noqa: F401
     friendly_validation_message, format_loc, shorten,
 )
 from .flow import Cohort, Flow, Resource, Scenario, UnitCost  # noqa: F401
+from .ids import DEFAULT_PATHWAY_ID, NEW_STEP_PREFIX, follows_name, slugify  # noqa: F401
 from .business_case import BusinessCase, checked_business_case
 from .flow_edit import FlowEditing
 from .vocabulary import (  # noqa: F401
@@ -222,7 +223,7 @@ class Pathway(FlowEditing, _Base):
 
     def new_id(self, base: str, taken: Iterable[str] | None = None) -> str:
         """A fresh id made from ``base`` (slugified) that no step, note or priority uses."""
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", base.strip().lower()).strip("-._") or "step"
+        slug = slugify(base, "step")
         used = set(taken or ())
         used.update(s.id for s in self.steps)
         used.update(n.id for n in self.notes)
@@ -233,6 +234,47 @@ class Pathway(FlowEditing, _Base):
         while f"{slug}-{n}" in used:
             n += 1
         return f"{slug}-{n}"
+
+    def step_id_for_name(self, step_id: str, name: str) -> str | None:
+        """The id step ``step_id`` should get when it is named ``name``, or None to keep it.
+
+        Only a placeholder id follows the name: one the editor made from its own
+        name for a new step ("new-step-2" for "New step", "new-decision"), so the
+        first real name gives the step its id. Ids made from a real name, or typed
+        by hand, stay (others may point at them). The new id is unique among steps,
+        notes and priorities.
+        """
+        step = self.step(step_id)
+        if step is None or not step.id.startswith(NEW_STEP_PREFIX) \
+                or not follows_name(step.id, step.name):
+            return None
+        if follows_name(step.id, name):
+            return None         # already made from this name (or a number of it)
+        fresh = self.new_id(name, taken=())
+        return None if fresh == step.id else fresh
+
+    def pathway_id_for_title(self, title: str) -> str | None:
+        """The id the pathway takes with the title ``title``; None when the id stays.
+
+        The id follows the title while it is untouched: still the new pathway's
+        ``new-pathway``, or (in a draft) the one made from the current title. An id
+        typed by hand, or of a pathway in review or approved (others may point at
+        it), stays; :meth:`suggested_id` then offers the title's id instead.
+        """
+        untouched = self.id == DEFAULT_PATHWAY_ID or (
+            self.status is Status.draft and self.id == slugify(self.title, "pathway"))
+        if not untouched:
+            return None
+        return slugify(title, "pathway")   # even when unchanged: typing merges by field
+
+    def suggested_id(self) -> str | None:
+        """An id made from the title, offered when the id looks left over: still
+        ``new-pathway``, or the "-local" id a copy of a library pathway was given."""
+        local = f"{self.derived_from.id}-local" if self.derived_from else None
+        if self.id not in (DEFAULT_PATHWAY_ID, local):
+            return None
+        new = slugify(self.title, "pathway")
+        return None if new == self.id else new
 
     # ---------------------------------------------------------------- edit checks
     # Each edit's rules and messages, in one place: the edit methods below call
@@ -329,7 +371,13 @@ class Pathway(FlowEditing, _Base):
         Raises :class:`EditRefused` in the editor's words when there is none ("there
         is no lane 'x'"): the one look-up the edit methods and the commands share.
         """
-        return self._collection(name)[self._index_by(name, key, _KEY_OF.get(name, _id_of))]
+        keyfunc = _KEY_OF.get(name)
+        items = self._collection(name)
+        found = (next((x for x in items if x.id == key), None) if keyfunc is None else
+                 next((x for x in items if keyfunc(x) == key), None))
+        if found is None:
+            raise EditRefused(no_such(name, key))
+        return found
 
     def _insert(self, name: str, item: Any, index: int | None, key: str, event: str) -> None:
         items = self._collection(name)
@@ -403,7 +451,8 @@ class Pathway(FlowEditing, _Base):
         return self._update("steps", step_id, lambda s: s.id, "step-changed", changes)
 
     def rename_step(self, old_id: str, new_id: str) -> dict[str, list[tuple[int, Any]]]:
-        """Change a step's id and every reference to it (transitions, waivers, notes...).
+        """Change a step's id and every reference to it (transitions, waivers, notes,
+        scenario changes...).
 
         Returns what was re-pointed, ``{"notes": [(index, previous item)], ...}``, for
         :meth:`undo_rename`: undo must put back exactly these items, not re-point every
@@ -449,6 +498,13 @@ class Pathway(FlowEditing, _Base):
         for i, v in enumerate(self.votes):
             if v.target == old_id:
                 replace("votes", i, v, {"target": new_id})
+        for i, scenario in enumerate(self.scenarios):
+            # a change names a step, or a transition by its two steps ("A->B")
+            moved = [c.model_copy(update={c.kind: renamed(c.target)})
+                     if c.kind in ("step", "transition") and renamed(c.target) != c.target
+                     else c for c in scenario.changes]
+            if moved != scenario.changes:
+                replace("scenarios", i, scenario, {"changes": moved})
         self._emit("step-renamed", new_id, old=old_id, new=new_id)
         return changed
 
@@ -685,17 +741,13 @@ class Pathway(FlowEditing, _Base):
         return self.model_dump() == other.model_dump()
 
 
-def _id_of(item: Any) -> str:
-    return item.id
-
-
 # How the items of a list are named where it is not by ``id`` (see Pathway.existing).
 _KEY_OF: dict[str, Callable[[Any], str]] = {
     "transitions": lambda t: t.key, "waivers": lambda w: waiver_key(w),
 }
 
 # The collections whose items refer to steps by id (see Pathway.rename_step).
-_REFERRING = ("transitions", "waivers", "notes", "priorities", "votes")
+_REFERRING = ("transitions", "waivers", "notes", "priorities", "votes", "scenarios")
 
 
 class _HeaderProbe(_Base):

@@ -56,9 +56,10 @@ def test_steps_become_actions_with_codes_participants_and_documentation():
                                                "code": "52734007"}
     assert surgery["documentation"][0]["type"] == "documentation"
     assert surgery["documentation"][0]["display"] == "You will have your operation."
-    assert "participant" not in surgery                 # no owner
-    assert actions["sdm"]["participant"] == [
-        {"type": "practitioner", "role": {"text": "Consultant surgeon"}}]
+    # no owner: no practitioner or patient, only the setting (an R5 actor, no R4 type)
+    assert [p.get("type") for p in surgery["participant"]] == [None]
+    assert actions["sdm"]["participant"][0] == {
+        "type": "practitioner", "role": {"text": "Consultant surgeon"}}
     assert actions["home"]["participant"][0]["type"] == "patient"
     # how long the step lasts, not when it happens (timingDuration)
     assert actions["wait"]["timingTiming"] == {"repeat": {"duration": 28, "durationUnit": "d"}}

@@ -194,3 +194,19 @@ def test_any_valid_flow_input_saves_and_reloads_exactly(duration, wait, capacity
     again = loads_pathway(text)
     assert again.content_equal(pathway)
     assert dump_pathway(again) == text
+
+
+
+@pytest.mark.parametrize("block, fields", [
+    ("resources", "capacity: 2"), ("cohorts", "share: 0.2"), ("costs", "amount: 313"),
+    ("scenarios", "description: After"),
+])
+def test_every_simulation_list_refuses_a_bad_id_and_an_empty_name(block, fields):
+    head = "format: periop-pathway/1\nid: p\ntitle: P\n"
+    with pytest.raises(PathwayLoadError) as info:
+        loads_pathway(head + f"{block}:\n  - {{id: bad id, name: X, {fields}}}\n")
+    assert f"({block}[0].id)" in str(info.value)
+    assert "'bad id' is not a valid id" in str(info.value)
+    with pytest.raises(PathwayLoadError) as info:
+        loads_pathway(head + f"{block}:\n  - {{id: ok, name: '', {fields}}}\n")
+    assert f"({block}[0].name)" in str(info.value)

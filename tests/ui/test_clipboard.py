@@ -46,7 +46,7 @@ def test_paste_into_the_same_pathway_gives_fresh_ids_and_shifts_positions(
     qtbot.keyClick(window.view, Qt.Key.Key_V, CTRL)
     pathway = window.document.pathway
     copy = pathway.step("prehab-2")
-    assert copy is not None and copy.name == "Prehabilitation programme"
+    assert copy is not None and copy.name == "Prehabilitation programme (copy)"
     original = pathway.step("prehab")
     assert copy.position != original.position
     assert window.scene.selected_ids() == ["prehab-2"]
@@ -55,7 +55,7 @@ def test_paste_into_the_same_pathway_gives_fresh_ids_and_shifts_positions(
     assert len(pathway.steps) == 11
     (third,) = window.scene.selected_ids()
     assert third not in ("prehab", "prehab-2")
-    assert pathway.step(third).name == "Prehabilitation programme"
+    assert pathway.step(third).name == "Prehabilitation programme (copy 2)"
 
 
 def test_cut_removes_and_paste_brings_back(make_window, sample_file, qtbot):

@@ -23,6 +23,9 @@ from designer.ui.commands import (
     UpdateStepCommand,
     UpdateTransitionCommand,
 )
+from designer.ui.workshop.commands import (
+    RemoveNoteCommand, RemovePriorityCommand, UpdateNoteCommand, UpdatePriorityCommand,
+)
 
 
 def _refusal(call) -> str:
@@ -50,6 +53,14 @@ CASES = [
      "there is no transition 'a->b'"),
     (lambda p: p.remove_transition("a->b"),
      lambda p: RemoveItemsCommand(p, (), ["a->b"]), "there is no transition 'a->b'"),
+    (lambda p: p.remove_note("n9"), lambda p: RemoveNoteCommand(p, "n9"),
+     "there is no note 'n9'"),
+    (lambda p: p.update_note("n9", text="x"), lambda p: UpdateNoteCommand(p, "n9", text="x"),
+     "there is no note 'n9'"),
+    (lambda p: p.remove_priority("p9"), lambda p: RemovePriorityCommand(p, "p9"),
+     "there is no priority 'p9'"),
+    (lambda p: p.update_priority("p9", title="x"),
+     lambda p: UpdatePriorityCommand(p, "p9", title="x"), "there is no priority 'p9'"),
 ]
 
 

@@ -1,6 +1,7 @@
 """Charts of the board pack, drawn with matplotlib (Agg; imported only when a chart is drawn).
 
-Each chart comes as SVG (HTML) and PNG (PDF and Word), with alternative text that
+Each chart comes as SVG (HTML, and Word beside the PNG) and PNG (PDF, and Word for
+readers without SVG), with alternative text that
 says what the table beside it gives in full. The axis marks are formatted with the
 pack's one money formatter and traced like every other figure.
 """
@@ -8,6 +9,7 @@ pack's one money formatter and traced like every other figure.
 from __future__ import annotations
 
 import io
+import re
 
 from designer.export.board.blocks import Chart, Trace
 
@@ -49,11 +51,16 @@ def tornado(bars: list[tuple[str, float, float]], centre: float, trace: Trace,
     trace.add(", ".join(ticks), "marks on the sensitivity chart's axis",
               "the chart's scale, chosen to cover the figures in the sensitivity table")
     svg = io.StringIO()
-    fig.savefig(svg, format="svg")
+    # Text as SVG text, not glyph outlines: searchable, and read by screen readers
+    # in the HTML; no date, so the same pathway gives the same file.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(svg, format="svg", metadata={"Date": None})
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=200)
     width, height = fig.get_size_inches()
-    return Chart(svg=svg.getvalue(), png=png.getvalue(),
+    # no DOCTYPE: it names a DTD on the web, and the picture must stand alone
+    text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg.getvalue(), count=1)
+    return Chart(svg=text, png=png.getvalue(),
                  alt=(f"Tornado chart: how the cost change a year moves when each input is "
                       f"{step} lower (blue) or higher (red); the table above gives the "
                       "figures."),

@@ -1,4 +1,5 @@
-"""The board pack as an editable Word document (python-docx); charts as PNG with alt text."""
+"""The board pack as an editable Word document (python-docx); charts as SVG with a PNG
+fallback, and alt text."""
 
 from __future__ import annotations
 
@@ -66,8 +67,12 @@ def _blocks(doc, blocks) -> None:
         elif isinstance(b, Table):
             _table(doc, b)
         elif isinstance(b, Chart):
-            shape = doc.add_picture(io.BytesIO(b.png), width=Mm(kit.PAGE_TEXT_WIDTH_MM))
-            shape._inline.docPr.set("descr", b.alt)
+            width = Mm(kit.PAGE_TEXT_WIDTH_MM)
+            if b.svg:      # the SVG where Word can draw it, the PNG where it cannot
+                kit.add_svg_picture(doc, b.png, b.svg, width, int(width * b.aspect), b.alt)
+            else:
+                shape = kit.add_picture(doc, io.BytesIO(b.png), width)
+                shape._inline.docPr.set("descr", b.alt)
             doc.add_paragraph(b.caption, style="Caption")
         elif isinstance(b, PageBreak):
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

@@ -140,38 +140,132 @@ def _waypoints(a: _Shape, b: _Shape, from_gateway: bool = False
 class _Junction:
     """A gateway BPMN needs and the pathway does not draw (bpmnlint ``recommended``).
 
+    ``split``: after a step that is not a decision but has several ways on. A
+    step with branches marked ``parallel`` forks at a ``parallelGateway`` (every
+    parallel branch is taken, and the other way on beside them; several other
+    ways with conditions pass an exclusive gateway after the fork). A step with
+    no parallel branches splits at an exclusive gateway when any way has a
+    condition (the way without one is the default), else at a parallel one.
     ``join``: in front of a step that several flows lead into (a task or event
     would otherwise be a "fake join"; a decision would join and fork at once).
-    ``split``: after a step that is not a decision but has several ways on
-    (an implicit split): exclusive when any way has a condition (the way
-    without one is the default), else parallel (every way is taken, as the
-    pathway means). Marked ``<periop:junction role=...>`` so our importer
-    removes it again.
+    Where branches of one fork meet, the join is a ``parallelGateway`` (the step
+    waits for all of them); flows that are alternatives of one branch merge at
+    an exclusive gateway first. Marked ``<periop:junction role=...>`` so our
+    importer removes it again.
+
+    ``feeds``: the element a join passes on to (the step, or an outer join);
+    ``fed_by``: the element a split takes its flow from (the step, or the fork).
     """
 
     role: str
     step: str
     tag: str = "exclusiveGateway"
     default: str | None = None
+    feeds: str = ""
+    fed_by: str = ""
 
 
-def _junctions(flows: list[tuple[str, Transition]], kinds: dict) -> dict[str, _Junction]:
+@dataclass
+class _Plan:
+    """The junctions, and where the flow of each transition leaves and enters."""
+
+    junctions: dict[str, _Junction]
+    leaves: dict[int, str]        # transition index -> step id or junction key
+    enters: dict[int, str]
+
+
+def _reach(start: list[str], outgoing: dict[str, list[Transition]], avoid: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [s for s in start if s != avoid]
+    while todo:
+        step = todo.pop()
+        if step in seen:
+            continue
+        seen.add(step)
+        todo.extend(t.target for t in outgoing.get(step, ()) if t.target != avoid)
+    return seen
+
+
+def _junctions(flows: list[tuple[str, Transition]], kinds: dict) -> _Plan:
     outgoing: dict[str, list[Transition]] = {}
-    incoming: dict[str, int] = {}
-    for _flow_id, t in flows:
+    out_index: dict[str, list[int]] = {}
+    in_index: dict[str, list[int]] = {}
+    for k, (_flow_id, t) in enumerate(flows):
         outgoing.setdefault(t.source, []).append(t)
-        incoming[t.target] = incoming.get(t.target, 0) + 1
+        out_index.setdefault(t.source, []).append(k)
+        in_index.setdefault(t.target, []).append(k)
     plan: dict[str, _Junction] = {}
-    for step_id, count in incoming.items():
-        if count >= 2 and (kinds[step_id] is not StepKind.decision
-                           or len(outgoing.get(step_id, ())) >= 2):
-            plan[f"join:{step_id}"] = _Junction("join", step_id)
-    for step_id, ways in outgoing.items():
-        if len(ways) >= 2 and kinds[step_id] is not StepKind.decision:
-            conditional = any(t.condition for t in ways)
-            plan[f"split:{step_id}"] = _Junction(
-                "split", step_id, "exclusiveGateway" if conditional else "parallelGateway")
-    return plan
+    leaves = {k: t.source for k, (_f, t) in enumerate(flows)}
+    enters = {k: t.target for k, (_f, t) in enumerate(flows)}
+    # forks: step -> its branches, each a list of transition indexes taken together
+    forks: dict[str, list[list[int]]] = {}
+    for step_id, ways in out_index.items():
+        if len(ways) < 2 or kinds[step_id] is StepKind.decision:
+            continue
+        key = f"split:{step_id}"
+        parallel = [k for k in ways if flows[k][1].parallel]
+        rest = [k for k in ways if not flows[k][1].parallel]
+        if parallel and any(flows[k][1].condition for k in rest) and len(rest) >= 2:
+            # the fork, then a choice between the ways that are not parallel
+            plan[key] = _Junction("split", step_id, "parallelGateway", fed_by=step_id)
+            plan[f"{key}:choice"] = _Junction("split", step_id, fed_by=key)
+            for k in parallel:
+                leaves[k] = key
+            for k in rest:
+                leaves[k] = f"{key}:choice"
+            forks[step_id] = [[k] for k in parallel] + [rest]
+        elif parallel or not any(flows[k][1].condition for k in ways):
+            plan[key] = _Junction("split", step_id, "parallelGateway", fed_by=step_id)
+            for k in ways:
+                leaves[k] = key
+            forks[step_id] = [[k] for k in ways]
+        else:
+            plan[key] = _Junction("split", step_id, fed_by=step_id)
+            for k in ways:
+                leaves[k] = key
+    reach = {fork: [_reach([flows[k][1].target for k in branch], outgoing, fork)
+                    for branch in branches] for fork, branches in forks.items()}
+
+    def branch_of(fork: str, k: int) -> int | None:
+        """The one branch of ``fork`` that transition ``k`` comes along, if only one."""
+        t = flows[k][1]
+        found = {b for b, branch in enumerate(forks[fork]) if k in branch}
+        found |= {b for b, seen in enumerate(reach[fork]) if t.source in seen}
+        return found.pop() if len(found) == 1 else None
+
+    def merge(step_id: str, members: list[int], feeds: str, depth: str) -> None:
+        """Junctions so that ``members`` (transition indexes) meet before ``feeds``."""
+        key = f"join:{step_id}{depth}"
+        for fork in forks:
+            groups: dict[int, list[int]] = {}
+            for k in members:
+                b = branch_of(fork, k)
+                if b is None:
+                    break
+                groups.setdefault(b, []).append(k)
+            else:
+                if len(groups) >= 2:
+                    plan[key] = _Junction("join", step_id, "parallelGateway", feeds=feeds)
+                    for n, group in enumerate(groups.values(), 1):
+                        if len(group) == 1:
+                            enters[group[0]] = key
+                        else:
+                            merge(step_id, group, key, f"{depth}:{n}")
+                    return
+        plan[key] = _Junction("join", step_id, feeds=feeds)
+        for k in members:
+            enters[k] = key
+
+    for step_id, ways in in_index.items():
+        if len(ways) >= 2:
+            merge(step_id, ways, step_id, "")
+            if (kinds[step_id] is StepKind.decision and len(out_index.get(step_id, ())) < 2
+                    and plan[f"join:{step_id}"].tag == "exclusiveGateway"):
+                # a decision with one way on may merge its incoming flows itself
+                del plan[f"join:{step_id}"]
+                for k in ways:
+                    enters[k] = step_id
+    return _Plan(plan, leaves, enters)
 
 
 class _Ids:
@@ -273,7 +367,8 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
         if t.source in node_ids and t.target in node_ids:
             flows.append((ids.make("Flow", f"{len(flows) + 1}"), t))
     kinds = {s.id: s.kind for s in placed.steps}
-    plan = _junctions(flows, kinds)
+    routes_plan = _junctions(flows, kinds)
+    plan = routes_plan.junctions
     steps_by_id = placed.steps_by_id()
     junction_ids: dict[str, str] = {}
     for key, junction in plan.items():
@@ -285,21 +380,23 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
         ET.SubElement(ET.SubElement(gateway, _m("extensionElements")), ext.q("junction"),
                       {"role": junction.role})
         nodes[key] = gateway
+
+    def element(key: str) -> str:
+        return junction_ids[key] if key in plan else node_ids[key]
+
     # every sequence flow: (id, source element id, target element id, transition or None)
     segments: list[tuple[str, str, str, Transition | None]] = []
     for key, junction in plan.items():
         if junction.role == "split":
             segments.append((ids.make("Flow", f"split_{junction.step}"),
-                             node_ids[junction.step], junction_ids[key], None))
-    for flow_id, t in flows:
-        split, join = plan.get(f"split:{t.source}"), plan.get(f"join:{t.target}")
-        segments.append((flow_id,
-                         junction_ids[f"split:{t.source}"] if split else node_ids[t.source],
-                         junction_ids[f"join:{t.target}"] if join else node_ids[t.target], t))
+                             element(junction.fed_by), junction_ids[key], None))
+    for k, (flow_id, t) in enumerate(flows):
+        segments.append((flow_id, element(routes_plan.leaves[k]),
+                         element(routes_plan.enters[k]), t))
     for key, junction in plan.items():
         if junction.role == "join":
             segments.append((ids.make("Flow", f"join_{junction.step}"), junction_ids[key],
-                             node_ids[junction.step], None))
+                             element(junction.feeds), None))
     element_of = {**{node_ids[k]: v for k, v in nodes.items() if k in node_ids},
                   **{junction_ids[k]: nodes[k] for k in plan}}
     incoming: dict[str, list[str]] = {}
@@ -321,12 +418,13 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
             if days is not None:
                 ET.SubElement(timer, _m("timeDuration"),
                               {f"{{{XSI}}}type": "bpmn:tFormalExpression"}).text = iso_days(days)
+    leaves_by_flow = {flow_id: routes_plan.leaves[k] for k, (flow_id, _t) in enumerate(flows)}
     for flow_id, source_ref, target_ref, t in segments:
         attrs = {"id": flow_id, "sourceRef": source_ref, "targetRef": target_ref}
         if t is None:
             ET.SubElement(process, _m("sequenceFlow"), attrs)
             continue
-        split = plan.get(f"split:{t.source}")
+        split = plan.get(leaves_by_flow[flow_id])
         if t.condition:
             attrs["name"] = t.condition
         flow = ET.SubElement(process, _m("sequenceFlow"), attrs)
@@ -356,10 +454,9 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
         for step in placed.steps:
             if geometry.band_for_step(bands, step).setting_id == band.setting_id:
                 ET.SubElement(lane, _m("flowNodeRef")).text = node_ids[step.id]
-                for role in ("join", "split"):
-                    if f"{role}:{step.id}" in plan:
-                        ET.SubElement(lane, _m("flowNodeRef")).text = \
-                            junction_ids[f"{role}:{step.id}"]
+                for key, junction in plan.items():
+                    if junction.step == step.id:
+                        ET.SubElement(lane, _m("flowNodeRef")).text = junction_ids[key]
 
     _diagram(definitions, placed, bands, participant.get("id"), collaboration.get("id"),
              lane_ids, node_ids, shapes, segments, ids, plan, junction_ids)
@@ -388,17 +485,153 @@ def _place_junctions(plan: dict[str, _Junction], shapes: dict[str, _Shape]
 
     for key, junction in sorted(plan.items(), key=lambda kv: kv[0]):
         s = shapes[junction.step]
-        beside = (s.x + s.w + gap, s.cy - size / 2) if junction.role == "split" else \
-            (s.x - gap - size, s.cy - size / 2)
-        candidates = [beside, (s.cx - size / 2, s.y - gap - size),
-                      (s.cx - size / 2, s.y + s.h + gap)]
-        if junction.role == "join":
-            candidates[1], candidates[2] = candidates[1], candidates[2]
+        step = size + 3 * gap
+        # beside the step (further out for a second junction), else above or below it
+        beside = [(s.x + s.w + gap + n * step, s.cy - size / 2) if junction.role == "split"
+                  else (s.x - gap - size - n * step, s.cy - size / 2) for n in range(3)]
+        candidates = beside + [(s.cx - size / 2, s.y - gap - size),
+                               (s.cx - size / 2, s.y + s.h + gap)]
         shape = next((c for c in (_Shape(x, y, size, size) for x, y in candidates)
                       if free(c)), _Shape(*candidates[0], size, size))
         placed[key] = shape
         taken.append(shape)
     return placed
+
+
+LABEL_WIDTH = 90.0       # bpmn-js wraps an external label at 90 px
+LABEL_CHAR = 6.0         # a character of its 11 px sans-serif, on average
+LABEL_ROOM = 6.5         # and the room given to each (bpmn-js wraps at the box's width)
+LABEL_LINE = 14.0
+
+
+def _label_size(text: str) -> tuple[float, float]:
+    """About the box bpmn-js needs for ``text`` as an external label: lines broken at
+    90 px, the box a little wider than the widest line so it is not broken again."""
+    lines, line, widest = 0, "", 0
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and len(trial) * LABEL_CHAR > LABEL_WIDTH:
+            lines, widest = lines + 1, max(widest, len(line))
+            line = word
+        else:
+            line = trial
+    if line:
+        lines, widest = lines + 1, max(widest, len(line))
+    return min(LABEL_WIDTH + 10, widest * LABEL_ROOM + 8), max(1, lines) * LABEL_LINE + 2
+
+
+def _hits(p, q, rect, pad: float = 1.0) -> bool:
+    """Does the axis-parallel segment ``pq`` pass through ``rect`` (grown by ``pad``)?"""
+    left, top, right, low = rect[0] - pad, rect[1] - pad, rect[2] + pad, rect[3] + pad
+    if abs(p[1] - q[1]) < 1e-9:
+        return top < p[1] < low and min(p[0], q[0]) < right and max(p[0], q[0]) > left
+    return left < p[0] < right and min(p[1], q[1]) < low and max(p[1], q[1]) > top
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _point_distance(point, p, q) -> float:
+    (x, y), (ax, ay), (bx, by) = point, p, q
+    length = (bx - ax) ** 2 + (by - ay) ** 2 or 1.0
+    f = max(0.0, min(1.0, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / length))
+    return ((ax + f * (bx - ax) - x) ** 2 + (ay + f * (by - ay) - y) ** 2) ** 0.5
+
+
+def _place_beside(lines: dict, nodes: list, wanted: list, taken: list) -> dict[str, tuple]:
+    """Each label beside its own line (bpmn-js draws labels without a background, so
+    no line may cross one, its own included), as near the line's start as it can,
+    over no shape and no label in ``taken``, nearer its own line than any other."""
+    segments = [(key, p, q) for key, route in lines.items() for p, q in route.segments()]
+    placed: dict[str, tuple] = {}
+    for key, (w, h) in sorted(wanted, key=lambda kv: lines[kv[0]].length()):
+        route = lines[key]
+        length = route.length()
+        best, best_cost = None, float("inf")
+        along = min(10.0, length / 2)
+        while along <= max(10.0, length - 16.0):
+            (x, y), horizontal = route.point_at(along)
+            for gap in (3.0, 12.0, 24.0, 40.0):
+                if horizontal:
+                    rects = [(left, y - h - gap, left + w, y - gap)
+                             for left in (x - w / 2, x - 6, x - w + 6)]
+                    rects += [(left, y + gap, left + w, y + h + gap)
+                              for left in (x - w / 2, x - 6, x - w + 6)]
+                else:
+                    rects = [(x + gap, top, x + gap + w, top + h)
+                             for top in (y - h / 2, y - 4, y - h + 4)]
+                    rects += [(x - gap - w, top, x - gap, top + h)
+                              for top in (y - h / 2, y - 4, y - h + 4)]
+                for rect in rects:
+                    cost = along + 2 * gap
+                    if cost >= best_cost:
+                        continue
+                    cost += 1000.0 * sum(_overlap(rect, (n.cx - n.w / 2 - 2, n.cy - n.h / 2 - 2,
+                                                         n.cx + n.w / 2 + 2, n.cy + n.h / 2 + 2))
+                                         for n in nodes)
+                    cost += 100_000.0 * sum(_overlap(rect, r) for r in taken)
+                    if any(_hits(p, q, rect) for _k, p, q in segments):
+                        cost += 50_000.0
+                    centre = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+                    own = min(_point_distance(centre, p, q) for p, q in route.segments())
+                    if any(k != key and _point_distance(centre, p, q) < own + 4.0
+                           for k, p, q in segments):
+                        cost += 20_000.0      # read as another flow's (or unclear)
+                    if cost < best_cost:
+                        best, best_cost = rect, cost
+            along += 8.0
+        if best is not None:
+            placed[key] = best
+            taken.append(best)
+    return placed
+
+
+def _flow_labels(routes, shapes, kinds, name_rects) -> dict[str, tuple]:
+    """Where each named flow's label goes: beside its own flow, near where it leaves
+    the gateway, over no shape, no other label and no line."""
+    named = [(flow_id, t.condition) for flow_id, t, _points in routes
+             if t is not None and t.condition]
+    if not named:
+        return {}
+    nodes = [routing.Node(sid, s.cx, s.cy, s.w, s.h,
+                          routing.shape_of(kinds[sid]) if sid in kinds else "diamond")
+             for sid, s in shapes.items()]
+    lines = {flow_id: routing.Route(flow_id, [tuple(p) for p in points])
+             for flow_id, _t, points in routes if len(points) >= 2}
+    wanted = [(flow_id, _label_size(text)) for flow_id, text in named if flow_id in lines]
+    return _place_beside(lines, nodes, wanted, list(name_rects.values()))
+
+
+def _name_rects(shapes, small: list[tuple[str, str]], routes) -> dict[str, tuple]:
+    """Where the name of each event and gateway goes: below the symbol, as bpmn.io
+    puts it, unless a flow leaves or enters there; then above, or to one side
+    below or above (where fewest lines cross it, if none is clear)."""
+    segments = [(p, q) for _f, _t, points in routes for p, q in zip(points, points[1:])]
+    out: dict[str, tuple] = {}
+    for ident, name in small:
+        s = shapes[ident]
+        w, h = _label_size(name or "")
+        candidates = [(s.cx - w / 2, s.y + s.h + 4), (s.cx - w / 2, s.y - 4 - h),
+                      (s.cx + 4, s.y + s.h + 2), (s.cx - 4 - w, s.y + s.h + 2),
+                      (s.cx + 4, s.y - 2 - h), (s.cx - 4 - w, s.y - 2 - h)]
+        for extra in (16.0, 32.0):          # further off, where lines crowd the symbol
+            candidates += [(s.cx - w / 2, s.y + s.h + 4 + extra),
+                           (s.cx - w / 2, s.y - 4 - h - extra),
+                           (s.cx + 4 + extra, s.y + s.h + 2), (s.cx - 4 - w - extra,
+                                                               s.y + s.h + 2)]
+
+        def badness(rect):
+            return (sum(1 for p, q in segments if _hits(p, q, rect))
+                    + 10 * sum(1 for other, o in shapes.items() if other != ident
+                               and _overlap(rect, (o.x, o.y, o.x + o.w, o.y + o.h)))
+                    + 10 * sum(1 for done in out.values() if _overlap(rect, done)))
+
+        rects = [(x, y, x + w, y + h) for x, y in candidates]
+        out[ident] = min(rects, key=badness)      # the first of the best
+    return out
 
 
 def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_ids,
@@ -438,11 +671,27 @@ def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_
             "id": f"{lane_id}_di", "bpmnElement": lane_id, "isHorizontal": "true"})
         height = band.height if index < len(bands) - 1 else bottom - band.top
         _bounds(shape, 0, band.top, right, height)
+    # events and gateways (our named ones too) carry their name outside the symbol
+    steps_by_id = placed.steps_by_id()
+    name_rects = _name_rects(
+        shapes, [(junction_ids[k], f"After {steps_by_id[j.step].name}: which way?")
+                 for k, j in plan.items()
+                 if j.tag == "exclusiveGateway" and j.role == "split"]
+        + [(node_ids[s.id], s.name) for s in placed.steps
+           if shapes[node_ids[s.id]].w < 60], routes)
+
+    def name_label(shape: ET.Element, ident: str) -> None:
+        if ident in name_rects:
+            left, top, right, low = name_rects[ident]
+            _bounds(ET.SubElement(shape, f"{{{BPMNDI}}}BPMNLabel"), left, top,
+                    right - left, low - top)
+
     for key in plan:
         s = shapes[junction_ids[key]]
         shape = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", {
             "id": f"{junction_ids[key]}_di", "bpmnElement": junction_ids[key]})
         _bounds(shape, s.x, s.y, s.w, s.h)
+        name_label(shape, junction_ids[key])
     for step in placed.steps:
         s = shapes[node_ids[step.id]]
         shape = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", {
@@ -450,14 +699,18 @@ def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_
         if step.kind is StepKind.decision:
             shape.set("isMarkerVisible", "true")
         _bounds(shape, s.x, s.y, s.w, s.h)
-        if s.w < 60:   # events and gateways carry their name below the symbol
-            label = ET.SubElement(shape, f"{{{BPMNDI}}}BPMNLabel")
-            _bounds(label, s.cx - 60, s.y + s.h + 4, 120, 28)
+        name_label(shape, node_ids[step.id])
+    label_rects = _flow_labels(routes, shapes, kinds, name_rects)
     for flow_id, _t, points in routes:
         edge = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNEdge", {
             "id": f"{flow_id}_di", "bpmnElement": flow_id})
         for x, y in points:
             ET.SubElement(edge, f"{{{DI}}}waypoint", {"x": f"{x:g}", "y": f"{y:g}"})
+        if flow_id in label_rects:
+            left, top, right, low = label_rects[flow_id]
+            label = ET.SubElement(edge, f"{{{BPMNDI}}}BPMNLabel")
+            _bounds(label, round(left, 1), round(top, 1), round(right - left, 1),
+                    round(low - top, 1))
 
 
 def bpmn_xml(pathway: Pathway) -> str:

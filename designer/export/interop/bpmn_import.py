@@ -30,7 +30,8 @@ Mapping (DESIGN.md section 9):
 * what has no equivalent is bridged so the route survives and is listed in
   the report by kind with element ids: parallel and complex gateways and
   merging gateways are bypassed (their incoming steps lead to their outgoing
-  steps), a boundary event becomes a branch from the activity it is attached
+  steps; the branches out of a parallel gateway that forks are marked
+  ``parallel``, taken alongside each other), a boundary event becomes a branch from the activity it is attached
   to, with its name as the condition; data objects, data stores, annotations,
   groups, associations, loop markers, compensation, event triggers, messages
   and item definitions are listed as not carried over.
@@ -247,6 +248,7 @@ class _Edge:
     condition: str | None = None
     extension: dict[str, Any] | None = None
     ids: list[str] = field(default_factory=list)
+    parallel: bool = False       # leaves a parallel gateway that forks: taken alongside
 
 
 @dataclass
@@ -636,11 +638,13 @@ class _Importer:
             incoming = [e for e in self.edges if e.target == ident and e.source != ident]
             outgoing = [e for e in self.edges if e.source == ident and e.target != ident]
             self.edges = [e for e in self.edges if ident not in (e.source, e.target)]
+            forks = node.kind == "bypass" and tag == "parallelGateway" and len(outgoing) >= 2
             for a in incoming:
                 for b in outgoing:
                     condition = "; ".join(c for c in (a.condition, b.condition) if c) or None
                     self.edges.append(_Edge(a.source, b.target, condition,
-                                            b.extension or a.extension, a.ids + b.ids))
+                                            b.extension or a.extension, a.ids + b.ids,
+                                            forks or a.parallel or b.parallel))
             if len(self.edges) > 20 * MAX_STEPS:
                 raise ImportRefused(self.name, "its gateways join too many routes to bridge",
                                     "too complex")
@@ -852,6 +856,8 @@ class _Importer:
             data.pop("target", None)
             if edge.condition:
                 data["condition"] = edge.condition
+            if edge.parallel and edge.extension is None:
+                data["parallel"] = True      # another modeller's parallel fork
             transitions.append(data)
         positions = self._positions(steps)
         for step in steps:

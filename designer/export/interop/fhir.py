@@ -17,6 +17,19 @@ Mapping (DESIGN.md section 5), with the choices made where FHIR R4 leaves room:
   happens).
 * owner -> ``participant`` (type ``practitioner``, or ``patient`` when the
   role is the patient) with the role name as ``role.text``.
+* setting of care -> an actor on the plan and a participant on each step in it,
+  with HL7's cross-version extensions for R5 elements in R4 (R4's participant
+  can name no place): each setting is an R5 ``PlanDefinition.actor``
+  (``extension-PlanDefinition.actor`` with the setting's id as the extension's
+  ``id``; ``title`` its name, ``description`` its kind in words, ``option`` of
+  R5 type ``location`` with the name as ``typeReference.display``); a step's
+  participant names it by R5's ``participant.actorId`` with R5's
+  ``participant.type`` ``location``, and R4's required ``type`` is absent for the
+  reason ``unsupported`` (``data-absent-reason`` on ``_type``).
+* a branch marked ``parallel`` (taken alongside the other ways on) -> its step's
+  action gets ``groupingBehavior`` ``logical-group`` and ``selectionBehavior``
+  ``all`` with a child action per parallel branch (no condition); the step the
+  branch leads to points at that child (``after-end``).
 * transition A->B -> ``relatedAction`` on B pointing at A with relationship
   ``after-end`` and ``offsetDuration`` = ``wait_days`` (UCUM ``d``). The
   relations form no cycle (a scheduler would wait for ever): a transition that
@@ -75,6 +88,16 @@ OPCS = "https://fhir.nhs.uk/Id/opcs-4"
 FHIRPATH = "text/fhirpath"
 UCUM = "http://unitsofmeasure.org"
 PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
+# HL7's cross-version extensions for FHIR R5 elements used in R4 (package
+# hl7.fhir.uv.xver-r5.r4): R5's PlanDefinition.actor and participant.actorId/type
+XVER = "http://hl7.org/fhir/5.0/StructureDefinition/extension-"
+ACTOR = XVER + "PlanDefinition.actor"
+ACTOR_ID = XVER + "PlanDefinition.action.participant.actorId"
+PARTICIPANT_TYPE = XVER + "PlanDefinition.action.participant.type"
+DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+SETTING_KINDS = {"home": "the patient's home", "primary": "primary care",
+                 "community": "community services", "secondary": "hospital care",
+                 "social": "social care", "voluntary": "a voluntary service"}
 _FHIR_ID = re.compile(r"[^A-Za-z0-9.-]+")
 _VALID_ID = re.compile(r"^[A-Za-z0-9.-]{1,64}$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -173,7 +196,43 @@ def _handoff_sentence(pathway: Pathway, t: Transition,
     return sentence + "."
 
 
-def _step_action(pathway: Pathway, step: Step, action_id: str) -> dict:
+def _setting_participant(actor_id: str) -> dict:
+    """The step's setting of care as a participant: R5's ``actorId`` naming the actor
+    (a location) declared on the plan. R4's ``type`` has no code for a place, so it
+    is absent for the reason 'unsupported' and R5's type says ``location``."""
+    return {"extension": [{"url": ACTOR_ID, "valueString": actor_id},
+                          {"url": PARTICIPANT_TYPE, "valueCode": "location"}],
+            "_type": {"extension": [{"url": DATA_ABSENT, "valueCode": "unsupported"}]}}
+
+
+def _actor(actor_id: str, setting) -> dict:
+    """A setting of care as an R5 ``PlanDefinition.actor`` (cross-version extension)."""
+    kind = getattr(setting.kind, "value", setting.kind)
+    return {"id": actor_id, "url": ACTOR, "extension": [
+        {"url": "title", "valueString": setting.name},
+        {"url": "description",
+         "valueMarkdown": f"Setting of care: {SETTING_KINDS.get(kind, kind)}."},
+        {"url": "option", "extension": [
+            {"url": "type", "valueCode": "location"},
+            {"url": "typeReference", "valueReference": {"display": setting.name}}]}]}
+
+
+def actor_ids(pathway: Pathway) -> dict[str, str]:
+    """The actor id (a FHIR ``id``) of each setting of care, unique, by setting id."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for setting in pathway.settings:
+        base = _fhir_id(f"setting-{setting.id}")[:60]
+        candidate, n = base, 2
+        while candidate in used:
+            candidate, n = f"{base[:56]}-{n}", n + 1
+        used.add(candidate)
+        out[setting.id] = candidate
+    return out
+
+
+def _step_action(pathway: Pathway, step: Step, action_id: str,
+                 actors: dict[str, str] | None = None) -> dict:
     action: dict = {"id": action_id, "title": step.name,
                     "extension": [fx.to_extension(fx.STEP, step, STEP_IN_FHIR)]}
     if step.description:
@@ -199,6 +258,8 @@ def _step_action(pathway: Pathway, step: Step, action_id: str) -> dict:
             "type": "patient" if _is_patient(pathway, step.owner) else "practitioner",
             "role": {"text": role_text},
         }]
+    if actors and step.setting in actors:
+        action.setdefault("participant", []).append(_setting_participant(actors[step.setting]))
     if step.duration_days is not None:
         action["timingTiming"] = {"repeat": {"duration": float(step.duration_days),
                                              "durationUnit": "d"}}
@@ -317,7 +378,8 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
     """
     steps = pathway.steps_by_id()
     ids = _ActionIds(s.id for s in pathway.steps)
-    actions: dict[str, dict] = {s.id: _step_action(pathway, s, ids(s.id))
+    actors = actor_ids(pathway)
+    actions: dict[str, dict] = {s.id: _step_action(pathway, s, ids(s.id), actors)
                                 for s in pathway.steps}
     where: dict[str, list[str]] = {}
     for step in pathway.steps:
@@ -342,6 +404,17 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
                             "description": f"Go on to {steps[t.target].name}."}
             branch["condition"] = [_branch_condition(ids(t.source), [branch_id], words)]
             decision.setdefault("action", []).append(branch)
+            after = branch_id
+        elif t.parallel:
+            # taken alongside the other ways on: a group whose branches are all chosen
+            fork = actions[t.source]
+            fork["groupingBehavior"] = "logical-group"
+            fork["selectionBehavior"] = "all"
+            branch_id = ids(f"{t.source}.{t.target}")
+            fork.setdefault("action", []).append({
+                "id": branch_id, "title": f"Also: {steps[t.target].name}",
+                "description": f"Go on to {steps[t.target].name} as well, alongside "
+                               "the other ways on."})
             after = branch_id
         # a condition is carried by the branch only when the source is a decision
         carried = TRANSITION_IN_FHIR if steps[t.source].kind is StepKind.decision \
@@ -390,7 +463,8 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
         "status": "active" if pathway.status is Status.approved else "draft",
         "experimental": pathway.status is Status.exemplar,
         "date": (date or _dt.date.today()).isoformat(),
-        "extension": [fx.to_extension(fx.PATHWAY, pathway, PATHWAY_IN_FHIR)],
+        "extension": [fx.to_extension(fx.PATHWAY, pathway, PATHWAY_IN_FHIR)]
+        + [_actor(actors[setting.id], setting) for setting in pathway.settings],
     }
     if pathway.organisation:
         resource["publisher"] = pathway.organisation

@@ -17,6 +17,11 @@ Mapping (the reverse of :mod:`designer.export.fhir`, DESIGN.md sections 5 and 9)
 * title -> name, description -> description, documentation for patients ->
   patient information, SNOMED CT code -> codes, participant role -> owner
   (a role made from its text), timingDuration -> duration;
+* R5's ``PlanDefinition.actor`` (HL7's cross-version extension) -> a setting
+  of care named by its title (its kind guessed from the name), and a step
+  whose participant names the actor (R5 ``participant.actorId``) is in it;
+* the child actions of an action whose ``selectionBehavior`` is ``all`` are
+  branches taken together: the transitions through them are ``parallel``;
 * an action whose ``definitionCanonical`` names another PlanDefinition in the
   same Bundle, or in a JSON file in the same folder, is followed by that
   plan's actions (a nested strategy, imported in place, recursively);
@@ -44,11 +49,15 @@ from designer.graph.model import Pathway, Step, Transition
 from designer.export.interop import fhir_extensions as fx
 from designer.export.interop.import_common import (
     MAX_BYTES, MAX_STEPS, IdMaker, ImportRefused, ImportReport, ImportResult,
-    read_bytes, slug, utf8_text, validated_pathway,
+    guess_setting_kind, read_bytes, slug, utf8_text, validated_pathway,
 )
 
 SNOMED = "http://snomed.info/sct"
 SELECTIONS = {"any", "all", "all-or-none", "exactly-one", "at-most-one", "one-or-more"}
+CHOICES = SELECTIONS - {"all"}       # "all": every branch is taken (parallel), no choice
+XVER = "http://hl7.org/fhir/5.0/StructureDefinition/extension-"
+ACTOR = XVER + "PlanDefinition.actor"
+ACTOR_ID = XVER + "PlanDefinition.action.participant.actorId"
 AFTER = {"after-end", "after-start", "after"}
 BEFORE = {"before-end", "before-start", "before"}
 _ACTION_KEYS = {"id", "title", "description", "textEquivalent", "code", "documentation",
@@ -240,6 +249,9 @@ class _FhirImporter:
         self.edges: list[tuple[float, dict[str, Any]]] = []
         self.nested: dict[str, tuple[list[str], list[str]]] = {}  # step -> (roots, leaves)
         self.default_setting: str | None = None
+        self.parallel: set[str] = set()             # branch ids of "all" groups
+        self.actors = self._actors(plan)            # R5 actor id -> setting
+        self.used_actors: list[str] = []
         self.counter = 0
         self.ours: set[str] = set()                 # steps that carry our extension
 
@@ -262,6 +274,39 @@ class _FhirImporter:
 
     # -------------------------------------------------------------- actions
 
+    def _actors(self, plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Settings of care from R5 ``PlanDefinition.actor`` (cross-version extension)."""
+        found: dict[str, dict[str, Any]] = {}
+        taken: set[str] = set()
+        for extension in plan.get("extension") or []:
+            if not isinstance(extension, dict) or extension.get("url") != ACTOR \
+                    or not extension.get("id"):
+                continue
+            title = next((str(e.get("valueString")).strip() for e in extension.get(
+                "extension") or [] if e.get("url") == "title" and e.get("valueString")),
+                "")
+            if not title:
+                continue
+            base = slug(title, "setting")
+            candidate, n = base, 2
+            while candidate in taken:
+                candidate, n = f"{base}-{n}", n + 1
+            taken.add(candidate)
+            found[str(extension["id"])] = {"id": candidate, "name": title,
+                                           "kind": guess_setting_kind(title)}
+        return found
+
+    def _actor_setting(self, action: dict[str, Any]) -> str | None:
+        for participant in action.get("participant") or []:
+            for extension in participant.get("extension") or []:
+                if extension.get("url") == ACTOR_ID \
+                        and str(extension.get("valueString")) in self.actors:
+                    actor = str(extension["valueString"])
+                    if actor not in self.used_actors:
+                        self.used_actors.append(actor)
+                    return self.actors[actor]["id"]
+        return None
+
     def _is_branch(self, action: dict[str, Any], parent: dict[str, Any] | None) -> bool:
         if parent is None or parent.get("selectionBehavior") not in SELECTIONS:
             return False
@@ -279,6 +324,11 @@ class _FhirImporter:
             self.counter += 1
             ident = str(action.get("id") or f"action-{self.counter}")
             action.setdefault("id", ident)
+            if self._is_branch(action, parent) and parent.get("selectionBehavior") == "all":
+                self.branch[ident] = (str(parent.get("id")), None)
+                self.parallel.add(ident)
+                self.report.keep("branch of an 'all' group -> parallel transition")
+                continue
             if self._is_branch(action, parent):
                 self.branch[ident] = (str(parent.get("id")),
                                       _condition_text(action, self.header is not None)
@@ -308,7 +358,7 @@ class _FhirImporter:
             step["description"] = str(action["description"]).strip()
         ours = found is not None
         if not ours:
-            step["kind"] = "decision" if action.get("selectionBehavior") in SELECTIONS \
+            step["kind"] = "decision" if action.get("selectionBehavior") in CHOICES \
                 and action.get("action") else "task"
             repeat = (action.get("timingTiming") or {}).get("repeat") or {}
             days = _days({"value": repeat.get("duration"),
@@ -331,7 +381,7 @@ class _FhirImporter:
                 if role_name:
                     step["owner"] = self._role(role_name)
                     break
-            step["setting"] = self._default_setting()
+            step["setting"] = self._actor_setting(action) or self._default_setting()
             self.report.keep("action -> step")
         else:
             self.report.keep(f"action -> {data.get('kind', 'task')} step")
@@ -386,6 +436,7 @@ class _FhirImporter:
                 other = str(related.get("actionId"))
                 relationship = related.get("relationship")
                 condition = None
+                parallel = other in self.parallel
                 if other in self.branch:
                     decision, condition = self.branch[other]
                     other = decision
@@ -409,6 +460,8 @@ class _FhirImporter:
                     if related.get("offsetRange"):
                         self.report.drop("relatedAction offsetRange", ident)
                 data.update({"from": source, "to": target})
+                if parallel and found is None:
+                    data["parallel"] = True
                 if condition and not (found is not None and fx.extra(found, "no_condition")):
                     data["condition"] = condition
                 key = float(index) if isinstance(index, (int, float)) else 1e9 + order
@@ -426,6 +479,8 @@ class _FhirImporter:
                     condition = _condition_text(child)
                     if condition:
                         data["condition"] = condition
+                    if action.get("selectionBehavior") == "all":
+                        data["parallel"] = True
                     self.edges.append((1e9 + order, data))
 
     def _nested_plan(self, action: dict[str, Any], step: dict[str, Any]) -> None:
@@ -540,6 +595,8 @@ class _FhirImporter:
         roles += [r for r in self.roles.values() if r["id"] not in taken]
         data["roles"] = roles
         settings = list(header.get("settings") or [])
+        if self.header is None:
+            settings += [self.actors[a] for a in self.used_actors]
         if self.default_setting and not any(s.get("id") == self.default_setting
                                             for s in settings):
             settings.append({"id": self.default_setting, "name": "Setting not given",

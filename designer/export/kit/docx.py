@@ -3,6 +3,7 @@ page-number fields. Text is set through python-docx runs, which escape it."""
 
 from __future__ import annotations
 
+import io
 import weakref
 from copy import deepcopy
 from typing import Any, Sequence
@@ -93,9 +94,9 @@ def add_heading(doc, text: str, level: int = 1):
 _NEXT_SHAPE_ID: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
 
 
-def add_picture(doc, stream, width):
-    """``doc.add_picture(stream, width=width)`` (the same InlineShape), numbering the
-    pictures from a counter.
+def add_picture(doc, stream, width, height=None):
+    """``doc.add_picture(stream, width=width, height=height)`` (the same InlineShape),
+    numbering the pictures from a counter.
 
     python-docx gives each picture the next free id by reading every id in the
     whole document, so many pictures after long tables cost time that grows with
@@ -106,11 +107,52 @@ def add_picture(doc, stream, width):
     shape_id = _NEXT_SHAPE_ID.get(part) or part.next_id
     run = doc.add_paragraph().add_run()
     r_id, image = part.get_or_add_image(stream)
-    cx, cy = image.scaled_dimensions(width, None)
+    cx, cy = image.scaled_dimensions(width, height)
     inline = CT_Inline.new_pic_inline(shape_id, r_id, image.filename, cx, cy)
     run._r.add_drawing(inline)
     _NEXT_SHAPE_ID[part] = shape_id + 1
     return InlineShape(inline)
+
+
+#: The extension Word 2016 and later give a picture's ``a:blip`` when the picture
+#: is an SVG: the blip itself embeds a PNG for older readers, the extension the SVG.
+SVG_BLIP_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+SVG_CONTENT_TYPE = "image/svg+xml"
+
+
+def add_svg_picture(doc, png: bytes, svg: str | bytes, width, height, alt: str):
+    """A picture drawn from ``svg`` where the reader can (Word 2016 and later,
+    LibreOffice), from ``png`` where it cannot, ``width`` by ``height`` (lengths),
+    with ``alt`` as its alternative text. Returns the InlineShape.
+
+    Laid out as Word writes an inserted SVG: the PNG is the picture's
+    ``a:blip r:embed``; an ``a:extLst/a:ext`` with Word's SVG extension URI holds
+    an ``asvg:svgBlip`` whose ``r:embed`` names a second image part, of content
+    type ``image/svg+xml``. python-docx knows nothing of SVG, so that part is
+    made and related here. Both pictures should have the same aspect ratio:
+    the frame is ``width`` by ``height`` whichever is drawn.
+    """
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.parts.image import ImagePart
+
+    shape = add_picture(doc, io.BytesIO(png), width, height)
+    shape._inline.docPr.set("descr", alt)
+    blob = svg.encode("utf-8") if isinstance(svg, str) else bytes(svg)
+    package = doc.part.package
+    # an ImagePart, as python-docx makes of it when it opens the file again (it has
+    # no Image for it: python-docx cannot read an SVG's size, and need not)
+    svg_part = ImagePart(package.next_partname("/word/media/vector%d.svg"), SVG_CONTENT_TYPE,
+                         blob)
+    r_id = doc.part.relate_to(svg_part, RELATIONSHIP_TYPE.IMAGE)
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    blip.append(parse_xml(
+        f'<a:extLst {nsdecls("a", "r")}><a:ext uri="{SVG_BLIP_URI}">'
+        f'<asvg:svgBlip xmlns:asvg="{SVG_NAMESPACE}" r:embed="{r_id}"/>'
+        "</a:ext></a:extLst>"))
+    return shape
 
 
 def _shade(cell, fill: str) -> None:

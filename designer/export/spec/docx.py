@@ -22,7 +22,7 @@ from designer.export.spec.text import (
     surgery_day,
     validation_sentence,
 )
-from designer.export.spec.timeline_chart import split_chart, to_png
+from designer.export.spec.timeline_chart import split_chart, to_png, to_svg
 
 PT_PER_MM = 72 / 25.4
 
@@ -71,31 +71,48 @@ def _new_section(doc, landscape: bool) -> None:
                                                else (short_side, long_side))
 
 
-def _alt_text(shape, text: str) -> None:
-    """Alternative text a screen reader reads for a picture (Word's "Alt Text")."""
-    shape._inline.docPr.set("descr", text)
-
-
 def _diagram(doc, c: SpecContent, pathway, report) -> None:
     # A pathway is wide: its diagram goes in a landscape section, back to portrait after.
     _new_section(doc, landscape=True)
     doc.add_heading(SECTION_TITLES["diagram"], level=1)
-    doc.add_paragraph(DIAGRAM_KEY)
+    doc.add_paragraph(DIAGRAM_KEY).paragraph_format.keep_with_next = True
     height = (210 - 2 * 18 - 12) * PT_PER_MM     # less room for Word's caption spacing
+    width = (297 - 2 * 18) * PT_PER_MM
     try:
         from designer.export.diagram_pages import diagram_pieces
+        from designer.export.diagram_svg import key_png, key_scale, key_svg, part_svg
+        from designer.export.diagram_vector import DiagramDrawing
+        from designer.render.diagram_painter import LEGEND_HEIGHT
 
-        pieces = diagram_pieces(pathway, report, frame_width=(297 - 2 * 18) * PT_PER_MM,
-                                frame_height=height, first_room=height - 80)
+        # room under the heading for the written key and the drawn one
+        pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
+                                first_room=height - 100)
+        drawing = DiagramDrawing(pathway, report)
     except ImportError as exc:
         doc.add_paragraph(diagram_unavailable(exc))
         pieces = []
+    if pieces:        # the drawn key, at the diagram's scale as in the PDF
+        scale = key_scale(drawing, max(p.vector[3] for p in pieces), width)
+        alt = ("Key to the diagram: the shapes of a start or end, a step, a decision and "
+               "a wait; the badges of a complete and an incomplete handoff"
+               + (" and of findings by severity" if report is not None else "")
+               + "; time runs left to right. The text above says the same.")
+        kit.add_svg_picture(doc, key_png(drawing, scale), key_svg(drawing, scale, "Key to "
+                            "the diagram", alt), Mm(drawing.legend_width() * scale / PT_PER_MM),
+                            Mm(LEGEND_HEIGHT * scale / PT_PER_MM), alt)
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     for number, piece in enumerate(pieces, 1):
-        shape = kit.add_picture(doc, io.BytesIO(piece.png), Mm(piece.width_pt / PT_PER_MM))
         part = f", part {number} of {len(pieces)}" if len(pieces) > 1 else ""
-        _alt_text(shape, f"Diagram of the pathway {c.title}{part}: {c.step_count} steps in "
-                         f"{len(c.settings)} settings of care, time running left to right. "
-                         "The steps and handoffs are listed in the tables that follow.")
+        alt = (f"Diagram of the pathway {c.title}{part}: {c.step_count} steps in "
+               f"{len(c.settings)} settings of care, time running left to right. "
+               "The steps and handoffs are listed in the tables that follow.")
+        header, left, right, scale = piece.vector
+        # Word draws the SVG (sharp, its words searchable); the PNG is for older readers.
+        # Both fill the same frame: the SVG's own size, which the PNG matches to a pixel.
+        svg = part_svg(drawing, header, left, right, scale,
+                       title=f"Diagram of the pathway {c.title}{part}", description=alt)
+        kit.add_svg_picture(doc, piece.png, svg, Mm((header + right - left) * scale / PT_PER_MM),
+                            Mm(drawing.height * scale / PT_PER_MM), alt)
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         if piece.caption:
             doc.add_paragraph(piece.caption, style="Caption")
@@ -143,9 +160,10 @@ def _timeline(doc, c: SpecContent) -> None:
     bold = fonts()[1] if fonts()[0] == "DejaVuSans" else "Helvetica-Bold"
     for chart in split_chart(chart_bars(c), surgery_day(c), width=width_pt,
                              measure_font=bold):
-        shape = kit.add_picture(doc, io.BytesIO(to_png(chart)), Mm(kit.PAGE_TEXT_WIDTH_MM))
-        _alt_text(shape, f"{chart.title}: a bar for each step from its first day to its "
-                         "last; the steps and their timing are listed in the steps table.")
+        alt = (f"{chart.title}: a bar for each step from its first day to its last; the "
+               "steps and their timing are listed in the steps table.")
+        kit.add_svg_picture(doc, to_png(chart), to_svg(chart, alt),
+                            Mm(chart.width / PT_PER_MM), Mm(chart.height / PT_PER_MM), alt)
         doc.add_paragraph(f"{chart.title}: red bars are on the critical path; the dashed "
                           "line marks the start of surgery.", style="Caption")
 

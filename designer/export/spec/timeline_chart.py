@@ -262,7 +262,8 @@ def to_svg(chart: ChartLayout, description: str = "") -> str:
         else:
             weight = ' font-weight="bold"' if s.bold else ""
             out.append(f'<text x="{s.x:.1f}" y="{s.y:.1f}" font-size="{s.size}" '
-                       f'fill="{s.colour}" text-anchor="{s.anchor}"{weight}>'
+                       f'fill="{s.colour}" text-anchor="{s.anchor}"{weight} '
+                       'xml:space="preserve">'
                        f"{_xml_escape(s.text)}</text>")
     out.append("</svg>")
     return "\n".join(out)

@@ -19,8 +19,30 @@ import re
 from typing import Iterable
 
 
-def _rx(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+class _Phrases:
+    """A case-blind pattern compiled the first time a rule uses it: a check of one
+    pathway uses about a third of them, and start-up need compile none."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, re.IGNORECASE)
+        return self._compiled
+
+    def search(self, text: str, *args) -> re.Match[str] | None:
+        return self.compiled().search(text, *args)
+
+    def __getattr__(self, name: str):  # match, finditer, findall, sub ... as on a pattern
+        return getattr(self.compiled(), name)
+
+
+def _rx(*alternatives: str) -> _Phrases:
+    return _Phrases("|".join(f"(?:{a})" for a in alternatives))
 
 
 #: a complete list of medicines (NICE NG27), not any mention of a drug

@@ -30,8 +30,8 @@ from designer.ui.commands import (
     AddStepCommand,
     AddTransitionCommand,
     MoveStepsCommand,
+    NameStepCommand,
     RemoveItemsCommand,
-    UpdateStepCommand,
 )
 from designer.ui.canvas.items.steps import Z_DRAG, ConnectHandle, StepItem
 from designer.graph.fragment import STEP_MIME_TYPE, step_from_payload
@@ -289,7 +289,7 @@ class _NameEditor(QLineEdit):
 
 
 class InlineRename(_Handler):
-    """Edit a step's name where it is drawn; one UpdateStepCommand on Enter."""
+    """Edit a step's name where it is drawn; one NameStepCommand on Enter."""
 
     def __init__(self, scene):
         super().__init__(scene)
@@ -327,7 +327,8 @@ class InlineRename(_Handler):
             if not text:
                 self.scene.edit_refused.emit("A step needs a name; the name was not changed")
             return
-        self.push(lambda: UpdateStepCommand(self.scene.pathway, sid, name=text))
+        # an untouched id ("new-step-2") follows the name, in the same undo step
+        self.push(lambda: NameStepCommand(self.scene.pathway, sid, text))
 
     def cancel(self) -> None:
         self._close()

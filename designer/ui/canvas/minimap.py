@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from designer.render import style
+from designer.ui.canvas.items.steps import HC_INK, HC_PAPER, HC_SELECTED
 
 WIDTH, MAX_HEIGHT, MARGIN = 220, 150, 12
 
@@ -80,22 +81,36 @@ class MiniMap(QWidget):
         self.update()
 
     # -------------------------------------------------------------- painting
+    def _contrast(self) -> bool:
+        """High contrast, as the canvas has it (View > High Contrast)."""
+        return bool(getattr(self.view.scene(), "high_contrast", False))
+
     def _draw_scene(self) -> QPixmap:
         """Lanes and steps at map scale (only after the scene changed)."""
         scene = self.view.scene()
         rect, scale = self._geometry()
+        contrast = self._contrast()
         picture = QPixmap(self.size())
-        picture.fill(QColor("#ffffff"))
+        picture.fill(QColor(HC_PAPER if contrast else "#ffffff"))
         p = QPainter(picture)
         p.translate(1, 1)
         p.scale(scale, scale)
         p.translate(-rect.left(), -rect.top())
         pathway = scene.pathway
-        for band in scene.bands():
-            setting = pathway.setting(band.setting_id)
-            head = style.lane_colours(setting.kind)[1] if setting else "#e0e0e0"
-            p.fillRect(QRectF(rect.left(), band.top, rect.width(), band.height), QColor(head))
-        ink = QColor(style.STEP_BORDER)
+        if contrast:
+            # black lanes parted by white lines, as the canvas draws them
+            rule = QPen(QColor(HC_INK), 0)
+            rule.setCosmetic(True)
+            p.setPen(rule)
+            for band in scene.bands()[1:]:
+                p.drawLine(QPointF(rect.left(), band.top), QPointF(rect.right(), band.top))
+        else:
+            for band in scene.bands():
+                setting = pathway.setting(band.setting_id)
+                head = style.lane_colours(setting.kind)[1] if setting else "#e0e0e0"
+                p.fillRect(QRectF(rect.left(), band.top, rect.width(), band.height),
+                           QColor(head))
+        ink = QColor(HC_INK if contrast else style.STEP_BORDER)
         for item in scene.step_items().values():
             w, h = item.size()
             pos = item.pos()
@@ -115,10 +130,15 @@ class MiniMap(QWidget):
         frame = QRectF(1 + (visible.left() - rect.left()) * scale,
                        1 + (visible.top() - rect.top()) * scale,
                        visible.width() * scale, visible.height() * scale)
-        p.setPen(QPen(QColor(style.SELECTED_BORDER), 1.5))
-        p.setBrush(QColor(0, 94, 184, 40))
+        contrast = self._contrast()
+        if contrast:   # the visible area in the selection yellow, the edge in white
+            p.setPen(QPen(QColor(HC_SELECTED), 2))
+            p.setBrush(Qt.NoBrush)
+        else:
+            p.setPen(QPen(QColor(style.SELECTED_BORDER), 1.5))
+            p.setBrush(QColor(0, 94, 184, 40))
         p.drawRect(frame.intersected(QRectF(self.rect()).adjusted(0, 0, -1, -1)))
-        p.setPen(QPen(QColor("#90a4ae"), 1))
+        p.setPen(QPen(QColor(HC_INK if contrast else "#90a4ae"), 1))
         p.setBrush(Qt.NoBrush)
         p.drawRect(QRectF(self.rect()).adjusted(0, 0, -1, -1))
         p.end()

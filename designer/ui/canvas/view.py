@@ -104,8 +104,10 @@ class PathwayView(QGraphicsView):
         self._zoomed()
 
     def set_high_contrast(self, on: bool) -> None:
-        """The canvas in high contrast (see PathwayScene.set_high_contrast)."""
+        """The canvas in high contrast (see PathwayScene.set_high_contrast), and the
+        overview map with it, at once."""
         self.scene().set_high_contrast(on)
+        self.minimap._refresh()
         self.setBackgroundBrush(Qt.black if on else Qt.white)
         self._hint.setStyleSheet(f"color: {'#ffffff' if on else style.MUTED_TEXT}; "
                                  "background: transparent;")

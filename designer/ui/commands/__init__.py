@@ -38,13 +38,13 @@ from designer.ui.commands.lanes import (
 )
 from designer.ui.commands.steps import (
     AddStepCommand, AddTransitionCommand, ApplyLayoutCommand, MoveStepsCommand, PasteCommand,
-    RemoveItemsCommand, RenameStepCommand, UpdateHeaderCommand, UpdateRuleSettingsCommand,
+    RemoveItemsCommand, NameStepCommand, RenameStepCommand, UpdateHeaderCommand, UpdateRuleSettingsCommand,
     UpdateStepCommand, UpdateSurgeryFactsCommand, UpdateTransitionCommand,
 )
 
 __all__ = [
     "AddStepCommand", "RemoveItemsCommand", "MoveStepsCommand", "AddTransitionCommand",
-    "UpdateStepCommand", "RenameStepCommand", "UpdateTransitionCommand",
+    "UpdateStepCommand", "RenameStepCommand", "NameStepCommand", "UpdateTransitionCommand",
     "UpdateHeaderCommand", "AddSettingCommand", "RemoveSettingCommand",
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",

@@ -26,6 +26,7 @@ from typing import Any, Iterable, Mapping
 
 from PySide6.QtGui import QUndoCommand
 
+from designer.graph.ids import copy_id_base, copy_name
 from designer.graph.model import EditRefused, Pathway, Step, Transition
 from designer.ui.commands.base import (
     ID_RE,
@@ -324,6 +325,39 @@ class RenameStepCommand(ModelCommand):
         self.pathway.undo_rename(self.new_id, self.old_id, self.changed)
 
 
+class NameStepCommand(ModelCommand):
+    """Give a step a new name (the canvas's in-place editor); one undo step.
+
+    An untouched id (one made from the old name, such as ``new-step-2``) follows the
+    name, with every reference to it (see ``Pathway.step_id_for_name``); ``new_id``
+    is the id it gets, or None when the id stays.
+    """
+
+    def __init__(self, pathway: Pathway, step_id: str, name: str):
+        step = pathway.existing("steps", step_id)
+        changes = {"name": name}
+        pathway.check_step_changes(step_id, changes)
+        probe(step, changes)
+        self.new_id = pathway.step_id_for_name(step_id, name)
+        if self.new_id is not None:
+            pathway.check_new_step_id(self.new_id)
+        super().__init__(pathway, f"Name step '{name}'")
+        self.key, self.name = step_id, name
+        self.old: dict[str, Any] = {}
+        self.changed: dict = {}
+
+    def _do(self) -> None:
+        # the id first: a refused rename then leaves nothing half done
+        if self.new_id is not None:
+            self.changed = self.pathway.rename_step(self.key, self.new_id)
+        self.old = self.pathway.update_step(self.new_id or self.key, name=self.name)
+
+    def _undo(self) -> None:
+        self.pathway.update_step(self.new_id or self.key, **self.old)
+        if self.new_id is not None:
+            self.pathway.undo_rename(self.new_id, self.key, self.changed)
+
+
 # ----------------------------------------------------------------------- transitions
 
 
@@ -458,7 +492,8 @@ class PasteCommand(ModelCommand):
     """Add copied steps and the transitions between them as one undo step.
 
     Ids that clash with the pathway get fresh ones (``pathway.new_id``) and the
-    transitions follow; positions move by ``offset``; steps whose lane does not
+    transitions follow; names already in use get " (copy)" (``copy_name``);
+    positions move by ``offset``; steps whose lane does not
     exist here go to ``fallback_setting`` when given. Transitions whose ends are
     not both present after pasting are dropped. ``pasted_ids`` lists the new step ids.
     """
@@ -472,14 +507,19 @@ class PasteCommand(ModelCommand):
             raise EditRefused("there is nothing to paste")
         mapping: dict[str, str] = {}
         taken: set[str] = set()
+        names = {s.name for s in pathway.steps}
+        existing = {s.id for s in pathway.steps}
         self.steps: list[Step] = []
         for step in steps:
             new_id = step.id
             if pathway.step(new_id) is not None or new_id in taken:
-                new_id = pathway.new_id(step.id, taken)
+                new_id = pathway.new_id(copy_id_base(step.id, existing), taken)
             taken.add(new_id)
             mapping[step.id] = new_id
-            update: dict[str, Any] = {"id": new_id}
+            # a copy beside its original is told apart by name too: "X (copy)"
+            name = copy_name(step.name, names)
+            names.add(name)
+            update: dict[str, Any] = {"id": new_id, "name": name}
             if step.position is not None:
                 update["position"] = (round(step.position[0] + offset[0], 1),
                                       round(step.position[1] + offset[1], 1))

@@ -467,6 +467,8 @@ def _add_new_button_menu(window: "WindowHost", new_template: QAction) -> None:
     blank = menu.addAction("Blank Pathway")
     blank.setStatusTip("Start a new pathway with the six standard lanes")
     blank.triggered.connect(lambda _c=False: actions.new.trigger())
-    menu.addAction(new_template)
+    from designer.ui.menu_mirror import mirror
+
+    menu.addAction(mirror(new_template, menu))   # the File menu has the original
     button.setMenu(menu)
     button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)

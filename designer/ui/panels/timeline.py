@@ -173,14 +173,20 @@ class TimelineDock(QDockWidget):
         self.context.scene.selectionChanged.connect(self._follow_selection)
 
     def _follow_selection(self) -> None:
-        """Show the selected step's row, so its day is easy to find."""
-        ids = self.context.scene.selected_ids()
-        if len(ids) != 1:
+        """Show the selected step's row, so its day is easy to find.
+
+        Also after each new result (the rows are rebuilt then), and never a row of
+        another step: until a just-added step's row exists, no row is highlighted.
+        """
+        scene = self.context.scene
+        ids = scene.selected_ids() if scene is not None else []
+        row = self.model.row_of(ids[0]) if len(ids) == 1 else -1
+        if row < 0:
+            self.table.clearSelection()
             return
-        row = self.model.row_of(ids[0])
-        if row >= 0:
+        if self.table.selectionModel().selectedRows() != [self.model.index(row, 0)]:
             self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+        self.table.scrollTo(self.model.index(row, 0))
 
     def recompute_now(self) -> None:
         """Work the timeline (and the findings) out now."""
@@ -193,6 +199,7 @@ class TimelineDock(QDockWidget):
             self.total_label.setText("The timeline cannot be worked out for this pathway yet.")
             return
         self.model.set_timeline(timeline, result.timeline_rows)
+        self._follow_selection()        # the reset dropped the highlighted row
         self.total_label.setText(self._summary(result, timeline))
         if self.critical_path_action.isChecked():
             self._apply_critical_path(True)

@@ -48,7 +48,10 @@ class SimulationTools(QObject):
         if help_menu is not None:
             window.menuBar().insertMenu(help_menu.menuAction(), menu)
         menu.addAction(self.run_action)
-        menu.addAction(self.show_action)
+        from designer.ui.menu_mirror import mirror
+
+        # the dock's own toggle goes in View > Panels: a mirror here (see menu_mirror)
+        menu.addAction(mirror(self.show_action, menu))
         self.menu = menu
         toolbar = getattr(window, "toolbar", None)
         if toolbar is not None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QStyle, QToolBar
+from PySide6.QtWidgets import QMenu, QToolBar
 
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.window.main_window import MainWindow
@@ -27,15 +27,13 @@ class WindowActions:
         self.window = window
         w = window
         files, clip = w.files, w.clipboard
-        icon = w.style().standardIcon
-        P = QStyle.StandardPixmap
 
         # File
-        self.new = self._make("&New", files.new_document, SK.New, icon(P.SP_FileIcon),
+        self.new = self._make("&New", files.new_document, SK.New, None,
                               "Start a new pathway with the six standard lanes")
         self.open = self._make("&Open…", files.open_dialog, SK.Open,
-                               icon(P.SP_DialogOpenButton), "Open a pathway file")
-        self.save = self._make("&Save", files.save, SK.Save, icon(P.SP_DialogSaveButton),
+                               None, "Open a pathway file")
+        self.save = self._make("&Save", files.save, SK.Save, None,
                                "Save the pathway")
         self.save_as = self._make("Save &As…", files.save_as, SK.SaveAs, None,
                                   "Save the pathway under a new name")
@@ -51,11 +49,9 @@ class WindowActions:
         # Edit (undo and redo follow the active document's stack)
         self.undo = w.undo_group.createUndoAction(w, "&Undo")
         self.undo.setShortcuts(SK.Undo)
-        self.undo.setIcon(icon(P.SP_ArrowBack))
         self.redo = w.undo_group.createRedoAction(w, "&Redo")
         # Ctrl+Y as well as the platform's own (Linux has only Ctrl+Shift+Z)
         self.redo.setShortcuts(_with(QKeySequence.keyBindings(SK.Redo), "Ctrl+Y"))
-        self.redo.setIcon(icon(P.SP_ArrowForward))
         for action, tip in ((self.undo, "Undo the last edit"), (self.redo, "Redo the edit")):
             action.setStatusTip(tip)
             w.addAction(action)
@@ -68,11 +64,11 @@ class WindowActions:
         self.duplicate = self._make("D&uplicate", clip.duplicate, "Ctrl+D", None,
                                     "Duplicate the selected steps")
         self.delete = self._make("&Delete", w.delete_selection, SK.Delete,
-                                 icon(P.SP_TrashIcon), "Delete the selected steps and transitions")
+                                 None, "Delete the selected steps and transitions")
         self.select_all = self._make("Select &All", clip.select_all, SK.SelectAll, None,
                                      "Select every step")
         self.find = self._make("&Find Step…", w.find_bar.start, SK.Find,
-                               icon(P.SP_FileDialogContentsView), "Find steps by name")
+                               None, "Find steps by name")
 
         # View
         self.zoom_in = self._make("Zoom &In", lambda: w.view.zoom_in(), SK.ZoomIn, None,
@@ -106,6 +102,14 @@ class WindowActions:
         self.about = self._make("&About", w.show_about, None, None,
                                 "About the Perioperative Pathway Designer")
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
+
+        # line icons in the window's text colour, drawn again when the palette changes
+        # (High Contrast, a dark system theme): the style's stock pictures are not
+        from designer.ui.window.icons import PaletteIcons
+
+        self.icons = PaletteIcons(w, {"new": self.new, "open": self.open, "save": self.save,
+                                      "undo": self.undo, "redo": self.redo,
+                                      "delete": self.delete, "find": self.find})
 
     def _make(self, text: str, slot: Callable[[], object],
               shortcut: "QKeySequence.StandardKey | str | None", icon, tip: str) -> QAction:

@@ -89,11 +89,18 @@ class HighContrast:
                 " QMenuBar::item:selected, QMenu::item:selected,"
                 " QAbstractItemView::item:selected { background: #ffff00; color: #000000; }")
         elif self._normal is not None:
-            self.window.setPalette(self._normal)
+            # the style sheet first: clearing it puts back the palette from before it
+            # was set (the high-contrast one), so the usual palette must come after
             self.window.setStyleSheet("")
+            self.window.setPalette(self._normal)
         view = self.window.view
         if view is not None:
             view.set_high_contrast(self.on)
+        # the toolbar's line icons take the text colour now in force (the style sheet
+        # above changes it without a palette event once it is cleared)
+        icons = getattr(getattr(self.window, "act", None), "icons", None)
+        if icons is not None:
+            icons.apply()
 
 
 def install(window) -> HighContrast:

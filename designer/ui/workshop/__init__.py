@@ -117,8 +117,11 @@ class WorkshopTools(QObject):
         menu.addSeparator()
         menu.addActions([self.act_compare_file, self.act_compare_exemplar])
         menu.addSeparator()
+        from designer.ui.menu_mirror import mirror
+
+        # the docks' own toggles are in View > Panels: a mirror here (see menu_mirror)
         for dock in (self.notes_dock, self.priorities_dock, self.voting_dock):
-            menu.addAction(dock.toggleViewAction())
+            menu.addAction(mirror(dock.toggleViewAction(), menu))
         bar = QToolBar("Workshop", self.window)
         bar.setObjectName("workshop-toolbar")
         bar.setAccessibleName("Workshop toolbar")

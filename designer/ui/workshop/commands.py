@@ -42,9 +42,7 @@ class RemoveNoteCommand(ModelCommand):
     """Delete a sticky note; undo puts it back in its place in the list."""
 
     def __init__(self, pathway: Pathway, note_id: str):
-        note = next((n for n in pathway.notes if n.id == note_id), None)
-        if note is None:
-            raise EditRefused(f"there is no note '{note_id}'")
+        note = pathway.existing("notes", note_id)
         super().__init__(pathway, f"Delete note '{_short(note.text)}'")
         self.note_id = note_id
         self.removed: tuple[Note, int] | None = None
@@ -63,9 +61,7 @@ class UpdateNoteCommand(UpdateCommand):
     merge_id = MERGE_NOTE
 
     def __init__(self, pathway: Pathway, note_id: str, **changes: Any):
-        note = next((n for n in pathway.notes if n.id == note_id), None)
-        if note is None:
-            raise EditRefused(f"there is no note '{note_id}'")
+        note = pathway.existing("notes", note_id)
         if not changes:
             raise EditRefused("nothing to change")
         probe(note, changes)
@@ -100,9 +96,7 @@ class RemovePriorityCommand(ModelCommand):
     """Delete a priority and the dots placed on it, as one undo step."""
 
     def __init__(self, pathway: Pathway, priority_id: str):
-        priority = next((p for p in pathway.priorities if p.id == priority_id), None)
-        if priority is None:
-            raise EditRefused(f"there is no priority '{priority_id}'")
+        priority = pathway.existing("priorities", priority_id)
         super().__init__(pathway, f"Delete priority '{_short(priority.title)}'")
         self.priority_id = priority_id
         self.votes: list[tuple[int, str, int]] = []
@@ -129,9 +123,7 @@ class UpdatePriorityCommand(UpdateCommand):
     merge_id = MERGE_PRIORITY
 
     def __init__(self, pathway: Pathway, priority_id: str, **changes: Any):
-        priority = next((p for p in pathway.priorities if p.id == priority_id), None)
-        if priority is None:
-            raise EditRefused(f"there is no priority '{priority_id}'")
+        priority = pathway.existing("priorities", priority_id)
         if not changes:
             raise EditRefused("nothing to change")
         probe(priority, changes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGroupBox, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from designer.graph.model import Status
 from designer.ui.panels.properties.fields import (
@@ -37,13 +37,28 @@ class PathwayPage(PropertyPage):
             return self.setter(UpdateHeaderCommand, field, editor_name, keyed=False)
 
         form = self.form()
-        self.title_field = self.bind(form, TextField("Title", update("title", "title_field"),
+        self.title_field = self.bind(form, TextField("Title", self._set_title,
                                                      optional=False), lambda p: p.title)
         self.id_field = self.bind(form, TextField("Id", update("id", "id_field"),
                                                   optional=False,
                                                   tip="Short name used in file names and "
-                                                      "links, e.g. eras-colorectal"),
+                                                      "links, e.g. eras-colorectal; it "
+                                                      "follows the title until you change "
+                                                      "it"),
                                   lambda p: p.id)
+        # a quiet offer under the id when it looks left over (never a question box)
+        self.id_offer = QPushButton("")
+        self.id_offer.setObjectName("use-title-id")
+        self.id_offer.clicked.connect(self._use_offered_id)
+        offer_row = QWidget()
+        row = QHBoxLayout(offer_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.id_offer)
+        row.addStretch(1)
+        form.addRow("", offer_row)
+        self.id_offer.hide()
+        self._offered: str | None = None
+        self._left_behind_id: str | None = None   # an id that followed the old title
         self.version = self.bind(form, TextField("Version", update("version", "version"),
                                                  optional=False), lambda p: p.version)
         self.status = self.bind(form, ChoiceField(
@@ -110,8 +125,48 @@ class PathwayPage(PropertyPage):
     def item(self):
         return self.pathway
 
+    def _set_title(self, title: str) -> str | None:
+        """Retitle; an untouched id (``new-pathway``, or made from the old title in a
+        draft) follows in the same undo step, as typing the title merges into one."""
+        from designer.graph.ids import slugify
+        from designer.ui.commands import UpdateHeaderCommand
+
+        pathway = self.pathway
+        changes = {"title": title}
+        new_id = pathway.pathway_id_for_title(title)
+        if new_id is not None:
+            changes["id"] = new_id
+        elif pathway.id == slugify(pathway.title, "pathway"):
+            self._left_behind_id = pathway.id    # offer the new title's id instead
+        return self.push(self.title_field, UpdateHeaderCommand, changes)
+
+    def offered_id(self) -> str | None:
+        """The id the button under the Id field offers (None: no offer)."""
+        from designer.graph.ids import slugify
+
+        pathway = self.pathway
+        offer = pathway.suggested_id()
+        if offer is None and self._left_behind_id == pathway.id:
+            offer = slugify(pathway.title, "pathway")
+        return None if offer == pathway.id else offer
+
+    def _use_offered_id(self) -> None:
+        from designer.ui.commands import UpdateHeaderCommand
+
+        if self._offered:
+            message = self.push(None, UpdateHeaderCommand, {"id": self._offered})
+            if message:
+                self.id_field.show_error(message)
+
     def refresh_extra(self, pathway) -> None:
         self.heading.setText(f"Pathway: {pathway.title}")
+        self._offered = self.offered_id()
+        if self._offered:
+            self.id_offer.setText(f"Use ‘{self._offered}’")
+            self.id_offer.setToolTip(f"Make the id from the title: {self._offered} "
+                                     "(file and export names follow it)")
+            self.id_offer.setAccessibleName(f"Use {self._offered} as the id")
+        self.id_offer.setVisible(bool(self._offered))
         self.business_case.refresh()
         self.rule_settings.refresh()
 
