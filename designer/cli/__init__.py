@@ -16,6 +16,7 @@ import argparse
 import gc
 import importlib
 import os
+import sys
 from typing import Sequence
 
 # pydantic looks for third-party plugins in every installed package's metadata the
@@ -53,7 +54,13 @@ def _add_command(subparsers, module) -> None:
         parser.set_defaults(handler=module.run)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_name(module_name: str) -> str:
+    return module_name.rsplit(".", 1)[1].rstrip("_")   # designer.cli.import_ -> import
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of the command ``only`` (which loads one
+    command module instead of all of them: what a command's start-up needs)."""
     parser = argparse.ArgumentParser(
         prog="periop",
         description="Perioperative Pathway Designer: design, check and export "
@@ -61,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMANDS:
+        if only is not None and _command_name(module_name) != only:
+            continue
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -68,7 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         _add_command(sub, module)
+    parser.commands = sub.choices   # command name -> its parser
     return parser
+
+
+def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for this command line: one command's when it names one (``periop``
+    alone is ``periop open``), else every command's (``--help``, a mistake)."""
+    first = argv[0] if argv else "open"
+    if first in {_command_name(m) for m in COMMANDS}:
+        parser = build_parser(only=first)
+        if first in parser.commands:
+            return parser
+    return build_parser()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parser = build_parser()
+        parser = _parser_for(sys.argv[1:] if argv is None else list(argv))
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
             args = parser.parse_args(["open", *([] if argv is None else list(argv))])

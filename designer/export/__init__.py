@@ -25,7 +25,6 @@ from pathlib import Path
 
 from designer.export.kit.files import ExportError, write_export, write_export_text  # noqa: F401
 from designer.graph.gcpause import gc_paused
-from designer.graph.ids import DEFAULT_PATHWAY_ID, slugify
 
 
 @dataclass(frozen=True)
@@ -74,6 +73,9 @@ def default_file_name(pathway, fmt: str) -> str:
     A pathway still called ``new-pathway`` is named from its title instead, so the
     exports of a retitled pathway never all go out as ``new-pathway.pdf``.
     """
+    # here, not at the top: ``periop --help`` lists FORMATS without loading the model
+    from designer.graph.ids import DEFAULT_PATHWAY_ID, slugify
+
     stem = pathway.id
     if stem == DEFAULT_PATHWAY_ID and getattr(pathway, "title", None):
         stem = slugify(pathway.title, DEFAULT_PATHWAY_ID)

@@ -19,12 +19,14 @@ from pathlib import Path
 # costs about 0.1 s at start-up; the designer uses none.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from PySide6.QtCore import QCoreApplication, QTimer, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from designer import paths
-from designer.graph.io import PathwaySaveError, write_file_atomic
+
+# Only Qt and designer.paths at import: ``run_app`` shows the window's frame before
+# the model, the panels and the extensions are imported (see _FirstPaint).
 
 ORGANISATION = paths.ORGANISATION
 APP_NAME = paths.APP_NAME
@@ -213,22 +215,98 @@ def open_window(document=None, settings=None):
     from designer.ui.window.main_window import MainWindow
 
     window = MainWindow(document, settings=settings)
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-    _windows.append(window)
-    window.destroyed.connect(lambda *_a, w=window: _windows.remove(w) if w in _windows else None)
+    _keep(window)
     return window
 
 
 def run_app(path: str | None, screenshot: str | None = None) -> int:
-    """Run the designer on ``path`` (a new pathway when None); returns the exit code."""
+    """Run the designer on ``path`` (a new pathway when None); returns the exit code.
+
+    The window's frame (menu bar, toolbar row, panel frames, "Opening …") is shown
+    first, with nothing but Qt imported; once it has been painted, the model and the
+    editor are loaded, any unsaved work is offered back, the pathway is opened and
+    the frame becomes the editor (see :meth:`MainWindow.finish_opening`).
+    """
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = create_application()
     install_excepthook()
+    if screenshot:
+        return _run_for_screenshot(app, path, screenshot)
+    from designer.ui.window.main_window import MainWindow
+
+    frame = MainWindow(opening=Path(path).name if path else "")
+    _keep(frame)
+    frame.show()
+    _FirstPaint.then(frame, lambda: _finish_start(frame, path))
+    return app.exec()
+
+
+class _FirstPaint(QObject):
+    """Calls back once ``window`` has painted its first frame (or after a second, for
+    a platform that never exposes it), from the event loop, after that paint."""
+
+    def __init__(self, window, callback) -> None:
+        super().__init__(window)
+        self._window, self._callback, self._done = window, callback, False
+        QApplication.instance().installEventFilter(self)
+        QTimer.singleShot(1000, self._fire)
+
+    @classmethod
+    def then(cls, window, callback) -> "_FirstPaint":
+        return cls(window, callback)
+
+    def eventFilter(self, obj, event) -> bool:
+        if (event.type() == QEvent.Type.Paint and not self._done
+                and obj.isWidgetType() and obj.window() is self._window):
+            QTimer.singleShot(0, self._fire)   # after this paint pass is on screen
+        return False
+
+    def _fire(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        QApplication.instance().removeEventFilter(self)
+        self._callback()
+
+
+def _finish_start(frame, path: str | None) -> None:
+    """Load the editor into the start-up frame: recovery, the file, the panels."""
+    try:
+        if not frame.isVisible():
+            return      # closed while starting: the application is quitting
+    except RuntimeError:
+        return          # and already deleted
+    from designer.graph.gcpause import gc_paused
+
+    failure = None
+    # the model's classes and the editor: many lasting objects and no garbage
+    with gc_paused():
+        from designer.ui.editing.document import Document
+
+        try:
+            documents = _start_documents(frame, path)
+        except Exception:  # noqa: BLE001 - never leave the frame standing: say it, go on
+            documents, failure = [], sys.exc_info()
+        if not documents:
+            documents.append(Document.new_untitled())
+        frame.finish_opening(documents[0])
+        windows = [frame] + [open_window(doc) for doc in documents[1:]]
+    for window in windows:
+        if window.document.path:
+            window.files.remember(window.document.path)
+    for window in windows[1:]:
+        window.show()
+    if failure is not None:
+        sys.excepthook(*failure)
+
+
+def _start_documents(frame, path: str | None) -> list:
+    """The documents start-up opens: restored unsaved work, then ``path``."""
     from designer.graph.io import PathwayLoadError
     from designer.ui.editing.document import Document
 
-    documents = [] if screenshot else offer_recovery()
+    documents = offer_recovery(frame)
     restored_paths = {doc.path for doc in documents if doc.path}
     if path and Path(path).resolve() in restored_paths:
         path = None  # the restored copy of this file is newer than the file itself
@@ -236,32 +314,40 @@ def run_app(path: str | None, screenshot: str | None = None) -> int:
         try:
             documents.insert(0, Document.open(path))
         except PathwayLoadError as exc:
-            if screenshot:
-                print(str(exc), file=sys.stderr)
-                return 2
-            QMessageBox.critical(None, "Cannot open pathway", str(exc))
-    if not documents:
-        documents.append(Document.new_untitled())
-    if screenshot:
-        # a fresh layout and no change to the user's settings or recent files
-        import tempfile
+            QMessageBox.critical(frame, "Cannot open pathway", str(exc))
+    return documents
 
-        from PySide6.QtCore import QSettings
 
-        with tempfile.TemporaryDirectory() as folder:
-            scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
-            return _screenshot(app, open_window(documents[0], settings=scratch), screenshot)
-    windows = [open_window(doc) for doc in documents]
-    for window in windows:
-        if window.document.path:
-            window.files.remember(window.document.path)
-    for window in windows:
-        window.show()
-    return app.exec()
+def _keep(window) -> None:
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_a, w=window: _windows.remove(w) if w in _windows else None)
+
+
+def _run_for_screenshot(app: QApplication, path: str | None, screenshot: str) -> int:
+    """``open --screenshot``: the finished window at once, no recovery, no settings."""
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    from designer.graph.io import PathwayLoadError
+    from designer.ui.editing.document import Document
+
+    try:
+        document = Document.open(path) if path else Document.new_untitled()
+    except PathwayLoadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    # a fresh layout and no change to the user's settings or recent files
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        return _screenshot(app, open_window(document, settings=scratch), screenshot)
 
 
 def _screenshot(app: QApplication, window, out: str) -> int:
     """Render the window at 1600x1000 once the event loop has settled, save, exit 0."""
+    from designer.graph.io import PathwaySaveError, write_file_atomic
+
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     result = {"code": 0}

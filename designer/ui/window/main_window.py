@@ -9,26 +9,21 @@ Other parts of the product add their menus and docks through ``install(window)``
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPalette, QUndoGroup
 from PySide6.QtWidgets import (
-    QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QUndoView, QVBoxLayout,
-    QWidget,
+    QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QStyle, QToolBar,
+    QUndoView, QVBoxLayout, QWidget,
 )
 
 from designer import paths
-from designer.ui.window.actions import WindowActions, build_menus
-from designer.ui.window.clipboard import ClipboardCommands
-from designer.ui.window.find_bar import FindBar
-from designer.graph.vocabulary import plural
-from designer.ui.editing.context import EditorContext
-from designer.ui.editing.document import Document
-from designer.ui.window.files import FileCommands
-from designer.ui.panels.findings import SEVERITY_COLOURS, FindingsDock
-from designer.ui.panels.palette import PaletteWidget
-from designer.ui.panels.properties.panel import PropertiesDock
-from designer.ui.panels.timeline import TimelineDock
+
+# Only Qt above: the window's frame can be shown before the model, the panels and
+# the extensions are imported (see MainWindow(opening=...) and finish_opening).
+if TYPE_CHECKING:  # pragma: no cover
+    from designer.ui.editing.document import Document
 
 APP_TITLE = paths.APP_NAME
 
@@ -37,6 +32,11 @@ def user_settings() -> QSettings:
     """The user's settings: one ini file in the folder :mod:`designer.paths` names."""
     return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
 READABLE_ZOOM = 0.6   # below this step names are hard to read
+#: the start-up frame's menu titles and panels (title, object name), as the editor has them
+FRAME_MENUS = ("&File", "&Edit", "&View", "&Tools", "&Workshop", "&Simulation", "&Help")
+FRAME_DOCKS = (("Palette", "palette-dock"), ("Properties", "properties-dock"),
+               ("Undo history", "undo-dock"), ("Findings", "findings-dock"),
+               ("Timeline", "timeline-dock"))
 OPENING_ZOOM = 0.8
 DockArea = Qt.DockWidgetArea
 
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
     findings_updated = Signal(object)
 
     def __init__(self, document: Document | None = None, settings: QSettings | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, opening: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("designer-main-window")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -67,12 +67,7 @@ class MainWindow(QMainWindow):
         self.document: Document | None = None
         self.scene = None
         self.view = None
-        # what panels get instead of the window: the document, canvas, edit API,
-        # live checks and the status bar
-        self.context = EditorContext(self, lambda message, ms: self.statusBar().showMessage(
-            message, ms))
-        self.editor = self.context.editor
-        self.checks = self.context.checks
+        self._extensions: dict[str, object] = {}
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -87,6 +82,39 @@ class MainWindow(QMainWindow):
         self._centre_layout.setContentsMargins(0, 0, 0, 0)
         self._centre_layout.setSpacing(0)
         self.setCentralWidget(self._centre)
+
+        self._frame: list[QWidget] | None = None
+        if opening is not None:
+            self._show_frame(opening)   # finish_opening() builds the rest
+        else:
+            self._build(document)
+
+    @property
+    def ready(self) -> bool:
+        """True once the editor is built (False only while start-up shows the frame)."""
+        return self.document is not None
+
+    def _build(self, document: Document | None, frame_state=None) -> None:
+        """Everything that edits: panels, menus and toolbar, the document, extensions.
+
+        ``frame_state`` is the start-up frame's layout: the panels take its places.
+        """
+        from designer.ui.editing.context import EditorContext
+        from designer.ui.editing.document import Document
+        from designer.ui.panels.findings import FindingsDock
+        from designer.ui.panels.properties.panel import PropertiesDock
+        from designer.ui.panels.timeline import TimelineDock
+        from designer.ui.window.actions import WindowActions, build_menus
+        from designer.ui.window.clipboard import ClipboardCommands
+        from designer.ui.window.files import FileCommands
+        from designer.ui.window.find_bar import FindBar
+
+        # what panels get instead of the window: the document, canvas, edit API,
+        # live checks and the status bar
+        self.context = EditorContext(self, lambda message, ms: self.statusBar().showMessage(
+            message, ms))
+        self.editor = self.context.editor
+        self.checks = self.context.checks
 
         self.files = FileCommands(self)
         self.clipboard = ClipboardCommands(self)
@@ -106,10 +134,12 @@ class MainWindow(QMainWindow):
         self.act = WindowActions(self)
         build_menus(self, self.act)
         self._place_docks()
+        if frame_state is not None:
+            # docks added to a window already on screen share its space out otherwise
+            self.restoreState(frame_state)
         self._build_status_bar()
 
         self.set_document(document if document is not None else Document.new_untitled())
-        self._extensions: dict[str, object] = {}
         self._install_extensions()
         # after every toolbar and dock exists (the saved state names them)
         from designer.ui.window.layout import WindowLayout
@@ -117,6 +147,74 @@ class MainWindow(QMainWindow):
         from designer.ui.window.focus import no_tab_traps
         no_tab_traps(self)
         self._restore_layout()
+
+    # ------------------------------------------------------------ start-up frame
+
+    def _show_frame(self, opening: str) -> None:
+        """What start-up shows while the editor loads: the menu bar, the toolbar's row,
+        each panel's frame where it will be, an empty canvas and "Opening …".
+
+        Only Qt is needed for it, so it is on screen long before the model and the
+        panels are imported. Nothing in it works, and nothing needs to: the event
+        loop is busy until :meth:`finish_opening` replaces it, in one go and before
+        the next paint, with the real thing in the same places.
+        """
+        bar = self.menuBar()
+        for title in FRAME_MENUS:
+            bar.addMenu(title)
+        tools = QToolBar("Main toolbar", self)
+        tools.setObjectName("main-toolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icon, pixmap = self.style().standardIcon, QStyle.StandardPixmap
+        for text, kind in (("New", pixmap.SP_FileIcon), ("Open", pixmap.SP_DialogOpenButton),
+                           ("Save", pixmap.SP_DialogSaveButton)):
+            tools.addAction(icon(kind), text).setEnabled(False)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
+        canvas = QWidget(self._centre)
+        canvas.setObjectName("opening-canvas")
+        canvas.setAutoFillBackground(True)
+        canvas.setBackgroundRole(QPalette.ColorRole.Base)
+        self._centre_layout.addWidget(canvas, 1)
+        docks = {name: QDockWidget(title, self) for title, name in FRAME_DOCKS}
+        for name, dock in docks.items():
+            dock.setObjectName(name)
+            dock.setWidget(QWidget(dock))
+        self._arrange_docks(docks["palette-dock"], docks["properties-dock"],
+                            docks["undo-dock"], docks["findings-dock"],
+                            docks["timeline-dock"])
+        from designer.ui.window.layout import GEOMETRY_KEY, STATE_KEY
+
+        geometry, state = (self.settings.value(GEOMETRY_KEY), self.settings.value(STATE_KEY))
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        self.statusBar().showMessage(f"Opening {opening}…" if opening else "Starting…")
+        self.setWindowTitle(f"{opening} — {APP_TITLE}" if opening else APP_TITLE)
+        self._frame = [tools, canvas, *docks.values()]
+
+    def finish_opening(self, document: Document | None) -> None:
+        """Replace the start-up frame with the editor on ``document`` (new when None)."""
+        frame, self._frame = self._frame or [], None
+        frame_state = self.saveState()
+        self.setUpdatesEnabled(False)    # one paint: the frame, then the finished window
+        try:
+            self.menuBar().clear()
+            for part in frame:
+                if isinstance(part, QDockWidget):
+                    self.removeDockWidget(part)
+                elif isinstance(part, QToolBar):
+                    self.removeToolBar(part)
+                else:
+                    self._centre_layout.removeWidget(part)
+                part.setObjectName("")   # the real parts take the names (and places)
+                part.hide()
+                part.deleteLater()
+            self.statusBar().clearMessage()
+            self._build(document, frame_state)
+        finally:
+            self.setUpdatesEnabled(True)
 
     # ------------------------------------------------------------------- docks
 
@@ -128,6 +226,8 @@ class MainWindow(QMainWindow):
         return dock
 
     def _make_palette_dock(self) -> QDockWidget:
+        from designer.ui.panels.palette import PaletteWidget
+
         widget = PaletteWidget(self)
         widget.setAccessibleName("Step palette")
         # Enter on a palette entry adds that step without a mouse drag
@@ -144,19 +244,28 @@ class MainWindow(QMainWindow):
         self.menu_panels.addAction(dock.toggleViewAction())
 
     def _place_docks(self) -> None:
-        self.add_dock(self.palette_dock, DockArea.LeftDockWidgetArea)
-        self.add_dock(self.properties_dock, DockArea.RightDockWidgetArea)
-        self.add_dock(self.undo_dock, DockArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.properties_dock, self.undo_dock)
-        self.properties_dock.raise_()
-        self.add_dock(self.findings_dock, DockArea.BottomDockWidgetArea)
-        self.add_dock(self.timeline_dock, DockArea.BottomDockWidgetArea)
-        self.splitDockWidget(self.findings_dock, self.timeline_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([self.properties_dock], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.findings_dock], [240], Qt.Orientation.Vertical)
-        self.resizeDocks([self.findings_dock, self.timeline_dock], [1000, 600],
-                         Qt.Orientation.Horizontal)
+        for dock in (self.palette_dock, self.properties_dock, self.undo_dock,
+                     self.findings_dock, self.timeline_dock):
+            self.menu_panels.addAction(dock.toggleViewAction())
+        self._arrange_docks(self.palette_dock, self.properties_dock, self.undo_dock,
+                            self.findings_dock, self.timeline_dock)
+
+    def _arrange_docks(self, palette: QDockWidget, properties: QDockWidget,
+                       undo: QDockWidget, findings: QDockWidget, timeline: QDockWidget
+                       ) -> None:
+        """The panels where a new installation has them (the start-up frame too)."""
+        self.addDockWidget(DockArea.LeftDockWidgetArea, palette)
+        self.addDockWidget(DockArea.RightDockWidgetArea, properties)
+        self.addDockWidget(DockArea.RightDockWidgetArea, undo)
+        self.tabifyDockWidget(properties, undo)
+        properties.raise_()
+        self.addDockWidget(DockArea.BottomDockWidgetArea, findings)
+        self.addDockWidget(DockArea.BottomDockWidgetArea, timeline)
+        self.splitDockWidget(findings, timeline, Qt.Orientation.Horizontal)
+        self.resizeDocks([properties], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([palette], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks([findings], [240], Qt.Orientation.Vertical)
+        self.resizeDocks([findings, timeline], [1000, 600], Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -313,6 +422,9 @@ class MainWindow(QMainWindow):
 
     def set_findings(self, report) -> None:
         """Show a validation report's counts in the status bar."""
+        from designer.graph.vocabulary import plural
+        from designer.ui.panels.findings import SEVERITY_COLOURS
+
         self.findings_report = report
         summary = report.summary
         errors, warnings = summary.get("error", 0), summary.get("warning", 0)
@@ -371,6 +483,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ events
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.ready:      # still the start-up frame: nothing to save or keep
+            event.accept()
+            return
         # a close event arrives accepted: an error while saving must not let the
         # window (and the unsaved pathway) go
         event.ignore()
@@ -407,7 +522,7 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         files = _local_file_urls(event.mimeData())
-        if not files:
+        if not files or not self.ready:
             super().dropEvent(event)
             return
         event.acceptProposedAction()
