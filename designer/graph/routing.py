@@ -296,15 +296,14 @@ def _lines(values: list[tuple[float, float]], extra: Iterable[float], lo: float,
 class _Grid:
     """The sparse routing grid of one edge, with what each grid step costs."""
 
-    def __init__(self, xs: list[float], ys: list[float], boxes: list[Node],
-                 placed: "_Placed", skip: str | None = None):
+    def __init__(self, xs: list[float], ys: list[float], boxes: Sequence[Rect],
+                 segments: Sequence[tuple[bool, float, float, float]]):
         self.xs, self.ys = xs, ys
         nx, ny = len(xs), len(ys)
         self.blocked = bytearray(nx * ny)
         self.hblock = bytearray(nx * ny)      # step (i, j) -> (i + 1, j)
         self.vblock = bytearray(nx * ny)      # step (i, j) -> (i, j + 1)
-        for node in boxes:
-            left, top, right, bottom = node.rect
+        for left, top, right, bottom in boxes:
             i0, i1 = bisect.bisect_right(xs, left), bisect.bisect_left(xs, right)
             j0, j1 = bisect.bisect_right(ys, top), bisect.bisect_left(ys, bottom)
             # nodes strictly inside the box
@@ -320,7 +319,11 @@ class _Grid:
                     self.vblock[j * nx + i] = 1
         self.hcost: dict[int, float] = {}
         self.vcost: dict[int, float] = {}
-        placed.charge(self, skip)
+        for horizontal, at, a, b in segments:
+            if horizontal:
+                _charge(xs, ys, self.vcost, self.hcost, at, a, b, nx, 1)
+            else:
+                _charge(ys, xs, self.hcost, self.vcost, at, a, b, nx, 0)
 
 
 class _Placed:
@@ -340,22 +343,27 @@ class _Placed:
                 for by in range(int(min(y0, y1) // BUCKET), int(max(y0, y1) // BUCKET) + 1):
                     self._buckets.setdefault((bx, by), []).append(seg)
 
-    def charge(self, grid: _Grid, skip: str | None = None) -> None:
-        """Add to ``grid``'s step costs: crossing a segment, or running along one
-        (segments of the route ``skip`` left out)."""
-        xs, ys = grid.xs, grid.ys
+    def near(self, lo_x: float, lo_y: float, hi_x: float, hi_y: float,
+             skip: str | None = None) -> tuple[tuple[bool, float, float, float], ...]:
+        """The segments a grid over ``(lo_x, lo_y)-(hi_x, hi_y)`` is charged for, in the
+        order they are charged (segments of the route ``skip`` left out): crossing one,
+        or running along one, costs more. Everything a route's cost depends on besides
+        the boxes, so it is also what :class:`RouteCache` compares."""
         seen: set[int] = set()
-        for bx in range(int(xs[0] // BUCKET), int(xs[-1] // BUCKET) + 1):
-            for by in range(int(ys[0] // BUCKET), int(ys[-1] // BUCKET) + 1):
+        found = []
+        for bx in range(int(lo_x // BUCKET), int(hi_x // BUCKET) + 1):
+            for by in range(int(lo_y // BUCKET), int(hi_y // BUCKET) + 1):
                 for seg in self._buckets.get((bx, by), ()):
                     if id(seg) in seen or seg[0] == skip:
                         continue
                     seen.add(id(seg))
                     key, horizontal, at, a, b = seg
                     if horizontal:
-                        _charge(xs, ys, grid.vcost, grid.hcost, at, a, b, len(xs), 1)
-                    else:
-                        _charge(ys, xs, grid.hcost, grid.vcost, at, a, b, len(xs), 0)
+                        if lo_y <= at <= hi_y and b >= lo_x and a <= hi_x:
+                            found.append(seg[1:])
+                    elif lo_x <= at <= hi_x and b >= lo_y and a <= hi_y:
+                        found.append(seg[1:])
+        return tuple(found)
 
 
 def _charge(along: list[float], across: list[float], cross_cost: dict, share_cost: dict,
@@ -443,29 +451,95 @@ def _search(grid: _Grid, start: Point, start_dir: int, goal: Point, goal_dir: in
 _HEADING = {"E": 0, "W": 1, "S": 2, "N": 3}     # index into _DIRS
 
 
+class RouteCache:
+    """What :func:`route_edges` found for each edge, with everything the search
+    depended on (the ports, the boxes and the segments of earlier routes round it).
+
+    Passed to later calls (the canvas keeps one), an edge whose surroundings are the
+    same is not searched again: the result is the one a call without the cache gives,
+    only faster when few steps moved. Entries unused for two calls are dropped.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple, list[tuple[tuple, tuple[tuple[Point, ...], float], int]]] = {}
+        self._call = 0
+        self.searched = 0          # edges searched in the last call (the rest came from here)
+        self.reused = 0
+
+    def _begin(self) -> None:
+        self._call += 1
+        self.searched = self.reused = 0
+
+    def _end(self) -> None:
+        keep = self._call - 1
+        self._entries = {k: kept for k, v in self._entries.items()
+                         if (kept := [entry for entry in v if entry[2] >= keep])}
+
+    def _find(self, ident: tuple, signatures: list[tuple]
+              ) -> tuple[tuple[Point, ...], float] | bool | None:
+        """The remembered result when every attempt so far matched and the last one
+        succeeded; True when the attempts so far matched one that went on (the
+        search at this size found nothing); None otherwise."""
+        k = len(signatures)
+        went_on = False
+        for entry in self._entries.get(ident, ()):
+            sigs = entry[0]
+            if len(sigs) >= k and sigs[:k] == tuple(signatures):
+                if len(sigs) == k:
+                    self._entries[ident].remove(entry)
+                    self._entries[ident].append((sigs, entry[1], self._call))
+                    self.reused += 1
+                    return entry[1]
+                went_on = True
+        return True if went_on else None
+
+    def _store(self, ident: tuple, signatures: list[tuple],
+               result: tuple[tuple[Point, ...], float]) -> None:
+        self.searched += 1
+        entries = self._entries.setdefault(ident, [])
+        entries.append((tuple(signatures), result, self._call))
+        del entries[:-4]
+
+
 def _route_one(index: BoxIndex, placed: _Placed, a: Node, b: Node, pa: Point, pb: Point,
-               sa: str, sb: str, skip: str | None = None) -> tuple[list[Point], float]:
+               sa: str, sb: str, skip: str | None = None, cache: RouteCache | None = None
+               ) -> tuple[list[Point], float]:
     """The route from port ``pa`` of ``a`` to port ``pb`` of ``b`` and what it costs."""
     start, goal = _stub(a, sa, pa), _stub(b, sb, pb)
     start_dir = _HEADING[sa]
     goal_dir = _HEADING[{"E": "W", "W": "E", "N": "S", "S": "N"}[sb]]
+    ident = (pa, pb, start, goal, sa, sb)
+    signatures: list[tuple] = []
     pad = REGION
+    result: tuple[tuple[Point, ...], float] | None = None
     for _attempt in range(3):
         lo_x, hi_x = min(start[0], goal[0]) - pad, max(start[0], goal[0]) + pad
         lo_y, hi_y = min(start[1], goal[1]) - pad, max(start[1], goal[1]) + pad
-        boxes = index.query((lo_x, lo_y, hi_x, hi_y))
-        xs = _lines([(n.rect[0] - MARGIN, n.rect[2] + MARGIN) for n in boxes],
-                    (start[0], goal[0]), lo_x, hi_x)
-        ys = _lines([(n.rect[1] - MARGIN, n.rect[3] + MARGIN) for n in boxes],
-                    (start[1], goal[1]), lo_y, hi_y)
-        grid = _Grid(xs, ys, boxes, placed, skip)
-        found = _search(grid, start, start_dir, goal, goal_dir)
-        if found is not None:
-            return [pa, *found[0], pb], found[1]
+        boxes = tuple(n.rect for n in index.query((lo_x, lo_y, hi_x, hi_y)))
+        segments = placed.near(lo_x, lo_y, hi_x, hi_y, skip)
         pad *= 3
-    # nothing clear (a port boxed in by touching steps): a plain three-stretch line
-    mid = (start[0] + goal[0]) / 2
-    return [pa, start, (mid, start[1]), (mid, goal[1]), goal, pb], math.inf
+        if cache is not None:
+            signatures.append((boxes, segments))
+            known = cache._find(ident, signatures)
+            if known is True:
+                continue                 # searched before, in just this: nothing found
+            if known is not None:
+                return list(known[0]), known[1]
+        xs = _lines([(r[0] - MARGIN, r[2] + MARGIN) for r in boxes],
+                    (start[0], goal[0]), lo_x, hi_x)
+        ys = _lines([(r[1] - MARGIN, r[3] + MARGIN) for r in boxes],
+                    (start[1], goal[1]), lo_y, hi_y)
+        found = _search(_Grid(xs, ys, boxes, segments), start, start_dir, goal, goal_dir)
+        if found is not None:
+            result = ((pa, *found[0], pb), found[1])
+            break
+    if result is None:
+        # nothing clear (a port boxed in by touching steps): a plain three-stretch line
+        mid = (start[0] + goal[0]) / 2
+        result = ((pa, start, (mid, start[1]), (mid, goal[1]), goal, pb), math.inf)
+    if cache is not None:
+        cache._store(ident, signatures, result)
+    return list(result[0]), result[1]
 
 
 def _loop_sides(a: Node, b: Node, chosen: tuple[str, str]) -> list[tuple[str, str]]:
@@ -503,7 +577,8 @@ def _simplify(points: list[Point]) -> list[Point]:
 
 def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
                 only: Iterable[str] | None = None,
-                previous: Mapping[str, Route] | None = None) -> dict[str, Route]:
+                previous: Mapping[str, Route] | None = None,
+                cache: RouteCache | None = None) -> dict[str, Route]:
     """Orthogonal routes for ``edges`` between ``nodes`` (by edge key).
 
     Edges whose ends are missing, and self-loops, are left out. Deterministic:
@@ -512,7 +587,22 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
     Incremental use (the canvas while steps move): with ``previous`` routes and
     ``only`` the keys that must be routed again, every other edge keeps its
     previous route unless its ports moved or a step now stands in its way.
+
+    With a :class:`RouteCache` (and no ``only``): the same routes as without it,
+    searching again only the edges whose surroundings changed since the last call.
     """
+    if cache is not None:
+        cache._begin()
+        try:
+            return _route_edges(nodes, edges, only, previous, cache)
+        finally:
+            cache._end()
+    return _route_edges(nodes, edges, only, previous, None)
+
+
+def _route_edges(nodes: Iterable[Node], edges: Iterable[Edge], only: Iterable[str] | None,
+                 previous: Mapping[str, Route] | None, cache: RouteCache | None
+                 ) -> dict[str, Route]:
     index = BoxIndex(nodes)
     by_id = index.nodes
     edges = [e for e in edges if e.source in by_id and e.target in by_id
@@ -528,7 +618,7 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
             sides[e.key] = (old.source_side, old.target_side)
     if _far_apart(by_id.values()):
         return {e.key: _plain_route(e, by_id, sides[e.key]) for e in edges}
-    routes = _route_pass(index, edges, sides, again, previous)
+    routes = _route_pass(index, edges, sides, again, previous, cache)
     # each loop routed now: would another way round cost less (fewer crossings)?
     changed = False
     everything = _Placed()
@@ -542,7 +632,8 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
         best_sides, best_cost = sides[e.key], math.inf
         for sa, sb in _loop_sides(a, b, sides[e.key]):
             _points, cost = _route_one(index, everything, a, b, _outline(a, sa, 0.0),
-                                       _outline(b, sb, 0.0), sa, sb, skip=e.key)
+                                       _outline(b, sb, 0.0), sa, sb, skip=e.key,
+                                       cache=cache)
             if cost < best_cost - 1e-6:
                 best_sides, best_cost = (sa, sb), cost
         if best_sides != sides[e.key]:
@@ -550,7 +641,7 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
             changed = True
     if changed:
         routes = _route_pass(index, edges, sides, set(e.key for e in loops) | (again or set()),
-                             routes)
+                             routes, cache)
     return {e.key: routes[e.key] for e in edges}
 
 
@@ -575,8 +666,8 @@ def _plain_route(e: Edge, by_id: Mapping[str, Node], sides: tuple[str, str]) -> 
 
 
 def _route_pass(index: BoxIndex, edges: list[Edge], sides: dict[str, tuple[str, str]],
-                again: set[str] | None, previous: Mapping[str, Route] | None
-                ) -> dict[str, Route]:
+                again: set[str] | None, previous: Mapping[str, Route] | None,
+                cache: RouteCache | None = None) -> dict[str, Route]:
     """Ports for ``sides``, then the routes (keeping ``previous`` ones where they still
     fit, when only ``again`` must be routed anew)."""
     by_id = index.nodes
@@ -621,7 +712,7 @@ def _route_pass(index: BoxIndex, edges: list[Edge], sides: dict[str, tuple[str, 
         sa, sb = sides[e.key]
         a, b = by_id[e.source], by_id[e.target]
         points, _cost = _route_one(index, placed, a, b, ports[(e.key, 0)],
-                                   ports[(e.key, 1)], sa, sb)
+                                   ports[(e.key, 1)], sa, sb, cache=cache)
         route = Route(e.key, _simplify(points), sa, sb)
         placed.add(route)
         routes[e.key] = route

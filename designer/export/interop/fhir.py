@@ -37,6 +37,16 @@ Mapping (DESIGN.md section 5), with the choices made where FHIR R4 leaves room:
   entry) is written instead as our ``loop-back`` extension on the step it
   returns to (``actionId``, ``relationship``, ``offsetDuration`` and our
   transition data), which the importer reads back.
+* a decision that carries a code for what it measures (``codes.loinc``, else
+  ``codes.snomed``) and whose branches state thresholds in one laboratory unit
+  ("HbA1c < 69 mmol/mol", read as the rule decision-threshold-gap reads them)
+  gets an ``input`` DataRequirement for that Observation (its ``id``, e.g.
+  ``hba1c-check-result``, is the variable an engine supplies with the latest
+  result) and each such branch tests the value itself in FHIRPath:
+  ``%`hba1c-check-result`.value.code = 'mmol/mol' and ...value.value < 69``,
+  combined with the recorded answer only where branches share a threshold
+  ("≥ 69, can wait" / "≥ 69, urgent"). No code is invented: without one the
+  branches test the recorded answer as below.
 * decision -> action with ``groupingBehavior`` ``logical-group`` and
   ``selectionBehavior`` ``exactly-one`` whose child actions are its branches.
   Each branch has an ``applicability`` condition in FHIRPath
@@ -76,6 +86,7 @@ import re
 import uuid
 
 from designer.graph.model import ACTIVITY_LABELS, Pathway, Status, Step, StepKind, Transition
+from designer.graph.rules.core_decisions import branch_interval
 from designer.export.interop import fhir_extensions as fx
 
 # what the PlanDefinition itself carries, left out of our extensions
@@ -84,6 +95,10 @@ STEP_IN_FHIR = ("name", "description")
 TRANSITION_IN_FHIR = ("source", "target", "condition")
 
 SNOMED = "http://snomed.info/sct"
+LOINC = "http://loinc.org"
+# units of a laboratory result a branch threshold may be stated in, as UCUM codes
+_LAB_UNIT = re.compile(r"mmol\s*/\s*mol|mmol\s*/\s*l|g\s*/\s*l|%", re.IGNORECASE)
+_UCUM_UNITS = {"mmol/mol": "mmol/mol", "mmol/l": "mmol/L", "g/l": "g/L", "%": "%"}
 OPCS = "https://fhir.nhs.uk/Id/opcs-4"
 FHIRPATH = "text/fhirpath"
 UCUM = "http://unitsofmeasure.org"
@@ -362,6 +377,67 @@ def _branch_condition(decision_action_id: str, branch_ids: list[str],
         "description": description, "language": FHIRPATH, "expression": expression}}
 
 
+def _answer(decision_action_id: str, branch_id: str) -> str:
+    return f"{_variable(decision_action_id)} = '{branch_id}'"
+
+
+def measured_branches(decision: Step, branches: list[tuple[int, Transition]],
+                      decision_action_id: str, branch_ids: dict[int, str]
+                      ) -> tuple[dict | None, dict[int, str]]:
+    """FHIRPath for the branches of a decision that test a coded laboratory value.
+
+    Only when the decision carries a code for what it measures (``codes.loinc``,
+    else ``codes.snomed``) and its branches state thresholds (as the rule
+    decision-threshold-gap reads them: "HbA1c < 69 mmol/mol") in one laboratory
+    unit. Returns the ``input`` DataRequirement for the Observation (its ``id``
+    names the variable the expressions use) and, per branch with a threshold,
+    the expression: the value test alone when no other branch's threshold
+    overlaps it, else the value test and the answer recorded at the decision.
+    """
+    code_system = ((LOINC, decision.codes["loinc"].strip())
+                   if (decision.codes.get("loinc") or "").strip() else
+                   (SNOMED, decision.codes["snomed"].strip())
+                   if (decision.codes.get("snomed") or "").strip() else None)
+    if code_system is None:
+        return None, {}
+    units = {_UCUM_UNITS["".join(m.group(0).lower().split())]
+             for _i, t in branches for m in _LAB_UNIT.finditer(t.condition or "")}
+    if len(units) != 1:
+        return None, {}
+    unit = units.pop()
+    intervals = {i: branch_interval(t.condition) for i, t in branches if t.condition}
+    intervals = {i: v for i, v in intervals.items() if v is not None}
+    if not intervals:
+        return None, {}
+    input_id = f"{decision_action_id}-result"[:64]
+    value = f"%`{input_id}`.value"
+    requirement = {"id": input_id, "type": "Observation", "codeFilter": [{
+        "path": "code", "code": [{"system": code_system[0], "code": code_system[1]}]}]}
+
+    def overlap(a, b) -> bool:
+        low = max(a[0], b[0])
+        high = min(a[2], b[2])
+        if low < high:
+            return True
+        return low == high and (a[1] if a[0] == low else a[3]) and \
+            (b[1] if b[0] == low else b[3])
+
+    expressions: dict[int, str] = {}
+    for index, (low, low_in, high, high_in) in intervals.items():
+        # the result's UCUM code and number (plain paths: every engine reads them)
+        tests = [f"{value}.code = '{unit}'"]
+        if low != float("-inf"):
+            tests.append(f"{value}.value {'>=' if low_in else '>'} {low:g}")
+        if high != float("inf"):
+            tests.append(f"{value}.value {'<=' if high_in else '<'} {high:g}")
+        test = " and ".join(tests)
+        shared = any(overlap(intervals[index], other) for j, other in intervals.items()
+                     if j != index)
+        expressions[index] = (f"({test}) and {_answer(decision_action_id, branch_ids[index])}"
+                              if shared else test)
+    return requirement, expressions
+
+
 def plan_definition(pathway: Pathway, base_url: str | None = None,
                     date: _dt.date | None = None) -> dict:
     """The PlanDefinition as a JSON-ready dict.
@@ -435,15 +511,37 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
                 actions[t.source].setdefault("output", []).append(_information(item))
                 actions[t.target].setdefault("input", []).append(_information(item))
             where.setdefault(t.target, []).append(_handoff_sentence(pathway, t, steps))
+    # a decision on a coded laboratory value: its branches test the value itself
+    measured: dict[int, str] = {}
+    for step in pathway.steps:
+        if step.kind is not StepKind.decision:
+            continue
+        ways = [(i, t) for i, t in enumerate(pathway.transitions) if i in branch_of
+                and t.source == step.id]
+        requirement, expressions = measured_branches(
+            step, ways, ids(step.id), {i: branch_of[i] for i, _t in ways})
+        if requirement is None:
+            continue
+        actions[step.id].setdefault("input", []).append(requirement)
+        for branch in actions[step.id]["action"]:
+            for index, expression in expressions.items():
+                if branch["id"] == branch_of[index]:
+                    branch["condition"][0]["expression"]["expression"] = expression
+        measured.update(expressions)
     for step_id, needed in route_conditions(pathway).items():
         conditions = []
         for decision_id, branches in needed.items():
             words = " or ".join(
                 pathway.transitions[b].condition
                 or f"go to {steps[pathway.transitions[b].target].name}" for b in branches)
-            conditions.append(_branch_condition(
+            condition = _branch_condition(
                 ids(decision_id), [branch_of[b] for b in branches],
-                f"Only when '{steps[decision_id].name}' is answered: {words}"))
+                f"Only when '{steps[decision_id].name}' is answered: {words}")
+            if any(b in measured for b in branches):
+                condition["expression"]["expression"] = " or ".join(
+                    f"({measured[b]})" if b in measured else
+                    _answer(ids(decision_id), branch_of[b]) for b in branches)
+            conditions.append(condition)
         actions[step_id]["condition"] = conditions
     for step_id, sentences in where.items():
         actions[step_id]["textEquivalent"] = " ".join(sentences)

@@ -55,6 +55,12 @@ def _interval(condition: str) -> tuple[float, bool, float, bool] | None:
     return found_[0] if len(found_) == 1 else None
 
 
+def branch_interval(condition: str) -> tuple[float, bool, float, bool] | None:
+    """The one-sided interval a branch condition states, as this rule reads it
+    (``(low, low_included, high, high_included)``), or None; for the exports."""
+    return _interval(condition)
+
+
 def _covers(intervals, x: float) -> bool:
     for low, low_in, high, high_in in intervals:
         if (low < x or (low_in and low == x)) and (x < high or (high_in and high == x)):

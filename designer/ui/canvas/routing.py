@@ -1,12 +1,19 @@
 """Batched routing of the canvas's arrows (a mixin of PathwayScene).
 
-Moving steps marks their transitions dirty; one zero-delay timer re-routes them
-all (:meth:`EdgeRouting.flush` does it at once) with :mod:`designer.graph.routing`,
-the router the exported diagrams use; the other arrows keep their routes unless
-their ports moved or a step now stands in their way. Routing is "tidy" when
-labels and badges are placed clear of steps and of each other; while a drag is
-under way, and on the first build, they go to their preferred points at once
-(each mouse move must stay cheap) and the tidying follows.
+Model changes mark transitions dirty; one zero-delay timer then routes the whole
+pathway (:meth:`EdgeRouting.flush` does it at once) with
+:func:`designer.graph.routing.route_edges`, the router the exported diagrams use,
+keeping a :class:`~designer.graph.routing.RouteCache` so that only the arrows whose
+surroundings changed are searched again: the canvas always shows exactly the routes
+an export of the same pathway draws.
+
+While steps are dragged (the model is not changed until the drop) each mouse move
+redraws only the dragged steps' arrows, and arrows a dragged box stands across, with
+cheap provisional routes (:mod:`designer.graph.drag_routes`); the drop routes the
+whole pathway again. Routing is "tidy" when labels and badges are placed clear of
+steps and of each other; while a drag is under way, and on the first build, they go
+to their preferred points at once (each mouse move must stay cheap) and the tidying
+follows.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from shiboken6 import isValid
 
 from designer.graph import routing
+from designer.graph.drag_routes import DragRoutes
 from designer.ui.canvas.items.edges import TransitionItem
 
 
@@ -38,14 +46,16 @@ class EdgeRouting:
     def steps_dragged(self, step_ids) -> None:
         """Steps moved by the mouse (not yet in the model): their arrows follow.
 
-        While dragging, labels keep their first place (no look-ups: each mouse
-        move must stay cheap); :meth:`drag_finished` tidies them.
+        While dragging, arrows get provisional routes and labels keep to their
+        preferred points (each mouse move must stay cheap); :meth:`drag_finished`
+        routes the whole pathway again and tidies the labels.
         """
+        moving = frozenset(step_ids)
+        if self._drag_routes is None or self._drag_routes.moving != moving:
+            self._drag_routes = DragRoutes(self._route_nodes_now(), self._route_edges_now(),
+                                           getattr(self, "_routes", None) or {}, moving)
         self._dragging = True
-        for sid in step_ids:
-            keys = self._by_step.get(sid, ())
-            self._dirty.update(keys)
-            self._untidy.update(keys)
+        self._drag_moved = True
         self._schedule_routing()
 
     @property
@@ -54,12 +64,18 @@ class EdgeRouting:
         return self._dragging
 
     def drag_finished(self) -> None:
+        drag, self._drag_routes = self._drag_routes, None
         self._dragging = False
+        self._drag_moved = False
+        if drag is not None and drag.current:
+            # provisional routes on screen: the whole pathway is routed again
+            self._dirty.update(drag.current)
+            self._schedule_routing()
         self._schedule_tidying()
         self.content_changed.emit()
 
     def _schedule_routing(self) -> None:
-        if not self._route_pending and self._dirty:
+        if not self._route_pending and (self._dirty or self._drag_moved):
             self._route_pending = True
             QTimer.singleShot(0, self.flush)
 
@@ -68,51 +84,111 @@ class EdgeRouting:
         self._route_pending = False
         if self._torn_down():
             return
+        if self._dragging and self._drag_routes is not None:
+            # model changes while dragging wait for the drop (which routes everything)
+            if self._drag_moved:
+                self._drag_moved = False
+                self._route_drag()
+            return
         dirty, self._dirty = self._dirty, set()
-        if not self._dragging:
-            dirty |= self._untidy
-            self._untidy = set()
-        self._route(dirty, tidy=not self._dragging)
+        dirty |= self._untidy
+        self._untidy = set()
+        self._route(dirty, tidy=True)
+
+    def _route_nodes_now(self) -> list:
+        """The steps' boxes as the canvas shows them now."""
+        return [routing.Node(sid, item.pos().x(), item.pos().y(), *item.size(),
+                             routing.shape_of(item.kind))
+                for sid, item in self._steps.items()]
+
+    def _route_edges_now(self) -> list:
+        """The transitions shown, in the model's order (the order the exports route them)."""
+        edges = self._edges
+        listed = [routing.Edge(t.key, t.source, t.target)
+                  for t in self.pathway.transitions if t.key in edges]
+        if len(listed) != len(edges):          # items the model no longer lists (mid-event)
+            known = {e.key for e in listed}
+            listed += [routing.Edge(key, edge.source, edge.target)
+                       for key, edge in edges.items() if key not in known]
+        return listed
+
+    def _route_drag(self) -> None:
+        """One mouse move of a drag: provisional routes for the arrows that change."""
+        drag = self._drag_routes
+        steps = self._steps
+        positions = {}
+        for sid in drag.moving:
+            item = steps.get(sid)
+            if item is not None:
+                pos = item.pos()
+                positions[sid] = (pos.x(), pos.y())
+        changed = drag.move(positions)
+        routes = self._routes
+        touched = set()
+        for key, route in changed.items():
+            edge = self._edges.get(key)
+            if edge is None:
+                continue
+            if route != routes.get(key):
+                edge.set_route(route)
+                edge.place_quickly(route)
+                routes[key] = route
+            self._untidy.add(key)
+            touched.add(edge.source)
+            touched.add(edge.target)
+        self._set_captions(touched)
 
     def _route(self, keys, tidy: bool) -> None:
-        """Route ``keys`` (and any arrow a moved step now stands across); untidy
-        routing (drags, first build) puts labels at their preferred points without
-        looking round, tidy routing places every label clear of the rest."""
+        """Route the whole pathway (``keys`` changed; the cache keeps the search to
+        what changed round them); untidy routing (first build) puts labels at their
+        preferred points without looking round, tidy routing places every label
+        clear of the rest."""
         keys = set(keys)
         if not keys:
             return
         routes_before = getattr(self, "_routes", None) or {}
-        nodes = [routing.Node(sid, item.pos().x(), item.pos().y(), *item.size(),
-                              routing.shape_of(item.kind))
-                 for sid, item in self._steps.items()]
-        edges = [routing.Edge(key, edge.source, edge.target) for key, edge in self._edges.items()]
-        routes = routing.route_edges(nodes, edges, only=keys, previous=routes_before)
+        nodes = self._route_nodes_now()
+        routes = routing.route_edges(nodes, self._route_edges_now(), cache=self._route_cache)
         self._routes, self._route_nodes = routes, nodes
+        touched = set()
         for key, edge in self._edges.items():
             route = routes.get(key)
             if route is None:
                 edge.setVisible(False)
                 continue
             edge.setVisible(True)
-            if key in keys or route is not routes_before.get(key):
-                edge.set_route(route)
+            if key in keys or route != routes_before.get(key):
+                if route != routes_before.get(key) or not edge.route_points:
+                    edge.set_route(route)
+                    touched.add(edge.source)
+                    touched.add(edge.target)
                 if not tidy:
                     edge.place_quickly(route)
                     self._untidy.add(key)
-        # a decision's owner caption moves aside where an arrow uses its bottom corner
-        aside: dict[str, str] = {}
-        for key, route in routes.items():
-            edge, pts = self._edges[key], route.points
-            if route.source_side == "S" and len(pts) > 2:
-                turn = pts[2][0] - pts[1][0]            # the arrow turns this way
-                aside[edge.source] = "left" if turn >= 0 else "right"
-            if route.target_side == "S" and len(pts) > 2:
-                turn = pts[-3][0] - pts[-2][0]          # the arrow comes from this way
-                aside[edge.target] = "left" if turn >= 0 else "right"
-        for sid, item in self._steps.items():
-            item.set_caption_aside(aside.get(sid))
+        self._set_captions(touched if routes_before else set(self._steps))
         if tidy:
             self._place_decorations()
+
+    def _set_captions(self, step_ids) -> None:
+        """A decision's owner caption moves aside where an arrow uses its bottom corner."""
+        routes = self._routes
+        for sid in step_ids:
+            item = self._steps.get(sid)
+            if item is None:
+                continue
+            aside = None
+            for key in sorted(self._by_step.get(sid, ())):
+                route, edge = routes.get(key), self._edges.get(key)
+                if route is None or edge is None:
+                    continue
+                pts = route.points
+                if edge.source == sid and route.source_side == "S" and len(pts) > 2:
+                    turn = pts[2][0] - pts[1][0]            # the arrow turns this way
+                    aside = "left" if turn >= 0 else "right"
+                if edge.target == sid and route.target_side == "S" and len(pts) > 2:
+                    turn = pts[-3][0] - pts[-2][0]          # the arrow comes from this way
+                    aside = "left" if turn >= 0 else "right"
+            item.set_caption_aside(aside)
 
     def _place_decorations(self) -> None:
         """Every label and badge on its own arrow, clear of steps and of each other."""

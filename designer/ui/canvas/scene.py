@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from designer.graph import geometry
+from designer.graph import geometry, routing
 from designer.graph.model import ModelEvent, Pathway, Step
 from designer.ui.canvas.interactions import SceneInteractions
 from designer.ui.canvas.items.steps import Fonts, StepItem
@@ -80,6 +80,9 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         self._header_x = 0.0
         self._visible_right = 0.0
         self._dragging = False
+        self._drag_routes = None               # provisional routes of the drag under way
+        self._drag_moved = False
+        self._route_cache = routing.RouteCache()   # searches kept between routings
         self._untidy: set[str] = set()        # routed without label dodging
         self._tidy_pending = False
         self.interactions = SceneInteractions(self)
@@ -169,6 +172,8 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
 
     def _rebuild(self) -> None:
         self._dirty.clear()
+        self._drag_routes = None
+        self._routes = {}
         self._untidy = set()
         self._selected = set()
         # Deleting items must not call back into them (selection changes on the way).

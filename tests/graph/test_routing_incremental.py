@@ -1,0 +1,103 @@
+"""Routing while steps move: the cache gives exactly a fresh route; the drag's
+provisional routes join the right ports and go round boxes."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings, strategies as st
+
+from designer.graph import routing
+from designer.graph.drag_routes import DragRoutes, quick_path
+from designer.graph.routing import Edge, Node, RouteCache, route_edges
+
+from test_routing import _random_diagram, _through
+
+
+def _moved(node: Node, dx: float, dy: float) -> Node:
+    return Node(node.id, node.cx + dx, node.cy + dy, node.w, node.h, node.shape)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(3, 24))
+def test_a_cached_route_equals_a_fresh_route_after_any_moves(seed, size):
+    nodes, edges = _random_diagram(seed, size)
+    rng = random.Random(seed)
+    cache = RouteCache()
+    assert route_edges(nodes.values(), edges.values(), cache=cache) == \
+        route_edges(nodes.values(), edges.values())
+    for _ in range(4):
+        sid = rng.choice(list(nodes))
+        nodes[sid] = _moved(nodes[sid], rng.uniform(-160, 160), rng.uniform(-120, 120))
+        cached = route_edges(nodes.values(), edges.values(), cache=cache)
+        assert cached == route_edges(nodes.values(), edges.values())
+
+
+def test_the_cache_searches_only_round_what_moved():
+    # a long chain over four rows, each step joined to the next two (as pathways are)
+    nodes = {f"n{i}": Node(f"n{i}", 260 + 210 * (i // 2), 70 + 110 * (i % 4), 150, 64)
+             for i in range(120)}
+    edges = [Edge(f"n{i}->n{j}", f"n{i}", f"n{j}") for i in range(120)
+             for j in (i + 1, i + 3) if j < 120]
+    cache = RouteCache()
+    route_edges(nodes.values(), edges, cache=cache)
+    first = cache.searched
+    route_edges(nodes.values(), edges, cache=cache)
+    assert cache.searched == 0 and cache.reused >= len(edges)
+    nodes["n60"] = _moved(nodes["n60"], 30, 40)
+    again = route_edges(nodes.values(), edges, cache=cache)
+    assert 0 < cache.searched < first / 4
+    assert again == route_edges(nodes.values(), edges)
+
+
+def test_quick_path_goes_round_a_box_in_the_way():
+    start, goal = (100.0, 100.0), (500.0, 100.0)
+    box = (250.0, 60.0, 350.0, 140.0)
+    pts = quick_path(start, (1, 0), goal, (1, 0), [box])
+    assert pts[0] == start and pts[-1] == goal
+    for p, q in zip(pts, pts[1:]):
+        assert p[0] == q[0] or p[1] == q[1]            # orthogonal
+        assert not routing._seg_hits_rect(p, q, box)
+    # nothing in the way: straight
+    assert quick_path(start, (1, 0), goal, (1, 0), []) == [start, goal]
+
+
+def test_a_loop_back_provisional_route_goes_under_or_over():
+    pts = quick_path((500.0, 150.0), (0, 1), (100.0, 150.0), (0, -1),
+                     [(60.0, 80.0, 140.0, 136.0), (460.0, 80.0, 540.0, 136.0)])
+    assert max(p[1] for p in pts) >= 150.0
+    assert pts[0] == (500.0, 150.0) and pts[-1] == (100.0, 150.0)
+
+
+def test_drag_routes_follow_the_moving_step_and_keep_the_rest():
+    nodes, edges = _random_diagram(11, 16)
+    routes = route_edges(nodes.values(), edges.values())
+    moving = "n4"
+    own = {k for k, e in edges.items() if moving in (e.source, e.target)}
+    drag = DragRoutes(nodes.values(), edges.values(), routes, [moving])
+    n = nodes[moving]
+    for step in range(1, 8):
+        changed = drag.move({moving: (n.cx + 9 * step, n.cy + 6 * step)})
+        assert own <= set(changed)
+        box = drag.nodes[moving]
+        left, top, right, bottom = box.rect
+        for key in own:
+            route = changed[key]
+            end = route.points[0] if edges[key].source == moving else route.points[-1]
+            assert left - 0.5 <= end[0] <= right + 0.5 and top - 0.5 <= end[1] <= bottom + 0.5
+            for p, q in zip(route.points, route.points[1:]):
+                assert p[0] == q[0] or p[1] == q[1]
+        # arrows not touching the step are left as they were unless the box stands on them
+        for key in set(changed) - own:
+            assert changed[key] == routes[key] or any(
+                routing._seg_hits_rect(p, q, box.rect) for p, q in routes[key].segments())
+
+
+def test_provisional_routes_avoid_boxes_in_a_simple_row():
+    a, m, b = Node("a", 300, 100, 150, 64), Node("m", 510, 100, 150, 64), Node("b", 720, 300, 150, 64)
+    edges = [Edge("a->b", "a", "b")]
+    routes = route_edges([a, m, b], edges)
+    drag = DragRoutes([a, m, b], edges, routes, ["b"])
+    route = drag.move({"b": (720.0, 100.0)})["a->b"]   # now straight through m's row
+    assert not _through({"a->b": route}, {"a": a, "m": m, "b": drag.nodes["b"]},
+                        {"a->b": edges[0]})
