@@ -68,8 +68,12 @@ def lay_out(pathway: Pathway) -> Layout:
         path = polyline_path(route.points)
         paths[key] = path
         bounds = path.boundingRect()          # loop-backs run below their steps
-        # an arrow low in the last lane leaves room below it for its label
-        room = 40.0 if bounds.bottom() > lanes_bottom - 30.0 else 12.0
-        height = max(height, bounds.bottom() + room)
+        height = max(height, bounds.bottom() + 12.0)
         right = max(right, bounds.right() + 12.0)
+    if bands and height > lanes_bottom:
+        # An arrow running under the last lane's steps stays inside that lane: the
+        # lane grows to hold it, so no empty band opens between the lanes and the
+        # picture's foot. (Labels are placed inside the picture, see the painter.)
+        last = bands[-1]
+        bands[-1] = geometry.LaneBand(last.setting_id, last.top, height - last.top)
     return Layout(positioned, bands, boxes, right, height, paths, routes, nodes)
