@@ -14,13 +14,13 @@ from typing import Iterable, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .flow import Distribution, Share, StepCost
+from .ids import ID_PATTERN  # the id syntax lives with the id rules (no pydantic there)
 from .vocabulary import (
     Activity, Channel, Milestone, NoteCategory, Phase, PriorityKind, PriorityStatus, RuleLevel,
     SettingKind, StepKind,
 )
 
 FORMAT = "periop-pathway/1"
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 _ID_RE = re.compile(ID_PATTERN)
 
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .elements import ID_PATTERN
+#: the id syntax of the file format (DESIGN.md): letters, digits, '-', '_' or '.',
+#: starting with a letter or digit. Kept here, free of pydantic, so that naming an
+#: export file does not load the model (``periop --help`` stays fast).
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 #: the id of a pathway nobody has named yet (see designer.graph.blank)
 DEFAULT_PATHWAY_ID = "new-pathway"
