@@ -811,6 +811,18 @@ class _SegmentIndex:
                         return True
         return False
 
+    def near(self, region: Rect, own: str) -> tuple:
+        """The other routes' segments touching ``region`` (in a fixed order)."""
+        found = set()
+        for bx in range(int(region[0] // BUCKET), int(region[2] // BUCKET) + 1):
+            for by in range(int(region[1] // BUCKET), int(region[3] // BUCKET) + 1):
+                for key, p, q in self._buckets.get((bx, by), ()):
+                    if (key != own and min(p[0], q[0]) <= region[2]
+                            and max(p[0], q[0]) >= region[0]
+                            and min(p[1], q[1]) <= region[3] and max(p[1], q[1]) >= region[1]):
+                        found.add((p, q))
+        return tuple(sorted(found))
+
     def hits(self, rect: Rect, own: str) -> bool:
         for bx in range(int(rect[0] // BUCKET), int(rect[2] // BUCKET) + 1):
             for by in range(int(rect[1] // BUCKET), int(rect[3] // BUCKET) + 1):
@@ -838,9 +850,11 @@ def covers(rect: Rect, node: Node, pad: float = 2.0) -> float:
 @dataclass
 class _RectIndex:
     rects: dict[tuple[int, int], list] = field(default_factory=dict)
+    order: list = field(default_factory=list)
 
     def add(self, r) -> None:
         """Add a rectangle, or a :class:`Node` (covered by its outline)."""
+        self.order.append(r)
         left, top, right, bottom = r.rect if isinstance(r, Node) else r
         for bx in range(int(left // BUCKET), int(right // BUCKET) + 1):
             for by in range(int(top // BUCKET), int(bottom // BUCKET) + 1):
@@ -858,15 +872,65 @@ class _RectIndex:
         return total
 
 
+class LabelCache:
+    """Where :func:`place_labels` put each label, with everything near it that the
+    choice depended on (its arrow, the steps, the labels placed before it and the
+    other arrows' lines round it). Passed to the next call, a label whose
+    surroundings are the same keeps its place without a search: the same result
+    as a call without the cache."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], tuple[tuple, Rect | None]] = {}
+        self.searched = 0
+        self.reused = 0
+
+
+class _Ordered:
+    """Rectangles (or boxes) in buckets with the order they were added: which ones
+    lie near a region, in that order (what a label's place can depend on)."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[int, int], list[tuple[int, Rect, object]]] = {}
+        self._count = 0
+
+    def add(self, rect: Rect, item: object) -> None:
+        entry = (self._count, rect, item)
+        self._count += 1
+        for bx in range(int(rect[0] // BUCKET), int(rect[2] // BUCKET) + 1):
+            for by in range(int(rect[1] // BUCKET), int(rect[3] // BUCKET) + 1):
+                self._buckets.setdefault((bx, by), []).append(entry)
+
+    def near(self, region: Rect) -> tuple:
+        found = {}
+        for bx in range(int(region[0] // BUCKET), int(region[2] // BUCKET) + 1):
+            for by in range(int(region[1] // BUCKET), int(region[3] // BUCKET) + 1):
+                for n, r, item in self._buckets.get((bx, by), ()):
+                    if (r[0] <= region[2] and r[2] >= region[0] and r[1] <= region[3]
+                            and r[3] >= region[1]):
+                        found[n] = item
+        return tuple(found[n] for n in sorted(found))
+
+
+def _label_reach(lab: Label) -> float:
+    """How far from its arrow a label's places (and what they are checked against)
+    can reach: a card beside a line at the furthest gap, at its largest size."""
+    big = max([lab.w, lab.h] + [v for size in lab.others for v in size])
+    return big + 40.0
+
+
 def place_labels(routes: Mapping[str, Route], nodes: Iterable[Node],
                  labels: Sequence[Label], keep_clear: Iterable[Rect] = (),
-                 bounds: Rect | None = None) -> dict[tuple[str, str], Rect]:
+                 bounds: Rect | None = None, cache: LabelCache | None = None
+                 ) -> dict[tuple[str, str], Rect]:
     """Rectangles for ``labels``, by ``(edge key, label name)``.
 
     Each label sits on its own arrow (centred on the line, or just beside it),
     as near its preferred place as it can while covering no step, no label
     placed before it, nothing in ``keep_clear`` and no other arrow's line.
     When nowhere along the arrow is clear, the place covering least wins.
+
+    With a :class:`LabelCache` from the last call, labels whose surroundings did
+    not change keep their place without a search (the result is the same).
     """
     nodes = list(nodes)
     if _far_apart(nodes) or any(
@@ -885,12 +949,38 @@ def place_labels(routes: Mapping[str, Route], nodes: Iterable[Node],
     for r in keep_clear:
         taken.add(r)
     lines = _SegmentIndex(routes)
+    if cache is not None:
+        near_steps, near_taken = _Ordered(), _Ordered()
+        for node in nodes:
+            near_steps.add(node.rect, node)
+        for r in taken_list(taken):
+            near_taken.add(r, r)
+        entries, cache._entries = cache._entries, {}
+        cache.searched = cache.reused = 0
     placed: dict[tuple[str, str], Rect] = {}
     # cards first (they are bigger), conditions before waits; short arrows first
     todo = sorted((lab for lab in labels if lab.key in routes),
                   key=lambda lab: (lab.on_line, routes[lab.key].length()))
     for lab in todo:
         route = routes[lab.key]
+        if cache is not None:
+            xs = [p[0] for p in route.points]
+            ys = [p[1] for p in route.points]
+            g = _label_reach(lab) + 4.0
+            region = (min(xs) - g, min(ys) - g, max(xs) + g, max(ys) + g)
+            wide = (region[0] - g, region[1] - g, region[2] + g, region[3] + g)
+            signature = (lab, tuple(route.points), bounds, near_steps.near(region),
+                         near_taken.near(region), lines.near(wide, lab.key))
+            known = entries.get((lab.key, lab.name))
+            if known is not None and known[0] == signature:
+                cache.reused += 1
+                cache._entries[(lab.key, lab.name)] = known
+                if known[1] is not None:
+                    placed[(lab.key, lab.name)] = known[1]
+                    taken.add(known[1])
+                    near_taken.add(known[1], known[1])
+                continue
+            cache.searched += 1
         length = route.length()
         best, best_cost = None, math.inf
         target = lab.prefer * length
@@ -913,11 +1003,20 @@ def place_labels(routes: Mapping[str, Route], nodes: Iterable[Node],
             cost += abs(along - target)
             if cost < best_cost:
                 best, best_cost = rect, cost
+        if cache is not None:
+            cache._entries[(lab.key, lab.name)] = (signature, best)
         if best is None:
             continue
         placed[(lab.key, lab.name)] = best
         taken.add(best)
+        if cache is not None:
+            near_taken.add(best, best)
     return placed
+
+
+def taken_list(index: "_RectIndex") -> list[Rect]:
+    """The rectangles of a label index in the order they were added."""
+    return index.order
 
 
 def _candidates(route: Route, length: float, lab: Label):

@@ -10,14 +10,13 @@ order before anything is summed.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import sys
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from designer.graph.model import Pathway
-from designer.sim.engine import run_replication
+# designer.sim.engine (numpy, SimPy) and the process pool are imported when a run
+# starts: the designer window installs the simulation panel at start-up, and loading
+# numpy then cost more than the rest of the panel.
 from designer.sim.plan import (
     BASELINE, DEFAULT_REPLICATIONS, DEFAULT_SEED, FlowInputError, Plan,
     compile_plan,
@@ -43,6 +42,8 @@ class SimulationSetupError(Exception):
 
 def _run_chunk(plan: Plan, seed: int, replications: Sequence[int]) -> list[tuple[int, dict]]:
     """Worker task: the results of ``replications`` of ``plan`` (picklable, top-level)."""
+    from designer.sim.engine import run_replication
+
     return [(r, run_replication(plan, seed, r)) for r in replications]
 
 
@@ -125,6 +126,8 @@ def run(pathway: Pathway, scenarios: Iterable[str] | None = None, *,
     def cancelled() -> bool:
         return cancel is not None and cancel.is_set()
 
+    from designer.sim.engine import run_replication
+
     if scheduler is not None:
         _run_dask(plans, seed_value, n, scheduler, take, cancelled)
     elif workers > 1:
@@ -150,6 +153,8 @@ def _chunks(n: int, parts: int) -> list[list[int]]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     # forkserver is safe in a process with threads (a GUI) and cheaper than spawn
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
@@ -160,6 +165,9 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _run_processes(plans: list[Plan], seed: int, n: int, workers: int, take, cancelled
                    ) -> None:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     chunks = _chunks(n, workers * 4)
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         pending = {pool.submit(_run_chunk, plan, seed, chunk): index

@@ -327,3 +327,22 @@ def test_a_frame_reaching_past_a_part_keeps_only_its_own_sides():
     rects = [(float(r.get("x")), float(r.get("width")), r.get("stroke"))
              for r in root.iter(f"{SVG}rect")]
     assert rects == [(90.0, 100.0, None), (120.0, 20.0, "#90a4ae")]
+
+
+def test_the_key_stays_legible_beside_an_overview_of_a_huge_pathway(tmp_path):
+    """300 steps print as one tiny overview (the SVG keeps it sharp when zoomed);
+    the key is drawn at the smallest legible diagram scale, not the overview's."""
+    from designer.export.diagram_pages import MIN_SCALE
+    from designer.export.spec import export_spec
+    from designer.render.diagram_painter import LEGEND_HEIGHT
+    from doc_pathways import chain_pathway
+
+    out = export_spec(chain_pathway(300), "docx", tmp_path / "spec.docx", today=TODAY)
+    pictures = _pictures(out)
+    key, overview = pictures[0], pictures[1]
+    assert key["alt"].startswith("Key") and overview["alt"].startswith("Diagram")
+    assert overview["frame"][1] < 20                       # the overview is a sliver
+    assert key["frame"][1] == pytest.approx(LEGEND_HEIGHT * MIN_SCALE, rel=0.02)
+    root = SafeET.fromstring(overview["svg"][0].blob)     # the whole diagram, as text
+    text = " ".join(_texts(root))
+    assert all(f"Step number {i}" in text for i in range(300))

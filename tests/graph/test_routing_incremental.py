@@ -9,7 +9,9 @@ from hypothesis import given, settings, strategies as st
 
 from designer.graph import routing
 from designer.graph.drag_routes import DragRoutes, quick_path
-from designer.graph.routing import Edge, Node, RouteCache, route_edges
+from designer.graph.routing import (
+    Edge, Label, LabelCache, Node, RouteCache, place_labels, route_edges,
+)
 
 from test_routing import _random_diagram, _through
 
@@ -101,3 +103,26 @@ def test_provisional_routes_avoid_boxes_in_a_simple_row():
     route = drag.move({"b": (720.0, 100.0)})["a->b"]   # now straight through m's row
     assert not _through({"a->b": route}, {"a": a, "m": m, "b": drag.nodes["b"]},
                         {"a->b": edges[0]})
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(3, 24))
+def test_cached_label_places_equal_a_fresh_placement_after_any_moves(seed, size):
+    nodes, edges = _random_diagram(seed, size)
+    rng = random.Random(seed)
+    keys = list(edges)
+    labels = [Label(k, rng.choice((70, 100, 128)), rng.choice((21, 38)), rng.choice((0.0, 0.5)),
+                    False, "label", ((64.0, 52.0),)) for k in keys[::2]]
+    labels += [Label(k, 24, 16, 0.66, True, "handoff") for k in keys[1::3]]
+    keep = [(300.0, 90.0, 360.0, 110.0)]
+    route_cache, label_cache = RouteCache(), LabelCache()
+    for step in range(5):
+        if step:
+            sid = rng.choice(list(nodes))
+            nodes[sid] = _moved(nodes[sid], rng.uniform(-160, 160), rng.uniform(-120, 120))
+        routes = route_edges(nodes.values(), edges.values(), cache=route_cache)
+        cached = place_labels(routes, nodes.values(), labels, keep_clear=keep, cache=label_cache)
+        assert cached == place_labels(routes, nodes.values(), labels, keep_clear=keep)
+    # nothing moved: nothing searched again
+    place_labels(routes, nodes.values(), labels, keep_clear=keep, cache=label_cache)
+    assert label_cache.searched == 0

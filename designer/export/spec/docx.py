@@ -79,7 +79,7 @@ def _diagram(doc, c: SpecContent, pathway, report) -> None:
     height = (210 - 2 * 18 - 12) * PT_PER_MM     # less room for Word's caption spacing
     width = (297 - 2 * 18) * PT_PER_MM
     try:
-        from designer.export.diagram_pages import diagram_pieces
+        from designer.export.diagram_pages import MIN_SCALE, diagram_pieces
         from designer.export.diagram_svg import key_png, key_scale, key_svg, part_svg
         from designer.export.diagram_vector import DiagramDrawing
         from designer.render.diagram_painter import LEGEND_HEIGHT
@@ -92,7 +92,8 @@ def _diagram(doc, c: SpecContent, pathway, report) -> None:
         doc.add_paragraph(diagram_unavailable(exc))
         pieces = []
     if pieces:        # the drawn key, at the diagram's scale as in the PDF
-        scale = key_scale(drawing, max(p.vector[3] for p in pieces), width)
+        # never smaller than a legible diagram: an overview of a huge pathway is tiny
+        scale = key_scale(drawing, max([p.vector[3] for p in pieces] + [MIN_SCALE]), width)
         alt = ("Key to the diagram: the shapes of a start or end, a step, a decision and "
                "a wait; the badges of a complete and an incomplete handoff"
                + (" and of findings by severity" if report is not None else "")

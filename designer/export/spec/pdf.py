@@ -110,14 +110,15 @@ def _diagram(content: SpecContent, pathway, report, st) -> list:
              Paragraph(esc(DIAGRAM_KEY), st["body"])]
     width, height = LANDSCAPE_FRAME
     try:
-        from designer.export.diagram_pages import diagram_pieces
+        from designer.export.diagram_pages import MIN_SCALE, diagram_pieces
 
         pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
                                 first_room=height - _DIAGRAM_HEADING_ROOM, raster=False)
         from designer.export.diagram_vector import DiagramDrawing, DiagramKey, DiagramStrip
 
         drawing = DiagramDrawing(pathway, report)      # drawn as vector graphics
-        scale = max((p.vector[3] for p in pieces if p.vector is not None), default=0.6)
+        # never smaller than a legible diagram: an overview of a huge pathway is tiny
+        scale = max([p.vector[3] for p in pieces if p.vector is not None] + [MIN_SCALE])
         intro += [DiagramKey(drawing, scale, width), Spacer(1, 6)]
     except ImportError as exc:
         return flow + intro + [Paragraph(esc(diagram_unavailable(exc)), st["body"]),

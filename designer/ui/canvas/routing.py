@@ -199,7 +199,8 @@ class EdgeRouting:
             return
         places = routing.place_labels(self._routes, self._route_nodes,
                                       [label for label, _item in requests],
-                                      keep_clear=self._captions_below())
+                                      keep_clear=self._captions_below(),
+                                      cache=self._label_cache)
         for label, item in requests:
             rect = places.get((label.key, label.name))
             if rect is None:

@@ -83,6 +83,7 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         self._drag_routes = None               # provisional routes of the drag under way
         self._drag_moved = False
         self._route_cache = routing.RouteCache()   # searches kept between routings
+        self._label_cache = routing.LabelCache()   # label places kept likewise
         self._untidy: set[str] = set()        # routed without label dodging
         self._tidy_pending = False
         self.interactions = SceneInteractions(self)

@@ -259,7 +259,10 @@ class _FirstPaint(QObject):
     def eventFilter(self, obj, event) -> bool:
         if (event.type() == QEvent.Type.Paint and not self._done
                 and obj.isWidgetType() and obj.window() is self._window):
-            QTimer.singleShot(0, self._fire)   # after this paint pass is on screen
+            QApplication.instance().removeEventFilter(self)
+            # after this paint pass is on screen, and after whatever else was
+            # waiting for it (the second turn: the loading then blocks the loop)
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, self._fire))
         return False
 
     def _fire(self) -> None:

@@ -177,6 +177,9 @@ class EdgeLabel(_Decoration):
     def use_size(self, w: float, h: float) -> None:
         """Wrap the text as the size placed (one of :meth:`sizes`)."""
         w, h, texts = min(self._wraps, key=lambda wrap: abs(wrap[0] - w) + abs(wrap[1] - h))
+        if getattr(self, "_used", None) == (w, h, texts):
+            return                       # already drawn at this size (labels placed again)
+        self._used = (w, h, texts)
         card = QPainterPath()
         card.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), 3, 3)
         self.prepareGeometryChange()
