@@ -419,24 +419,37 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
                 ET.SubElement(timer, _m("timeDuration"),
                               {f"{{{XSI}}}type": "bpmn:tFormalExpression"}).text = iso_days(days)
     leaves_by_flow = {flow_id: routes_plan.leaves[k] for k, (flow_id, _t) in enumerate(flows)}
+    flow_names: dict[str, str] = {}
     for flow_id, source_ref, target_ref, t in segments:
         attrs = {"id": flow_id, "sourceRef": source_ref, "targetRef": target_ref}
         if t is None:
             ET.SubElement(process, _m("sequenceFlow"), attrs)
             continue
         split = plan.get(leaves_by_flow[flow_id])
-        if t.condition:
-            attrs["name"] = t.condition
+        if split is not None and split.tag == "parallelGateway":
+            # every branch is taken: a condition here (rare: a parallel branch with
+            # one) is no BPMN condition, so it is said in words and kept in our data
+            flow = ET.SubElement(process, _m("sequenceFlow"), attrs)
+            notes = _flow_notes(placed, t)
+            if t.condition:
+                notes = f"Only when: {t.condition}. {notes}".strip()
+            _documentation(flow, notes)
+            _extension(flow, "transition", t, TRANSITION_IN_BPMN[:2])
+            continue
+        conditional = bool(t.condition) or kinds[t.source] is StepKind.decision \
+            or split is not None
+        default = split is not None and not t.condition and split.default is None
+        if conditional and not default:
+            attrs["name"] = t.condition or NO_CONDITION   # a condition is labelled
+            flow_names[flow_id] = attrs["name"]
         flow = ET.SubElement(process, _m("sequenceFlow"), attrs)
         _documentation(flow, _flow_notes(placed, t))
         _extension(flow, "transition", t, TRANSITION_IN_BPMN)
-        if split is not None and split.tag == "parallelGateway":
-            continue                                   # every branch is taken
-        if split is not None and not t.condition and split.default is None:
+        if default:
             split.default = flow_id                    # the way when no condition holds
             element_of[source_ref].set("default", flow_id)
             continue
-        if t.condition or kinds[t.source] is StepKind.decision or split is not None:
+        if conditional:
             ET.SubElement(flow, _m("conditionExpression"),
                           {f"{{{XSI}}}type": "bpmn:tFormalExpression"}).text = (
                 t.condition or NO_CONDITION)
@@ -459,7 +472,7 @@ def bpmn_tree(pathway: Pathway) -> ET.ElementTree:
                         ET.SubElement(lane, _m("flowNodeRef")).text = junction_ids[key]
 
     _diagram(definitions, placed, bands, participant.get("id"), collaboration.get("id"),
-             lane_ids, node_ids, shapes, segments, ids, plan, junction_ids)
+             lane_ids, node_ids, shapes, segments, ids, plan, junction_ids, flow_names)
     return ET.ElementTree(definitions)
 
 
@@ -589,11 +602,11 @@ def _place_beside(lines: dict, nodes: list, wanted: list, taken: list) -> dict[s
     return placed
 
 
-def _flow_labels(routes, shapes, kinds, name_rects) -> dict[str, tuple]:
+def _flow_labels(routes, shapes, kinds, name_rects, flow_names) -> dict[str, tuple]:
     """Where each named flow's label goes: beside its own flow, near where it leaves
     the gateway, over no shape, no other label and no line."""
-    named = [(flow_id, t.condition) for flow_id, t, _points in routes
-             if t is not None and t.condition]
+    named = [(flow_id, flow_names[flow_id]) for flow_id, _t, _points in routes
+             if flow_id in flow_names]
     if not named:
         return {}
     nodes = [routing.Node(sid, s.cx, s.cy, s.w, s.h,
@@ -635,7 +648,8 @@ def _name_rects(shapes, small: list[tuple[str, str]], routes) -> dict[str, tuple
 
 
 def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_ids,
-             node_ids, step_shapes, segments, ids, plan, junction_ids) -> None:
+             node_ids, step_shapes, segments, ids, plan, junction_ids,
+             flow_names: dict[str, str]) -> None:
     kinds = {node_ids[s.id]: s.kind for s in placed.steps}
     junction_shapes = _place_junctions(plan, step_shapes)
     shapes = {node_ids[k]: v for k, v in step_shapes.items()}
@@ -700,7 +714,7 @@ def _diagram(definitions, placed, bands, participant_id, collaboration_id, lane_
             shape.set("isMarkerVisible", "true")
         _bounds(shape, s.x, s.y, s.w, s.h)
         name_label(shape, node_ids[step.id])
-    label_rects = _flow_labels(routes, shapes, kinds, name_rects)
+    label_rects = _flow_labels(routes, shapes, kinds, name_rects, flow_names)
     for flow_id, _t, points in routes:
         edge = ET.SubElement(plane, f"{{{BPMNDI}}}BPMNEdge", {
             "id": f"{flow_id}_di", "bpmnElement": flow_id})
