@@ -27,8 +27,13 @@ class PdfPainter:
     """The part of ``QPainter`` the diagram painter uses, drawing on a reportlab canvas
     whose user space is the diagram's (scene units, y downwards)."""
 
-    def __init__(self, canv):
+    def __init__(self, canv, window: tuple[float, float] | None = None):
         self.c = canv
+        #: the part of the picture (x from, x to) the page shows: text wholly outside
+        #: it is left out, or a PDF reader would find it under the clip, mixed
+        #: into the text of the part shown
+        self.window = window
+        self._dx = 0.0
         self._pen: tuple[QColor, float] | None = (QColor("#000000"), 1.0)
         self._brush: QColor | None = None
         self._font = (9.5, False)
@@ -41,15 +46,16 @@ class PdfPainter:
         pass
 
     def save(self) -> None:
-        self._stack.append((self._pen, self._brush, self._font, self._opacity))
+        self._stack.append((self._pen, self._brush, self._font, self._opacity, self._dx))
         self.c.saveState()
 
     def restore(self) -> None:
         self.c.restoreState()
-        self._pen, self._brush, self._font, self._opacity = self._stack.pop()
+        self._pen, self._brush, self._font, self._opacity, self._dx = self._stack.pop()
 
     def translate(self, *args) -> None:
         x, y = (args[0].x(), args[0].y()) if len(args) == 1 else args
+        self._dx += x
         self.c.translate(x, y)
 
     def scale(self, sx: float, sy: float) -> None:
@@ -157,6 +163,9 @@ class PdfPainter:
             x = rect.right() - width
         else:
             x = rect.left()
+        if self.window is not None and (x + self._dx > self.window[1]
+                                        or x + width + self._dx < self.window[0]):
+            return
         baseline = rect.center().y() + size * 0.35      # centred on the line's middle
         colour = self._pen[0] if self._pen is not None else QColor("#000000")
         self.c.saveState()
@@ -200,7 +209,7 @@ class DiagramStrip(Flowable):
             path.rect(clip_left + shift, 0, clip_right - clip_left, self.units_high)
             c.clipPath(path, stroke=0, fill=0)
             c.translate(shift, 0)
-            self.bundle.paint(PdfPainter(c))
+            self.bundle.paint(PdfPainter(c, (clip_left, clip_right)))
             c.restoreState()
         c.restoreState()
 

@@ -235,18 +235,21 @@ class Pathway(FlowEditing, _Base):
             n += 1
         return f"{slug}-{n}"
 
-    def step_id_for_name(self, step_id: str, name: str) -> str | None:
+    def step_id_for_name(self, step_id: str, name: str,
+                         named_from: str | None = None) -> str | None:
         """The id step ``step_id`` should get when it is named ``name``, or None to keep it.
 
         Only a placeholder id follows the name: one the editor made from its own
         name for a new step ("new-step-2" for "New step", "new-decision"), so the
         first real name gives the step its id. Ids made from a real name, or typed
         by hand, stay (others may point at them). The new id is unique among steps,
-        notes and priorities.
+        notes and priorities. ``named_from`` is the name the id was made from when the
+        step has been renamed already (the Properties panel applies names as typed).
         """
         step = self.step(step_id)
+        source = step.name if step is not None and named_from is None else named_from
         if step is None or not step.id.startswith(NEW_STEP_PREFIX) \
-                or not follows_name(step.id, step.name):
+                or not follows_name(step.id, source):
             return None
         if follows_name(step.id, name):
             return None         # already made from this name (or a number of it)

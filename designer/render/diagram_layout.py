@@ -68,8 +68,35 @@ def lay_out(pathway: Pathway) -> Layout:
         path = polyline_path(route.points)
         paths[key] = path
         bounds = path.boundingRect()          # loop-backs run below their steps
-        # an arrow low in the last lane leaves room below it for its label
-        room = 40.0 if bounds.bottom() > lanes_bottom - 30.0 else 12.0
-        height = max(height, bounds.bottom() + room)
+        height = max(height, bounds.bottom() + 12.0)
         right = max(right, bounds.right() + 12.0)
+    if bands and height > lanes_bottom:
+        # An arrow running under the last lane's steps stays inside that lane: the
+        # lane grows to hold it, so no empty band opens between the lanes and the
+        # picture's foot. (Labels are placed inside the picture, see the painter.)
+        last = bands[-1]
+        bands[-1] = geometry.LaneBand(last.setting_id, last.top, height - last.top)
     return Layout(positioned, bands, boxes, right, height, paths, routes, nodes)
+
+
+def caption_side(step_id: str, routes: dict[str, routing.Route], transitions
+                 ) -> str | None:
+    """Where a decision's owner caption goes (``transitions``: those at the step).
+
+    ``"left"`` or ``"right"`` of its bottom corner when an arrow leaves or enters
+    there (the caption stands clear of the way the arrow turns), else ``None``
+    (centred under the tip).
+    """
+    aside = None
+    for t in transitions:
+        if step_id not in (t.source, t.target):
+            continue
+        route = routes.get(t.key)
+        if route is None or len(route.points) <= 2:
+            continue
+        pts = route.points
+        if t.source == step_id and route.source_side == "S":
+            aside = "left" if pts[2][0] - pts[1][0] >= 0 else "right"
+        if t.target == step_id and route.target_side == "S":
+            aside = "left" if pts[-3][0] - pts[-2][0] >= 0 else "right"
+    return aside

@@ -17,9 +17,9 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 from designer.graph import geometry, routing
 from designer.graph.model import Step, StepKind, Transition
 from designer.render import style
-from designer.render.diagram_layout import Box, Layout
-from designer.render.shapes import arrow_head
-from designer.render.text import font, wrap_text
+from designer.render.diagram_layout import Box, Layout, caption_side
+from designer.render.shapes import arrow_head, text_area
+from designer.render.text import StepText, font, step_text, whole_lines, wrap_text
 from designer.graph.vocabulary import SETTING_KIND_LABELS, SEVERITY_LABELS, days
 
 _SEVERITY_ORDER = ("error", "warning", "info")
@@ -66,6 +66,8 @@ class DiagramPainter:
         self.occupied: list[tuple[QRectF, bool]] = []
         #: Where each transition's condition/wait card went (by transition key).
         self.label_rects: dict[str, QRectF] = {}
+        self._words: dict[str, StepText] = {}
+        self._by_step: dict[str, list[Transition]] | None = None
 
     def paint(self, legend: bool = False) -> None:
         """Draw the lanes, transitions, steps and badges; the legend below when asked."""
@@ -189,20 +191,15 @@ class DiagramPainter:
             StepKind.entry, StepKind.exit) else 1.2))
         if step.kind in (StepKind.entry, StepKind.exit):
             p.drawRoundedRect(r, r.height() / 2, r.height() / 2)
-            text = r.adjusted(16, 4, -16, -4)
         elif step.kind is StepKind.decision:
             p.drawPolygon(QPolygonF([QPointF(box.cx, r.top()), QPointF(r.right(), box.cy),
                                      QPointF(box.cx, r.bottom()), QPointF(r.left(), box.cy)]))
-            text = QRectF(box.cx - box.w * 0.32, box.cy - box.h * 0.3,
-                          box.w * 0.64, box.h * 0.6)
         elif step.kind is StepKind.wait:
             p.drawRoundedRect(r, 10, 10)
             self._hourglass(QPointF(r.left() + 16, box.cy))
-            text = r.adjusted(28, 4, -8, -4)
         else:
             p.drawRoundedRect(r, 5, 5)
-            text = r.adjusted(8, 5, -8, -5)
-        self._step_text(step, text)
+        self._step_text(box)
         self.occupied.append((r, True))
         found = self.findings.get(step.id)
         if found:
@@ -222,28 +219,63 @@ class DiagramPainter:
                                  QPointF(c.x(), bottom - 5)]))
         p.restore()
 
-    def _step_text(self, step: Step, area: QRectF) -> None:
-        p = self.p
-        role = self.lay.pathway.role(step.owner) if step.owner else None
-        owner = role.name if role else (step.owner or "")
-        name_m, small_m = QFontMetricsF(self.name_font), QFontMetricsF(self.small_font)
-        owner_h = small_m.height() if owner else 0.0
-        max_lines = max(1, int((area.height() - owner_h) // name_m.height()))
-        lines = wrap_text(step.name, name_m, area.width(), max_lines)
-        total = len(lines) * name_m.height() + owner_h
-        y = area.center().y() - total / 2
+    def step_words(self, step: Step) -> StepText:
+        """The step's lines as the canvas shows them (designer.render.text.step_text)."""
+        words = self._words.get(step.id)
+        if words is None:
+            role = self.lay.pathway.role(step.owner) if step.owner else None
+            owner = role.name if role else (step.owner or "")
+            words = step_text(step.kind, step.name, owner, QFontMetricsF(self.name_font),
+                              QFontMetricsF(self.small_font))
+            self._words[step.id] = words
+        return words
+
+    def _step_text(self, box: Box) -> None:
+        p, words = self.p, self.step_words(box.step)
+        area = text_area(box.step.kind).translated(box.cx, box.cy)
+        y = box.cy + words.top
         p.setPen(QColor(style.TEXT))
         p.setFont(self.name_font)
-        for line in lines:
-            p.drawText(QRectF(area.left(), y, area.width(), name_m.height()),
+        for line in words.name:
+            p.drawText(QRectF(area.left(), y, area.width(), words.line_height),
                        Qt.AlignHCenter | Qt.AlignVCenter, line)
-            y += name_m.height()
-        if owner:
-            p.setPen(QColor(style.MUTED_TEXT))
-            p.setFont(self.small_font)
-            p.drawText(QRectF(area.left(), y, area.width(), owner_h),
-                       Qt.AlignHCenter | Qt.AlignVCenter,
-                       small_m.elidedText(owner, Qt.ElideRight, area.width()))
+            y += words.line_height
+        p.setPen(QColor(style.MUTED_TEXT))
+        p.setFont(self.small_font)
+        for line in words.owner:
+            p.drawText(QRectF(area.left(), y, area.width(), words.small_height),
+                       Qt.AlignHCenter | Qt.AlignVCenter, line)
+            y += words.small_height
+        caption = self.caption_rect(box, words)
+        if caption is not None:
+            self.occupied.append((caption, True))
+            y = caption.top()
+            for line in words.caption:
+                p.drawText(QRectF(caption.left(), y, caption.width(), words.small_height),
+                           Qt.AlignHCenter | Qt.AlignVCenter, line)
+                y += words.small_height
+
+    def caption_rect(self, box: Box, words: StepText | None = None) -> QRectF | None:
+        """Where a decision's owner caption goes under its diamond: centred, or aside
+        of the bottom corner when an arrow leaves or enters there (as on the canvas)."""
+        if box.step.kind is not StepKind.decision:
+            return None
+        words = words if words is not None else self.step_words(box.step)
+        if not words.caption:
+            return None
+        if self._by_step is None:
+            self._by_step = {}
+            for t in self.lay.pathway.transitions:
+                self._by_step.setdefault(t.source, []).append(t)
+                if t.target != t.source:
+                    self._by_step.setdefault(t.target, []).append(t)
+        metrics = QFontMetricsF(self.small_font)
+        width = max(metrics.horizontalAdvance(line) for line in words.caption) + 2
+        height = words.small_height * len(words.caption)
+        side = caption_side(box.step.id, self.lay.routes, self._by_step.get(box.step.id, ()))
+        left = {"left": box.cx - 8.0 - width, "right": box.cx + 8.0}.get(
+            side, box.cx - width / 2)
+        return QRectF(left, box.cy + box.h / 2 + 2, width, height)
 
     # transitions -------------------------------------------------------------
     def _ends(self, t: Transition) -> tuple[Box, Box] | None:
@@ -281,8 +313,8 @@ class DiagramPainter:
                 label.append(f"wait {days(t.wait_days)}")
             if label:
                 # as wide as fits, or wrapped narrower where the arrow is short
-                wraps = [self._wrap_label(label, bool(t.condition), width)
-                         for width in (128.0, 84.0, 64.0)]
+                wraps = whole_lines([self._wrap_label(label, bool(t.condition), width)
+                                     for width in (128.0, 84.0, 64.0)])
                 texts[t.key] = wraps
                 wanted.append(routing.Label(t.key, wraps[0][0], wraps[0][1],
                                             0.0 if t.condition else 0.5,
@@ -296,8 +328,10 @@ class DiagramPainter:
                 found_by[t.key] = found
                 wanted.append(routing.Label(t.key, 18, 18, 0.84, True, "findings"))
         picture = (geometry.LANE_HEADER_WIDTH, 0.0, self.lay.width, self.lay.height)
+        captions = [(r.left(), r.top(), r.right(), r.bottom()) for r in (
+            self.caption_rect(box) for box in self.lay.boxes.values()) if r is not None]
         places = routing.place_labels(self.lay.routes, self.lay.nodes.values(), wanted,
-                                      bounds=picture)
+                                      keep_clear=captions, bounds=picture)
         for (key, name), (left, top, right, bottom) in places.items():
             rect = QRectF(left, top, right - left, bottom - top)
             if name == "label":

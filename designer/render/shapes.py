@@ -40,7 +40,8 @@ def text_area(kind: StepKind) -> QRectF:
         return QRectF(-w * 0.32, -h * 0.3, w * 0.64, h * 0.6)
     if kind is StepKind.wait:
         return QRectF(-w / 2 + 28, -h / 2 + 4, w - 36, h - 8)
-    return QRectF(-w / 2 + 8, -h / 2 + 5, w - 16, h - 10)
+    # three name lines and an owner line fit (a long name with its owner)
+    return QRectF(-w / 2 + 8, -h / 2 + 2, w - 16, h - 4)
 
 
 def hourglass(centre: QPointF) -> QPainterPath:

@@ -271,3 +271,40 @@ def test_every_label_is_clear_of_lines_shapes_and_other_labels(path):
             if other < owner and _overlaps(rect, other_rect):
                 problems.append(f"labels of {owner} and {other} overlap")
     assert problems == []
+
+
+def test_a_parallel_branch_with_a_condition_says_it_in_words_and_round_trips():
+    """BPMN has no condition on a flow out of a parallel gateway (bpmnlint calls its
+    label superfluous): the words go into the flow's documentation, the condition
+    into our data, and it comes back on import."""
+    from test_bpmn_lint import lint
+
+    data = mixed_pathway().model_dump(by_alias=True, exclude_none=True)
+    data["transitions"][1]["condition"] = "Fit enough to exercise"
+    pathway = Pathway.model_validate(data)
+    xml = bpmn_xml(pathway)
+    assert lint(xml) == []
+    bpmn = Process(xml)
+    (fork,) = bpmn.after("Step_clinic")
+    (flow,) = [f for f in bpmn.flows
+               if f.get("sourceRef") == fork and f.get("targetRef") == "Step_prehab"]
+    assert flow.get("name") is None and flow.find(f"{M}conditionExpression") is None
+    assert "Only when: Fit enough to exercise." in flow.findtext(f"{M}documentation")
+    imported = bpmn_to_pathway(xml.encode(), "mixed.bpmn").pathway
+    assert diff_pathways(pathway, imported).is_empty()
+    assert imported.transitions[1].condition == "Fit enough to exercise"
+
+
+def test_a_decision_branch_without_a_condition_is_labelled_as_such():
+    """bpmnlint's label-required: a conditional flow needs a name."""
+    data = mixed_pathway().model_dump(by_alias=True, exclude_none=True)
+    data["steps"][1]["kind"] = "decision"
+    for t in data["transitions"]:
+        t.pop("parallel", None)
+        t.pop("condition", None) if t["to"] == "slow" else None
+    xml = bpmn_xml(Pathway.model_validate(data))
+    bpmn = Process(xml)
+    (flow,) = [f for f in bpmn.flows if f.get("targetRef") == "Step_slow"]
+    assert flow.get("name") == "no condition recorded"
+    imported = bpmn_to_pathway(xml.encode(), "d.bpmn").pathway
+    assert [t.condition for t in imported.transitions if t.target == "slow"] == [None]

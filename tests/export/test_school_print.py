@@ -27,6 +27,7 @@ import pytest
 from designer.export.school import export_school
 from designer.export.school.content import build_booklet
 from designer.graph.io import load_pathway
+from page_check import page_lines, strands
 
 LIBRARY = Path(__file__).resolve().parents[2] / "pathway_library"
 EXEMPLARS = sorted(LIBRARY.glob("*.yaml"))
@@ -201,63 +202,6 @@ def print_to_pdf(page: Path, pdf: Path) -> None:
     assert pdf.exists() and pdf.stat().st_size > 0
 
 
-def page_lines(pdf: Path) -> list[list[str]]:
-    """The non-blank lines of each page, as ``pdftotext -layout`` reads them."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True, timeout=60).stdout
-    pages = text.split("\f")
-    if pages and not pages[-1].strip():
-        pages = pages[:-1]
-    return [[" ".join(line.replace("\u2022", " ").split()) for line in p.splitlines()
-             if line.strip()] for p in pages]
-
-
-def _is_end_of(line: str, texts: set[str]) -> bool:
-    """``line`` is the last printed line of one of ``texts`` (which may wrap)."""
-    return any(t.endswith(line) and (line == t or len(line) >= 12 or " " not in t)
-               for t in texts)
-
-
-def _is_start_of(line: str, texts: set[str]) -> bool:
-    return any(t.startswith(line) and (line == t or len(line) >= 12) for t in texts)
-
-
-def _strands(booklet, pages: list[list[str]]) -> list[str]:
-    """Every page break that leaves a heading, an opening line, a lone list item or
-    the lines to fill in apart from what they belong with."""
-    clean = lambda t: " ".join(html_lib.unescape(t).split())        # noqa: E731
-    headings = {clean(s.title) for s in booklet.sections}
-    headings |= {clean(b.heading) for s in booklet.sections for b in s.blocks if b.heading}
-    headings |= {clean(b.when) for s in booklet.sections for b in s.blocks if b.when}
-    openers, firsts, lasts, body = set(), set(), set(), set()
-    for s in booklet.sections:
-        for b in s.blocks:
-            body |= {clean(t) for t in b.paragraphs + b.bullets + b.labels}
-            items = b.bullets + b.labels
-            if b.paragraphs and (items or b.form_lines):
-                openers.add(clean(b.paragraphs[-1]))
-            if len(items) > 1:
-                firsts |= {clean(b.bullets[0] if b.bullets else b.labels[0])}
-                lasts |= {clean(b.labels[-1] if b.labels else b.bullets[-1])}
-    problems = []
-    for number, (this, nxt) in enumerate(zip(pages, pages[1:]), start=1):
-        foot, top = this[-1], nxt[0]
-        ends_body_text = any(t != foot and t.endswith(foot) for t in body)
-        if not ends_body_text and (foot in headings or any(
-                h.startswith(foot) and len(foot) >= 12 for h in headings)):
-            problems.append(f"page {number} ends with the heading '{foot}'")
-        if _is_end_of(foot, openers) and not _is_end_of(foot, body - openers):
-            problems.append(f"page {number} ends with the opening line '{foot}'")
-        if _is_end_of(foot, firsts) and not _is_end_of(foot, body - firsts):
-            problems.append(f"page {number} ends with a list's first item alone: '{foot}'")
-        if _is_start_of(top, lasts) and not _is_start_of(top, body - lasts):
-            problems.append(f"page {number + 1} starts with a list's last item alone: '{top}'")
-        if top.startswith(("Name: _", "Phone: _")):
-            problems.append(f"page {number + 1} starts with a line to fill in: '{top}'")
-    last_page = " ".join(pages[-1])
-    if "general information" in last_page and len(pages[-1]) <= 3:
-        problems.append("the last page holds only the closing note")
-    return problems
 
 
 @needs_print
@@ -272,7 +216,7 @@ def test_printed_pages_strand_nothing(name, large, tmp_path):
     print_to_pdf(page, pdf)
     pages = page_lines(pdf)
     assert len(pages) >= 5
-    assert _strands(build_booklet(load_pathway(path)), pages) == []
+    assert strands(build_booklet(load_pathway(path)), pages) == []
 
 
 def test_the_strand_finder_sees_a_stranded_heading_list_item_and_form():
@@ -284,9 +228,9 @@ def test_the_strand_finder_sees_a_stranded_heading_list_item_and_form():
              ["Seeing your GP", "Text.", overview[0]],
              [overview[-1], "Text.", contact.paragraphs[-1][-40:]],
              [contact.form_lines[0], "More text here.", "And more."]]
-    found = _strands(booklet, pages)
+    found = strands(booklet, pages)
     assert len(found) == 5, found      # heading, first item, last item, opening line, form
-    assert _strands(booklet, [["About this booklet", "Text."], ["Seeing your GP", "Text."]]) == []
+    assert strands(booklet, [["About this booklet", "Text."], ["Seeing your GP", "Text."]]) == []
 
 
 # ------------------------------------------------------------------------- axe-core

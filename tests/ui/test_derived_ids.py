@@ -157,3 +157,41 @@ def test_a_pasted_step_is_named_apart_and_its_timeline_row_is_highlighted(
     assert pathway.step(third).name == "Prehabilitation programme (copy 2)"
     assert third == "prehab-3"
     qtbot.waitUntil(lambda: _highlighted(dock) == [third])
+
+
+def test_naming_a_new_step_in_the_properties_panel_carries_its_id(make_window, qtbot):
+    import test_keyboard_authoring as keys
+
+    window = make_window()
+    keys._WINDOWS[:] = [window]
+    pathway = window.document.pathway
+    stack = window.document.undo_stack
+    window.view.setFocus()
+    qtbot.waitUntil(lambda: keys.focus() is window.view)
+    keys.add_step(window, Qt.Key.Key_T, "New step")    # keeps the name it was given
+    assert pathway.step("new-step") is not None
+    count = stack.count()
+
+    keys.press(Qt.Key.Key_Return)                       # to the Properties panel
+    page = window.properties_dock.step_page
+    field = page.name.widget
+    qtbot.waitUntil(lambda: keys.focus() is field)
+    field.selectAll()
+    keys.type_text("Anaesthetic review")
+    keys.press(Qt.Key.Key_Tab)                          # leaving the field
+    assert pathway.step("new-step") is None
+    assert pathway.step("anaesthetic-review").name == "Anaesthetic review"
+    assert page.step_id.widget.text() == "anaesthetic-review"
+    assert stack.count() == count + 1                   # the typing and the id: one step
+
+    stack.undo()
+    assert pathway.step("new-step").name == "New step"
+    stack.redo()
+    assert pathway.step("anaesthetic-review").name == "Anaesthetic review"
+
+    # typed again later: the id made from a real name stays
+    field.setFocus()
+    field.selectAll()
+    keys.type_text("Anaesthetic clinic")
+    keys.press(Qt.Key.Key_Tab)
+    assert pathway.step("anaesthetic-review").name == "Anaesthetic clinic"

@@ -177,3 +177,24 @@ def test_a_file_that_cannot_be_opened_is_explained_and_a_new_pathway_opens(
     assert seen == ["Cannot open pathway"]
     assert frame.ready and frame.document.path is None
     frame.document.close()
+
+
+def test_high_contrast_is_in_force_from_the_first_frame(qtbot, settings):
+    from PySide6.QtGui import QPalette
+
+    from designer.ui.editing.document import Document
+
+    settings.setValue("view/high_contrast", True)
+    frame = MainWindow(opening="eras-plus-colorectal.yaml", settings=settings)
+    qtbot.addWidget(frame)
+    frame.show()
+    qtbot.waitExposed(frame)
+    first = frame.grab().toImage()
+    # the canvas area and the menu bar already light-on-black, as the editor will be
+    centre = frame.centralWidget().geometry().center()
+    assert first.pixelColor(centre).lightness() < 30
+    assert frame.palette().color(QPalette.ColorRole.Window).name() == "#000000"
+    frame.finish_opening(Document.open(EXEMPLAR))
+    assert frame.palette().color(QPalette.ColorRole.Window).name() == "#000000"
+    assert frame.extension("contrast").on
+    frame.document.close()

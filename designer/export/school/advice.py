@@ -40,7 +40,7 @@ DECIDING = Advice(
 ACTIVITY = Advice(
     "activity", "Get more active",
     ("Being fitter before your operation helps you get better faster.",
-     "Try to be active for 30 minutes every day. Choose something that makes you a bit "
+     "Try to be active for 30 minutes each day. Choose something that makes you a bit "
      "out of breath, like a brisk walk.",
      "Exercises that make your muscles stronger help too. Start slowly and build up."),
     sources=("erasplus-professionals",),
@@ -48,9 +48,9 @@ ACTIVITY = Advice(
 
 BREATHING = Advice(
     "breathing", "Breathing exercises",
-    ("Breathing exercises help keep your chest clear and lower the chance of a chest "
+    ("Breathing exercises help keep your chest clear. They lower the chance of a chest "
      "infection after your operation.",),
-    ("Practise deep breaths and coughing every day.",
+    ("Practise deep breaths and coughing each day.",
      "If you are given a breathing exerciser, use it as you were shown.",
      "Brush your teeth and use mouthwash twice a day.",
      "After your operation, get out of bed at least 3 times a day.",
@@ -60,15 +60,15 @@ BREATHING = Advice(
 
 EATING = Advice(
     "eating", "Eating well",
-    ("Eating a balanced diet is part of getting ready for your operation.",
+    ("Eating a balanced diet is part of getting ready.",
      "The team checks whether you are eating enough. If you need more help, you may see a "
-     "dietitian (a food and nutrition expert)."),
+     "dietitian (a food expert)."),
     sources=("erasplus-professionals", "prehab4cancer-professionals"),
 )
 
 SMOKING = Advice(
     "smoking", "Smoking",
-    ("If you smoke, getting help to stop is part of getting ready for your operation.",
+    ("If you smoke, getting help to stop is part of getting ready.",
      "An operation is a good time to stop. People having a big operation are about twice "
      "as likely to stop smoking.",
      "Your GP or your local NHS Stop Smoking Service can help you. Support from experts "
@@ -78,14 +78,14 @@ SMOKING = Advice(
 
 ALCOHOL = Advice(
     "alcohol", "Alcohol",
-    ("Cutting down on alcohol is part of getting ready for your operation.",
+    ("Cutting down on alcohol is part of getting ready.",
      "If you find it hard to cut down, talk to your GP. They can help."),
     sources=("erasplus-professionals",),
 )
 
 MEDICINES = Advice(
     "medicines", "Your medicines",
-    ("Bring a list of all your medicines to your appointments.",
+    ("Bring a list of all your medicines each time you see the team.",
      "Your nurse or doctor will tell you if you need to change any medicine before your "
      "operation.",
      "Ask them if you are not sure about any of your medicines."),
@@ -99,8 +99,8 @@ DIABETES = Advice(
      "down before your operation.",
      "You will get a plan for your diabetes medicines for the day of your operation. You "
      "may be first on the list.",
-     "After your operation, you will start looking after your diabetes yourself again as "
-     "soon as you can. Your GP will be told about any changes to your diabetes medicines."),
+     "After your operation, you will look after your diabetes yourself again as soon as "
+     "you can. Your GP will be told about any changes to your medicines."),
     sources=("jbds-ip-surgery", "nhs-borders-periop-diabetes", "nhs-diabetes-periop-2011"),
 )
 

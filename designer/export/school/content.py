@@ -262,13 +262,13 @@ def build_booklet(pathway: Pathway) -> Booklet:
 
     sections = [BookletSection("intro", "About this booklet", [Block(paragraphs=[
         "This booklet explains what happens before, during and after your operation.",
-        "It tells you how to get ready, so you can recover well and get home sooner.",
-        "Read it with your family or a friend. Keep it and bring it to your appointments.",
+        "It tells you how to get ready, so you can get well and go home sooner.",
+        "Read it with your family or a friend. Keep it and bring it to each visit.",
     ])])]
     if overview:
         intro = ["These are the steps in the order you meet them. Each time says how long "
                  "it is before or after your operation. The times are a guide. Yours may "
-                 "be different."]
+                 "not be the same."]
         for step_id, days in loops.items():
             intro.append(f"If you need {_lower_first(patient_name(steps[step_id]))}, your "
                          f"operation may be later. This can add {span_words(days)}.")
@@ -279,8 +279,8 @@ def build_booklet(pathway: Pathway) -> Booklet:
     topics = advice_for(pathway, overnight=_stays_overnight(pathway, timeline))
     if topics:
         sections.append(BookletSection("ready", "How to get ready", [
-            Block(paragraphs=["Small changes in the weeks before your operation make a big "
-                              "difference. This is a good time to make them."])] + [
+            Block(paragraphs=["Small changes in the weeks before your operation help a lot. "
+                              "Now is a good time to make them."])] + [
             Block(heading=t.heading, paragraphs=list(t.paragraphs), bullets=list(t.bullets))
             for t in topics]))
     if parts["day"]:

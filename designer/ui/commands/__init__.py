@@ -38,13 +38,14 @@ from designer.ui.commands.lanes import (
 )
 from designer.ui.commands.steps import (
     AddStepCommand, AddTransitionCommand, ApplyLayoutCommand, MoveStepsCommand, PasteCommand,
-    RemoveItemsCommand, NameStepCommand, RenameStepCommand, UpdateHeaderCommand, UpdateRuleSettingsCommand,
-    UpdateStepCommand, UpdateSurgeryFactsCommand, UpdateTransitionCommand,
+    IdFollowsNameCommand, NameStepCommand, RemoveItemsCommand, RenameStepCommand,
+    UpdateHeaderCommand, UpdateRuleSettingsCommand, UpdateStepCommand, UpdateSurgeryFactsCommand, UpdateTransitionCommand,
 )
 
 __all__ = [
     "AddStepCommand", "RemoveItemsCommand", "MoveStepsCommand", "AddTransitionCommand",
-    "UpdateStepCommand", "RenameStepCommand", "NameStepCommand", "UpdateTransitionCommand",
+    "UpdateStepCommand", "RenameStepCommand", "NameStepCommand", "IdFollowsNameCommand",
+    "UpdateTransitionCommand",
     "UpdateHeaderCommand", "AddSettingCommand", "RemoveSettingCommand",
     "UpdateSettingCommand", "MoveSettingCommand", "AddRoleCommand", "RemoveRoleCommand",
     "UpdateRoleCommand", "AddWaiverCommand", "RemoveWaiverCommand", "ApplyLayoutCommand",

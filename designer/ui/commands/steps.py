@@ -296,8 +296,59 @@ class UpdateStepCommand(UpdateCommand):
         probe(step, changes)
         super().__init__(pathway, step_id, changes, f"'{step.name}'")
 
+        # (old id, new id, what the rename re-pointed) when the id followed the name
+        self.follow: list | None = None
+
     def _apply(self, changes: dict[str, Any]) -> dict[str, Any]:
         return self.pathway.update_step(self.key, **changes)
+
+    def _do(self) -> None:
+        super()._do()
+        if self.follow is not None:
+            self.follow[2] = self.pathway.rename_step(self.follow[0], self.follow[1])
+
+    def _undo(self) -> None:
+        if self.follow is not None:
+            self.pathway.undo_rename(self.follow[1], self.follow[0], self.follow[2])
+        super()._undo()
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        # the id following the name just typed joins the typing's undo step (Qt
+        # deletes ``other`` after a merge: keep plain values, not the command)
+        if isinstance(other, IdFollowsNameCommand):
+            if self.follow is None and other.old_id == self.key and "name" in self.new:
+                self.follow = [other.old_id, other.new_id, other.changed]
+                return True
+            return False
+        return super().mergeWith(other)
+
+
+class IdFollowsNameCommand(ModelCommand):
+    """A new step's placeholder id ("new-step-2") takes the name typed for it.
+
+    Pushed when the Properties panel's Name field is left; it merges into the
+    name's own undo step (see :meth:`UpdateStepCommand.mergeWith`). ``named_from``
+    is the name the placeholder was made from (before the typing).
+    """
+
+    def __init__(self, pathway: Pathway, step_id: str, named_from: str):
+        step = pathway.existing("steps", step_id)
+        new_id = pathway.step_id_for_name(step_id, step.name, named_from)
+        if new_id is None:
+            raise EditRefused("the id stays as it is")
+        pathway.check_new_step_id(new_id)
+        super().__init__(pathway, f"Change id of step '{step_id}' to '{new_id}'")
+        self.old_id, self.new_id = step_id, new_id
+        self.changed: dict = {}
+
+    def id(self) -> int:  # noqa: A003 - Qt override
+        return MERGE_STEP
+
+    def _do(self) -> None:
+        self.changed = self.pathway.rename_step(self.old_id, self.new_id)
+
+    def _undo(self) -> None:
+        self.pathway.undo_rename(self.new_id, self.old_id, self.changed)
 
 
 class RenameStepCommand(ModelCommand):

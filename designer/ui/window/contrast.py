@@ -36,6 +36,26 @@ def high_contrast_palette() -> QPalette:
     return p
 
 
+#: the window's style sheet in high contrast (the start-up frame uses it too)
+STYLE_SHEET = (
+    "QWidget { color: #ffffff; background-color: #000000; }"
+    " QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QSpinBox,"
+    " QDateEdit { border: 1px solid #ffffff; }"
+    " QAbstractItemView { border: 1px solid #ffffff;"
+    " alternate-background-color: #202020; }"
+    " QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus,"
+    " QAbstractItemView:focus, QPushButton:focus, QToolButton:focus,"
+    " QGraphicsView:focus { border: 3px solid #ffff00; }"
+    " QMenuBar::item:selected, QMenu::item:selected,"
+    " QAbstractItemView::item:selected { background: #ffff00; color: #000000; }")
+
+
+def wanted(settings) -> bool:
+    """Whether high contrast is on: as the settings keep it, else as dark as the system."""
+    stored = settings.value(SETTING)
+    return system_is_dark() if stored is None else str(stored).lower() in ("true", "1")
+
+
 def system_is_dark() -> bool:
     palette = QApplication.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 100
@@ -47,8 +67,7 @@ class HighContrast:
     def __init__(self, window) -> None:
         self.window = window
         self._normal: QPalette | None = None
-        stored = window.settings.value(SETTING)
-        on = system_is_dark() if stored is None else str(stored).lower() in ("true", "1")
+        on = wanted(window.settings)
         self.action = QAction("&High Contrast", window)
         self.action.setObjectName("action-high-contrast")
         self.action.setCheckable(True)
@@ -77,17 +96,7 @@ class HighContrast:
             if self._normal is None:
                 self._normal = QPalette(app.palette())
             self.window.setPalette(high_contrast_palette())
-            self.window.setStyleSheet(
-                "QWidget { color: #ffffff; background-color: #000000; }"
-                " QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QSpinBox,"
-                " QDateEdit { border: 1px solid #ffffff; }"
-                " QAbstractItemView { border: 1px solid #ffffff;"
-                " alternate-background-color: #202020; }"
-                " QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus,"
-                " QAbstractItemView:focus, QPushButton:focus, QToolButton:focus,"
-                " QGraphicsView:focus { border: 3px solid #ffff00; }"
-                " QMenuBar::item:selected, QMenu::item:selected,"
-                " QAbstractItemView::item:selected { background: #ffff00; color: #000000; }")
+            self.window.setStyleSheet(STYLE_SHEET)
         elif self._normal is not None:
             # the style sheet first: clearing it puts back the palette from before it
             # was set (the high-contrast one), so the usual palette must come after

@@ -190,6 +190,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        from designer.ui.window import contrast
+
+        if contrast.wanted(self.settings):   # the editor's colours from the first frame
+            self.setPalette(contrast.high_contrast_palette())
+            self.setStyleSheet(contrast.STYLE_SHEET)
         self.statusBar().showMessage(f"Opening {opening}…" if opening else "Starting…")
         self.setWindowTitle(f"{opening} — {APP_TITLE}" if opening else APP_TITLE)
         self._frame = [tools, canvas, *docks.values()]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from designer.render import style
 from designer.render.shapes import polyline_path
-from designer.render.text import wrap_text
+from designer.render.text import whole_lines, wrap_text
 from designer.graph.model import Transition
 from designer.graph.routing import Label, Route
 from designer.ui.canvas.items.steps import (
@@ -152,7 +152,7 @@ class EdgeLabel(_Decoration):
 
     def show_lines(self, condition: str | None, extra: list[str]) -> None:
         self._content = (condition, list(extra))
-        self._wraps = [self._wrap(width) for width in LABEL_WIDTHS]
+        self._wraps = whole_lines([self._wrap(width) for width in LABEL_WIDTHS])
         self.use_size(self._wraps[0][0], self._wraps[0][1])
 
     def _wrap(self, most_width: float):

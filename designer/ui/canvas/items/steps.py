@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from designer.render import style
 from designer.render.shapes import hourglass, step_outline, text_area
-from designer.render.text import wrap_text
+from designer.render.text import step_text
 from designer.graph import geometry
 from designer.graph.model import Step, StepKind
 from designer.graph.vocabulary import SEVERITY_LABELS
@@ -248,7 +248,7 @@ class StepItem(QGraphicsPathItem):
             self._glyph = None
 
     def _set_owner_below(self) -> None:
-        # A diamond has no room for a second line: its owner goes under the tip.
+        # A diamond has no room for its owner: it goes under the tip (render.text.step_text).
         want = self.kind is StepKind.decision and bool(self._owner)
         if not want:
             if self._below is not None:
@@ -256,8 +256,8 @@ class StepItem(QGraphicsPathItem):
                 self._below = None
             return
         f = self.fonts
-        w, h = self.size()
-        shown = f.small_m.elidedText(self._owner, Qt.ElideRight, w + 30)
+        shown = "\n".join(step_text(self.kind, self._name, self._owner, f.name_m,
+                                     f.small_m).caption)
         if self._below is None:
             self._below = text_item(self, shown, f.small, style.MUTED_TEXT)
         self._below.setText(shown)
@@ -275,29 +275,25 @@ class StepItem(QGraphicsPathItem):
         if self._below is None:
             return
         w, h = self.size()
-        width = self.fonts.small_m.horizontalAdvance(self._below.text())
+        width = max(self.fonts.small_m.horizontalAdvance(line)
+                    for line in self._below.text().split("\n"))
         x = {"left": -8.0 - width, "right": 8.0}.get(self._caption_aside, -width / 2)
         self._below.setPos(x, h / 2 + 2)
 
     def _layout_text(self) -> list:
         f = self.fonts
-        area = text_area(self.kind)
-        owner = "" if self.kind is StepKind.decision else self._owner
-        owner_h = f.small_m.height() if owner else 0.0
-        max_lines = max(1, int((area.height() - owner_h) // f.name_m.height()))
-        lines = wrap_text(self._name, f.name_m, area.width(), max_lines)
-        total = len(lines) * f.name_m.height() + owner_h
-        y = area.center().y() - total / 2
-        cx = area.center().x()
+        words = step_text(self.kind, self._name, self._owner, f.name_m, f.small_m)
+        cx = text_area(self.kind).center().x()
+        y = words.top
         out = []
-        for line in lines:
+        for line in words.name:
             out.append((QPointF(cx - f.name_m.horizontalAdvance(line) / 2, y),
                         QStaticText(line), False))
             y += f.name_m.height()
-        if owner:
-            shown = f.small_m.elidedText(owner, Qt.ElideRight, area.width())
-            out.append((QPointF(cx - f.small_m.horizontalAdvance(shown) / 2, y),
-                        QStaticText(shown), True))
+        for line in words.owner:
+            out.append((QPointF(cx - f.small_m.horizontalAdvance(line) / 2, y),
+                        QStaticText(line), True))
+            y += f.small_m.height()
         return out
 
     def text_lines(self) -> list[str]:

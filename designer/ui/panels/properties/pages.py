@@ -182,6 +182,7 @@ class StepPage(PropertyPage):
         self.name = self.bind(main, TextField("Name", update("name"), optional=False,
                                               tip="What the step is called on the canvas"),
                               lambda s: s.name)
+        self.name.widget.editingFinished.connect(self._name_finished)
         self.step_id = self.bind(main, TextField("Id", self._rename, optional=False,
                                                  tip="The step's id in the file; references "
                                                      "to it follow a change"),
@@ -285,6 +286,23 @@ class StepPage(PropertyPage):
 
     def _rename(self, _value) -> str | None:
         return None
+
+    def _name_finished(self) -> None:
+        """A new step's placeholder id ("new-step-2") takes the name just typed, in
+        the same undo step as the typing (when that is the last edit)."""
+        from designer.ui.commands import IdFollowsNameCommand, UpdateStepCommand
+
+        stack = self.context.editor.undo_stack
+        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        step = self.item()
+        if step is None or not isinstance(top, UpdateStepCommand) or top.key != self.key \
+                or set(top.new) != {"name"} or top.follow is not None:
+            return
+        named_from = top.old.get("name")
+        if not named_from or self.pathway.step_id_for_name(self.key, step.name,
+                                                           named_from) is None:
+            return
+        self.push(None, IdFollowsNameCommand, self.key, named_from)
 
     def _rename_finished(self) -> None:
         from designer.ui.commands import RenameStepCommand
