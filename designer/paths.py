@@ -12,6 +12,7 @@ the user's library      data folder / ``library``           ``PERIOP_USER_LIBRAR
 crash recovery files    data folder / ``recovery``          (follows the data folder)
 log file                data folder / ``designer.log``      (follows the data folder)
 settings (ini file)     user config dir / ``settings.ini``  ``PERIOP_CONFIG_DIR``
+parsed-pathway cache    user cache dir / ``pathways``       ``PERIOP_CACHE_DIR``
 ======================  ==================================  ===========================
 
 The overrides are what the tests use (``tests/conftest.py`` points them all at a
@@ -53,6 +54,17 @@ def library_dir() -> Path:
 def recovery_dir() -> Path:
     """Where crash recovery copies of unsaved work are written."""
     return data_dir() / "recovery"
+
+
+def cache_dir() -> Path:
+    """The designer's cache folder (``$PERIOP_CACHE_DIR`` overrides the default).
+
+    Holds only what can be rebuilt (:mod:`designer.graph.cache`); safe to delete.
+    """
+    override = os.environ.get("PERIOP_CACHE_DIR")
+    if override:
+        return Path(override)
+    return Path(_platformdirs().user_cache_dir(APP_ID, appauthor=False))
 
 
 def log_file() -> Path:

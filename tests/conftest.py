@@ -23,6 +23,7 @@ def _isolate_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("PERIOP_USER_LIBRARY", str(home / "library"))
     monkeypatch.setenv("PERIOP_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("PERIOP_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("PERIOP_CACHE_DIR", str(home / "cache"))
     if "PySide6.QtCore" in sys.modules:
         from PySide6.QtCore import QStandardPaths
         QStandardPaths.setTestModeEnabled(True)

@@ -130,8 +130,13 @@ class PathwaySaveError(Exception):
 # -------------------------------------------------------------------------- loading
 
 
-def load_pathway(path: str | os.PathLike[str]) -> Pathway:
-    """Read a pathway file. Raises :class:`PathwayLoadError` on any problem."""
+def load_pathway(path: str | os.PathLike[str], *, use_cache: bool = True) -> Pathway:
+    """Read a pathway file. Raises :class:`PathwayLoadError` on any problem.
+
+    A large file read before (the same bytes) comes from the parsed-pathway cache
+    (:mod:`designer.graph.cache`) instead of its YAML; ``use_cache=False`` always
+    parses the YAML and keeps nothing.
+    """
     name = str(path)
     try:
         size = os.path.getsize(path)
@@ -150,7 +155,15 @@ def load_pathway(path: str | os.PathLike[str]) -> Pathway:
         raise PathwayLoadError(name, "you do not have permission to read it") from None
     except OSError as exc:
         raise PathwayLoadError(name, f"it could not be read ({exc.strerror or exc})") from None
-    return loads_pathway(data, name)
+    if not use_cache:
+        return loads_pathway(data, name)
+    from . import cache
+
+    pathway = cache.cached_pathway(data)
+    if pathway is None:
+        pathway = loads_pathway(data, name)
+        cache.store_pathway(data, pathway)
+    return pathway
 
 
 def _megabytes(size: int) -> str:

@@ -91,3 +91,88 @@ def test_empty_timeline_still_draws():
     chart = layout_chart([], surgery_day=None)
     assert chart.height > 0
     ET.fromstring(to_svg(chart))
+
+
+# ---------------------------------------------------------------- issue 14, defect 3
+
+def _exemplar_chart(stem: str):
+    from pathlib import Path
+
+    from designer.export.spec.content import build_spec
+    from designer.export.spec.text import chart_bars, surgery_day
+    from designer.graph.io import load_pathway
+    from designer.graph.timeline import compute_timeline
+
+    pathway = load_pathway(Path(__file__).resolve().parents[2] / "pathway_library"
+                           / f"{stem}.yaml")
+    content = build_spec(pathway)
+    bars = chart_bars(content)
+    chart = layout_chart(bars, surgery_day(content), width=480)
+    return pathway, compute_timeline(pathway), bars, chart
+
+
+def _row_bar(chart, bars, name):
+    """The bar drawn in the row whose label names ``name``."""
+    from designer.export.spec.timeline_chart import ROW_HEIGHT
+
+    label = next(s for s in chart.shapes if isinstance(s, Text) and s.text.endswith(name))
+    row_top = label.y - ROW_HEIGHT + 4
+    return next(s for s in chart.shapes if isinstance(s, Rect) and s.h < ROW_HEIGHT
+                and row_top <= s.y <= row_top + ROW_HEIGHT and s.x > 100)
+
+
+def test_eras_optimise_health_reads_as_if_needed_not_as_everyones_critical_path():
+    """ERAS+: 'Optimise health' is reached only on the 'Risk factor to treat' branch of
+    'Needs optimising?' (the file's other branch, 'No risk factor to treat', goes
+    straight to Surgery School). The timeline puts it on the longest route, so it
+    is a pale bar edged red, not a solid red bar; the key explains both."""
+    from designer.export.spec.timeline_chart import IF_NEEDED_FILL
+
+    pathway, timeline, bars, chart = _exemplar_chart("eras-plus-colorectal")
+    optimise = next(s.id for s in pathway.steps if s.name == "Optimise health")
+    assert optimise in timeline.critical_path             # the timeline's own fact
+    assert not timeline.by_step[optimise].detour           # a branch, not a loop back
+    bar = _row_bar(chart, bars, "Optimise health")
+    assert bar.fill == IF_NEEDED_FILL[True] and bar.stroke == CRITICAL_PATH
+    # every step everyone takes on the critical path stays solid red
+    surgery_school = _row_bar(chart, bars, "Surgery School")
+    assert surgery_school.fill == CRITICAL_PATH
+    key = {s.text for s in chart.shapes if isinstance(s, Text)}
+    assert "Only if needed, on the critical path when taken" in key
+    assert "Critical path" in key
+
+
+def test_diabetes_loop_bar_stops_at_surgery_and_the_key_explains_it():
+    """Diabetes: 'GP diabetes optimisation' loops back to the pre-op clinic (a loop in
+    the timeline model, about 91 days a trip): its amber bar never runs past the
+    surgery line; 'Urgent diabetes review' (one branch of the HbA1c decision) is
+    pale; the others on the critical path solid red."""
+    from designer.export.spec.timeline_chart import DETOUR_FILL, IF_NEEDED_FILL, Line
+
+    pathway, timeline, bars, chart = _exemplar_chart("diabetes-preop-clinic")
+    loop = next(s.id for s in pathway.steps if s.name == "GP diabetes optimisation")
+    assert timeline.by_step[loop].detour and timeline.by_step[loop].loop_days > 80
+    surgery_x = max(s.x1 for s in chart.shapes if isinstance(s, Line) and s.dashed
+                    and s.y2 - s.y1 > 20)
+    bar = _row_bar(chart, bars, "GP diabetes optimisation")
+    assert bar.fill == DETOUR_FILL and bar.x + bar.w <= surgery_x + 0.01
+    texts = [s.text for s in chart.shapes if isinstance(s, Text)]
+    from designer.graph.vocabulary import days
+
+    # beside the bar, whole: what one trip round the loop adds, from the timeline model
+    assert f"loops back; adds about {days(timeline.by_step[loop].loop_days)}" in texts
+    assert not [t for t in texts if t.endswith("\u2026")], texts
+    assert _row_bar(chart, bars, "Urgent diabetes review").fill == IF_NEEDED_FILL[True]
+    assert _row_bar(chart, bars, "Day-of-surgery plan").fill == CRITICAL_PATH
+    key = {s.text for s in chart.shapes if isinstance(s, Text)}
+    assert "Only if needed, loops back (surgery moves later)" in key
+    assert "Start of surgery (T0)" in key
+    # the key's entries sit inside the chart's width
+    assert all(s.x < chart.width for s in chart.shapes if isinstance(s, Text))
+
+
+def test_a_long_row_label_is_set_smaller_before_it_is_cut():
+    chart = layout_chart([Bar("Histology and postoperative MDT", 0, 3, relative="T+19")],
+                         label_width=120, measure_font="Helvetica-Bold")
+    label = next(s for s in chart.shapes if isinstance(s, Text) and "Histology" in s.text)
+    assert label.text == "T+19  Histology and postoperative MDT" and label.size < 7.5

@@ -55,7 +55,7 @@ def test_the_timer_writes_a_recovery_copy_only_while_unsaved(make_window, sample
     window.document._autosave_timer.stop()     # no further copy begins while we look
     window.document.flush_recovery()
     names = _recovery_files()
-    assert len(names) == 2 and any(n.endswith(".yaml") for n in names)
+    assert len(names) == 2 and any(n.endswith(".pathway.json") for n in names)
 
     qtbot.keyClick(window.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert _recovery_files() == []  # a clean save removes it

@@ -17,7 +17,7 @@ from canvas_support import sample_pathway
 
 
 def _recovery_text(doc):
-    path = recovery.recovery_dir() / f"{doc.recovery_id}.yaml"
+    path = recovery.recovery_dir() / f"{doc.recovery_id}.pathway.json"
     return path.read_bytes() if path.is_file() else None
 
 

@@ -554,18 +554,64 @@ def _point_distance(point, p, q) -> float:
     return ((ax + f * (bx - ax) - x) ** 2 + (ay + f * (by - ay) - y) ** 2) ** 0.5
 
 
+class _Grid:
+    """Rectangles (with a payload) in 120-unit buckets: what is near a place, fast."""
+
+    SIZE = 120.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list] = {}
+
+    def _span(self, left, top, right, low):
+        for bx in range(int(left // self.SIZE), int(right // self.SIZE) + 1):
+            for by in range(int(top // self.SIZE), int(low // self.SIZE) + 1):
+                yield bx, by
+
+    def add(self, rect, item) -> None:
+        for cell in self._span(*rect):
+            self.cells.setdefault(cell, []).append(item)
+
+    def near(self, rect, reach: float = 0.0) -> list:
+        seen: dict[int, object] = {}
+        left, top, right, low = rect
+        for cell in self._span(left - reach, top - reach, right + reach, low + reach):
+            for item in self.cells.get(cell, ()):
+                seen.setdefault(id(item), item)
+        return list(seen.values())
+
+
+def _segment_grid(lines: dict) -> _Grid:
+    grid = _Grid()
+    for key, route in lines.items():
+        for p, q in route.segments():
+            grid.add((min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])),
+                     (key, p, q))
+    return grid
+
+
+MAX_ALONG = 1600.0     # the search along a flow stops here (a label far out helps nobody)
+
+
 def _place_beside(lines: dict, nodes: list, wanted: list, taken: list) -> dict[str, tuple]:
     """Each label beside its own line (bpmn-js draws labels without a background, so
     no line may cross one, its own included), as near the line's start as it can,
     over no shape and no label in ``taken``, nearer its own line than any other."""
-    segments = [(key, p, q) for key, route in lines.items() for p, q in route.segments()]
+    segments = _segment_grid(lines)
+    boxes = _Grid()
+    for n in nodes:
+        rect = (n.cx - n.w / 2 - 2, n.cy - n.h / 2 - 2, n.cx + n.w / 2 + 2, n.cy + n.h / 2 + 2)
+        boxes.add(rect, rect)
+    labels = _Grid()
+    for rect in taken:
+        labels.add(rect, rect)
     placed: dict[str, tuple] = {}
     for key, (w, h) in sorted(wanted, key=lambda kv: lines[kv[0]].length()):
         route = lines[key]
+        own_segments = list(route.segments())
         length = route.length()
         best, best_cost = None, float("inf")
         along = min(10.0, length / 2)
-        while along <= max(10.0, length - 16.0):
+        while along <= min(MAX_ALONG, max(10.0, length - 16.0)) and along < best_cost:
             (x, y), horizontal = route.point_at(along)
             for gap in (3.0, 12.0, 24.0, 40.0):
                 if horizontal:
@@ -582,23 +628,23 @@ def _place_beside(lines: dict, nodes: list, wanted: list, taken: list) -> dict[s
                     cost = along + 2 * gap
                     if cost >= best_cost:
                         continue
-                    cost += 1000.0 * sum(_overlap(rect, (n.cx - n.w / 2 - 2, n.cy - n.h / 2 - 2,
-                                                         n.cx + n.w / 2 + 2, n.cy + n.h / 2 + 2))
-                                         for n in nodes)
-                    cost += 100_000.0 * sum(_overlap(rect, r) for r in taken)
-                    if any(_hits(p, q, rect) for _k, p, q in segments):
+                    cost += 1000.0 * sum(_overlap(rect, b) for b in boxes.near(rect))
+                    cost += 100_000.0 * sum(_overlap(rect, r) for r in labels.near(rect))
+                    if cost >= best_cost:
+                        continue
+                    if any(_hits(p, q, rect) for _k, p, q in segments.near(rect, 2.0)):
                         cost += 50_000.0
                     centre = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
-                    own = min(_point_distance(centre, p, q) for p, q in route.segments())
+                    own = min(_point_distance(centre, p, q) for p, q in own_segments)
                     if any(k != key and _point_distance(centre, p, q) < own + 4.0
-                           for k, p, q in segments):
+                           for k, p, q in segments.near((*centre, *centre), own + 4.0)):
                         cost += 20_000.0      # read as another flow's (or unclear)
                     if cost < best_cost:
                         best, best_cost = rect, cost
             along += 8.0
         if best is not None:
             placed[key] = best
-            taken.append(best)
+            labels.add(best, best)
     return placed
 
 
@@ -622,7 +668,15 @@ def _name_rects(shapes, small: list[tuple[str, str]], routes) -> dict[str, tuple
     """Where the name of each event and gateway goes: below the symbol, as bpmn.io
     puts it, unless a flow leaves or enters there; then above, or to one side
     below or above (where fewest lines cross it, if none is clear)."""
-    segments = [(p, q) for _f, _t, points in routes for p, q in zip(points, points[1:])]
+    segments = _Grid()
+    for _f, _t, points in routes:
+        for p, q in zip(points, points[1:]):
+            segments.add((min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]),
+                          max(p[1], q[1])), (p, q))
+    boxes = _Grid()
+    for ident, o in shapes.items():
+        boxes.add((o.x, o.y, o.x + o.w, o.y + o.h), (ident, (o.x, o.y, o.x + o.w, o.y + o.h)))
+    done = _Grid()
     out: dict[str, tuple] = {}
     for ident, name in small:
         s = shapes[ident]
@@ -637,13 +691,21 @@ def _name_rects(shapes, small: list[tuple[str, str]], routes) -> dict[str, tuple
                                                                s.y + s.h + 2)]
 
         def badness(rect):
-            return (sum(1 for p, q in segments if _hits(p, q, rect))
-                    + 10 * sum(1 for other, o in shapes.items() if other != ident
-                               and _overlap(rect, (o.x, o.y, o.x + o.w, o.y + o.h)))
-                    + 10 * sum(1 for done in out.values() if _overlap(rect, done)))
+            return (sum(1 for p, q in segments.near(rect, 2.0) if _hits(p, q, rect))
+                    + 10 * sum(1 for other, box in boxes.near(rect)
+                               if other != ident and _overlap(rect, box))
+                    + 10 * sum(1 for other in done.near(rect) if _overlap(rect, other)))
 
-        rects = [(x, y, x + w, y + h) for x, y in candidates]
-        out[ident] = min(rects, key=badness)      # the first of the best
+        best, best_bad = None, None
+        for x, y in candidates:
+            rect = (x, y, x + w, y + h)
+            bad = badness(rect)
+            if best_bad is None or bad < best_bad:
+                best, best_bad = rect, bad
+            if bad == 0:
+                break                       # the first clear place
+        out[ident] = best
+        done.add(best, best)
     return out
 
 

@@ -12,7 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from designer.graph.model import ACTIVITY_LABELS, PHASE_ORDER, Pathway, Step
+from designer.graph.model import ACTIVITY_LABELS, PHASE_ORDER, Pathway, Step, StepKind
 from designer.export.spec.glossary import terms_used
 from designer.graph.vocabulary import (
     PHASE_LABELS, SETTING_KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, days, number, plural,
@@ -60,6 +60,10 @@ class TimelineRow:
     relative: str       # "T-42", "T0", "if needed", "" when there is no surgery step
     critical: bool
     detour: bool = False    # on an optimisation loop: only some patients, and it loops back
+    #: only some patients take it: a decision sends the others round it (or a loop step)
+    if_needed: bool = False
+    plain_name: str = ""    # the step's name alone (``name`` may carry the loop note)
+    loop_note: str = ""     # a loop step: what a trip round it costs
 
 
 @dataclass
@@ -258,6 +262,7 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
             complete=h.is_complete(),
         ))
 
+    only_some = _only_if_needed(pathway, timeline.surgery_step)
     timeline_rows = [TimelineRow(
         step_id=e.step_id, name=_timeline_name(step_names.get(e.step_id, e.step_id), e),
         setting=_named(settings, steps[e.step_id].setting) if e.step_id in steps else "",
@@ -265,6 +270,8 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         relative=("if needed" if e.detour else
                   format_relative(e.relative_day) if e.relative_day is not None else ""),
         critical=bool(e.on_critical_path), detour=e.detour,
+        if_needed=e.detour or e.step_id in only_some,
+        plain_name=step_names.get(e.step_id, e.step_id), loop_note=_loop_note(e),
     ) for e in timeline.entries]
 
     def target_names(targets: tuple[str, ...]) -> str:
@@ -364,13 +371,32 @@ def _patient_reading(pathway: Pathway) -> str:
     return text
 
 
+def _only_if_needed(pathway: Pathway, surgery: str | None) -> set[str]:
+    """Steps on the way to surgery that a decision lets some patients go round
+    (``Optimise health`` after ``Needs optimising?``): the timeline puts them on
+    the longest route, but only some patients take them."""
+    if not surgery:
+        return set()
+    from designer.graph.branches import skippable_steps
+    from designer.graph.network import forward_graph
+
+    decisions = [s.id for s in pathway.steps if s.kind == StepKind.decision]
+    return set(skippable_steps(forward_graph(pathway), decisions, surgery))
+
+
+def _loop_note(entry) -> str:
+    """What a trip round a detour step's loop costs ("" for other steps)."""
+    if not entry.detour:
+        return ""
+    if entry.loop_days:
+        return f"loops back; adds about {_days(entry.loop_days)}"
+    return "loops back"
+
+
 def _timeline_name(name: str, entry) -> str:
     """A detour step says what a trip round its loop costs (its T-day is not a date)."""
-    if not entry.detour:
-        return name
-    if entry.loop_days:
-        return f"{name} (loops back; adds about {_days(entry.loop_days)})"
-    return f"{name} (loops back)"
+    note = _loop_note(entry)
+    return f"{name} ({note})" if note else name
 
 
 def _cited(evidence) -> str:

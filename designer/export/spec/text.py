@@ -52,8 +52,12 @@ def critical_path_sentence(content: SpecContent) -> str:
                      "the red bars in the chart and the bold steps in the tables.")
     elif path:
         parts.append(f"Its critical path has {len(path)} steps: " + " \u2192 ".join(path) + ".")
+    if any(row.if_needed and not row.detour for row in content.timeline):
+        parts.append("Steps only some patients take, because a decision sends the others "
+                     "round them, are pale bars edged in red or blue: the days shown are "
+                     "those of patients who take them, and the others reach surgery sooner.")
     if any(row.detour for row in content.timeline):
-        parts.append("Patients sent round an optimisation loop (the pale bars, marked "
+        parts.append("Patients sent round an optimisation loop (the amber bars, marked "
                      "\u2018if needed\u2019) go back to an earlier step afterwards, so their "
                      "operation moves later by about the days shown for that loop.")
     return " ".join(parts)
@@ -94,8 +98,10 @@ def evidence_strength(item: dict[str, Any]) -> str:
 
 def chart_bars(content: SpecContent) -> list[Bar]:
     """The timeline rows as chart bars."""
-    return [Bar(label=r.name, start=r.start_day, end=r.end_day, critical=r.critical,
-                relative=r.relative, detour=r.detour) for r in content.timeline]
+    return [Bar(label=r.plain_name or r.name, start=r.start_day, end=r.end_day,
+                critical=r.critical, relative=r.relative, detour=r.detour,
+                if_needed=r.if_needed, note=r.loop_note)
+            for r in content.timeline]
 
 
 def surgery_day(content: SpecContent) -> float | None:

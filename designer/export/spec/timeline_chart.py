@@ -4,8 +4,11 @@ The chart is laid out once as simple shapes in points (:class:`ChartLayout`),
 then written as SVG (HTML), as a reportlab ``Drawing`` (PDF) or as a PNG
 (DOCX, through Pillow). One row per step in the order the patient meets them;
 the bar runs from the step's expected start to its end; steps on the critical
-path are red, the others blue; a dashed line marks the start of surgery and the
+path are red, the others blue; a step only some patients take (a decision's
+branch others go round) is a pale bar edged in the same colour, and a step on an
+optimisation loop an amber one; a dashed line marks the start of surgery and the
 axis is labelled in days relative to it (``T-42``) when there is a surgery step.
+The key explains every style the chart uses.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from designer.render.style import CRITICAL_PATH, MUTED_TEXT, TEXT
 OTHER_BAR = "#005eb8"        # NHS blue
 DETOUR_FILL = "#fff4d6"      # a step only some patients take (an optimisation loop)
 DETOUR_EDGE = "#b36b00"
+#: a step only some patients take (a decision sends the others round it): pale,
+#: edged in the colour of its kind (red on the critical path, else blue)
+IF_NEEDED_FILL = {True: "#fbe3e1", False: "#dce9f6"}
 GRID = "#d8dde0"
 ROW_HEIGHT = 14.0
 BAR_HEIGHT = 9.0
@@ -44,6 +50,8 @@ class Bar:
     critical: bool = False
     relative: str = ""
     detour: bool = False      # only patients sent round an optimisation loop
+    if_needed: bool = False   # only some patients: a decision sends the others round it
+    note: str = ""            # written beside the bar (what a trip round a loop costs)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,52 @@ def _fit(text: str, width: float, size: float, font: str = "Helvetica") -> str:
     return text.rstrip() + "\u2026"
 
 
+#: A row label may be set this much smaller, rather than cut short.
+_SMALLEST_LABEL = 6.0
+
+
+def _fit_label(text: str, width: float, font: str) -> tuple[str, float]:
+    """A row label and its size: smaller type (down to 6 pt) before an ellipsis."""
+    size = FONT_SIZE
+    while size > _SMALLEST_LABEL and stringWidth(text, font, size) > width:
+        size = round(size - 0.25, 2)
+    return _fit(text, width, size, font), size
+
+
+def _key(bars: Sequence[Bar], surgery: bool, width: float, font: str
+         ) -> tuple[list[Rect | Line | Text], float]:
+    """The key to every bar style the chart uses, in rows no wider than ``width``;
+    with the height it takes."""
+    entries: list[tuple[Rect | Line, str]] = [
+        (Rect(0, 0, 10, 8, CRITICAL_PATH), "Critical path"),
+        (Rect(0, 0, 10, 8, OTHER_BAR), "Other steps")]
+    if any(b.if_needed and not b.detour and b.critical for b in bars):
+        entries.append((Rect(0, 0, 10, 8, IF_NEEDED_FILL[True], CRITICAL_PATH),
+                        "Only if needed, on the critical path when taken"))
+    if any(b.if_needed and not b.detour and not b.critical for b in bars):
+        entries.append((Rect(0, 0, 10, 8, IF_NEEDED_FILL[False], OTHER_BAR), "Only if needed"))
+    if any(b.detour for b in bars):
+        entries.append((Rect(0, 0, 10, 8, DETOUR_FILL, DETOUR_EDGE),
+                        "Only if needed, loops back (surgery moves later)"))
+    if surgery:
+        entries.append((Line(0, 4, 16, 4, CRITICAL_PATH, 1.0, dashed=True),
+                        "Start of surgery (T0)"))
+    shapes: list[Rect | Line | Text] = []
+    x, y = 0.0, 0.0
+    for mark, label in entries:
+        mark_w = 10.0 if isinstance(mark, Rect) else 16.0
+        need = mark_w + 4 + stringWidth(label, font, FONT_SIZE)
+        if x > 0 and x + need > width:
+            x, y = 0.0, y + LEGEND_HEIGHT - 4
+        if isinstance(mark, Rect):
+            shapes.append(Rect(x, y + 4, 10, 8, mark.fill, mark.stroke))
+        else:
+            shapes.append(Line(x, y + 8, x + 16, y + 8, mark.colour, mark.width, dashed=True))
+        shapes.append(Text(x + mark_w + 4, y + 11, label, colour=TEXT))
+        x += need + 14
+    return shapes, y + LEGEND_HEIGHT
+
+
 def _axis_label(day: float, surgery_day: float | None) -> str:
     if surgery_day is None:
         return f"Day {day:g}"
@@ -140,20 +194,13 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
     def x_of(day: float) -> float:
         return plot_x + (day - lo) / span * plot_w
 
-    top = LEGEND_HEIGHT + AXIS_HEIGHT
+    # measured in the bold face: a little wide for the key's plain text, never short
+    key, key_height = _key(bars, surgery_day is not None, width, measure_font)
+    top = key_height + AXIS_HEIGHT
     height = top + ROW_HEIGHT * len(bars) + 6
     chart = ChartLayout(width=width, height=height)
     shapes = chart.shapes
-
-    # legend
-    shapes += [Rect(0, 4, 10, 8, CRITICAL_PATH), Text(14, 11, "Critical path", colour=TEXT),
-               Rect(80, 4, 10, 8, OTHER_BAR), Text(94, 11, "Other steps", colour=TEXT)]
-    if surgery_day is not None:
-        shapes += [Line(160, 8, 176, 8, CRITICAL_PATH, 1.0, dashed=True),
-                   Text(180, 11, "Start of surgery (T0)")]
-    if any(bar.detour for bar in bars):
-        shapes += [Rect(270, 4, 10, 8, DETOUR_FILL, DETOUR_EDGE),
-                   Text(284, 11, "Only if needed (loops back)", colour=TEXT)]
+    shapes += key
 
     # axis with ticks; labels relative to surgery where there is one
     # As many ticks as the axis has room for labels: never overlapping on a long pathway.
@@ -170,7 +217,7 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
         shapes.append(Text(x, axis_y - 6, _axis_label(tick, surgery_day), size=6.5,
                            colour=MUTED_TEXT, anchor="middle"))
         tick += step
-    shapes.append(Text(plot_x, LEGEND_HEIGHT + 6,
+    shapes.append(Text(plot_x, key_height + 6,
                        "Days relative to surgery" if surgery_day is not None
                        else "Days from the start of the pathway",
                        size=6.5, colour=MUTED_TEXT))
@@ -180,19 +227,31 @@ def layout_chart(bars: Sequence[Bar], surgery_day: float | None = None,
         if index % 2 == 0:
             shapes.append(Rect(0, y, width, ROW_HEIGHT, "#f4f6f7"))
         label = bar.label if not bar.relative else f"{bar.relative}  {bar.label}"
-        shapes.append(Text(2, y + ROW_HEIGHT - 4,
-                           _fit(label, label_width - 4, FONT_SIZE, measure_font),
-                           colour=TEXT, bold=bar.critical))
+        text, size = _fit_label(label, label_width - 4, measure_font)
+        shapes.append(Text(2, y + ROW_HEIGHT - 4, text, size=size, colour=TEXT,
+                           bold=bar.critical))
         colour = CRITICAL_PATH if bar.critical else OTHER_BAR
         x1, x2 = x_of(bar.start), x_of(max(_drawn_end(bar, surgery_day), bar.start))
         if x2 - x1 < 3:                      # same-day steps still show a mark
             x1, x2 = x1 - 1.5, x1 + 1.5
+        bar_y = y + (ROW_HEIGHT - BAR_HEIGHT) / 2
         if bar.detour:
-            shapes.append(Rect(x1, y + (ROW_HEIGHT - BAR_HEIGHT) / 2, x2 - x1, BAR_HEIGHT,
-                               DETOUR_FILL, DETOUR_EDGE))
-        else:
-            shapes.append(Rect(x1, y + (ROW_HEIGHT - BAR_HEIGHT) / 2, x2 - x1, BAR_HEIGHT,
+            shapes.append(Rect(x1, bar_y, x2 - x1, BAR_HEIGHT, DETOUR_FILL, DETOUR_EDGE))
+        elif bar.if_needed:
+            shapes.append(Rect(x1, bar_y, x2 - x1, BAR_HEIGHT, IF_NEEDED_FILL[bar.critical],
                                colour))
+        else:
+            shapes.append(Rect(x1, bar_y, x2 - x1, BAR_HEIGHT, colour))
+        if bar.note:
+            # beside the bar, where the row has room: before it, else after it
+            room = stringWidth(bar.note, measure_font, 6.5) + 3
+            if x1 - room >= plot_x:
+                shapes.append(Text(x1 - 3, y + ROW_HEIGHT - 4, bar.note, size=6.5,
+                                   colour=DETOUR_EDGE, anchor="end"))
+            else:
+                shapes.append(Text(x2 + 3, y + ROW_HEIGHT - 4,
+                                   _fit(bar.note, plot_x + plot_w - x2 - 3, 6.5, measure_font),
+                                   size=6.5, colour=DETOUR_EDGE))
 
     if surgery_day is not None:
         x = x_of(surgery_day)

@@ -145,8 +145,18 @@ class Document(QObject):
         except OSError as exc:
             raise PathwayLoadError(f"Cannot read the recovery file {entry.yaml_path}: "
                                    f"{exc.strerror or exc}") from None
-        # bytes: the reader explains a damaged (binary or badly encoded) file itself
-        pathway = loads_pathway(data, name=str(entry.yaml_path))
+        pathway = None
+        if entry.is_json:
+            from designer.graph.cache import pathway_from_json
+
+            try:
+                pathway = pathway_from_json(data)
+            except Exception:  # noqa: BLE001 - damaged: the YAML reader names the problem
+                pathway = None
+        if pathway is None:
+            # an earlier version's YAML (or damaged JSON, which YAML reads as well):
+            # bytes, so the reader explains a binary or badly encoded file itself
+            pathway = loads_pathway(data, name=str(entry.yaml_path))
         place_unpositioned_steps(pathway)
         doc = cls(pathway, entry.original_path, parent, recovered=True)
         # The changes were made to the version of the file recorded at autosave; if
@@ -277,14 +287,15 @@ class Document(QObject):
         """Start writing the recovery copy in the background writer; None when clean."""
         if not self.dirty:
             return None
-        from designer.graph.io import dump_pathway
+        from designer.graph.cache import pathway_json
         from designer.ui.editing import writer
 
         snapshot = self.pathway.snapshot()
         args = (self.recovery_id, str(self.path) if self.path else None, snapshot.title,
                 self._signature)
+        # JSON: no person reads it, and it writes and restores many times faster
         job = writer.submit(lambda: recovery.write_recovery(
-            args[0], dump_pathway(snapshot), *args[1:]), self)
+            args[0], pathway_json(snapshot).decode("utf-8"), *args[1:], as_json=True), self)
         job.revision = self._revision
         self._copies_pending += 1
         return job

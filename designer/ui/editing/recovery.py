@@ -1,8 +1,12 @@
 """Crash recovery files: where they live, how they are written and found again.
 
 While a document has unsaved changes it is written every 30 seconds to a
-recovery file (a plain pathway YAML) with a small JSON sidecar saying which
-file it belongs to and which designer session wrote it. A clean save or close
+recovery file with a small JSON sidecar (``<id>.json``) saying which file it
+belongs to and which designer session wrote it. The recovery file is the model as
+JSON (``<id>.pathway.json``, :func:`designer.graph.cache.pathway_json`): no person
+reads it, and JSON writes and reads many times faster than YAML. Recovery files
+written as pathway YAML (``<id>.yaml``, by earlier versions) are still found and
+restored. A clean save or close
 removes both. At the next start, files left behind by a session that is no
 longer running (or by a document of this process that was dropped without
 closing) are offered for restoring.
@@ -57,7 +61,8 @@ def recovery_dir() -> Path:
 
 @dataclass(frozen=True)
 class RecoveryEntry:
-    """One recovery file left behind: the YAML text and what it belongs to."""
+    """One recovery file left behind (JSON or, from earlier versions, YAML) and what it
+    belongs to; ``yaml_path`` is that file whichever it is."""
 
     recovery_id: str
     yaml_path: Path
@@ -75,6 +80,11 @@ class RecoveryEntry:
         name = Path(self.original_path).name if self.original_path else "untitled pathway"
         return f"{self.title} ({name}), last autosaved {when}"
 
+    @property
+    def is_json(self) -> bool:
+        """True for a JSON recovery file (False for an earlier version's YAML)."""
+        return self.yaml_path.name.endswith(JSON_SUFFIX)
+
     def discard(self) -> None:
         remove_recovery(self.recovery_id)
 
@@ -84,7 +94,8 @@ class RecoveryEntry:
         It is never offered again, but the text stays on disk for the user (or
         someone helping them) to rescue by hand.
         """
-        kept = self.yaml_path.with_name(f"{self.recovery_id}.damaged.yaml")
+        kind = "json" if self.is_json else "yaml"
+        kept = self.yaml_path.with_name(f"{self.recovery_id}.damaged.{kind}")
         try:
             os.replace(self.yaml_path, kept)
         except OSError:
@@ -93,27 +104,44 @@ class RecoveryEntry:
         return kept
 
 
-def _paths(recovery_id: str) -> tuple[Path, Path]:
+JSON_SUFFIX = ".pathway.json"       # the recovery file itself (beside <id>.json, its sidecar)
+
+
+def _paths(recovery_id: str) -> tuple[Path, Path, Path]:
+    """The JSON recovery file, the sidecar, and the YAML one earlier versions wrote."""
     folder = recovery_dir()
-    return folder / f"{recovery_id}.yaml", folder / f"{recovery_id}.json"
+    return (folder / f"{recovery_id}{JSON_SUFFIX}", folder / f"{recovery_id}.json",
+            folder / f"{recovery_id}.yaml")
 
 
 def write_recovery(recovery_id: str, text: str, original_path: str | None, title: str,
-                   disk_signature: tuple[int, str] | None = None) -> Path:
-    """Write the recovery YAML and its sidecar atomically; returns the YAML path.
+                   disk_signature: tuple[int, str] | None = None, *,
+                   as_json: bool = False) -> Path:
+    """Write the recovery file and its sidecar atomically; returns the recovery file.
 
-    ``disk_signature`` records which version of the user's file the changes were
-    made to, so after restoring, a file changed since then is not overwritten
-    without asking.
+    ``text`` is the pathway as JSON (:func:`designer.graph.cache.pathway_json`) when
+    ``as_json``, else as pathway YAML. ``disk_signature`` records which version of
+    the user's file the changes were made to, so after restoring, a file changed
+    since then is not overwritten without asking.
     """
-    yaml_path, meta_path = _paths(recovery_id)
-    yaml_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path, meta_path, yaml_path = _paths(recovery_id)
+    body, stale = (json_path, yaml_path) if as_json else (yaml_path, json_path)
+    body.parent.mkdir(parents=True, exist_ok=True)
     meta = {"path": original_path, "title": title, "pid": os.getpid(),
             "session": current_session(), "saved_at": time.time(),
             "disk_signature": list(disk_signature) if disk_signature else None}
-    for target, content in ((yaml_path, text), (meta_path, json.dumps(meta))):
+    for target, content in ((body, text), (meta_path, json.dumps(meta))):
         write_text_atomic(target, content)
-    return yaml_path
+    try:
+        stale.unlink()          # only one copy of the work is ever offered
+    except OSError:
+        pass
+    return body
+
+
+def _is_sidecar(path: Path) -> bool:
+    """True for ``<id>.json``; not for a JSON recovery file or one set aside."""
+    return not path.name.endswith((JSON_SUFFIX, ".damaged.json"))
 
 
 def remove_recovery(recovery_id: str) -> None:
@@ -211,9 +239,13 @@ def find_orphans() -> list[RecoveryEntry]:
             session_alive(lock.parent, lock.stem)
     found: list[RecoveryEntry] = []
     for meta_path in folder.glob("*.json"):
+        if not _is_sidecar(meta_path):
+            continue
         recovery_id = meta_path.stem
-        yaml_path = meta_path.with_suffix(".yaml")
-        if not yaml_path.is_file():
+        body, _, yaml_path = _paths(recovery_id)
+        if not body.is_file():
+            body = yaml_path
+        if not body.is_file():
             continue
         meta = _read_meta(meta_path)
         session = meta.get("session")
@@ -228,9 +260,9 @@ def find_orphans() -> list[RecoveryEntry]:
             continue  # another designer window is running and owns it
         original = meta.get("path")
         found.append(RecoveryEntry(
-            recovery_id, yaml_path, original if isinstance(original, str) and original else None,
+            recovery_id, body, original if isinstance(original, str) and original else None,
             str(meta.get("title") or "Untitled pathway"),
-            _number(meta.get("saved_at"), float) or _mtime(yaml_path),
+            _number(meta.get("saved_at"), float) or _mtime(body),
             _signature(meta.get("disk_signature"))))
     found.sort(key=lambda e: -e.saved_at)
     return found
