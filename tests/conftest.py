@@ -4,10 +4,61 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _real_user_places() -> list[Path]:
+    """The folders and files the designer would use for this user outside the tests
+    (read before any test points HOME and the XDG variables elsewhere)."""
+    home = Path(os.path.expanduser("~"))
+    places = []
+    for var, default in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                         ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+        base = Path(os.environ.get(var) or home / default)
+        places.append(base / "periop-designer")
+        places.append(base / "Perioperative Pathway Designer.conf")
+        places.append(base / "Perioperative Pathway Designer")
+    for var in ("PERIOP_USER_LIBRARY", "PERIOP_DATA_DIR", "PERIOP_CONFIG_DIR", "PERIOP_CACHE_DIR"):
+        if os.environ.get(var):
+            places.append(Path(os.environ[var]))
+    return places
+
+
+def _snapshot(places: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every file under ``places``: its size and modification time."""
+    seen = {}
+    for place in places:
+        files = [place] if place.is_file() else (place.rglob("*") if place.is_dir() else [])
+        for file in files:
+            try:
+                info = file.stat()
+            except OSError:
+                continue
+            if file.is_file():
+                seen[str(file)] = (info.st_size, info.st_mtime_ns)
+    return seen
+
+
+_REAL_PLACES = _real_user_places()
+_BEFORE = _snapshot(_REAL_PLACES)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any test wrote into the user's real settings, data, library or
+    cache (every test is meant to be isolated by ``_isolate_user_dirs``). Runs only in
+    the main process; nothing else of this user's may use the designer meanwhile."""
+    after = _snapshot(_REAL_PLACES)
+    touched = sorted(path for path, state in after.items() if _BEFORE.get(path) != state)
+    if touched:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("Tests wrote into the user's real folders: " + ", ".join(touched),
+                                red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

@@ -132,7 +132,11 @@ def render_png(pathway: Pathway, scale: float = 1.0, report=None, legend: bool =
         Add a row below the lanes explaining the shapes and badges (for a
         picture that stands alone; documents that explain it leave it out).
     """
-    image = render_image(pathway, scale, report, legend, _file=True)
+    return png_bytes(render_image(pathway, scale, report, legend, _file=True))
+
+
+def png_bytes(image: QImage) -> bytes:
+    """``image`` encoded as PNG."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.WriteOnly)

