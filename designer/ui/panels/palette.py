@@ -64,8 +64,12 @@ def _icon(kind: StepKind, fill: str, palette: QPalette | None = None) -> QIcon:
         p.drawPolygon(QPolygonF([QPointF(14, 1), QPointF(26, 10), QPointF(14, 19),
                                  QPointF(2, 10)]))
     elif kind in (StepKind.entry, StepKind.exit):
-        p.setPen(QPen(border, 2.0 if kind is StepKind.exit else max(width, 1.4)))
+        p.setPen(QPen(border, max(width, 1.4)))
         p.drawRoundedRect(r, 7, 7)
+        if kind is StepKind.exit:
+            # a second, inner outline: the end differs from the start in shape
+            p.setBrush(Qt.NoBrush)
+            p.drawRoundedRect(r.adjusted(3, 3, -3, -3), 4, 4)
     elif kind is StepKind.wait:
         p.drawRoundedRect(r, 4, 4)
         p.drawPolygon(QPolygonF([QPointF(6, 5), QPointF(12, 5), QPointF(9, 10),
@@ -109,6 +113,8 @@ class PaletteWidget(QTreeWidget):
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
+            # rows are as tall as the first (this heading), so room for the icons
+            group.setSizeHint(0, QSize(1, 24))
         self.expandAll()
         self.itemActivated.connect(self._activated)
         self._draw_icons()
