@@ -316,14 +316,17 @@ def alternatives_pathway(first_parallel: bool) -> Pathway:
              ("fast", "task"), ("slow", "task"), ("op", "task"), ("home", "exit")]
     out = [{"from": "clinic", "to": "fast"}, {"from": "clinic", "to": "slow"}]
     if first_parallel:
-        out.insert(0, {"from": "clinic", "to": "prehab", "parallel": True})
+        out = [{"from": "clinic", "to": "prehab", "parallel": True}, *out,
+               {"from": "prehab", "to": "op"}]
+    else:
+        steps.remove(("prehab", "task"))
     return Pathway.model_validate({
         "id": "alt", "title": "Alternatives",
         "settings": [{"id": "h", "name": "Hospital", "kind": "secondary"}],
         "steps": [{"id": i, "name": i.title(), "kind": k, "setting": "h"} for i, k in steps],
         "transitions": [{"from": "start", "to": "clinic"}, *out,
-                        {"from": "prehab", "to": "op"}, {"from": "fast", "to": "op"},
-                        {"from": "slow", "to": "op"}, {"from": "op", "to": "home"}]})
+                        {"from": "fast", "to": "op"}, {"from": "slow", "to": "op"},
+                        {"from": "op", "to": "home"}]})
 
 
 def test_unmarked_ways_without_conditions_are_a_choice_not_a_fork():
