@@ -642,7 +642,157 @@ def _route_edges(nodes: Iterable[Node], edges: Iterable[Edge], only: Iterable[st
     if changed:
         routes = _route_pass(index, edges, sides, set(e.key for e in loops) | (again or set()),
                              routes, cache)
+    routes = nudge_apart(routes, index, {e.key: (e.source, e.target) for e in edges})
     return {e.key: routes[e.key] for e in edges}
+
+
+#: how far apart arrows forced into one channel are drawn
+NUDGE_GAP = 6.0
+
+
+def nudge_apart(routes: Mapping[str, Route], index: BoxIndex,
+                ends: Mapping[str, tuple[str, str]]) -> dict[str, Route]:
+    """Arrows running along one line for a stretch (forced into one channel) drawn
+    side by side, ``NUDGE_GAP`` apart, so a reader can tell them apart.
+
+    Only a route's middle stretches move (never the first or last, which meet the
+    ports), each as a whole, across its own direction; the stretches either side of
+    it get longer or shorter. Stretches sharing a line are ordered so that arrows
+    turning off to one side lie on that side (nested turns inside out), which keeps
+    them from crossing where they need not. A move that would take a stretch, or
+    the stretches either side of it, into a step that is not its end, or turn one
+    of those back on itself, is made smaller or not made.
+    """
+    # middle stretches by line: (vertical?, coordinate) -> [(lo, hi, key, index)]
+    lines: dict[tuple[bool, float], list[tuple[float, float, str, int]]] = {}
+    for key, route in routes.items():
+        pts = route.points
+        for i in range(1, len(pts) - 2):
+            (x0, y0), (x1, y1) = pts[i], pts[i + 1]
+            if x0 == x1 and y0 != y1:
+                lines.setdefault((True, x0), []).append((min(y0, y1), max(y0, y1), key, i))
+            elif y0 == y1 and x0 != x1:
+                lines.setdefault((False, y0), []).append((min(x0, x1), max(x0, x1), key, i))
+    moves: dict[tuple[str, int], float] = {}
+    for (vertical, at), group in sorted(lines.items()):
+        if len(group) < 2:
+            continue
+        group.sort()
+        # clusters of stretches that overlap by more than a unit, from two arrows or more
+        clusters: list[list[tuple[float, float, str, int]]] = []
+        reach = -math.inf
+        for seg in group:
+            if clusters and seg[0] < reach - 1.0:
+                clusters[-1].append(seg)
+                reach = max(reach, seg[1])
+            else:
+                clusters.append([seg])
+                reach = seg[1]
+        for cluster in clusters:
+            if len({seg[2] for seg in cluster}) < 2:
+                continue
+            ordered = sorted(cluster, key=lambda seg: _side_order(routes[seg[2]].points,
+                                                                   seg[3], vertical))
+            n = len(ordered)
+            # of the order and its reverse, the one whose arrows cross each other less
+            best_order, best_crossings = ordered, math.inf
+            for order in (ordered, ordered[::-1]):
+                trial = {}
+                for k, (_lo, _hi, key, i) in enumerate(order):
+                    shifted = _shifted(list(trial.get(key, routes[key].points)), i,
+                                       (k - (n - 1) / 2) * NUDGE_GAP)
+                    if shifted is not None:
+                        trial[key] = shifted
+                keys = sorted({seg[2] for seg in order})
+                crossings = sum(1 for a in range(len(keys)) for b in range(a + 1, len(keys))
+                                if _polylines_cross(trial.get(keys[a], routes[keys[a]].points),
+                                                    trial.get(keys[b], routes[keys[b]].points)))
+                if crossings < best_crossings:
+                    best_order, best_crossings = order, crossings
+            for k, (_lo, _hi, key, i) in enumerate(best_order):
+                moves[(key, i)] = (k - (n - 1) / 2) * NUDGE_GAP
+    if not moves:
+        return dict(routes)
+    out = dict(routes)
+    by_key: dict[str, list[tuple[int, float]]] = {}
+    for (key, i), offset in moves.items():
+        if offset:
+            by_key.setdefault(key, []).append((i, offset))
+    for key in sorted(by_key):
+        route = routes[key]
+        pts = list(route.points)
+        for i, offset in sorted(by_key[key]):
+            for shrink in (1.0, 0.5):
+                trial = _shifted(pts, i, offset * shrink)
+                if trial is not None and not _crosses_box(trial, i, index, ends.get(key, ())):
+                    pts = trial
+                    break
+        if pts != route.points:
+            out[key] = Route(key, pts, route.source_side, route.target_side)
+    return out
+
+
+def _side_order(pts: Sequence[Point], i: int, vertical: bool) -> tuple[float, float]:
+    """Sort key across a shared line for stretch ``i`` of ``pts``: where its
+    neighbours turn off (-1 towards lower coordinates, +1 higher), so arrows turning
+    to one side lie on that side; among those turning both ways the one turning in
+    later lies first, and among U-turns the inner one lies nearest the open side."""
+    across = 0 if vertical else 1                 # the coordinate the nudge changes
+    along = 1 - across
+    a, b = pts[i], pts[i + 1]
+    before, after = pts[i - 1], pts[i + 2]
+    side_before = (before[across] > a[across]) - (before[across] < a[across])
+    side_after = (after[across] > b[across]) - (after[across] < b[across])
+    total = side_before + side_after
+    if total == 0 and side_before != 0:
+        # in from one side, out to the other: its end on the lower side, measured in
+        # the direction towards its end on the higher side
+        low_end, high_end = (a, b) if side_before < 0 else (b, a)
+        direction = 1.0 if high_end[along] >= low_end[along] else -1.0
+        return (0.0, -low_end[along] * direction)
+    span = abs(b[along] - a[along])
+    # both off to the lower side: inner (shorter) ones lowest; to the higher: inner highest
+    return (float(total), span if total < 0 else -span)
+
+
+def _shifted(pts: list[Point], i: int, offset: float) -> list[Point] | None:
+    """``pts`` with stretch ``i`` moved ``offset`` across itself; None when a stretch
+    beside it would turn back on itself (or vanish)."""
+    a, b = pts[i], pts[i + 1]
+    if a[0] == b[0]:
+        na, nb = (a[0] + offset, a[1]), (b[0] + offset, b[1])
+        axis = 0
+    else:
+        na, nb = (a[0], a[1] + offset), (b[0], b[1] + offset)
+        axis = 1
+    before, after = pts[i - 1], pts[i + 2]
+    for fixed, old, new in ((before, a, na), (after, b, nb)):
+        d_old, d_new = old[axis] - fixed[axis], new[axis] - fixed[axis]
+        if d_old == 0 or d_new == 0 or (d_old > 0) != (d_new > 0):
+            return None
+    out = list(pts)
+    out[i], out[i + 1] = na, nb
+    return out
+
+
+def _crosses_box(pts: list[Point], i: int, index: BoxIndex, own: Sequence[str]) -> bool:
+    """Do stretches ``i - 1`` to ``i + 1`` of ``pts`` come within half the margin of a
+    step that is not their arrow's end (or stretch ``i`` run into one that is)?"""
+    pad = MARGIN / 2
+    for k in (i - 1, i, i + 1):
+        p, q = pts[k], pts[k + 1]
+        if p == q:
+            continue
+        rect = (min(p[0], q[0]) - MARGIN, min(p[1], q[1]) - MARGIN,
+                max(p[0], q[0]) + MARGIN, max(p[1], q[1]) + MARGIN)
+        for node in index.query(rect):
+            left, top, right, bottom = node.rect
+            if node.id in own:
+                if k == i and _seg_hits_rect(p, q, node.rect):
+                    return True
+            elif _seg_hits_rect(p, q, (left - pad, top - pad, right + pad, bottom + pad)):
+                return True
+    return False
 
 
 def _far_apart(nodes: Iterable[Node]) -> bool:

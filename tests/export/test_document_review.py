@@ -108,18 +108,23 @@ def test_large_print_pdf_draws_every_word_at_16pt_or_more(tmp_path):
     assert sizes and min(sizes) >= 16.0, sorted(sizes)
 
 
-def test_long_footer_shortens_the_title_and_keeps_version_and_status():
-    from designer.export.kit.pdf import fit_footer
+def test_long_footer_wraps_and_keeps_every_word():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from designer.export.kit.pdf import footer_lines, footer_room
 
     text = ("Older people with frailty having elective hip replacement (POPS / CGA) "
             "\u2022 version 1.0.0 \u2022 Library exemplar")
-    fitted = fit_footer(text, 330, "Helvetica", 8)
-    assert fitted.endswith("\u2022 version 1.0.0 \u2022 Library exemplar")
-    assert fitted.startswith("Older people") and "\u2026" in fitted
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    assert stringWidth(fitted, "Helvetica", 8) <= 330
-    assert fit_footer("Short \u2022 version 1", 330, "Helvetica", 8) == "Short \u2022 version 1"
-    assert stringWidth(fit_footer("x" * 400, 100, "Helvetica", 8), "Helvetica", 8) <= 100
+    lines = footer_lines(text, "Helvetica", 12)
+    assert len(lines) == 2 and " ".join(lines) == text and "\u2026" not in "".join(lines)
+    assert lines[0].startswith("Older people") and lines[-1].endswith("Library exemplar")
+    room = footer_room("Helvetica", 12)
+    assert all(stringWidth(line, "Helvetica", 12) <= room for line in lines)
+    assert footer_lines("Short \u2022 version 1", "Helvetica", 8) == ["Short \u2022 version 1"]
+    long_word = footer_lines("x" * 400, "Helvetica", 8)
+    assert "".join(long_word) == "x" * 400
+    assert all(stringWidth(line, "Helvetica", 8) <= footer_room("Helvetica", 8)
+               for line in long_word)
 
 
 def test_glossary_covers_abbreviations_in_every_printed_text():

@@ -126,3 +126,38 @@ def test_cached_label_places_equal_a_fresh_placement_after_any_moves(seed, size)
     # nothing moved: nothing searched again
     place_labels(routes, nodes.values(), labels, keep_clear=keep, cache=label_cache)
     assert label_cache.searched == 0
+
+
+def test_arrows_on_one_line_are_drawn_side_by_side_without_crossing():
+    """Two arrows whose middle stretches share x = 100 for a while (as when forced
+    into one channel): drawn NUDGE_GAP apart, ends where they were, not crossed."""
+    r1 = routing.Route("a", [(0, 0), (100, 0), (100, 200), (200, 200)])
+    r2 = routing.Route("b", [(0, 50), (100, 50), (100, 250), (200, 250)])
+    index = routing.BoxIndex([])
+    out = routing.nudge_apart({"a": r1, "b": r2}, index, {})
+    xa = {p[0] for p in out["a"].points[1:3]}
+    xb = {p[0] for p in out["b"].points[1:3]}
+    assert len(xa) == len(xb) == 1
+    assert abs(xa.pop() - xb.pop()) == routing.NUDGE_GAP
+    for key, old in (("a", r1), ("b", r2)):
+        assert out[key].points[0] == old.points[0] and out[key].points[-1] == old.points[-1]
+    assert not routing._polylines_cross(out["a"].points, out["b"].points)
+
+
+def test_nudging_leaves_fewer_shared_lines_and_no_arrow_through_a_box(monkeypatch):
+    from test_routing import _shared_runs
+
+    def measure():
+        shared = through = 0
+        for seed in range(20):
+            nodes, edges = _random_diagram(seed, 12)
+            routes = route_edges(nodes.values(), edges.values())
+            shared += len(_shared_runs(routes))
+            through += len(_through(routes, nodes, edges))
+        return shared, through
+
+    after = measure()
+    monkeypatch.setattr(routing, "NUDGE_GAP", 0.0)
+    before = measure()
+    assert after[1] == 0 and before[1] == 0
+    assert after[0] < before[0] / 2

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from canvas_support import make_canvas
 from designer.graph import routing
 from designer.graph.io import load_pathway
+from designer.ui.canvas.routing import FRAME_MS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +53,8 @@ def _drag_step(view, scene, step_id: str, by: QPoint, moves: int = 24, during=No
         QTest.mouseMove(vp, start + QPoint(by.x() * i // moves, by.y() * i // moves))
         QApplication.processEvents()
         if during is not None:
+            # arrows follow once a frame: a frame later they are where the step is
+            QTest.qWait(int(FRAME_MS) + 10)
             during(i)
     QTest.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, start + by)
     QApplication.processEvents()

@@ -85,8 +85,10 @@ def write_board_pdf(content: BoardContent, pathway, report, out_path: Path) -> N
     st = kit.styles(9.5)
     st["lead"] = st["body"].clone("lead", fontSize=10.5, leading=14.5)
     st["h1"] = st["h1"].clone("boardh1", fontSize=17, leading=21)
+    footer = f"{content.title} \u2022 board paper \u2022 version {content.version}"
     doc = _SpecDoc(str(out_path), pagesize=kit.A4, leftMargin=kit.MARGIN,
-                   rightMargin=kit.MARGIN, topMargin=kit.MARGIN, bottomMargin=20 * mm,
+                   rightMargin=kit.MARGIN, topMargin=kit.MARGIN,
+                   bottomMargin=kit.footer_margin(footer),
                    title=f"{content.title}: board paper",
                    author=pathway.organisation or "Perioperative Pathway Designer",
                    subject="Business case and board paper", creator="Perioperative Pathway "
@@ -97,5 +99,4 @@ def write_board_pdf(content: BoardContent, pathway, report, out_path: Path) -> N
     story += [PageBreak()]
     story += _flowables([Heading(PART_TITLES["trace"], 1, "trace"), Para([trace_intro()]),
                          trace_table(content)], st)
-    footer = f"{content.title} \u2022 board paper \u2022 version {content.version}"
     doc.build(story, canvasmaker=kit.canvas_maker(footer))

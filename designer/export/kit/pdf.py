@@ -202,40 +202,97 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.setFillColor(MUTED)
         self.setStrokeColor(GRID)
         page_width = self._pagesize[0]       # landscape pages are wider
-        baseline = 8 * mm
-        # the rule sits above the tallest letters, however large the footer's type
-        rule = max(12 * mm, baseline + self.footer_size * 1.1)
+        lines = footer_lines(self.footer_text, self.footer_font, self.footer_size, page_width)
+        # the rule sits above the top line's tallest letters, however large the type
+        rule = footer_rule_height(len(lines), self.footer_size)
         self.line(MARGIN, rule, page_width - MARGIN, rule)
-        label = f"Page {self._pageNumber} of {total}"
-        label_width = pdfmetrics.stringWidth(label, self.footer_font, self.footer_size)
-        if self.footer_text:
-            # the text stops a gap short of the page number, at any type size
-            room = page_width - 2 * MARGIN - label_width - 2 * self.footer_size
-            self.drawString(MARGIN, baseline, fit_footer(self.footer_text, room,
-                                                         self.footer_font, self.footer_size))
-        self.drawRightString(page_width - MARGIN, baseline, label)
+        # the last line shares the bottom baseline with the page number, the others stack
+        # above it; every line keeps clear of the widest page number's place
+        for row, line in enumerate(reversed(lines)):
+            self.drawString(MARGIN, FOOTER_BASELINE + row * self.footer_size * FOOTER_LEADING,
+                            line)
+        self.drawRightString(page_width - MARGIN, FOOTER_BASELINE,
+                             f"Page {self._pageNumber} of {total}")
         self.restoreState()
 
 
-def fit_footer(text: str, room: float, font: str, size: float) -> str:
-    """``text`` shortened to ``room`` points wide.
+#: Baseline of the footer's bottom line (and of the page number).
+FOOTER_BASELINE = 8 * mm
+#: Line spacing of a footer that takes more than one line, as a multiple of its type size.
+FOOTER_LEADING = 1.2
+#: The widest page number the footer text keeps clear of.
+_WIDEST_PAGE_LABEL = "Page 999 of 999"
 
-    A footer reads "title \u2022 version \u2022 status": the title is shortened
-    first, so the version and status (what a reader checks) stay whole.
+
+def footer_room(font: str, size: float, page_width: float = PAGE_WIDTH) -> float:
+    """Points a footer line may take: the page width inside the margins, less the
+    widest page number and a gap of two type sizes before it."""
+    label = pdfmetrics.stringWidth(_WIDEST_PAGE_LABEL, font, size)
+    return page_width - 2 * MARGIN - label - 2 * size
+
+
+def footer_lines(text: str, font: str, size: float, page_width: float = PAGE_WIDTH
+                 ) -> list[str]:
+    """``text`` broken into footer lines, none wider than :func:`footer_room`; nothing
+    is dropped or shortened (joined with spaces they give ``text`` back, unless a single
+    word was wider than a line and had to be split).
+
+    A footer reads "title \u2022 version \u2022 status": a part starts a new line rather
+    than break, unless that costs an extra line; a part too long for one line (a long
+    title) is broken between words.
     """
-    def width(t: str) -> float:
-        return pdfmetrics.stringWidth(t, font, size)
+    room = footer_room(font, size, page_width)
 
-    if width(text) <= room:
-        return text
-    title, sep, rest = text.partition(" \u2022 ")
-    if sep and width(sep + rest) < room * 0.6:
-        while len(title) > 1 and width(title.rstrip() + "\u2026" + sep + rest) > room:
-            title = title[:-1]
-        return title.rstrip() + "\u2026" + sep + rest
-    while len(text) > 1 and width(text + "\u2026") > room:
-        text = text[:-1]
-    return text.rstrip() + "\u2026"
+    def fits(t: str) -> bool:
+        return pdfmetrics.stringWidth(t, font, size) <= room
+
+    if fits(text):
+        return [text] if text else []
+    parts = text.split(" \u2022 ")
+    pieces = [(p + " \u2022" if i < len(parts) - 1 else p) for i, p in enumerate(parts)]
+    whole_parts = _wrap(pieces, fits)                   # each part starts a line if needed
+    plain = _wrap([" ".join(pieces)], fits)             # words flow on regardless
+    return whole_parts if len(whole_parts) <= len(plain) else plain
+
+
+def _wrap(pieces: list[str], fits) -> list[str]:
+    """Greedy lines of ``pieces``: a piece joins the line before when it fits there,
+    else starts a new line, broken between words (or inside a word too long)."""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and fits(lines[-1] + " " + piece):
+            lines[-1] += " " + piece
+            continue
+        current = ""
+        for word in piece.split(" "):
+            trial = f"{current} {word}" if current else word
+            if fits(trial) or not current:
+                current = trial
+            else:
+                lines.append(current)
+                current = word
+            while not fits(current) and len(current) > 1:   # one word wider than the room
+                cut = len(current) - 1
+                while cut > 1 and not fits(current[:cut]):
+                    cut -= 1
+                lines.append(current[:cut])
+                current = current[cut:]
+        lines.append(current)
+    return lines
+
+
+def footer_rule_height(line_count: int, size: float) -> float:
+    """Height of the rule above a footer of ``line_count`` lines at ``size`` points."""
+    top_baseline = FOOTER_BASELINE + max(line_count - 1, 0) * size * FOOTER_LEADING
+    return max(12 * mm, top_baseline + size * 1.1)
+
+
+def footer_margin(text: str, size: float = 8.0, least: float = 20 * mm) -> float:
+    """The bottom margin a page needs so its body stays clear of this footer: at least
+    ``least``, more when the footer takes more lines (worked out on the narrower
+    portrait page, so a landscape page has room to spare)."""
+    lines = footer_lines(text, fonts()[0], size)
+    return max(least, footer_rule_height(len(lines), size) + 2 * mm)
 
 
 def canvas_maker(footer_text: str, font_size: float = 8.0):

@@ -46,9 +46,14 @@ def write_school_pdf(booklet: Booklet, out_path: Path, body_size: float) -> None
     st["h2"].leading = body_size * 1.9
     st["title"].fontSize = min(body_size * 2.4, 34)
     st["title"].leading = st["title"].fontSize * 1.2
+    # Large print means every word, the page numbers too; the footer keeps the whole
+    # title, over as many lines as it needs, with the page's bottom margin grown to fit.
+    footer_size = body_size if body_size >= 14 else max(8.0, body_size * 0.75)
+    footer = f"Surgery School \u2022 {booklet.subtitle}"
     doc = SimpleDocTemplate(str(out_path), pagesize=kit.A4, leftMargin=kit.MARGIN,
                             rightMargin=kit.MARGIN, topMargin=kit.MARGIN,
-                            bottomMargin=20 * mm, title=f"{booklet.title}: {booklet.subtitle}",
+                            bottomMargin=kit.footer_margin(footer, footer_size),
+                            title=f"{booklet.title}: {booklet.subtitle}",
                             author="Perioperative Pathway Designer",
                             subject="Surgery School information for patients", lang="en-GB")
     band = Table([[Paragraph("Surgery School", st["kicker"])],
@@ -61,10 +66,7 @@ def write_school_pdf(booklet: Booklet, out_path: Path, body_size: float) -> None
         ("TOPPADDING", (0, 0), (0, 0), 14), ("BOTTOMPADDING", (0, -1), (-1, -1), 16),
     ]))
     story: list = [band, Spacer(1, 6 * mm)] + booklet_story(booklet, st, body_size)
-    # Large print means every word, the page numbers too.
-    footer_size = body_size if body_size >= 14 else max(8.0, body_size * 0.75)
-    doc.build(story, canvasmaker=kit.canvas_maker(f"Surgery School \u2022 {booklet.subtitle}",
-                                                  footer_size))
+    doc.build(story, canvasmaker=kit.canvas_maker(footer, footer_size))
 
 
 def booklet_story(booklet: Booklet, st, body_size: float) -> list:

@@ -47,8 +47,8 @@ class _SpecDoc(BaseDocTemplate):
         super().__init__(filename, **kwargs)
         portrait = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                          id="portrait-frame")
-        wide = Frame(kit.MARGIN, _BOTTOM_MARGIN, LANDSCAPE[0] - 2 * kit.MARGIN,
-                     LANDSCAPE[1] - kit.MARGIN - _BOTTOM_MARGIN, id="landscape-frame")
+        wide = Frame(kit.MARGIN, self.bottomMargin, LANDSCAPE[0] - 2 * kit.MARGIN,
+                     LANDSCAPE[1] - kit.MARGIN - self.bottomMargin, id="landscape-frame")
         self.addPageTemplates([PageTemplate("portrait", [portrait], pagesize=kit.A4),
                                PageTemplate("landscape", [wide], pagesize=LANDSCAPE)])
 
@@ -292,12 +292,14 @@ def spec_story(content: SpecContent, pathway, report, st=None) -> list:
 def write_spec_pdf(content: SpecContent, pathway, report, out_path: Path) -> None:
     """Write the specification to ``out_path`` as PDF."""
     st = kit.styles(9.5)
+    # the footer carries the whole title on every page, over two lines when it is long
+    footer = f"{content.title} \u2022 version {content.version} \u2022 {content.status}"
     doc = _SpecDoc(str(out_path), pagesize=kit.A4, leftMargin=kit.MARGIN,
-                   rightMargin=kit.MARGIN, topMargin=kit.MARGIN, bottomMargin=_BOTTOM_MARGIN,
+                   rightMargin=kit.MARGIN, topMargin=kit.MARGIN,
+                   bottomMargin=kit.footer_margin(footer, least=_BOTTOM_MARGIN),
                    title=f"{content.title}: pathway specification",
                    author=content.organisation or "Perioperative Pathway Designer",
                    subject="Perioperative care pathway specification",
                    creator="Perioperative Pathway Designer", lang="en-GB")
     story = spec_story(content, pathway, report, st)
-    footer = f"{content.title} \u2022 version {content.version} \u2022 {content.status}"
     doc.build(story, canvasmaker=kit.canvas_maker(footer))

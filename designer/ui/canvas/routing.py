@@ -18,6 +18,8 @@ follows.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QRectF, Qt, QTimer
 from shiboken6 import isValid
 
@@ -26,8 +28,14 @@ from designer.graph.drag_routes import DragRoutes
 from designer.ui.canvas.items.edges import TransitionItem
 
 
+#: while dragging, arrows are redrawn at most once in this many milliseconds (a frame)
+FRAME_MS = 16.0
+
+
 class EdgeRouting:
     """Dirty-set routing with deferred label tidying."""
+
+    _drag_drawn = 0.0          # when a drag last redrew its arrows (time.monotonic)
 
     def _mark_edges_of(self, step_id: str) -> None:
         self._dirty.update(self._by_step.get(step_id, ()))
@@ -56,7 +64,14 @@ class EdgeRouting:
                                            getattr(self, "_routes", None) or {}, moving)
         self._dragging = True
         self._drag_moved = True
-        self._schedule_routing()
+        # arrows follow at most once a frame (FRAME_MS): mouse moves arriving faster
+        # than the screen redraws only move the step; the last position is always drawn
+        wait = FRAME_MS - (time.monotonic() - self._drag_drawn) * 1000.0
+        if wait <= 0:
+            self._schedule_routing()
+        elif not self._route_pending:
+            self._route_pending = True
+            QTimer.singleShot(max(1, int(wait)), self.flush)
 
     @property
     def dragging(self) -> bool:
@@ -123,6 +138,7 @@ class EdgeRouting:
                 pos = item.pos()
                 positions[sid] = (pos.x(), pos.y())
         changed = drag.move(positions)
+        self._drag_drawn = time.monotonic()
         routes = self._routes
         touched = set()
         for key, route in changed.items():

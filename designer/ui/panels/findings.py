@@ -14,14 +14,17 @@ import html
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import (
+    QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt,
+)
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QDockWidget, QHBoxLayout, QHeaderView,
     QLabel, QPlainTextEdit, QPushButton, QTreeView, QVBoxLayout, QWidget,
 )
 
 from designer.render import style
+from designer.ui import colours
 from designer.graph.rules import RULES
 from designer.graph.validate import SEVERITY_HEADINGS
 
@@ -38,14 +41,28 @@ _ROLE = Qt.ItemDataRole.UserRole
 
 
 @lru_cache(maxsize=None)
-def severity_icon(severity: str) -> QIcon:
+def severity_icon(severity: str, dark: bool = False) -> QIcon:
+    """A mark whose shape tells the severity, not only its colour: a disc for an
+    error, a triangle for a warning, a square for information, a ring when waived.
+    On a dark or high-contrast palette (``dark``) every mark is white."""
     pixmap = QPixmap(14, 14)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = QColor("#ffffff") if dark else QColor(SEVERITY_COLOURS.get(severity, "#78909c"))
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(SEVERITY_COLOURS.get(severity, "#78909c")))
-    painter.drawEllipse(2, 2, 10, 10)
+    painter.setBrush(colour)
+    if severity == "warning":
+        painter.drawPolygon(QPolygonF([QPointF(7, 1), QPointF(13.5, 12.5),
+                                       QPointF(0.5, 12.5)]))
+    elif severity == "info":
+        painter.drawRect(QRectF(2.5, 2.5, 9, 9))
+    elif severity == "error":
+        painter.drawEllipse(QRectF(1.5, 1.5, 11, 11))
+    else:
+        painter.setPen(QPen(colour, 2.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QRectF(2.5, 2.5, 9, 9))
     painter.end()
     return QIcon(pixmap)
 
@@ -179,6 +196,8 @@ class FindingsModel(QAbstractItemModel):
         self._tree = FindingsTree()
         self._bold = QFont()
         self._bold.setBold(True)
+        #: the icons are drawn for a dark (high-contrast) palette; set by the dock
+        self.dark = False
 
     @property
     def _nodes(self) -> list[_Node]:
@@ -250,7 +269,7 @@ class FindingsModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return node.texts[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and node.icon:
-            return severity_icon(node.icon)
+            return severity_icon(node.icon, self.dark)
         if role == Qt.ItemDataRole.ToolTipRole and node.tips is not None:
             return node.tips[column]
         if role == Qt.ItemDataRole.FontRole and node.bold and column == 0:
@@ -319,6 +338,7 @@ class FindingsDock(QDockWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.hide()
         layout.addWidget(self.detail)
+        self._follow_palette()
 
         row = QHBoxLayout()
         self.summary = QLabel("")
@@ -342,6 +362,18 @@ class FindingsDock(QDockWidget):
         self._update_buttons()
 
     # -------------------------------------------------------------- validation
+
+    def _follow_palette(self) -> None:
+        dark = colours.dark(self.tree.palette())
+        if dark != self.model.dark:
+            self.model.dark = dark
+            self.tree.viewport().update()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        # View > High Contrast (a palette and a style sheet) or a new desktop theme
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._follow_palette()
 
     def revalidate_now(self) -> None:
         """Check the pathway now and show the result everywhere."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QTableView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.graph.vocabulary import days
+from designer.ui import colours
 
 if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.editing.context import EditorContext
@@ -49,6 +50,9 @@ class TimelineModel(QAbstractTableModel):
         self.bold = QFont()
         self.bold.setBold(True)
         self._red = QBrush(_CRITICAL)
+        #: whether the red reads on the view's ground (not on High Contrast black);
+        #: the critical column says "yes" in words either way. Set by the dock.
+        self.red_reads = True
 
     def set_timeline(self, timeline, rows: list[tuple[str, ...]]) -> None:
         """Show ``timeline`` with its rows in words (from :func:`timeline_rows`)."""
@@ -88,7 +92,7 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and self._ids[row] == self._surgery:
             return self.bold
         if role == Qt.ItemDataRole.ForegroundRole and column == 4 and self._critical[row]:
-            return self._red
+            return self._red if self.red_reads else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -168,6 +172,20 @@ class TimelineDock(QDockWidget):
 
         context.checks.checked.connect(self.show_result)
         context.document_changed.connect(self._rebind)
+
+    def _follow_palette(self) -> None:
+        reads = colours.readable(_CRITICAL, self.palette())
+        if reads != self.model.red_reads:
+            self.model.red_reads = reads
+            self.update()
+            for child in self.findChildren(QWidget):
+                child.update()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        # View > High Contrast (a palette and a style sheet) or a new desktop theme
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._follow_palette()
 
     def _rebind(self) -> None:
         self.context.scene.selectionChanged.connect(self._follow_selection)

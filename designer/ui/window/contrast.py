@@ -46,6 +46,9 @@ STYLE_SHEET = (
     " QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus,"
     " QAbstractItemView:focus, QPushButton:focus, QToolButton:focus,"
     " QGraphicsView:focus { border: 3px solid #ffff00; }"
+    # a disabled control is dimmed (6:1 on black) and dashed, not white like the rest
+    " QWidget:disabled { color: #8c8c8c; }"
+    " QPushButton:disabled { border: 1px dashed #8c8c8c; padding: 3px 8px; }"
     " QMenuBar::item:selected, QMenu::item:selected,"
     " QAbstractItemView::item:selected { background: #ffff00; color: #000000; }")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.graph.model import NoteCategory, Pathway
+from designer.ui import colours
 from designer.ui.workshop.overlay import CATEGORY_NAMES, NOTE_COLOURS
 from designer.ui.workshop.panel import WorkshopPanel, add_ok_cancel
 from designer.graph.vocabulary import plural
@@ -192,8 +194,10 @@ class NotesDock(WorkshopPanel):
                                    note.author or "", about])
             row.setData(0, Qt.ItemDataRole.UserRole, note.id)
             row.setToolTip(1, note.text)
-            from PySide6.QtGui import QBrush, QColor
-            row.setBackground(0, QBrush(QColor(NOTE_COLOURS[note.category][0])))
+            if not colours.dark(self.tree.palette()):
+                # the pastel tint repeats the category named in words; on a dark or
+                # high-contrast palette it would put white text on a light ground
+                row.setBackground(0, QBrush(QColor(NOTE_COLOURS[note.category][0])))
             self.tree.addTopLevelItem(row)
             if note.id == keep:
                 self.tree.setCurrentItem(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtCore import QEvent, QTimer, SignalInstance
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QDockWidget, QFileDialog, QFormLayout, QPushButton, QWidget,
 )
@@ -94,6 +94,14 @@ class WorkshopPanel(QDockWidget):
             self.refresh()
         except RuntimeError:    # the panel was deleted while the redraw was queued
             pass
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        # View > High Contrast or a new desktop theme: rows tinted or greyed for the
+        # old palette are drawn again for the new one
+        if (event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange)
+                and self.pathway is not None):
+            self.schedule_refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from designer.graph.model import Pathway, Workshop
 from designer.ui.workshop.commands import votes_left, votes_of
+from designer.ui import colours
 from designer.ui.workshop.panel import WorkshopPanel
 
 REFUSED_COLOUR = "#c62828"
@@ -144,6 +145,12 @@ class VotingDock(WorkshopPanel):
         keep = self.current_target()
         who = self.participant
         self.tree.clear()
+        palette = self.tree.palette()
+        # targets without votes in grey, or in the palette's own dimmed text where
+        # the grey would not read (High Contrast's black)
+        muted = QColor("#5f6b73")
+        if not colours.readable(muted, palette):
+            muted = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         rank = 0
         for target, kind, name, dots in ranked_targets(pathway):
             rank += 1
@@ -153,7 +160,7 @@ class VotingDock(WorkshopPanel):
             row.setData(0, Qt.ItemDataRole.UserRole, target)
             if not dots:
                 for col in range(4):
-                    row.setForeground(col, QBrush(QColor("#5f6b73")))
+                    row.setForeground(col, QBrush(muted))
             self.tree.addTopLevelItem(row)
             if target == keep:
                 self.tree.setCurrentItem(row)
