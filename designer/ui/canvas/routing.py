@@ -25,6 +25,7 @@ from shiboken6 import isValid
 
 from designer.graph import routing
 from designer.graph.drag_routes import DragRoutes
+from designer.render.diagram_layout import caption_side
 from designer.ui.canvas.items.edges import TransitionItem
 
 
@@ -186,25 +187,21 @@ class EdgeRouting:
             self._place_decorations()
 
     def _set_captions(self, step_ids) -> None:
-        """A decision's owner caption moves aside where an arrow uses its bottom corner."""
-        routes = self._routes
+        """A decision's owner caption moves aside where an arrow uses its bottom corner,
+        by the rule the exported diagrams use (arrows taken in the model's order)."""
+        routes, edges = self._routes, self._edges
+        order = None
         for sid in step_ids:
             item = self._steps.get(sid)
             if item is None:
                 continue
-            aside = None
-            for key in sorted(self._by_step.get(sid, ())):
-                route, edge = routes.get(key), self._edges.get(key)
-                if route is None or edge is None:
-                    continue
-                pts = route.points
-                if edge.source == sid and route.source_side == "S" and len(pts) > 2:
-                    turn = pts[2][0] - pts[1][0]            # the arrow turns this way
-                    aside = "left" if turn >= 0 else "right"
-                if edge.target == sid and route.target_side == "S" and len(pts) > 2:
-                    turn = pts[-3][0] - pts[-2][0]          # the arrow comes from this way
-                    aside = "left" if turn >= 0 else "right"
-            item.set_caption_aside(aside)
+            keys = self._by_step.get(sid, ())
+            if len(keys) > 1:
+                if order is None:
+                    order = {t.key: i for i, t in enumerate(self.pathway.transitions)}
+                keys = sorted(keys, key=lambda k: (order.get(k, len(order)), k))
+            at_step = [edges[key] for key in keys if key in edges]
+            item.set_caption_aside(caption_side(sid, routes, at_step))
 
     def _place_decorations(self) -> None:
         """Every label and badge on its own arrow, clear of steps and of each other."""
