@@ -92,14 +92,28 @@ def _sampler(dist: Dist, seed: int, replication: int, key: int) -> Callable[[], 
 
 
 class _Patient:
-    __slots__ = ("pid", "cohort", "arrived", "step", "t", "treated", "listed", "on_list")
+    """A patient, or one parallel branch of a patient (``root`` is the whole patient).
 
-    def __init__(self, pid: int, cohort: int, arrived: float, step: int) -> None:
+    The clocks and flags (treated, listed, on the list) live on the root, so branches
+    share them; ``step`` and ``t`` are where this branch is.
+    """
+
+    __slots__ = ("pid", "cohort", "arrived", "step", "t", "treated", "listed", "on_list",
+                 "root", "forking")
+
+    def __init__(self, pid: int, cohort: int, arrived: float, step: int,
+                 root: "_Patient | None" = None) -> None:
         self.pid, self.cohort, self.arrived, self.step = pid, cohort, arrived, step
         self.t = arrived
         self.treated = False
         self.listed: float | None = None
         self.on_list = True
+        self.root = root if root is not None else self
+        self.forking = -1           # the fork step just finished, waiting to split
+
+
+# what a stretch of a patient's walk ended with
+_LEAVE, _QUEUE, _FORK, _JOIN, _END = range(5)
 
 
 def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
@@ -116,6 +130,8 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                  else None for s in steps]
     waits = [[_sampler(w, seed, replication, k) for w, k in zip(s.waits, s.wait_keys)]
              for s in steps]
+    parallel_waits = [[_sampler(w, seed, replication, k)
+                       for w, k in zip(s.parallel_waits, s.parallel_wait_keys)] for s in steps]
     servers = [simpy.Resource(env, s.capacity) if s.capacity else None for s in steps]
     shared = [simpy.Resource(env, cap) for _, _, cap in plan.resources]
 
@@ -152,6 +168,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             on_list_end[cohort] += delta
 
     def leave_list(p: _Patient, t: float) -> None:
+        p = p.root
         if p.on_list:
             p.on_list = False
             list_change(t, -1, p.cohort)
@@ -160,6 +177,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
         """Bookkeeping when patient ``p`` starts step ``s`` at ``t`` for ``d`` days."""
         events[0] += 1
         c = p.cohort
+        p = p.root
         if s.surgery and not p.treated:
             p.treated = True
             leave_list(p, t)
@@ -193,7 +211,12 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
 
     def after_step(p: _Patient, s, t: float) -> bool:
         """Move ``p`` on from step ``s`` finished at ``t``; False when the patient leaves."""
-        if s.exit or not s.targets:
+        if s.exit or not (s.targets or s.parallel):
+            p.t = t
+            if p.root is not p:         # a branch ends; the patient leaves after all do
+                if log is not None:
+                    log.append((t, p.pid, s.id, "branch ends"))
+                return False
             leave_list(p, t)
             if W <= t < E:
                 completed[p.cohort] += 1
@@ -210,59 +233,109 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                 b += 1
             if s.cancel[b] and W <= t < E:
                 cancelled[p.cohort] += 1
+        if b == s.fork_branch:
+            p.forking = s.index
+            p.t = t
+            return True
         p.step = s.targets[b]
         p.t = t + waits[s.index][b]()
         return True
 
-    def walk(p: _Patient) -> bool:
-        """Advance ``p`` through pure delays; True when it stops at a queued step."""
+    def walk(p: _Patient, stop: int = -1) -> int:
+        """Advance ``p`` through pure delays until a queued step, a fork, ``stop`` or the end."""
         while True:
+            if p.forking >= 0:
+                return _FORK
             t = p.t
             if t >= E:
-                return False
+                return _END
+            if p.step == stop:
+                return _JOIN
             s = steps[p.step]
             if t >= W:
                 visits[s.index] += 1
             if log is not None:
                 log.append((t, p.pid, s.id, "arrive"))
             if s.capacity or s.uses:
-                return True
+                return _QUEUE
             d = durations[s.index]()
             start_service(p, s, t, d)
             if not after_step(p, s, t + d):
-                return False
+                return _LEAVE
 
-    def queued(p: _Patient):
+    def journey(p: _Patient, status: int, stop: int = -1):
+        """Run ``p`` (stopped at a queued step or a fork) until it leaves, ends or meets ``stop``."""
         while True:
-            if p.t > env.now:
-                yield env.timeout(p.t - env.now)
-            s = steps[p.step]
-            asked = env.now
-            in_window = W <= asked < E
-            held = []
-            if s.capacity:
-                req = servers[s.index].request()
-                yield req
-                held.append((servers[s.index], req))
-            for r in s.uses:
-                t_r = env.now
-                req = shared[r].request()
-                yield req
-                held.append((shared[r], req))
-                if in_window:
-                    res_wait[r] += env.now - t_r
-                    res_started[r] += 1
-            t = env.now
+            if status == _QUEUE:
+                status = yield from serve(p)
+                if status == _QUEUE:
+                    status = walk(p, stop)
+            elif status == _FORK:
+                status = yield from fork(p)
+                if status == _QUEUE:
+                    status = walk(p, stop)
+            else:
+                return status
+
+    def fork(p: _Patient):
+        """Split ``p`` at its fork; every parallel branch runs as its own process."""
+        s = steps[p.forking]
+        p.forking = -1
+        t0, join = p.t, s.join
+        kids = [_Patient(p.pid, p.cohort, p.arrived, j, p.root) for j in s.parallel]
+        for b, kid in enumerate(kids):
+            kid.t = t0 + parallel_waits[s.index][b]()
+        ends = yield env.all_of([env.process(journey(kid, walk(kid, join), join))
+                                 for kid in kids])
+        statuses = list(ends.values())
+        p.t = max(kid.t for kid in kids)
+        if _END in statuses or p.t >= E:
+            return _END
+        if join < 0 or _LEAVE in statuses:
+            # the branches never meet, or one left the pathway before they met
+            if p.root is not p:
+                return _LEAVE
+            leave_list(p, p.t)
+            if W <= p.t < E:
+                completed[p.cohort] += 1
+            if log is not None:
+                log.append((p.t, p.pid, s.id, "leave"))
+            return _LEAVE
+        p.step = join
+        return _QUEUE           # go on from the join (walk decides whether it queues)
+
+    def serve(p: _Patient):
+        """Serve ``p`` at its queued step; ``_QUEUE`` when it walks on, else ``_LEAVE``."""
+        if p.t > env.now:
+            yield env.timeout(p.t - env.now)
+        s = steps[p.step]
+        asked = env.now
+        in_window = W <= asked < E
+        held = []
+        if s.capacity:
+            req = servers[s.index].request()
+            yield req
+            held.append((servers[s.index], req))
+        for r in s.uses:
+            t_r = env.now
+            req = shared[r].request()
+            yield req
+            held.append((shared[r], req))
             if in_window:
-                wait_sum[s.index] += t - asked
-                started[s.index] += 1
-            d = durations[s.index]()
-            start_service(p, s, t, d)
-            yield env.timeout(d)
-            for resource, req in held:
-                resource.release(req)
-            if not after_step(p, s, env.now) or not walk(p):
-                return
+                res_wait[r] += env.now - t_r
+                res_started[r] += 1
+        t = env.now
+        if in_window:
+            wait_sum[s.index] += t - asked
+            started[s.index] += 1
+        d = durations[s.index]()
+        start_service(p, s, t, d)
+        yield env.timeout(d)
+        for resource, req in held:
+            resource.release(req)
+        if not after_step(p, s, env.now):
+            return _LEAVE
+        return _QUEUE
 
     arrival_draw = _Stream(seed, replication, _ARRIVALS, "e")
     cohort_draw = _Stream(seed, replication, _COHORT, "u") if n_coh > 1 else None
@@ -297,8 +370,9 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             if t >= W:
                 arrivals_in[cohort] += 1
             list_change(t, +1, cohort)
-            if walk(p):
-                env.process(queued(p))
+            status = walk(p)
+            if status in (_QUEUE, _FORK):
+                env.process(journey(p, status))
 
     env.process(arrivals())
     env.run(until=E)

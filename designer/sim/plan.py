@@ -116,6 +116,14 @@ class StepPlan:
     duration_key: int             # random stream keys
     decision_key: int
     wait_keys: tuple[int, ...]
+    #: a fork: when the branch ``fork_branch`` of ``targets`` is taken the patient runs
+    #: every parallel branch (``parallel`` targets, their waits) alongside the others
+    #: until ``join`` (-1: the branches never meet)
+    fork_branch: int = -1
+    parallel: tuple[int, ...] = ()
+    parallel_waits: tuple[Dist, ...] = ()
+    parallel_wait_keys: tuple[int, ...] = ()
+    join: int = -1
 
     @property
     def queued(self) -> bool:
@@ -297,11 +305,12 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
             raise FlowInputError("cohorts", f"the cohorts' shares sum to {total:.6g}; "
                                  "they must sum to 1")
 
-    # outgoing transitions, in file order. Of a step's branches marked ``parallel``
-    # the patient is followed down the first; the others run alongside the patient's
-    # route (e.g. prehabilitation beside the cancer work-up) and are not simulated.
+    # outgoing transitions, in file order. A step's branches marked ``parallel`` count
+    # as one way out (the first stands for them all); taking it starts every parallel
+    # branch at once (the engine runs them side by side until they meet).
     out: dict[int, list[int]] = {i: [] for i in range(len(steps))}
     forked: set[str] = set()
+    parallel_of: dict[int, list[int]] = {}
     for k, t in enumerate(pathway.transitions):
         for end, name in ((t.source, "from"), (t.target, "to")):
             if end not in ids:
@@ -313,6 +322,7 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
                                      f"there is no cohort '{cohort}'"
                                      f"{did_you_mean(cohort, cohort_ids)}")
         if t.parallel:
+            parallel_of.setdefault(ids[t.source], []).append(k)
             if t.source in forked:
                 continue
             forked.add(t.source)
@@ -386,6 +396,15 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
             cumulative = [(1.0 + 1e-12,)] * len(cohort_list)
             routing[i][ids[pathway.transitions[branches[0]].target]] = 1.0
         targets = tuple(ids[pathway.transitions[k].target] for k in branches)
+        side = parallel_of.get(i, [])
+        fork = dict(
+            fork_branch=branches.index(side[0]),
+            parallel=tuple(ids[pathway.transitions[k].target] for k in side),
+            parallel_waits=tuple(make_dist(pathway.transitions[k].wait,
+                                           pathway.transitions[k].wait_days) for k in side),
+            parallel_wait_keys=tuple(stream_key(f"wait:{pathway.transitions[k].key}")
+                                     for k in side),
+        ) if len(side) > 1 else {}
         waits = tuple(make_dist(pathway.transitions[k].wait, pathway.transitions[k].wait_days)
                       for k in branches)
         activity = s.activity.value if s.activity is not None else None
@@ -405,8 +424,10 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
             duration_key=stream_key(f"duration:{s.id}"),
             decision_key=stream_key(f"decision:{s.id}"),
             wait_keys=tuple(stream_key(f"wait:{pathway.transitions[k].key}") for k in branches),
+            **fork,
         ))
 
+    step_plans, join_warnings = _place_joins(step_plans)
     entry = entries[0]
     reach = _reachable(step_plans, entry)
     _check_no_endless_loop(pathway, step_plans, reach, routing)
@@ -445,7 +466,8 @@ def _compile(pathway: Pathway, base: Pathway, scenario_id: str | None,
         currency=flow.currency or DEFAULT_CURRENCY,
         cost_year=", ".join(cost_years),
     )
-    warnings = _stability(plan, routing, reach)
+    warnings = _stability(plan, routing, reach) + [
+        w for i, w in join_warnings if i in reach]
     return Plan(**{**plan.__dict__, "warnings": tuple(warnings)})
 
 
@@ -471,13 +493,65 @@ def _reachable(steps: list[StepPlan], start: int, positive_only: bool = False) -
     seen, todo = {start}, [start]
     while todo:
         i = todo.pop()
-        for b, j in enumerate(steps[i].targets):
-            if positive_only and not _branch_possible(steps[i], b):
+        s = steps[i]
+        for b, j in [*enumerate(s.targets), *((s.fork_branch, j) for j in s.parallel)]:
+            if positive_only and not _branch_possible(s, b):
                 continue
             if j not in seen:
                 seen.add(j)
                 todo.append(j)
     return seen
+
+
+def _place_joins(steps: list[StepPlan]) -> tuple[list[StepPlan], list[tuple[int, str]]]:
+    """Where each fork's parallel branches meet (its ``join``), and warnings.
+
+    The join is the fork's nearest post-dominator: the first step every route from
+    the fork passes (the dominators of the reversed graph, rooted at a sink that every
+    way out leads to). When some route leaves the pathway before the branches meet
+    (e.g. a decision not to operate on one branch), that is the sink; the join is then
+    the first step all the branches can reach (the one step of their common steps that
+    no other common step leads to). Branches with no such step never meet.
+    """
+    import networkx as nx
+
+    forks = [s for s in steps if s.parallel]
+    if not forks:
+        return steps, []
+    sink = -1
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(steps)))
+    for s in steps:
+        if s.exit or not (s.targets or s.parallel):
+            graph.add_edge(s.index, sink)
+            continue
+        graph.add_edges_from((s.index, j) for j in (*s.targets, *s.parallel))
+    idom = nx.immediate_dominators(graph.reverse(copy=False), sink)
+    warnings = []
+    out = list(steps)
+    for s in forks:
+        join = sink
+        if all(j in idom for j in s.parallel):
+            chains = []
+            for j in s.parallel:
+                chain = [j]
+                while chain[-1] != sink:
+                    chain.append(idom[chain[-1]])
+                chains.append(chain)
+            others = [set(c) for c in chains[1:]]
+            join = next(n for n in chains[0] if all(n in o for o in others))
+        if join == sink:
+            common = set.intersection(*({j, *nx.descendants(graph, j)} for j in s.parallel))
+            common.discard(sink)
+            firsts = [n for n in common
+                      if not any(m != n and n in nx.descendants(graph, m) for m in common)]
+            join = firsts[0] if len(firsts) == 1 else sink
+        if join == sink:
+            warnings.append((s.index, f"the parallel branches from '{s.name}' never meet: "
+                             "each runs to its own end and the patient leaves when the last "
+                             "one does"))
+        out[s.index] = StepPlan(**{**s.__dict__, "join": join})
+    return out, warnings
 
 
 def _branch_possible(step: StepPlan, branch: int) -> bool:

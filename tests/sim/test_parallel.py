@@ -1,0 +1,114 @@
+"""Parallel branches run side by side and the patient goes on when all have met.
+
+Truth: arithmetic on fixed durations (the longest branch sets the time through a
+fork, whatever the file order), and a hand-worked expectation for a branch with a
+probability choice.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from designer import sim
+
+from .helpers import flow_pathway
+
+FLOW = {"arrivals": {"per_week": 3}, "horizon_weeks": 52, "warmup_weeks": 8}
+
+
+def _fork(branch_days: list[float], extra_steps=(), extra_transitions=(), **kw):
+    """referral -> clinic (1 day) -> parallel branches -> operation -> home."""
+    steps = [{"id": "ref", "kind": "entry", "duration_days": 0},
+             {"id": "clinic", "duration_days": 1},
+             {"id": "op", "activity": "surgery", "duration_days": 0.5},
+             {"id": "home", "kind": "exit"}, *extra_steps]
+    transitions = []
+    for n, days in enumerate(branch_days):
+        steps.append({"id": f"b{n}", "duration_days": days, **kw.get(f"b{n}", {})})
+        transitions += [("clinic", f"b{n}", {"parallel": True}), (f"b{n}", "op")]
+    return flow_pathway(steps, [("ref", "clinic"), *transitions, *extra_transitions,
+                                ("op", "home")],
+                        **{k: v for k, v in kw.items() if not k.startswith("b")},
+                        flow=FLOW)
+
+
+def _median_days(pathway, replications=2) -> dict:
+    result = sim.run(pathway, replications=replications, seed=3).scenarios[0]
+    return {k: result.summary(f"metrics.{k}") for k in
+            ("rtt_weeks_median", "rtt_weeks_p90", "cost_per_patient",
+             "patients_completed_per_year", "referrals_per_year")}
+
+
+@pytest.mark.parametrize("order", [[10, 30], [30, 10]])
+def test_two_branches_take_the_longer_whatever_the_order(order):
+    got = _median_days(_fork(order))
+    for key in ("rtt_weeks_median", "rtt_weeks_p90"):
+        assert got[key]["mean"] == pytest.approx(31 / 7, abs=1e-12)   # 1 + 30 days
+    # every patient is operated and leaves once (not once per branch)
+    ratio = got["patients_completed_per_year"]["mean"] / got["referrals_per_year"]["mean"]
+    assert ratio == pytest.approx(1, abs=0.05)
+
+
+def test_three_unequal_branches_take_the_max():
+    got = _median_days(_fork([7, 21, 14]))
+    assert got["rtt_weeks_median"]["mean"] == pytest.approx(22 / 7, abs=1e-12)
+    assert got["rtt_weeks_p90"]["mean"] == pytest.approx(22 / 7, abs=1e-12)
+
+
+def test_a_choice_inside_a_branch_keeps_its_probability():
+    # branch 0: 10 days, then a choice: 40% a further 30 days, 60% straight on;
+    # branch 1: 20 days. Time through the fork: 40% max(40, 20) = 40, 60% max(10, 20) = 20
+    # => mean 0.4 * 40 + 0.6 * 20 = 28 days; plus the 1-day clinic.
+    pathway = flow_pathway(
+        [{"id": "ref", "kind": "entry", "duration_days": 0},
+         {"id": "clinic", "duration_days": 1},
+         {"id": "b0", "duration_days": 10},
+         {"id": "choose", "kind": "decision"},
+         {"id": "extra", "duration_days": 30},
+         {"id": "b1", "duration_days": 20},
+         {"id": "op", "activity": "surgery", "duration_days": 0.5},
+         {"id": "home", "kind": "exit"}],
+        [("ref", "clinic"), ("clinic", "b0", {"parallel": True}),
+         ("clinic", "b1", {"parallel": True}), ("b0", "choose"),
+         ("choose", "extra", {"probability": 0.4}), ("choose", "op", {"probability": 0.6}),
+         ("extra", "op"), ("b1", "op"), ("op", "home")],
+        flow={"arrivals": {"per_week": 20}, "horizon_weeks": 104, "warmup_weeks": 8})
+    result = sim.run(pathway, replications=4, seed=5).scenarios[0]
+    # median: 60% of patients take 21 days; p90: 40% take 41 days
+    assert result.summary("metrics.rtt_weeks_median")["mean"] == pytest.approx(21 / 7)
+    assert result.summary("metrics.rtt_weeks_p90")["mean"] == pytest.approx(41 / 7)
+    share = result.summary("metrics.rtt_within_18_weeks")["mean"]
+    assert share == pytest.approx(1.0)
+    extra = result.summary("steps.extra.visits_per_year")["mean"]
+    clinic = result.summary("steps.clinic.visits_per_year")["mean"]
+    assert extra / clinic == pytest.approx(0.4, abs=0.03)
+
+
+def test_costs_of_every_branch_count():
+    costs = [{"id": "physio", "name": "Physio", "amount": 100, "year": "2024"},
+             {"id": "scan", "name": "Scan", "amount": 250, "year": "2024"}]
+    pathway = _fork([10, 30], costs=costs,
+                    b0={"costs": [{"cost": "physio", "per": "visit"}]},
+                    b1={"costs": [{"cost": "scan", "per": "visit"}]})
+    got = _median_days(pathway, replications=3)
+    # patients inside the window pay both branches; per patient 100 + 250
+    assert got["cost_per_patient"]["mean"] == pytest.approx(350, rel=0.03)
+
+
+def test_branches_that_never_meet_are_warned_about_and_the_patient_leaves_once():
+    pathway = flow_pathway(
+        [{"id": "ref", "kind": "entry", "duration_days": 0},
+         {"id": "op", "activity": "surgery", "duration_days": 1},
+         {"id": "gp", "duration_days": 5}, {"id": "gp-end", "kind": "exit"},
+         {"id": "clinic", "duration_days": 40}, {"id": "end", "kind": "exit"}],
+        [("ref", "op"), ("op", "gp", {"parallel": True}),
+         ("op", "clinic", {"parallel": True}), ("gp", "gp-end"), ("clinic", "end")],
+        flow=FLOW)
+    assert any("never meet" in w for w in sim.check(pathway))
+    result = sim.run(pathway, replications=2, seed=2).scenarios[0]
+    done = result.summary("metrics.patients_completed_per_year")["mean"]
+    arrived = result.summary("metrics.referrals_per_year")["mean"]
+    assert done / arrived == pytest.approx(1, abs=0.05)
+    assert result.summary("steps.gp.visits_per_year")["mean"] == pytest.approx(arrived, rel=0.05)
+    assert result.summary("steps.clinic.visits_per_year")["mean"] == pytest.approx(
+        arrived, rel=0.05)
