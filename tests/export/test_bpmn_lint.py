@@ -140,3 +140,18 @@ def test_bpmnlint_recommended_reports_nothing(tmp_path):
     result = subprocess.run([_bpmnlint(), *files], cwd=tmp_path, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node (bpmnlint is an npm package)")
+@pytest.mark.parametrize("first_parallel", [False, True])
+def test_bpmnlint_passes_unmarked_ways_without_conditions(tmp_path, first_parallel):
+    """Alternatives with no condition split at an exclusive gateway bpmnlint accepts."""
+    from test_bpmn_parallel import alternatives_pathway
+
+    assert _bpmnlint() is not None, "bpmnlint is not installed: run `make node-tools`"
+    (tmp_path / ".bpmnlintrc").write_text('{"extends": "bpmnlint:recommended"}')
+    (tmp_path / "alt.bpmn").write_text(bpmn_xml(alternatives_pathway(first_parallel)),
+                                       encoding="utf-8")
+    result = subprocess.run([_bpmnlint(), "alt.bpmn"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

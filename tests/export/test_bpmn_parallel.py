@@ -308,3 +308,40 @@ def test_a_decision_branch_without_a_condition_is_labelled_as_such():
     assert flow.get("name") == "no condition recorded"
     imported = bpmn_to_pathway(xml.encode(), "d.bpmn").pathway
     assert [t.condition for t in imported.transitions if t.target == "slow"] == [None]
+
+
+def alternatives_pathway(first_parallel: bool) -> Pathway:
+    """A task whose unmarked ways on have no condition (alternatives by the model)."""
+    steps = [("start", "entry"), ("clinic", "task"), ("prehab", "task"),
+             ("fast", "task"), ("slow", "task"), ("op", "task"), ("home", "exit")]
+    out = [{"from": "clinic", "to": "fast"}, {"from": "clinic", "to": "slow"}]
+    if first_parallel:
+        out = [{"from": "clinic", "to": "prehab", "parallel": True}, *out,
+               {"from": "prehab", "to": "op"}]
+    else:
+        steps.remove(("prehab", "task"))
+    return Pathway.model_validate({
+        "id": "alt", "title": "Alternatives",
+        "settings": [{"id": "h", "name": "Hospital", "kind": "secondary"}],
+        "steps": [{"id": i, "name": i.title(), "kind": k, "setting": "h"} for i, k in steps],
+        "transitions": [{"from": "start", "to": "clinic"}, *out,
+                        {"from": "fast", "to": "op"}, {"from": "slow", "to": "op"},
+                        {"from": "op", "to": "home"}]})
+
+
+def test_unmarked_ways_without_conditions_are_a_choice_not_a_fork():
+    bpmn = Process(bpmn_xml(alternatives_pathway(first_parallel=False)))
+    (split,) = bpmn.after("Step_clinic")
+    assert bpmn.kind[split] == "exclusiveGateway"      # one token: one way is taken
+    assert set(bpmn.after(split)) == {"Step_fast", "Step_slow"}
+    (merge,) = bpmn.before("Step_op")
+    assert bpmn.kind[merge] == "exclusiveGateway"      # and so no wait for the other
+
+
+def test_unmarked_ways_beside_a_parallel_branch_are_a_choice_after_the_fork():
+    bpmn = Process(bpmn_xml(alternatives_pathway(first_parallel=True)))
+    (fork,) = bpmn.after("Step_clinic")
+    assert bpmn.kind[fork] == "parallelGateway"
+    (choice,) = [w for w in bpmn.after(fork) if w != "Step_prehab"]
+    assert bpmn.kind[choice] == "exclusiveGateway"
+    assert set(bpmn.after(choice)) == {"Step_fast", "Step_slow"}

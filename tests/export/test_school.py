@@ -81,7 +81,8 @@ def test_advice_only_when_relevant(pathway):
     headings = [b.heading for b in ready.blocks if b.heading]
     assert headings[0] == "Deciding together"          # the pathway has an SDM step
     assert "Get more active" in headings and "Breathing exercises" in headings
-    assert "Smoking" in headings and "Your medicines" in headings
+    assert "Your medicines" in headings
+    assert "Smoking" not in headings                   # no smoking care in this pathway
     assert "If you have diabetes" not in headings and "Your blood and iron levels" not in headings
 
     pathway.add_step(Step(id="dsn", name="Diabetes plan", activity=Activity.diabetes_plan,
@@ -205,4 +206,7 @@ def test_day_surgery_gets_no_chest_bundle(pathway):
     ready = next(s for s in build_booklet(pathway).sections if s.key == "ready")
     headings = [b.heading for b in ready.blocks if b.heading]
     assert "Breathing exercises" not in headings and "Get more active" not in headings
-    assert "Smoking" in headings
+    assert "Alcohol" in headings and "Smoking" not in headings
+    pathway.update_step("prehab", patient_info="We help you stop smoking before surgery.")
+    ready = next(s for s in build_booklet(pathway).sections if s.key == "ready")
+    assert "Smoking" in [b.heading for b in ready.blocks]

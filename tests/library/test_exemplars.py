@@ -437,8 +437,9 @@ def test_cancer_exemplars_meet_the_waiting_time_standards_with_prehab_alongside(
     decided = next(sid for sid, s in steps.items() if _value(s.milestone) == "decision-to-treat")
     assert days[surgery] - days[decided] <= 31
     assert days[surgery] - days[pathway.steps[0].id] <= 62
-    # prehabilitation starts before the decision to treat is made, in parallel
-    parallel = [t for t in pathway.transitions if t.parallel and days[t.source] < days[surgery]]
+    # prehabilitation starts before the decision to treat is made, in parallel (later
+    # forks, e.g. PREPARE's plan parts running alongside each other, are not this one)
+    parallel = [t for t in pathway.transitions if t.parallel and days[t.source] < days[decided]]
     assert parallel and all(days[t.target] <= days[decided] for t in parallel)
 
 

@@ -144,8 +144,9 @@ class _Junction:
     step with branches marked ``parallel`` forks at a ``parallelGateway`` (every
     parallel branch is taken, and the other way on beside them; several other
     ways with conditions pass an exclusive gateway after the fork). A step with
-    no parallel branches splits at an exclusive gateway when any way has a
-    condition (the way without one is the default), else at a parallel one.
+    no parallel branches splits at an exclusive gateway: its unmarked ways are
+    alternatives (docs/design-extensions.md), whether or not they have
+    conditions (the first way without one is the default).
     ``join``: in front of a step that several flows lead into (a task or event
     would otherwise be a "fake join"; a decision would join and fork at once).
     Where branches of one fork meet, the join is a ``parallelGateway`` (the step
@@ -205,7 +206,7 @@ def _junctions(flows: list[tuple[str, Transition]], kinds: dict) -> _Plan:
         key = f"split:{step_id}"
         parallel = [k for k in ways if flows[k][1].parallel]
         rest = [k for k in ways if not flows[k][1].parallel]
-        if parallel and any(flows[k][1].condition for k in rest) and len(rest) >= 2:
+        if parallel and len(rest) >= 2:
             # the fork, then a choice between the ways that are not parallel
             plan[key] = _Junction("split", step_id, "parallelGateway", fed_by=step_id)
             plan[f"{key}:choice"] = _Junction("split", step_id, fed_by=key)
@@ -214,7 +215,7 @@ def _junctions(flows: list[tuple[str, Transition]], kinds: dict) -> _Plan:
             for k in rest:
                 leaves[k] = f"{key}:choice"
             forks[step_id] = [[k] for k in parallel] + [rest]
-        elif parallel or not any(flows[k][1].condition for k in ways):
+        elif parallel:
             plan[key] = _Junction("split", step_id, "parallelGateway", fed_by=step_id)
             for k in ways:
                 leaves[k] = key

@@ -6,11 +6,14 @@ diabetes guidance, anaemia and smoking guidance, BRAN questions for shared
 decisions); each topic names its registry sources in ``sources``. No clinical claim
 goes beyond those facts: patients read this as their hospital's word, so advice the
 project cannot source is left to the care team. Written to the NHS content style: short sentences, plain words first, numbers as digits. Each
-topic is included only when the pathway has an activity it relates to.
+topic is included only when the pathway has an activity it relates to; smoking
+only when the pathway has smoking care (a smoking-cessation step, or patient text
+about smoking).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from designer.graph.model import Activity, Pathway, Phase
@@ -122,6 +125,17 @@ def _has_surgery(pathway: Pathway) -> bool:
                for s in pathway.steps)
 
 
+_SMOKING_WORDS = re.compile(r"\b(smok\w*|tobacco|cigarettes?|vap(e|ing))\b", re.IGNORECASE)
+
+
+def _has_smoking_content(pathway: Pathway) -> bool:
+    """The pathway has smoking care a patient meets: a smoking-cessation step, or a
+    step whose patient text speaks of smoking. Otherwise the booklet leaves the
+    topic, and its sources, out (a frailty pathway is not a stop-smoking one)."""
+    return any(s.activity == Activity.smoking_cessation
+               or _SMOKING_WORDS.search(s.patient_info or "") for s in pathway.steps)
+
+
 def advice_for(pathway: Pathway, overnight: bool = True) -> list[Advice]:
     """The advice topics relevant to ``pathway``'s activities, in reading order.
 
@@ -143,7 +157,9 @@ def advice_for(pathway: Pathway, overnight: bool = True) -> list[Advice]:
             or (major and Activity.education in activities)):
         topics.append(EATING)
     if activities & _LIFESTYLE:
-        topics += [SMOKING, ALCOHOL]
+        if _has_smoking_content(pathway):
+            topics.append(SMOKING)
+        topics.append(ALCOHOL)
     if activities & {Activity.preassessment, Activity.diabetes_plan, Activity.optimisation,
                      Activity.anaemia_management}:
         topics.append(MEDICINES)

@@ -270,7 +270,11 @@ def build_booklet(pathway: Pathway) -> Booklet:
                  "it is before or after your operation. The times are a guide. Yours may "
                  "not be the same."]
         for step_id, days in loops.items():
-            intro.append(f"If you need {_lower_first(patient_name(steps[step_id]))}, your "
+            # The name follows a colon, never a verb: a step's name may be a noun
+            # ("Help from your GP") or a gerund ("Treating health problems"), and
+            # "If you need treating health problems" is not English.
+            intro.append(f"Not everyone needs this step: "
+                         f"{_lower_first(patient_name(steps[step_id]))}. If you do, your "
                          f"operation may be later. This can add {span_words(days)}.")
         sections.append(BookletSection("when", "What happens and when", [Block(
             paragraphs=intro, bullets=overview)]))
