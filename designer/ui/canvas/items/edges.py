@@ -299,12 +299,11 @@ class TransitionItem(QGraphicsPathItem):
     def set_route(self, route: Route) -> None:
         """Draw the arrow along ``route`` (from the scene's router)."""
         self.route_points = list(route.points)
-        self.prepareGeometryChange()
         self._shape = None
+        # setPath itself announces the geometry change and schedules the repaint; it
+        # may ask for the old shape first, so the cache is dropped again after it.
         self.setPath(polyline_path(self.route_points))
-        # setPath asks for the old bounding rect (hence shape()) first: drop that cache.
         self._shape = None
-        self.update()
         self._head = arrow_head(self.route_points)
 
     def label_requests(self) -> list[tuple[Label, QGraphicsItem]]:

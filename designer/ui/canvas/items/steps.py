@@ -187,6 +187,9 @@ class StepItem(QGraphicsPathItem):
         self.setFlags(_STEP_FLAGS)
         self.setAcceptHoverEvents(True)
         self.setZValue(Z_STEP)
+        # Kept as a pixmap at screen resolution: repainting round a moving arrow then
+        # copies the box instead of drawing its shape and text again.
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self._glyph: QGraphicsPathItem | None = None
         self._below: QGraphicsSimpleTextItem | None = None
         self._caption_aside: str | None = None   # see set_caption_aside
