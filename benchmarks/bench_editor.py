@@ -66,7 +66,7 @@ def _recovery(report) -> None:
 
     doc = Document(make_pathway(200))
     step = doc.pathway.steps[10].id
-    target = recovery.recovery_dir() / f"{doc.recovery_id}.yaml"
+    target = recovery.recovery_dir() / f"{doc.recovery_id}{recovery.JSON_SUFFIX}"
 
     def wait_for_copy(after: float, limit: float = 15.0) -> float:
         while time.monotonic() - after < limit:
