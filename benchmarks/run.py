@@ -20,6 +20,24 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+
+def _isolate_user_folders() -> None:
+    """Benchmarks make large pathways, recovery copies and cache entries: keep them in a
+    temporary tree, never in the user's real data, settings, library or cache folders."""
+    import tempfile
+    root = Path(tempfile.mkdtemp(prefix="periop-bench-"))
+    for var, sub in (("PERIOP_DATA_DIR", "data"), ("PERIOP_CONFIG_DIR", "config"),
+                     ("PERIOP_CACHE_DIR", "cache"), ("PERIOP_USER_LIBRARY", "library")):
+        os.environ.setdefault(var, str(root / sub))
+
+
+def _one_qt_application():
+    """One QApplication for every row. Without it an export row made a bare
+    QGuiApplication first and the next row's QGraphicsScene crashed the process."""
+    from PySide6.QtWidgets import QApplication
+    return QApplication.instance() or QApplication([])
+
+
 Row = tuple[str, str, float, str, str]
 
 
@@ -54,6 +72,8 @@ def main() -> int:
     modules = sorted(HERE.glob("bench_*.py"))
     if args.only:
         modules = [m for m in modules if m.stem.removeprefix("bench_") in args.only]
+    _isolate_user_folders()
+    app = _one_qt_application()  # noqa: F841 (kept alive for the whole run)
     rows: list[Row] = []
     failures = []
     for path in modules:
