@@ -12,21 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
 from window_support import make_window, settings  # noqa: F401 (fixtures)
+from wcag import contrast  # WCAG written out for the tests, not the product's formula
 
 ERAS = "pathway_library/eras-plus-colorectal.yaml"
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-
-
-def luminance(colour: QColor) -> float:
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
-            + 0.0722 * channel(colour.blueF()))
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
 
 
 def icon_contrast(action, background: QColor) -> float:
