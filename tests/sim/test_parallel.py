@@ -112,3 +112,83 @@ def test_branches_that_never_meet_are_warned_about_and_the_patient_leaves_once()
     assert result.summary("steps.gp.visits_per_year")["mean"] == pytest.approx(arrived, rel=0.05)
     assert result.summary("steps.clinic.visits_per_year")["mean"] == pytest.approx(
         arrived, rel=0.05)
+
+
+# ------------------------------------------------------------ branches without processes
+
+
+def _eras_variant(change) -> "object":
+    from pathlib import Path
+
+    import yaml
+
+    from designer.graph.model import Pathway
+
+    root = Path(__file__).resolve().parents[2]
+    data = yaml.safe_load((root / "pathway_library" / "eras-plus-colorectal.yaml")
+                          .read_text(encoding="utf-8"))
+    data["flow"]["warmup_weeks"], data["flow"]["horizon_weeks"] = 26, 52
+    change(data)
+    return Pathway.model_validate(data)
+
+
+def _step(data, sid):
+    return next(s for s in data["steps"] if s["id"] == sid)
+
+
+def _few_beds(data):
+    # a queue for beds: a bed freed at discharge (the second fork) goes at once to
+    # the next patient waiting, in the same instant as the fork
+    next(r for r in data["resources"] if r["id"] == "ward-beds")["capacity"] = 9
+
+
+def _queues_on_branches(data):
+    _step(data, "prehab").update(capacity=70, duration={"dist": "exponential", "mean": 42})
+    _step(data, "gp-check").update(capacity=1, duration_days=0)   # a zero-time queue
+    _step(data, "gp-check").pop("duration", None)
+    for t in data["transitions"]:
+        if t["from"] == "discharge":
+            t.pop("wait_days", None)
+
+
+def _nested_forks():
+    return flow_pathway(
+        [{"id": "ref", "kind": "entry", "duration_days": 0},
+         {"id": "clinic", "capacity": 2, "duration": {"dist": "exponential", "mean": 0.3}},
+         {"id": "a", "duration": {"dist": "exponential", "mean": 5}},
+         {"id": "a1", "duration_days": 3},
+         {"id": "a2", "capacity": 3, "duration": {"dist": "uniform", "min": 1, "max": 9}},
+         {"id": "a-met", "duration_days": 1},
+         {"id": "b", "duration": {"dist": "triangular", "min": 1, "mode": 4, "max": 10}},
+         {"id": "choose", "kind": "decision"}, {"id": "quit", "kind": "exit"},
+         {"id": "op", "activity": "surgery", "capacity": 1,
+          "duration": {"dist": "lognormal", "mean": 0.5, "sd": 0.2}},
+         {"id": "home", "kind": "exit"}],
+        [("ref", "clinic"), ("clinic", "a", {"parallel": True}),
+         ("clinic", "b", {"parallel": True}), ("a", "a1", {"parallel": True}),
+         ("a", "a2", {"parallel": True}), ("a1", "a-met"), ("a2", "a-met"), ("a-met", "op"),
+         ("b", "choose"), ("choose", "op", {"probability": 0.9}),
+         ("choose", "quit", {"probability": 0.1}), ("op", "home")],
+        flow={"arrivals": {"per_week": 9}, "horizon_weeks": 40, "warmup_weeks": 8})
+
+
+@pytest.mark.parametrize("model, scenario", [
+    (lambda: _eras_variant(lambda d: None), "after"),
+    (lambda: _eras_variant(_few_beds), "before"),
+    (lambda: _eras_variant(_queues_on_branches), "after"),
+    (_nested_forks, None),
+])
+def test_branches_walked_at_once_give_the_numbers_of_one_process_a_branch(
+        model, scenario, monkeypatch):
+    """Branches that reach the join by pure delays run without a SimPy process of their
+    own. Truth: the plain way (every branch its own process, as the fork was first
+    written); every figure, series and traced move must be exactly the same."""
+    from designer.sim import engine
+    from designer.sim.plan import compile_plan
+
+    plan = compile_plan(model(), scenario)
+    fast = [engine.run_replication(plan, 11, r, trace=True) for r in range(2)]
+    monkeypatch.setattr(engine, "_EVERY_BRANCH_A_PROCESS", True)
+    plain = [engine.run_replication(plan, 11, r, trace=True) for r in range(2)]
+    assert repr(fast) == repr(plain)      # exact, NaN included
+    assert fast[0]["events"] > 0 and fast[0]["trace"]
