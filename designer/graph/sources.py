@@ -415,7 +415,10 @@ _ALL: tuple[Source, ...] = (
            "services in elective surgery", _NICE, None,
            "http://www.nice.org.uk/usingguidance/commissioningguides/"
            "smokingcessationserviceelectivesurgery/specifying.jsp",
-           facts=("Record smoking status and refer smokers to NHS Stop Smoking Services.",)),
+           facts=("Record smoking status and refer smokers to NHS Stop Smoking Services.",
+                  "The support offered ranges from brief advice and behavioural counselling "
+                  "to stop-smoking medicines (pharmacotherapy); people who do not try to "
+                  "quit but cannot smoke during their hospital stay need help too.")),
     Source("cpoc-bgs-frailty-2021", "Guideline for perioperative care for people living "
            "with frailty undergoing elective and emergency surgery",
            "Centre for Perioperative Care and British Geriatrics Society", 2021,

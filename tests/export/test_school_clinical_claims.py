@@ -142,3 +142,15 @@ def test_prehab4cancer_treats_problems_alongside_prehab_not_in_a_loop():
     assert "2 days" not in text
     # the patient sees a name, not the team's question
     assert "Eligible for prehab?" not in text
+
+
+@pytest.mark.parametrize("path", EXEMPLARS, ids=lambda p: p.stem)
+def test_a_call_in_the_first_few_days_is_not_dated_the_day_of_leaving(path):
+    """At-risk patients are called 24-72 hours after discharge (nasgp-nice-discharge):
+    a block that says so is not headed "On the day you go home"."""
+    booklet = build_booklet(load_pathway(path, use_cache=False))
+    for section in booklet.sections:
+        for block in section.blocks:
+            says = " ".join(block.paragraphs)
+            if re.search(r"first few days|1 to 3 days", says):
+                assert block.when != "On the day you go home", (path.stem, block.heading)

@@ -97,7 +97,7 @@ MEDICINES = Advice(
      "Include ones you buy yourself, and any vitamins or herbal remedies.",
      "The team will tell you if you need to stop or change any of them before your "
      "operation.",
-     "Stopping some of them has risks too. Ask the team before you stop any."),
+     "Stopping some of them can be risky, so ask the team before you stop any."),
     sources=("rcoa-preassessment-clinic", "ukcpa-periop-medicines"),
 )
 
