@@ -624,8 +624,8 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
             groups[key] = {"id": ids(key), "title": f"After {source.name}: which way?",
                            "description": "One of these ways on is taken, alongside the "
                                           "branches taken together."}
-        groups[key]["groupingBehavior"] = "logical-group"
-        groups[key]["selectionBehavior"] = choice.behavior
+            groups[key]["groupingBehavior"] = "logical-group"
+            groups[key]["selectionBehavior"] = choice.behavior
         group_ids[key] = groups[key]["id"]
     # tasks with a way marked parallel: every way on that is no choice leaves the fork
     forks = {t.source for t in pathway.transitions if t.parallel and t.source in steps
@@ -646,6 +646,8 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
                 fork["groupingBehavior"] = "logical-group"
                 fork["selectionBehavior"] = "all"
                 fork.setdefault("action", []).append(group)
+            group["groupingBehavior"] = "logical-group"
+            group["selectionBehavior"] = points[key].behavior
             branch_id = ids(f"{t.source}.{t.target}")
             branch_of[index] = branch_id
             words = t.condition or f"Go to {steps[t.target].name}"
