@@ -53,6 +53,8 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
     #: outside it (lanes run on to the view's right edge; a removed lane below a
     #: shrunk rect) stayed on screen as a ghost.
     content_changed = Signal()
+    #: The canvas went into or out of high contrast (what others draw on it follows).
+    contrast_changed = Signal(bool)
 
     def __init__(self, pathway: Pathway, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
