@@ -4,8 +4,11 @@ Patients arrive at the entry step (Poisson, or a weekly schedule) and walk the
 drawn pathway. Pure-delay steps and transition waits need no queue, so a
 patient's time through them is worked out directly; SimPy takes over only where
 patients can queue: a step with its own ``capacity`` or one that ``uses`` shared
-resources. Results cover the window after the warm-up; a stay or a busy period
-that crosses the window's edges counts for the part inside it.
+resources. At a fork each parallel branch walks its pure delays the same way; only
+a branch that reaches a queued step (or a fork of its own) becomes a SimPy process,
+and the patient goes on from the join when the last branch has arrived. Results
+cover the window after the warm-up; a stay or a busy period that crosses the
+window's edges counts for the part inside it.
 
 Random numbers come from one stream per purpose (arrivals, cohort assignment,
 each step's durations, each decision, each transition's wait), each seeded from
@@ -24,6 +27,8 @@ from typing import Any, Callable
 
 import numpy as np
 import simpy
+from simpy.events import URGENT
+from simpy.resources.resource import Release
 
 from designer.sim.plan import (
     DAYS_PER_YEAR, EXPONENTIAL, FIXED, LOGNORMAL, TRIANGULAR, UNIFORM, Dist, Plan, stream_key,
@@ -114,6 +119,10 @@ class _Patient:
 
 # what a stretch of a patient's walk ended with
 _LEAVE, _QUEUE, _FORK, _JOIN, _END = range(5)
+
+#: run every parallel branch as a SimPy process of its own, even one that reaches the
+#: join by pure delays (slower; the reference the tests compare the fast way with)
+_EVERY_BRANCH_A_PROCESS = False
 
 
 def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
@@ -278,16 +287,29 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                 return status
 
     def fork(p: _Patient):
-        """Split ``p`` at its fork; every parallel branch runs as its own process."""
+        """Split ``p`` at its fork; the parallel branches run side by side until the join.
+
+        Each branch first walks its pure delays at once (as any patient does); only a
+        branch that stops at a queued step or at a fork of its own goes on as a SimPy
+        process, and the patient waits for those. A branch that reached the join (or
+        left, or ran past the end) by pure delays needs no process.
+        """
         s = steps[p.forking]
         p.forking = -1
         t0, join = p.t, s.join
         kids = [_Patient(p.pid, p.cohort, p.arrived, j, p.root) for j in s.parallel]
         for b, kid in enumerate(kids):
             kid.t = t0 + parallel_waits[s.index][b]()
-        ends = yield env.all_of([env.process(journey(kid, walk(kid, join), join))
-                                 for kid in kids])
-        statuses = list(ends.values())
+        statuses = [walk(kid, join) for kid in kids]
+        running = [(b, env.process(journey(kid, statuses[b], join)))
+                   for b, kid in enumerate(kids)
+                   if statuses[b] in (_QUEUE, _FORK) or _EVERY_BRANCH_A_PROCESS]
+        if running:
+            yield env.all_of([process for _, process in running])
+            for b, process in running:
+                statuses[b] = process.value
+        elif not instant_is_quiet():
+            yield branches_settled()    # others go first at this instant, as they always did
         p.t = max(kid.t for kid in kids)
         if _END in statuses or p.t >= E:
             return _END
@@ -303,6 +325,41 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             return _LEAVE
         p.step = join
         return _QUEUE           # go on from the join (walk decides whether it queues)
+
+    def instant_is_quiet() -> bool:
+        """True when nothing due at this instant can draw a number or add to a sum:
+        no event is due now but releases of units nobody is queueing for (processing
+        those grants nothing). A patient whose branches all ended by pure delays then
+        goes on from the join at once, with the same draws and sums, in the same order,
+        as when each branch was its own process."""
+        queue, now = env._queue, env.now     # a heap: what is due now sits at its top
+        todo = [0]
+        while todo:
+            i = todo.pop()
+            if i < len(queue) and queue[i][0] == now:
+                event = queue[i][3]
+                if type(event) is not Release or event.resource.put_queue:
+                    return False
+                todo += (2 * i + 1, 2 * i + 2)
+        return True
+
+    def branches_settled() -> simpy.Event:
+        """What a fork whose branches all ended by pure delays waits for when other
+        events are due at the same instant.
+
+        Three zero-time hops, where a process a branch would start (urgent) and end and
+        their all-of fire: the events of the instant run in the same order as when every
+        branch was its own process, so each stream's draws and every sum come in the
+        same order (the same seed gives the same numbers).
+        """
+        settled = env.event()
+        ended = env.event()
+        ended.callbacks.append(lambda _: settled.succeed())
+        started = env.event()
+        started._ok, started._value = True, None
+        started.callbacks.append(lambda _: ended.succeed())
+        env.schedule(started, URGENT)
+        return settled
 
     def serve(p: _Patient):
         """Serve ``p`` at its queued step; ``_QUEUE`` when it walks on, else ``_LEAVE``."""

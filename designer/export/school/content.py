@@ -122,6 +122,10 @@ def _part_of(step: Step, relative_day: float | None) -> str:
 
 
 IF_PLANS_CHANGE = "Only if you need this step"
+#: "When" line of a loop step (treatment that sends the patient back, such as help to
+#: bring blood sugar down) and the overview's note on it. Neither gives a figure.
+LOOP_WHEN = "Only if you need it. It may make your operation later"
+LOOP_LATER = "You may wait longer."
 #: Start of the "when" line of a step some patients skip (after a decision).
 IF_YOU_NEED_IT = "If you need this step"
 #: Heading for a decision named as a question that has no step before it to join.
@@ -231,7 +235,9 @@ def build_booklet(pathway: Pathway) -> Booklet:
             short_when = when_label(relative, at_least=step_id in stretched, short=True)
         when = plain_when
         if step_id in loops:
-            when = f"Only if you need it. It can add {span_words(loops[step_id])}"
+            # No figure for how much later: a loop's length is the pathway's planning
+            # assumption (how long treatment takes varies), not a sourced fact.
+            when = LOOP_WHEN
         elif step_id in side_route:
             when = IF_PLANS_CHANGE
         elif step_id in some_branches and when:
@@ -251,8 +257,7 @@ def build_booklet(pathway: Pathway) -> Booklet:
                                                or step_id in loops):
             name = patient_name(step)
             if step_id in loops:
-                overview.append(f"Only if you need it: {name}. This can add "
-                                f"{span_words(loops[step_id])}.")
+                overview.append(f"Only if you need it: {name}. {LOOP_LATER}")
             else:
                 name += " (if you need it)" if step_id in some_branches else ""
                 overview.append(f"{short_when}: {name}" if short_when else name)
@@ -269,13 +274,13 @@ def build_booklet(pathway: Pathway) -> Booklet:
         intro = ["These are the steps in the order you meet them. Each time says how long "
                  "it is before or after your operation. The times are a guide. Yours may "
                  "not be the same."]
-        for step_id, days in loops.items():
+        for step_id in loops:
             # The name follows a colon, never a verb: a step's name may be a noun
             # ("Help from your GP") or a gerund ("Treating health problems"), and
             # "If you need treating health problems" is not English.
             intro.append(f"Not everyone needs this step: "
-                         f"{_lower_first(patient_name(steps[step_id]))}. If you do, your "
-                         f"operation may be later. This can add {span_words(days)}.")
+                         f"{_lower_first(patient_name(steps[step_id]))}. If you do, you "
+                         f"may wait longer than the times shown here.")
         sections.append(BookletSection("when", "What happens and when", [Block(
             paragraphs=intro, bullets=overview)]))
     if parts["before"]:

@@ -120,7 +120,7 @@ class EdgeRouting:
     def flush(self) -> None:
         """Re-route every dirty transition now (and finish any label tidying)."""
         self._route_pending = False
-        if self._torn_down():
+        if self._torn_down() or self._building:   # (a build in slices routes at its end)
             return
         if self._dragging and self._drag_routes is not None:
             # model changes while dragging wait for the drop (which routes everything)
