@@ -57,6 +57,8 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
     #: outside it (lanes run on to the view's right edge; a removed lane below a
     #: shrunk rect) stayed on screen as a ghost.
     content_changed = Signal()
+    #: The canvas went into or out of high contrast (what others draw on it follows).
+    contrast_changed = Signal(bool)
 
     def __init__(self, pathway: Pathway, undo_stack: QUndoStack, parent=None, *,
                  build: bool = True):
@@ -328,7 +330,9 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
             return
         handler = _HANDLERS.get(event.kind)
         if handler is not None:
+            self._model_changed()
             handler(self, event)
+            self._model_changed()      # (a handler may have routed mid-change)
             self.content_changed.emit()
 
     def _step_added(self, event: ModelEvent) -> None:
