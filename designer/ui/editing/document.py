@@ -134,11 +134,17 @@ class Document(QObject):
     @classmethod
     def open(cls, path: str | Path, parent: QObject | None = None) -> "Document":
         """Open a pathway file; raises ``PathwayLoadError`` with a message for people."""
+        return cls(cls.read(path), path, parent)
+
+    @staticmethod
+    def read(path: str | Path) -> Pathway:
+        """The pathway :meth:`open` shows, read from ``path`` (model code only: a worker
+        thread may call it); raises ``PathwayLoadError`` with a message for people."""
         from designer.graph.io import load_pathway
 
         pathway = load_pathway(str(path))
         place_unpositioned_steps(pathway)
-        return cls(pathway, path, parent)
+        return pathway
 
     @classmethod
     def from_recovery(cls, entry: recovery.RecoveryEntry, parent: QObject | None = None
