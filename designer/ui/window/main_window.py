@@ -94,10 +94,11 @@ class MainWindow(QMainWindow):
         """True once the editor is built (False only while start-up shows the frame)."""
         return self.document is not None
 
-    def _build(self, document: Document | None, frame_state=None) -> None:
+    def _build(self, document: Document | None, frame_state=None, scene=None) -> None:
         """Everything that edits: panels, menus and toolbar, the document, extensions.
 
-        ``frame_state`` is the start-up frame's layout: the panels take its places.
+        ``frame_state`` is the start-up frame's layout: the panels take its places;
+        ``scene`` the document's canvas when it was built beforehand.
         """
         from designer.ui.editing.context import EditorContext
         from designer.ui.editing.document import Document
@@ -139,7 +140,8 @@ class MainWindow(QMainWindow):
             self.restoreState(frame_state)
         self._build_status_bar()
 
-        self.set_document(document if document is not None else Document.new_untitled())
+        self.set_document(document if document is not None else Document.new_untitled(),
+                          scene=scene)
         self._install_extensions()
         # after every toolbar and dock exists (the saved state names them)
         from designer.ui.window.layout import WindowLayout
@@ -199,8 +201,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{opening} — {APP_TITLE}" if opening else APP_TITLE)
         self._frame = [tools, canvas, *docks.values()]
 
-    def finish_opening(self, document: Document | None) -> None:
-        """Replace the start-up frame with the editor on ``document`` (new when None)."""
+    def finish_opening(self, document: Document | None, scene=None) -> None:
+        """Replace the start-up frame with the editor on ``document`` (new when None),
+        showing ``scene`` as its canvas when it was built beforehand."""
         frame, self._frame = self._frame or [], None
         frame_state = self.saveState()
         self.setUpdatesEnabled(False)    # one paint: the frame, then the finished window
@@ -217,7 +220,7 @@ class MainWindow(QMainWindow):
                 part.hide()
                 part.deleteLater()
             self.statusBar().clearMessage()
-            self._build(document, frame_state)
+            self._build(document, frame_state, scene)
         finally:
             self.setUpdatesEnabled(True)
 
@@ -329,14 +332,22 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- document
 
-    def set_document(self, document: Document) -> None:
-        """Show ``document`` here (the caller has dealt with unsaved changes)."""
+    def set_document(self, document: Document, scene=None) -> None:
+        """Show ``document`` here (the caller has dealt with unsaved changes).
+
+        ``scene`` is its canvas when that was built beforehand (a big file opened in
+        the background: :mod:`designer.ui.window.opening`); else it is built here.
+        """
         from designer.ui.canvas.scene import PathwayScene
         from designer.ui.canvas.view import PathwayView
 
+        files = getattr(self, "files", None)
+        if files is not None and files.opening is not None:
+            files.cancel_opening()      # another document replaces the one being opened
         gc.unfreeze()   # what the previous document left can be collected again
         # the new canvas first: if it cannot be built, the old document stays intact
-        scene = PathwayScene(document.pathway, document.undo_stack)
+        if scene is None:
+            scene = PathwayScene(document.pathway, document.undo_stack)
         try:
             view = PathwayView(scene)
         except Exception:
@@ -489,6 +500,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.ready:      # still the start-up frame: nothing to save or keep
+            starting = getattr(self, "start_opening", None)
+            if starting is not None:
+                starting.cancel()       # the file it was opening stays as it is on disk
             event.accept()
             return
         # a close event arrives accepted: an error while saving must not let the
@@ -496,6 +510,7 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self.files.maybe_save():
             return
+        self.files.cancel_opening()     # a big file still opening: nothing of it to keep
         presenting = getattr(self.extension("workshop"), "presentation", None)
         if presenting is not None and presenting.active:
             presenting.leave()      # keep the layout people work in, not the full screen
