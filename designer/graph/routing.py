@@ -127,6 +127,21 @@ class BoxIndex:
             for by in range(int(top // BUCKET), int(bottom // BUCKET) + 1):
                 self._buckets.setdefault((bx, by), []).append(node)
 
+    def discard(self, node_id: str) -> None:
+        """Take a box out (nothing when it is not in); ``add`` it again where it moved."""
+        node = self.nodes.pop(node_id, None)
+        if node is None:
+            return
+        left, top, right, bottom = node.rect
+        for bx in range(int(left // BUCKET), int(right // BUCKET) + 1):
+            for by in range(int(top // BUCKET), int(bottom // BUCKET) + 1):
+                bucket = self._buckets.get((bx, by))
+                if bucket is None:
+                    continue
+                bucket[:] = [n for n in bucket if n is not node]
+                if not bucket:
+                    del self._buckets[(bx, by)]
+
     def query(self, rect: Rect) -> list[Node]:
         left, top, right, bottom = rect
         found: dict[str, Node] = {}
@@ -1322,14 +1337,24 @@ def _segments_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> bool:
 # ------------------------------------------------------------------ pathways
 
 
+_SHAPE_OF: dict = {}
+
+
 def shape_of(kind) -> str:
     """The outline a step kind is drawn with (for ports on its sides)."""
-    from .model import StepKind
-    if kind is StepKind.decision:
-        return "diamond"
-    if kind in (StepKind.entry, StepKind.exit):
-        return "round"
-    return "rect"
+    # remembered per kind: an import inside a function runs PySide's import hook on
+    # every call, and the canvas asks once per step whenever it routes
+    shape = _SHAPE_OF.get(kind)
+    if shape is None:
+        from .model import StepKind
+        if kind is StepKind.decision:
+            shape = "diamond"
+        elif kind in (StepKind.entry, StepKind.exit):
+            shape = "round"
+        else:
+            shape = "rect"
+        _SHAPE_OF[kind] = shape
+    return shape
 
 
 def pathway_nodes(pathway) -> dict[str, Node]:

@@ -209,3 +209,20 @@ def test_closing_the_start_up_frame_while_it_opens_a_big_file(qtbot, settings, b
     assert job.cancelled
     qtbot.wait(100)
     assert not frame.ready
+
+
+def test_revert_of_a_big_file_reloads_it_in_the_background(make_window, big_file, qtbot):
+    window = make_window()
+    window.files.open_path(big_file)
+    _wait_opened(qtbot, window, big_file)
+    opened = window.document
+    step = opened.pathway.steps[5]
+    assert window.push(MoveStepsCommand, {step.id: (step.position[0] + 90, step.position[1])})
+    seen = []
+    click_modal_button("Revert", seen=seen)
+    window.files.revert()
+    assert seen == ["Revert to saved"]
+    assert window.files.opening is not None and window.document is opened
+    qtbot.waitUntil(lambda: window.document is not opened, timeout=120_000)
+    assert not window.document.dirty          # no second question: Revert was the answer
+    assert window.document.pathway.step(step.id).position == step.position

@@ -37,6 +37,19 @@ class EdgeRouting:
     """Dirty-set routing with deferred label tidying."""
 
     _drag_drawn = 0.0          # when a drag last redrew its arrows (time.monotonic)
+    # Kept between routings, so that a drag's mouse moves and its drop cost what
+    # changed rather than a walk over the whole pathway:
+    _edge_order: dict[str, int] | None = None    # transition key -> place in the model
+    _edge_list: list | None = None               # the routing.Edge list, model order
+    _node_boxes: dict | None = None              # step id -> routing.Node as drawn
+    _node_kinds: dict | None = None              # step id -> the kind that box was made for
+    _box_index: routing.BoxIndex | None = None   # the same boxes, in buckets
+
+    def _model_changed(self) -> None:
+        """The scene calls this round every model event it follows: transitions may
+        have come, gone or changed places (the boxes are checked when next asked)."""
+        self._edge_order = None
+        self._edge_list = None
 
     def _mark_edges_of(self, step_id: str) -> None:
         self._dirty.update(self._by_step.get(step_id, ()))
@@ -61,15 +74,24 @@ class EdgeRouting:
         """
         moving = frozenset(step_ids)
         if self._drag_routes is None or self._drag_routes.moving != moving:
-            self._drag_routes = DragRoutes(self._route_nodes_now(), self._route_edges_now(),
-                                           getattr(self, "_routes", None) or {}, moving)
+            # what the drag starts from is kept between drags (boxes, their index,
+            # the transitions) and the scene's item index answers which arrows a
+            # dragged box stands across: no walk over the whole pathway here
+            nodes = self._nodes_now()
+            self._drag_routes = DragRoutes(nodes, self._route_edges_now(),
+                                           getattr(self, "_routes", None) or {}, moving,
+                                           across=self._arrows_across,
+                                           boxes=self._box_index)
         self._dragging = True
         self._drag_moved = True
         # arrows follow at most once a frame (FRAME_MS): mouse moves arriving faster
         # than the screen redraws only move the step; the last position is always drawn
         wait = FRAME_MS - (time.monotonic() - self._drag_drawn) * 1000.0
         if wait <= 0:
-            self._schedule_routing()
+            # at once, in this mouse move: Qt then takes the moved step and the
+            # redrawn arrows in one pass over its items and one repaint (a timer
+            # made it two passes, each a walk over every item of the scene)
+            self.flush()
         elif not self._route_pending:
             self._route_pending = True
             QTimer.singleShot(max(1, int(wait)), self.flush)
@@ -113,20 +135,69 @@ class EdgeRouting:
 
     def _route_nodes_now(self) -> list:
         """The steps' boxes as the canvas shows them now."""
-        return [routing.Node(sid, item.pos().x(), item.pos().y(), *item.size(),
-                             routing.shape_of(item.kind))
-                for sid, item in self._steps.items()]
+        return list(self._nodes_now().values())
+
+    def _nodes_now(self) -> dict:
+        """The steps' boxes as the canvas shows them now, by step id in the items'
+        order, and :attr:`_box_index` holding the same boxes.
+
+        Kept between calls: a box is made again only for a step that moved or
+        changed kind, and only that box moves in the index (a new or removed step
+        makes them all again)."""
+        steps = self._steps
+        nodes, kinds, index = self._node_boxes, self._node_kinds, self._box_index
+        if nodes is None or index is None or list(nodes) != list(steps):
+            nodes, kinds = {}, {}
+            for sid, item in steps.items():
+                pos = item.pos()
+                nodes[sid] = routing.Node(sid, pos.x(), pos.y(), *item.size(),
+                                          routing.shape_of(item.kind))
+                kinds[sid] = item.kind
+            self._node_boxes, self._node_kinds = nodes, kinds
+            self._box_index = routing.BoxIndex(nodes.values())
+            return nodes
+        for sid, item in steps.items():
+            pos = item.pos()
+            x, y = pos.x(), pos.y()
+            node = nodes[sid]
+            if node.cx != x or node.cy != y or kinds[sid] is not item.kind:
+                node = routing.Node(sid, x, y, *item.size(), routing.shape_of(item.kind))
+                nodes[sid] = node
+                kinds[sid] = item.kind
+                index.discard(sid)
+                index.add(node)
+        return nodes
+
+    def _arrows_across(self, rect) -> list[str]:
+        """Keys of the arrows whose drawn lines' bounds meet ``rect`` (left, top,
+        right, bottom), from the scene's own item index."""
+        left, top, right, bottom = rect
+        found = self.items(QRectF(left, top, right - left, bottom - top),
+                           Qt.IntersectsItemBoundingRect)
+        return [item.key for item in found if isinstance(item, TransitionItem)]
 
     def _route_edges_now(self) -> list:
         """The transitions shown, in the model's order (the order the exports route them)."""
         edges = self._edges
+        listed = self._edge_list
+        # kept until a model event (or items coming or going outside one)
+        if listed is not None and len(listed) == len(edges) == len(self.pathway.transitions):
+            return listed
         listed = [routing.Edge(t.key, t.source, t.target)
                   for t in self.pathway.transitions if t.key in edges]
         if len(listed) != len(edges):          # items the model no longer lists (mid-event)
             known = {e.key for e in listed}
             listed += [routing.Edge(key, edge.source, edge.target)
                        for key, edge in edges.items() if key not in known]
+        self._edge_list = listed
         return listed
+
+    def _transition_order(self) -> dict[str, int]:
+        """Transition key -> its place in the model (kept until the model changes)."""
+        transitions = self.pathway.transitions
+        if self._edge_order is None or len(self._edge_order) != len(transitions):
+            self._edge_order = {t.key: i for i, t in enumerate(transitions)}
+        return self._edge_order
 
     def _route_drag(self) -> None:
         """One mouse move of a drag: provisional routes for the arrows that change."""
@@ -198,7 +269,7 @@ class EdgeRouting:
             keys = self._by_step.get(sid, ())
             if len(keys) > 1:
                 if order is None:
-                    order = {t.key: i for i, t in enumerate(self.pathway.transitions)}
+                    order = self._transition_order()
                 keys = sorted(keys, key=lambda k: (order.get(k, len(order)), k))
             at_step = [edges[key] for key in keys if key in edges]
             item.set_caption_aside(caption_side(sid, routes, at_step))
