@@ -634,13 +634,19 @@ def save_pathway(pathway: Pathway, path: str | os.PathLike[str]) -> None:
     A read-only file is refused, a symbolic link keeps pointing at the file it names
     (that file is written), and a folder that forbids creating files falls back to
     writing the file in place after keeping a backup copy (see :func:`write_text_atomic`).
+    A large file's model goes into the parsed-pathway cache for the bytes written
+    (:func:`designer.graph.cache.store_saved`), so opening it again skips the YAML.
     """
     target = Path(path)
     try:
         text = dump_pathway(pathway)
     except Exception as exc:  # pragma: no cover - a bug, but never lose the old file
         raise PathwaySaveError(f"Could not prepare {target.name} for saving: {exc}") from exc
-    write_text_atomic(target, saved_text(pathway, target, text))
+    text = saved_text(pathway, target, text)
+    write_text_atomic(target, text)
+    from . import cache
+
+    cache.store_saved(text, pathway)    # re-opening it skips the YAML (never raises)
 
 
 def saved_text(pathway: Pathway, target: str | os.PathLike[str], text: str | None = None

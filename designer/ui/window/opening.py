@@ -72,6 +72,7 @@ class Opening(QObject):
         self.scene = None
         self.builder: SceneBuilder | None = None
         self.started = 0.0
+        self.error_title = "Cannot open pathway"    # the title of a failure's message
         self.finished = False
         self.cancelled = False
         self._read_task = None
@@ -137,11 +138,14 @@ class Opening(QObject):
         self.progressed.emit("Drawing…", 0.0)
         self.builder = SceneBuilder(self.scene, parent=self)
         self.builder.progressed.connect(lambda share: self.progressed.emit("Drawing…", share))
-        self.builder.finished.connect(self._built)
+        # shown from a turn of its own: the last slice and the swap are two blocks
+        self.builder.finished.connect(lambda: QTimer.singleShot(0, self._built))
         self.builder.failed.connect(self._build_failed)
         self.builder.start()
 
     def _built(self) -> None:
+        if self.cancelled or self.scene is None:
+            return
         self.finished = True
         self.ready.emit()
 
