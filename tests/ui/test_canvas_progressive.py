@@ -87,7 +87,7 @@ def test_no_slice_holds_the_gui_thread_long(qtbot):
     _scene, builder = in_slices(qtbot, make_pathway(400), slice_ms=15.0)
     # CPU time of the GUI thread (wall time on a shared machine counts others' work)
     assert builder.longest_slice_cpu_ms < 50
-    assert builder.slices > 20
+    assert builder.slices > 5
 
 
 def test_a_change_to_the_model_while_building_is_shown_when_it_ends(qtbot):

@@ -72,6 +72,7 @@ class Opening(QObject):
         self.scene = None
         self.builder: SceneBuilder | None = None
         self.started = 0.0
+        self.error_title = "Cannot open pathway"    # the title of a failure's message
         self.finished = False
         self.cancelled = False
         self._read_task = None
