@@ -132,3 +132,13 @@ def test_a_big_scene_is_retired_a_slice_at_a_time(qtbot, monkeypatch):
     with qtbot.waitSignal(scene.destroyed, timeout=30_000):
         pass
     assert step.scene() is None     # taken out (deleted once nothing refers to it)
+
+
+def test_a_canvas_built_in_slices_is_inactive_when_shown_nowhere_active(qtbot):
+    from designer.ui.canvas.building import settle_activation
+
+    scene, _builder = in_slices(qtbot, sample_pathway())
+    assert scene.isActive()             # counted active while it was built
+    settle_activation(scene)            # shown in no active window
+    qtbot.waitUntil(lambda: not scene._pre_activated)
+    assert not scene.isActive()

@@ -401,6 +401,9 @@ class MainWindow(QMainWindow):
             from designer.ui.canvas.building import retire
 
             retire(old_scene)       # detached now; a big one deleted a slice at a time
+        from designer.ui.canvas.building import settle_activation
+
+        settle_activation(scene)        # a canvas built beforehand (see building.py)
         self.scene.selectionChanged.connect(self._on_selection_changed)
         self.scene.edit_refused.connect(self.editor.refuse)   # the canvas's own refusals
         self.scene.lane_clicked.connect(self.properties_dock.show_lane)
