@@ -75,6 +75,9 @@ def test_a_big_file_opens_live_and_ends_up_as_the_synchronous_canvas(make_window
     assert window.files.recent_files() == [str(big_file.resolve())]
     assert shown == picture(synchronous(load_pathway(big_file)))
     assert window.view.scene() is window.scene
+    # active as its window is (it was counted active while built, to spare the sweep)
+    qtbot.waitUntil(lambda: not window.scene._pre_activated)
+    assert window.scene.isActive() == window.isActiveWindow()
 
 
 def test_the_opened_pathway_can_be_edited_and_undone_at_once(make_window, big_file, qtbot):
