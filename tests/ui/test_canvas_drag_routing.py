@@ -8,6 +8,7 @@ the router's own measures.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -53,8 +54,13 @@ def _drag_step(view, scene, step_id: str, by: QPoint, moves: int = 24, during=No
         QTest.mouseMove(vp, start + QPoint(by.x() * i // moves, by.y() * i // moves))
         QApplication.processEvents()
         if during is not None:
-            # arrows follow once a frame: a frame later they are where the step is
+            # arrows follow once a frame (less often when frames are dear): once the
+            # frame that was due is drawn they are where the step is
             QTest.qWait(int(FRAME_MS) + 10)
+            deadline = time.monotonic() + 5
+            while scene._route_pending and time.monotonic() < deadline:
+                QTest.qWait(5)
+            assert not scene._route_pending
             during(i)
     QTest.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, start + by)
     QApplication.processEvents()

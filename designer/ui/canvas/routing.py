@@ -31,6 +31,9 @@ from designer.ui.canvas.items.edges import TransitionItem
 
 #: while dragging, arrows are redrawn at most once in this many milliseconds (a frame)
 FRAME_MS = 16.0
+#: ... and a frame that took t (its repaint included) is followed by none for
+#: (FRAME_SPACING - 1) * t: arrows take at most a third of the time while dragging
+FRAME_SPACING = 3.0
 
 
 #: model events that leave the list of transitions (keys, ends, order) as it was
@@ -43,6 +46,8 @@ class EdgeRouting:
     """Dirty-set routing with deferred label tidying."""
 
     _drag_drawn = 0.0          # when a drag last redrew its arrows (time.monotonic)
+    _drag_next = 0.0           # no arrow frame before this (time.monotonic)
+    _frame_unpainted = False   # a frame's arrows were set and not yet painted
     # Kept between routings, so that a drag's mouse moves and its drop cost what
     # changed rather than a walk over the whole pathway:
     _edge_order: dict[str, int] | None = None    # transition key -> place in the model
@@ -94,9 +99,10 @@ class EdgeRouting:
                                            boxes=self._box_index)
         self._dragging = True
         self._drag_moved = True
-        # arrows follow at most once a frame (FRAME_MS): mouse moves arriving faster
-        # than the screen redraws only move the step; the last position is always drawn
-        wait = FRAME_MS - (time.monotonic() - self._drag_drawn) * 1000.0
+        # arrows follow at most once a frame (FRAME_MS), and less often where a frame
+        # costs more than a third of that (drag_frame_painted): mouse moves arriving
+        # faster only move the step; the last position is always drawn
+        wait = (self._drag_next - time.monotonic()) * 1000.0
         if wait <= 0:
             # at once, in this mouse move: Qt then takes the moved step and the
             # redrawn arrows in one pass over its items and one repaint (a timer
@@ -105,6 +111,19 @@ class EdgeRouting:
         elif not self._route_pending:
             self._route_pending = True
             QTimer.singleShot(max(1, int(wait)), self.flush)
+
+    def drag_frame_painted(self) -> None:
+        """A view finished painting (it calls this while a drag is under way).
+
+        The next arrow frame waits until the last one has taken at most a third
+        of the time since it began (FRAME_SPACING), repaint included: where
+        redrawing the arrows costs more than a third of a frame (a slow or busy
+        machine, many long arrows on screen) they follow less often, and the
+        dragged step, moved by every mouse event, keeps up with the pointer."""
+        if self._frame_unpainted:
+            self._frame_unpainted = False
+            took = time.monotonic() - self._drag_drawn
+            self._drag_next = max(self._drag_next, self._drag_drawn + FRAME_SPACING * took)
 
     @property
     def dragging(self) -> bool:
@@ -219,8 +238,10 @@ class EdgeRouting:
             if item is not None:
                 pos = item.pos()
                 positions[sid] = (pos.x(), pos.y())
-        changed = drag.move(positions)
         self._drag_drawn = time.monotonic()
+        self._drag_next = self._drag_drawn + FRAME_MS / 1000.0
+        self._frame_unpainted = True
+        changed = drag.move(positions)
         routes = self._routes
         touched = set()
         for key, route in changed.items():
