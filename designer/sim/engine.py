@@ -174,15 +174,16 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
         hi = end if end < E else E
         return hi - lo if hi > lo else 0.0
 
-    def week_bin(t: float) -> int:
-        """The first weekly snapshot (at W + 7k) that sees a change at ``t``."""
+    def list_change(t: float, delta: int, cohort: int, t_long: float) -> None:
+        """The waiting list changes by ``delta`` at ``t``, and those on it who have
+        waited 18 weeks or more at ``t_long``; each change is binned to the first
+        weekly snapshot (at W + 7k) that sees it."""
         k = math.ceil((t - W) / 7.0) if t > W else 0
-        return k if k <= weeks + 1 else weeks + 1
-
-    def list_change(t: float, delta: int, cohort: int) -> None:
-        k = week_bin(t)
+        k = k if k <= weeks + 1 else weeks + 1
         on_list_diff[k] += delta
         cohort_list_diff[cohort][k] += delta
+        k = math.ceil((t_long - W) / 7.0) if t_long > W else 0
+        long_diff[cohort][k if k <= weeks + 1 else weeks + 1] += delta
         if t < E:
             on_list_end[cohort] += delta
 
@@ -190,10 +191,10 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
         p = p.root
         if p.on_list:
             p.on_list = False
-            list_change(t, -1, p.cohort)
             # a long wait counted from 18 weeks after referral ends when the clock
             # stops; one that stops sooner cancels the count it would have started
-            long_diff[p.cohort][week_bin(max(t, p.arrived + RTT_TARGET_DAYS))] -= 1
+            long_from = p.arrived + RTT_TARGET_DAYS
+            list_change(t, -1, p.cohort, t if t > long_from else long_from)
 
     def start_service(p: _Patient, s, t: float, d: float) -> None:
         """Bookkeeping when patient ``p`` starts step ``s`` at ``t`` for ``d`` days."""
@@ -439,8 +440,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             pid += 1
             if t >= W:
                 arrivals_in[cohort] += 1
-            list_change(t, +1, cohort)
-            long_diff[cohort][week_bin(t + RTT_TARGET_DAYS)] += 1
+            list_change(t, +1, cohort, t + RTT_TARGET_DAYS)
             status = walk(p)
             if status in (_QUEUE, _FORK):
                 env.process(journey(p, status))

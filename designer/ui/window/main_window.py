@@ -398,8 +398,12 @@ class MainWindow(QMainWindow):
         else:
             self._centre_layout.addWidget(self.view, 1)
         if old_scene is not None:
-            old_scene.detach()
-            old_scene.deleteLater()
+            from designer.ui.canvas.building import retire
+
+            retire(old_scene)       # detached now; a big one deleted a slice at a time
+        from designer.ui.canvas.building import settle_activation
+
+        settle_activation(scene)        # a canvas built beforehand (see building.py)
         self.scene.selectionChanged.connect(self._on_selection_changed)
         self.scene.edit_refused.connect(self.editor.refuse)   # the canvas's own refusals
         self.scene.lane_clicked.connect(self.properties_dock.show_lane)

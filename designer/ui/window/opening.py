@@ -26,7 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from designer.ui.canvas.building import POLL_MS, SceneBuilder, in_background
+from designer.ui.canvas.building import POLL_MS, SceneBuilder, in_background, retire
 
 #: files at least this big open in the background (smaller ones at once, as before)
 BACKGROUND_BYTES = 64_000
@@ -106,8 +106,7 @@ class Opening(QObject):
         scene, self.scene = self.scene, None
         document, self.document = self.document, None
         if scene is not None:
-            scene.detach()
-            scene.deleteLater()
+            retire(scene)
         if document is not None:
             document.close()
             document.deleteLater()
