@@ -61,11 +61,13 @@ def measure(sync: bool = False) -> dict:
     app = _app()
     from PySide6.QtCore import QSettings
 
+    from designer import paths
     from designer.graph.io import save_pathway
     from designer.ui.editing.document import Document
     from designer.ui.window import opening
     from designer.ui.window.main_window import MainWindow
 
+    paths.data_dir()     # as at start-up (the recovery folder): its imports done before
     saved = opening.BACKGROUND_BYTES
     if sync:
         opening.BACKGROUND_BYTES = 1 << 62

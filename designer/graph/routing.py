@@ -480,6 +480,29 @@ class RouteCache:
         self._call = 0
         self.searched = 0          # edges searched in the last call (the rest came from here)
         self.reused = 0
+        # steps spread wider than FAR: plain routes by edge, with the two boxes and
+        # sides each was drawn for (the last call's only)
+        self._plain: dict[str, tuple[Node, Node, tuple[str, str], Route]] = {}
+
+    def _plain_routes(self, edges: Sequence[Edge], by_id: Mapping[str, Node],
+                      sides: Mapping[str, tuple[str, str]]) -> dict[str, Route]:
+        """:func:`_plain_route` for every edge, the same Route object as last time
+        for an edge whose boxes and sides did not change."""
+        before, kept = self._plain, {}
+        routes: dict[str, Route] = {}
+        for e in edges:
+            a, b, way = by_id[e.source], by_id[e.target], sides[e.key]
+            old = before.get(e.key)
+            if old is not None and old[0] == a and old[1] == b and old[2] == way:
+                route = old[3]
+                self.reused += 1
+            else:
+                route = _plain_route(e, by_id, way)
+                self.searched += 1
+            routes[e.key] = route
+            kept[e.key] = (a, b, way, route)
+        self._plain = kept
+        return routes
 
     def _begin(self) -> None:
         self._call += 1
@@ -632,7 +655,9 @@ def _route_edges(nodes: Iterable[Node], edges: Iterable[Edge], only: Iterable[st
         if again is not None and e.key not in again and old is not None:
             sides[e.key] = (old.source_side, old.target_side)
     if _far_apart(by_id.values()):
-        return {e.key: _plain_route(e, by_id, sides[e.key]) for e in edges}
+        if cache is None:
+            return {e.key: _plain_route(e, by_id, sides[e.key]) for e in edges}
+        return cache._plain_routes(edges, by_id, sides)
     routes = _route_pass(index, edges, sides, again, previous, cache)
     # each loop routed now: would another way round cost less (fewer crossings)?
     changed = False

@@ -21,7 +21,7 @@ from window_support import make_window, settings  # noqa: F401 (fixtures)
 from wcag import contrast  # WCAG written out for the tests, not the product's formula
 
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-BLACK, WHITE = QColor("#000000"), QColor("#ffffff")
+BLACK = QColor("#000000")
 
 
 def _toggle(window, qtbot) -> None:
@@ -30,16 +30,38 @@ def _toggle(window, qtbot) -> None:
     qtbot.keyClick(window.view, Qt.Key.Key_H, CTRL_ALT)
 
 
-def _pixels(image: QImage, rect=None) -> list[QColor]:
-    x0, y0, x1, y1 = rect or (0, 0, image.width(), image.height())
-    return [image.pixelColor(x, y) for y in range(max(0, y0), min(image.height(), y1))
-            for x in range(max(0, x0), min(image.width(), x1))]
+def _array(image: QImage):
+    """The picture as rows of (red, green, blue)."""
+    import numpy
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height = rgb.width(), rgb.height()
+    return numpy.frombuffer(rgb.constBits(), numpy.uint8).reshape(
+        height, rgb.bytesPerLine())[:, :width * 3].reshape(height, width, 3).copy()
+
+
+def _colours(picture, rect=None, mask=None) -> Counter:
+    """How many pixels of each colour in ``picture`` (a QImage or rows of RGB), inside
+    ``rect`` (x0, y0, x1, y1) or where ``mask`` is true. Only counted here: every
+    contrast is worked out by tests/ui/wcag.py on the colours found."""
+    import numpy
+
+    array = picture if isinstance(picture, numpy.ndarray) else _array(picture)
+    if rect is not None:
+        x0, y0, x1, y1 = rect
+        array = array[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    pixels = array[mask] if mask is not None else array.reshape(-1, 3)
+    if not len(pixels):
+        return Counter()
+    wide = pixels.astype(numpy.uint32)
+    found, counts = numpy.unique((wide[:, 0] << 16) | (wide[:, 1] << 8) | wide[:, 2],
+                                 return_counts=True)
+    return Counter({QColor(int(rgb)).name(): int(n) for rgb, n in zip(found, counts)})
 
 
 def _ground(image: QImage) -> QColor:
     """The commonest colour of the picture: what everything is drawn on."""
-    counts = Counter(p.name() for p in _pixels(image))
-    return QColor(counts.most_common(1)[0][0])
+    return QColor(_colours(image).most_common(1)[0][0])
 
 
 def _shown(view, title: str) -> QImage:
@@ -54,9 +76,8 @@ def _marks(image: QImage, least: int = 150) -> dict[str, int]:
     """The coloured marks of a chart: saturated colours covering ``least`` pixels or more
     (a shade at the edge of a mark covers far fewer). Near-black shades, whose hue is
     noise, are the ground's."""
-    counts = Counter(p.name() for p in _pixels(image)
-                     if p.hsvSaturation() > 100 and p.value() > 40)
-    return {name: n for name, n in counts.items() if n >= least}
+    return {name: n for name, n in _colours(image).items()
+            if n >= least and QColor(name).hsvSaturation() > 100 and QColor(name).value() > 40}
 
 
 def _solid_marks(image: QImage, least: int = 30) -> dict[str, int]:
@@ -65,22 +86,15 @@ def _solid_marks(image: QImage, least: int = 30) -> dict[str, int]:
     meets another, a line or two wide, is no area."""
     import numpy
 
-    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-    width, height = rgb.width(), rgb.height()
-    array = numpy.frombuffer(rgb.constBits(), numpy.uint8).reshape(
-        height, rgb.bytesPerLine())[:, :width * 3].reshape(height, width, 3)
+    array = _array(image)
+    height, width = array.shape[:2]
     core = array[1:-1, 1:-1]
     same = numpy.ones(core.shape[:2], bool)
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
             same &= (array[1 + dy:height - 1 + dy, 1 + dx:width - 1 + dx] == core).all(axis=2)
-    colours, counts = numpy.unique(core[same], axis=0, return_counts=True)
-    marks = {}
-    for (r, g, b), n in zip(colours, counts):
-        colour = QColor(int(r), int(g), int(b))
-        if n >= least and colour.hsvSaturation() > 100 and colour.value() > 40:
-            marks[colour.name()] = int(n)
-    return marks
+    return {name: n for name, n in _colours(core, mask=same).items()
+            if n >= least and QColor(name).hsvSaturation() > 100 and QColor(name).value() > 40}
 
 
 def _texts(fig):
@@ -110,8 +124,8 @@ def _text_contrast(image: QImage, box, ground: QColor) -> float:
     """The highest contrast against ``ground`` inside a text's box (its core pixels)."""
     height = image.height()
     rect = (int(box.x0), int(height - box.y1), int(box.x1) + 1, int(height - box.y0) + 1)
-    pixels = _pixels(image, rect)
-    return max((contrast(p, ground) for p in pixels), default=0.0)
+    return max((contrast(QColor(name), ground) for name in _colours(image, rect)),
+               default=0.0)
 
 
 def test_charts_follow_high_contrast_and_come_back_light(sim_window, qtbot):
@@ -147,17 +161,31 @@ def test_charts_follow_high_contrast_and_come_back_light(sim_window, qtbot):
         for words, box in texts:
             assert _text_contrast(image, box, BLACK) >= 4.5, (title, words)
 
+    # drawn again at another size (the panel made taller), still white on black
+    _shown(view, "Waiting list")
+    canvas = view.canvases["Waiting list"]
+    height, least = canvas.height(), canvas.minimumHeight()
+    canvas.setMinimumHeight(height * 2)
+    qtbot.waitUntil(lambda: canvas.height() >= height * 2)
+    image = canvas.grab().toImage()
+    for words, box in _texts(canvas.figure):
+        assert _text_contrast(image, box, BLACK) >= 4.5, ("resized", words)
+    canvas.setMinimumHeight(least)
+    qtbot.waitUntil(lambda: canvas.height() == height)
+
     # the 95% bands under the waiting-list lines still show on black: dim colours,
     # neither black nor the lines' own, over much of the chart
     image = _shown(view, "Waiting list")
-    bands = [p for p in _pixels(image) if p.hsvSaturation() > 60
-             and 1.2 <= contrast(p, BLACK) < 3.0]
-    assert len(bands) > 0.05 * image.width() * image.height()
+    bands = sum(n for name, n in _colours(image).items()
+                if QColor(name).hsvSaturation() > 60
+                and 1.2 <= contrast(QColor(name), BLACK) < 3.0)
+    assert bands > 0.05 * image.width() * image.height()
 
     # the 18-week standard, a line and its words in one red, reads on black as text
     image = _shown(view, "Time to treatment")
-    reds = Counter(p.name() for p in _pixels(image)
-                   if p.hsvSaturation() > 100 and (p.hsvHue() < 15 or p.hsvHue() > 345))
+    reds = Counter({name: n for name, n in _colours(image).items()
+                    if QColor(name).hsvSaturation() > 100
+                    and (QColor(name).hsvHue() < 15 or QColor(name).hsvHue() > 345)})
     assert reds
     assert contrast(QColor(reds.most_common(1)[0][0]), BLACK) >= 4.5
 
@@ -198,8 +226,8 @@ def test_canvas_legend_reads_in_high_contrast_and_back(sim_window, qtbot):
         assert legend is not None and legend.isVisible()
         image = legend.grab().toImage()
         ground = _ground(image)
-        return ground, max(contrast(p, ground) for p in _pixels(image)
-                           if p.hsvSaturation() < 30)      # the words, not the swatches
+        return ground, max(contrast(QColor(name), ground) for name in _colours(image)
+                           if QColor(name).hsvSaturation() < 30)   # words, not swatches
 
     ground, words = legend_look()
     assert ground.lightness() > 200 and words >= 4.5
@@ -246,7 +274,8 @@ def test_animation_counts_read_on_a_black_canvas(sim_window, qtbot):
         painter.end()
         ground = _ground(image)
         assert ground.name() == "#000000"
-        assert max(contrast(p, ground) for p in _pixels(image)) >= 4.5, text.text()
+        assert max(contrast(QColor(name), ground) for name in _colours(image)) >= 4.5, \
+            text.text()
     animation.stop()
 
 
@@ -259,7 +288,7 @@ def test_a_board_pack_chart_stays_light_after_high_contrast_charts(sim_window, q
     _toggle(window, qtbot)
     view = dock.results_view
     qtbot.waitUntil(lambda: view.dark)
-    view.draw_all()
+    assert _ground(_shown(view, "Utilisation")).name() == "#000000"
     chart = tornado([("Length of stay", -1000.0, 1500.0), ("Theatre cost", -300.0, 200.0)],
                     0.0, Trace("GBP"), "10%", "Change in cost a year (GBP)")
     image = QImage.fromData(chart.png)
@@ -285,10 +314,10 @@ def test_high_contrast_series_are_the_light_ones_each_3_to_1_on_black():
     charts.paint(fig, charts.draw_utilisation, results, {}, charts.HIGH_CONTRAST)
     fig.canvas.draw()
     rgba = numpy.asarray(fig.canvas.buffer_rgba())
-    counts = Counter(tuple(int(c) for c in px[:3]) for row in rgba for px in row)
-    assert max(counts, key=counts.get) == (0, 0, 0)              # black ground
-    marks = [QColor(*rgb) for rgb, n in counts.items()
-             if n >= 300 and QColor(*rgb).hsvSaturation() > 100]
+    counts = _colours(rgba[:, :, :3])
+    assert counts.most_common(1)[0][0] == "#000000"             # black ground
+    marks = [QColor(name) for name, n in counts.items()
+             if n >= 300 and QColor(name).hsvSaturation() > 100]
     assert len(marks) == 7
     for colour in marks:
         assert contrast(colour, BLACK) >= 3.0, colour.name()

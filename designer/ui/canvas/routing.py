@@ -31,12 +31,23 @@ from designer.ui.canvas.items.edges import TransitionItem
 
 #: while dragging, arrows are redrawn at most once in this many milliseconds (a frame)
 FRAME_MS = 16.0
+#: ... and a frame that took t (its repaint included) is followed by none for
+#: (FRAME_SPACING - 1) * t: arrows take at most a third of the time while dragging
+FRAME_SPACING = 3.0
+
+
+#: model events that leave the list of transitions (keys, ends, order) as it was
+_TRANSITIONS_KEPT = frozenset({
+    "step-changed", "role-added", "role-removed", "role-changed", "setting-added",
+    "setting-removed", "setting-changed", "settings-reordered"})
 
 
 class EdgeRouting:
     """Dirty-set routing with deferred label tidying."""
 
     _drag_drawn = 0.0          # when a drag last redrew its arrows (time.monotonic)
+    _drag_next = 0.0           # no arrow frame before this (time.monotonic)
+    _frame_unpainted = False   # a frame's arrows were set and not yet painted
     # Kept between routings, so that a drag's mouse moves and its drop cost what
     # changed rather than a walk over the whole pathway:
     _edge_order: dict[str, int] | None = None    # transition key -> place in the model
@@ -44,12 +55,16 @@ class EdgeRouting:
     _node_boxes: dict | None = None              # step id -> routing.Node as drawn
     _node_kinds: dict | None = None              # step id -> the kind that box was made for
     _box_index: routing.BoxIndex | None = None   # the same boxes, in buckets
+    _kept_requests: dict | None = None           # key -> (its item, its label requests)
+    _shown_labels: dict | None = None            # (key, name) -> (place put at, item)
 
-    def _model_changed(self) -> None:
+    def _model_changed(self, kind: str = "") -> None:
         """The scene calls this round every model event it follows: transitions may
-        have come, gone or changed places (the boxes are checked when next asked)."""
-        self._edge_order = None
-        self._edge_list = None
+        have come, gone or changed places (the boxes are checked when next asked).
+        A step's or a lane's change leaves the transitions as they were."""
+        if kind not in _TRANSITIONS_KEPT:
+            self._edge_order = None
+            self._edge_list = None
 
     def _mark_edges_of(self, step_id: str) -> None:
         self._dirty.update(self._by_step.get(step_id, ()))
@@ -84,9 +99,10 @@ class EdgeRouting:
                                            boxes=self._box_index)
         self._dragging = True
         self._drag_moved = True
-        # arrows follow at most once a frame (FRAME_MS): mouse moves arriving faster
-        # than the screen redraws only move the step; the last position is always drawn
-        wait = FRAME_MS - (time.monotonic() - self._drag_drawn) * 1000.0
+        # arrows follow at most once a frame (FRAME_MS), and less often where a frame
+        # costs more than a third of that (drag_frame_painted): mouse moves arriving
+        # faster only move the step; the last position is always drawn
+        wait = (self._drag_next - time.monotonic()) * 1000.0
         if wait <= 0:
             # at once, in this mouse move: Qt then takes the moved step and the
             # redrawn arrows in one pass over its items and one repaint (a timer
@@ -95,6 +111,19 @@ class EdgeRouting:
         elif not self._route_pending:
             self._route_pending = True
             QTimer.singleShot(max(1, int(wait)), self.flush)
+
+    def drag_frame_painted(self) -> None:
+        """A view finished painting (it calls this while a drag is under way).
+
+        The next arrow frame waits until the last one has taken at most a third
+        of the time since it began (FRAME_SPACING), repaint included: where
+        redrawing the arrows costs more than a third of a frame (a slow or busy
+        machine, many long arrows on screen) they follow less often, and the
+        dragged step, moved by every mouse event, keeps up with the pointer."""
+        if self._frame_unpainted:
+            self._frame_unpainted = False
+            took = time.monotonic() - self._drag_drawn
+            self._drag_next = max(self._drag_next, self._drag_drawn + FRAME_SPACING * took)
 
     @property
     def dragging(self) -> bool:
@@ -209,8 +238,10 @@ class EdgeRouting:
             if item is not None:
                 pos = item.pos()
                 positions[sid] = (pos.x(), pos.y())
-        changed = drag.move(positions)
         self._drag_drawn = time.monotonic()
+        self._drag_next = self._drag_drawn + FRAME_MS / 1000.0
+        self._frame_unpainted = True
+        changed = drag.move(positions)
         routes = self._routes
         touched = set()
         for key, route in changed.items():
@@ -244,9 +275,12 @@ class EdgeRouting:
             if route is None:
                 edge.setVisible(False)
                 continue
+            before = routes_before.get(key)
+            if before is route and key not in keys:
+                continue            # the router's cache gave back the very same route
             edge.setVisible(True)
-            if key in keys or route != routes_before.get(key):
-                if route != routes_before.get(key) or not edge.route_points:
+            if key in keys or route != before:
+                if route != before or not edge.route_points:
                     edge.set_route(route)
                     touched.add(edge.source)
                     touched.add(edge.target)
@@ -255,7 +289,7 @@ class EdgeRouting:
                     self._untidy.add(key)
         self._set_captions(touched if routes_before else set(self._steps))
         if tidy:
-            self._place_decorations()
+            self._place_decorations(keys)
 
     def _set_captions(self, step_ids) -> None:
         """A decision's owner caption moves aside where an arrow uses its bottom corner,
@@ -274,24 +308,56 @@ class EdgeRouting:
             at_step = [edges[key] for key in keys if key in edges]
             item.set_caption_aside(caption_side(sid, routes, at_step))
 
-    def _place_decorations(self) -> None:
-        """Every label and badge on its own arrow, clear of steps and of each other."""
-        self._untidy = set()
-        requests = [request for edge in self._edges.values() if edge.key in self._routes
-                    for request in edge.label_requests()]
+    def _place_decorations(self, again=()) -> None:
+        """Every label and badge on its own arrow, clear of steps and of each other.
+
+        ``again``: arrows whose labels may stand elsewhere than where they were last
+        placed (put at their preferred points meanwhile: while dragging, on the first
+        build), besides those still marked untidy."""
+        quick, self._untidy = self._untidy | set(again), set()
+        requests = self._label_requests()
         if not requests:
             return
         places = routing.place_labels(self._routes, self._route_nodes,
                                       [label for label, _item in requests],
                                       keep_clear=self._captions_below(),
                                       cache=self._label_cache)
+        # a label is moved only where its place changed, or where it was put at its
+        # preferred point meanwhile (drawn untidy: while dragging, on the first build)
+        shown = self._shown_labels
+        if shown is None or len(shown) > 2 * len(requests) + 64:
+            shown = self._shown_labels = {}      # (none kept for arrows long gone)
         for label, item in requests:
-            rect = places.get((label.key, label.name))
+            where = (label.key, label.name)
+            rect = places.get(where)
             if rect is None:
                 continue
+            if shown.get(where) == (rect, item) and label.key not in quick:
+                continue
+            shown[where] = (rect, item)
             if label.name == "label":
                 item.use_size(rect[2] - rect[0], rect[3] - rect[1])
             item.setPos((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+
+    def _label_requests(self) -> list:
+        """Every arrow's label requests (TransitionItem.label_requests), in the
+        items' order; an arrow's are asked again only after its decorations changed
+        (:meth:`decorations_changed`) or its item was replaced."""
+        kept, routes = self._kept_requests, self._routes
+        if kept is None:
+            kept = self._kept_requests = {}
+        requests = []
+        for key, edge in self._edges.items():
+            if key not in routes:
+                continue
+            entry = kept.get(key)
+            if entry is None or entry[0] is not edge:
+                entry = kept[key] = (edge, edge.label_requests())
+            requests += entry[1]
+        if len(kept) > len(self._edges):        # arrows that went
+            for key in [k for k in kept if k not in self._edges]:
+                del kept[key]
+        return requests
 
     def _captions_below(self) -> list[tuple[float, float, float, float]]:
         """Text a step shows outside its shape (a decision's owner, under the tip)."""
@@ -307,6 +373,8 @@ class EdgeRouting:
 
     def decorations_changed(self, key: str) -> None:
         """A transition's label or badges changed: place them (with the rest) again."""
+        if self._kept_requests is not None:
+            self._kept_requests.pop(key, None)
         route = getattr(self, "_routes", {}).get(key)
         edge = self._edges.get(key)
         if route is None or edge is None:

@@ -330,9 +330,9 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
             return
         handler = _HANDLERS.get(event.kind)
         if handler is not None:
-            self._model_changed()
+            self._model_changed(event.kind)
             handler(self, event)
-            self._model_changed()      # (a handler may have routed mid-change)
+            self._model_changed(event.kind)      # (a handler may have routed mid-change)
             self.content_changed.emit()
 
     def _step_added(self, event: ModelEvent) -> None:

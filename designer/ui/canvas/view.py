@@ -72,6 +72,12 @@ class PathwayView(QGraphicsView):
         self._hold_detail = False    # see fit_readable
         self._update_detail()
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        scene = self.scene()
+        if scene is not None and getattr(scene, "dragging", False):
+            scene.drag_frame_painted()     # paces the arrows' frames (EdgeRouting)
+
     # ------------------------------------------------------------------ zoom
     def zoom(self) -> float:
         return self.transform().m11()

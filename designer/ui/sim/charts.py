@@ -96,6 +96,8 @@ HEADLINE_ROWS = (
     ("rtt_weeks_median", "Referral to treatment, median (weeks)", "weeks"),
     ("rtt_weeks_p90", "Referral to treatment, 90th centile (weeks)", "weeks"),
     ("rtt_within_18_weeks", "Treated within 18 weeks", "share"),
+    ("rtt_incomplete_under_18_weeks",
+     "Still waiting: waited under 18 weeks (the 92% standard)", "share"),
     ("waiting_list_end", "Waiting list at the end (patients)", "count"),
     ("cancellations_on_the_day_per_year", "Cancelled on the day, a year", "count"),
     ("bed_days_per_year", "Bed-days a year", "count"),

@@ -241,7 +241,8 @@ class FileCommands:
         """The :class:`~designer.ui.window.opening.Opening` under way, or None."""
         return self._opening
 
-    def _open_in_background(self, path: Path, asked: bool) -> bool:
+    def _open_in_background(self, path: Path, asked: bool,
+                            error_title: str = "Cannot open pathway") -> bool:
         """Read and draw ``path`` while the window stays live; True once it is under way
         (its outcome is shown when it ends: the new pathway, or a message)."""
         from designer.ui.window import opening
@@ -251,6 +252,7 @@ class FileCommands:
             return True                   # already on its way
         self.cancel_opening()
         job = opening.Opening(path, self.window)
+        job.error_title = error_title
         self._opening = job
         self._asked_at = self.window.document._revision if asked else None
         bar = opening.bar_for(self.window)
@@ -326,10 +328,10 @@ class FileCommands:
         if isinstance(exc, PathwayLoadError):
             if not job.path.exists():
                 self.forget(str(job.path))
-            self._error("Cannot open pathway", str(exc))
+            self._error(job.error_title, str(exc))
             return
         logging.getLogger("designer").error("Showing %s failed", job.path, exc_info=exc)
-        self._error("Cannot open pathway", f"The designer could not show “{job.name}”: "
+        self._error(job.error_title, f"The designer could not show “{job.name}”: "
                     f"{exc or type(exc).__name__}. The pathway you had open is unchanged.")
 
     def save(self) -> bool:
@@ -427,7 +429,11 @@ class FileCommands:
             if box.exec() != MB.Discard:
                 return
         from designer.graph.io import PathwayLoadError
+        from designer.ui.window.opening import opens_in_background
 
+        if opens_in_background(doc.path):    # a big file: read and drawn, window live
+            self._open_in_background(doc.path, asked=True, error_title="Cannot revert")
+            return
         try:
             fresh = Document.open(doc.path)
         except PathwayLoadError as exc:

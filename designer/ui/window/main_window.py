@@ -23,6 +23,9 @@ from designer import paths
 # Only Qt above: the window's frame can be shown before the model, the panels and
 # the extensions are imported (see MainWindow(opening=...) and finish_opening).
 if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
+
     from designer.ui.editing.document import Document
 
 APP_TITLE = paths.APP_NAME
@@ -55,6 +58,19 @@ class MainWindow(QMainWindow):
 
     document_changed = Signal()
     findings_updated = Signal(object)
+
+    # the menu bar and the main toolbar (built by actions.build_menus; extensions add to
+    # them through the WindowHost protocol)
+    menu_file: QMenu
+    menu_recent: QMenu
+    file_extras_separator: QAction
+    menu_edit: QMenu
+    menu_view: QMenu
+    menu_panels: QMenu
+    menu_tools: QMenu
+    menu_workshop: QMenu
+    menu_help: QMenu
+    toolbar: QToolBar
 
     def __init__(self, document: Document | None = None, settings: QSettings | None = None,
                  parent: QWidget | None = None, *, opening: str | None = None) -> None:
@@ -133,7 +149,12 @@ class MainWindow(QMainWindow):
         self.palette_dock = self._make_palette_dock()
 
         self.act = WindowActions(self)
-        build_menus(self, self.act)
+        menus = build_menus(self, self.act)
+        self.menu_file, self.menu_recent = menus.file, menus.recent
+        self.file_extras_separator = menus.file_extras_separator
+        self.menu_edit, self.menu_view, self.menu_panels = menus.edit, menus.view, menus.panels
+        self.menu_tools, self.menu_workshop = menus.tools, menus.workshop
+        self.menu_help, self.toolbar = menus.help, menus.toolbar
         self._place_docks()
         if frame_state is not None:
             # docks added to a window already on screen share its space out otherwise
@@ -377,8 +398,12 @@ class MainWindow(QMainWindow):
         else:
             self._centre_layout.addWidget(self.view, 1)
         if old_scene is not None:
-            old_scene.detach()
-            old_scene.deleteLater()
+            from designer.ui.canvas.building import retire
+
+            retire(old_scene)       # detached now; a big one deleted a slice at a time
+        from designer.ui.canvas.building import settle_activation
+
+        settle_activation(scene)        # a canvas built beforehand (see building.py)
         self.scene.selectionChanged.connect(self._on_selection_changed)
         self.scene.edit_refused.connect(self.editor.refuse)   # the canvas's own refusals
         self.scene.lane_clicked.connect(self.properties_dock.show_lane)

@@ -26,7 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from designer.ui.canvas.building import POLL_MS, SceneBuilder, in_background
+from designer.ui.canvas.building import POLL_MS, SceneBuilder, in_background, retire
 
 #: files at least this big open in the background (smaller ones at once, as before)
 BACKGROUND_BYTES = 64_000
@@ -72,6 +72,7 @@ class Opening(QObject):
         self.scene = None
         self.builder: SceneBuilder | None = None
         self.started = 0.0
+        self.error_title = "Cannot open pathway"    # the title of a failure's message
         self.finished = False
         self.cancelled = False
         self._read_task = None
@@ -105,8 +106,7 @@ class Opening(QObject):
         scene, self.scene = self.scene, None
         document, self.document = self.document, None
         if scene is not None:
-            scene.detach()
-            scene.deleteLater()
+            retire(scene)
         if document is not None:
             document.close()
             document.deleteLater()
