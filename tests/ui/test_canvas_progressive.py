@@ -8,6 +8,7 @@ places, captions and visibility, and edits must then behave the same on both.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def test_a_canvas_built_in_slices_is_the_synchronous_canvas(qtbot, pathway):
     assert picture(scene) == expected
     # nothing left to do once it is finished (no routing or tidying pending)
     assert not scene._dirty and not scene._untidy
+    assert gc.isenabled()           # paused only while each piece ran
 
 
 def test_edits_and_undo_on_a_canvas_built_in_slices_match_the_synchronous_one(qtbot):
@@ -114,6 +116,7 @@ def test_a_cancelled_build_stops_and_can_be_dropped(qtbot):
     count = builder.slices
     qtbot.wait(50)
     assert builder.cancelled and not builder.done and builder.slices == count
+    assert gc.isenabled()
     scene.detach()
     scene.deleteLater()
 
