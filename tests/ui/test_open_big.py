@@ -230,3 +230,32 @@ def test_revert_of_a_big_file_reloads_it_in_the_background(make_window, big_file
     qtbot.waitUntil(lambda: window.document is not opened, timeout=120_000)
     assert not window.document.dirty          # no second question: Revert was the answer
     assert window.document.pathway.step(step.id).position == step.position
+
+
+def test_the_new_pathway_waits_for_a_drag_on_the_old_canvas_to_end(make_window, big_file,
+                                                                   qtbot, sample_file):
+    from PySide6.QtCore import QPoint
+
+    from designer.ui.editing.document import Document
+
+    window = make_window(Document.open(sample_file))
+    before = window.document
+    scene, view = window.scene, window.view
+    step = before.pathway.steps[0]
+    start = view.mapFromScene(scene.item_for(step.id).scenePos())
+    window.files.open_path(big_file)
+    job = window.files.opening
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     start)
+    QTest.mouseMove(view.viewport(), start + QPoint(30, 0))
+    qtbot.waitUntil(lambda: job.finished, timeout=120_000)
+    qtbot.wait(200)
+    assert window.document is before            # not while the button is down
+    QTest.mouseMove(view.viewport(), start + QPoint(60, 0))
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier, start + QPoint(60, 0))
+    assert before.dirty                         # the drag landed in the old pathway
+    seen = []
+    click_modal_button("Discard", attempts=500, seen=seen)
+    _wait_opened(qtbot, window, big_file)
+    assert seen == ["Unsaved changes"]

@@ -1,8 +1,8 @@
-"""View > High Contrast reaches the Simulation panel's charts and what it draws on the canvas.
+"""View > High Contrast reaches the Simulation panel: charts, inputs, canvas overlay.
 
 Before: with High Contrast on, the charts stayed white (a bright white page in a black
-window), and the colour legend over the canvas drew its text white on its own white
-box. Now the charts are drawn white on black when the toggle is switched (and start so),
+window), the colour legend over the canvas drew its text white on its own white box,
+and a refused input's message and marked field could not be read. Now the charts are drawn white on black when the toggle is switched (and start so),
 and light again when it is switched off, the same as before. Contrast is measured as
 WCAG 2 defines it, from the pixels drawn (tests/ui/wcag.py, not the product's formula):
 text 4.5:1, series and other marks 3:1 (WCAG 1.4.11).
@@ -323,3 +323,46 @@ def test_high_contrast_series_are_the_light_ones_each_3_to_1_on_black():
         assert contrast(colour, BLACK) >= 3.0, colour.name()
     light = {QColor(c).name() for c in charts.LIGHT.series}
     assert {c.name() for c in marks} == light                   # the same colours as ever
+
+
+def _words_contrast(widget) -> tuple[QColor, float]:
+    """A widget's ground (its commonest colour) and its words' contrast against it, as
+    drawn in its place (a label draws no ground of its own in the usual palette)."""
+    image = widget.parentWidget().grab(widget.geometry()).toImage()
+    ground = _ground(image)
+    return ground, max(contrast(QColor(name), ground) for name in _colours(image))
+
+
+def test_a_refused_input_reads_in_high_contrast_and_back(sim_window, qtbot):
+    """Before: a refused value's message stayed #c62828 (3.7:1 on black), and the
+    marked field kept its light pink ground under the window's white text, so what
+    had been typed could not be seen (about 1:1)."""
+    from test_sim_panel import _type
+
+    window, dock = sim_window()
+    _toggle(window, qtbot)                                       # on
+    editor = dock.inputs.resources.capacity_field
+    _type(qtbot, editor.widget, "0")
+    assert editor.error.isVisible()
+    for widget in (editor.error, editor.widget):
+        ground, words = _words_contrast(widget)
+        assert ground.lightness() < 30 and words >= 4.5, widget
+
+    # switched off and on again with the field still marked (Ctrl+Alt+H in the field)
+    qtbot.keyClick(editor.widget, Qt.Key.Key_H, CTRL_ALT)       # off
+    qtbot.waitUntil(lambda: _words_contrast(editor.widget)[0].lightness() > 200)
+    assert editor.error.isVisible()
+    for widget in (editor.error, editor.widget):
+        ground, words = _words_contrast(widget)
+        assert ground.lightness() > 200 and words >= 4.5, widget
+    qtbot.keyClick(editor.widget, Qt.Key.Key_H, CTRL_ALT)       # on
+    qtbot.waitUntil(lambda: _words_contrast(editor.widget)[0].lightness() < 30)
+    for widget in (editor.error, editor.widget):
+        assert _words_contrast(widget)[1] >= 4.5, widget
+
+    # a list's own message (removing a resource a step uses is refused)
+    resources = dock.inputs.resources
+    qtbot.mouseClick(resources.remove_button, Qt.MouseButton.LeftButton)
+    assert resources.problem.isVisible(), resources.problem.text()
+    ground, words = _words_contrast(resources.problem)
+    assert ground.lightness() < 30 and words >= 4.5

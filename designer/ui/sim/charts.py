@@ -58,7 +58,7 @@ class Look:
 LIGHT = Look()
 
 #: View > High Contrast (or a dark desktop theme): white on black. Measured on black
-#: (WCAG 2): every Okabe-Ito colour stands at least 3:1 (the blue, the lowest, 4.0:1),
+#: (WCAG 2): every Okabe-Ito colour stands at least 3:1 (the blue, the lowest, 4.05:1),
 #: so the series keep their colours; text 4.5:1 or more (the remark 15:1, "no clear
 #: difference" 8:1, the standard's red 7.6:1); the grid is 2:1, there but quiet.
 HIGH_CONTRAST = Look(
@@ -77,9 +77,9 @@ def paint(fig, draw: Callable, results, labels: dict | None = None,
           look: Look = LIGHT) -> None:
     """Clear ``fig`` and draw one chart on it in ``look``.
 
-    matplotlib's settings are changed only for the while of the drawing (a board
-    pack exported meanwhile stays light), and the tick colours are set on the axes
-    themselves: matplotlib makes new ticks later, when the chart is resized."""
+    matplotlib's settings are changed only while the chart is drawn (a board pack
+    exported meanwhile stays light), and the tick colours are set on the axes
+    themselves: matplotlib may make new ticks later, when it draws the chart again."""
     import matplotlib
 
     with matplotlib.rc_context(look.rc):
@@ -89,6 +89,7 @@ def paint(fig, draw: Callable, results, labels: dict | None = None,
         if look.rc:
             for ax in fig.axes:
                 ax.tick_params(which="both", colors=look.text)
+
 
 #: the headline rows of the summary: (metric, label, kind of number)
 HEADLINE_ROWS = (

@@ -287,6 +287,10 @@ class FileCommands:
         """The file is read and its canvas drawn: ask about unsaved work, then show it."""
         if job is not self._opening:
             return
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            # a gesture under way (a step being dragged on the canvas): after it
+            QTimer.singleShot(50, lambda: self._opened(job))
+            return
         self._opening = None
         self._hide_opening_bar()
         self.window.statusBar().clearMessage()
