@@ -40,8 +40,7 @@ def test_validate_loads_the_model_and_rules_and_nothing_of_the_window():
                                                           "networkx", "docx", "reportlab")}
     unwanted |= {m for m in modules
                  if m.startswith(("designer.ui", "designer.render", "designer.sim",
-                                  "designer.library", "designer.export.spec",
-                                  "designer.export.school", "designer.export.interop"))}
+                                  "designer.library", "designer.export"))}
     # worker processes are the simulation's business, not a check's
     unwanted |= {m for m in modules if m.split(".")[0] == "multiprocessing"}
     # pydantic's plugin scan is off, so its loader's importlib.metadata (and the email,
