@@ -162,17 +162,26 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
     c62 = [[0, 0] for _ in range(n_coh)]
     on_list_diff = [0] * (weeks + 2)
     on_list_end = [0] * n_coh
-    events = [0]
+    # per cohort, changes to the waiting list and to those on it who have waited 18
+    # weeks or more, binned like on_list_diff (the snapshots of incomplete pathways)
+    cohort_list_diff = [[0] * (weeks + 2) for _ in range(n_coh)]
+    long_diff = [[0] * (weeks + 2) for _ in range(n_coh)]
+    n_events = 0
+    leaves = [s.exit or not (s.targets or s.parallel) for s in steps]
+    chooses = [len(s.targets) > 1 for s in steps]
+    queued = [bool(s.capacity or s.uses) for s in steps]
     log: list[tuple[float, int, str, str]] | None = [] if trace else None
 
-    def overlap(start: float, end: float) -> float:
-        lo = start if start > W else W
-        hi = end if end < E else E
-        return hi - lo if hi > lo else 0.0
-
-    def list_change(t: float, delta: int, cohort: int) -> None:
+    def list_change(t: float, delta: int, cohort: int, t_long: float) -> None:
+        """The waiting list changes by ``delta`` at ``t``, and those on it who have
+        waited 18 weeks or more at ``t_long``; each change is binned to the first
+        weekly snapshot (at W + 7k) that sees it."""
         k = math.ceil((t - W) / 7.0) if t > W else 0
-        on_list_diff[k if k <= weeks + 1 else weeks + 1] += delta
+        k = k if k <= weeks + 1 else weeks + 1
+        on_list_diff[k] += delta
+        cohort_list_diff[cohort][k] += delta
+        k = math.ceil((t_long - W) / 7.0) if t_long > W else 0
+        long_diff[cohort][k if k <= weeks + 1 else weeks + 1] += delta
         if t < E:
             on_list_end[cohort] += delta
 
@@ -180,11 +189,15 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
         p = p.root
         if p.on_list:
             p.on_list = False
-            list_change(t, -1, p.cohort)
+            # a long wait counted from 18 weeks after referral ends when the clock
+            # stops; one that stops sooner cancels the count it would have started
+            long_from = p.arrived + RTT_TARGET_DAYS
+            list_change(t, -1, p.cohort, t if t > long_from else long_from)
 
     def start_service(p: _Patient, s, t: float, d: float) -> None:
         """Bookkeeping when patient ``p`` starts step ``s`` at ``t`` for ``d`` days."""
-        events[0] += 1
+        nonlocal n_events
+        n_events += 1
         c = p.cohort
         p = p.root
         if s.surgery and not p.treated:
@@ -201,7 +214,10 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                         c31[c][1] += t - p.listed <= CANCER_31
         if s.listing and p.listed is None:
             p.listed = t
-        inside = overlap(t, t + d)
+        end = t + d                     # the part of [t, end] inside the window
+        lo = t if t > W else W
+        hi = end if end < E else E
+        inside = hi - lo if hi > lo else 0.0
         spent = s.cost_day * inside
         if W <= t < E:
             spent += s.cost_visit
@@ -220,7 +236,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
 
     def after_step(p: _Patient, s, t: float) -> bool:
         """Move ``p`` on from step ``s`` finished at ``t``; False when the patient leaves."""
-        if s.exit or not (s.targets or s.parallel):
+        if leaves[s.index]:
             p.t = t
             if p.root is not p:         # a branch ends; the patient leaves after all do
                 if log is not None:
@@ -232,7 +248,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             if log is not None:
                 log.append((t, p.pid, s.id, "leave"))
             return False
-        if len(s.targets) == 1:
+        if not chooses[s.index]:
             b = 0
         else:
             v = decisions[s.index]()
@@ -265,7 +281,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                 visits[s.index] += 1
             if log is not None:
                 log.append((t, p.pid, s.id, "arrive"))
-            if s.capacity or s.uses:
+            if queued[s.index]:
                 return _QUEUE
             d = durations[s.index]()
             start_service(p, s, t, d)
@@ -426,7 +442,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             pid += 1
             if t >= W:
                 arrivals_in[cohort] += 1
-            list_change(t, +1, cohort)
+            list_change(t, +1, cohort, t + RTT_TARGET_DAYS)
             status = walk(p)
             if status in (_QUEUE, _FORK):
                 env.process(journey(p, status))
@@ -438,7 +454,8 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
         res_busy=res_busy, res_wait=res_wait, res_started=res_started, completed=completed,
         arrivals_in=arrivals_in, cancelled=cancelled, bed_days=bed_days, cost=cost,
         rtts=rtts, c31=c31, c62=c62, on_list_diff=on_list_diff, on_list_end=on_list_end,
-        events=events[0], log=log, weeks=weeks))
+        cohort_list_diff=cohort_list_diff, long_diff=long_diff,
+        events=n_events, log=log, weeks=weeks))
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -449,9 +466,20 @@ def _share(hits: float, total: float) -> float:
     return hits / total if total else math.nan
 
 
+def _snapshots(diffs: list[list[int]], weeks: int) -> list[int]:
+    """Counts at the weekly snapshots ``W + 7k`` (k = 0 .. weeks) from binned changes
+    (summed over the given lists, one per cohort)."""
+    counts, running = [], 0
+    for k in range(weeks + 1):
+        running += sum(d[k] for d in diffs)
+        counts.append(running)
+    return counts
+
+
 def _summarise(plan: Plan, locals_: dict[str, Any]) -> dict[str, Any]:
     v = locals_
     years = plan.horizon_days / DAYS_PER_YEAR
+    weeks = v["weeks"]
     out: dict[str, Any] = {}
 
     def block(prefix: str, cohorts: list[int]) -> None:
@@ -464,6 +492,11 @@ def _summarise(plan: Plan, locals_: dict[str, Any]) -> dict[str, Any]:
         out[f"{prefix}rtt_weeks_p90"] = _quantile(weeks_rtt, 0.9)
         out[f"{prefix}rtt_within_18_weeks"] = _share(
             sum(1 for x in rtts if x <= RTT_TARGET_DAYS), len(rtts))
+        # incomplete pathways: at the end of each simulated week, the share of those
+        # still waiting who have waited under 18 weeks, pooled over the weeks
+        waiting = sum(_snapshots([v["cohort_list_diff"][c] for c in cohorts], weeks)[1:])
+        long = sum(_snapshots([v["long_diff"][c] for c in cohorts], weeks)[1:])
+        out[f"{prefix}rtt_incomplete_under_18_weeks"] = _share(waiting - long, waiting)
         out[f"{prefix}waiting_list_end"] = float(sum(v["on_list_end"][c] for c in cohorts))
         out[f"{prefix}cancellations_on_the_day_per_year"] = (
             sum(v["cancelled"][c] for c in cohorts) / years)
@@ -503,7 +536,9 @@ def _summarise(plan: Plan, locals_: dict[str, Any]) -> dict[str, Any]:
     all_rtts = [x / 7.0 for c in everyone for x in v["rtts"][c]]
     hist = np.histogram(np.minimum(all_rtts, RTT_BINS - 0.5), bins=RTT_BINS,
                         range=(0, RTT_BINS))[0] if all_rtts else np.zeros(RTT_BINS)
+    long_waits = _snapshots(v["long_diff"], weeks)
     result = {"values": out, "waiting_list": series,
+              "waiting_over_18_weeks": [float(x) for x in long_waits],
               "rtt_histogram": [int(x) for x in hist], "events": v["events"]}
     if v["log"] is not None:
         result["trace"] = sorted(v["log"], key=lambda event: event[0])  # stable: in order
