@@ -166,13 +166,11 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
     # weeks or more, binned like on_list_diff (the snapshots of incomplete pathways)
     cohort_list_diff = [[0] * (weeks + 2) for _ in range(n_coh)]
     long_diff = [[0] * (weeks + 2) for _ in range(n_coh)]
-    events = [0]
+    n_events = 0
+    leaves = [s.exit or not (s.targets or s.parallel) for s in steps]
+    chooses = [len(s.targets) > 1 for s in steps]
+    queued = [bool(s.capacity or s.uses) for s in steps]
     log: list[tuple[float, int, str, str]] | None = [] if trace else None
-
-    def overlap(start: float, end: float) -> float:
-        lo = start if start > W else W
-        hi = end if end < E else E
-        return hi - lo if hi > lo else 0.0
 
     def list_change(t: float, delta: int, cohort: int, t_long: float) -> None:
         """The waiting list changes by ``delta`` at ``t``, and those on it who have
@@ -198,7 +196,8 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
 
     def start_service(p: _Patient, s, t: float, d: float) -> None:
         """Bookkeeping when patient ``p`` starts step ``s`` at ``t`` for ``d`` days."""
-        events[0] += 1
+        nonlocal n_events
+        n_events += 1
         c = p.cohort
         p = p.root
         if s.surgery and not p.treated:
@@ -215,7 +214,10 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                         c31[c][1] += t - p.listed <= CANCER_31
         if s.listing and p.listed is None:
             p.listed = t
-        inside = overlap(t, t + d)
+        end = t + d                     # the part of [t, end] inside the window
+        lo = t if t > W else W
+        hi = end if end < E else E
+        inside = hi - lo if hi > lo else 0.0
         spent = s.cost_day * inside
         if W <= t < E:
             spent += s.cost_visit
@@ -234,7 +236,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
 
     def after_step(p: _Patient, s, t: float) -> bool:
         """Move ``p`` on from step ``s`` finished at ``t``; False when the patient leaves."""
-        if s.exit or not (s.targets or s.parallel):
+        if leaves[s.index]:
             p.t = t
             if p.root is not p:         # a branch ends; the patient leaves after all do
                 if log is not None:
@@ -246,7 +248,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             if log is not None:
                 log.append((t, p.pid, s.id, "leave"))
             return False
-        if len(s.targets) == 1:
+        if not chooses[s.index]:
             b = 0
         else:
             v = decisions[s.index]()
@@ -279,7 +281,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                 visits[s.index] += 1
             if log is not None:
                 log.append((t, p.pid, s.id, "arrive"))
-            if s.capacity or s.uses:
+            if queued[s.index]:
                 return _QUEUE
             d = durations[s.index]()
             start_service(p, s, t, d)
@@ -453,7 +455,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
         arrivals_in=arrivals_in, cancelled=cancelled, bed_days=bed_days, cost=cost,
         rtts=rtts, c31=c31, c62=c62, on_list_diff=on_list_diff, on_list_end=on_list_end,
         cohort_list_diff=cohort_list_diff, long_diff=long_diff,
-        events=events[0], log=log, weeks=weeks))
+        events=n_events, log=log, weeks=weeks))
 
 
 def _quantile(values: list[float], q: float) -> float:

@@ -210,6 +210,34 @@ def test_reused_results_do_not_simulate_the_options_again(packs, monkeypatch):
     assert all(s.startswith("board-sens-") for call in calls for s in call)
 
 
+def test_a_second_pack_of_the_same_pathway_and_results_makes_no_new_sensitivity_runs(
+        packs, monkeypatch):
+    # writing the pack again (another format, from the GUI's results) took the
+    # sensitivity runs again: they depend on the pathway alone, so they are made once
+    from designer.export import board
+
+    pack = packs["diabetes"]
+    calls = []
+    real = sim.run
+
+    def counting(pathway, scenarios=None, **kwargs):
+        calls.append(list(scenarios or []))
+        return real(pathway, scenarios=scenarios, **kwargs)
+
+    monkeypatch.setattr(sim, "run", counting)
+    board._LAST.clear()
+    first = board_content(pack["pathway"], results=pack["results"], workers=1, today=TODAY)
+    made = len(calls)
+    assert made == 1 and first.runs.sensitivity              # the sensitivity run
+    again = board_content(pack["pathway"], results=pack["results"], workers=1, today=TODAY)
+    assert len(calls) == made                                # nothing simulated again
+    assert again.runs.sensitivity == first.runs.sensitivity
+    assert again.runs.sensitivity_centre == first.runs.sensitivity_centre
+    changed = pack["pathway"].model_copy(update={"title": "Changed title"})
+    board_content(changed, results=pack["results"], workers=1, today=TODAY)
+    assert len(calls) == made + 1                            # a changed pathway: run again
+
+
 def _table_after(content, heading: str):
     from designer.export.board.blocks import Heading, Table
 
