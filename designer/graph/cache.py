@@ -22,6 +22,9 @@ What is kept, where, and for how long:
   which a read refreshes) until the folder holds at most :data:`MAX_TOTAL_BYTES`.
 - Only files of at least :data:`MIN_BYTES` are kept: a small file reads from YAML
   in milliseconds and is not worth a write.
+- Written when a file is read from YAML, and when a pathway is saved
+  (:func:`store_saved`: the model saved, for the bytes written), so re-opening a
+  file just saved skips its YAML too.
 - A cache folder that cannot be created or written just means nothing is cached.
 
 The cache is safe to delete at any time (:func:`clear`, or remove the folder).
@@ -31,12 +34,14 @@ Qt-free.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Iterator
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .gcpause import gc_paused
 from .model import FORMAT, Pathway
@@ -102,9 +107,43 @@ def _entry(key: str, folder: Path | None) -> Path:
 # --------------------------------------------------------------------------- JSON
 
 
+#: list items per serialiser call (see :func:`iter_pathway_json`)
+_CHUNK = 50
+_ADAPTERS: dict[str, Any] = {}
+
+
 def pathway_json(pathway: Pathway) -> bytes:
     """The whole model as JSON (every field, by alias): what the cache and recovery keep."""
-    return pathway.model_dump_json(by_alias=True).encode("utf-8")
+    return b"".join(iter_pathway_json(pathway))
+
+
+def iter_pathway_json(pathway: Pathway) -> Iterator[bytes]:
+    """:func:`pathway_json` in pieces: the header fields, then the lists a few items at
+    a time (the JSON of ``model_dump_json(by_alias=True)``, its lists last).
+
+    One ``model_dump_json`` of a 10,000-step pathway holds the interpreter lock for
+    ~70 ms, and the writer thread does this during a save or a recovery copy: the
+    window would miss its paints meanwhile. Short calls let it in between.
+    """
+    fields = type(pathway).model_fields
+    lists = [name for name in fields if isinstance(getattr(pathway, name), list)]
+    head = pathway.model_dump_json(by_alias=True, exclude=set(lists)).encode("utf-8")
+    yield head[:-1]
+    comma = b"," if head != b"{}" else b""
+    for name in lists:
+        info = fields[name]
+        key = info.serialization_alias or info.alias or name
+        adapter = _ADAPTERS.get(name)
+        if adapter is None:
+            adapter = _ADAPTERS[name] = TypeAdapter(info.annotation)
+        items = getattr(pathway, name)
+        yield comma + json.dumps(key).encode("utf-8") + b":["
+        comma = b","
+        for start in range(0, len(items), _CHUNK):
+            chunk = adapter.dump_json(items[start:start + _CHUNK], by_alias=True)
+            yield (b"," if start else b"") + chunk[1:-1]
+        yield b"]"
+    yield b"}"
 
 
 @gc_paused()
@@ -174,6 +213,20 @@ def store_pathway(data: bytes, pathway: Pathway, *, folder: Path | None = None
             _unlink(Path(tmp))
     prune(folder, keep=entry)
     return entry
+
+
+def store_saved(text: str, pathway: Pathway, *, folder: Path | None = None) -> Path | None:
+    """After a save of ``pathway`` as ``text`` (UTF-8): keep it as that file's parse.
+
+    Opening a file just saved then skips its YAML. The model is in memory already, so
+    this costs a JSON dump and a write, no parse: a saved file loads back equal to the
+    model saved (the round trip tests/graph/test_io.py checks). Never raises: the save
+    has happened, and a cache that cannot be written only means nothing is kept.
+    """
+    try:
+        return store_pathway(text.encode("utf-8"), pathway, folder=folder)
+    except Exception:  # noqa: BLE001 - never turn a good save into a failed one
+        return None
 
 
 def prune(folder: Path | None = None, *, max_bytes: int = MAX_TOTAL_BYTES,

@@ -20,7 +20,7 @@ Pure geometry, no Qt.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .routing import (
     MARGIN,
@@ -179,11 +179,23 @@ class DragRoutes:
     """Provisional routes for one drag of ``moving`` steps (see the module notes).
 
     ``routes`` are the arrows as drawn when the drag began (a full route).
+
+    ``across``, when given, answers "which arrows may have a line through this
+    rectangle?" with a superset of their keys (the canvas asks its scene's item
+    index, which it keeps anyway); without it the arrows' segments are put in a
+    bucket grid here, which costs a walk over every route at the start of a drag.
+    Either way an arrow counts as crossed only when one of its segments (as routed
+    when the drag began) runs through the dragged box. ``boxes``, when given, is an
+    index of every step's box as the drag began (the caller keeps it between drags).
     """
 
-    def __init__(self, nodes: Iterable[Node], edges: Iterable[Edge],
-                 routes: Mapping[str, Route], moving: Iterable[str]):
-        self.nodes = {n.id: n for n in nodes}
+    def __init__(self, nodes: Iterable[Node] | Mapping[str, Node], edges: Iterable[Edge],
+                 routes: Mapping[str, Route], moving: Iterable[str],
+                 across: Callable[[Rect], Iterable[str]] | None = None,
+                 boxes: BoxIndex | None = None):
+        # a copy either way: move() replaces the dragged steps' boxes
+        self.nodes = (dict(nodes) if isinstance(nodes, Mapping)
+                      else {n.id: n for n in nodes})
         self.moving = frozenset(m for m in moving if m in self.nodes)
         self.edges = [e for e in edges if e.source in self.nodes and e.target in self.nodes
                       and e.source != e.target]
@@ -191,7 +203,10 @@ class DragRoutes:
         self.live = [e for e in self.edges
                      if e.source in self.moving or e.target in self.moving]
         live_keys = {e.key for e in self.live}
-        self.still = BoxIndex(n for n in self.nodes.values() if n.id not in self.moving)
+        # the boxes that stay put (an index of every box, the dragged ones where the
+        # drag began, may be passed in: they are skipped when asked)
+        self.still = boxes if boxes is not None else BoxIndex(
+            n for n in self.nodes.values() if n.id not in self.moving)
         # a decision's branches fan out by all its branches: those of the live arrows'
         # sources
         sources = {e.source for e in self.live}
@@ -210,15 +225,18 @@ class DragRoutes:
                 if nid in ends:
                     self._fixed.setdefault((nid, side), []).append((e.key, which))
         # segments of the other arrows, to find the ones a dragged box stands across
-        self._segments: dict[tuple[int, int], list[tuple[str, Point, Point]]] = {}
+        self._live_keys = live_keys
         self._edge_of = {e.key: e for e in self.edges}
-        for key, route in self.before.items():
-            if key in live_keys or key not in self._edge_of:
-                continue
-            for p, q in route.segments():
-                for cell in _cells((min(p[0], q[0]), min(p[1], q[1]),
-                                    max(p[0], q[0]), max(p[1], q[1]))):
-                    self._segments.setdefault(cell, []).append((key, p, q))
+        self._across = across
+        self._segments: dict[tuple[int, int], list[tuple[str, Point, Point]]] = {}
+        if across is None:
+            for key, route in self.before.items():
+                if key in live_keys or key not in self._edge_of:
+                    continue
+                for p, q in route.segments():
+                    for cell in _cells((min(p[0], q[0]), min(p[1], q[1]),
+                                        max(p[0], q[0]), max(p[1], q[1]))):
+                        self._segments.setdefault(cell, []).append((key, p, q))
         self._detoured: set[str] = set()
         self.current: dict[str, Route] = {}
 
@@ -264,11 +282,14 @@ class DragRoutes:
         across: set[str] = set()
         for m in self.moving:
             rect = nodes[m].rect
+            if self._across is not None:
+                self._crossed(rect, across)
+                continue
             for cell in _cells(rect):
                 for key, p, q in self._segments.get(cell, ()):
                     if key not in across and _seg_hits_rect(p, q, rect):
                         across.add(key)
-        for key in across:
+        for key in sorted(across):
             old = self.before[key]
             e = self._edge_of[key]
             changed[key] = self._path(e, old.points[0], old.points[-1], old.source_side,
@@ -279,13 +300,27 @@ class DragRoutes:
         self.current.update(changed)
         return changed
 
+    def _crossed(self, rect: Rect, found: set[str]) -> None:
+        """Add to ``found`` the other arrows whose routes from before the drag run
+        through ``rect`` (candidates from ``across``, and those detoured now: they are
+        drawn round the box, so their drawn lines may no longer reach it)."""
+        before, live, edge_of = self.before, self._live_keys, self._edge_of
+        for key in {*self._across(rect), *self._detoured}:
+            if key in found or key in live or key not in edge_of:
+                continue
+            route = before.get(key)
+            if route is not None and any(_seg_hits_rect(p, q, rect)
+                                         for p, q in route.segments()):
+                found.add(key)
+
     def _path(self, e: Edge, pa: Point, pb: Point, sa: str, sb: str, moved: BoxIndex
               ) -> Route:
         a, b = self.nodes[e.source], self.nodes[e.target]
         start, goal = _stub(a, sa, pa), _stub(b, sb, pb)
         region = (min(start[0], goal[0]) - AROUND, min(start[1], goal[1]) - AROUND,
                   max(start[0], goal[0]) + AROUND, max(start[1], goal[1]) + AROUND)
-        boxes = [n.rect for n in self.still.query(region)]
+        moving = self.moving
+        boxes = [n.rect for n in self.still.query(region) if n.id not in moving]
         boxes += [n.rect for n in moved.query(region)]
         middle = quick_path(start, _heading(sa, False), goal, _heading(sb, True), boxes)
         return Route(e.key, _simplify([pa, *middle, pb]), sa, sb)

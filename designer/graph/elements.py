@@ -146,6 +146,11 @@ class Step(_Base):
     owner: str | None = None
     duration_days: float | None = Field(default=None, ge=0, le=3650)
     duration: Distribution | None = None    # simulation inputs (flow.py)
+    timing_assumed: bool | None = Field(default=None, description=(
+        "True when no source gives when this step happens: its day on the timeline rests "
+        "on planning-assumption lengths (durations and waits). The Surgery School booklet "
+        "then says only where the step falls ('Before your operation', 'After you go "
+        "home'), never a day count, and the timeline marks its day as assumed."))
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     uses: list[str] = Field(default_factory=empty_list)
     costs: list[StepCost] = Field(default_factory=empty_list)

@@ -548,11 +548,13 @@ class PathwayIndex:
     # ------------------------------------------------- "before" on every route
 
     def is_choice(self, step_id: str) -> bool:
-        """True when patients take one branch here, not all of them.
+        """True when the step itself chooses: a decision, or ways on that carry conditions.
 
-        A decision step, or any step whose outgoing transitions carry conditions.
-        At any other step with several ways on, patients go along every one (the
-        branches run in parallel, as on the timeline).
+        Asked of a step with parallel ways (``parallel_forks``) where branches meet:
+        there a step that also chooses is read as alternatives merging. It does not
+        say how unmarked ways from a task are read: those are alternative routes
+        (docs/design-extensions.md, ``transitions[].parallel``), and only ways marked
+        ``parallel`` are taken together.
         """
         step = self.steps[step_id]
         if step.kind is StepKind.decision:

@@ -127,6 +127,21 @@ class BoxIndex:
             for by in range(int(top // BUCKET), int(bottom // BUCKET) + 1):
                 self._buckets.setdefault((bx, by), []).append(node)
 
+    def discard(self, node_id: str) -> None:
+        """Take a box out (nothing when it is not in); ``add`` it again where it moved."""
+        node = self.nodes.pop(node_id, None)
+        if node is None:
+            return
+        left, top, right, bottom = node.rect
+        for bx in range(int(left // BUCKET), int(right // BUCKET) + 1):
+            for by in range(int(top // BUCKET), int(bottom // BUCKET) + 1):
+                bucket = self._buckets.get((bx, by))
+                if bucket is None:
+                    continue
+                bucket[:] = [n for n in bucket if n is not node]
+                if not bucket:
+                    del self._buckets[(bx, by)]
+
     def query(self, rect: Rect) -> list[Node]:
         left, top, right, bottom = rect
         found: dict[str, Node] = {}
@@ -465,6 +480,29 @@ class RouteCache:
         self._call = 0
         self.searched = 0          # edges searched in the last call (the rest came from here)
         self.reused = 0
+        # steps spread wider than FAR: plain routes by edge, with the two boxes and
+        # sides each was drawn for (the last call's only)
+        self._plain: dict[str, tuple[Node, Node, tuple[str, str], Route]] = {}
+
+    def _plain_routes(self, edges: Sequence[Edge], by_id: Mapping[str, Node],
+                      sides: Mapping[str, tuple[str, str]]) -> dict[str, Route]:
+        """:func:`_plain_route` for every edge, the same Route object as last time
+        for an edge whose boxes and sides did not change."""
+        before, kept = self._plain, {}
+        routes: dict[str, Route] = {}
+        for e in edges:
+            a, b, way = by_id[e.source], by_id[e.target], sides[e.key]
+            old = before.get(e.key)
+            if old is not None and old[0] == a and old[1] == b and old[2] == way:
+                route = old[3]
+                self.reused += 1
+            else:
+                route = _plain_route(e, by_id, way)
+                self.searched += 1
+            routes[e.key] = route
+            kept[e.key] = (a, b, way, route)
+        self._plain = kept
+        return routes
 
     def _begin(self) -> None:
         self._call += 1
@@ -617,7 +655,9 @@ def _route_edges(nodes: Iterable[Node], edges: Iterable[Edge], only: Iterable[st
         if again is not None and e.key not in again and old is not None:
             sides[e.key] = (old.source_side, old.target_side)
     if _far_apart(by_id.values()):
-        return {e.key: _plain_route(e, by_id, sides[e.key]) for e in edges}
+        if cache is None:
+            return {e.key: _plain_route(e, by_id, sides[e.key]) for e in edges}
+        return cache._plain_routes(edges, by_id, sides)
     routes = _route_pass(index, edges, sides, again, previous, cache)
     # each loop routed now: would another way round cost less (fewer crossings)?
     changed = False
@@ -1322,14 +1362,24 @@ def _segments_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> bool:
 # ------------------------------------------------------------------ pathways
 
 
+_SHAPE_OF: dict = {}
+
+
 def shape_of(kind) -> str:
     """The outline a step kind is drawn with (for ports on its sides)."""
-    from .model import StepKind
-    if kind is StepKind.decision:
-        return "diamond"
-    if kind in (StepKind.entry, StepKind.exit):
-        return "round"
-    return "rect"
+    # remembered per kind: an import inside a function runs PySide's import hook on
+    # every call, and the canvas asks once per step whenever it routes
+    shape = _SHAPE_OF.get(kind)
+    if shape is None:
+        from .model import StepKind
+        if kind is StepKind.decision:
+            shape = "diamond"
+        elif kind in (StepKind.entry, StepKind.exit):
+            shape = "round"
+        else:
+            shape = "rect"
+        _SHAPE_OF[kind] = shape
+    return shape
 
 
 def pathway_nodes(pathway) -> dict[str, Node]:

@@ -118,6 +118,23 @@ _ALL: tuple[Source, ...] = (
            facts=("Covers everyone considered for, or waiting for, planned surgery.",
                   "Shared decision making starts as early as surgery is contemplated.",
                   "Close the gap between primary and secondary care.")),
+    Source("rcoa-preassessment-clinic", "Anaesthesia explained: the pre-assessment clinic",
+           _RCOA, 2019,
+           "https://rcoa.ac.uk/documents/anaesthesia-explained/pre-assessment-clinic",
+           facts=("At the pre-assessment clinic patients may be asked about the medicines "
+                  "they take (including ones bought over the counter, vitamins and herbal "
+                  "remedies), their smoking and the amount of alcohol they drink.",
+                  "An accurate list of medicines is very important: bring the medicines "
+                  "themselves or a complete list from the GP.")),
+    Source("ukcpa-periop-medicines", "Handbook of Perioperative Medicines",
+           "UK Clinical Pharmacy Association (UKCPA)", None,
+           "https://periop-handbook.ukclinicalpharmacy.org/about-us",
+           facts=("National guidance, first published in 2016 and supported by the RCoA and "
+                  "CPOC, on managing a patient's regular medicines around surgery: for each "
+                  "medicine, whether to continue or stop it before planned or emergency "
+                  "surgery and what to do after the operation.",
+                  "Both stopping and continuing a regular medicine around surgery carry "
+                  "risks, which the guidance weighs medicine by medicine.")),
     Source("nhse-earlier-screening", "Earlier screening, risk assessment and health "
            "optimisation in perioperative pathways", f"{_NHSE}, with CPOC and RCoA", 2023,
            "https://www.england.nhs.uk/long-read/earlier-screening-risk-assessment-and-"
@@ -398,7 +415,10 @@ _ALL: tuple[Source, ...] = (
            "services in elective surgery", _NICE, None,
            "http://www.nice.org.uk/usingguidance/commissioningguides/"
            "smokingcessationserviceelectivesurgery/specifying.jsp",
-           facts=("Record smoking status and refer smokers to NHS Stop Smoking Services.",)),
+           facts=("Record smoking status and refer smokers to NHS Stop Smoking Services.",
+                  "The support offered ranges from brief advice and behavioural counselling "
+                  "to stop-smoking medicines (pharmacotherapy); people who do not try to "
+                  "quit but cannot smoke during their hospital stay need help too.")),
     Source("cpoc-bgs-frailty-2021", "Guideline for perioperative care for people living "
            "with frailty undergoing elective and emergency surgery",
            "Centre for Perioperative Care and British Geriatrics Society", 2021,

@@ -4,8 +4,11 @@ Patients arrive at the entry step (Poisson, or a weekly schedule) and walk the
 drawn pathway. Pure-delay steps and transition waits need no queue, so a
 patient's time through them is worked out directly; SimPy takes over only where
 patients can queue: a step with its own ``capacity`` or one that ``uses`` shared
-resources. Results cover the window after the warm-up; a stay or a busy period
-that crosses the window's edges counts for the part inside it.
+resources. At a fork each parallel branch walks its pure delays the same way; only
+a branch that reaches a queued step (or a fork of its own) becomes a SimPy process,
+and the patient goes on from the join when the last branch has arrived. Results
+cover the window after the warm-up; a stay or a busy period that crosses the
+window's edges counts for the part inside it.
 
 Random numbers come from one stream per purpose (arrivals, cohort assignment,
 each step's durations, each decision, each transition's wait), each seeded from
@@ -24,6 +27,8 @@ from typing import Any, Callable
 
 import numpy as np
 import simpy
+from simpy.events import URGENT
+from simpy.resources.resource import Release
 
 from designer.sim.plan import (
     DAYS_PER_YEAR, EXPONENTIAL, FIXED, LOGNORMAL, TRIANGULAR, UNIFORM, Dist, Plan, stream_key,
@@ -115,6 +120,10 @@ class _Patient:
 # what a stretch of a patient's walk ended with
 _LEAVE, _QUEUE, _FORK, _JOIN, _END = range(5)
 
+#: run every parallel branch as a SimPy process of its own, even one that reaches the
+#: join by pure delays (slower; the reference the tests compare the fast way with)
+_EVERY_BRANCH_A_PROCESS = False
+
 
 def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                     ) -> dict[str, Any]:
@@ -153,17 +162,26 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
     c62 = [[0, 0] for _ in range(n_coh)]
     on_list_diff = [0] * (weeks + 2)
     on_list_end = [0] * n_coh
-    events = [0]
+    # per cohort, changes to the waiting list and to those on it who have waited 18
+    # weeks or more, binned like on_list_diff (the snapshots of incomplete pathways)
+    cohort_list_diff = [[0] * (weeks + 2) for _ in range(n_coh)]
+    long_diff = [[0] * (weeks + 2) for _ in range(n_coh)]
+    n_events = 0
+    leaves = [s.exit or not (s.targets or s.parallel) for s in steps]
+    chooses = [len(s.targets) > 1 for s in steps]
+    queued = [bool(s.capacity or s.uses) for s in steps]
     log: list[tuple[float, int, str, str]] | None = [] if trace else None
 
-    def overlap(start: float, end: float) -> float:
-        lo = start if start > W else W
-        hi = end if end < E else E
-        return hi - lo if hi > lo else 0.0
-
-    def list_change(t: float, delta: int, cohort: int) -> None:
+    def list_change(t: float, delta: int, cohort: int, t_long: float) -> None:
+        """The waiting list changes by ``delta`` at ``t``, and those on it who have
+        waited 18 weeks or more at ``t_long``; each change is binned to the first
+        weekly snapshot (at W + 7k) that sees it."""
         k = math.ceil((t - W) / 7.0) if t > W else 0
-        on_list_diff[k if k <= weeks + 1 else weeks + 1] += delta
+        k = k if k <= weeks + 1 else weeks + 1
+        on_list_diff[k] += delta
+        cohort_list_diff[cohort][k] += delta
+        k = math.ceil((t_long - W) / 7.0) if t_long > W else 0
+        long_diff[cohort][k if k <= weeks + 1 else weeks + 1] += delta
         if t < E:
             on_list_end[cohort] += delta
 
@@ -171,11 +189,15 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
         p = p.root
         if p.on_list:
             p.on_list = False
-            list_change(t, -1, p.cohort)
+            # a long wait counted from 18 weeks after referral ends when the clock
+            # stops; one that stops sooner cancels the count it would have started
+            long_from = p.arrived + RTT_TARGET_DAYS
+            list_change(t, -1, p.cohort, t if t > long_from else long_from)
 
     def start_service(p: _Patient, s, t: float, d: float) -> None:
         """Bookkeeping when patient ``p`` starts step ``s`` at ``t`` for ``d`` days."""
-        events[0] += 1
+        nonlocal n_events
+        n_events += 1
         c = p.cohort
         p = p.root
         if s.surgery and not p.treated:
@@ -192,7 +214,10 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                         c31[c][1] += t - p.listed <= CANCER_31
         if s.listing and p.listed is None:
             p.listed = t
-        inside = overlap(t, t + d)
+        end = t + d                     # the part of [t, end] inside the window
+        lo = t if t > W else W
+        hi = end if end < E else E
+        inside = hi - lo if hi > lo else 0.0
         spent = s.cost_day * inside
         if W <= t < E:
             spent += s.cost_visit
@@ -211,7 +236,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
 
     def after_step(p: _Patient, s, t: float) -> bool:
         """Move ``p`` on from step ``s`` finished at ``t``; False when the patient leaves."""
-        if s.exit or not (s.targets or s.parallel):
+        if leaves[s.index]:
             p.t = t
             if p.root is not p:         # a branch ends; the patient leaves after all do
                 if log is not None:
@@ -223,7 +248,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             if log is not None:
                 log.append((t, p.pid, s.id, "leave"))
             return False
-        if len(s.targets) == 1:
+        if not chooses[s.index]:
             b = 0
         else:
             v = decisions[s.index]()
@@ -256,7 +281,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                 visits[s.index] += 1
             if log is not None:
                 log.append((t, p.pid, s.id, "arrive"))
-            if s.capacity or s.uses:
+            if queued[s.index]:
                 return _QUEUE
             d = durations[s.index]()
             start_service(p, s, t, d)
@@ -278,16 +303,29 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
                 return status
 
     def fork(p: _Patient):
-        """Split ``p`` at its fork; every parallel branch runs as its own process."""
+        """Split ``p`` at its fork; the parallel branches run side by side until the join.
+
+        Each branch first walks its pure delays at once (as any patient does); only a
+        branch that stops at a queued step or at a fork of its own goes on as a SimPy
+        process, and the patient waits for those. A branch that reached the join (or
+        left, or ran past the end) by pure delays needs no process.
+        """
         s = steps[p.forking]
         p.forking = -1
         t0, join = p.t, s.join
         kids = [_Patient(p.pid, p.cohort, p.arrived, j, p.root) for j in s.parallel]
         for b, kid in enumerate(kids):
             kid.t = t0 + parallel_waits[s.index][b]()
-        ends = yield env.all_of([env.process(journey(kid, walk(kid, join), join))
-                                 for kid in kids])
-        statuses = list(ends.values())
+        statuses = [walk(kid, join) for kid in kids]
+        running = [(b, env.process(journey(kid, statuses[b], join)))
+                   for b, kid in enumerate(kids)
+                   if statuses[b] in (_QUEUE, _FORK) or _EVERY_BRANCH_A_PROCESS]
+        if running:
+            yield env.all_of([process for _, process in running])
+            for b, process in running:
+                statuses[b] = process.value
+        elif not instant_is_quiet():
+            yield branches_settled()    # others go first at this instant, as they always did
         p.t = max(kid.t for kid in kids)
         if _END in statuses or p.t >= E:
             return _END
@@ -303,6 +341,41 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             return _LEAVE
         p.step = join
         return _QUEUE           # go on from the join (walk decides whether it queues)
+
+    def instant_is_quiet() -> bool:
+        """True when nothing due at this instant can draw a number or add to a sum:
+        no event is due now but releases of units nobody is queueing for (processing
+        those grants nothing). A patient whose branches all ended by pure delays then
+        goes on from the join at once, with the same draws and sums, in the same order,
+        as when each branch was its own process."""
+        queue, now = env._queue, env.now     # a heap: what is due now sits at its top
+        todo = [0]
+        while todo:
+            i = todo.pop()
+            if i < len(queue) and queue[i][0] == now:
+                event = queue[i][3]
+                if type(event) is not Release or event.resource.put_queue:
+                    return False
+                todo += (2 * i + 1, 2 * i + 2)
+        return True
+
+    def branches_settled() -> simpy.Event:
+        """What a fork whose branches all ended by pure delays waits for when other
+        events are due at the same instant.
+
+        Three zero-time hops, where a process a branch would start (urgent) and end and
+        their all-of fire: the events of the instant run in the same order as when every
+        branch was its own process, so each stream's draws and every sum come in the
+        same order (the same seed gives the same numbers).
+        """
+        settled = env.event()
+        ended = env.event()
+        ended.callbacks.append(lambda _: settled.succeed())
+        started = env.event()
+        started._ok, started._value = True, None
+        started.callbacks.append(lambda _: ended.succeed())
+        env.schedule(started, URGENT)
+        return settled
 
     def serve(p: _Patient):
         """Serve ``p`` at its queued step; ``_QUEUE`` when it walks on, else ``_LEAVE``."""
@@ -369,7 +442,7 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
             pid += 1
             if t >= W:
                 arrivals_in[cohort] += 1
-            list_change(t, +1, cohort)
+            list_change(t, +1, cohort, t + RTT_TARGET_DAYS)
             status = walk(p)
             if status in (_QUEUE, _FORK):
                 env.process(journey(p, status))
@@ -381,7 +454,8 @@ def run_replication(plan: Plan, seed: int, replication: int, trace: bool = False
         res_busy=res_busy, res_wait=res_wait, res_started=res_started, completed=completed,
         arrivals_in=arrivals_in, cancelled=cancelled, bed_days=bed_days, cost=cost,
         rtts=rtts, c31=c31, c62=c62, on_list_diff=on_list_diff, on_list_end=on_list_end,
-        events=events[0], log=log, weeks=weeks))
+        cohort_list_diff=cohort_list_diff, long_diff=long_diff,
+        events=n_events, log=log, weeks=weeks))
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -392,9 +466,20 @@ def _share(hits: float, total: float) -> float:
     return hits / total if total else math.nan
 
 
+def _snapshots(diffs: list[list[int]], weeks: int) -> list[int]:
+    """Counts at the weekly snapshots ``W + 7k`` (k = 0 .. weeks) from binned changes
+    (summed over the given lists, one per cohort)."""
+    counts, running = [], 0
+    for k in range(weeks + 1):
+        running += sum(d[k] for d in diffs)
+        counts.append(running)
+    return counts
+
+
 def _summarise(plan: Plan, locals_: dict[str, Any]) -> dict[str, Any]:
     v = locals_
     years = plan.horizon_days / DAYS_PER_YEAR
+    weeks = v["weeks"]
     out: dict[str, Any] = {}
 
     def block(prefix: str, cohorts: list[int]) -> None:
@@ -407,6 +492,11 @@ def _summarise(plan: Plan, locals_: dict[str, Any]) -> dict[str, Any]:
         out[f"{prefix}rtt_weeks_p90"] = _quantile(weeks_rtt, 0.9)
         out[f"{prefix}rtt_within_18_weeks"] = _share(
             sum(1 for x in rtts if x <= RTT_TARGET_DAYS), len(rtts))
+        # incomplete pathways: at the end of each simulated week, the share of those
+        # still waiting who have waited under 18 weeks, pooled over the weeks
+        waiting = sum(_snapshots([v["cohort_list_diff"][c] for c in cohorts], weeks)[1:])
+        long = sum(_snapshots([v["long_diff"][c] for c in cohorts], weeks)[1:])
+        out[f"{prefix}rtt_incomplete_under_18_weeks"] = _share(waiting - long, waiting)
         out[f"{prefix}waiting_list_end"] = float(sum(v["on_list_end"][c] for c in cohorts))
         out[f"{prefix}cancellations_on_the_day_per_year"] = (
             sum(v["cancelled"][c] for c in cohorts) / years)
@@ -446,7 +536,9 @@ def _summarise(plan: Plan, locals_: dict[str, Any]) -> dict[str, Any]:
     all_rtts = [x / 7.0 for c in everyone for x in v["rtts"][c]]
     hist = np.histogram(np.minimum(all_rtts, RTT_BINS - 0.5), bins=RTT_BINS,
                         range=(0, RTT_BINS))[0] if all_rtts else np.zeros(RTT_BINS)
+    long_waits = _snapshots(v["long_diff"], weeks)
     result = {"values": out, "waiting_list": series,
+              "waiting_over_18_weeks": [float(x) for x in long_waits],
               "rtt_histogram": [int(x) for x in hist], "events": v["events"]}
     if v["log"] is not None:
         result["trace"] = sorted(v["log"], key=lambda event: event[0])  # stable: in order

@@ -22,7 +22,7 @@ from designer.sim.stats import summary
 
 #: the headline metrics, in the order of DESIGN section 7
 HEADLINE = ("patients_completed_per_year", "rtt_weeks_median", "rtt_weeks_p90",
-            "rtt_within_18_weeks", "waiting_list_end", "cancellations_on_the_day_per_year",
+            "rtt_within_18_weeks", "rtt_incomplete_under_18_weeks", "waiting_list_end", "cancellations_on_the_day_per_year",
             "bed_days_per_year", "cost_per_year", "cost_per_patient")
 MONEY = ("cost_per_year", "cost_per_patient")
 
@@ -36,6 +36,17 @@ class ScenarioResult:
     rtt_histogram: list[int]                      # weekly bins, summed over replications
     warnings: list[str]
     events: int
+    #: per replication, per week: those still waiting who have waited 18 weeks or more
+    waiting_over_18_weeks: list[list[float]] = field(default_factory=list)
+
+    def incomplete_under_18_weeks(self) -> list[dict]:
+        """Per weekly snapshot, the share of the waiting list (incomplete pathways) that
+        has waited under 18 weeks: mean and 95% interval over replications (a week with
+        nobody waiting has no share in that replication)."""
+        weeks = len(self.waiting_list[0]) if self.waiting_list else 0
+        return [summary((total[k] - long[k]) / total[k] if total[k] else math.nan
+                        for total, long in zip(self.waiting_list, self.waiting_over_18_weeks))
+                for k in range(weeks)] if self.waiting_over_18_weeks else []
 
     def summary(self, key: str) -> dict:
         return summary(rep.get(key, math.nan) for rep in self.replications)
@@ -99,6 +110,11 @@ class Results:
                 "waiting_list": [summary(rep[k] for rep in s.waiting_list)
                                  for k in range(len(s.waiting_list[0]) if s.waiting_list else 0)],
                 "rtt_weeks_histogram": s.rtt_histogram,
+                "waiting_over_18_weeks": [
+                    summary(rep[k] for rep in s.waiting_over_18_weeks)
+                    for k in range(len(s.waiting_over_18_weeks[0])
+                                   if s.waiting_over_18_weeks else 0)],
+                "rtt_incomplete_under_18_weeks": s.incomplete_under_18_weeks(),
             }
             if s.warnings:
                 entry["warnings"] = s.warnings
@@ -130,7 +146,8 @@ class Results:
         tables: list[list[list[Any]]] = [[["scenario", "replication", *keys]],
                                          [["scenario", "metric", "mean", "ci95_low",
                                            "ci95_high", "unit"]],
-                                         [["scenario", "replication", "week", "waiting_list"]]]
+                                         [["scenario", "replication", "week", "waiting_list",
+                                           "waiting_over_18_weeks"]]]
         for s in self.scenarios:
             for r, rep in enumerate(s.replications):
                 tables[0].append([s.id, r, *(_cell(rep.get(k)) for k in keys)])
@@ -140,8 +157,10 @@ class Results:
                 tables[1].append([s.id, k, _cell(value["mean"]), _cell(ci[0]), _cell(ci[1]),
                                   unit_of(k, self.currency, self.cost_year)])
             for r, series in enumerate(s.waiting_list):
+                long = s.waiting_over_18_weeks[r] if r < len(s.waiting_over_18_weeks) else []
                 for week, count in enumerate(series):
-                    tables[2].append([s.id, r, week, _cell(count)])
+                    tables[2].append([s.id, r, week, _cell(count),
+                                      _cell(long[week] if week < len(long) else None)])
         for path, rows in zip(paths, tables):
             text = io.StringIO()
             csv.writer(text).writerows(rows)
@@ -193,7 +212,8 @@ def unit_of(key: str, currency: str, cost_year: str) -> str:
         return "weeks"
     if name.endswith("days_mean"):
         return "days"
-    if name in ("rtt_within_18_weeks", "utilisation") or name.startswith("cancer_within"):
+    if name in ("rtt_within_18_weeks", "rtt_incomplete_under_18_weeks", "utilisation") \
+            or name.startswith("cancer_within"):
         return "share"
     if name == "bed_days_per_year":
         return "bed-days a year"
@@ -251,7 +271,8 @@ def build_results(*, file: str | None, plans: list[Plan], per_scenario: list[lis
             replications=[rep["values"] for rep in reps],
             waiting_list=[rep["waiting_list"] for rep in reps],
             rtt_histogram=hist, warnings=list(plan.warnings),
-            events=sum(rep["events"] for rep in reps)))
+            events=sum(rep["events"] for rep in reps),
+            waiting_over_18_weeks=[rep.get("waiting_over_18_weeks", []) for rep in reps]))
     first = plans[0]
     return Results(file=file, replications=len(per_scenario[0]),
                    horizon_weeks=first.horizon_days / 7.0,

@@ -208,3 +208,72 @@ def test_reused_results_do_not_simulate_the_options_again(packs, monkeypatch):
     content = board_content(pack["pathway"], results=pack["results"], workers=1, today=TODAY)
     assert content.runs.reused
     assert all(s.startswith("board-sens-") for call in calls for s in call)
+
+
+def test_a_second_pack_of_the_same_pathway_and_results_makes_no_new_sensitivity_runs(
+        packs, monkeypatch):
+    # writing the pack again (another format, from the GUI's results) took the
+    # sensitivity runs again: they depend on the pathway alone, so they are made once
+    from designer.export import board
+
+    pack = packs["diabetes"]
+    calls = []
+    real = sim.run
+
+    def counting(pathway, scenarios=None, **kwargs):
+        calls.append(list(scenarios or []))
+        return real(pathway, scenarios=scenarios, **kwargs)
+
+    monkeypatch.setattr(sim, "run", counting)
+    board._LAST.clear()
+    first = board_content(pack["pathway"], results=pack["results"], workers=1, today=TODAY)
+    made = len(calls)
+    assert made == 1 and first.runs.sensitivity              # the sensitivity run
+    again = board_content(pack["pathway"], results=pack["results"], workers=1, today=TODAY)
+    assert len(calls) == made                                # nothing simulated again
+    assert again.runs.sensitivity == first.runs.sensitivity
+    assert again.runs.sensitivity_centre == first.runs.sensitivity_centre
+    changed = pack["pathway"].model_copy(update={"title": "Changed title"})
+    board_content(changed, results=pack["results"], workers=1, today=TODAY)
+    assert len(calls) == made + 1                            # a changed pathway: run again
+
+
+def _table_after(content, heading: str):
+    from designer.export.board.blocks import Heading, Table
+
+    blocks = content.blocks
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.text == heading)
+    return next(b for b in blocks[start:] if isinstance(b, Table))
+
+
+@pytest.mark.parametrize("key", list(EXEMPLARS))
+def test_current_performance_sets_92_percent_against_those_still_waiting(packs, key):
+    """The RTT operational standard is that 92% of patients still waiting (incomplete
+    pathways) have waited under 18 weeks (registry source pac-waiting-times-2019), so
+    the "Current performance" table compares 92% with the simulation's waiting-list
+    snapshots (rtt_incomplete_under_18_weeks), and shows the share treated within 18
+    weeks only as a different measure, against no standard."""
+    from designer.export.board.blocks import plain
+    from designer.export.board.content.common import INCOMPLETE_LABEL, TREATED_LABEL
+    from designer.graph.sources import get
+
+    assert "92%" in get("pac-waiting-times-2019").facts[0]
+    pack = packs[key]
+    content, results = pack["content"], pack["results"]
+    table = _table_after(content, "Current performance (as is)")
+    rows = {plain(r[0]): [plain(c) for c in r] for r in table.rows}
+    incomplete = rows[INCOMPLETE_LABEL]
+    waiting = results.scenario("before").summary("metrics.rtt_incomplete_under_18_weeks")
+    treated = results.scenario("before").summary("metrics.rtt_within_18_weeks")
+    assert incomplete[1].startswith(f"{round(waiting['mean'] * 100, 1):g}%")
+    assert incomplete[2] == "92%: " + ("met" if waiting["mean"] >= 0.92 else "not met")
+    assert rows[TREATED_LABEL][1].startswith(f"{round(treated['mean'] * 100, 1):g}%")
+    assert "met" not in rows[TREATED_LABEL][2]
+    assert [label for label, r in rows.items() if "92%:" in r[2]] == [INCOMPLETE_LABEL]
+    # traced: the figure to the metric and how it is measured, the 92% to its source
+    figure = incomplete[1]
+    assert any(r.figure == figure and "metrics.rtt_incomplete_under_18_weeks" in r.source
+               and "not yet operated on" in r.source for r in content.trace.rows)
+    standard = next(r for r in content.trace.rows
+                    if r.figure == "92%" and "still waiting" in r.what)
+    assert "Public Accounts" in standard.source

@@ -54,7 +54,10 @@ def test_booklet_follows_the_patient_journey(pathway):
     # the advice cites the sources registry: real publishers, never a developer file
     cited = booklet.sections[-1].blocks[0].labels
     assert cited and all("DOMAIN" not in c for c in cited)
-    assert any("National Institute for Health and Care Excellence" in c for c in cited)
+    # "Your medicines" cites the RCoA's pre-assessment leaflet, not NICE NG27 (hospital
+    # to community transfers), which does not say what to bring or stop before surgery
+    assert any("Royal College of Anaesthetists" in c for c in cited)
+    assert not any("NG27" in c for c in cited)
     before = next(s for s in booklet.sections if s.key == "before")
     assert [b.heading for b in before.blocks] == ["GP referral", "Shared decision", SCRIPT,
                                                   QUOTED, "Get fitter"]
@@ -206,7 +209,9 @@ def test_day_surgery_gets_no_chest_bundle(pathway):
     ready = next(s for s in build_booklet(pathway).sections if s.key == "ready")
     headings = [b.heading for b in ready.blocks if b.heading]
     assert "Breathing exercises" not in headings and "Get more active" not in headings
-    assert "Alcohol" in headings and "Smoking" not in headings
+    # no step deals with smoking or alcohol, so neither topic is shown
+    assert "Alcohol" not in headings and "Smoking" not in headings
     pathway.update_step("prehab", patient_info="We help you stop smoking before surgery.")
     ready = next(s for s in build_booklet(pathway).sections if s.key == "ready")
     assert "Smoking" in [b.heading for b in ready.blocks]
+    assert "Alcohol" not in [b.heading for b in ready.blocks]

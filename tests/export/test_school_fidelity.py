@@ -32,10 +32,15 @@ def test_the_diabetes_timeline_tells_of_the_optimisation_loop():
     assert loop.loop_days and loop.loop_days > 60          # about 3 months round the loop
     when = section(build_booklet(pathway), "when").blocks[0]
     text = " ".join(when.paragraphs + when.bullets)
-    assert "about 3 months" in text
-    # the referral is not "about 1 week before": the loop can come in between
+    # told of, but with no figure: the loop's 90 days is the file's planning assumption
+    # ("no source gives one"), so the booklet does not promise "about 3 months"
+    assert "you may wait longer" in text and "You may wait longer." in text
+    assert "can add" not in text and "month" not in text
+    # the referral is not "about 1 week before" (the loop can come in between), nor
+    # "at least 1 week before": the steps' lengths are placeholders (timing_assumed), so
+    # the booklet says only that it comes before the operation
     first = when.bullets[0]
-    assert first.startswith("At least") and "About 1 week" not in first
+    assert first.startswith("Before:") and not re.search(r"\d", first)
 
 
 def test_spans_in_weeks_and_months():

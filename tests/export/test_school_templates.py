@@ -85,15 +85,19 @@ def test_no_step_name_makes_bad_english(path):
     if intro is not None:
         for sentence in intro.blocks[0].paragraphs[1:]:
             assert re.fullmatch(r"Not everyone needs this step: treating health problems\. "
-                                r"If you do, your operation may be later\. "
-                                r"This can add [\w ]+\.", sentence), sentence
+                                r"If you do, you may wait longer than the times shown "
+                                r"here\.", sentence), sentence
 
 
 def test_prehab4cancer_no_longer_says_need_treating():
     booklet = build_booklet(load_pathway(LIBRARY / "prehab4cancer.yaml", use_cache=False))
     joined = "\n".join(_texts(booklet))
     assert "need treating" not in joined
-    assert "Not everyone needs this step: treating health problems." in joined
+    # Treatment found at preassessment runs alongside prehabilitation (the step's own
+    # description), so it is a step some patients take, not a loop that delays surgery
+    # by a planning figure ("This can add 2 days" had no source).
+    assert "Treating health problems (if you need it)" in joined
+    assert "can add" not in joined and "2 days" not in joined
 
 
 def _raw(path: Path) -> dict:

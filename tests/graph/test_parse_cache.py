@@ -102,6 +102,89 @@ def test_a_large_file_reopens_from_the_cache_and_a_small_one_is_not_kept(tmp_pat
     assert load_pathway(big) == truth
 
 
+def _big_pathway() -> Pathway:
+    """An exemplar grown past the size worth caching (validated, as an edit would be)."""
+    data = load_pathway(EXEMPLARS[0], use_cache=False).model_dump(by_alias=True)
+    return Pathway.model_validate({**data, "summary": " ".join("x" * (cache.MIN_BYTES // 2))})
+
+
+def _no_yaml(monkeypatch) -> None:
+    monkeypatch.setattr(io, "loads_pathway", lambda *a, **k: pytest.fail("YAML parsed"))
+
+
+def test_a_file_just_saved_reopens_from_the_cache(tmp_path, monkeypatch):
+    pathway = _big_pathway()
+    path = tmp_path / "big.yaml"
+    save_pathway(pathway, path)
+    written = path.read_bytes()
+    assert len(written) >= cache.MIN_BYTES
+    (entry,) = _entries()                          # kept by the save, for the bytes written
+    assert entry.name == cache.cache_key(written) + cache.SUFFIX
+    truth = loads_pathway(written)                 # the YAML of the file, parsed
+    _no_yaml(monkeypatch)
+    again = load_pathway(path)
+    assert again == pathway and again == truth
+    assert dump_pathway(again) == written.decode("utf-8")
+
+
+def test_a_save_that_keeps_the_files_own_layout_caches_those_bytes(tmp_path, monkeypatch):
+    # saving over a hand-written file keeps its layout (not the canonical text):
+    # the entry is for the bytes that were written
+    path = tmp_path / "hand.yaml"
+    canonical = dump_pathway(_big_pathway())
+    path.write_text("# written by hand\n" + canonical.replace("\nsteps:\n", "\n\nsteps:\n"),
+                    encoding="utf-8")
+    pathway = load_pathway(path, use_cache=False)
+    pathway.title = "Renamed by the save test"
+    save_pathway(pathway, path)
+    written = path.read_bytes()
+    assert written.startswith(b"# written by hand\n")    # the layout kept
+    truth = loads_pathway(written)
+    assert cache.cached_pathway(written) == truth
+    _no_yaml(monkeypatch)
+    assert load_pathway(path) == truth == pathway
+
+
+def test_a_small_file_saved_is_not_cached(tmp_path):
+    small = load_pathway(EXEMPLARS[0], use_cache=False)
+    save_pathway(small, tmp_path / "small.yaml")
+    assert (tmp_path / "small.yaml").stat().st_size < cache.MIN_BYTES
+    assert _entries() == []
+
+
+def _cache_under_a_file(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("PERIOP_CACHE_DIR", str(blocker / "cache"))
+
+
+def _read_only_cache(tmp_path, monkeypatch):
+    # (the tests run as any user, root included, so a chmod cannot stand for this)
+    real = cache.tempfile.mkstemp
+
+    def refuse_in_the_cache(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir) == cache.cache_folder():
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=dir, **kwargs)
+    monkeypatch.setattr(cache.tempfile, "mkstemp", refuse_in_the_cache)
+
+
+def _cache_write_breaks(tmp_path, monkeypatch):
+    def broken(_pathway):
+        raise RuntimeError("something nobody foresaw")
+    monkeypatch.setattr(cache, "pathway_json", broken)
+
+
+@pytest.mark.parametrize("spoil", [_cache_under_a_file, _read_only_cache, _cache_write_breaks])
+def test_a_cache_that_cannot_be_written_never_spoils_a_save(spoil, tmp_path, monkeypatch):
+    pathway = _big_pathway()
+    spoil(tmp_path, monkeypatch)
+    path = tmp_path / "big.yaml"
+    save_pathway(pathway, path)                    # no error
+    assert load_pathway(path, use_cache=False) == pathway
+    assert _entries() == []
+
+
 def test_a_changed_file_is_parsed_again(tmp_path, every_size):
     path = tmp_path / "p.yaml"
     path.write_bytes(EXEMPLARS[0].read_bytes())
@@ -266,3 +349,16 @@ def test_the_library_loads_a_pathway_from_the_cache_the_second_time(every_size, 
     assert library.load(entry) == truth
     monkeypatch.setattr(io, "loads_pathway", lambda *a, **k: pytest.fail("YAML parsed"))
     assert library.load(entry.id) == truth
+
+
+@pytest.mark.parametrize("path", EXEMPLARS, ids=lambda p: p.stem)
+def test_the_json_written_in_pieces_is_the_models_own_json(path):
+    # the cache and recovery copies dump the lists a few items at a time (the writer
+    # thread then never holds the interpreter lock for long); truth: pydantic's dump
+    import json
+
+    pathway = load_pathway(path, use_cache=False)
+    pieces = list(cache.iter_pathway_json(pathway))
+    assert len(pieces) > 3
+    assert json.loads(b"".join(pieces)) == json.loads(pathway.model_dump_json(by_alias=True))
+    assert cache.pathway_from_json(cache.pathway_json(pathway)) == pathway

@@ -161,3 +161,61 @@ def test_nudging_leaves_fewer_shared_lines_and_no_arrow_through_a_box(monkeypatc
     before = measure()
     assert after[1] == 0 and before[1] == 0
     assert after[0] < before[0] / 2
+
+
+def _bounds_meet(route, rect) -> bool:
+    """The route's bounding box (grown by half a pen) meets ``rect``: what a scene's
+    item index answers for an arrow item (a superset of the arrows crossing it)."""
+    xs = [p[0] for p in route.points]
+    ys = [p[1] for p in route.points]
+    return (min(xs) - 0.7 < rect[2] and max(xs) + 0.7 > rect[0]
+            and min(ys) - 0.7 < rect[3] and max(ys) + 0.7 > rect[1])
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(3, 24))
+def test_drag_routes_with_the_canvas_indexes_equal_drag_routes_on_their_own(seed, size):
+    """The canvas starts a drag from what it keeps (an index of every box, the
+    dragged ones included; its item index for the arrows a box stands across, asked
+    about the lines as drawn now): every move gives the routes the self-contained
+    DragRoutes gives."""
+    nodes, edges = _random_diagram(seed, size)
+    routes = route_edges(nodes.values(), edges.values())
+    rng = random.Random(seed)
+    moving = rng.choice(list(nodes))
+    drawn = dict(routes)                 # what the canvas shows, updated per move
+
+    def across(rect):
+        return [k for k, r in drawn.items() if _bounds_meet(r, rect)]
+
+    plain = DragRoutes(nodes.values(), edges.values(), routes, [moving])
+    kept = DragRoutes(dict(nodes), edges.values(), routes, [moving], across=across,
+                      boxes=routing.BoxIndex(nodes.values()))
+    n = nodes[moving]
+    x, y = n.cx, n.cy
+    for _ in range(12):
+        x += rng.uniform(-90, 90)
+        y += rng.uniform(-70, 70)
+        expected = plain.move({moving: (x, y)})
+        got = kept.move({moving: (x, y)})
+        assert got == expected
+        drawn.update(got)
+    assert kept.current == plain.current
+
+
+def test_a_box_index_with_boxes_moved_answers_as_a_fresh_one():
+    nodes, _edges = _random_diagram(5, 20)
+    index = routing.BoxIndex(nodes.values())
+    rng = random.Random(5)
+    for _ in range(15):
+        sid = rng.choice(list(nodes))
+        nodes[sid] = _moved(nodes[sid], rng.uniform(-400, 400), rng.uniform(-300, 300))
+        index.discard(sid)
+        index.add(nodes[sid])
+    index.discard("not-a-step")
+    fresh = routing.BoxIndex(nodes.values())
+    assert index.nodes == fresh.nodes
+    for _ in range(30):
+        x, y = rng.uniform(-200, 2000), rng.uniform(-200, 1200)
+        rect = (x, y, x + rng.uniform(10, 900), y + rng.uniform(10, 600))
+        assert {n.id for n in index.query(rect)} == {n.id for n in fresh.query(rect)}

@@ -98,6 +98,14 @@ def test_no_scenarios_runs_the_baseline_and_writes_csv(tmp_path, capsys):
     rows = list(csv.DictReader(open(tmp_path / "out" / "replications.csv")))
     assert [r["replication"] for r in rows] == ["0", "1"]
     assert "metrics.cost_per_year" in rows[0]
+    # the incomplete-pathway measure of the 92% standard, beside the existing fields
+    metrics = data["scenarios"][0]["metrics"]
+    assert {"rtt_within_18_weeks", "rtt_incomplete_under_18_weeks"} <= set(metrics)
+    series = data["scenarios"][0]["series"]
+    assert len(series["rtt_incomplete_under_18_weeks"]) == len(series["waiting_list"]) == 11
+    assert "metrics.rtt_incomplete_under_18_weeks" in rows[0]
+    weekly = list(csv.DictReader(open(tmp_path / "out" / "waiting_list.csv")))
+    assert {"waiting_list", "waiting_over_18_weeks"} <= set(weekly[0])
 
 
 BAD = [

@@ -8,6 +8,7 @@ the router's own measures.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -53,8 +54,13 @@ def _drag_step(view, scene, step_id: str, by: QPoint, moves: int = 24, during=No
         QTest.mouseMove(vp, start + QPoint(by.x() * i // moves, by.y() * i // moves))
         QApplication.processEvents()
         if during is not None:
-            # arrows follow once a frame: a frame later they are where the step is
+            # arrows follow once a frame (less often when frames are dear): once the
+            # frame that was due is drawn they are where the step is
             QTest.qWait(int(FRAME_MS) + 10)
+            deadline = time.monotonic() + 5
+            while scene._route_pending and time.monotonic() < deadline:
+                QTest.qWait(5)
+            assert not scene._route_pending
             during(i)
     QTest.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, start + by)
     QApplication.processEvents()
@@ -185,3 +191,108 @@ def test_labels_after_drags_and_edits_are_where_a_full_placement_puts_them(qtbot
                                        condition="A much longer condition than before"))
     QApplication.processEvents()
     _labels_equal_a_fresh_placement(scene)
+
+
+def test_provisional_routes_on_the_canvas_equal_drag_routes_on_their_own(qtbot):
+    """While dragging, the canvas draws what DragRoutes draws for the step where it
+    is now, started from the routes as they were (the canvas asks its item index
+    which arrows the box stands across and keeps its box index between drags)."""
+    from designer.graph.drag_routes import DragRoutes
+
+    pathway = load_pathway(ROOT / "pathway_library" / "eras-plus-colorectal.yaml")
+    _, stack, scene, view = make_canvas(qtbot, pathway)
+    scene.tidy_now()
+    nodes = scene._route_nodes_now()
+    by_id = {n.id: n for n in nodes}
+
+    def lands_across(sid, dx, dy):
+        """A drag of ``sid`` by (dx, dy) ends with its box across another arrow."""
+        left, top, right, bottom = by_id[sid].rect
+        rect = (left + dx, top + dy, right + dx, bottom + dy)
+        return any(routing._seg_hits_rect(p, q, rect)
+                   for key, route in scene._routes.items() if sid not in key.split("->")
+                   for p, q in route.segments())
+
+    sid, dx, dy = next((s.id, dx, dy) for s in scene.pathway.steps
+                       if len(scene.pathway.transitions_of(s.id)) >= 2
+                       for dx, dy in ((0, 110), (0, -110), (140, 70), (-140, 70), (200, 0))
+                       if lands_across(s.id, dx, dy))
+    view.centre_on_id(sid)
+    QApplication.processEvents()
+    edges = scene._route_edges_now()
+    routes = dict(scene._routes)
+    crossed = []
+
+    def check(_i):
+        item = scene.item_for(sid)
+        truth = DragRoutes(nodes, edges, routes, [sid])
+        expected = dict(routes)
+        changed = truth.move({sid: (item.pos().x(), item.pos().y())})
+        expected.update(changed)
+        crossed.append(len(changed) - len(scene._by_step[sid]))
+        assert scene._routes == expected
+        for key, route in expected.items():
+            assert scene.transition_items()[key].route_points == route.points, key
+
+    _drag_step(view, scene, sid, QPoint(dx, dy), moves=14, during=check)
+    assert any(crossed)                 # the box stood across other arrows on the way
+    _routes_equal_a_fresh_route(scene)
+    _labels_equal_a_fresh_placement(scene)
+
+
+def test_a_drop_on_a_pathway_spread_wider_than_far_equals_a_fresh_route(qtbot):
+    """Steps further apart than routing.FAR get plain routes, kept between routings
+    for arrows whose boxes did not move: the drop still draws a fresh route."""
+    from canvas_support import sample_pathway
+
+    pathway = sample_pathway()
+    last = pathway.steps[-1]
+    pathway.update_step(last.id, position=(routing.FAR + 5_000.0, last.position[1]))
+    _, stack, scene, view = make_canvas(qtbot, pathway)
+    scene.tidy_now()
+    _routes_equal_a_fresh_route(scene)
+    for step in list(scene.pathway.steps)[1:4]:
+        view.centre_on_id(step.id)
+        QApplication.processEvents()
+        _drag_step(view, scene, step.id, QPoint(70, 50), moves=6)
+        assert scene._route_cache.reused > 0          # unmoved arrows kept their routes
+        _routes_equal_a_fresh_route(scene)
+        _labels_equal_a_fresh_placement(scene)
+    assert stack.count() == 3
+
+
+def test_the_overview_map_is_drawn_again_after_a_drag_not_during_it(qtbot):
+    _, stack, scene, view = make_canvas(qtbot)
+    view.set_zoom(2.5)                         # part of the pathway out of sight
+    QApplication.processEvents()
+    minimap = view.minimap
+    assert minimap.isVisible()
+    minimap.repaint()
+    drawn = minimap._picture
+    assert drawn is not None
+    sid = scene.pathway.steps[1].id
+    view.centre_on_id(sid)
+    QApplication.processEvents()
+    seen_mid_drag = []
+
+    def during(i):
+        if i == 3:
+            QTest.qWait(600)                  # longer than the map's 400 ms delay
+            minimap.repaint()
+            seen_mid_drag.append(minimap._picture is drawn)
+
+    _drag_step(view, scene, sid, QPoint(160, 90), moves=6, during=during)
+    assert seen_mid_drag == [True]            # not redrawn while the mouse drags
+    assert stack.count() == 1
+    QTest.qWait(600)
+    minimap.repaint()
+    assert minimap._picture is not None and minimap._picture is not drawn
+    # the new picture has the step's block where the step now is
+    item = scene.item_for(sid)
+    rect, scale = minimap._geometry()
+    x = int(1 + (item.pos().x() - rect.left()) * scale)
+    y = int(1 + (item.pos().y() - rect.top()) * scale)
+    image = minimap._picture.toImage()
+    from designer.render import style
+    from PySide6.QtGui import QColor
+    assert image.pixelColor(x, y) == QColor(style.STEP_BORDER)

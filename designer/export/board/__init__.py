@@ -44,7 +44,9 @@ def board_content(pathway: Pathway, *, results: Any = None, report: Any = None,
 
 
 #: the last simulation made for a pack: (the pathway's text, BoardRuns). Writing the pack
-#: in several formats of one unchanged pathway simulates it once.
+#: in several formats of one unchanged pathway simulates it once; given results (the
+#: GUI's last run), its sensitivity runs are still made once (they depend on the
+#: pathway alone).
 _LAST: list = []
 
 
@@ -53,10 +55,11 @@ def _runs_for(pathway: Pathway, results: Any, workers: int, progress, cancel):
     from designer.graph.io import dump_pathway
 
     text = dump_pathway(pathway)
-    if results is None and _LAST and _LAST[0][0] == text:
-        return _LAST[0][1]
+    last = _LAST[0][1] if _LAST and _LAST[0][0] == text else None
+    if results is None and last is not None:
+        return last
     runs = board_runs(pathway, results=results, workers=workers, progress=progress,
-                      cancel=cancel)
+                      cancel=cancel, sensitivity_of=last)
     _LAST[:] = [(text, runs)]
     return runs
 

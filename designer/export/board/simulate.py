@@ -20,6 +20,7 @@ SENSITIVITY_STEP = 0.2
 #: the differences precise with few)
 SENSITIVITY_REPLICATIONS = 2
 SENSITIVITY_WEEKS = 52
+_NO_SENSITIVITY = "The sensitivity runs could not be made"
 #: the inputs of the sensitivity chart: key, label
 SENSITIVITY_INPUTS = (("bed-day-cost", "Cost per bed-day"), ("arrivals", "Arrivals"),
                       ("cancellation", "On-the-day cancellation rate"),
@@ -105,8 +106,14 @@ def missing_inputs(pathway: Pathway) -> list[str]:
 
 
 def board_runs(pathway: Pathway, *, results: Any = None, workers: int = 2,
-               sensitivity: bool = True, progress=None, cancel=None) -> BoardRuns:
-    """Run (or reuse) the simulation the pack needs. Never raises for bad inputs."""
+               sensitivity: bool = True, progress=None, cancel=None,
+               sensitivity_of: BoardRuns | None = None) -> BoardRuns:
+    """Run (or reuse) the simulation the pack needs. Never raises for bad inputs.
+
+    ``sensitivity_of``: the runs of an earlier pack of this same pathway (the same
+    text); its sensitivity runs are taken instead of made again (they depend on the
+    pathway alone: fixed replications, weeks and seed).
+    """
     from designer import sim
 
     runs = BoardRuns()
@@ -126,9 +133,22 @@ def board_runs(pathway: Pathway, *, results: Any = None, workers: int = 2,
             return runs
     runs.warnings = list(runs.results.warnings)
     runs.cancellations_modelled = _draws_cancellation(pathway, wanted)
-    if sensitivity:
+    if sensitivity and _same_sensitivity(sensitivity_of, runs):
+        runs.sensitivity = sensitivity_of.sensitivity
+        runs.sensitivity_centre = sensitivity_of.sensitivity_centre
+        runs.sensitivity_replications = sensitivity_of.sensitivity_replications
+        runs.sensitivity_weeks = sensitivity_of.sensitivity_weeks
+        runs.warnings += [w for w in sensitivity_of.warnings if w.startswith(_NO_SENSITIVITY)]
+    elif sensitivity:
         _sensitivity(pathway, runs, workers, cancel)
     return runs
+
+
+def _same_sensitivity(earlier: BoardRuns | None, runs: BoardRuns) -> bool:
+    return (earlier is not None and earlier.has_figures
+            and (earlier.as_is, earlier.proposal) == (runs.as_is, runs.proposal)
+            and (earlier.sensitivity_replications > 0
+                 or any(w.startswith(_NO_SENSITIVITY) for w in earlier.warnings)))
 
 
 def _draws_cancellation(pathway: Pathway, scenarios: list[str]) -> bool:
@@ -202,7 +222,7 @@ def _sensitivity(pathway: Pathway, runs: BoardRuns, workers: int, cancel) -> Non
                           replications=SENSITIVITY_REPLICATIONS, weeks=SENSITIVITY_WEEKS,
                           workers=workers, cancel=cancel)
     except sim.FlowInputError as exc:
-        runs.warnings.append(f"The sensitivity runs could not be made: {exc}")
+        runs.warnings.append(f"{_NO_SENSITIVITY}: {exc}")
         runs.sensitivity = []
         return
     key = "metrics.cost_per_year"

@@ -28,8 +28,15 @@ Mapping (DESIGN.md section 5), with the choices made where FHIR R4 leaves room:
   reason ``unsupported`` (``data-absent-reason`` on ``_type``).
 * a branch marked ``parallel`` (taken alongside the other ways on) -> its step's
   action gets ``groupingBehavior`` ``logical-group`` and ``selectionBehavior``
-  ``all`` with a child action per parallel branch (no condition); the step the
+  ``all`` with a child action per parallel branch (no condition), and one for a
+  single unmarked way beside them (it leaves the same fork in BPMN); the step the
   branch leads to points at that child (``after-end``).
+* every choice point is a group, as the BPMN export has a gateway for it
+  (:func:`choices`): a decision's action, and a task's with two or more ways on
+  not marked ``parallel`` (unmarked ways are alternatives), get ``exactly-one``;
+  beside parallel branches those alternatives are a group of their own
+  ("After STEP: which way?") inside the ``all`` group; a task whose one way on is
+  unmarked and has a condition gets ``at-most-one`` (patients may take none).
 * transition A->B -> ``relatedAction`` on B pointing at A with relationship
   ``after-end`` and ``offsetDuration`` = ``wait_days`` (UCUM ``d``). The
   relations form no cycle (a scheduler would wait for ever): a transition that
@@ -47,21 +54,21 @@ Mapping (DESIGN.md section 5), with the choices made where FHIR R4 leaves room:
   combined with the recorded answer only where branches share a threshold
   ("≥ 69, can wait" / "≥ 69, urgent"). No code is invented: without one the
   branches test the recorded answer as below.
-* decision -> action with ``groupingBehavior`` ``logical-group`` and
-  ``selectionBehavior`` ``exactly-one`` whose child actions are its branches.
-  Each branch has an ``applicability`` condition in FHIRPath
-  (``text/fhirpath``): ``%decision = 'BRANCH'`` names the outcome the care
-  team records at the decision (an engine applying the plan supplies the
-  decision's outcome as the variable ``%decision`` scoped by the decision's
-  action id, written ``%`DECISION-ID```), and the clinicians' words are the
-  Expression's ``description``. The step a branch leads to points at the
-  branch (``after-end``), so the route taken is explicit.
-* a step that only some routes reach carries the conditions of the branches
-  that lead to it (one ``applicability`` condition per decision; branches of
-  one decision joined with ``or``), so applying the plan never proposes two
-  alternative routes at once. A step with several relations is reached by any
-  of them that applies: an action whose conditions are false is not in the
-  applied plan, and neither are relations to it.
+* a choice's branches: each child action of the group has an ``applicability``
+  condition in FHIRPath (``text/fhirpath``): ``%`GROUP` = 'BRANCH'`` names the
+  way the care team records there (an engine applying the plan supplies it as
+  the variable named after the group's action id, e.g. the decision's, written
+  ``%`DECISION-ID```), and the clinicians' words are the Expression's
+  ``description``. The step a branch leads to points at the branch
+  (``after-end``), so the route taken is explicit.
+* a step that only some routes reach carries conditions that hold exactly when
+  a route reaches it (:func:`route_terms`: per choice the answers every route
+  needs, branches of one choice joined with ``or``, and where the routes differ
+  otherwise one more condition ORing them), so applying the plan never proposes
+  two alternative routes at once nor leaves out one the answers take. A step
+  with several relations is reached by any of them that applies: an action
+  whose conditions are false is not in the applied plan, and neither are
+  relations to it.
 * handoff information -> one ``DataRequirement`` per item, ``output`` on the
   sending step and ``input`` on the receiving step. Handoffs pass documents and
   results, so the type is ``DocumentReference`` and the item is named by a
@@ -324,14 +331,67 @@ def back_edges(pathway: Pathway) -> set[int]:
     return found
 
 
-def route_conditions(pathway: Pathway) -> dict[str, dict[str, list[int]]]:
-    """For each step, per decision, the branches (transition indexes) it needs.
+class Choice:
+    """A point where patients take one of several ways on (or, optionally, none).
 
-    A step needs a decision's branch B when it can only be reached with that
-    decision answered B (or one of several branches): walking from the entry
-    with the decision always taking branch B reaches the step, with any other
-    branch it does not. Steps every answer reaches need nothing of it.
+    ``step`` is the step the ways leave; ``ways`` the transition indexes that are
+    alternatives there (a decision's every way; a task's ways not marked
+    ``parallel``); ``optional`` when the pathway lets patients take none of them
+    (a task whose one way on has a condition: FHIR ``at-most-one``).
     """
+
+    def __init__(self, step: str, ways: list[int], optional: bool = False) -> None:
+        self.step, self.ways, self.optional = step, ways, optional
+
+    @property
+    def behavior(self) -> str:
+        return "at-most-one" if self.optional else "exactly-one"
+
+
+def choices(pathway: Pathway) -> dict[str, Choice]:
+    """Every choice point of the pathway, by a key (the step id, or ``STEP:choice``).
+
+    The same reading as the BPMN export's gateways (docs/interop.md): a decision
+    chooses one of all its ways on (its exclusive gateway); a task with two or
+    more ways on not marked ``parallel`` chooses one of them (an exclusive "which
+    way?" gateway, after the parallel fork when it also has parallel branches); a
+    task whose only way on is unmarked and has a condition takes it only when the
+    condition holds (a conditional flow: none may be taken). A task's one
+    unmarked way beside parallel branches is taken alongside them (it leaves the
+    parallel fork), so it is no choice.
+    """
+    steps = pathway.steps_by_id()
+    ways: dict[str, list[int]] = {}
+    for index, t in enumerate(pathway.transitions):
+        if t.source in steps and t.target in steps:
+            ways.setdefault(t.source, []).append(index)
+    out: dict[str, Choice] = {}
+    for step_id, indexes in ways.items():
+        if steps[step_id].kind is StepKind.decision:
+            out[step_id] = Choice(step_id, indexes)
+            continue
+        forked = any(pathway.transitions[i].parallel for i in indexes)
+        rest = [i for i in indexes if not pathway.transitions[i].parallel]
+        key = f"{step_id}:choice" if forked else step_id
+        if len(rest) >= 2:
+            out[key] = Choice(step_id, rest)
+        elif len(rest) == 1 and not forked and pathway.transitions[rest[0]].condition:
+            out[key] = Choice(step_id, rest, optional=True)
+    return out
+
+
+def route_conditions(pathway: Pathway, points: dict[str, Choice] | None = None
+                     ) -> dict[str, dict[str, list[int]]]:
+    """For each step, per choice point (key of :func:`choices`), the ways it needs.
+
+    A step needs a choice's way B when it can only be reached with that choice
+    made B (or one of several ways): walking from the entry with the choice
+    always taking way B reaches the step, with any other way (or, where the
+    choice is optional, with none) it does not. Steps every answer reaches need
+    nothing of it. Other ways on from the same step (parallel branches beside a
+    choice) are always walked.
+    """
+    points = choices(pathway) if points is None else points
     steps = pathway.steps_by_id()
     out: dict[str, list[tuple[int, str]]] = {}
     for index, t in enumerate(pathway.transitions):
@@ -339,13 +399,14 @@ def route_conditions(pathway: Pathway) -> dict[str, dict[str, list[int]]]:
             out.setdefault(t.source, []).append((index, t.target))
     entries = _entries(pathway)
 
-    def reach(decision: str | None, branch: int | None) -> set[str]:
+    def reach(choice: Choice | None, way: int | None) -> set[str]:
         seen = set(entries)
         todo = list(entries)
         while todo:
             node = todo.pop()
             for index, target in out.get(node, ()):
-                if node == decision and index != branch:
+                if choice is not None and node == choice.step and index in choice.ways \
+                        and index != way:
                     continue
                 if target not in seen:
                     seen.add(target)
@@ -354,16 +415,103 @@ def route_conditions(pathway: Pathway) -> dict[str, dict[str, list[int]]]:
 
     everywhere = reach(None, None)
     needs: dict[str, dict[str, list[int]]] = {}
-    for decision in (s.id for s in pathway.steps if s.kind is StepKind.decision):
-        branches = [index for index, _target in out.get(decision, ())]
-        if len(branches) < 2 or decision not in everywhere:
+    for key, choice in points.items():
+        if choice.step not in everywhere or len(choice.ways) + choice.optional < 2:
             continue
-        reached = {b: reach(decision, b) for b in branches}
+        reached = {b: reach(choice, b) for b in choice.ways}
+        without = reach(choice, None) if choice.optional else set()
         for step_id in everywhere:
-            which = [b for b in branches if step_id in reached[b]]
-            if which and len(which) < len(branches):
-                needs.setdefault(step_id, {})[decision] = which
+            which = [b for b in choice.ways if step_id in reached[b]]
+            if which and (len(which) < len(choice.ways)
+                          or (choice.optional and step_id not in without)):
+                needs.setdefault(step_id, {})[key] = which
     return needs
+
+
+Term = frozenset      # of (choice key, transition index): one route's answers, all needed
+
+
+def _simplified(terms: set, points: dict[str, Choice]) -> set:
+    """The same condition (an OR of ANDed answers) in fewer, shorter terms.
+
+    A term that holds whenever a shorter one does goes; terms that differ only in
+    the answer to one choice, and name every answer it can have, are one term
+    without it (a choice that may take none is never dropped: "none" is no term).
+    """
+    terms = set(terms)
+    while True:
+        terms = {t for t in terms if not any(o < t for o in terms)}
+        for term in sorted(terms, key=sorted):          # the same result every run
+            found = next((
+                (key, index) for key, index in sorted(term) if not points[key].optional
+                and all(term - {(key, index)} | {(key, other)} in terms
+                        for other in points[key].ways)), None)
+            if found is not None:
+                rest = term - {found}
+                terms -= {rest | {(found[0], other)} for other in points[found[0]].ways}
+                terms.add(rest)
+                break
+        else:
+            return terms
+
+
+def route_terms(pathway: Pathway, points: dict[str, Choice] | None = None,
+                limit: int = 64) -> dict[str, set] | None:
+    """For each step, the answers that bring a patient to it: a set of terms, each
+    the answers (choice key, transition index) of one route, the step reached when
+    any term holds in full. Exact, loops included: the walk passes a choice again
+    with the answer it gave before. A step every answer reaches has the one empty
+    term; steps no route from the entry reaches are left out. ``None`` when some
+    step would need more than ``limit`` terms (use :func:`route_conditions`).
+    """
+    points = choices(pathway) if points is None else points
+    steps = pathway.steps_by_id()
+    choice_of = {index: key for key, choice in points.items() for index in choice.ways}
+    out: dict[str, list[tuple[int, str]]] = {}
+    for index, t in enumerate(pathway.transitions):
+        if t.source in steps and t.target in steps:
+            out.setdefault(t.source, []).append((index, t.target))
+    terms: dict[str, set] = {e: {Term()} for e in _entries(pathway)}
+    todo = list(terms)
+    rounds = 0
+    while todo:
+        rounds += 1
+        if rounds > 50 * (len(steps) + 1):
+            return None
+        node = todo.pop(0)
+        for index, target in out.get(node, ()):
+            key = choice_of.get(index)
+            coming = set()
+            for term in terms[node]:
+                if key is None:
+                    coming.add(term)
+                elif not any(k == key and i != index for k, i in term):
+                    coming.add(term | {(key, index)})
+            have = terms.get(target, set())
+            if all(any(o <= t for o in have) for t in coming):
+                continue
+            merged = _simplified(have | coming, points)
+            if len(merged) > limit:
+                return None
+            terms[target] = merged
+            if target not in todo:
+                todo.append(target)
+    return terms
+
+
+def _product(terms: set) -> dict[str, list[int]] | None:
+    """The terms as an AND over choices of an OR of answers, when they are one."""
+    keys = {key for term in terms for key, _i in term}
+    per_key: dict[str, set[int]] = {key: set() for key in keys}
+    for term in terms:
+        if {key for key, _i in term} != keys:
+            return None
+        for key, index in term:
+            per_key[key].add(index)
+    size = 1
+    for indexes in per_key.values():
+        size *= len(indexes)
+    return {key: sorted(v) for key, v in per_key.items()} if size == len(terms) else None
 
 
 def _variable(decision_action_id: str) -> str:
@@ -464,37 +612,65 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
                 f"Setting: {_setting_name(pathway, step.setting)}.")
 
     loops = back_edges(pathway)
+    points = choices(pathway)
+    choice_of = {index: key for key, choice in points.items() for index in choice.ways}
+    groups: dict[str, dict] = {}         # choice key -> its group action
+    group_ids: dict[str, str] = {}       # choice key -> the group's action id (its variable)
+    for key, choice in points.items():
+        if key == choice.step:           # the step's own action is the group
+            groups[key] = actions[choice.step]
+        else:                            # a choice after a parallel fork: a group inside it
+            source = steps[choice.step]
+            groups[key] = {"id": ids(key), "title": f"After {source.name}: which way?",
+                           "description": "One of these ways on is taken, alongside the "
+                                          "branches taken together."}
+            groups[key]["groupingBehavior"] = "logical-group"
+            groups[key]["selectionBehavior"] = choice.behavior
+        group_ids[key] = groups[key]["id"]
+    # tasks with a way marked parallel: every way on that is no choice leaves the fork
+    forks = {t.source for t in pathway.transitions if t.parallel and t.source in steps
+             and t.target in steps and steps[t.source].kind is not StepKind.decision}
     branch_of: dict[int, str] = {}       # transition index -> its branch action id
     for index, t in enumerate(pathway.transitions):
         if t.source not in steps or t.target not in steps:
             continue   # an unknown reference is a validation finding, not an export
         after = ids(t.source)
-        if steps[t.source].kind is StepKind.decision:
-            decision = actions[t.source]
-            decision["groupingBehavior"] = "logical-group"
-            decision["selectionBehavior"] = "exactly-one"
+        forked = t.source in forks
+        if index in choice_of:
+            # one of a choice's ways: a branch of its group, with its condition
+            key = choice_of[index]
+            group = groups[key]
+            if key != t.source and not any(c is group for c in actions[t.source].get(
+                    "action", ())):
+                fork = actions[t.source]       # the choice is one branch of the fork
+                fork["groupingBehavior"] = "logical-group"
+                fork["selectionBehavior"] = "all"
+                fork.setdefault("action", []).append(group)
+            group["groupingBehavior"] = "logical-group"
+            group["selectionBehavior"] = points[key].behavior
             branch_id = ids(f"{t.source}.{t.target}")
             branch_of[index] = branch_id
             words = t.condition or f"Go to {steps[t.target].name}"
             branch: dict = {"id": branch_id, "title": words,
                             "description": f"Go on to {steps[t.target].name}."}
-            branch["condition"] = [_branch_condition(ids(t.source), [branch_id], words)]
-            decision.setdefault("action", []).append(branch)
+            branch["condition"] = [_branch_condition(group_ids[key], [branch_id], words)]
+            group.setdefault("action", []).append(branch)
             after = branch_id
-        elif t.parallel:
+        elif forked:
             # taken alongside the other ways on: a group whose branches are all chosen
+            # (a parallel branch, or the one unmarked way that leaves the same fork)
             fork = actions[t.source]
             fork["groupingBehavior"] = "logical-group"
             fork["selectionBehavior"] = "all"
             branch_id = ids(f"{t.source}.{t.target}")
+            words = f" Only when: {t.condition}." if t.condition else ""
             fork.setdefault("action", []).append({
                 "id": branch_id, "title": f"Also: {steps[t.target].name}",
                 "description": f"Go on to {steps[t.target].name} as well, alongside "
-                               "the other ways on."})
+                               f"the other ways on.{words}"})
             after = branch_id
-        # a condition is carried by the branch only when the source is a decision
-        carried = TRANSITION_IN_FHIR if steps[t.source].kind is StepKind.decision \
-            else TRANSITION_IN_FHIR[:2]
+        # a branch of a choice carries the condition; any other way keeps it in our data
+        carried = TRANSITION_IN_FHIR if index in branch_of else TRANSITION_IN_FHIR[:2]
         # a branch without a condition is titled "Go to ..."; that is not a condition
         marks = {"index": index} if t.condition or index not in branch_of else {
             "index": index, "no_condition": True}
@@ -528,20 +704,61 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
                 if branch["id"] == branch_of[index]:
                     branch["condition"][0]["expression"]["expression"] = expression
         measured.update(expressions)
-    for step_id, needed in route_conditions(pathway).items():
+    def way_words(b: int) -> str:
+        t = pathway.transitions[b]
+        return t.condition or f"go to {steps[t.target].name}"
+
+    def asked(key: str) -> str:
+        source = steps[points[key].step]
+        return (f"'{source.name}' is answered" if source.kind is StepKind.decision
+                else f"the way on after '{source.name}' is")
+
+    def test(key: str, b: int) -> str:
+        return f"({measured[b]})" if b in measured else _answer(group_ids[key], branch_of[b])
+
+    place = {s.id: n for n, s in enumerate(pathway.steps)}
+    by_place = {key: (place[points[key].step], key) for key in points}
+    order = {index: n for n, index in enumerate(branch_of)}
+
+    def per_choice(needed: dict[str, list[int]]) -> list[dict]:
+        """One condition per choice (FHIR ANDs them), its answers joined with or."""
         conditions = []
-        for decision_id, branches in needed.items():
-            words = " or ".join(
-                pathway.transitions[b].condition
-                or f"go to {steps[pathway.transitions[b].target].name}" for b in branches)
+        for key in sorted(needed, key=by_place.get):
+            branches = needed[key]
             condition = _branch_condition(
-                ids(decision_id), [branch_of[b] for b in branches],
-                f"Only when '{steps[decision_id].name}' is answered: {words}")
+                group_ids[key], [branch_of[b] for b in branches],
+                f"Only when {asked(key)}: " + " or ".join(way_words(b) for b in branches))
             if any(b in measured for b in branches):
                 condition["expression"]["expression"] = " or ".join(
-                    f"({measured[b]})" if b in measured else
-                    _answer(ids(decision_id), branch_of[b]) for b in branches)
+                    test(key, b) for b in branches)
             conditions.append(condition)
+        return conditions
+
+    routes = route_terms(pathway, points)
+    if routes is None:           # too many routes to name: what each choice needs
+        needs: dict = route_conditions(pathway, points)
+    else:
+        needs = {step_id: terms for step_id, terms in routes.items() if terms != {Term()}}
+    for step_id, needed in needs.items():
+        if isinstance(needed, dict):
+            conditions = per_choice(needed)
+        elif _product(needed) is not None:
+            conditions = per_choice(_product(needed))
+        else:
+            # what every route needs, one condition per choice; then the routes' other
+            # answers as one condition: route or route
+            common = frozenset.intersection(*needed)
+            conditions = per_choice({key: [b] for key, b in common})
+            routes_in_order = sorted((sorted(term - common, key=lambda kb: order[kb[1]])
+                                      for term in needed),
+                                     key=lambda r: [order[b] for _k, b in r])
+            expression = " or ".join("(" + " and ".join(test(k, b) for k, b in route) + ")"
+                                     for route in routes_in_order)
+            words = "; or ".join(" and ".join(f"{asked(k)}: {way_words(b)}" for k, b in route)
+                                 for route in routes_in_order)
+            conditions.append({"kind": "applicability", "expression": {
+                "description": f"Only when {words}", "language": FHIRPATH,
+                "expression": expression}})
         actions[step_id]["condition"] = conditions
     for step_id, sentences in where.items():
         actions[step_id]["textEquivalent"] = " ".join(sentences)

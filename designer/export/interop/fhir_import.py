@@ -22,6 +22,10 @@ Mapping (the reverse of :mod:`designer.export.fhir`, DESIGN.md sections 5 and 9)
   whose participant names the actor (R5 ``participant.actorId``) is in it;
 * the child actions of an action whose ``selectionBehavior`` is ``all`` are
   branches taken together: the transitions through them are ``parallel``;
+  a group inside a group that is no step (no relations of its own) holds more
+  ways on from the same step: the choice beside a parallel fork gives unmarked
+  ways; ``at-most-one`` over one child on a step is a task whose one way on has
+  a condition, not a decision;
 * an action whose ``definitionCanonical`` names another PlanDefinition in the
   same Bundle, or in a JSON file in the same folder, is followed by that
   plan's actions (a nested strategy, imported in place, recursively);
@@ -250,6 +254,7 @@ class _FhirImporter:
         self.nested: dict[str, tuple[list[str], list[str]]] = {}  # step -> (roots, leaves)
         self.default_setting: str | None = None
         self.parallel: set[str] = set()             # branch ids of "all" groups
+        self.group_owner: dict[str, str] = {}       # choice group id -> its step's action id
         self.actors = self._actors(plan)            # R5 actor id -> setting
         self.used_actors: list[str] = []
         self.counter = 0
@@ -317,20 +322,39 @@ class _FhirImporter:
         return not action.get("action") and not action.get("relatedAction") \
             and not action.get("definitionCanonical")
 
-    def _collect(self, actions: Any, parent: dict[str, Any] | None, depth: int) -> None:
+    @staticmethod
+    def _is_choice_group(action: dict[str, Any], parent: dict[str, Any] | None) -> bool:
+        """A group of ways on inside a step's group, not a step: e.g. the choice
+        between alternatives that is one branch of a parallel fork."""
+        return parent is not None and parent.get("selectionBehavior") in SELECTIONS \
+            and action.get("selectionBehavior") in SELECTIONS \
+            and isinstance(action.get("action"), list) and bool(action["action"]) \
+            and fx.find(action, fx.STEP) is None and not action.get("relatedAction") \
+            and not action.get("definitionCanonical")
+
+    def _collect(self, actions: Any, parent: dict[str, Any] | None, depth: int,
+                 owner: str | None = None) -> None:
+        """Steps and branches from ``actions``; ``owner`` is the action id of the step
+        whose ways on the branches are (the parent's, unless inside a choice group)."""
         for action in actions or []:
             if not isinstance(action, dict):
                 continue
             self.counter += 1
             ident = str(action.get("id") or f"action-{self.counter}")
             action.setdefault("id", ident)
+            step_of_branch = owner or str((parent or {}).get("id"))
+            if self._is_choice_group(action, parent):
+                self.group_owner[ident] = step_of_branch
+                self.report.keep("group of ways inside a group -> ways on from its step")
+                self._collect(action["action"], action, depth + 1, step_of_branch)
+                continue
             if self._is_branch(action, parent) and parent.get("selectionBehavior") == "all":
-                self.branch[ident] = (str(parent.get("id")), None)
+                self.branch[ident] = (step_of_branch, None)
                 self.parallel.add(ident)
                 self.report.keep("branch of an 'all' group -> parallel transition")
                 continue
             if self._is_branch(action, parent):
-                self.branch[ident] = (str(parent.get("id")),
+                self.branch[ident] = (step_of_branch,
                                       _condition_text(action, self.header is not None)
                                       or (None if self.header is not None else
                                           (action.get("title") or "").strip() or None))
@@ -358,8 +382,12 @@ class _FhirImporter:
             step["description"] = str(action["description"]).strip()
         ours = found is not None
         if not ours:
+            # a choice on the step is a decision; "at most one" of a single way is a
+            # task whose way on has a condition (taken only when it holds)
+            children = action.get("action") if isinstance(action.get("action"), list) else []
+            optional = action.get("selectionBehavior") == "at-most-one" and len(children) == 1
             step["kind"] = "decision" if action.get("selectionBehavior") in CHOICES \
-                and action.get("action") else "task"
+                and children and not optional else "task"
             repeat = (action.get("timingTiming") or {}).get("repeat") or {}
             days = _days({"value": repeat.get("duration"),
                           "code": repeat.get("durationUnit")}) if isinstance(
@@ -470,12 +498,12 @@ class _FhirImporter:
         for action in _all_actions(self.plan.get("action"), self.name):
             if action.get("selectionBehavior") not in SELECTIONS:
                 continue
+            owner = self.group_owner.get(str(action.get("id")), str(action.get("id")))
             for child in action.get("action") or []:
                 child_id = str(child.get("id"))
-                if child_id in self.step_of and str(action.get("id")) in self.step_of:
+                if child_id in self.step_of and owner in self.step_of:
                     order += 1
-                    data = {"from": self.step_of[str(action["id"])],
-                            "to": self.step_of[child_id]}
+                    data = {"from": self.step_of[owner], "to": self.step_of[child_id]}
                     condition = _condition_text(child)
                     if condition:
                         data["condition"] = condition

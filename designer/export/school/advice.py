@@ -3,12 +3,15 @@
 Written in our own words from sources in the sources registry
 (:mod:`designer.graph.sources`: the ERAS+ must-dos and I COUGH, the perioperative
 diabetes guidance, anaemia and smoking guidance, BRAN questions for shared
-decisions); each topic names its registry sources in ``sources``. No clinical claim
+decisions, the RCoA's pre-assessment clinic leaflet and the UKCPA handbook of
+perioperative medicines); each topic names its registry sources in ``sources``. No clinical claim
 goes beyond those facts: patients read this as their hospital's word, so advice the
-project cannot source is left to the care team. Written to the NHS content style: short sentences, plain words first, numbers as digits. Each
-topic is included only when the pathway has an activity it relates to; smoking
-only when the pathway has smoking care (a smoking-cessation step, or patient text
-about smoking).
+project cannot source is left to the care team. Written to the NHS content style:
+short sentences, plain words first, numbers as digits. Each topic is included only
+when the pathway has an activity it relates to; smoking only when the pathway has
+smoking care (a smoking-cessation step, or patient text about smoking); alcohol only
+when a step of the pathway deals with alcohol (a screen or support that names it),
+and then worded for people who drink, not for everyone.
 """
 
 from __future__ import annotations
@@ -81,23 +84,27 @@ SMOKING = Advice(
 
 ALCOHOL = Advice(
     "alcohol", "Alcohol",
-    ("Cutting down on alcohol is part of getting ready.",
-     "If you find it hard to cut down, talk to your GP. They can help."),
-    sources=("erasplus-professionals",),
+    ("If you drink alcohol, drinking less is one way to get ready.",
+     "At your health check, you may be asked how much you drink.",
+     "If you find it hard to drink less, tell the team or your GP."),
+    sources=("erasplus-professionals", "rcoa-preassessment-clinic"),
 )
 
 MEDICINES = Advice(
     "medicines", "Your medicines",
-    ("Bring a list of all your medicines each time you see the team.",
-     "Your nurse or doctor will tell you if you need to change any medicine before your "
+    ("Bring your medicines, or a full list of them from your GP, each time you see the "
+     "team.",
+     "Include ones you buy yourself, and any vitamins or herbal remedies.",
+     "The team will tell you if you need to stop or change any of them before your "
      "operation.",
-     "Ask them if you are not sure about any of your medicines."),
-    sources=("nice-ng27",),
+     "Stopping some of them can be risky, so ask the team before you stop any."),
+    sources=("rcoa-preassessment-clinic", "ukcpa-periop-medicines"),
 )
 
 DIABETES = Advice(
     "diabetes", "If you have diabetes",
-    ("A blood test called HbA1c shows your average blood sugar over the last 3 months.",
+    ("A blood test called HbA1c shows your average blood sugar over recent months. You "
+     "need a result from the last 3 months.",
      "If your HbA1c is 69 mmol/mol or higher, your GP or diabetes team will help bring it "
      "down before your operation.",
      "You will get a plan for your diabetes medicines for the day of your operation. You "
@@ -136,6 +143,18 @@ def _has_smoking_content(pathway: Pathway) -> bool:
                or _SMOKING_WORDS.search(s.patient_info or "") for s in pathway.steps)
 
 
+_ALCOHOL_WORDS = re.compile(r"\balcohol\w*", re.IGNORECASE)
+
+
+def _has_alcohol_content(pathway: Pathway) -> bool:
+    """A step of the pathway deals with alcohol: its name, description or patient text
+    names it (an alcohol screen at preassessment, support to cut down). Otherwise the
+    booklet leaves the topic, and its sources, out: a pathway with no alcohol step
+    gives its patients no alcohol advice."""
+    return any(_ALCOHOL_WORDS.search(text or "") for s in pathway.steps
+               for text in (s.name, s.patient_name, s.description, s.patient_info))
+
+
 def advice_for(pathway: Pathway, overnight: bool = True) -> list[Advice]:
     """The advice topics relevant to ``pathway``'s activities, in reading order.
 
@@ -156,9 +175,9 @@ def advice_for(pathway: Pathway, overnight: bool = True) -> list[Advice]:
     if (activities & (_FITNESS | {Activity.nutrition})
             or (major and Activity.education in activities)):
         topics.append(EATING)
-    if activities & _LIFESTYLE:
-        if _has_smoking_content(pathway):
-            topics.append(SMOKING)
+    if activities & _LIFESTYLE and _has_smoking_content(pathway):
+        topics.append(SMOKING)
+    if _has_alcohol_content(pathway):
         topics.append(ALCOHOL)
     if activities & {Activity.preassessment, Activity.diabetes_plan, Activity.optimisation,
                      Activity.anaemia_management}:

@@ -104,6 +104,32 @@ def leaving_label(days_after_leaving: float, short: bool = False) -> str:
     return text[0].upper() + text[1:]
 
 
+#: "When" lines of a step whose day no source gives (``timing_assumed``): the part of the
+#: journey it falls in, never a day count.
+BEFORE_OPERATION = "Before your operation"
+AFTER_OPERATION = "After your operation"
+AFTER_LEAVING = "After you go home"
+
+
+def assumed_when_label(part: str, relative_day: float | None, after_leaving: bool,
+                       short: bool = False) -> str:
+    """When a step happens, for a step whose timing is a planning assumption.
+
+    The timeline still orders the steps, but its day for this one rests on assumed
+    lengths, so the booklet names only the part of the journey: before the operation,
+    on the day, after it, or after going home. ``short`` leaves out "your operation"
+    (for the overview list, like :func:`when_label`).
+    """
+    if relative_day is None:
+        return ""
+    if part == "day":
+        return "On the day" if short else "On the day of your operation"
+    if part != "before" and after_leaving:
+        return AFTER_LEAVING
+    text = BEFORE_OPERATION if part == "before" else AFTER_OPERATION
+    return text.removesuffix(" your operation") if short else text
+
+
 def patient_name(step: Step) -> str:
     """What the booklet calls a step: its patient-facing name, else its name."""
     return (step.patient_name or "").strip() or step.name
@@ -122,6 +148,10 @@ def _part_of(step: Step, relative_day: float | None) -> str:
 
 
 IF_PLANS_CHANGE = "Only if you need this step"
+#: "When" line of a loop step (treatment that sends the patient back, such as help to
+#: bring blood sugar down) and the overview's note on it. Neither gives a figure.
+LOOP_WHEN = "Only if you need it. It may make your operation later"
+LOOP_LATER = "You may wait longer."
 #: Start of the "when" line of a step some patients skip (after a decision).
 IF_YOU_NEED_IT = "If you need this step"
 #: Heading for a decision named as a question that has no step before it to join.
@@ -170,11 +200,22 @@ def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
     """
     if not surgery:
         return set()
-    from designer.graph.branches import skippable_steps
+    from designer.graph.branches import avoidable, skippable_steps
     from designer.graph.network import forward_graph
+    from designer.graph.pathway_index import index_for
 
     decisions = [s.id for s in pathway.steps if s.kind == StepKind.decision]
-    return skippable_steps(forward_graph(pathway), decisions, surgery)
+    graph = forward_graph(pathway)
+    skippable = skippable_steps(graph, decisions, surgery)
+    parallel = {(t.source, t.target) for t in pathway.transitions if t.parallel}
+    if not skippable or not parallel:
+        return skippable
+    # Branches marked parallel are taken together: a way round a step on one of them
+    # through a sibling branch is no way round it (Surgery School beside the
+    # preassessment route is for everyone). Keep only steps some patient can avoid.
+    entries = index_for(pathway).entries or [n for n in graph if not graph.in_degree(n)]
+    return {step for step in skippable
+            if avoidable(graph, parallel, entries, surgery, step)}
 
 
 def _all_text(sections: list[BookletSection]) -> list[str]:
@@ -223,7 +264,12 @@ def build_booklet(pathway: Pathway) -> Booklet:
         after_leaving = left_on is not None and relative is not None and part == "home" \
             and step.activity is not Activity.discharge and relative >= left_on \
             and relative - left_on < 14
-        if after_leaving:
+        if step.timing_assumed:
+            # No source gives this step's day: say where it falls, not when.
+            home = after_leaving or part == "home" and step.activity is not Activity.discharge
+            plain_when = assumed_when_label(part, relative, home)
+            short_when = assumed_when_label(part, relative, home, short=True)
+        elif after_leaving:
             plain_when = leaving_label(relative - left_on)
             short_when = leaving_label(relative - left_on, short=True)
         else:
@@ -231,7 +277,9 @@ def build_booklet(pathway: Pathway) -> Booklet:
             short_when = when_label(relative, at_least=step_id in stretched, short=True)
         when = plain_when
         if step_id in loops:
-            when = f"Only if you need it. It can add {span_words(loops[step_id])}"
+            # No figure for how much later: a loop's length is the pathway's planning
+            # assumption (how long treatment takes varies), not a sourced fact.
+            when = LOOP_WHEN
         elif step_id in side_route:
             when = IF_PLANS_CHANGE
         elif step_id in some_branches and when:
@@ -251,8 +299,7 @@ def build_booklet(pathway: Pathway) -> Booklet:
                                                or step_id in loops):
             name = patient_name(step)
             if step_id in loops:
-                overview.append(f"Only if you need it: {name}. This can add "
-                                f"{span_words(loops[step_id])}.")
+                overview.append(f"Only if you need it: {name}. {LOOP_LATER}")
             else:
                 name += " (if you need it)" if step_id in some_branches else ""
                 overview.append(f"{short_when}: {name}" if short_when else name)
@@ -269,13 +316,16 @@ def build_booklet(pathway: Pathway) -> Booklet:
         intro = ["These are the steps in the order you meet them. Each time says how long "
                  "it is before or after your operation. The times are a guide. Yours may "
                  "not be the same."]
-        for step_id, days in loops.items():
+        if any(steps[i].timing_assumed for i in order if i in steps):
+            intro[0] += (" Some steps have no set time. For these, the list says only if "
+                         "they come before or after.")
+        for step_id in loops:
             # The name follows a colon, never a verb: a step's name may be a noun
             # ("Help from your GP") or a gerund ("Treating health problems"), and
             # "If you need treating health problems" is not English.
             intro.append(f"Not everyone needs this step: "
-                         f"{_lower_first(patient_name(steps[step_id]))}. If you do, your "
-                         f"operation may be later. This can add {span_words(days)}.")
+                         f"{_lower_first(patient_name(steps[step_id]))}. If you do, you "
+                         f"may wait longer than the times shown here.")
         sections.append(BookletSection("when", "What happens and when", [Block(
             paragraphs=intro, bullets=overview)]))
     if parts["before"]:

@@ -26,7 +26,7 @@ PATIENT_WORDS: dict[str, tuple[str, str]] = {
     "GI": ("gastrointestinal", "your stomach and bowel"),
     "GP": ("general practitioner", "your family doctor"),
     "Hb": ("haemoglobin", "a blood test that shows if you have anaemia"),
-    "HbA1c": ("", "a blood test that shows your average blood sugar over about 3 months"),
+    "HbA1c": ("", "a blood test that shows your average blood sugar over recent months"),
     "IV": ("intravenous", "into a vein, through a drip"),
     "JBDS": ("Joint British Diabetes Societies", "national diabetes groups that write "
              "guidance on diabetes care in hospital"),

@@ -238,7 +238,7 @@ def discharge_planned_before_admission(pathway: Pathway, graph: "nx.DiGraph"
 @rule("medicines-plan", _PACK,
       "No written medicines plan (anticoagulants, antiplatelets, diabetes medicines) "
       "from preassessment to discharge",
-      ("nice-ng27",), severity="warning")
+      ("ukcpa-periop-medicines", "nice-ng27"), severity="warning")
 def medicines_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     """Medicines are reconciled and a written plan carried to admission and discharge.
 
@@ -250,7 +250,9 @@ def medicines_plan(pathway: Pathway, graph: "nx.DiGraph") -> Iterator[Finding]:
     contents (stop, bridge, restart) are for the clinicians: no UK source for
     drug-by-drug timings is cited, so the rule asks only that a plan exists.
 
-    Source: nice-ng27 (a complete medicines list at every transfer).
+    Source: ukcpa-periop-medicines (national guidance on continuing or stopping
+    each regular medicine around surgery: the plan the rule asks for);
+    nice-ng27 (a complete medicines list at every transfer).
     """
     index = index_for(pathway, graph)
     surgeries = index.with_activity(Activity.surgery)

@@ -111,10 +111,16 @@ class MiniMap(QWidget):
                 p.fillRect(QRectF(rect.left(), band.top, rect.width(), band.height),
                            QColor(head))
         ink = QColor(HC_INK if contrast else style.STEP_BORDER)
+        sizes: dict = {}                 # one size per kind (thousands of steps)
+        fill = p.fillRect
         for item in scene.step_items().values():
-            w, h = item.size()
+            kind = item.kind
+            size = sizes.get(kind)
+            if size is None:
+                size = sizes[kind] = item.size()
+            w, h = size
             pos = item.pos()
-            p.fillRect(QRectF(pos.x() - w / 2, pos.y() - h / 2, w, h), ink)
+            fill(QRectF(pos.x() - w / 2, pos.y() - h / 2, w, h), ink)
         p.end()
         return picture
 

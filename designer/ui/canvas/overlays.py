@@ -86,6 +86,7 @@ class SceneOverlays:
         for edge in self._edges.values():
             edge.apply_contrast()
         self.content_changed.emit()
+        self.contrast_changed.emit(on)
 
     @property
     def high_contrast(self) -> bool:

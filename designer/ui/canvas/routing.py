@@ -31,12 +31,40 @@ from designer.ui.canvas.items.edges import TransitionItem
 
 #: while dragging, arrows are redrawn at most once in this many milliseconds (a frame)
 FRAME_MS = 16.0
+#: ... and a frame that took t (its repaint included) is followed by none for
+#: (FRAME_SPACING - 1) * t: arrows take at most a third of the time while dragging
+FRAME_SPACING = 3.0
+
+
+#: model events that leave the list of transitions (keys, ends, order) as it was
+_TRANSITIONS_KEPT = frozenset({
+    "step-changed", "role-added", "role-removed", "role-changed", "setting-added",
+    "setting-removed", "setting-changed", "settings-reordered"})
 
 
 class EdgeRouting:
     """Dirty-set routing with deferred label tidying."""
 
     _drag_drawn = 0.0          # when a drag last redrew its arrows (time.monotonic)
+    _drag_next = 0.0           # no arrow frame before this (time.monotonic)
+    _frame_unpainted = False   # a frame's arrows were set and not yet painted
+    # Kept between routings, so that a drag's mouse moves and its drop cost what
+    # changed rather than a walk over the whole pathway:
+    _edge_order: dict[str, int] | None = None    # transition key -> place in the model
+    _edge_list: list | None = None               # the routing.Edge list, model order
+    _node_boxes: dict | None = None              # step id -> routing.Node as drawn
+    _node_kinds: dict | None = None              # step id -> the kind that box was made for
+    _box_index: routing.BoxIndex | None = None   # the same boxes, in buckets
+    _kept_requests: dict | None = None           # key -> (its item, its label requests)
+    _shown_labels: dict | None = None            # (key, name) -> (place put at, item)
+
+    def _model_changed(self, kind: str = "") -> None:
+        """The scene calls this round every model event it follows: transitions may
+        have come, gone or changed places (the boxes are checked when next asked).
+        A step's or a lane's change leaves the transitions as they were."""
+        if kind not in _TRANSITIONS_KEPT:
+            self._edge_order = None
+            self._edge_list = None
 
     def _mark_edges_of(self, step_id: str) -> None:
         self._dirty.update(self._by_step.get(step_id, ()))
@@ -61,18 +89,41 @@ class EdgeRouting:
         """
         moving = frozenset(step_ids)
         if self._drag_routes is None or self._drag_routes.moving != moving:
-            self._drag_routes = DragRoutes(self._route_nodes_now(), self._route_edges_now(),
-                                           getattr(self, "_routes", None) or {}, moving)
+            # what the drag starts from is kept between drags (boxes, their index,
+            # the transitions) and the scene's item index answers which arrows a
+            # dragged box stands across: no walk over the whole pathway here
+            nodes = self._nodes_now()
+            self._drag_routes = DragRoutes(nodes, self._route_edges_now(),
+                                           getattr(self, "_routes", None) or {}, moving,
+                                           across=self._arrows_across,
+                                           boxes=self._box_index)
         self._dragging = True
         self._drag_moved = True
-        # arrows follow at most once a frame (FRAME_MS): mouse moves arriving faster
-        # than the screen redraws only move the step; the last position is always drawn
-        wait = FRAME_MS - (time.monotonic() - self._drag_drawn) * 1000.0
+        # arrows follow at most once a frame (FRAME_MS), and less often where a frame
+        # costs more than a third of that (drag_frame_painted): mouse moves arriving
+        # faster only move the step; the last position is always drawn
+        wait = (self._drag_next - time.monotonic()) * 1000.0
         if wait <= 0:
-            self._schedule_routing()
+            # at once, in this mouse move: Qt then takes the moved step and the
+            # redrawn arrows in one pass over its items and one repaint (a timer
+            # made it two passes, each a walk over every item of the scene)
+            self.flush()
         elif not self._route_pending:
             self._route_pending = True
             QTimer.singleShot(max(1, int(wait)), self.flush)
+
+    def drag_frame_painted(self) -> None:
+        """A view finished painting (it calls this while a drag is under way).
+
+        The next arrow frame waits until the last one has taken at most a third
+        of the time since it began (FRAME_SPACING), repaint included: where
+        redrawing the arrows costs more than a third of a frame (a slow or busy
+        machine, many long arrows on screen) they follow less often, and the
+        dragged step, moved by every mouse event, keeps up with the pointer."""
+        if self._frame_unpainted:
+            self._frame_unpainted = False
+            took = time.monotonic() - self._drag_drawn
+            self._drag_next = max(self._drag_next, self._drag_drawn + FRAME_SPACING * took)
 
     @property
     def dragging(self) -> bool:
@@ -98,7 +149,7 @@ class EdgeRouting:
     def flush(self) -> None:
         """Re-route every dirty transition now (and finish any label tidying)."""
         self._route_pending = False
-        if self._torn_down():
+        if self._torn_down() or self._building:   # (a build in slices routes at its end)
             return
         if self._dragging and self._drag_routes is not None:
             # model changes while dragging wait for the drop (which routes everything)
@@ -113,20 +164,69 @@ class EdgeRouting:
 
     def _route_nodes_now(self) -> list:
         """The steps' boxes as the canvas shows them now."""
-        return [routing.Node(sid, item.pos().x(), item.pos().y(), *item.size(),
-                             routing.shape_of(item.kind))
-                for sid, item in self._steps.items()]
+        return list(self._nodes_now().values())
+
+    def _nodes_now(self) -> dict:
+        """The steps' boxes as the canvas shows them now, by step id in the items'
+        order, and :attr:`_box_index` holding the same boxes.
+
+        Kept between calls: a box is made again only for a step that moved or
+        changed kind, and only that box moves in the index (a new or removed step
+        makes them all again)."""
+        steps = self._steps
+        nodes, kinds, index = self._node_boxes, self._node_kinds, self._box_index
+        if nodes is None or index is None or list(nodes) != list(steps):
+            nodes, kinds = {}, {}
+            for sid, item in steps.items():
+                pos = item.pos()
+                nodes[sid] = routing.Node(sid, pos.x(), pos.y(), *item.size(),
+                                          routing.shape_of(item.kind))
+                kinds[sid] = item.kind
+            self._node_boxes, self._node_kinds = nodes, kinds
+            self._box_index = routing.BoxIndex(nodes.values())
+            return nodes
+        for sid, item in steps.items():
+            pos = item.pos()
+            x, y = pos.x(), pos.y()
+            node = nodes[sid]
+            if node.cx != x or node.cy != y or kinds[sid] is not item.kind:
+                node = routing.Node(sid, x, y, *item.size(), routing.shape_of(item.kind))
+                nodes[sid] = node
+                kinds[sid] = item.kind
+                index.discard(sid)
+                index.add(node)
+        return nodes
+
+    def _arrows_across(self, rect) -> list[str]:
+        """Keys of the arrows whose drawn lines' bounds meet ``rect`` (left, top,
+        right, bottom), from the scene's own item index."""
+        left, top, right, bottom = rect
+        found = self.items(QRectF(left, top, right - left, bottom - top),
+                           Qt.IntersectsItemBoundingRect)
+        return [item.key for item in found if isinstance(item, TransitionItem)]
 
     def _route_edges_now(self) -> list:
         """The transitions shown, in the model's order (the order the exports route them)."""
         edges = self._edges
+        listed = self._edge_list
+        # kept until a model event (or items coming or going outside one)
+        if listed is not None and len(listed) == len(edges) == len(self.pathway.transitions):
+            return listed
         listed = [routing.Edge(t.key, t.source, t.target)
                   for t in self.pathway.transitions if t.key in edges]
         if len(listed) != len(edges):          # items the model no longer lists (mid-event)
             known = {e.key for e in listed}
             listed += [routing.Edge(key, edge.source, edge.target)
                        for key, edge in edges.items() if key not in known]
+        self._edge_list = listed
         return listed
+
+    def _transition_order(self) -> dict[str, int]:
+        """Transition key -> its place in the model (kept until the model changes)."""
+        transitions = self.pathway.transitions
+        if self._edge_order is None or len(self._edge_order) != len(transitions):
+            self._edge_order = {t.key: i for i, t in enumerate(transitions)}
+        return self._edge_order
 
     def _route_drag(self) -> None:
         """One mouse move of a drag: provisional routes for the arrows that change."""
@@ -138,8 +238,10 @@ class EdgeRouting:
             if item is not None:
                 pos = item.pos()
                 positions[sid] = (pos.x(), pos.y())
-        changed = drag.move(positions)
         self._drag_drawn = time.monotonic()
+        self._drag_next = self._drag_drawn + FRAME_MS / 1000.0
+        self._frame_unpainted = True
+        changed = drag.move(positions)
         routes = self._routes
         touched = set()
         for key, route in changed.items():
@@ -173,9 +275,12 @@ class EdgeRouting:
             if route is None:
                 edge.setVisible(False)
                 continue
+            before = routes_before.get(key)
+            if before is route and key not in keys:
+                continue            # the router's cache gave back the very same route
             edge.setVisible(True)
-            if key in keys or route != routes_before.get(key):
-                if route != routes_before.get(key) or not edge.route_points:
+            if key in keys or route != before:
+                if route != before or not edge.route_points:
                     edge.set_route(route)
                     touched.add(edge.source)
                     touched.add(edge.target)
@@ -184,7 +289,7 @@ class EdgeRouting:
                     self._untidy.add(key)
         self._set_captions(touched if routes_before else set(self._steps))
         if tidy:
-            self._place_decorations()
+            self._place_decorations(keys)
 
     def _set_captions(self, step_ids) -> None:
         """A decision's owner caption moves aside where an arrow uses its bottom corner,
@@ -198,29 +303,61 @@ class EdgeRouting:
             keys = self._by_step.get(sid, ())
             if len(keys) > 1:
                 if order is None:
-                    order = {t.key: i for i, t in enumerate(self.pathway.transitions)}
+                    order = self._transition_order()
                 keys = sorted(keys, key=lambda k: (order.get(k, len(order)), k))
             at_step = [edges[key] for key in keys if key in edges]
             item.set_caption_aside(caption_side(sid, routes, at_step))
 
-    def _place_decorations(self) -> None:
-        """Every label and badge on its own arrow, clear of steps and of each other."""
-        self._untidy = set()
-        requests = [request for edge in self._edges.values() if edge.key in self._routes
-                    for request in edge.label_requests()]
+    def _place_decorations(self, again=()) -> None:
+        """Every label and badge on its own arrow, clear of steps and of each other.
+
+        ``again``: arrows whose labels may stand elsewhere than where they were last
+        placed (put at their preferred points meanwhile: while dragging, on the first
+        build), besides those still marked untidy."""
+        quick, self._untidy = self._untidy | set(again), set()
+        requests = self._label_requests()
         if not requests:
             return
         places = routing.place_labels(self._routes, self._route_nodes,
                                       [label for label, _item in requests],
                                       keep_clear=self._captions_below(),
                                       cache=self._label_cache)
+        # a label is moved only where its place changed, or where it was put at its
+        # preferred point meanwhile (drawn untidy: while dragging, on the first build)
+        shown = self._shown_labels
+        if shown is None or len(shown) > 2 * len(requests) + 64:
+            shown = self._shown_labels = {}      # (none kept for arrows long gone)
         for label, item in requests:
-            rect = places.get((label.key, label.name))
+            where = (label.key, label.name)
+            rect = places.get(where)
             if rect is None:
                 continue
+            if shown.get(where) == (rect, item) and label.key not in quick:
+                continue
+            shown[where] = (rect, item)
             if label.name == "label":
                 item.use_size(rect[2] - rect[0], rect[3] - rect[1])
             item.setPos((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+
+    def _label_requests(self) -> list:
+        """Every arrow's label requests (TransitionItem.label_requests), in the
+        items' order; an arrow's are asked again only after its decorations changed
+        (:meth:`decorations_changed`) or its item was replaced."""
+        kept, routes = self._kept_requests, self._routes
+        if kept is None:
+            kept = self._kept_requests = {}
+        requests = []
+        for key, edge in self._edges.items():
+            if key not in routes:
+                continue
+            entry = kept.get(key)
+            if entry is None or entry[0] is not edge:
+                entry = kept[key] = (edge, edge.label_requests())
+            requests += entry[1]
+        if len(kept) > len(self._edges):        # arrows that went
+            for key in [k for k in kept if k not in self._edges]:
+                del kept[key]
+        return requests
 
     def _captions_below(self) -> list[tuple[float, float, float, float]]:
         """Text a step shows outside its shape (a decision's owner, under the tip)."""
@@ -236,6 +373,8 @@ class EdgeRouting:
 
     def decorations_changed(self, key: str) -> None:
         """A transition's label or badges changed: place them (with the rest) again."""
+        if self._kept_requests is not None:
+            self._kept_requests.pop(key, None)
         route = getattr(self, "_routes", {}).get(key)
         edge = self._edges.get(key)
         if route is None or edge is None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from designer.graph import geometry, routing
 from designer.graph.model import ModelEvent, Pathway, Step
+from designer.ui.canvas.building import ProgressiveBuild
 from designer.ui.canvas.interactions import SceneInteractions
 from designer.ui.canvas.items.steps import Fonts, StepItem
 from designer.ui.canvas.items.lanes import LaneItem
@@ -31,7 +32,7 @@ from designer.ui.editing.edit import Editor
 SCENE_MARGIN = 160.0
 
 
-class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
+class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene):
     """A QGraphicsScene that mirrors one :class:`Pathway`.
 
     Parameters
@@ -41,6 +42,9 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
     undo_stack:
         Where the scene's own gestures (drag, connect, delete, rename, drop from
         the palette) push their commands.
+    build:
+        False leaves the scene empty, for a :class:`~designer.ui.canvas.building.SceneBuilder`
+        to build in slices (big pathways: the window stays live meanwhile).
     """
 
     #: A refused gesture, with a message for the status bar.
@@ -53,8 +57,11 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
     #: outside it (lanes run on to the view's right edge; a removed lane below a
     #: shrunk rect) stayed on screen as a ghost.
     content_changed = Signal()
+    #: The canvas went into or out of high contrast (what others draw on it follows).
+    contrast_changed = Signal(bool)
 
-    def __init__(self, pathway: Pathway, undo_stack: QUndoStack, parent=None):
+    def __init__(self, pathway: Pathway, undo_stack: QUndoStack, parent=None, *,
+                 build: bool = True):
         super().__init__(parent)
         self.pathway = pathway
         self.undo_stack = undo_stack
@@ -89,7 +96,8 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
         self.interactions = SceneInteractions(self)
         self.selectionChanged.connect(self._selection_changed)
         pathway.subscribe(self._on_event)
-        self._rebuild()
+        if build:
+            self._rebuild()
 
     def detach(self) -> None:
         """Stop following the model (call before dropping the scene).
@@ -317,9 +325,14 @@ class PathwayScene(EdgeRouting, SceneOverlays, QGraphicsScene):
 
     # -------------------------------------------------------------- model events
     def _on_event(self, event: ModelEvent) -> None:
+        if self._building:          # half-built: built again from the model at the end
+            self._build_stale = True
+            return
         handler = _HANDLERS.get(event.kind)
         if handler is not None:
+            self._model_changed(event.kind)
             handler(self, event)
+            self._model_changed(event.kind)      # (a handler may have routed mid-change)
             self.content_changed.emit()
 
     def _step_added(self, event: ModelEvent) -> None:

@@ -30,7 +30,12 @@ def _text_signature(text: str) -> tuple[int, str]:
 
 
 def _write_pathway(pathway: Pathway, target: Path) -> tuple[int, str]:
-    """Serialise and write a snapshot (in the writer thread); the written file's signature."""
+    """Serialise and write a snapshot (in the writer thread); the written file's signature.
+
+    A large file's model also goes into the parsed-pathway cache for the bytes written,
+    so opening it again skips the YAML (a cache that cannot be written changes nothing).
+    """
+    from designer.graph import cache
     from designer.graph.io import PathwaySaveError, saved_text, write_text_atomic
 
     try:
@@ -39,6 +44,7 @@ def _write_pathway(pathway: Pathway, target: Path) -> tuple[int, str]:
     except Exception as exc:  # pragma: no cover - a bug, but never lose the old file
         raise PathwaySaveError(f"Could not prepare {target.name} for saving: {exc}") from exc
     write_text_atomic(target, text)
+    cache.store_saved(text, pathway)
     return _text_signature(text)
 
 
@@ -128,11 +134,17 @@ class Document(QObject):
     @classmethod
     def open(cls, path: str | Path, parent: QObject | None = None) -> "Document":
         """Open a pathway file; raises ``PathwayLoadError`` with a message for people."""
+        return cls(cls.read(path), path, parent)
+
+    @staticmethod
+    def read(path: str | Path) -> Pathway:
+        """The pathway :meth:`open` shows, read from ``path`` (model code only: a worker
+        thread may call it); raises ``PathwayLoadError`` with a message for people."""
         from designer.graph.io import load_pathway
 
         pathway = load_pathway(str(path))
         place_unpositioned_steps(pathway)
-        return cls(pathway, path, parent)
+        return pathway
 
     @classmethod
     def from_recovery(cls, entry: recovery.RecoveryEntry, parent: QObject | None = None

@@ -30,6 +30,10 @@ FRAME_MS = 40
 #: playing speeds offered: simulated weeks per real second
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 QUEUEING, SEEN, MOVING = "#d55e00", "#0072B2", "#cc79a7"   # Okabe-Ito
+#: the "+N" of patients beyond the dots drawn, on a canvas in high contrast: text
+#: must stand 4.5:1 on black, which the blue (4.0:1) does not; its lighter Okabe-Ito
+#: sibling does (9:1). The dots keep their colours (3:1 or more on black, and ringed).
+COUNT_ON_BLACK = {"queueing": QUEUEING, "seen": "#56B4E9"}
 DOT = 9.0
 MOST_DOTS = 600
 #: dots drawn in a queue (rows of QUEUE_ROW to the left of a step) and inside a step
@@ -241,7 +245,13 @@ class PatientAnimation(QObject):
         self.counts = counts
         self.ticked.emit(self.clock_days)
 
+    def restyle(self) -> None:
+        """Draw what is shown again in the canvas's colours (after View > High Contrast)."""
+        if self._dots or self._more:
+            self.render()
+
     def _show_overflow(self) -> None:
+        dark = bool(getattr(self.scene, "high_contrast", False))
         labels = list(self.overflow.items())
         while len(self._more) < len(labels):
             text = QGraphicsSimpleTextItem()
@@ -254,7 +264,11 @@ class PatientAnimation(QObject):
             self._more.append(text)
         for text, ((_step, state), (n, where)) in zip(self._more, labels):
             text.setText(f"+{n}")
-            text.setBrush(QBrush(QColor(QUEUEING if state == "queueing" else SEEN)))
+            if dark:
+                colour = COUNT_ON_BLACK["queueing" if state == "queueing" else "seen"]
+            else:
+                colour = QUEUEING if state == "queueing" else SEEN
+            text.setBrush(QBrush(QColor(colour)))
             text.setPos(where)
             text.setVisible(True)
         for text in self._more[len(labels):]:

@@ -6,22 +6,90 @@ from :class:`designer.sim.Results` and knows nothing of Qt; :class:`ResultsView`
 puts each figure on a ``FigureCanvasQTAgg`` in a tab. Every money figure names
 its currency and price year; every interval is the 95% confidence interval over
 replications (docs/simulation.md, "Reading the intervals").
+
+The charts follow the panel's palette: with View > High Contrast (or a dark desktop
+theme) they are drawn white on black (:data:`HIGH_CONTRAST`), and drawn again when
+it is switched. A board pack's charts are drawn elsewhere
+(``designer/export/board/charts.py``) and stay light, for paper.
 """
 
 from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from designer.sim.stats import summary
+from designer.ui import colours
 
 # Okabe-Ito: told apart with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 RTT_STANDARD_WEEKS = 18
+
+
+@dataclass(frozen=True)
+class Look:
+    """The colours a chart is drawn in, besides matplotlib's own defaults.
+
+    ``rc`` is laid over matplotlib's settings while a chart is drawn (nothing for
+    the usual look, so it stays matplotlib's light one); the other fields are the
+    marks the charts colour themselves."""
+
+    ground: str = "white"
+    text: str = "black"
+    series: tuple[str, ...] = PALETTE
+    band_alpha: float = 0.2         # the 95% band under a line
+    grid: str = "#dddddd"
+    note: str = "#444444"           # a remark written on a chart
+    strong: str = "#333333"         # a difference whose interval leaves out nought
+    faint: str = "#777777"          # "no clear difference"
+    whisker: str = "#333333"        # the 95% interval on a bar
+    whisker_edge: str | None = None  # drawn round it, to stand out on any bar too
+    zero: str = "#666666"           # the line at no difference
+    standard: str = "#c62828"       # the 18-week standard, full utilisation
+    rc: dict = field(default_factory=dict)
+
+
+#: the charts as they have always been: light, for the usual palette
+LIGHT = Look()
+
+#: View > High Contrast (or a dark desktop theme): white on black. Measured on black
+#: (WCAG 2): every Okabe-Ito colour stands at least 3:1 (the blue, the lowest, 4.05:1),
+#: so the series keep their colours; text 4.5:1 or more (the remark 15:1, "no clear
+#: difference" 8:1, the standard's red 7.6:1); the grid is 2:1, there but quiet.
+HIGH_CONTRAST = Look(
+    ground="#000000", text="#ffffff", band_alpha=0.35, grid="#404040", note="#dddddd",
+    strong="#ffffff", faint="#a0a0a0", whisker="#ffffff", whisker_edge="#000000",
+    zero="#999999", standard="#ff6b6b",
+    rc={"figure.facecolor": "#000000", "figure.edgecolor": "#000000",
+        "axes.facecolor": "#000000", "axes.edgecolor": "#ffffff",
+        "axes.labelcolor": "#ffffff", "text.color": "#ffffff",
+        "xtick.color": "#ffffff", "ytick.color": "#ffffff",
+        "legend.facecolor": "#000000", "legend.edgecolor": "#808080",
+        "savefig.facecolor": "#000000", "savefig.edgecolor": "#000000"})
+
+
+def paint(fig, draw: Callable, results, labels: dict | None = None,
+          look: Look = LIGHT) -> None:
+    """Clear ``fig`` and draw one chart on it in ``look``.
+
+    matplotlib's settings are changed only while the chart is drawn (a board pack
+    exported meanwhile stays light), and the tick colours are set on the axes
+    themselves: matplotlib may make new ticks later, when it draws the chart again."""
+    import matplotlib
+
+    with matplotlib.rc_context(look.rc):
+        fig.clear()
+        fig.patch.set_facecolor(look.ground)
+        draw(fig, results, labels, look=look)
+        if look.rc:
+            for ax in fig.axes:
+                ax.tick_params(which="both", colors=look.text)
+
 
 #: the headline rows of the summary: (metric, label, kind of number)
 HEADLINE_ROWS = (
@@ -29,6 +97,8 @@ HEADLINE_ROWS = (
     ("rtt_weeks_median", "Referral to treatment, median (weeks)", "weeks"),
     ("rtt_weeks_p90", "Referral to treatment, 90th centile (weeks)", "weeks"),
     ("rtt_within_18_weeks", "Treated within 18 weeks", "share"),
+    ("rtt_incomplete_under_18_weeks",
+     "Still waiting: waited under 18 weeks (the 92% standard)", "share"),
     ("waiting_list_end", "Waiting list at the end (patients)", "count"),
     ("cancellations_on_the_day_per_year", "Cancelled on the day, a year", "count"),
     ("bed_days_per_year", "Bed-days a year", "count"),
@@ -112,8 +182,8 @@ def summary_html(results) -> str:
 # ------------------------------------------------------------------------ the charts
 
 
-def _colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
+def _colour(index: int, look: Look = LIGHT) -> str:
+    return look.series[index % len(look.series)]
 
 
 def _say(ax, text: str) -> None:
@@ -122,14 +192,14 @@ def _say(ax, text: str) -> None:
     ax.set_axis_off()
 
 
-def _tidy(ax) -> None:
+def _tidy(ax, look: Look = LIGHT) -> None:
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.grid(axis="y", color=look.grid, linewidth=0.6)
     ax.set_axisbelow(True)
 
 
-def draw_waiting_list(fig, results, labels: dict | None = None) -> None:
+def draw_waiting_list(fig, results, labels: dict | None = None, look: Look = LIGHT) -> None:
     """Waiting list at the start of each week after warm-up: mean line, 95% band."""
     from matplotlib.patches import Patch
 
@@ -140,14 +210,14 @@ def draw_waiting_list(fig, results, labels: dict | None = None) -> None:
             continue
         weeks = list(range(len(s.waiting_list[0])))
         stats = [summary(rep[k] for rep in s.waiting_list) for k in weeks]
-        line, = ax.plot(weeks, [st["mean"] for st in stats], color=_colour(i), linewidth=1.8,
-                        linestyle=("-", "--", ":", "-.")[i % 4])
+        line, = ax.plot(weeks, [st["mean"] for st in stats], color=_colour(i, look),
+                        linewidth=1.8, linestyle=("-", "--", ":", "-.")[i % 4])
         handle = line
         if all(st["ci95"] for st in stats):
             ax.fill_between(weeks, [st["ci95"][0] for st in stats],
-                            [st["ci95"][1] for st in stats], color=_colour(i), alpha=0.2,
-                            linewidth=0)
-            handle = (Patch(color=_colour(i), alpha=0.2), line)
+                            [st["ci95"][1] for st in stats], color=_colour(i, look),
+                            alpha=look.band_alpha, linewidth=0)
+            handle = (Patch(color=_colour(i, look), alpha=look.band_alpha), line)
         handles.append(handle)
         names.append(s.name)
         means.append([st["mean"] for st in stats])
@@ -165,11 +235,11 @@ def draw_waiting_list(fig, results, labels: dict | None = None) -> None:
         if gap <= 0.5 * max(widths):
             ax.text(0.01, 0.02, "The scenarios' lines lie on top of each other: the "
                     "waiting list\ndoes not differ between them.", transform=ax.transAxes,
-                    fontsize="small", color="#444444", va="bottom")
-    _tidy(ax)
+                    fontsize="small", color=look.note, va="bottom")
+    _tidy(ax, look)
 
 
-def draw_rtt(fig, results, labels: dict | None = None) -> None:
+def draw_rtt(fig, results, labels: dict | None = None, look: Look = LIGHT) -> None:
     """Share of operations by weeks from referral, against the 18-week standard."""
     from matplotlib.ticker import MultipleLocator
 
@@ -184,12 +254,12 @@ def draw_rtt(fig, results, labels: dict | None = None) -> None:
         within = s.summary("metrics.rtt_within_18_weeks")["mean"]
         label = f"{s.name}: {fmt(within, 'share')} within 18 weeks"
         ax.bar([k + 0.5 + (i - (n - 1) / 2) * width for k in range(len(shares))], shares,
-               width=width, color=_colour(i), label=label, align="center")
+               width=width, color=_colour(i, look), label=label, align="center")
         top = max(top, max(shares, default=0))
         last_week = max(last_week, last + 1)
     right = max(RTT_STANDARD_WEEKS + 4, last_week + 1)
-    ax.axvline(RTT_STANDARD_WEEKS, color="#c62828", linestyle="--", linewidth=1.4)
-    ax.text(RTT_STANDARD_WEEKS - 0.3, top * 1.02, "18-week\nstandard", color="#c62828",
+    ax.axvline(RTT_STANDARD_WEEKS, color=look.standard, linestyle="--", linewidth=1.4)
+    ax.text(RTT_STANDARD_WEEKS - 0.3, top * 1.02, "18-week\nstandard", color=look.standard,
             fontsize="small", va="bottom", ha="right")
     ax.set_xlabel("Weeks from referral to operation (1-week bins)")
     ax.set_ylabel("Share of operations (%)")
@@ -198,11 +268,12 @@ def draw_rtt(fig, results, labels: dict | None = None) -> None:
     ax.xaxis.set_major_locator(MultipleLocator(2))
     ax.set_ylim(0, top * 1.25 or 1)
     ax.legend(loc="upper right", fontsize="small", frameon=True, framealpha=0.9)
-    _tidy(ax)
+    _tidy(ax, look)
 
 
 def _bars(ax, labels: list[str], scenarios, values: Callable[[Any, int], dict],
-          scale: float = 1.0, text: Callable[[float], str] | None = None) -> None:
+          scale: float = 1.0, text: Callable[[float], str] | None = None,
+          look: Look = LIGHT) -> None:
     """Horizontal grouped bars with 95% interval whiskers, one group per label.
 
     ``text`` writes each bar's value at its end (the number, not only a length)."""
@@ -220,9 +291,15 @@ def _bars(ax, labels: list[str], scenarios, values: Callable[[Any, int], dict],
             ci = value.get("ci95") or [mean, mean]
             lo.append(max(0.0, mean - ci[0]) * scale)
             hi.append(max(0.0, ci[1] - mean) * scale)
-        bars = ax.barh(ys, xs, height=height, color=_colour(i), label=s.name,
-                       xerr=[lo, hi],
-                       error_kw={"ecolor": "#333333", "capsize": 2, "elinewidth": 0.8})
+        whiskers = {"ecolor": look.whisker, "capsize": 2, "elinewidth": 0.8}
+        if look.whisker_edge:
+            # white on black, but on a yellow or orange bar white is lost: a black edge
+            from matplotlib.patheffects import withStroke
+
+            whiskers["path_effects"] = [withStroke(linewidth=2.6,
+                                                   foreground=look.whisker_edge)]
+        bars = ax.barh(ys, xs, height=height, color=_colour(i, look), label=s.name,
+                       xerr=[lo, hi], error_kw=whiskers)
         if text is not None:
             ax.bar_label(bars, labels=[text(x) for x in xs], padding=8, fontsize="small")
     ax.margins(x=0.18)
@@ -259,7 +336,7 @@ def utilisation_rows(results, resource_names: dict | None = None) -> list[tuple[
     return rows
 
 
-def draw_utilisation(fig, results, labels: dict | None = None) -> None:
+def draw_utilisation(fig, results, labels: dict | None = None, look: Look = LIGHT) -> None:
     """Busy share of each shared resource (and each step with its own capacity)."""
     ax = fig.add_subplot(111)
     rows = utilisation_rows(results, (labels or {}).get("resources"))
@@ -267,15 +344,16 @@ def draw_utilisation(fig, results, labels: dict | None = None) -> None:
         _say(ax, "No resources or step capacities in this pathway")
         return
     _bars(ax, [label for _k, label in rows], results.scenarios,
-          lambda s, j: s.summary(rows[j][0]), scale=100.0, text=lambda x: f"{x:.0f}%")
-    ax.axvline(100, color="#c62828", linestyle="--", linewidth=1.2)
+          lambda s, j: s.summary(rows[j][0]), scale=100.0, text=lambda x: f"{x:.0f}%",
+          look=look)
+    ax.axvline(100, color=look.standard, linestyle="--", linewidth=1.2)
     ax.set_xlabel("Utilisation (% of capacity busy)")
     ax.set_title("Utilisation by resource\nmean and 95% interval; dashed line: full",
                  fontsize="medium")
     ax.set_xlim(0, 118)
     ax.legend(loc="lower right", fontsize="small", frameon=True, framealpha=0.9)
-    _tidy(ax)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    _tidy(ax, look)
+    ax.grid(axis="x", color=look.grid, linewidth=0.6)
 
 
 def cost_rows(results) -> list[tuple[str, str]]:
@@ -284,7 +362,7 @@ def cost_rows(results) -> list[tuple[str, str]]:
             if k.startswith("steps.") and k.endswith(".cost_per_year")]
 
 
-def draw_costs(fig, results, labels: dict | None = None) -> None:
+def draw_costs(fig, results, labels: dict | None = None, look: Look = LIGHT) -> None:
     """Cost a year by step and by setting of care (``labels["settings"]``: step id -> lane)."""
     rows = cost_rows(results)
     unit = money_unit(results)
@@ -294,12 +372,12 @@ def draw_costs(fig, results, labels: dict | None = None) -> None:
     by_step = fig.add_subplot(211)
     thousands = (lambda x: f"{x:,.0f}")
     _bars(by_step, [label for _k, label in rows], results.scenarios,
-          lambda s, j: s.summary(rows[j][0]), scale=1e-3, text=thousands)
+          lambda s, j: s.summary(rows[j][0]), scale=1e-3, text=thousands, look=look)
     by_step.set_xlabel(f"Thousand {results.currency} a year")
     by_step.set_title(f"Cost a year by step ({unit})", fontsize="medium")
     by_step.legend(loc="lower right", fontsize="small", frameon=True, framealpha=0.9)
-    _tidy(by_step)
-    by_step.grid(axis="x", color="#dddddd", linewidth=0.6)
+    _tidy(by_step, look)
+    by_step.grid(axis="x", color=look.grid, linewidth=0.6)
     settings = (labels or {}).get("settings") or {}
     names = list(dict.fromkeys(settings.get(k.split(".")[1], "Other") for k, _l in rows))
     by_setting = fig.add_subplot(212)
@@ -307,11 +385,12 @@ def draw_costs(fig, results, labels: dict | None = None) -> None:
     def setting_total(s, j: int) -> dict:
         keys = [k for k, _l in rows if settings.get(k.split(".")[1], "Other") == names[j]]
         return summary(sum(rep.get(k, 0.0) for k in keys) for rep in s.replications)
-    _bars(by_setting, names, results.scenarios, setting_total, scale=1e-3, text=thousands)
+    _bars(by_setting, names, results.scenarios, setting_total, scale=1e-3, text=thousands,
+          look=look)
     by_setting.set_xlabel(f"Thousand {results.currency} a year")
     by_setting.set_title(f"Cost a year by setting of care ({unit})", fontsize="medium")
-    _tidy(by_setting)
-    by_setting.grid(axis="x", color="#dddddd", linewidth=0.6)
+    _tidy(by_setting, look)
+    by_setting.grid(axis="x", color=look.grid, linewidth=0.6)
 
 
 DIFFERENCE_PANELS = (
@@ -324,7 +403,7 @@ DIFFERENCE_PANELS = (
 )
 
 
-def draw_differences(fig, results, labels: dict | None = None) -> None:
+def draw_differences(fig, results, labels: dict | None = None, look: Look = LIGHT) -> None:
     """Each scenario minus the first, per headline measure, with its 95% interval."""
     scenarios = results.scenarios
     if len(scenarios) < 2:
@@ -344,7 +423,7 @@ def draw_differences(fig, results, labels: dict | None = None) -> None:
             ci = diff["ci95"] or [mean, mean]
             ax.errorbar([mean * scale], [i], xerr=[[(mean - ci[0]) * scale],
                                                    [(ci[1] - mean) * scale]],
-                        fmt="o", color=_colour(i + 1), capsize=4, markersize=6)
+                        fmt="o", color=_colour(i + 1, look), capsize=4, markersize=6)
             clear = ci[0] > 0 or ci[1] < 0
             words = fmt(mean, kind, results)
             if not clear:
@@ -353,9 +432,9 @@ def draw_differences(fig, results, labels: dict | None = None) -> None:
                 words += "\na saving"
             ax.annotate(words, (mean * scale, i), textcoords="offset points", xytext=(0, 8),
                         ha="center", va="bottom", fontsize="small",
-                        color="#333333" if clear else "#777777")
+                        color=look.strong if clear else look.faint)
             spread = max(spread, abs(ci[0] * scale), abs(ci[1] * scale), abs(mean * scale))
-        ax.axvline(0, color="#666666", linewidth=0.8)
+        ax.axvline(0, color=look.zero, linewidth=0.8)
         span = spread * 1.3 or 1.0
         ax.set_xlim(-span, span)
         ax.set_yticks(range(len(others)))
@@ -389,7 +468,7 @@ def cohort_ids(results) -> list[str]:
                               if k.startswith("cohorts.")))
 
 
-def draw_cohorts(fig, results, labels: dict | None = None) -> None:
+def draw_cohorts(fig, results, labels: dict | None = None, look: Look = LIGHT) -> None:
     """The headline measures for each cohort (e.g. most deprived fifth vs the others)."""
     cohorts = cohort_ids(results)
     if not cohorts:
@@ -402,13 +481,13 @@ def draw_cohorts(fig, results, labels: dict | None = None) -> None:
         _bars(ax, labels, results.scenarios,
               lambda s, j: s.summary(f"cohorts.{cohorts[j]}.{key}"), scale=scale,
               text=(lambda x: f"{x:,.0f}") if key != "rtt_weeks_median" else
-              (lambda x: f"{x:.1f}"))
+              (lambda x: f"{x:.1f}"), look=look)
         if key == "cost_per_patient":
             title = f"{title} ({money_unit(results)})"
         ax.set_title(title, fontsize="medium")
         ax.tick_params(labelsize="small")
-        _tidy(ax)
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        _tidy(ax, look)
+        ax.grid(axis="x", color=look.grid, linewidth=0.6)
     handles, names_ = fig.axes[0].get_legend_handles_labels()
     fig.legend(handles, names_, loc="outside lower center", ncols=len(names_),
                fontsize="small", frameon=False)
@@ -452,6 +531,8 @@ class ResultsView(QWidget):
         self.context_data: dict[str, Any] = {}
         self.canvases: dict[str, Any] = {}
         self._drawn: set[str] = set()
+        #: the charts are drawn light on black (View > High Contrast, a dark theme)
+        self.dark = colours.dark(self.palette())
         self._holders: dict[str, QWidget] = {}
         self.tabs.addTab(_scrolled(self.summary), "Summary")
         column.addWidget(self.tabs, 1)
@@ -470,6 +551,25 @@ class ResultsView(QWidget):
         self.summary.setText(summary_html(results) if results is not None else
                              "Run the simulation to see its results here.")
         self._drawn.clear()
+        self._draw_current(self.tabs.currentIndex())
+
+    @property
+    def look(self) -> Look:
+        return HIGH_CONTRAST if self.dark else LIGHT
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        # View > High Contrast (a palette and a style sheet) or a new desktop theme
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._follow_palette()
+
+    def _follow_palette(self) -> None:
+        """Draw the charts again when the palette turns dark or light."""
+        dark = colours.dark(self.palette())
+        if dark == self.dark:
+            return
+        self.dark = dark
+        self._drawn.clear()          # the other tabs are drawn again when shown
         self._draw_current(self.tabs.currentIndex())
 
     def _draw_current(self, index: int) -> None:
@@ -491,9 +591,7 @@ class ResultsView(QWidget):
             canvas.setAccessibleName(f"{title} chart")
             self._holders[title].layout().addWidget(canvas)
             self.canvases[title] = canvas
-        fig = canvas.figure
-        fig.clear()
-        draw(fig, self.results, self.context_data)
+        paint(canvas.figure, draw, self.results, self.context_data, self.look)
         canvas.draw_idle()
         self._drawn.add(title)
 

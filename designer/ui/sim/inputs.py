@@ -26,7 +26,7 @@ from designer.ui.commands import (
     UpdateScenarioCommand,
 )
 from designer.ui.panels.properties.fields import (
-    ERROR_STYLE, ChoiceField, FieldEditor, NumberField, TextField,
+    ChoiceField, ErrorLabel, FieldEditor, NumberField, TextField,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -235,8 +235,7 @@ class ItemList(_Section):
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         column.addLayout(buttons)
-        self.problem = QLabel("")
-        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem = ErrorLabel("")
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(f"{self.noun} problem")
         self.problem.hide()
@@ -527,8 +526,7 @@ class ScenarioList(ItemList):
             buttons.addWidget(b)
         buttons.addStretch(1)
         column.addLayout(buttons)
-        self.change_problem = QLabel("")
-        self.change_problem.setStyleSheet(ERROR_STYLE)
+        self.change_problem = ErrorLabel("")
         self.change_problem.setWordWrap(True)
         self.change_problem.hide()
         column.addWidget(self.change_problem)

@@ -27,6 +27,12 @@ UTILISATION_BANDS = ((0.70, "#1b9e77", "under 70% busy"), (0.85, "#e6ab02", "70 
 WAIT_BANDS = ((1.0, "#1b9e77", "under 1 day"), (7.0, "#e6ab02", "1 to 7 days"),
               (28.0, "#e66101", "1 to 4 weeks"), (math.inf, "#b2182b", "4 weeks or more"))
 Z_OVERLAY = 3.5        # below the pinned lane headers (4)
+#: the legend over a light canvas, and over a canvas in high contrast (white on black:
+#: the window's high-contrast style sheet makes every label's text white)
+LEGEND_STYLE = ("QLabel#simulation-legend { background: rgba(255,255,255,235);"
+                " border: 1px solid #888; padding: 6px; }")
+LEGEND_STYLE_DARK = ("QLabel#simulation-legend { background: rgba(0,0,0,235);"
+                     " color: #ffffff; border: 1px solid #ffffff; padding: 6px; }")
 
 
 def band(value: float, bands) -> tuple[str, str]:
@@ -114,11 +120,18 @@ class SimulationOverlay:
         self.legend: QLabel | None = None
         self._placed: list[QRectF] = []
         self._resize_watch = _OnResize(self._place_legend)
+        self._shown: tuple | None = None      # what show() was last asked for
+
+    @property
+    def dark(self) -> bool:
+        """Whether the canvas is in high contrast (light marks on black)."""
+        return bool(getattr(self.scene, "high_contrast", False))
 
     def show(self, results, pathway, mode: str, scenario_id: str | None = None) -> None:
         """Colour the steps by ``mode`` ("utilisation", "wait"; "off" clears)."""
         self.clear()
         self.mode = mode
+        self._shown = (results, pathway, mode, scenario_id)
         if mode == "off" or results is None:
             return
         self.values = step_values(results, pathway, mode, scenario_id)
@@ -131,6 +144,11 @@ class SimulationOverlay:
             colour, _words = band(value, bands)
             self._mark(item, QColor(colour), text)
         self._legend(bands, MODES[mode], results, scenario_id)
+
+    def restyle(self) -> None:
+        """Show the same again in the canvas's colours (after View > High Contrast)."""
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def _mark(self, item, colour: QColor, text: str) -> None:
         stroker = QPainterPathStroker()
@@ -181,8 +199,7 @@ class SimulationOverlay:
         legend.setWordWrap(True)
         legend.setFixedWidth(240)
         legend.setAccessibleName("Simulation colour legend")
-        legend.setStyleSheet("QLabel#simulation-legend { background: rgba(255,255,255,235);"
-                             " border: 1px solid #888; padding: 6px; }")
+        legend.setStyleSheet(LEGEND_STYLE_DARK if self.dark else LEGEND_STYLE)
         legend.adjustSize()
         self.legend = legend
         self._place_legend()
@@ -205,6 +222,7 @@ class SimulationOverlay:
         self.labels = {}
         self._placed = []
         self.mode = "off"
+        self._shown = None
         if self.legend is not None and shiboken6.isValid(self.legend):
             self.legend.parentWidget().removeEventFilter(self._resize_watch)
             self.legend.hide()

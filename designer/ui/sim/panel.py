@@ -55,6 +55,7 @@ class SimulationDock(QDockWidget):
         self.overlay: SimulationOverlay | None = None
         self.animation: PatientAnimation | None = None
         self._pathway = None
+        self._scene = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -193,6 +194,11 @@ class SimulationDock(QDockWidget):
         self.overlay = None
         self._pathway = self.context.pathway
         self._pathway.subscribe(self._on_model_event)
+        scene = self.context.scene
+        if scene is not self._scene and scene is not None:
+            # the overlay and the animation follow the canvas into and out of high contrast
+            scene.contrast_changed.connect(self._canvas_contrast_changed)
+        self._scene = scene
         record = self.context.document.last_simulation
         self.show_results(record.results if record is not None else None)
         self.refresh_inputs()
@@ -205,6 +211,12 @@ class SimulationDock(QDockWidget):
             self._stale_timer.start()
         if event.kind == "reset" and self.overlay is not None:
             self.overlay.clear()
+
+    def _canvas_contrast_changed(self, _on: bool) -> None:
+        if self.overlay is not None and self.overlay.scene is self._scene:
+            self.overlay.restyle()
+        if self.animation is not None and self.animation.scene is self._scene:
+            self.animation.restyle()
 
     def refresh_inputs(self) -> None:
         self._refresh_timer.stop()

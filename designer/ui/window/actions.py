@@ -8,6 +8,7 @@ keyboard and from the menus. The handlers live on the window's helpers
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
@@ -128,45 +129,59 @@ class WindowActions:
         return action
 
 
-def build_menus(window: "MainWindow", a: WindowActions) -> None:
-    """Create the menu bar (``window.menu_file`` ...) and the main toolbar."""
+@dataclass(frozen=True)
+class WindowMenus:
+    """The menus and the main toolbar :func:`build_menus` makes; the window keeps them
+    (``window.menu_file`` ...), and extensions add to them."""
+
+    file: QMenu
+    recent: QMenu
+    file_extras_separator: QAction   # exports and library go above Close
+    edit: QMenu
+    view: QMenu
+    panels: QMenu                    # View > Panels: each dock's toggle
+    tools: QMenu
+    workshop: QMenu
+    help: QMenu
+    toolbar: QToolBar
+
+
+def build_menus(window: "MainWindow", a: WindowActions) -> WindowMenus:
+    """Fill the window's menu bar and add its main toolbar; returns what was made."""
     bar = window.menuBar()
-    window.menu_file = bar.addMenu("&File")
-    m = window.menu_file
+    file = m = bar.addMenu("&File")
     m.addActions([a.new, a.open])
-    window.menu_recent = QMenu("Open &Recent", m)
-    window.menu_recent.aboutToShow.connect(window.files.fill_recent_menu)
-    m.addMenu(window.menu_recent)
+    recent = QMenu("Open &Recent", m)
+    recent.aboutToShow.connect(window.files.fill_recent_menu)
+    m.addMenu(recent)
     m.addSeparator()
     m.addActions([a.save, a.save_as, a.revert])
     m.addSeparator()
-    window.file_extras_separator = m.addSeparator()  # exports and library go above Close
+    extras = m.addSeparator()
     m.addActions([a.close, a.quit])
 
-    window.menu_edit = bar.addMenu("&Edit")
-    m = window.menu_edit
+    edit = m = bar.addMenu("&Edit")
     m.addActions([a.undo, a.redo])
     m.addSeparator()
     m.addActions([a.cut, a.copy, a.paste, a.duplicate, a.delete])
     m.addSeparator()
     m.addActions([a.select_all, a.find])
 
-    window.menu_view = bar.addMenu("&View")
-    m = window.menu_view
+    view = m = bar.addMenu("&View")
     m.addActions([a.zoom_in, a.zoom_out, a.zoom_reset, a.fit_all, a.fit_whole])
     m.addSeparator()
     m.addAction(a.overview)
     m.addAction(window.timeline_dock.critical_path_action)
     m.addSeparator()
-    window.menu_panels = m.addMenu("&Panels")
+    panels = m.addMenu("&Panels")
 
-    window.menu_tools = bar.addMenu("&Tools")
-    window.menu_tools.addActions([a.auto_layout, a.validate])
+    tools_menu = bar.addMenu("&Tools")
+    tools_menu.addActions([a.auto_layout, a.validate])
 
-    window.menu_workshop = bar.addMenu("&Workshop")
+    workshop = bar.addMenu("&Workshop")
 
-    window.menu_help = bar.addMenu("&Help")
-    window.menu_help.addActions([a.shortcuts, a.about])
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([a.shortcuts, a.about])
 
     tools = QToolBar("Main toolbar", window)
     tools.setObjectName("main-toolbar")
@@ -184,7 +199,9 @@ def build_menus(window: "MainWindow", a: WindowActions) -> None:
     tools.addSeparator()
     tools.addActions([a.auto_layout, a.fit_all, a.find])
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
-    window.toolbar = tools
+    return WindowMenus(file=file, recent=recent, file_extras_separator=extras, edit=edit,
+                       view=view, panels=panels, tools=tools_menu, workshop=workshop,
+                       help=help_menu, toolbar=tools)
 
 
 def _with(keys: list[QKeySequence], extra: str) -> list[QKeySequence]:

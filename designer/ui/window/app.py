@@ -283,42 +283,136 @@ def _finish_start(frame, path: str | None) -> None:
     from designer.graph.gcpause import gc_paused
 
     failure = None
+    later = None
     # the model's classes and the editor: many lasting objects and no garbage
     with gc_paused():
         from designer.ui.editing.document import Document
 
         try:
-            documents = _start_documents(frame, path)
+            documents, later = _start_documents(frame, path)
         except Exception:  # noqa: BLE001 - never leave the frame standing: say it, go on
             documents, failure = [], sys.exc_info()
-        if not documents:
-            documents.append(Document.new_untitled())
-        frame.finish_opening(documents[0])
-        windows = [frame] + [open_window(doc) for doc in documents[1:]]
+        if later is not None:
+            # a big file: read and drawn while the frame stays live, then shown in it;
+            # restored work meanwhile in windows of its own
+            windows = [open_window(doc) for doc in documents]
+            _open_in_frame(frame, later)
+        else:
+            if not documents:
+                documents.append(Document.new_untitled())
+            frame.finish_opening(documents[0])
+            windows = [frame] + [open_window(doc) for doc in documents[1:]]
     for window in windows:
         if window.document.path:
             window.files.remember(window.document.path)
-    for window in windows[1:]:
-        window.show()
+    for window in windows:
+        if window is not frame:
+            window.show()
     if failure is not None:
         sys.excepthook(*failure)
 
 
-def _start_documents(frame, path: str | None) -> list:
-    """The documents start-up opens: restored unsaved work, then ``path``."""
+def _start_documents(frame, path: str | None) -> tuple[list, str | None]:
+    """The documents start-up opens: restored unsaved work, then ``path``; and ``path``
+    again when it is big enough to open in the background (it is not read here)."""
     from designer.graph.io import PathwayLoadError
     from designer.ui.editing.document import Document
+    from designer.ui.window.opening import opens_in_background
 
     documents = offer_recovery(frame)
     restored_paths = {doc.path for doc in documents if doc.path}
     if path and Path(path).resolve() in restored_paths:
         path = None  # the restored copy of this file is newer than the file itself
+    if path and opens_in_background(path):
+        return documents, path
     if path:
         try:
             documents.insert(0, Document.open(path))
         except PathwayLoadError as exc:
             QMessageBox.critical(frame, "Cannot open pathway", str(exc))
-    return documents
+    return documents, None
+
+
+def _open_in_frame(frame, path: str) -> None:
+    """Open a big file for the start-up frame: read in a worker, its canvas drawn in
+    slices, the frame live meanwhile ("Opening NAME… Drawing 40%"); then the editor."""
+    from designer.ui.editing.document import Document
+    from designer.ui.window.opening import Opening
+
+    job = Opening(path, frame)
+    frame.start_opening = job           # closing the frame cancels it
+    name = job.name
+
+    def progressed(text: str, share: float) -> None:
+        more = f" {share:.0%}" if share >= 0 else ""
+        frame.statusBar().showMessage(f"Opening {name}… {text}{more}")
+
+    def ready() -> None:
+        frame.start_opening = None
+        document, scene = job.document, job.scene
+        job.document = job.scene = None
+        job.deleteLater()
+        frame.finish_opening(document, scene=scene)
+        frame.files.remember(document.path)
+
+    def failed(exc: BaseException) -> None:
+        from designer.graph.io import PathwayLoadError
+
+        frame.start_opening = None
+        job.deleteLater()
+        if isinstance(exc, PathwayLoadError):
+            text = str(exc)
+        else:
+            log.error("Showing %s failed", path, exc_info=exc)
+            text = (f"The designer could not show “{name}”: {exc or type(exc).__name__}.")
+        QMessageBox.critical(frame, "Cannot open pathway", text)
+        frame.finish_opening(Document.new_untitled())
+
+    job.progressed.connect(progressed)
+    job.ready.connect(ready)
+    job.failed.connect(failed)
+    job.start()
+    _import_in_turns(frame, list(EDITOR_MODULES))
+
+
+#: what building the editor imports (MainWindow._build and its extensions)
+EDITOR_MODULES = (
+    "designer.ui.editing.context", "designer.ui.panels.findings",
+    "designer.ui.panels.properties.panel", "designer.ui.panels.timeline",
+    "designer.ui.panels.palette", "designer.ui.window.actions",
+    "designer.ui.window.clipboard", "designer.ui.window.find_bar",
+    "designer.ui.window.layout", "designer.ui.window.focus",
+    "designer.ui.window.canvas_commands", "designer.ui.window.contrast",
+    "designer.ui.window.export_dialog", "designer.ui.library.browser",
+    # (a package's own modules come with it: these are what the two big ones use)
+    "statistics", "designer.sim.plan", "designer.sim.stats", "designer.sim.results",
+    "designer.sim.runner", "designer.sim.record", "html.entities", "designer.ui.colours",
+    "designer.ui.panels.properties.fields", "designer.ui.sim",
+    "designer.graph.walk", "designer.export.kit.files", "designer.export.action_log",
+    "designer.ui.workshop", "designer.ui.window.import_file",
+    "designer.ui.window.library_update_dialog", "designer.ui.canvas.view",
+)
+
+
+def _import_in_turns(frame, modules: list) -> None:
+    """Import the editor's modules one per event-loop turn while a big file is read
+    and drawn, so that building the editor afterwards is not also one long import."""
+    import importlib
+
+    def next_one() -> None:
+        try:
+            if not modules or frame.ready:
+                return
+        except RuntimeError:
+            return      # the frame was closed and deleted
+        name = modules.pop(0)
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - building the editor imports it again and says
+            pass
+        QTimer.singleShot(0, next_one)
+
+    QTimer.singleShot(0, next_one)
 
 
 def _keep(window) -> None:

@@ -35,6 +35,8 @@ class FileCommands:
 
     def __init__(self, window: "MainWindow") -> None:
         self.window = window
+        self._opening = None          # a big file being opened in the background
+        self._asked_at: int | None = None
 
     # ------------------------------------------------------------ recent files
 
@@ -203,6 +205,11 @@ class FileCommands:
             elsewhere.statusBar().showMessage(
                 f"{path.name} is already open in this window.", 6000)
             return False
+        from designer.ui.window.opening import opens_in_background
+
+        if opens_in_background(path):
+            return self._open_in_background(path, asked)
+        self.cancel_opening()           # a big file still opening: this one wins
         try:
             doc = Document.open(path)
         except PathwayLoadError as exc:
@@ -226,6 +233,110 @@ class FileCommands:
         self.remember(doc.path)
         self.window.statusBar().showMessage(f"Opened {doc.display_name}", 4000)
         return True
+
+    # ------------------------------------------------- big files, in the background
+
+    @property
+    def opening(self):
+        """The :class:`~designer.ui.window.opening.Opening` under way, or None."""
+        return self._opening
+
+    def _open_in_background(self, path: Path, asked: bool,
+                            error_title: str = "Cannot open pathway") -> bool:
+        """Read and draw ``path`` while the window stays live; True once it is under way
+        (its outcome is shown when it ends: the new pathway, or a message)."""
+        from designer.ui.window import opening
+
+        current = self._opening
+        if current is not None and current.path.resolve() == path.resolve():
+            return True                   # already on its way
+        self.cancel_opening()
+        job = opening.Opening(path, self.window)
+        job.error_title = error_title
+        self._opening = job
+        self._asked_at = self.window.document._revision if asked else None
+        bar = opening.bar_for(self.window)
+        opening.connect_bar(job, bar)
+        if not bar.property("wired"):
+            bar.setProperty("wired", True)
+            bar.cancel_button.clicked.connect(lambda: self.cancel_opening(say=True))
+        job.ready.connect(lambda: self._opened(job))
+        job.failed.connect(lambda exc: self._open_failed(job, exc))
+        self.window.statusBar().showMessage(f"Opening {path.name}…")
+        job.start()
+        return True
+
+    def cancel_opening(self, say: bool = False) -> None:
+        """Stop opening a big file (Cancel, another file chosen, the window closing)."""
+        job, self._opening = self._opening, None
+        if job is None:
+            return
+        job.cancel()
+        job.deleteLater()
+        self._hide_opening_bar()
+        if say:
+            self.window.statusBar().showMessage(
+                f"Stopped opening {job.name}. The pathway that was open is unchanged.", 6000)
+
+    def _hide_opening_bar(self) -> None:
+        bar = getattr(self.window, "_opening_bar", None)
+        if bar is not None:
+            bar.hide()
+
+    def _opened(self, job) -> None:
+        """The file is read and its canvas drawn: ask about unsaved work, then show it."""
+        if job is not self._opening:
+            return
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            # a gesture under way (a step being dragged on the canvas): after it
+            QTimer.singleShot(50, lambda: self._opened(job))
+            return
+        self._opening = None
+        self._hide_opening_bar()
+        self.window.statusBar().clearMessage()
+        doc, scene = job.document, job.scene
+        current = self.window.document
+        # asked before reading (the same file, reloaded): ask again only if the open
+        # pathway was edited since
+        asked = self._asked_at is not None and current._revision == self._asked_at
+        if not asked and not self.maybe_save():
+            job.discard()
+            job.deleteLater()
+            return
+        job.document = job.scene = None       # the window owns them from here
+        try:
+            self.window.set_document(doc, scene=scene)
+        except Exception as exc:  # a canvas bug on this file: keep the current pathway
+            logging.getLogger("designer").exception("Showing %s failed", job.path)
+            scene.detach()
+            scene.deleteLater()
+            doc.close()
+            doc.deleteLater()
+            self._error("Cannot open pathway", f"The designer could not show “{job.name}”: "
+                        f"{exc or type(exc).__name__}. The pathway you had open is unchanged.")
+            job.deleteLater()
+            return
+        job.deleteLater()
+        self.remember(doc.path)
+        self.window.statusBar().showMessage(f"Opened {doc.display_name}", 4000)
+
+    def _open_failed(self, job, exc: BaseException) -> None:
+        from designer.graph.io import PathwayLoadError
+
+        if job is not self._opening:
+            return
+        self._opening = None
+        self._hide_opening_bar()
+        self.window.statusBar().clearMessage()
+        job.deleteLater()
+        if isinstance(exc, PathwayLoadError):
+            if not job.path.exists():
+                self.forget(str(job.path))
+            self._error(job.error_title, str(exc))
+            return
+        logging.getLogger("designer").error("Showing %s failed", job.path, exc_info=exc)
+        self._error(job.error_title, f"The designer could not show “{job.name}”: "
+                    f"{exc or type(exc).__name__}. The pathway you had open is unchanged.")
 
     def save(self) -> bool:
         self.commit_pending_edits()
@@ -322,7 +433,11 @@ class FileCommands:
             if box.exec() != MB.Discard:
                 return
         from designer.graph.io import PathwayLoadError
+        from designer.ui.window.opening import opens_in_background
 
+        if opens_in_background(doc.path):    # a big file: read and drawn, window live
+            self._open_in_background(doc.path, asked=True, error_title="Cannot revert")
+            return
         try:
             fresh = Document.open(doc.path)
         except PathwayLoadError as exc:

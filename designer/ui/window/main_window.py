@@ -23,6 +23,9 @@ from designer import paths
 # Only Qt above: the window's frame can be shown before the model, the panels and
 # the extensions are imported (see MainWindow(opening=...) and finish_opening).
 if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
+
     from designer.ui.editing.document import Document
 
 APP_TITLE = paths.APP_NAME
@@ -55,6 +58,19 @@ class MainWindow(QMainWindow):
 
     document_changed = Signal()
     findings_updated = Signal(object)
+
+    # the menu bar and the main toolbar (built by actions.build_menus; extensions add to
+    # them through the WindowHost protocol)
+    menu_file: QMenu
+    menu_recent: QMenu
+    file_extras_separator: QAction
+    menu_edit: QMenu
+    menu_view: QMenu
+    menu_panels: QMenu
+    menu_tools: QMenu
+    menu_workshop: QMenu
+    menu_help: QMenu
+    toolbar: QToolBar
 
     def __init__(self, document: Document | None = None, settings: QSettings | None = None,
                  parent: QWidget | None = None, *, opening: str | None = None) -> None:
@@ -94,10 +110,11 @@ class MainWindow(QMainWindow):
         """True once the editor is built (False only while start-up shows the frame)."""
         return self.document is not None
 
-    def _build(self, document: Document | None, frame_state=None) -> None:
+    def _build(self, document: Document | None, frame_state=None, scene=None) -> None:
         """Everything that edits: panels, menus and toolbar, the document, extensions.
 
-        ``frame_state`` is the start-up frame's layout: the panels take its places.
+        ``frame_state`` is the start-up frame's layout: the panels take its places;
+        ``scene`` the document's canvas when it was built beforehand.
         """
         from designer.ui.editing.context import EditorContext
         from designer.ui.editing.document import Document
@@ -132,14 +149,20 @@ class MainWindow(QMainWindow):
         self.palette_dock = self._make_palette_dock()
 
         self.act = WindowActions(self)
-        build_menus(self, self.act)
+        menus = build_menus(self, self.act)
+        self.menu_file, self.menu_recent = menus.file, menus.recent
+        self.file_extras_separator = menus.file_extras_separator
+        self.menu_edit, self.menu_view, self.menu_panels = menus.edit, menus.view, menus.panels
+        self.menu_tools, self.menu_workshop = menus.tools, menus.workshop
+        self.menu_help, self.toolbar = menus.help, menus.toolbar
         self._place_docks()
         if frame_state is not None:
             # docks added to a window already on screen share its space out otherwise
             self.restoreState(frame_state)
         self._build_status_bar()
 
-        self.set_document(document if document is not None else Document.new_untitled())
+        self.set_document(document if document is not None else Document.new_untitled(),
+                          scene=scene)
         self._install_extensions()
         # after every toolbar and dock exists (the saved state names them)
         from designer.ui.window.layout import WindowLayout
@@ -199,8 +222,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{opening} — {APP_TITLE}" if opening else APP_TITLE)
         self._frame = [tools, canvas, *docks.values()]
 
-    def finish_opening(self, document: Document | None) -> None:
-        """Replace the start-up frame with the editor on ``document`` (new when None)."""
+    def finish_opening(self, document: Document | None, scene=None) -> None:
+        """Replace the start-up frame with the editor on ``document`` (new when None),
+        showing ``scene`` as its canvas when it was built beforehand."""
         frame, self._frame = self._frame or [], None
         frame_state = self.saveState()
         self.setUpdatesEnabled(False)    # one paint: the frame, then the finished window
@@ -217,7 +241,7 @@ class MainWindow(QMainWindow):
                 part.hide()
                 part.deleteLater()
             self.statusBar().clearMessage()
-            self._build(document, frame_state)
+            self._build(document, frame_state, scene)
         finally:
             self.setUpdatesEnabled(True)
 
@@ -329,14 +353,22 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- document
 
-    def set_document(self, document: Document) -> None:
-        """Show ``document`` here (the caller has dealt with unsaved changes)."""
+    def set_document(self, document: Document, scene=None) -> None:
+        """Show ``document`` here (the caller has dealt with unsaved changes).
+
+        ``scene`` is its canvas when that was built beforehand (a big file opened in
+        the background: :mod:`designer.ui.window.opening`); else it is built here.
+        """
         from designer.ui.canvas.scene import PathwayScene
         from designer.ui.canvas.view import PathwayView
 
+        files = getattr(self, "files", None)
+        if files is not None and files.opening is not None:
+            files.cancel_opening()      # another document replaces the one being opened
         gc.unfreeze()   # what the previous document left can be collected again
         # the new canvas first: if it cannot be built, the old document stays intact
-        scene = PathwayScene(document.pathway, document.undo_stack)
+        if scene is None:
+            scene = PathwayScene(document.pathway, document.undo_stack)
         try:
             view = PathwayView(scene)
         except Exception:
@@ -366,8 +398,12 @@ class MainWindow(QMainWindow):
         else:
             self._centre_layout.addWidget(self.view, 1)
         if old_scene is not None:
-            old_scene.detach()
-            old_scene.deleteLater()
+            from designer.ui.canvas.building import retire
+
+            retire(old_scene)       # detached now; a big one deleted a slice at a time
+        from designer.ui.canvas.building import settle_activation
+
+        settle_activation(scene)        # a canvas built beforehand (see building.py)
         self.scene.selectionChanged.connect(self._on_selection_changed)
         self.scene.edit_refused.connect(self.editor.refuse)   # the canvas's own refusals
         self.scene.lane_clicked.connect(self.properties_dock.show_lane)
@@ -489,6 +525,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.ready:      # still the start-up frame: nothing to save or keep
+            starting = getattr(self, "start_opening", None)
+            if starting is not None:
+                starting.cancel()       # the file it was opening stays as it is on disk
             event.accept()
             return
         # a close event arrives accepted: an error while saving must not let the
@@ -496,6 +535,7 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self.files.maybe_save():
             return
+        self.files.cancel_opening()     # a big file still opening: nothing of it to keep
         presenting = getattr(self.extension("workshop"), "presentation", None)
         if presenting is not None and presenting.active:
             presenting.leave()      # keep the layout people work in, not the full screen

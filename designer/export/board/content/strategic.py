@@ -50,7 +50,8 @@ class StrategicCase(CaseBuilder):
                   " of referral; the operational standard is ",
                   t.add("92%", "RTT operational standard (share still waiting under "
                         "18 weeks)", _cite("pac-waiting-times-2019")),
-                  " of patients waiting under 18 weeks (", RTT_SOURCE, "; ",
+                  " of patients still waiting (incomplete pathways) to have waited under "
+                  "18 weeks (", RTT_SOURCE, "; ",
                   RTT_STANDARD_SOURCE, ")."]]
         if cancer:
             items.append(["Cancer waiting times: ",
@@ -89,12 +90,16 @@ class StrategicCase(CaseBuilder):
             self.para("No evidence is recorded in the file (evidence).")
 
     def _against_standard(self, scenario: str, metric: str) -> str:
+        if metric == "rtt_within_18_weeks":
+            return "None: the 92% standard counts patients still waiting, not those treated"
         standard = STANDARDS.get(metric)
         if standard is None:
             return ""
         value = self.r.scenario(scenario).summary(f"metrics.{metric}")["mean"]
         if value is None or not math.isfinite(value):
             return ""
-        shown = self.t.add(self.t.share(standard), f"national standard for {metric}",
+        what = ("share of patients still waiting (incomplete pathways) who have waited "
+                "under 18 weeks" if metric == "rtt_incomplete_under_18_weeks" else metric)
+        shown = self.t.add(self.t.share(standard), f"national standard for the {what}",
                            STANDARD_SOURCES[metric])
         return f"{shown}: {'met' if value >= standard else 'not met'}"

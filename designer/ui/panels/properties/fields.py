@@ -4,7 +4,8 @@ A field editor shows a model value, turns what the user types into a new value
 and hands it to ``apply(value) -> str | None`` (None when accepted, otherwise
 the refusal message). A refused value is marked and its message shown under
 the field; when the user leaves the field, it goes back to the model's value.
-Refreshing from the model never fires ``apply``.
+Refreshing from the model never fires ``apply``. The message and the mark follow
+the palette: light red on black with View > High Contrast (see :class:`ErrorLabel`).
 """
 
 from __future__ import annotations
@@ -13,16 +14,53 @@ import math
 import re
 from typing import Any, Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
+from designer.ui import colours
+
 ApplyFn = Callable[[Any], "str | None"]
 ERROR_STYLE = "color: #c62828;"
 MARKED = "border: 1px solid #c62828; background: #fff4f4;"
+#: the same on a dark palette (High Contrast): the red above is 3.7:1 on black, under
+#: the 4.5:1 text needs, this one 7.6:1; a marked field keeps the black ground and
+#: white text (on the light pink, what was typed turned white on pink: unreadable)
+ERROR_STYLE_DARK = "color: #ff6b6b;"
+MARKED_DARK = "border: 2px solid #ff6b6b; background: #000000; color: #ffffff;"
+
+
+def _dark(widget: QWidget) -> bool:
+    """Whether ``widget`` sits on a dark palette (judged by its parent: its own style
+    sheet may colour it)."""
+    return colours.dark((widget.parentWidget() or widget).palette())
+
+
+class ErrorLabel(QLabel):
+    """A refusal message under a field: red on a light palette, light red on a dark one,
+    following the palette when it changes (View > High Contrast)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setStyleSheet(ERROR_STYLE)
+
+    def _follow(self) -> None:
+        wanted = ERROR_STYLE_DARK if _dark(self) else ERROR_STYLE
+        if self.styleSheet() != wanted:     # setting it is a style change of its own
+            self.setStyleSheet(wanted)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange,
+                            QEvent.Type.ParentChange):
+            self._follow()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._follow()
+        super().showEvent(event)
 
 
 # The model's checks speak pydantic ("duration_days: Input should be greater than or
@@ -58,8 +96,7 @@ class FieldEditor(QObject):
         self.label_text = label
         self.widget = widget
         self.apply = apply
-        self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error = ErrorLabel("")
         self.error.setWordWrap(True)
         self.error.setAccessibleName(f"{label} problem")
         self.error.hide()
@@ -81,7 +118,19 @@ class FieldEditor(QObject):
             return True
         if event.type() == QEvent.Type.FocusIn:
             self._value_at_focus = self._model_value
+        if obj is self.widget and event.type() in (QEvent.Type.PaletteChange,
+                                                   QEvent.Type.StyleChange):
+            # View > High Contrast while the field is marked: once the new palette has
+            # reached every widget (a style sheet set sooner keeps the old text colour)
+            QTimer.singleShot(0, self, self._mark)
         return super().eventFilter(obj, event)
+
+    def _mark(self) -> None:
+        """Mark a refused field in the palette's colours (setting one is a style change)."""
+        if self.widget.styleSheet() in (MARKED, MARKED_DARK):
+            wanted = MARKED_DARK if _dark(self.widget) else MARKED
+            if self.widget.styleSheet() != wanted:
+                self.widget.setStyleSheet(wanted)
 
     # the model's value goes in; user edits come out through apply()
     def set_value(self, value: Any) -> None:
@@ -107,6 +156,7 @@ class FieldEditor(QObject):
         self.error.setText(message)
         self.error.show()
         self.widget.setStyleSheet(MARKED)
+        self._mark()
 
     def clear_error(self) -> None:
         self._reverted = False
