@@ -119,6 +119,12 @@ def _interleaved(runs: int, ours_cmd: list[str], lint_cmd: list[str], folder: Pa
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    # as benchmarks/run.py does: this process's own user folders (save_pathway keeps a
+    # large file's parse in the cache) in a temporary tree, never the real ones
+    _folders = tempfile.TemporaryDirectory(prefix="periop-bench-")
+    for _var, _sub in (("PERIOP_DATA_DIR", "data"), ("PERIOP_CONFIG_DIR", "config"),
+                       ("PERIOP_CACHE_DIR", "cache"), ("PERIOP_USER_LIBRARY", "library")):
+        os.environ.setdefault(_var, str(Path(_folders.name) / _sub))
 
     def _print(area, measure, value, unit, target=""):
         print(f"{area:5} {measure:50} {value:8.3f} {unit:2} {target}", flush=True)
