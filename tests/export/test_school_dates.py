@@ -99,6 +99,8 @@ def test_surgery_school_comes_weeks_before_not_the_day_before(stem):
     if stem == "eras-plus-colorectal":
         assert day >= -7 * _six_weeks_before_from_the_registry(), day
     assert school.timing_assumed
+    if stem == "eras-plus-colorectal":       # the source's own words, no figure
+        assert "weeks before your operation" in school.patient_info
     booklet = build_booklet(pathway)
     assert _when_lines(booklet)["Surgery School"] == ["Before your operation"]
     overview = _overview(booklet)

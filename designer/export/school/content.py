@@ -252,7 +252,7 @@ def build_booklet(pathway: Pathway) -> Booklet:
     parts: dict[str, list[Block]] = {"before": [], "day": [], "after": [], "home": []}
     overview: list[str] = []
     contacts: dict[str, list[str]] = {}
-    in_last_block: dict[str, set[str]] = {}    # part -> the steps its latest block tells of
+    block_of: dict[str, Block] = {}           # step -> the block that tells of it
     feeds = {(t.source, t.target) for t in pathway.transitions}
     for step_id in order:
         step = steps.get(step_id)
@@ -285,16 +285,19 @@ def build_booklet(pathway: Pathway) -> Booklet:
         elif step_id in some_branches and when:
             when = f"{IF_YOU_NEED_IT}: {when[0].lower()}{when[1:]}"
         paragraphs = _paragraphs(step.patient_info or "")
-        if _is_team_question(step) and any(
-                (source, step_id) in feeds for source in in_last_block.get(part, ())):
+        feeders = [block_of[source] for source in block_of
+                   if (source, step_id) in feeds and any(block_of[source] is b
+                                                         for b in parts[part])]
+        if _is_team_question(step) and feeders:
             # "Operate?" or "HbA1c below 69?" is the care team's shorthand, not a
-            # heading for a patient: its words continue the step that leads to it.
-            parts[part][-1].paragraphs.extend(paragraphs)
-            in_last_block[part].add(step_id)
+            # heading for a patient: its words continue the step that leads to it
+            # (even when a step on a parallel branch, told of the same day, came between).
+            feeders[-1].paragraphs.extend(paragraphs)
+            block_of[step_id] = feeders[-1]
             continue
         heading = patient_name(step) if not _is_team_question(step) else DECISION_HEADING
         parts[part].append(Block(heading=heading, when=when, paragraphs=paragraphs))
-        in_last_block[part] = {step_id}
+        block_of[step_id] = parts[part][-1]
         if step.kind != StepKind.decision and (step_id not in side_route
                                                or step_id in loops):
             name = patient_name(step)
