@@ -92,3 +92,35 @@ def skippable_steps(graph, decisions: Iterable[Hashable], goal: Hashable) -> set
         if low[component] < first[node] or high[component] > last[node]:
             skippable.add(node)
     return skippable
+
+
+def avoidable(graph, parallel: set, entries: Iterable[Hashable], goal: Hashable,
+              step: Hashable) -> bool:
+    """True when some patient can go from an entry to ``goal`` without passing ``step``.
+
+    Unlike a plain path search, branches marked parallel are taken together: at a
+    step with ``parallel`` ways (``(from, to)`` pairs) the patient goes down every
+    one of them that leads to ``goal``, so the step is avoided there only when every
+    such branch can avoid it; the step's other (unmarked) ways are alternatives, any
+    one of which will do. ``graph`` is the forward graph (a networkx ``DiGraph``
+    without loop-backs).
+    """
+    import networkx as nx
+
+    if goal not in graph or step == goal:
+        return False
+    road = nx.ancestors(graph, goal) | {goal}
+    sub = graph.subgraph(road)
+    ok: dict = {}
+    for node in reversed(list(nx.topological_sort(sub))):
+        if node == step:
+            ok[node] = False
+            continue
+        if node == goal:
+            ok[node] = True
+            continue
+        together = [c for c in sub.successors(node) if (node, c) in parallel]
+        either = [c for c in sub.successors(node) if (node, c) not in parallel]
+        ok[node] = (bool(together) and all(ok[c] for c in together)) \
+            or any(ok[c] for c in either)
+    return any(ok.get(e, False) for e in entries)

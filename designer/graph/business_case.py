@@ -19,6 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
     model_validator
 
+from .defaults import empty_list
+
 #: the implications a board cover sheet says were considered, in the order printed
 IMPLICATIONS = ("quality", "equality", "finance", "workforce", "legal")
 IMPLICATION_LABELS = {"quality": "Quality", "equality": "Equality", "finance": "Finance",
@@ -92,9 +94,9 @@ class BusinessCase(_CaseBase):
     decision: str | None = None          # the decision sought from the board
     sponsor: str | None = None
     recommendation: str | None = None    # at most three lines
-    options: list[Option] = Field(default_factory=list)
-    benefits: list[Benefit] = Field(default_factory=list)
-    risks: list[Risk] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=empty_list)
+    benefits: list[Benefit] = Field(default_factory=empty_list)
+    risks: list[Risk] = Field(default_factory=empty_list)
     implications: Implications | None = None
     #: share (0 to 1) of the bed-days released that the sponsor commits to release as cash
     #: (beds or ward shifts closed); the rest is capacity released for other patients

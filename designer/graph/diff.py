@@ -27,7 +27,8 @@ _PATHWAY_AREAS = ("header", "setting", "role", "rule", "evidence", "flow", "reso
 
 # Step fields compared value by value; long texts are compared as "changed or not".
 _STEP_FIELDS = ("name", "kind", "owner", "setting", "phase", "activity",
-                "duration_days", "channel", "milestone", "duration", "capacity", "uses",
+                "duration_days", "timing_assumed", "channel", "milestone", "duration",
+                "capacity", "uses",
                 "costs", "codes")
 # the facts about an operation (``surgery:``), each compared on its own
 _SURGERY_FACTS = ("major", "day_case", "major_blood_loss", "extended_vte_prophylaxis")
@@ -36,6 +37,7 @@ _TRANSITION_FIELDS = ("wait_days", "probability", "parallel", "wait",
 _STEP_TEXTS = ("description", "patient_info")
 _FIELD_LABELS = {
     "duration_days": "duration (days)", "patient_info": "patient information",
+    "timing_assumed": "timing assumed",
     "wait_days": "wait (days)", "within_days": "handoff within (days)",
     "rule_packs": "rule packs", "derived_from": "derived from",
     "probability_by_cohort": "probability by cohort", "cancer_pathway": "cancer pathway",

@@ -13,6 +13,7 @@ from typing import Iterable, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .defaults import empty_dict, empty_list
 from .flow import Distribution, Share, StepCost
 from .ids import ID_PATTERN  # the id syntax lives with the id rules (no pydantic there)
 from .vocabulary import (
@@ -145,15 +146,20 @@ class Step(_Base):
     owner: str | None = None
     duration_days: float | None = Field(default=None, ge=0, le=3650)
     duration: Distribution | None = None    # simulation inputs (flow.py)
+    timing_assumed: bool | None = Field(default=None, description=(
+        "True when no source gives when this step happens: its day on the timeline rests "
+        "on planning-assumption lengths (durations and waits). The Surgery School booklet "
+        "then says only where the step falls ('Before your operation', 'After you go "
+        "home'), never a day count, and the timeline marks its day as assumed."))
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
-    uses: list[str] = Field(default_factory=list)
-    costs: list[StepCost] = Field(default_factory=list)
+    uses: list[str] = Field(default_factory=empty_list)
+    costs: list[StepCost] = Field(default_factory=empty_list)
     channel: Channel | None = None
     description: str | None = None
     patient_info: str | None = None
     #: what patients call the step (booklets); the name when not given
     patient_name: str | None = None
-    codes: dict[str, str] = Field(default_factory=dict)
+    codes: dict[str, str] = Field(default_factory=empty_dict)
     milestone: Milestone | None = Field(default=None, description=(
         "Marks a waiting-time clock: 'referral' (starts the 18-week and 62-day clocks; "
         "defaults to the entry step) or 'decision-to-treat' (starts the cancer 31-day clock)."))
@@ -171,7 +177,7 @@ class Handoff(_Base):
 
     sender: str | None = None
     receiver: str | None = None
-    information: list[str] = Field(default_factory=list)
+    information: list[str] = Field(default_factory=empty_list)
     channel: str | None = None
     within_days: float | None = Field(default=None, ge=0, le=3650)
 
@@ -199,7 +205,7 @@ class Transition(_Base):
         "decision to treat). Where parallel branches meet, the step waits for all of "
         "them, so a check done on any one of them counts as done before it. Unmarked "
         "branches from a task are read by the rules as possible alternative routes."))
-    probability_by_cohort: dict[str, Share] = Field(default_factory=dict)  # flow.py
+    probability_by_cohort: dict[str, Share] = Field(default_factory=empty_dict)  # flow.py
     wait: Distribution | None = None
     handoff: Handoff | None = None
 
@@ -260,7 +266,7 @@ class Priority(_Base):
     owner: str | None = None
     due: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     status: PriorityStatus = PriorityStatus.open
-    steps: list[str] = Field(default_factory=list)
+    steps: list[str] = Field(default_factory=empty_list)
     description: str | None = None
 
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
@@ -278,7 +284,7 @@ class Workshop(_Base):
     """Workshop settings: dots each participant may place, and who is taking part."""
 
     votes_per_participant: int = Field(default=5, ge=1, le=100)
-    participants: list[str] = Field(default_factory=list)
+    participants: list[str] = Field(default_factory=empty_list)
 
     @field_validator("participants")
     @classmethod

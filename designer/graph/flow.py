@@ -23,6 +23,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .defaults import empty_list
+
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: the longest duration, wait or horizon the file accepts, in days (ten years)
 MAX_DAYS = 3650.0
@@ -282,5 +284,5 @@ class Scenario(_Named):
     """A named variant of the pathway, compared with the others on common random numbers."""
 
     description: str | None = None
-    changes: list[Change] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=empty_list)
 

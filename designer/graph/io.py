@@ -70,7 +70,26 @@ _DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt ].*)?$")
 
 
 class _PathwayLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, with dates read as ISO text (see :func:`_construct_date`)."""
+    """The safe loader, with dates read as ISO text (see :func:`_construct_date`).
+
+    libyaml asks :meth:`resolve` for the tag of every plain value; a pathway repeats
+    the same few values (kinds, phases, setting and role ids) thousands of times, so
+    each loader remembers the answers (the safe loader has no path resolvers: the
+    tag depends on the value and its style alone).
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._scalar_tags: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            key = (value, implicit)
+            tag = self._scalar_tags.get(key)
+            if tag is None:
+                tag = self._scalar_tags[key] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
 
 
 _PathwayLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
@@ -273,6 +292,10 @@ def _parse_yaml(text: str, name: str) -> Any:
                 return None
             if "*" in text:  # no alias without an asterisk: skip the walk for most files
                 _check_aliases(node, name)
+            else:
+                data = _plain_document(loader, node)
+                if data is not _NOT_PLAIN:
+                    return data
             try:
                 return loader.construct_document(node)
             except _VALUE_ERRORS:
@@ -315,6 +338,70 @@ def _parse_yaml(text: str, name: str) -> Any:
         raise PathwayLoadError(name, f"this is not valid YAML ({exc})") from None
     except RecursionError:
         raise PathwayLoadError(name, "the YAML is nested too deeply") from None
+
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_SEQ_TAG, _MAP_TAG = _YAML_TAG + "seq", _YAML_TAG + "map"
+#: the scalar tags whose safe-loader constructors depend on the value's text alone
+_PLAIN_SCALAR_TAGS = frozenset(_YAML_TAG + t for t in ("str", "int", "float", "bool", "null",
+                                                       "timestamp"))
+_NOT_PLAIN = object()
+
+
+class _NotPlain(Exception):
+    """The document needs the safe loader's own construction (see :func:`_plain_document`)."""
+
+
+def _plain_document(loader: _PathwayLoader, root: yaml.Node) -> Any:
+    """The document under ``root`` as the safe loader would construct it, built in one
+    recursive walk; or ``_NOT_PLAIN`` when the document needs the loader itself.
+
+    ``construct_document`` makes several Python calls per value (a generator per
+    mapping, checks for recursive structures, merge keys and ``=`` keys); a pathway
+    file has none of those, only mappings with scalar keys, lists and plain scalars,
+    which this walk builds directly. Each scalar is still built by the loader's own
+    constructor for its tag (so ``yes``, ``0x1F``, ``1e3`` and dates read exactly as
+    before), once per distinct (tag, text). Anything else (another tag, a merge key,
+    a key that is not a scalar, a value its constructor refuses, nesting too deep)
+    returns ``_NOT_PLAIN`` and the caller constructs the document as usual, which
+    also gives the usual errors. Only called for a document without aliases (no
+    node appears twice, so no object needs sharing).
+    """
+    constructors = loader.yaml_constructors
+    built: dict[tuple[str, str], Any] = {}
+    scalar_node, sequence_node, mapping_node = yaml.ScalarNode, yaml.SequenceNode, \
+        yaml.MappingNode
+
+    def scalar(node: yaml.Node) -> Any:
+        key = (node.tag, node.value)
+        try:
+            return built[key]
+        except KeyError:
+            pass
+        if node.tag not in _PLAIN_SCALAR_TAGS:
+            raise _NotPlain
+        value = built[key] = constructors[node.tag](loader, node)
+        return value
+
+    def walk(node: yaml.Node) -> Any:
+        kind = node.__class__
+        if kind is scalar_node:
+            return scalar(node)
+        if kind is sequence_node and node.tag == _SEQ_TAG:
+            return [walk(item) for item in node.value]
+        if kind is mapping_node and node.tag == _MAP_TAG:
+            data = {}
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not scalar_node:
+                    raise _NotPlain
+                data[scalar(key_node)] = walk(value_node)
+            return data
+        raise _NotPlain
+
+    try:
+        return walk(root)
+    except Exception:  # noqa: BLE001 - the loader's own construction says what is wrong
+        return _NOT_PLAIN
 
 
 def _check_aliases(root: yaml.Node, name: str) -> None:

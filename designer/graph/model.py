@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 
 # The vocabularies and value objects live in their own modules; they are re-exported
 # here so ``from designer.graph.model import Step, Phase`` keeps working everywhere.
+from .defaults import empty_dict, empty_list
 from .elements import (  # noqa: F401
     FORMAT, ID_PATTERN, DerivedFrom, EditRefused, Evidence, Handoff, Note, Priority, Role,
     RuleOverride, Setting, Step, SurgeryFacts, Transition, Vote, Waiver, Workshop, _Base,
@@ -68,6 +69,10 @@ class _Listeners(list):
         return _Listeners()
 
 
+def _no_listeners() -> _Listeners:
+    """A pathway's new listener list (a function: see designer/graph/defaults.py)."""
+    return _Listeners()
+
 
 # -------------------------------------------------------------------------- pathway
 
@@ -83,10 +88,10 @@ class Pathway(FlowEditing, _Base):
     summary: str | None = None
     population: str | None = None
     organisation: str | None = None
-    specialties: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    rule_packs: list[str] = Field(default_factory=list)
-    rule_config: dict[str, RuleSetting] = Field(default_factory=dict, description=(
+    specialties: list[str] = Field(default_factory=empty_list)
+    tags: list[str] = Field(default_factory=empty_list)
+    rule_packs: list[str] = Field(default_factory=empty_list)
+    rule_config: dict[str, RuleSetting] = Field(default_factory=empty_dict, description=(
         "Per-pathway rule severities: {rule-id: error|warning|info|off}, or "
         "{rule-id: {level: ..., reason: ...}} to record why. The specification lists "
         "every override."))
@@ -97,24 +102,24 @@ class Pathway(FlowEditing, _Base):
         "True when the population is older people: a frailty screen with a route to "
         "comprehensive geriatric assessment is expected."))
     derived_from: DerivedFrom | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-    settings: list[Setting] = Field(default_factory=list)
-    roles: list[Role] = Field(default_factory=list)
-    steps: list[Step] = Field(default_factory=list)
-    transitions: list[Transition] = Field(default_factory=list)
-    waivers: list[Waiver] = Field(default_factory=list)
-    notes: list[Note] = Field(default_factory=list)
-    priorities: list[Priority] = Field(default_factory=list)
-    votes: list[Vote] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=empty_list)
+    settings: list[Setting] = Field(default_factory=empty_list)
+    roles: list[Role] = Field(default_factory=empty_list)
+    steps: list[Step] = Field(default_factory=empty_list)
+    transitions: list[Transition] = Field(default_factory=empty_list)
+    waivers: list[Waiver] = Field(default_factory=empty_list)
+    notes: list[Note] = Field(default_factory=empty_list)
+    priorities: list[Priority] = Field(default_factory=empty_list)
+    votes: list[Vote] = Field(default_factory=empty_list)
     workshop: Workshop | None = None
     flow: Flow | None = None                 # simulation inputs (flow.py, DESIGN section 7)
-    resources: list[Resource] = Field(default_factory=list)
-    cohorts: list[Cohort] = Field(default_factory=list)
-    costs: list[UnitCost] = Field(default_factory=list)
-    scenarios: list[Scenario] = Field(default_factory=list)
+    resources: list[Resource] = Field(default_factory=empty_list)
+    cohorts: list[Cohort] = Field(default_factory=empty_list)
+    costs: list[UnitCost] = Field(default_factory=empty_list)
+    scenarios: list[Scenario] = Field(default_factory=empty_list)
     business_case: BusinessCase | None = None   # board pack inputs (business_case.py)
 
-    _listeners: list[Listener] = PrivateAttr(default_factory=_Listeners)
+    _listeners: list[Listener] = PrivateAttr(default_factory=_no_listeners)
 
     _v_id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
 
@@ -769,7 +774,7 @@ class _HeaderProbe(_Base):
     derived_from: DerivedFrom | None = None
     evidence: list[Evidence]
     workshop: Workshop | None = None
-    rule_config: dict[str, RuleSetting] = Field(default_factory=dict)
+    rule_config: dict[str, RuleSetting] = Field(default_factory=empty_dict)
     cancer_pathway: bool | None = None
     older_people: bool | None = None
 

@@ -48,11 +48,15 @@ class TimelineEntry:
     detour: bool = False
     #: for a detour step, about how many days one trip round its loop adds
     loop_days: float | None = None
+    #: the step's ``timing_assumed``: no source gives its day, which rests on planning
+    #: assumptions (shown as "assumed"; the patient booklet gives no day count)
+    timing_assumed: bool = False
 
     def to_json(self) -> dict:
         return {
             "detour": self.detour,
             "loop_days": self.loop_days,
+            "timing_assumed": self.timing_assumed,
             "step": self.step_id,
             "start_day": self.start_day,
             "end_day": self.end_day,
@@ -116,11 +120,16 @@ class Timeline:
             if e.detour:
                 detour = "  (only if needed: loops back"
                 detour += (f", adds about {days(e.loop_days)})" if e.loop_days else ")")
-            lines.append(f"{row}{mark} {names.get(e.step_id, e.step_id)}{detour}")
+            assumed = "  (day assumed)" if e.timing_assumed and not e.detour else ""
+            lines.append(f"{row}{mark} {names.get(e.step_id, e.step_id)}{detour}{assumed}")
         if self.uses_probabilities:
             lines.append("")
             lines.append("Expected: the average day, weighing each decision's branches by "
                          "their probability and counting trips round optimisation loops.")
+        if any(e.timing_assumed for e in self.entries):
+            lines.append("")
+            lines.append("Day assumed: no source gives when this step happens; its day rests "
+                         "on planning-assumption durations and waits.")
         if self.critical_path:
             lines.append("")
             lines.append("Critical path: " + " > ".join(names.get(s, s)
@@ -157,6 +166,8 @@ def timeline_rows(timeline: Timeline, pathway: Pathway) -> list[tuple[str, str, 
             relative = "if needed"
             name += (f" (loops back, adds about {days(round(entry.loop_days))})"
                      if entry.loop_days else " (loops back)")
+        elif entry.timing_assumed and entry.relative_day is not None:
+            relative += " (assumed)"
         rows.append((dash if entry.start_day is None else number(entry.start_day), relative,
                      name, lanes.get(step.setting, dash) if step else dash,
                      "Yes" if entry.on_critical_path else ""))
@@ -224,6 +235,7 @@ def timeline_from_index(index: PathwayIndex) -> Timeline:
             reach_probability=reach_p.get(n, 0.0),
             detour=n in loop_days,
             loop_days=loop_days.get(n),
+            timing_assumed=bool(index.steps[n].timing_assumed),
         )
         for n in order
     ]

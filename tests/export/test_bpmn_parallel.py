@@ -85,12 +85,19 @@ def test_eras_admission_waits_for_prehabilitation_and_surgery_school():
     bpmn = Process(bpmn_xml(load_pathway(LIBRARY / "eras-plus-colorectal.yaml")))
     (join,) = bpmn.before("Step_admission")
     assert bpmn.kind[join] == "parallelGateway"
-    assert {frozenset(bpmn.steps_behind(b)) if b.startswith("Junction_") else
-            frozenset([b]) for b in bpmn.before(join)} == {
-        frozenset(["Step_surgery-school"]), frozenset(["Step_prehab"])}
+    # prehabilitation (forked at diagnosis) and the listing fork's own join
+    (inner,) = [b for b in bpmn.before(join) if b.startswith("Junction_")]
+    assert set(bpmn.before(join)) == {inner, "Step_prehab"}
+    assert bpmn.kind[inner] == "parallelGateway"
+    # the listing fork: Surgery School beside preassessment, both waited for
+    (split,) = bpmn.after("Step_listing")
+    assert bpmn.kind[split] == "parallelGateway"
+    assert {"Step_surgery-school", "Step_preassessment"} <= bpmn.steps_ahead(split)
+    (merge,) = [b for b in bpmn.before(inner) if b.startswith("Junction_")]
+    assert set(bpmn.before(inner)) == {merge, "Step_surgery-school"}
     # alternatives on one branch still merge exclusively (optimise or not)
-    (merge,) = bpmn.before("Step_surgery-school")
     assert bpmn.kind[merge] == "exclusiveGateway"
+    assert set(bpmn.before(merge)) == {"Step_optimise-needed", "Step_optimisation"}
     # after discharge: the follow-up waits for both the GP check route and the MDT
     (join,) = bpmn.before("Step_follow-up")
     assert bpmn.kind[join] == "parallelGateway"

@@ -121,22 +121,24 @@ def _row_bar(chart, bars, name):
                 and row_top <= s.y <= row_top + ROW_HEIGHT and s.x > 100)
 
 
-def test_eras_optimise_health_reads_as_if_needed_not_as_everyones_critical_path():
-    """ERAS+: 'Optimise health' is reached only on the 'Risk factor to treat' branch of
-    'Needs optimising?' (the file's other branch, 'No risk factor to treat', goes
-    straight to Surgery School). The timeline puts it on the longest route, so it
-    is a pale bar edged red, not a solid red bar; the key explains both."""
+def test_anaemia_oral_iron_reads_as_if_needed_not_as_everyones_critical_path():
+    """Anaemia: 'Oral iron' is reached only on the iron branch of 'Hb 130 g/L or more?'
+    and 'Oral or IV iron?' (patients with Hb of 130 or more go straight to surgery).
+    The timeline puts it on the longest route, so it is a pale bar edged red, not a
+    solid red bar; the key explains both. (ERAS+ made this point with 'Optimise
+    health' until Surgery School moved to a parallel branch after listing: its
+    critical path now runs through the 6 weeks of prehabilitation.)"""
     from designer.export.spec.timeline_chart import IF_NEEDED_FILL
 
-    pathway, timeline, bars, chart = _exemplar_chart("eras-plus-colorectal")
-    optimise = next(s.id for s in pathway.steps if s.name == "Optimise health")
-    assert optimise in timeline.critical_path             # the timeline's own fact
-    assert not timeline.by_step[optimise].detour           # a branch, not a loop back
-    bar = _row_bar(chart, bars, "Optimise health")
+    pathway, timeline, bars, chart = _exemplar_chart("anaemia-optimisation")
+    iron = next(s.id for s in pathway.steps if s.name == "Oral iron")
+    assert iron in timeline.critical_path                 # the timeline's own fact
+    assert not timeline.by_step[iron].detour               # a branch, not a loop back
+    bar = _row_bar(chart, bars, "Oral iron")
     assert bar.fill == IF_NEEDED_FILL[True] and bar.stroke == CRITICAL_PATH
     # every step everyone takes on the critical path stays solid red
-    surgery_school = _row_bar(chart, bars, "Surgery School")
-    assert surgery_school.fill == CRITICAL_PATH
+    listed = _row_bar(chart, bars, "Listed for surgery")
+    assert listed.fill == CRITICAL_PATH
     key = {s.text for s in chart.shapes if isinstance(s, Text)}
     assert "Only if needed, on the critical path when taken" in key
     assert "Critical path" in key

@@ -56,6 +56,51 @@ def test_nested_decisions():
     assert skippable_steps(graph, ["D2"], "S") == {"B"}
 
 
+def _journeys(graph: nx.DiGraph, parallel: set, entries, goal) -> list[frozenset]:
+    """Every patient journey from an entry to ``goal``, as the set of steps it passes.
+
+    Brute force: at a step with ways marked parallel the patient takes all of them
+    (the union of one journey down each), else any one way.
+    """
+    road = nx.ancestors(graph, goal) | {goal}
+    memo: dict = {}
+
+    def down(node) -> set[frozenset]:
+        if node in memo:
+            return memo[node]
+        if node == goal:
+            memo[node] = {frozenset([goal])}
+            return memo[node]
+        kids = [c for c in graph.successors(node) if c in road]
+        together = [c for c in kids if (node, c) in parallel]
+        found: set[frozenset] = set()
+        for kid in (c for c in kids if (node, c) not in parallel):
+            found |= {j | {node} for j in down(kid)}
+        if together:
+            combos = {frozenset([node])}
+            for kid in together:
+                combos = {c | j for c in combos for j in down(kid)}
+            found |= combos
+        memo[node] = found
+        return found
+
+    return [j for e in entries if e in road for j in down(e)]
+
+
+def test_parallel_branches_are_taken_together():
+    from designer.graph.branches import avoidable
+
+    # E -> F; F => A -> J and F => D; D -> B -> J, D -> J; J -> S (=> parallel)
+    graph = nx.DiGraph([("E", "F"), ("F", "A"), ("A", "J"), ("F", "D"), ("D", "B"),
+                        ("B", "J"), ("D", "J"), ("J", "S")])
+    parallel = {("F", "A"), ("F", "D")}
+    assert not avoidable(graph, parallel, ["E"], "S", "A")   # everyone goes down F => A
+    assert avoidable(graph, parallel, ["E"], "S", "B")       # D lets some go round B
+    assert not avoidable(graph, parallel, ["E"], "S", "J")
+    # unmarked, the same ways are alternatives: A can be gone round
+    assert avoidable(graph, set(), ["E"], "S", "A")
+
+
 def _exemplar_cases():
     for path in EXEMPLARS:
         pathway = load_pathway(path)
@@ -70,8 +115,15 @@ def test_equal_to_the_old_search_on_every_exemplar_for_every_goal(pathway):
     graph = forward_graph(pathway)
     decisions = [s.id for s in pathway.steps if s.kind == StepKind.decision]
     surgery = compute_timeline(pathway).surgery_step
-    assert _only_on_some_branches(pathway, surgery) == (
-        old_skippable(graph, decisions, surgery) if surgery else set())
+    old = old_skippable(graph, decisions, surgery) if surgery else set()
+    assert skippable_steps(graph, decisions, surgery) == old if surgery else True
+    # the booklet keeps those some patient's whole journey (every parallel branch
+    # taken together) goes round
+    parallel = {(t.source, t.target) for t in pathway.transitions if t.parallel}
+    entries = [s.id for s in pathway.steps if s.kind == StepKind.entry]
+    journeys = _journeys(graph, parallel, entries, surgery) if surgery else []
+    assert _only_on_some_branches(pathway, surgery) == {
+        step for step in old if any(step not in j for j in journeys)}
     for step in pathway.steps:        # every step as the goal: many more cases
         assert skippable_steps(graph, decisions, step.id) == \
             old_skippable(graph, decisions, step.id), step.id

@@ -175,12 +175,20 @@ def test_scenario_changes_compared():
     assert d.rows()[0]["new"] == "step pac, capacity 3"
 
 
+def test_timing_assumed_is_a_labelled_change():
+    a, b = make_pathway(), make_pathway()
+    b.update_step("referral", timing_assumed=True)
+    change, d = _only(a, b)
+    assert (change.field, change.old, change.new) == ("timing_assumed", None, True)
+    assert d.rows()[0]["field"] == "timing assumed"
+
+
 def test_every_new_field_of_a_step_is_compared():
     """A guard: a step differing only in any content field is reported."""
     base = Step(id="x", name="X")
     values = {"milestone": "referral", "surgery": SurgeryFacts(major=True),
               "duration": Distribution(dist="fixed", value=2), "capacity": 2,
-              "uses": ["r"], "codes": {"snomed": "123"}}
+              "uses": ["r"], "codes": {"snomed": "123"}, "timing_assumed": True}
     for name, value in values.items():
         a, b = make_pathway(), make_pathway()
         a.steps.append(base)

@@ -130,7 +130,7 @@ def test_to_json_and_text():
     assert data["entries"][0] == {
         "step": "ref", "start_day": 0.0, "end_day": 1.0, "relative_day": -45.0,
         "relative": "T-45", "expected_start_day": 0.0, "reach_probability": 1.0,
-        "detour": False, "loop_days": None,
+        "detour": False, "loop_days": None, "timing_assumed": False,
         "on_critical_path": True}
     text = t.to_text(p)
     assert "about 46 days from entry to exit" in text

@@ -195,3 +195,17 @@ def test_refusals_are_shown_and_nothing_changes(make_window, sample_file, qtbot,
     assert editor.table.rowCount() == 0
     assert editor.error.isVisible() and "locked in this test" in editor.error.text()
     assert window.document.undo_stack.count() == 0
+
+
+def test_step_day_assumed(make_window, sample_file, qtbot):
+    """``timing_assumed``: the booklet then gives the step no day count."""
+    window = make_window(path=sample_file)
+    page = _step_page(window, qtbot, "referral")
+    pathway = window.document.pathway
+    stack = window.document.undo_stack
+    before = stack.count()
+    _choose(qtbot, page.timing_assumed.widget, True)
+    assert pathway.step("referral").timing_assumed is True
+    assert stack.count() == before + 1
+    stack.undo()
+    assert pathway.step("referral").timing_assumed is None

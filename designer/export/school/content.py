@@ -104,6 +104,32 @@ def leaving_label(days_after_leaving: float, short: bool = False) -> str:
     return text[0].upper() + text[1:]
 
 
+#: "When" lines of a step whose day no source gives (``timing_assumed``): the part of the
+#: journey it falls in, never a day count.
+BEFORE_OPERATION = "Before your operation"
+AFTER_OPERATION = "After your operation"
+AFTER_LEAVING = "After you go home"
+
+
+def assumed_when_label(part: str, relative_day: float | None, after_leaving: bool,
+                       short: bool = False) -> str:
+    """When a step happens, for a step whose timing is a planning assumption.
+
+    The timeline still orders the steps, but its day for this one rests on assumed
+    lengths, so the booklet names only the part of the journey: before the operation,
+    on the day, after it, or after going home. ``short`` leaves out "your operation"
+    (for the overview list, like :func:`when_label`).
+    """
+    if relative_day is None:
+        return ""
+    if part == "day":
+        return "On the day" if short else "On the day of your operation"
+    if part != "before" and after_leaving:
+        return AFTER_LEAVING
+    text = BEFORE_OPERATION if part == "before" else AFTER_OPERATION
+    return text.removesuffix(" your operation") if short else text
+
+
 def patient_name(step: Step) -> str:
     """What the booklet calls a step: its patient-facing name, else its name."""
     return (step.patient_name or "").strip() or step.name
@@ -174,11 +200,22 @@ def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
     """
     if not surgery:
         return set()
-    from designer.graph.branches import skippable_steps
+    from designer.graph.branches import avoidable, skippable_steps
     from designer.graph.network import forward_graph
+    from designer.graph.pathway_index import index_for
 
     decisions = [s.id for s in pathway.steps if s.kind == StepKind.decision]
-    return skippable_steps(forward_graph(pathway), decisions, surgery)
+    graph = forward_graph(pathway)
+    skippable = skippable_steps(graph, decisions, surgery)
+    parallel = {(t.source, t.target) for t in pathway.transitions if t.parallel}
+    if not skippable or not parallel:
+        return skippable
+    # Branches marked parallel are taken together: a way round a step on one of them
+    # through a sibling branch is no way round it (Surgery School beside the
+    # preassessment route is for everyone). Keep only steps some patient can avoid.
+    entries = index_for(pathway).entries or [n for n in graph if not graph.in_degree(n)]
+    return {step for step in skippable
+            if avoidable(graph, parallel, entries, surgery, step)}
 
 
 def _all_text(sections: list[BookletSection]) -> list[str]:
@@ -215,7 +252,7 @@ def build_booklet(pathway: Pathway) -> Booklet:
     parts: dict[str, list[Block]] = {"before": [], "day": [], "after": [], "home": []}
     overview: list[str] = []
     contacts: dict[str, list[str]] = {}
-    in_last_block: dict[str, set[str]] = {}    # part -> the steps its latest block tells of
+    block_of: dict[str, Block] = {}           # step -> the block that tells of it
     feeds = {(t.source, t.target) for t in pathway.transitions}
     for step_id in order:
         step = steps.get(step_id)
@@ -227,7 +264,12 @@ def build_booklet(pathway: Pathway) -> Booklet:
         after_leaving = left_on is not None and relative is not None and part == "home" \
             and step.activity is not Activity.discharge and relative >= left_on \
             and relative - left_on < 14
-        if after_leaving:
+        if step.timing_assumed:
+            # No source gives this step's day: say where it falls, not when.
+            home = after_leaving or part == "home" and step.activity is not Activity.discharge
+            plain_when = assumed_when_label(part, relative, home)
+            short_when = assumed_when_label(part, relative, home, short=True)
+        elif after_leaving:
             plain_when = leaving_label(relative - left_on)
             short_when = leaving_label(relative - left_on, short=True)
         else:
@@ -243,16 +285,19 @@ def build_booklet(pathway: Pathway) -> Booklet:
         elif step_id in some_branches and when:
             when = f"{IF_YOU_NEED_IT}: {when[0].lower()}{when[1:]}"
         paragraphs = _paragraphs(step.patient_info or "")
-        if _is_team_question(step) and any(
-                (source, step_id) in feeds for source in in_last_block.get(part, ())):
+        feeders = [block_of[source] for source in block_of
+                   if (source, step_id) in feeds and any(block_of[source] is b
+                                                         for b in parts[part])]
+        if _is_team_question(step) and feeders:
             # "Operate?" or "HbA1c below 69?" is the care team's shorthand, not a
-            # heading for a patient: its words continue the step that leads to it.
-            parts[part][-1].paragraphs.extend(paragraphs)
-            in_last_block[part].add(step_id)
+            # heading for a patient: its words continue the step that leads to it
+            # (even when a step on a parallel branch, told of the same day, came between).
+            feeders[-1].paragraphs.extend(paragraphs)
+            block_of[step_id] = feeders[-1]
             continue
         heading = patient_name(step) if not _is_team_question(step) else DECISION_HEADING
         parts[part].append(Block(heading=heading, when=when, paragraphs=paragraphs))
-        in_last_block[part] = {step_id}
+        block_of[step_id] = parts[part][-1]
         if step.kind != StepKind.decision and (step_id not in side_route
                                                or step_id in loops):
             name = patient_name(step)
@@ -274,6 +319,9 @@ def build_booklet(pathway: Pathway) -> Booklet:
         intro = ["These are the steps in the order you meet them. Each time says how long "
                  "it is before or after your operation. The times are a guide. Yours may "
                  "not be the same."]
+        if any(steps[i].timing_assumed for i in order if i in steps):
+            intro[0] += (" Some steps have no set time. For these, the list says only if "
+                         "they come before or after.")
         for step_id in loops:
             # The name follows a colon, never a verb: a step's name may be a noun
             # ("Help from your GP") or a gerund ("Treating health problems"), and

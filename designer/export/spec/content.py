@@ -268,7 +268,8 @@ def build_spec(pathway: Pathway, report: Any = None, diff: Any = None,
         setting=_named(settings, steps[e.step_id].setting) if e.step_id in steps else "",
         start_day=float(e.start_day), end_day=float(e.end_day),
         relative=("if needed" if e.detour else
-                  format_relative(e.relative_day) if e.relative_day is not None else ""),
+                  format_relative(e.relative_day) + (" (assumed)" if e.timing_assumed else "")
+                  if e.relative_day is not None else ""),
         critical=bool(e.on_critical_path), detour=e.detour,
         if_needed=e.detour or e.step_id in only_some,
         plain_name=step_names.get(e.step_id, e.step_id), loop_note=_loop_note(e),

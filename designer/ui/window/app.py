@@ -372,6 +372,47 @@ def _open_in_frame(frame, path: str) -> None:
     job.ready.connect(ready)
     job.failed.connect(failed)
     job.start()
+    _import_in_turns(frame, list(EDITOR_MODULES))
+
+
+#: what building the editor imports (MainWindow._build and its extensions)
+EDITOR_MODULES = (
+    "designer.ui.editing.context", "designer.ui.panels.findings",
+    "designer.ui.panels.properties.panel", "designer.ui.panels.timeline",
+    "designer.ui.panels.palette", "designer.ui.window.actions",
+    "designer.ui.window.clipboard", "designer.ui.window.find_bar",
+    "designer.ui.window.layout", "designer.ui.window.focus",
+    "designer.ui.window.canvas_commands", "designer.ui.window.contrast",
+    "designer.ui.window.export_dialog", "designer.ui.library.browser",
+    # (a package's own modules come with it: these are what the two big ones use)
+    "statistics", "designer.sim.plan", "designer.sim.stats", "designer.sim.results",
+    "designer.sim.runner", "designer.sim.record", "html.entities", "designer.ui.colours",
+    "designer.ui.panels.properties.fields", "designer.ui.sim",
+    "designer.graph.walk", "designer.export.kit.files", "designer.export.action_log",
+    "designer.ui.workshop", "designer.ui.window.import_file",
+    "designer.ui.window.library_update_dialog", "designer.ui.canvas.view",
+)
+
+
+def _import_in_turns(frame, modules: list) -> None:
+    """Import the editor's modules one per event-loop turn while a big file is read
+    and drawn, so that building the editor afterwards is not also one long import."""
+    import importlib
+
+    def next_one() -> None:
+        try:
+            if not modules or frame.ready:
+                return
+        except RuntimeError:
+            return      # the frame was closed and deleted
+        name = modules.pop(0)
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - building the editor imports it again and says
+            pass
+        QTimer.singleShot(0, next_one)
+
+    QTimer.singleShot(0, next_one)
 
 
 def _keep(window) -> None:

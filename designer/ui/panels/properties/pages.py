@@ -173,7 +173,7 @@ class StepPage(PropertyPage):
                    "setting": "setting", "owner": "owner", "duration_days": "duration",
                    "channel": "channel", "description": "description",
                    "patient_info": "patient_info", "patient_name": "patient_name",
-                   "milestone": "milestone"}
+                   "milestone": "milestone", "timing_assumed": "timing_assumed"}
 
         def update(field: str) -> Callable[[Any], str | None]:
             return self.setter(UpdateStepCommand, field, editors[field])
@@ -227,6 +227,11 @@ class StepPage(PropertyPage):
             "Milestone", update("milestone"),
             [(m, MILESTONE_LABELS[m]) for m in Milestone], none_label="(none)",
             tip="A waiting-time clock that starts at this step"), lambda s: s.milestone)
+        self.timing_assumed = self.bind(main, ChoiceField(
+            "Day assumed", update("timing_assumed"), YES_NO, none_label="(not said)",
+            tip="Yes when no source gives when this step happens: the timeline marks its "
+                "day as assumed and the patient booklet gives no day count"),
+            lambda s: s.timing_assumed)
         surgery = self.form("Surgery (facts the checks need)")
         self.surgery: dict[str, ChoiceField] = {}
         for fact, label, tip in SURGERY_FACTS:
