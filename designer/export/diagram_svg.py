@@ -320,8 +320,6 @@ def key_svg(drawing, scale: float, title: str = "", description: str = "") -> st
 def key_png(drawing, scale: float, pixels_per_point: float = 2.0) -> bytes:
     """The same key as a PNG, ``scale`` points a unit at ``pixels_per_point``, drawn
     by Qt (the fallback for readers without SVG)."""
-    import math
-
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QImage, QPainter
 
@@ -330,7 +328,9 @@ def key_png(drawing, scale: float, pixels_per_point: float = 2.0) -> bytes:
 
     k = scale * pixels_per_point
     units_wide = drawing.legend_width()
-    image = QImage(QSize(max(1, math.ceil(units_wide * k)), max(1, math.ceil(LEGEND_HEIGHT * k))),
+    # whole pixels to the nearest: the key is a thin strip (about 34 px high), so
+    # rounding its height up would stretch it by as much as 3%
+    image = QImage(QSize(max(1, round(units_wide * k)), max(1, round(LEGEND_HEIGHT * k))),
                    QImage.Format_RGB888)
     image.fill(QColor("#ffffff"))
     painter = QPainter(image)
