@@ -111,12 +111,12 @@ def _diagram(content: SpecContent, pathway, report, st) -> list:
     width, height = LANDSCAPE_FRAME
     try:
         from designer.export.diagram_pages import MIN_SCALE, diagram_pieces
-
-        pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
-                                first_room=height - _DIAGRAM_HEADING_ROOM, raster=False)
         from designer.export.diagram_vector import DiagramDrawing, DiagramKey, DiagramStrip
 
         drawing = DiagramDrawing(pathway, report)      # drawn as vector graphics
+        pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
+                                first_room=height - _DIAGRAM_HEADING_ROOM, raster=False,
+                                drawing=drawing)
         # never smaller than a legible diagram: an overview of a huge pathway is tiny
         scale = max([p.vector[3] for p in pieces if p.vector is not None] + [MIN_SCALE])
         intro += [DiagramKey(drawing, scale, width), Spacer(1, 6)]
