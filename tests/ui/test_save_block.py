@@ -271,3 +271,38 @@ def test_closing_while_a_failing_save_writes_keeps_the_window_and_the_work(
     assert window.isVisible() and window.document.dirty
     assert window.document.pathway.step("surgery").name == "Robotic surgery"
     assert sample_file.read_bytes() == before
+
+
+def test_a_recovery_copy_due_while_a_save_is_written_follows_a_failed_save(
+        tmp_path, held_write, qtbot, monkeypatch):
+    """The recovery timer firing during a save writes no copy then (the save makes it
+    unnecessary), but a save that fails leaves the copy to follow shortly after."""
+    from canvas_support import sample_pathway
+
+    started, gate = held_write
+    path = tmp_path / "sample.yaml"
+    save_pathway(sample_pathway(), path)
+    document = Document.open(path)
+    monkeypatch.setattr(document, "RECOVERY_DELAY_MS", 50)
+    document.undo_stack.push(UpdateStepCommand(document.pathway, "surgery",
+                                               {"name": "Robotic surgery"}))
+    written = []
+    document.autosaved.connect(written.append)
+
+    def due_meanwhile():
+        if not started.is_set():
+            QTimer.singleShot(10, due_meanwhile)
+            return
+        document.autosave_in_background()      # as the recovery timer would
+        QTimer.singleShot(100, gate.set)
+
+    QTimer.singleShot(0, due_meanwhile)
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", _no_space)
+        with pytest.raises((OSError, io.PathwaySaveError)):
+            document.save()
+    assert written == [] and document.dirty
+    qtbot.waitUntil(lambda: bool(written), timeout=5000)
+    assert Document.read(written[0]).step("surgery").name == "Robotic surgery"
+    document.undo_stack.setClean()
+    document.close()
