@@ -143,6 +143,14 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
     def selected_ids(self) -> list[str]:
         """Selected step ids then transition keys, in model order."""
         chosen = {self.id_for(item) for item in self.selectedItems()}
+        chosen.discard(None)
+        # nothing or one thing selected (nearly always): no walk over the whole model,
+        # which the panels that follow the selection asked for after every edit
+        if not chosen:
+            return []
+        if len(chosen) == 1:
+            (key,) = chosen
+            return [key] if key in self._steps or key in self._edges else []
         steps = [s.id for s in self.pathway.steps if s.id in chosen]
         edges = [t.key for t in self.pathway.transitions if t.key in chosen]
         return steps + edges
