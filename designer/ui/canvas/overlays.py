@@ -85,6 +85,7 @@ class SceneOverlays:
             item.apply_contrast()
         for edge in self._edges.values():
             edge.apply_contrast()
+        self.map_revision += 1
         self.content_changed.emit()
         self.contrast_changed.emit(on)
 

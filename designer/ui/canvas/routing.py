@@ -139,6 +139,7 @@ class EdgeRouting:
             self._dirty.update(drag.current)
             self._schedule_routing()
         self._schedule_tidying()
+        self.map_revision += 1
         self.content_changed.emit()
 
     def _schedule_routing(self) -> None:

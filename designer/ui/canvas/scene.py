@@ -79,6 +79,9 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
         self._dirty: set[str] = set()
         self._route_pending = False
         self._findings: dict[str, list] = {}
+        #: counts the changes that may move, add or remove a step's block or a lane
+        #: (what the overview map draws); arrows and text do not count
+        self.map_revision = 0
         self._critical: set[str] = set()
         self._highlighted: set[str] = set()
         self._detailed = True
@@ -341,6 +344,8 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
             self._model_changed(event.kind)
             handler(self, event)
             self._model_changed(event.kind)      # (a handler may have routed mid-change)
+            if _moves_blocks(event):
+                self.map_revision += 1
             self.content_changed.emit()
 
     def _step_added(self, event: ModelEvent) -> None:
@@ -462,6 +467,20 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
     def rename_in_place(self, step_id: str) -> bool:
         """Open the inline name editor on a step (needs a view)."""
         return self.interactions.rename.start(step_id)
+
+
+#: the fields of a step whose change can move its block (or the lanes)
+_PLACING_FIELDS = frozenset({"position", "setting", "kind"})
+
+
+def _moves_blocks(event: ModelEvent) -> bool:
+    """Whether a model event can change where steps or lanes are drawn."""
+    kind = event.kind
+    if kind.startswith(("transition-", "role-")) or kind == "step-renamed":
+        return False
+    if kind == "step-changed":
+        return bool(_PLACING_FIELDS.intersection(event.extra.get("fields", ())))
+    return True
 
 
 _HANDLERS = {
