@@ -9,12 +9,14 @@ from __future__ import annotations
 import time
 from typing import Iterable
 
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QTimer
 
 #: badges changed at once after a result, the ones in sight first; more wait for
 #: the next turns of the event loop (a delete that cuts a 2,000-step pathway in two
 #: gives ~2,000 new findings, and making a badge costs ~0.1 ms)
 BADGES_AT_ONCE_MS = 8.0
+#: up to this many changed badges are changed at once, in the same turn
+BADGES_NOW = 64
 
 
 def _badge_sign(findings: list) -> tuple:
@@ -46,8 +48,15 @@ class SceneOverlays:
             if was is None or was[0] is not item or was[1] != _badge_sign(found.get(key, ())):
                 changed.append(key)
         self._badge_queue = changed
-        if changed:
-            self._sort_in_sight_first(changed)
+        if len(changed) > BADGES_NOW:
+            # many (a delete that cuts a big pathway in two): those in sight first, all
+            # of them from the next turn of the event loop, so this one (which also
+            # shows the findings and the timeline) stays short
+            self._badge_unsorted = True
+            if not self._badge_timer_set:
+                self._badge_timer_set = True
+                QTimer.singleShot(0, self._badges_later)
+        elif changed:
             self._show_badges()
 
     def flush_badges(self) -> None:
@@ -56,26 +65,24 @@ class SceneOverlays:
             self._show_badges(budget_ms=None)
 
     def _sort_in_sight_first(self, keys: list[str]) -> None:
-        if len(keys) < 64:
-            return
-        seen = [view.mapToScene(view.viewport().rect()).boundingRect()
-                for view in self.views()]
-        if not seen:
-            return
-
-        def out_of_sight(key: str) -> bool:
-            item = self._steps.get(key) or self._edges.get(key)
-            if item is None:
-                return True
-            box: QRectF = item.sceneBoundingRect()
-            return not any(box.intersects(r) for r in seen)
-
-        keys.sort(key=out_of_sight)
+        in_sight: set[str] = set()
+        for view in self.views():
+            seen = view.mapToScene(view.viewport().rect()).boundingRect()
+            for item in self.items(seen):     # the scene's index: what is in sight
+                key = getattr(item, "step_id", None) or getattr(item, "key", None)
+                if isinstance(key, str):
+                    in_sight.add(key)
+        if in_sight:
+            keys.sort(key=lambda key: key not in in_sight)
 
     def _badges_later(self) -> None:
         self._badge_timer_set = False
-        if not self._torn_down():
-            self._show_badges()
+        if self._torn_down():
+            return
+        if self._badge_unsorted:
+            self._badge_unsorted = False
+            self._sort_in_sight_first(self._badge_queue)
+        self._show_badges()
 
     def _show_badges(self, budget_ms: float | None = BADGES_AT_ONCE_MS) -> None:
         queue = self._badge_queue
