@@ -172,11 +172,12 @@ class EdgeRouting:
         order, and :attr:`_box_index` holding the same boxes.
 
         Kept between calls: a box is made again only for a step that moved or
-        changed kind, and only that box moves in the index (a new or removed step
-        makes them all again)."""
+        changed kind, and only that box moves in the index; a new step's box is
+        added and a removed step's taken out (all are made again only the first time,
+        or when the steps came in another order)."""
         steps = self._steps
         nodes, kinds, index = self._node_boxes, self._node_kinds, self._box_index
-        if nodes is None or index is None or list(nodes) != list(steps):
+        if nodes is None or index is None:
             nodes, kinds = {}, {}
             for sid, item in steps.items():
                 pos = item.pos()
@@ -186,6 +187,22 @@ class EdgeRouting:
             self._node_boxes, self._node_kinds = nodes, kinds
             self._box_index = routing.BoxIndex(nodes.values())
             return nodes
+        if nodes.keys() != steps.keys() or list(nodes) != list(steps):
+            # a step added or removed (or renamed): the boxes follow the items' order
+            for sid in nodes.keys() - steps.keys():
+                index.discard(sid)
+                kinds.pop(sid, None)
+            fresh = {}
+            for sid, item in steps.items():
+                node = nodes.get(sid)
+                if node is None:
+                    pos = item.pos()
+                    node = routing.Node(sid, pos.x(), pos.y(), *item.size(),
+                                        routing.shape_of(item.kind))
+                    kinds[sid] = item.kind
+                    index.add(node)
+                fresh[sid] = node
+            nodes = self._node_boxes = fresh
         for sid, item in steps.items():
             pos = item.pos()
             x, y = pos.x(), pos.y()
