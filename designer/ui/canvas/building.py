@@ -272,6 +272,7 @@ def retire(scene, slice_ms: float = SLICE_MS) -> None:
     scene._routes, scene._route_nodes = {}, []
     scene._selected, scene._highlighted, scene._critical = set(), set(), set()
     scene._findings, scene._badges_shown, scene._badge_queue = {}, {}, []
+    scene._badge_signs = {}
 
     def take_some() -> None:
         if not isValid(scene):

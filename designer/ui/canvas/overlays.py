@@ -24,29 +24,45 @@ def _badge_sign(findings: list) -> tuple:
     return tuple((f.severity, f.message) for f in findings)
 
 
+def badge_groups(report) -> tuple[dict[str, list], dict[str, tuple]]:
+    """The findings of each step or arrow, and what its badge shows of them.
+
+    Qt-free: the live checks work it out in their worker (``prepare_badges``)."""
+    found: dict[str, list] = {}
+    for finding in getattr(report, "findings", None) or ():
+        for target in finding.targets:
+            found.setdefault(target, []).append(finding)
+    return found, {key: _badge_sign(findings) for key, findings in found.items()}
+
+
+def prepare_badges(result) -> tuple[dict[str, list], dict[str, tuple]] | None:
+    """A live-checks preparer (see ``LiveChecks.add_preparer``): the badge groups."""
+    return badge_groups(result.report) if result.report is not None else None
+
+
 class SceneOverlays:
     """Finding badges, critical path, find highlight, lane header pinning, detail level."""
 
-    def set_findings(self, report) -> None:
-        """Show finding badges from a ValidationReport (None clears them).
+    def set_findings(self, report, groups=None) -> None:
+        """Show finding badges from a ValidationReport (None clears them); ``groups``
+        is :func:`badge_groups` of that report when worked out already.
 
         Only badges whose findings changed are touched (most edits change few). When
         many changed, those in sight are done now and the rest in short slices."""
-        found: dict[str, list] = {}
-        for finding in getattr(report, "findings", None) or ():
-            for target in finding.targets:
-                found.setdefault(target, []).append(finding)
+        found, signs = groups if groups is not None else badge_groups(report)
         self._findings = found
         shown = self._badges_shown
         changed = []
+        steps, edges = self._steps, self._edges
         for key in shown.keys() | found.keys():
-            item = self._steps.get(key) or self._edges.get(key)
+            item = steps.get(key) or edges.get(key)
             if item is None:
                 shown.pop(key, None)
                 continue
             was = shown.get(key)
-            if was is None or was[0] is not item or was[1] != _badge_sign(found.get(key, ())):
+            if was is None or was[0] is not item or was[1] != signs.get(key, ()):
                 changed.append(key)
+        self._badge_signs = signs
         self._badge_queue = changed
         if len(changed) > BADGES_NOW:
             # many (a delete that cuts a big pathway in two): those in sight first, all
@@ -90,6 +106,7 @@ class SceneOverlays:
             return
         shown = self._badges_shown
         found = self._findings
+        signs = self._badge_signs
         deadline = None if budget_ms is None else time.perf_counter() + budget_ms / 1000.0
         done = 0
         for key in queue:
@@ -99,7 +116,7 @@ class SceneOverlays:
                 findings = found.get(key, [])
                 item.set_findings(findings)
                 if findings:
-                    shown[key] = (item, _badge_sign(findings))
+                    shown[key] = (item, signs.get(key) or _badge_sign(findings))
                 else:
                     shown.pop(key, None)
             if deadline is not None and done % 16 == 0 and time.perf_counter() > deadline:

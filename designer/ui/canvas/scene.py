@@ -83,6 +83,7 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
         self._badge_queue: list[str] = []           # badges still to bring up to date
         self._badge_timer_set = False
         self._badge_unsorted = False
+        self._badge_signs: dict[str, tuple] = {}
         #: counts the changes that may move, add or remove a step's block or a lane
         #: (what the overview map draws); arrows and text do not count
         self.map_revision = 0
