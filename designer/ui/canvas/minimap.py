@@ -125,7 +125,7 @@ class MiniMap(QWidget):
                            QColor(head))
         ink = QColor(HC_INK if contrast else style.STEP_BORDER)
         sizes: dict = {}                 # one size per kind (thousands of steps)
-        fill = p.fillRect
+        blocks = []
         for item in scene.step_items().values():
             kind = item.kind
             size = sizes.get(kind)
@@ -133,7 +133,11 @@ class MiniMap(QWidget):
                 size = sizes[kind] = item.size()
             w, h = size
             pos = item.pos()
-            fill(QRectF(pos.x() - w / 2, pos.y() - h / 2, w, h), ink)
+            blocks.append(QRectF(pos.x() - w / 2, pos.y() - h / 2, w, h))
+        # all blocks in one call (a call per block was most of the ~10 ms at 2,000)
+        p.setPen(Qt.NoPen)
+        p.setBrush(ink)
+        p.drawRects(blocks)
         p.end()
         return picture
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 #: badges changed at once after a result, the ones in sight first; more wait for
 #: the next turns of the event loop (a delete that cuts a 2,000-step pathway in two
 #: gives ~2,000 new findings, and making a badge costs ~0.1 ms)
-BADGES_AT_ONCE_MS = 8.0
+BADGES_AT_ONCE_MS = 6.0
 #: up to this many changed badges are changed at once, in the same turn
 BADGES_NOW = 64
 
@@ -89,7 +89,7 @@ class SceneOverlays:
                 if isinstance(key, str):
                     in_sight.add(key)
         if in_sight:
-            keys.sort(key=lambda key: key not in in_sight)
+            keys[:] = [k for k in keys if k in in_sight] + [k for k in keys if k not in in_sight]
 
     def _badges_later(self) -> None:
         self._badge_timer_set = False
