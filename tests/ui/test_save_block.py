@@ -306,3 +306,24 @@ def test_a_recovery_copy_due_while_a_save_is_written_follows_a_failed_save(
     assert Document.read(written[0]).step("surgery").name == "Robotic surgery"
     document.undo_stack.setClean()
     document.close()
+
+
+def test_save_to_my_library_serialises_off_the_gui_thread(make_window, qtbot, monkeypatch):
+    from canvas_support import sample_pathway
+
+    from designer.library import index, user_folder
+
+    window = make_window(Document(sample_pathway()))
+    on_gui = []
+    real = index.save_pathway
+
+    def spy(*args, **kwargs):
+        on_gui.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(index, "save_pathway", spy)
+    window.library_actions["save_to_library"].trigger()
+    saved = user_folder() / f"{window.document.pathway.id}.yaml"
+    assert saved.is_file() and on_gui == [False]
+    assert load_pathway(saved, use_cache=False).content_equal(window.document.pathway)
+    assert "Saved to your library" in window.statusBar().currentMessage()
