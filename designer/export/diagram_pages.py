@@ -120,13 +120,29 @@ def plan_strips(width: float, height: float, header: float,
     return None
 
 
+def _may_fit(width: float, height: float, header: float, frame_width: float,
+             frame_height: float) -> bool:
+    """False when :func:`plan_strips` cannot find a plan whatever the gaps: at every
+    scale whose strips fit the frame's height, even strips of the full width
+    (:func:`strip_cuts` makes none wider) would be more than :data:`MAX_STRIPS`."""
+    for scale in STRIP_SCALES + FALLBACK_SCALES:
+        if height * scale + CAPTION_ROOM > frame_height:
+            continue
+        most = frame_width / scale - header
+        if most <= 0 or (width - header - 1.0) / most <= MAX_STRIPS + 1:
+            return True
+    return False
+
+
 def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
                    frame_height: float = 700.0, first_room: float | None = None,
-                   raster: bool = True) -> list[DiagramPiece]:
+                   raster: bool = True, drawing=None) -> list[DiagramPiece]:
     """Pictures of the diagram sized for a frame ``frame_width`` by ``frame_height``
     points; ``first_room`` is the height left on the first page under the heading.
     With ``raster`` False no PNG is made (``png`` is empty): the caller draws each
-    piece from its ``vector`` slice.
+    piece from its ``vector`` slice. ``drawing``: the pathway's
+    :class:`~designer.export.diagram_vector.DiagramDrawing` when the caller has one
+    (its size and occupied spans are used instead of laying out and painting again).
 
     Raises ``ImportError`` when Qt is not installed (the caller prints a note).
     """
@@ -134,7 +150,10 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
 
     from designer.export import diagram
 
-    width, height = diagram.diagram_size(pathway)
+    if drawing is not None:
+        width, height = drawing.width, drawing.height
+    else:
+        width, height = diagram.diagram_size(pathway)
     fit = min(frame_width / width, (frame_height - CAPTION_ROOM) / height)
     if frame_width / width >= MIN_SCALE or len(pathway.steps) == 0:
         # fit the height too: a new pathway is narrow but its six lanes are tall
@@ -145,11 +164,16 @@ def diagram_pieces(pathway: Pathway, report=None, frame_width: float = 481.0,
         return [DiagramPiece(png, width * scale, height * scale, "", (0.0, 0.0, width, scale))]
 
     header = getattr(diagram, "MARGIN", 16.0) + LANE_HEADER_WIDTH
-    occupied = [span for span in diagram.occupied_spans(pathway, report) if span[1] > header]
-    spans = [(a, b) for a, b, is_step in occupied if not is_step]
-    steps = [(a, b) for a, b, is_step in occupied if is_step]
-    plan = plan_strips(width, height, header, spans, frame_width, frame_height,
-                       frame_height if first_room is None else first_room, steps)
+    if not _may_fit(width, height, header, frame_width, frame_height):
+        plan = None            # too wide for any legible strips: no need to find the gaps
+    else:
+        spans_of = (drawing.occupied_spans() if drawing is not None
+                    else diagram.occupied_spans(pathway, report))
+        occupied = [span for span in spans_of if span[1] > header]
+        spans = [(a, b) for a, b, is_step in occupied if not is_step]
+        steps = [(a, b) for a, b, is_step in occupied if is_step]
+        plan = plan_strips(width, height, header, spans, frame_width, frame_height,
+                           frame_height if first_room is None else first_room, steps)
     if plan is None:
         png = (diagram.render_png(pathway, scale=max(fit * PIXELS_PER_POINT, 0.05),
                                   report=report) if raster else b"")

@@ -22,6 +22,9 @@ from designer.export.kit.pdf import fonts, plain_for_font
 from designer.export.painter_state import PainterState
 
 _UNITS_PER_POINT = 96 / 72       # the diagram's fonts are sized for a 96 dpi device
+#: Room around a shape (scene units) for its stroke, its joins and antialiasing when
+#: deciding it lies wholly outside the window (pens are at most 2 units wide).
+_STROKE_ROOM = 12.0
 
 
 class PdfPainter(PainterState):
@@ -35,26 +38,41 @@ class PdfPainter(PainterState):
         #: into the text of the part shown
         self.window = window
         self._dx = 0.0
+        self._sx = 1.0
         super().__init__(9.5)
         self._stack: list = []
         self._fonts = fonts()
 
     # state -----------------------------------------------------------------
     def save(self) -> None:
-        self._stack.append((self._pen, self._brush, self._font, self._opacity, self._dx))
+        self._stack.append((self._pen, self._brush, self._font, self._opacity, self._dx,
+                            self._sx))
         self.c.saveState()
 
     def restore(self) -> None:
         self.c.restoreState()
-        self._pen, self._brush, self._font, self._opacity, self._dx = self._stack.pop()
+        (self._pen, self._brush, self._font, self._opacity, self._dx,
+         self._sx) = self._stack.pop()
 
     def translate(self, *args) -> None:
         x, y = (args[0].x(), args[0].y()) if len(args) == 1 else args
-        self._dx += x
+        self._dx += x * self._sx
         self.c.translate(x, y)
 
     def scale(self, sx: float, sy: float) -> None:
+        self._sx *= sx
         self.c.scale(sx, sy)
+
+    def _outside(self, left: float, right: float) -> bool:
+        """Whether x from ``left`` to ``right`` (current units) lies wholly outside the
+        window, stroke room included: such a shape is clipped away whole, so it is not
+        written at all (a strip then holds only its own share of the drawing)."""
+        if self.window is None:
+            return False
+        a, b = left * self._sx + self._dx, right * self._sx + self._dx
+        if a > b:
+            a, b = b, a
+        return b + _STROKE_ROOM < self.window[0] or a - _STROKE_ROOM > self.window[1]
 
     def _colours(self, fill: QColor | None = None) -> tuple[bool, bool]:
         stroke = self._pen is not None
@@ -71,34 +89,45 @@ class PdfPainter(PainterState):
 
     # shapes ----------------------------------------------------------------
     def fillRect(self, rect: QRectF, colour) -> None:  # noqa: N802
+        if self._outside(rect.left(), rect.right()):
+            return
         pen, self._pen = self._pen, None
         self._colours(QColor(colour))
         self.c.rect(rect.x(), rect.y(), rect.width(), rect.height(), stroke=0, fill=1)
         self._pen = pen
 
     def drawRect(self, rect: QRectF) -> None:  # noqa: N802
+        if self._outside(rect.left(), rect.right()):
+            return
         stroke, fill = self._colours()
         self.c.rect(rect.x(), rect.y(), rect.width(), rect.height(), stroke=int(stroke),
                     fill=int(fill))
 
     def drawRoundedRect(self, rect: QRectF, rx: float, ry: float) -> None:  # noqa: N802
+        if self._outside(rect.left(), rect.right()):
+            return
         stroke, fill = self._colours()
         radius = max(0.0, min(rx, ry, rect.width() / 2, rect.height() / 2))
         self.c.roundRect(rect.x(), rect.y(), rect.width(), rect.height(), radius,
                          stroke=int(stroke), fill=int(fill))
 
     def drawLine(self, a: QPointF, b: QPointF) -> None:  # noqa: N802
+        if self._outside(min(a.x(), b.x()), max(a.x(), b.x())):
+            return
         if self._colours(QColor(0, 0, 0, 0))[0]:
             self.c.line(a.x(), a.y(), b.x(), b.y())
 
     def drawEllipse(self, centre: QPointF, rx: float, ry: float) -> None:  # noqa: N802
+        if self._outside(centre.x() - rx, centre.x() + rx):
+            return
         stroke, fill = self._colours()
         self.c.ellipse(centre.x() - rx, centre.y() - ry, centre.x() + rx, centre.y() + ry,
                        stroke=int(stroke), fill=int(fill))
 
     def drawPolygon(self, polygon) -> None:  # noqa: N802
         points = [(polygon.at(i).x(), polygon.at(i).y()) for i in range(polygon.count())]
-        if len(points) < 2:
+        if len(points) < 2 or self._outside(min(x for x, _y in points),
+                                            max(x for x, _y in points)):
             return
         path = self.c.beginPath()
         path.moveTo(*points[0])
@@ -109,6 +138,9 @@ class PdfPainter(PainterState):
         self.c.drawPath(path, stroke=int(stroke), fill=int(fill))
 
     def drawPath(self, qpath: QPainterPath) -> None:  # noqa: N802
+        bounds = qpath.controlPointRect()        # holds the whole curve
+        if self._outside(bounds.left(), bounds.right()):
+            return
         path = self.c.beginPath()
         i, count = 0, qpath.elementCount()
         while i < count:
@@ -182,6 +214,8 @@ class DiagramStrip(Flowable):
         # the lane headers, then the slice beside them
         for clip_left, clip_right, shift in ((0.0, self.header, 0.0),
                                              (self.left, self.right, self.header - self.left)):
+            if clip_right <= clip_left:         # no lane headers (an overview): nothing shows
+                continue
             c.saveState()
             path = c.beginPath()
             path.rect(clip_left + shift, 0, clip_right - clip_left, self.units_high)
@@ -219,8 +253,28 @@ class DiagramKey(Flowable):
         c.restoreState()
 
 
+class _Recorder:
+    """Takes down every call the diagram painter makes on its device, in order, to be
+    made again on any number of real devices (see :meth:`DiagramDrawing.paint`)."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, tuple]] = []
+
+    def __getattr__(self, name: str):
+        calls = self.calls
+
+        def call(*args) -> None:
+            calls.append((name, args))
+        return call
+
+
 class DiagramDrawing:
-    """A pathway's laid-out diagram, ready to paint any number of times."""
+    """A pathway's laid-out diagram, ready to paint any number of times.
+
+    The diagram painter runs once (text wrapped, labels placed) on a recorder; each
+    :meth:`paint` then makes the same calls on its device. So a diagram printed in
+    strips, the lane headers beside each, is worked out once, not twice a strip.
+    """
 
     def __init__(self, pathway, report=None):
         from designer.export import diagram
@@ -231,6 +285,8 @@ class DiagramDrawing:
         self.margin = diagram.MARGIN
         self.report = report
         self._painter_class = DiagramPainter
+        self._calls: list[tuple[str, tuple]] | None = None
+        self._occupied: list[tuple[float, float, bool]] = []
 
     def painter(self, device: PdfPainter):
         """The diagram painter drawing this layout on ``device``."""
@@ -239,7 +295,27 @@ class DiagramDrawing:
     def legend_width(self) -> float:
         return self._painter_class(None, self.layout, self.report).legend_width()
 
+    def _recorded(self) -> list[tuple[str, tuple]]:
+        if self._calls is None:
+            recorder = _Recorder()
+            recorder.fillRect(QRectF(0, 0, self.width, self.height), QColor("#ffffff"))
+            recorder.translate(self.margin, self.margin)
+            drawer = self.painter(recorder)
+            drawer.paint(legend=False)
+            self._calls = recorder.calls
+            self._occupied = sorted((r.left() + self.margin, r.right() + self.margin, is_step)
+                                    for r, is_step in drawer.occupied)
+        return self._calls
+
+    def occupied_spans(self) -> list[tuple[float, float, bool]]:
+        """As :func:`designer.export.diagram.occupied_spans` for this drawing: the left
+        and right edges (picture units) of every step, label and badge, each with
+        whether it is a step, sorted."""
+        self._recorded()
+        return list(self._occupied)
+
     def paint(self, painter: PdfPainter) -> None:
-        painter.fillRect(QRectF(0, 0, self.width, self.height), QColor("#ffffff"))
-        painter.translate(self.margin, self.margin)
-        self.painter(painter).paint(legend=False)
+        """The whole picture (white ground, margin, lanes, arrows, steps, labels) on
+        ``painter``: a :class:`PdfPainter` or an ``SvgPainter``."""
+        for name, args in self._recorded():
+            getattr(painter, name)(*args)

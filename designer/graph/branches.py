@@ -124,3 +124,59 @@ def avoidable(graph, parallel: set, entries: Iterable[Hashable], goal: Hashable,
         ok[node] = (bool(together) and all(ok[c] for c in together)) \
             or any(ok[c] for c in either)
     return any(ok.get(e, False) for e in entries)
+
+
+def avoidable_steps(graph, parallel: set, entries: Iterable[Hashable], goal: Hashable,
+                    steps: Iterable[Hashable]) -> set:
+    """The ``steps`` for which :func:`avoidable` is true, found together.
+
+    :func:`avoidable` walks the whole road to ``goal`` for one step, so asking it of
+    every step a decision lets some routes skip costs the road's length for each.
+    Here the road and its ways are counted once; then, for each step, only the
+    steps that cannot go round it are visited. Going up from the step, a step
+    cannot go round it when every unmarked way it has cannot, and either it has no
+    parallel ways or one of those cannot (on a parallel branch the patient goes
+    down every one). The step is avoidable when some entry on the road is not
+    among them. Each step costs the part of the road that must pass it.
+    """
+    import networkx as nx
+
+    if goal not in graph:
+        return set()
+    road = nx.ancestors(graph, goal) | {goal}
+    starts = [e for e in entries if e in road]
+    if not starts:
+        return set()
+    together: dict = {}
+    either: dict = {}
+    for node in road:
+        marked = [(node, c) in parallel for c in graph.successors(node) if c in road]
+        together[node] = sum(marked)
+        either[node] = len(marked) - together[node]
+    found = set()
+    for step in steps:
+        if step == goal:
+            continue
+        if step not in road:
+            found.add(step)
+            continue
+        cannot = {step}
+        stack = [step]
+        failed_together: dict = {}
+        failed_either: dict = {}
+        while stack:
+            node = stack.pop()
+            for before in graph.predecessors(node):
+                if before not in road or before in cannot or before == goal:
+                    continue
+                if (before, node) in parallel:
+                    failed_together[before] = failed_together.get(before, 0) + 1
+                else:
+                    failed_either[before] = failed_either.get(before, 0) + 1
+                if failed_either.get(before, 0) == either[before] and (
+                        not together[before] or failed_together.get(before, 0)):
+                    cannot.add(before)
+                    stack.append(before)
+        if any(e not in cannot for e in starts):
+            found.add(step)
+    return found

@@ -44,12 +44,14 @@ class ScenarioResult:
         has waited under 18 weeks: mean and 95% interval over replications (a week with
         nobody waiting has no share in that replication)."""
         weeks = len(self.waiting_list[0]) if self.waiting_list else 0
-        return [summary((total[k] - long[k]) / total[k] if total[k] else math.nan
-                        for total, long in zip(self.waiting_list, self.waiting_over_18_weeks))
+        return [summary(((total[k] - long[k]) / total[k] if total[k] else math.nan
+                         for total, long in zip(self.waiting_list, self.waiting_over_18_weeks)),
+                        SHARE)
                 for k in range(weeks)] if self.waiting_over_18_weeks else []
 
     def summary(self, key: str) -> dict:
-        return summary(rep.get(key, math.nan) for rep in self.replications)
+        return summary((rep.get(key, math.nan) for rep in self.replications),
+                       SHARE if is_share(key) else None)
 
     def keys(self) -> list[str]:
         return list(dict.fromkeys(k for rep in self.replications for k in rep))
@@ -80,8 +82,9 @@ class Results:
     def compare(self, from_id: str, to_id: str, key: str) -> dict:
         """``to - from`` of ``key`` over paired replications, with its 95% interval."""
         a, b = self.scenario(from_id), self.scenario(to_id)
-        return summary(rb.get(key, math.nan) - ra.get(key, math.nan)
-                       for ra, rb in zip(a.replications, b.replications))
+        return summary((rb.get(key, math.nan) - ra.get(key, math.nan)
+                        for ra, rb in zip(a.replications, b.replications)),
+                       SHARE_CHANGE if is_share(key) else None)
 
     # ------------------------------------------------------------------ JSON
 
@@ -202,6 +205,16 @@ def _shown(scenario: ScenarioResult) -> list[str]:
     extra = [k.split(".", 1)[1] for k in scenario.keys()
              if k.startswith("metrics.cancer_within")]
     return [*HEADLINE, *extra]
+
+
+#: the range of a share, and of the difference of two shares: 95% intervals are cut to it
+SHARE = (0.0, 1.0)
+SHARE_CHANGE = (-1.0, 1.0)
+
+
+def is_share(key: str) -> bool:
+    """Whether the metric ``key`` is a share (0 to 1), as its unit says."""
+    return unit_of(key, "", "") == "share"
 
 
 def unit_of(key: str, currency: str, cost_year: str) -> str:

@@ -54,10 +54,13 @@ def _central(t: float, df: int) -> float:
     return math.sin(theta) * total
 
 
-def summary(values: Iterable[float]) -> dict:
+def summary(values: Iterable[float], bounds: tuple[float, float] | None = None) -> dict:
     """``{"mean": x, "ci95": [lo, hi]}`` of the finite values (NaN means "not defined").
 
     With fewer than two defined values the interval is ``None``; with none, the mean too.
+    ``bounds`` is the range the quantity can take (a share: 0 to 1): the t-interval is
+    cut to it, since a few replications near 100% would otherwise give an upper end
+    above 100%, which no reader can make sense of.
     """
     xs = [float(v) for v in values if v is not None and math.isfinite(v)]
     n = len(xs)
@@ -68,7 +71,10 @@ def summary(values: Iterable[float]) -> dict:
         return {"mean": mean, "ci95": None}
     var = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
     half = t975(n - 1) * math.sqrt(var / n)
-    return {"mean": mean, "ci95": [mean - half, mean + half]}
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return {"mean": mean, "ci95": [low, high]}
 
 
 def half_width(entry: dict) -> float:

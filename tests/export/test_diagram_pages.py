@@ -168,3 +168,41 @@ def test_a_cut_goes_through_an_early_gap_rather_than_through_a_step():
     cuts = strip_cuts([], 0.0, 1200.0, 700.0, steps)
     for _left, right in cuts[:-1]:
         assert not any(a < right < b for a, b in steps), cuts
+
+
+def test_the_quick_too_big_check_never_refuses_a_diagram_that_has_a_plan():
+    """``_may_fit`` lets diagram_pieces skip finding the gaps of a diagram too wide to
+    print in strips; no gaps at all give the fewest strips, so whenever it says no,
+    plan_strips finds no plan either."""
+    from designer.export.spec.pdf import LANDSCAPE_FRAME
+
+    frame_width, frame_height = LANDSCAPE_FRAME
+    header = 166.0
+    for height in (200.0, 312.0, 600.0, 900.0, 1300.0, 2000.0):
+        for width in [200.0 + 250.0 * i for i in range(120)] + [60_000.0, 500_000.0]:
+            if not diagram_pages._may_fit(width, height, header, frame_width, frame_height):
+                assert plan_strips(width, height, header, [], frame_width, frame_height,
+                                   frame_height) is None, (width, height)
+
+
+def test_pieces_from_a_drawing_are_those_worked_out_from_the_pathway():
+    """The spec passes its DiagramDrawing so the diagram is laid out and painted once:
+    the pieces must be the same as diagram_pieces works out alone."""
+    from designer.export.diagram_vector import DiagramDrawing
+    from designer.export.spec.pdf import LANDSCAPE_FRAME
+    from designer.graph.io import load_pathway
+    from designer.graph.validate import validate
+
+    root = Path(__file__).resolve().parents[2]
+    pathways = [load_pathway(p, use_cache=False)
+                for p in sorted((root / "pathway_library").glob("*.yaml"))]
+    pathways += [chain_pathway(18), chain_pathway(120)]
+    for pathway in pathways:
+        report = validate(pathway)
+        for raster in (False, True):
+            alone = diagram_pages.diagram_pieces(pathway, report, *LANDSCAPE_FRAME, 380.0,
+                                                 raster=raster)
+            shared = diagram_pages.diagram_pieces(pathway, report, *LANDSCAPE_FRAME, 380.0,
+                                                  raster=raster,
+                                                  drawing=DiagramDrawing(pathway, report))
+            assert shared == alone, pathway.id

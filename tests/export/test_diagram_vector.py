@@ -70,3 +70,93 @@ def test_the_key_names_every_shape_and_badge_and_fits_the_width(drawing):
     for label in ("Start or end", "Step", "Decision", "Wait", "Handoff complete",
                   "Handoff incomplete or missing", "Time runs left to right"):
         assert label in words
+
+
+# The drawing is worked out once and its calls made again on each strip (issue 16): the
+# recording must draw exactly what the diagram painter draws, on every exemplar.
+
+def _exemplars():
+    from designer.graph.validate import validate
+
+    for path in sorted((ROOT / "pathway_library").glob("*.yaml")):
+        pathway = load_pathway(path, use_cache=False)
+        yield path.stem, pathway, validate(pathway)
+
+
+def _page_code(paint) -> str:
+    from designer.export.diagram_vector import PdfPainter
+
+    canvas = Canvas(io.BytesIO())
+    paint(PdfPainter(canvas))
+    return "\n".join(canvas._code)
+
+
+def test_a_recorded_drawing_paints_what_the_diagram_painter_paints_on_every_exemplar():
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor
+
+    from designer.render.diagram_painter import DiagramPainter
+
+    for name, pathway, report in _exemplars():
+        drawing = DiagramDrawing(pathway, report)
+
+        def direct(painter):          # the painter run straight onto the PDF, as before
+            painter.fillRect(QRectF(0, 0, drawing.width, drawing.height), QColor("#ffffff"))
+            painter.translate(drawing.margin, drawing.margin)
+            DiagramPainter(painter, drawing.layout, report).paint(legend=False)
+
+        assert _page_code(drawing.paint) == _page_code(direct), name
+        assert _page_code(drawing.paint) == _page_code(drawing.paint), name   # replayable
+
+
+def test_a_drawings_occupied_spans_are_those_of_a_painted_picture_on_every_exemplar():
+    from designer.export import diagram
+
+    for name, pathway, report in _exemplars():
+        assert (DiagramDrawing(pathway, report).occupied_spans()
+                == diagram.occupied_spans(pathway, report)), name
+
+
+def test_a_strip_leaves_out_only_shapes_wholly_outside_its_window():
+    """Each shape is written when it reaches into the window (stroke room included)
+    and left out when it lies wholly outside: the clip would hide it anyway."""
+    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtGui import QColor, QPainterPath, QPolygonF
+
+    from designer.export.diagram_vector import _STROKE_ROOM, PdfPainter
+
+    def written(draw, window=(100.0, 200.0), shift=0.0) -> bool:
+        canvas = Canvas(io.BytesIO())
+        painter = PdfPainter(canvas, window)
+        painter.translate(shift, 0.0)
+        before = len(canvas._code)
+        painter.setBrush(QColor("#123456"))
+        draw(painter, x0, x1)
+        return len(canvas._code) > before + 1        # more than the translate
+
+    def path(p, a, b):
+        q = QPainterPath(QPointF(a, 0))
+        q.cubicTo(QPointF(a, 20), QPointF(b, 20), QPointF(b, 0))
+        p.drawPath(q)
+
+    shapes = [
+        lambda p, a, b: p.fillRect(QRectF(a, 0, b - a, 10), QColor("#ffffff")),
+        lambda p, a, b: p.drawRect(QRectF(a, 0, b - a, 10)),
+        lambda p, a, b: p.drawRoundedRect(QRectF(a, 0, b - a, 10), 3, 3),
+        lambda p, a, b: p.drawLine(QPointF(b, 0), QPointF(a, 5)),
+        lambda p, a, b: p.drawEllipse(QPointF((a + b) / 2, 5), (b - a) / 2, 5),
+        lambda p, a, b: p.drawPolygon(QPolygonF([QPointF(a, 0), QPointF(b, 0),
+                                                 QPointF(a, 9)])),
+        path,
+    ]
+    room = _STROKE_ROOM
+    for draw in shapes:
+        for (x0, x1), shown in (((150.0, 160.0), True), ((50.0, 250.0), True),
+                                ((80.0, 100.0 - room + 0.5), True),
+                                ((200.0 + room - 0.5, 260.0), True),
+                                ((20.0, 100.0 - room - 0.5), False),
+                                ((200.0 + room + 0.5, 300.0), False)):
+            assert written(draw) is shown, (x0, x1)
+        x0, x1 = 20.0, 40.0                        # outside, until translated into it
+        assert written(draw) is False
+        assert written(draw, shift=100.0) is True

@@ -170,3 +170,41 @@ def test_equal_to_the_old_search_on_random_graphs(acyclic):
             sorted(graph.edges), decisions, goal)
         nonempty += bool(expected)
     assert nonempty > 100          # most cases have something to find
+
+
+def _all_avoidable_one_by_one(graph, parallel, entries, goal, steps) -> set:
+    """The plain truth: :func:`avoidable` asked of each step on its own."""
+    from designer.graph.branches import avoidable
+
+    return {s for s in steps if avoidable(graph, parallel, entries, goal, s)}
+
+
+@pytest.mark.parametrize("pathway", list(_exemplar_cases()))
+def test_avoidable_steps_equal_asking_step_by_step_on_every_exemplar(pathway):
+    from designer.graph.branches import avoidable_steps
+
+    graph = forward_graph(pathway)
+    parallel = {(t.source, t.target) for t in pathway.transitions if t.parallel}
+    entries = [s.id for s in pathway.steps if s.kind == StepKind.entry]
+    steps = [s.id for s in pathway.steps] + ["not-a-step"]
+    for goal in [s.id for s in pathway.steps]:      # every step as the goal
+        assert avoidable_steps(graph, parallel, entries, goal, steps) == \
+            _all_avoidable_one_by_one(graph, parallel, entries, goal, steps), goal
+
+
+def test_avoidable_steps_equal_asking_step_by_step_on_random_graphs():
+    from designer.graph.branches import avoidable_steps
+
+    rng = random.Random(1616)
+    found = 0
+    for _ in range(400):
+        graph = _random_graph(rng, acyclic=True)
+        nodes = list(graph)
+        parallel = {edge for edge in graph.edges if rng.random() < 0.4}
+        entries = [v for v in nodes if not graph.in_degree(v) or rng.random() < 0.1]
+        goal = rng.choice(nodes[len(nodes) // 2:])
+        expected = _all_avoidable_one_by_one(graph, parallel, entries, goal, nodes)
+        assert avoidable_steps(graph, parallel, entries, goal, nodes) == expected, (
+            sorted(graph.edges), sorted(parallel), entries, goal)
+        found += 0 < len(expected) < len(nodes)
+    assert found > 100             # most cases split the steps both ways

@@ -71,17 +71,44 @@ _STYLE_IDS: "weakref.WeakKeyDictionary[Any, dict[str, str | None]]" = \
     weakref.WeakKeyDictionary()
 
 
+def add_paragraph(doc, text: str = ""):
+    """``doc.add_paragraph(text)`` in a time that does not grow with the document.
+
+    python-docx places a new body paragraph before the body's closing ``w:sectPr`` by
+    searching the body's children from the first, so each paragraph costs time in
+    proportion to the paragraphs before it and a long document the square of its
+    length. The ``w:sectPr`` is the body's last child (read from the end, at once):
+    the paragraph goes just before it, the same XML in the same place.
+    """
+    from docx.text.paragraph import Paragraph
+
+    body = doc.element.body
+    try:
+        last = body[-1]
+    except IndexError:
+        last = None
+    if last is None or last.tag != qn("w:sectPr"):
+        return doc.add_paragraph(text)
+    p = OxmlElement("w:p")
+    last.addprevious(p)
+    paragraph = Paragraph(p, doc._body)
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
 def add_styled(doc, text: str, style: str):
     """``doc.add_paragraph(text, style=style)`` with the style looked up once per document.
 
     python-docx finds a style by name by scanning every style of the document (twice)
     for each paragraph; a booklet of thousands of paragraphs spends most of its time
-    there. The paragraph written is the same.
+    there. The paragraph is added by :func:`add_paragraph`. The paragraph written is
+    the same.
     """
     ids = _STYLE_IDS.setdefault(doc.part, {})
     if style not in ids:
         ids[style] = doc.part.get_style_id(doc.styles[style], WD_STYLE_TYPE.PARAGRAPH)
-    paragraph = doc.add_paragraph(text)
+    paragraph = add_paragraph(doc, text)
     paragraph._p.style = ids[style]
     return paragraph
 
@@ -105,7 +132,7 @@ def add_picture(doc, stream, width, height=None):
     """
     part = doc.part
     shape_id = _NEXT_SHAPE_ID.get(part) or part.next_id
-    run = doc.add_paragraph().add_run()
+    run = add_paragraph(doc).add_run()
     r_id, image = part.get_or_add_image(stream)
     cx, cy = image.scaled_dimensions(width, height)
     inline = CT_Inline.new_pic_inline(shape_id, r_id, image.filename, cx, cy)

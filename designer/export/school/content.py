@@ -200,7 +200,7 @@ def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
     """
     if not surgery:
         return set()
-    from designer.graph.branches import avoidable, skippable_steps
+    from designer.graph.branches import avoidable_steps, skippable_steps
     from designer.graph.network import forward_graph
     from designer.graph.pathway_index import index_for
 
@@ -214,8 +214,35 @@ def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
     # through a sibling branch is no way round it (Surgery School beside the
     # preassessment route is for everyone). Keep only steps some patient can avoid.
     entries = index_for(pathway).entries or [n for n in graph if not graph.in_degree(n)]
-    return {step for step in skippable
-            if avoidable(graph, parallel, entries, surgery, step)}
+    return avoidable_steps(graph, parallel, entries, surgery, skippable)
+
+
+class _Told:
+    """Which block of which part tells of each step, in the order the steps were told.
+
+    :meth:`feeder` answers from the ways into one step, not from every step told so
+    far: asked of each step in turn, a scan of all the told steps made the booklet's
+    build grow with the square of the pathway.
+    """
+
+    def __init__(self, pathway: Pathway) -> None:
+        self.sources: dict[str, list[str]] = {}      # step -> the steps with a way into it
+        for t in pathway.transitions:
+            self.sources.setdefault(t.target, []).append(t.source)
+        self.block: dict[str, Block] = {}
+        self.part: dict[str, str] = {}              # step -> the part its block is in
+        self.rank: dict[str, int] = {}              # step -> when it was first told
+
+    def tell(self, step_id: str, block: Block, part: str) -> None:
+        self.rank.setdefault(step_id, len(self.rank))
+        self.block[step_id] = block
+        self.part[step_id] = part
+
+    def feeder(self, step_id: str, part: str) -> Block | None:
+        """Of the told steps with a way into ``step_id`` whose block is in ``part``,
+        the block of the one first told last; None when there is none."""
+        told = [s for s in self.sources.get(step_id, ()) if self.part.get(s) == part]
+        return self.block[max(told, key=self.rank.__getitem__)] if told else None
 
 
 def _all_text(sections: list[BookletSection]) -> list[str]:
@@ -252,8 +279,7 @@ def build_booklet(pathway: Pathway) -> Booklet:
     parts: dict[str, list[Block]] = {"before": [], "day": [], "after": [], "home": []}
     overview: list[str] = []
     contacts: dict[str, list[str]] = {}
-    block_of: dict[str, Block] = {}           # step -> the block that tells of it
-    feeds = {(t.source, t.target) for t in pathway.transitions}
+    told = _Told(pathway)                     # step -> the block that tells of it
     for step_id in order:
         step = steps.get(step_id)
         if step is None or not (step.patient_info or "").strip():
@@ -285,19 +311,17 @@ def build_booklet(pathway: Pathway) -> Booklet:
         elif step_id in some_branches and when:
             when = f"{IF_YOU_NEED_IT}: {when[0].lower()}{when[1:]}"
         paragraphs = _paragraphs(step.patient_info or "")
-        feeders = [block_of[source] for source in block_of
-                   if (source, step_id) in feeds and any(block_of[source] is b
-                                                         for b in parts[part])]
-        if _is_team_question(step) and feeders:
+        feeder = told.feeder(step_id, part) if _is_team_question(step) else None
+        if feeder is not None:
             # "Operate?" or "HbA1c below 69?" is the care team's shorthand, not a
             # heading for a patient: its words continue the step that leads to it
             # (even when a step on a parallel branch, told of the same day, came between).
-            feeders[-1].paragraphs.extend(paragraphs)
-            block_of[step_id] = feeders[-1]
+            feeder.paragraphs.extend(paragraphs)
+            told.tell(step_id, feeder, part)
             continue
         heading = patient_name(step) if not _is_team_question(step) else DECISION_HEADING
         parts[part].append(Block(heading=heading, when=when, paragraphs=paragraphs))
-        block_of[step_id] = parts[part][-1]
+        told.tell(step_id, parts[part][-1], part)
         if step.kind != StepKind.decision and (step_id not in side_route
                                                or step_id in loops):
             name = patient_name(step)
@@ -397,17 +421,27 @@ def _loops(pathway: Pathway, timeline) -> tuple[set[str], dict[str, float]]:
              if e.detour and e.loop_days}
     if not loops:
         return set(), {}
-    import networkx as nx
-
     from designer.graph.network import forward_graph
     from designer.graph.pathway_index import index_for
 
     graph = forward_graph(pathway)
-    stretched: set[str] = set()
-    for source, target in index_for(pathway).loop_backs:
-        if source in loops and target in graph:
-            stretched |= nx.ancestors(graph, target) | {target}
-    return stretched - set(loops), loops
+    targets = [target for source, target in index_for(pathway).loop_backs
+               if source in loops and target in graph]
+    return _and_before(graph, targets) - set(loops), loops
+
+
+def _and_before(graph, nodes) -> set:
+    """``nodes`` and every node with a route to one of them: one search from all of
+    them together (the union of ``networkx.ancestors`` of each, without a search per
+    node, which grew with the square of the pathway)."""
+    found = set(nodes)
+    stack = list(found)
+    while stack:
+        for before in graph.predecessors(stack.pop()):
+            if before not in found:
+                found.add(before)
+                stack.append(before)
+    return found
 
 
 def _leaving_day(pathway: Pathway, timeline) -> float | None:

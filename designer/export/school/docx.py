@@ -61,13 +61,13 @@ def write_school_docx(booklet: Booklet, out_path: Path, body_size: float) -> Non
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         doc.styles[name].paragraph_format.keep_together = True
     # Word's own heading and list styles, sized from the body so large print stays large.
-    kicker = doc.add_paragraph()
+    kicker = kit.add_paragraph(doc)
     run = kicker.add_run("Surgery School")
     run.bold = True
     run.font.color.rgb = kit.NHS_BLUE
     _keep_with_next(kicker)
     doc.add_paragraph(booklet.title, style="Title")
-    sub = doc.add_paragraph()
+    sub = kit.add_paragraph(doc)
     sub_run = sub.add_run(booklet.subtitle)
     sub_run.bold = True
     sub_run.font.size = Pt(body_size * 1.15)
@@ -77,23 +77,23 @@ def write_school_docx(booklet: Booklet, out_path: Path, body_size: float) -> Non
             if block.heading:
                 kit.add_heading(doc, block.heading, level=2)
             if block.when:
-                when = doc.add_paragraph()
+                when = kit.add_paragraph(doc)
                 when_run = when.add_run(block.when)
                 when_run.bold = True
                 when_run.font.color.rgb = kit.NHS_DARK_BLUE
                 _keep_with_next(when)
                 when.paragraph_format.keep_together = True
-            written = [doc.add_paragraph(text) for text in block.paragraphs]
+            written = [kit.add_paragraph(doc, text) for text in block.paragraphs]
             if written and (block.bullets or block.labels or block.form_lines):
                 _keep_with_next(written[-1])      # it opens what follows
             for items in (block.bullets, block.labels):
                 if items:
                     _list(doc, items)
-            lines = [doc.add_paragraph(line) for line in block.form_lines]
+            lines = [kit.add_paragraph(doc, line) for line in block.form_lines]
             for line in lines[:-1]:
                 _keep_with_next(line)
-    doc.add_paragraph("This booklet gives general information. Ask your care team about "
-                      "your own care.")
+    kit.add_paragraph(doc, "This booklet gives general information. Ask your care team "
+                      "about your own care.")
     _footer(doc, f"Surgery School \u2022 {booklet.subtitle}",
             # large print means every word, page numbers too
             size=body_size if body_size >= 14 else max(8.0, body_size * 0.75))

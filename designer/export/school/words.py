@@ -92,7 +92,7 @@ def explain_short_forms(booklet) -> None:
         if not text:
             return text
         for term in sorted(FIRST_USE, key=len, reverse=True):
-            if term in done:
+            if term in done or term not in text:     # the pattern needs the term itself
                 continue
             match = _PATTERNS[term].search(text)
             if match is None:

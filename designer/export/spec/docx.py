@@ -85,9 +85,9 @@ def _diagram(doc, c: SpecContent, pathway, report) -> None:
         from designer.render.diagram_painter import LEGEND_HEIGHT
 
         # room under the heading for the written key and the drawn one
-        pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
-                                first_room=height - 100)
         drawing = DiagramDrawing(pathway, report)
+        pieces = diagram_pieces(pathway, report, frame_width=width, frame_height=height,
+                                first_room=height - 100, drawing=drawing)
     except ImportError as exc:
         doc.add_paragraph(diagram_unavailable(exc))
         pieces = []

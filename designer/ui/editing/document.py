@@ -75,6 +75,8 @@ class Document(QObject):
     changed_on_disk = Signal()
     autosaved = Signal(str)
     autosave_failed = Signal(str)
+    #: a save has ended (True: written; False: failed, the document unchanged)
+    save_finished = Signal(bool)
 
     AUTOSAVE_INTERVAL_MS = 30_000
     #: recovery copy this long after the last edit (a pause in editing)...
@@ -103,6 +105,7 @@ class Document(QObject):
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
         self._saving = 0   # saves under way in the writer thread
+        self._checking_disk = False   # Save reading the file on disk in the writer
         self._revision = 0   # model events so far (did it change while a save ran?)
         self._copies_pending = 0          # recovery copies given to the writer, not yet back
         self._copied_revision: int | None = None   # the state the last copy holds
@@ -235,11 +238,14 @@ class Document(QObject):
             raise ValueError("an untitled document needs a file name")
         snapshot, at = self.pathway.snapshot(), self._revision
         self._saving += 1
+        job = None
         try:
             job = writer.submit(lambda: _write_pathway(snapshot, target), self)
             writer.wait(job)
         finally:
             self._saving -= 1
+            if job is None or job.error is not None:
+                self.save_finished.emit(False)
         if job.error is not None:
             raise job.error
         moved = target != self.path
@@ -256,19 +262,53 @@ class Document(QObject):
             self._watch()  # also after the file was deleted and is now written again
         if moved:
             self.path_changed.emit(target)
+        self.save_finished.emit(True)
         return target
 
-    def changed_on_disk_since_load(self) -> bool:
-        """True when the file on disk differs from what we last read or wrote."""
+    @property
+    def saving(self) -> bool:
+        """True while a save is being written (Save is waiting for the writer)."""
+        return bool(self._saving)
+
+    def changed_on_disk_since_load(self, *, off_thread: bool = False) -> bool:
+        """True when the file on disk differs from what we last read or wrote.
+
+        A file of another size has changed (one ``stat``); one of the same size is
+        read and hashed, in the background writer when ``off_thread`` (Save: a
+        10,000-step file is ~5 MB, tens of ms of reading and hashing under load)
+        while the window keeps painting.
+        """
         if self.path is None or self._signature is None:
             return False
-        current = _file_signature(self.path)
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            return False
+        if size != self._signature[0]:
+            return True
+        current = self._read_signature(off_thread)
         return current is not None and current != self._signature
 
-    def accept_disk_version(self) -> None:
+    def accept_disk_version(self, *, off_thread: bool = False) -> None:
         """Treat the current file on disk as known (the user chose to overwrite it)."""
         if self.path:
-            self._signature = _file_signature(self.path)
+            self._signature = self._read_signature(off_thread)
+
+    def _read_signature(self, off_thread: bool) -> tuple[int, str] | None:
+        """The file's (size, sha256), read here or in the writer thread (waiting with
+        the window painting, as Save does); None when it cannot be read."""
+        if not off_thread:
+            return _file_signature(self.path)
+        from designer.ui.editing import writer
+
+        path = self.path
+        job = writer.submit(lambda: _file_signature(path), self)
+        self._checking_disk = True      # no recovery copy queued ahead of the save
+        try:
+            writer.wait(job)
+        finally:
+            self._checking_disk = False
+        return job.result if job.error is None else None
 
     def _watch(self) -> None:
         if self._watcher is not None:
@@ -366,8 +406,12 @@ class Document(QObject):
 
         A failure is reported through ``autosave_failed``; the document stays modified.
         """
-        if self._saving:
-            return   # the save under way makes the copy unnecessary
+        if self._saving or self._checking_disk:
+            # the save under way (or about to be) makes the copy unnecessary; should it
+            # fail (or not happen), the copy is written once editing pauses again
+            if not self._closed:
+                self._recovery_timer.start(self.RECOVERY_DELAY_MS)
+            return
         if self._copied_revision == self._revision and not self._copies_pending:
             return   # the copy on disk already holds this state
         if self._recovery_in_flight:

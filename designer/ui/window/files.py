@@ -49,10 +49,17 @@ class FileCommands:
         return [v for v in value if isinstance(v, str) and v]
 
     def remember(self, path: Path) -> None:
-        entries = [p for p in self.recent_files() if p != str(path)]
+        recent = self.recent_files()
+        if recent[:1] == [str(path)]:
+            return   # already first (File > Save of the open file): nothing to write
+        entries = [p for p in recent if p != str(path)]
         entries.insert(0, str(path))
-        self.window.settings.setValue(RECENT_KEY, entries[:RECENT_MAX])
-        self.window.settings.sync()
+        settings = self.window.settings
+        settings.setValue(RECENT_KEY, entries[:RECENT_MAX])
+        # written to disk on the next turn of the event loop, not inside the Save or
+        # Open that called this (the settings file holds the window layout too:
+        # 10-20 ms); dropped if the window goes first (Qt writes it on exit then)
+        QTimer.singleShot(0, self.window, settings.sync)
 
     def forget(self, path: str) -> None:
         self.window.settings.setValue(RECENT_KEY, [p for p in self.recent_files() if p != path])
@@ -343,7 +350,8 @@ class FileCommands:
         doc = self.window.document
         if doc.path is None:
             return self.save_as()
-        if doc.changed_on_disk_since_load():
+        # the file is read and hashed in the writer thread, the window painting meanwhile
+        if doc.changed_on_disk_since_load(off_thread=True):
             box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
                               f"“{doc.display_name}” was changed by another program since "
                               "you opened it.", MB.Save | MB.Cancel, self.window)
@@ -355,7 +363,7 @@ class FileCommands:
             box.setObjectName("changed-on-disk-prompt")
             if box.exec() != MB.Save:
                 return False
-            doc.accept_disk_version()
+            doc.accept_disk_version(off_thread=True)
         return self._write(doc.path)
 
     def save_as(self, path: str | Path | None = None) -> bool:

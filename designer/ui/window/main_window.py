@@ -535,6 +535,11 @@ class MainWindow(QMainWindow):
         # a close event arrives accepted: an error while saving must not let the
         # window (and the unsaved pathway) go
         event.ignore()
+        if self.document.saving:
+            # Save is still writing (keys and clicks wait for it; the title bar's close
+            # does not): close once the file is written; a failed save keeps it open
+            self._close_after_save()
+            return
         if not self.files.maybe_save():
             return
         self.files.cancel_opening()     # a big file still opening: nothing of it to keep
@@ -544,6 +549,25 @@ class MainWindow(QMainWindow):
         self.layout_keeper.save()
         self.document.close()
         event.accept()
+
+    def _close_after_save(self) -> None:
+        """Close once the save under way has written the file (the window's close
+        button pressed while Save was writing)."""
+        document = self.document
+        if getattr(self, "_close_waits_for", None) is document:
+            return      # asked already
+
+        def ended(ok: bool) -> None:
+            self._close_waits_for = None
+            document.save_finished.disconnect(ended)
+            if ok and self.document is document:
+                # after the save has returned (an edit made meanwhile is still asked about)
+                QTimer.singleShot(0, self, self.close)
+            # failed: its message is shown and the window stays, the work in it
+
+        self._close_waits_for = document
+        document.save_finished.connect(ended)
+        self.statusBar().showMessage("Saving… the window closes when the file is written.")
 
     def _restore_layout(self) -> None:
         self.layout_keeper.restore()
