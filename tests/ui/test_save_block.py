@@ -271,3 +271,59 @@ def test_closing_while_a_failing_save_writes_keeps_the_window_and_the_work(
     assert window.isVisible() and window.document.dirty
     assert window.document.pathway.step("surgery").name == "Robotic surgery"
     assert sample_file.read_bytes() == before
+
+
+def test_a_recovery_copy_due_while_a_save_is_written_follows_a_failed_save(
+        tmp_path, held_write, qtbot, monkeypatch):
+    """The recovery timer firing during a save writes no copy then (the save makes it
+    unnecessary), but a save that fails leaves the copy to follow shortly after."""
+    from canvas_support import sample_pathway
+
+    started, gate = held_write
+    path = tmp_path / "sample.yaml"
+    save_pathway(sample_pathway(), path)
+    document = Document.open(path)
+    monkeypatch.setattr(document, "RECOVERY_DELAY_MS", 50)
+    document.undo_stack.push(UpdateStepCommand(document.pathway, "surgery",
+                                               {"name": "Robotic surgery"}))
+    written = []
+    document.autosaved.connect(written.append)
+
+    def due_meanwhile():
+        if not started.is_set():
+            QTimer.singleShot(10, due_meanwhile)
+            return
+        document.autosave_in_background()      # as the recovery timer would
+        QTimer.singleShot(100, gate.set)
+
+    QTimer.singleShot(0, due_meanwhile)
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "replace", _no_space)
+        with pytest.raises((OSError, io.PathwaySaveError)):
+            document.save()
+    assert written == [] and document.dirty
+    qtbot.waitUntil(lambda: bool(written), timeout=5000)
+    assert Document.read(written[0]).step("surgery").name == "Robotic surgery"
+    document.undo_stack.setClean()
+    document.close()
+
+
+def test_save_to_my_library_serialises_off_the_gui_thread(make_window, qtbot, monkeypatch):
+    from canvas_support import sample_pathway
+
+    from designer.library import index, user_folder
+
+    window = make_window(Document(sample_pathway()))
+    on_gui = []
+    real = index.save_pathway
+
+    def spy(*args, **kwargs):
+        on_gui.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(index, "save_pathway", spy)
+    window.library_actions["save_to_library"].trigger()
+    saved = user_folder() / f"{window.document.pathway.id}.yaml"
+    assert saved.is_file() and on_gui == [False]
+    assert load_pathway(saved, use_cache=False).content_equal(window.document.pathway)
+    assert "Saved to your library" in window.statusBar().currentMessage()

@@ -88,13 +88,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import json
 import re
 import uuid
+from collections import deque
+from itertools import filterfalse
 
 from designer.graph.model import ACTIVITY_LABELS, Pathway, Status, Step, StepKind, Transition
 from designer.graph.rules.core_decisions import branch_interval
 from designer.export.interop import fhir_extensions as fx
+from designer.export.interop.json_text import dumps_indented
 
 # what the PlanDefinition itself carries, left out of our extensions
 PATHWAY_IN_FHIR = ("format", "title", "version", "steps", "transitions")
@@ -431,19 +433,41 @@ def route_conditions(pathway: Pathway, points: dict[str, Choice] | None = None
 Term = frozenset      # of (choice key, transition index): one route's answers, all needed
 
 
-def _simplified(terms: set, points: dict[str, Choice]) -> set:
+def _single_ways(points: dict[str, Choice]) -> frozenset:
+    """The answers (choice key, transition index) of the choices with one way on that
+    patients cannot leave untaken: every route through such a choice gives it."""
+    return frozenset((key, c.ways[0]) for key, c in points.items()
+                     if len(c.ways) == 1 and not c.optional)
+
+
+def _simplified(terms: set, points: dict[str, Choice], alone: frozenset | None = None) -> set:
     """The same condition (an OR of ANDed answers) in fewer, shorter terms.
 
     A term that holds whenever a shorter one does goes; terms that differ only in
     the answer to one choice, and name every answer it can have, are one term
     without it (a choice that may take none is never dropped: "none" is no term).
+    ``alone``: :func:`_single_ways` of ``points``, when the caller has it.
     """
     terms = set(terms)
+    if len(terms) == 1 and alone is None:
+        alone = _single_ways(points)
+    while len(terms) == 1:
+        # one route (the usual case, quick on a long pathway): only a choice with one
+        # way on (:func:`_single_ways`) can go from it, the least such answer first
+        (term,) = terms
+        found = min(term & alone) if not term.isdisjoint(alone) else None
+        if found is None:
+            return terms
+        terms = {term - {found}}
     while True:
         terms = {t for t in terms if not any(o < t for o in terms)}
+        # every answer some term gives: a term can only be merged over a choice whose
+        # every way some term names (checked first, it costs no new terms)
+        given = set().union(*terms)
         for term in sorted(terms, key=sorted):          # the same result every run
             found = next((
                 (key, index) for key, index in sorted(term) if not points[key].optional
+                and all((key, other) in given for other in points[key].ways)
                 and all(term - {(key, index)} | {(key, other)} in terms
                         for other in points[key].ways)), None)
             if found is not None:
@@ -471,36 +495,45 @@ def route_terms(pathway: Pathway, points: dict[str, Choice] | None = None,
     for index, t in enumerate(pathway.transitions):
         if t.source in steps and t.target in steps:
             out.setdefault(t.source, []).append((index, t.target))
+    alone = _single_ways(points)
+    # each way of a choice: the choice's other answers (a route gives a choice one)
+    elsewhere = {index: frozenset((key, other) for other in points[key].ways if other != index)
+                 for index, key in choice_of.items()}
     terms: dict[str, set] = {e: {Term()} for e in _entries(pathway)}
-    todo = list(terms)
+    todo = deque(terms)                  # first in, first out; each step at most once
+    queued = set(terms)
     rounds = 0
     while todo:
         rounds += 1
         if rounds > 50 * (len(steps) + 1):
             return None
-        node = todo.pop(0)
+        node = todo.popleft()
+        queued.discard(node)
         for index, target in out.get(node, ()):
             key = choice_of.get(index)
-            coming = set()
-            for term in terms[node]:
-                if key is None:
-                    coming.add(term)
-                elif not any(k == key and i != index for k, i in term):
-                    coming.add(term | {(key, index)})
+            if key is None:
+                coming = set(terms[node])
+            else:
+                # routes that gave this choice no other answer go on, with this one
+                answer, other = {(key, index)}, elsewhere[index]
+                coming = {term | answer for term in terms[node] if term.isdisjoint(other)}
             have = terms.get(target, set())
             if all(any(o <= t for o in have) for t in coming):
                 continue
-            merged = _simplified(have | coming, points)
+            merged = _simplified(have | coming, points, alone)
             if len(merged) > limit:
                 return None
             terms[target] = merged
-            if target not in todo:
+            if target not in queued:
                 todo.append(target)
+                queued.add(target)
     return terms
 
 
 def _product(terms: set) -> dict[str, list[int]] | None:
     """The terms as an AND over choices of an OR of answers, when they are one."""
+    if len(terms) == 1:                  # one route: each of its answers alone
+        return {key: [index] for term in terms for key, index in term}
     keys = {key for term in terms for key, _i in term}
     per_key: dict[str, set[int]] = {key: set() for key in keys}
     for term in terms:
@@ -599,7 +632,20 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
         ``{base_url}/PlanDefinition/{id}``. Without it a stable ``urn:uuid``.
     date : datetime.date, optional
         The publication date; today when not given.
+
+    A condition that many steps need is one object in each of their lists (a long
+    pathway would otherwise hold it thousands of times): copy before changing one.
     """
+    return _plan(pathway, base_url, date)[0]
+
+
+def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None = None,
+          quick: bool = True) -> tuple[dict, set[int]]:
+    """:func:`plan_definition`, and the ``id`` of the conditions it repeats on many steps
+    (one object each, for :func:`_cleaned` and the JSON writer to handle once).
+
+    ``quick=False`` gives a step reached by one route its conditions the general way
+    (the same result, more slowly: tests compare the two)."""
     steps = pathway.steps_by_id()
     ids = _ActionIds(s.id for s in pathway.steps)
     actors = actor_ids(pathway)
@@ -689,11 +735,13 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
             where.setdefault(t.target, []).append(_handoff_sentence(pathway, t, steps))
     # a decision on a coded laboratory value: its branches test the value itself
     measured: dict[int, str] = {}
+    branches_from: dict[str, list[int]] = {}     # step id -> its branches, in file order
+    for index in branch_of:
+        branches_from.setdefault(pathway.transitions[index].source, []).append(index)
     for step in pathway.steps:
         if step.kind is not StepKind.decision:
             continue
-        ways = [(i, t) for i, t in enumerate(pathway.transitions) if i in branch_of
-                and t.source == step.id]
+        ways = [(i, pathway.transitions[i]) for i in branches_from.get(step.id, ())]
         requirement, expressions = measured_branches(
             step, ways, ids(step.id), {i: branch_of[i] for i, _t in ways})
         if requirement is None:
@@ -720,18 +768,30 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
     by_place = {key: (place[points[key].step], key) for key in points}
     order = {index: n for n, index in enumerate(branch_of)}
 
-    def per_choice(needed: dict[str, list[int]]) -> list[dict]:
-        """One condition per choice (FHIR ANDs them), its answers joined with or."""
-        conditions = []
-        for key in sorted(needed, key=by_place.get):
-            branches = needed[key]
+    made: dict[tuple, dict] = {}         # (choice, its answers) -> the condition
+
+    def choice_condition(key: str, branches: list[int]) -> dict:
+        """The condition that ``key`` is answered with one of ``branches``: one object
+        for every step that needs it (a long pathway repeats it on many steps)."""
+        condition = made.get((key, *branches))
+        if condition is None:
             condition = _branch_condition(
                 group_ids[key], [branch_of[b] for b in branches],
                 f"Only when {asked(key)}: " + " or ".join(way_words(b) for b in branches))
             if any(b in measured for b in branches):
                 condition["expression"]["expression"] = " or ".join(
                     test(key, b) for b in branches)
-            conditions.append(condition)
+            made[(key, *branches)] = condition
+        return condition
+
+    def per_choice(needed: dict[str, list[int]]) -> list[dict]:
+        """One condition per choice (FHIR ANDs them), its answers joined with or."""
+        conditions = []
+        for key in sorted(needed, key=by_place.get):
+            branches = needed[key]
+            condition = made.get((key, *branches))
+            conditions.append(condition if condition is not None
+                              else choice_condition(key, branches))
         return conditions
 
     routes = route_terms(pathway, points)
@@ -739,11 +799,22 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
         needs: dict = route_conditions(pathway, points)
     else:
         needs = {step_id: terms for step_id, terms in routes.items() if terms != {Term()}}
+    # a choice's answers sort as the choices do (by their step's place in the list)
+    rank = {(key, b): n for n, key in enumerate(sorted(points, key=by_place.get))
+            for b in points[key].ways}
     for step_id, needed in needs.items():
-        if isinstance(needed, dict):
-            conditions = per_choice(needed)
-        elif _product(needed) is not None:
-            conditions = per_choice(_product(needed))
+        if quick and not isinstance(needed, dict) and len(needed) == 1:
+            # one route (most steps of a long pathway): its answers, each its condition,
+            # in a few calls however many the answers (per_choice gives the same)
+            (term,) = needed
+            for key, b in filterfalse(made.__contains__, term):
+                choice_condition(key, [b])
+            actions[step_id]["condition"] = list(map(made.__getitem__,
+                                                     sorted(term, key=rank.__getitem__)))
+            continue
+        product = needed if isinstance(needed, dict) else _product(needed)
+        if product is not None:
+            conditions = per_choice(product)
         else:
             # what every route needs, one condition per choice; then the routes' other
             # answers as one condition: route or route
@@ -799,7 +870,7 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
         resource["relatedArtifact"] = artifacts
     if actions:
         resource["action"] = list(actions.values())
-    return resource
+    return resource, {id(condition) for condition in made.values()}
 
 
 def _evidence(evidence) -> dict:
@@ -816,22 +887,62 @@ def _clean(value):
 
     FHIR forbids empty strings, objects and lists, so what is left empty is dropped.
     """
-    if isinstance(value, str):
-        return _CONTROL.sub("", value).strip()
-    if isinstance(value, dict):
-        cleaned = {k: _clean(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v not in ("", {}, [], None)}
-    if isinstance(value, list):
-        cleaned = [_clean(v) for v in value]
-        return [v for v in cleaned if v not in ("", {}, [], None)]
-    return value
+    return _cleaned(value)[0]
+
+
+def _cleaned(value, parts: set[int] | frozenset[int] = frozenset()
+             ) -> tuple[object, set[int]]:
+    """:func:`_clean`'s result, and the ``id`` of each list and dict in it that stands
+    for one of ``parts``.
+
+    ``parts``: the ``id`` of lists and dicts that occur many times in ``value`` (the
+    conditions :func:`plan_definition` repeats on every step that needs them): each is
+    cleaned once and stays one object, so the JSON writer writes it once.
+    """
+    done: dict[int, object] = {}       # id of one of parts -> it cleaned
+    shared: set[int] = set()
+    control = _CONTROL.sub
+
+    def clean(v):
+        if isinstance(v, str):
+            return control("", v).strip()
+        if not (isinstance(v, dict) or isinstance(v, list)):
+            return v
+        if id(v) in parts:
+            out = done.get(id(v))
+            if out is not None:
+                return out
+        if isinstance(v, dict):
+            out = {}
+            for k, item in v.items():
+                item = clean(item)
+                if item not in ("", {}, [], None):
+                    out[k] = item
+        elif v and parts.issuperset(map(id, v)) and None not in (
+                again := list(map(done.get, map(id, v)))):
+            out = [item for item in again if item]      # all cleaned before: no calls
+        else:
+            out = []
+            for item in v:
+                item = clean(item)
+                if item not in ("", {}, [], None):
+                    out.append(item)
+        if id(v) in parts:
+            done[id(v)] = out
+            shared.add(id(out))
+        return out
+
+    # ``done`` keeps every cleaned part alive, so the ids in ``shared`` stay theirs
+    return clean(value), shared
 
 
 def export_fhir(pathway: Pathway, out_path=None, base_url: str | None = None,
                 date: _dt.date | None = None) -> str:
     """The PlanDefinition as JSON text; also written (UTF-8) to ``out_path`` when given."""
-    text = json.dumps(_clean(plan_definition(pathway, base_url, date)), indent=2,
-                      ensure_ascii=False) + "\n"
+    plan, parts = _plan(pathway, base_url, date)
+    clean, shared = _cleaned(plan, parts)
+    # the text json.dumps(clean, indent=2, ensure_ascii=False) gives, in linear time
+    text = dumps_indented(clean, shared, end="\n")
     if out_path is not None:
         from pathlib import Path
 

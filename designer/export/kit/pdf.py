@@ -139,6 +139,29 @@ def styles(body_size: float = 9.5) -> dict[str, ParagraphStyle]:
     return s
 
 
+class CellParagraph(Paragraph):
+    """A paragraph for a table cell that keeps its last wrap.
+
+    reportlab's Table wraps every cell again each time it measures rows, splits at a
+    page end and draws: three or four times a cell, the slowest part of a long table.
+    A cell is always offered its column's width, so the lines it broke into last time
+    are given back while nothing has changed them (reportlab's own split makes new
+    paragraphs, and a split that drops the lines is noticed).
+    """
+
+    _last_wrap: tuple | None = None
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        last = self._last_wrap
+        if (last is not None and last[0] == availWidth and self.width == availWidth
+                and self.__dict__.get("blPara") is last[2]):
+            self.height = last[1][1]
+            return last[1]
+        size = super().wrap(availWidth, availHeight)
+        self._last_wrap = (availWidth, size, self.__dict__.get("blPara"))
+        return size
+
+
 def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
                widths: Sequence[float], st: dict[str, ParagraphStyle],
                highlight: Sequence[int] = ()) -> Table:
@@ -148,7 +171,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
     here) or ready flowables. Rows listed in ``highlight`` get a pale yellow fill.
     """
     def cell(value: Any, style: ParagraphStyle):
-        return Paragraph(esc(value), style) if not hasattr(value, "wrapOn") else value
+        return CellParagraph(esc(value), style) if not hasattr(value, "wrapOn") else value
 
     data = [[cell(h, st["cellhead"]) for h in header]]
     data += [[cell(v, st["cell"]) for v in row] for row in rows]

@@ -154,7 +154,7 @@ def _steps(content: SpecContent, st) -> list:
             if s.activity:
                 name += f"<br/><font size='{st['cell'].fontSize - 1}' color='#4c6272'>" \
                         f"{esc(s.activity)}</font>"
-            rows.append([Paragraph(name, st["cell"]), s.setting, s.owner, s.timing,
+            rows.append([kit.CellParagraph(name, st["cell"]), s.setting, s.owner, s.timing,
                          s.description])
         flow.append(kit.data_table(["Step", "Setting", "Owner", "Timing", "Description"],
                                    rows, [0.21, 0.14, 0.15, 0.14, 0.36], st))
@@ -201,8 +201,8 @@ def _validation(content: SpecContent, st) -> list:
     if content.findings:
         flow.append(_heading("Findings to resolve", st["h3"], 1))
         colours = {"error": "#c62828", "warning": "#a34700", "info": "#1565c0"}
-        rows = [[Paragraph(f"<font color='{colours.get(f.level, '#212b32')}'><b>"
-                           f"{esc(f.severity)}</b></font>", st["cell"]),
+        rows = [[kit.CellParagraph(f"<font color='{colours.get(f.level, '#212b32')}'><b>"
+                                f"{esc(f.severity)}</b></font>", st["cell"]),
                  f.title, f.message, f.targets] for f in content.findings]
         flow.append(kit.data_table(["Severity", "Rule", "Finding", "Where"], rows,
                                    [0.11, 0.22, 0.42, 0.25], st))
@@ -231,7 +231,7 @@ def _evidence(content: SpecContent, st) -> list:
     from designer.export.kit.links import split_links
 
     def source(text: str) -> Paragraph:
-        return Paragraph("".join(
+        return kit.CellParagraph("".join(
             f'<link href="{esc(url)}" color="#005eb8"><u>{esc(part)}</u></link>' if url
             else esc(part) for part, url in split_links(text)), st["cell"])
 

@@ -105,6 +105,7 @@ class Document(QObject):
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
         self._saving = 0   # saves under way in the writer thread
+        self._checking_disk = False   # Save reading the file on disk in the writer
         self._revision = 0   # model events so far (did it change while a save ran?)
         self._copies_pending = 0          # recovery copies given to the writer, not yet back
         self._copied_revision: int | None = None   # the state the last copy holds
@@ -302,7 +303,11 @@ class Document(QObject):
 
         path = self.path
         job = writer.submit(lambda: _file_signature(path), self)
-        writer.wait(job)
+        self._checking_disk = True      # no recovery copy queued ahead of the save
+        try:
+            writer.wait(job)
+        finally:
+            self._checking_disk = False
         return job.result if job.error is None else None
 
     def _watch(self) -> None:
@@ -401,8 +406,12 @@ class Document(QObject):
 
         A failure is reported through ``autosave_failed``; the document stays modified.
         """
-        if self._saving:
-            return   # the save under way makes the copy unnecessary
+        if self._saving or self._checking_disk:
+            # the save under way (or about to be) makes the copy unnecessary; should it
+            # fail (or not happen), the copy is written once editing pauses again
+            if not self._closed:
+                self._recovery_timer.start(self.RECOVERY_DELAY_MS)
+            return
         if self._copied_revision == self._revision and not self._copies_pending:
             return   # the copy on disk already holds this state
         if self._recovery_in_flight:

@@ -65,12 +65,26 @@ def open_as_untitled(window: "WindowHost", pathway) -> bool:
     return True
 
 
+def _save_in_writer(pathway, overwrite: bool = False):
+    """:func:`save_to_user_library` of a snapshot of ``pathway``, written by the background
+    writer while the window keeps painting (as File > Save): serialising a big pathway
+    on the GUI thread froze the window for seconds. Raises what it raises."""
+    from designer.ui.editing import writer
+
+    snapshot = pathway.snapshot()
+    job = writer.submit(lambda: save_to_user_library(snapshot, overwrite=overwrite))
+    writer.wait(job)
+    if job.error is not None:
+        raise job.error
+    return job.result
+
+
 def save_current_to_library(window: "WindowHost", parent: QWidget | None = None):
     """Save the window's pathway into the user's library; returns the file or None."""
     parent = parent or window
     pathway = window.document.pathway
     try:
-        return save_to_user_library(pathway)
+        return _save_in_writer(pathway)
     except LibraryError as exc:
         if "already has" not in str(exc):
             _message(parent, QMessageBox.Icon.Warning, "Cannot save to your library", str(exc))
@@ -87,7 +101,7 @@ def save_current_to_library(window: "WindowHost", parent: QWidget | None = None)
     if box.clickedButton() is not replace:
         return None
     try:
-        return save_to_user_library(pathway, overwrite=True)
+        return _save_in_writer(pathway, overwrite=True)
     except LibraryError as exc:
         _message(parent, QMessageBox.Icon.Warning, "Cannot save to your library", str(exc))
         return None

@@ -1,0 +1,64 @@
+"""The specification PDF's shortcuts (issue 16) against plain computations.
+
+Each shortcut must leave the document exactly as the plain way makes it: the
+same page contents, stream for stream, on every exemplar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from reportlab.platypus import Paragraph
+
+from designer.export.kit import pdf as kit
+from designer.export.spec import export_spec
+from designer.graph.io import load_pathway
+from doc_pathways import chain_pathway
+from pdf_streams import content_streams
+
+pytest.importorskip("PySide6.QtGui")
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 3, 14)
+
+
+def _pathways():
+    for path in sorted((ROOT / "pathway_library").glob("*.yaml")):
+        yield path.stem, load_pathway(path, use_cache=False)
+    yield "chain-60", chain_pathway(60)      # long tables split over many pages
+
+
+def _streams(pathway, out: Path) -> list[bytes]:
+    export_spec(pathway, "pdf", out, today=TODAY)
+    return content_streams(out.read_bytes(), keep_undecoded=True)
+
+
+def test_cells_that_keep_their_wrap_print_as_plain_paragraphs(tmp_path, monkeypatch):
+    """kit.CellParagraph gives back its last wrap instead of breaking the lines again."""
+    for name, pathway in _pathways():
+        fast = _streams(pathway, tmp_path / f"{name}-fast.pdf")
+        with monkeypatch.context() as patch:
+            patch.setattr(kit, "CellParagraph", Paragraph)
+            plain = _streams(pathway, tmp_path / f"{name}-plain.pdf")
+        assert fast == plain, name
+
+
+def test_a_cell_wrapped_again_at_another_width_breaks_its_lines_anew():
+    cell = kit.CellParagraph("a few words that wrap over several lines " * 3,
+                             kit.styles()["cell"])
+    plain = Paragraph(cell.text, kit.styles()["cell"])
+    for width in (200.0, 200.0, 90.0, 200.0, 90.0, 90.0):
+        assert cell.wrap(width, 1000) == plain.wrap(width, 1000)
+        assert cell.height == plain.height
+        assert ([line for _sp, line in cell.blPara.lines]
+                == [line for _sp, line in plain.blPara.lines])
+
+
+def test_reportlab_uses_its_c_speedups():
+    """rl_accel (a dependency) is installed and reportlab found it: without it number
+    formatting, text widths and stream encoding run in Python, a fifth slower."""
+    from reportlab.lib.rl_accel import _c_funcs
+
+    assert {"fp_str", "instanceStringWidthTTF", "asciiBase85Encode", "escapePDF"} <= set(_c_funcs)
