@@ -225,3 +225,47 @@ def test_export_text_on_random_pathways_is_json_dumps_of_the_plain_clean(pathway
     text = fhir.export_fhir(pathway)
     assert text == json.dumps(plain_clean(fhir.plan_definition(pathway)), indent=2,
                               ensure_ascii=False) + "\n"
+
+
+# ---- the importer checks each repeated condition once -----------------------------
+
+def full_check_message(plan: dict) -> str | None:
+    """What validating the whole plan with the R4B model says (None: valid)."""
+    from pydantic import ValidationError
+
+    PlanDefinition = pytest.importorskip("fhir.resources.R4B.plandefinition").PlanDefinition
+    try:
+        PlanDefinition.model_validate(plan)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return ".".join(str(x) for x in first.get("loc", ())) + ": " + str(first.get("msg"))
+    return None
+
+
+def test_import_of_a_long_export_reads_it_back_and_refuses_a_bad_repeated_condition():
+    from designer.export.interop.fhir_import import _distinct_conditions, fhir_to_pathway
+    from designer.export.interop.import_common import ImportRefused
+    from designer.graph.diff import diff_pathways
+
+    pathway = make_pathway(60, lanes=3, seed=1)
+    text = fhir.export_fhir(pathway)
+    plan = json.loads(text)
+    repeated = [a for a in plan["action"] if len(a.get("condition", [])) > 2]
+    assert len(repeated) > 10
+    # fewer conditions to validate, and the same plan otherwise
+    fewer = _distinct_conditions(plan)
+    assert sum(len(a.get("condition", [])) for a in fewer["action"]) < \
+        sum(len(a.get("condition", [])) for a in plan["action"]) / 3
+    assert [{k: v for k, v in a.items() if k != "condition"} for a in fewer["action"]] == \
+        [{k: v for k, v in a.items() if k != "condition"} for a in plan["action"]]
+    assert full_check_message(plan) is None
+    assert diff_pathways(pathway, fhir_to_pathway(text.encode(), "long.json").pathway).is_empty()
+    # one condition made invalid on every step that repeats it: refused, with the place
+    # and words validating the whole plan gives
+    for action in repeated:
+        action["condition"][1]["kind"] = {"not": "a code"}
+    expected = full_check_message(plan)
+    assert expected is not None
+    with pytest.raises(ImportRefused) as refused:
+        fhir_to_pathway(json.dumps(plan).encode(), "bad.json")
+    assert expected in str(refused.value)

@@ -141,7 +141,10 @@ def _check(plan: dict[str, Any], name: str) -> None:
         raise ImportRefused(name, f"it has more than {MAX_STEPS:,} actions; a care pathway "
                             "is far smaller", "too many nodes")
     try:
-        PlanDefinition.model_validate(plan)
+        try:
+            PlanDefinition.model_validate(_distinct_conditions(plan))
+        except Exception:  # noqa: BLE001 - the whole plan gives the error and where it is
+            PlanDefinition.model_validate(plan)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first.get("loc", ()))
@@ -151,6 +154,47 @@ def _check(plan: dict[str, Any], name: str) -> None:
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise ImportRefused(name, f"it is not a valid FHIR R4 PlanDefinition ({first})",
                             "invalid FHIR") from None
+
+
+def _distinct_conditions(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan with each applicability condition only where it first occurs.
+
+    Our export repeats a condition on every step a route needs it for (on a long
+    pathway, hundreds of times each); an element is valid or not wherever it is,
+    so validating each condition once says whether the plan is valid, in time
+    that grows with the plan's distinct content rather than its copies. Actions
+    whose conditions are all left out lose the key; the rest is the plan as it is.
+    """
+    seen: set[str] = set()
+
+    def actions(items: Any, depth: int = 0) -> Any:
+        if not isinstance(items, list) or depth > MAX_DEPTH:
+            return items
+        out = []
+        for action in items:
+            if not isinstance(action, dict):
+                out.append(action)
+                continue
+            copy = dict(action)
+            conditions = action.get("condition")
+            if isinstance(conditions, list):
+                kept = []
+                for condition in conditions:
+                    key = repr(condition)
+                    if key not in seen:
+                        seen.add(key)
+                        kept.append(condition)
+                if len(kept) < len(conditions):
+                    if kept:
+                        copy["condition"] = kept
+                    else:
+                        del copy["condition"]
+            if "action" in action:
+                copy["action"] = actions(action["action"], depth + 1)
+            out.append(copy)
+        return out
+
+    return {**plan, "action": actions(plan["action"])} if "action" in plan else plan
 
 
 def _all_actions(actions: Any, name: str, depth: int = 0):
