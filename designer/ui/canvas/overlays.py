@@ -17,6 +17,10 @@ from PySide6.QtCore import QTimer
 BADGES_AT_ONCE_MS = 6.0
 #: up to this many changed badges are changed at once, in the same turn
 BADGES_NOW = 64
+#: the wait between two slices: the live checks' worker shares the interpreter lock,
+#: and slices back to back slowed the next edit's check (a delete made ~2,000 badges
+#: while the next edit was being checked)
+BADGE_GAP_MS = 6
 
 
 def _badge_sign(findings: list) -> tuple:
@@ -124,7 +128,7 @@ class SceneOverlays:
         del queue[:done]
         if queue and budget_ms is not None and not self._badge_timer_set:
             self._badge_timer_set = True
-            QTimer.singleShot(0, self._badges_later)
+            QTimer.singleShot(BADGE_GAP_MS, self._badges_later)
 
     def set_critical_path(self, ids: Iterable[str] | None) -> None:
         """Emphasise the critical path (step ids in order); None clears it."""
