@@ -24,9 +24,15 @@ class _Recording(Canvas):
         super().__init__(io.BytesIO())
         self.texts: list[str] = []
 
-    def drawString(self, x, y, text, *args, **kwargs):  # noqa: N802 (reportlab's name)
-        self.texts.append(text)
-        return super().drawString(x, y, text, *args, **kwargs)
+    def beginText(self, *args, **kwargs):  # noqa: N802 (reportlab's name)
+        """Text objects (drawString makes one too) that note what they write."""
+        words = super().beginText(*args, **kwargs)
+        for name in ("textOut", "textLine"):
+            def noted(text="", _write=getattr(words, name)):
+                self.texts.append(text)
+                return _write(text)
+            setattr(words, name, noted)
+        return words
 
 
 def _words(texts) -> str:
@@ -160,3 +166,93 @@ def test_a_strip_leaves_out_only_shapes_wholly_outside_its_window():
         x0, x1 = 20.0, 40.0                        # outside, until translated into it
         assert written(draw) is False
         assert written(draw, shift=100.0) is True
+
+
+class _PlainPdfPainter:
+    """The reference the PDF painter is checked against: every shape sets its colours
+    and line width, every text saves the state, moves and flips the space, and draws a
+    string (as the painter did before it skipped unchanged colours)."""
+
+    @staticmethod
+    def make(canvas):
+        from PySide6.QtGui import QColor
+
+        from designer.export.diagram_vector import _UNITS_PER_POINT, PdfPainter
+
+        class Plain(PdfPainter):
+            def _colours(self, fill=None):
+                stroke = self._pen is not None
+                fill = fill if fill is not None else self._brush
+                if stroke:
+                    colour, width = self._pen
+                    self.c.setStrokeColorRGB(colour.redF(), colour.greenF(), colour.blueF(),
+                                             colour.alphaF() * self._opacity)
+                    self.c.setLineWidth(width)
+                if fill is not None:
+                    self.c.setFillColorRGB(fill.redF(), fill.greenF(), fill.blueF(),
+                                           fill.alphaF() * self._opacity)
+                return stroke, fill is not None
+
+            def drawText(self, rect, flags, text):  # noqa: N802
+                from reportlab.pdfbase.pdfmetrics import stringWidth
+                from PySide6.QtCore import Qt
+
+                points, bold = self._font
+                name = self._fonts[1] if bold else self._fonts[0]
+                size = points * _UNITS_PER_POINT
+                width = stringWidth(text, name, size)
+                flags = int(flags.value if hasattr(flags, "value") else flags)
+                if flags & int(Qt.AlignHCenter.value):
+                    x = rect.center().x() - width / 2
+                elif flags & int(Qt.AlignRight.value):
+                    x = rect.right() - width
+                else:
+                    x = rect.left()
+                colour = self._pen[0] if self._pen is not None else QColor("#000000")
+                self.c.saveState()
+                self.c.setFillColorRGB(colour.redF(), colour.greenF(), colour.blueF(),
+                                       colour.alphaF() * self._opacity)
+                self.c.translate(x, rect.center().y() + size * 0.35)
+                self.c.scale(1, -1)
+                self.c.setFont(name, size)
+                self.c.drawString(0, 0, text)
+                self.c.restoreState()
+
+        return Plain(canvas)
+
+
+def _diagram_page(drawing, painter_of, path: Path) -> None:
+    scale = 0.5
+    canvas = Canvas(str(path), pagesize=(drawing.width * scale, drawing.height * scale))
+    canvas.translate(0, drawing.height * scale)
+    canvas.scale(scale, -scale)
+    drawing.paint(painter_of(canvas))
+    canvas.showPage()
+    canvas.save()
+
+
+def test_the_pdf_painter_prints_as_the_plain_reference_on_every_exemplar(tmp_path):
+    """Skipping colours already set and writing each text as one flipped text object
+    change no pixel and no word of the printed diagram."""
+    import shutil
+    import subprocess
+
+    from PIL import Image, ImageChops
+
+    from designer.export.diagram_vector import PdfPainter
+
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs poppler's pdftoppm and pdftotext")
+    for name, pathway, report in _exemplars():
+        drawing = DiagramDrawing(pathway, report)
+        pages = {}
+        for kind, painter_of in (("fast", PdfPainter), ("plain", _PlainPdfPainter.make)):
+            pdf = tmp_path / f"{name}-{kind}.pdf"
+            _diagram_page(drawing, painter_of, pdf)
+            subprocess.run(["pdftoppm", "-r", "72", "-png", "-singlefile", str(pdf),
+                            str(tmp_path / f"{name}-{kind}")], check=True)
+            text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                                  capture_output=True, text=True).stdout
+            pages[kind] = (Image.open(tmp_path / f"{name}-{kind}.png").convert("RGB"), text)
+        assert pages["fast"][1] == pages["plain"][1], name
+        assert ImageChops.difference(pages["fast"][0], pages["plain"][0]).getbbox() is None, name

@@ -151,6 +151,23 @@ class CellParagraph(Paragraph):
 
     _last_wrap: tuple | None = None
 
+    def __init__(self, text, style=None, bulletText=None, frags=None,  # noqa: N803
+                 caseSensitive=1, encoding="utf8", *, parsed: dict | None = None):
+        """``parsed``: a dictionary shared by the cells of one table, so a plain text
+        met again (a setting, an owner, "Not set") reuses the fragments reportlab's
+        markup parser made of it the first time instead of parsing it again."""
+        plain = (parsed is not None and frags is None and bulletText is None
+                 and isinstance(text, str) and "<" not in text and "&" not in text)
+        key = (text, id(style))
+        known = parsed.get(key) if plain else None
+        if known is not None:
+            self.caseSensitive, self.encoding, self.debug = caseSensitive, encoding, 0
+            self.text, self.style, self.frags, self.bulletText = known
+            return
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+        if plain and len(self.frags) == 1 and not self.bulletText:
+            parsed[key] = (self.text, self.style, self.frags, self.bulletText)
+
     def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
         last = self._last_wrap
         if (last is not None and last[0] == availWidth and self.width == availWidth
@@ -170,8 +187,11 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
     ``widths`` are fractions of the frame width. Cells may be strings (escaped
     here) or ready flowables. Rows listed in ``highlight`` get a pale yellow fill.
     """
+    parsed: dict = {}
+
     def cell(value: Any, style: ParagraphStyle):
-        return CellParagraph(esc(value), style) if not hasattr(value, "wrapOn") else value
+        return (CellParagraph(esc(value), style, parsed=parsed) if not hasattr(value, "wrapOn")
+                else value)
 
     data = [[cell(h, st["cellhead"]) for h in header]]
     data += [[cell(v, st["cell"]) for v in row] for row in rows]

@@ -171,12 +171,13 @@ def _stays_overnight(pathway: Pathway, timeline) -> bool:
     return not days or max(days) >= 1
 
 
-def _off_the_road_to_surgery(pathway: Pathway, surgery: str | None) -> set[str]:
+def _off_the_road_to_surgery(pathway: Pathway, surgery: str | None,
+                              graph=None) -> set[str]:
     """Steps on a side route: neither leading to surgery nor coming after it.
 
     For example "back to GP care" when the patient decides not to have the
     operation. The booklet does not give these a time, since most patients
-    never meet them.
+    never meet them. ``graph``: the forward graph, when the caller has it.
     """
     if not surgery:
         return set()
@@ -184,19 +185,21 @@ def _off_the_road_to_surgery(pathway: Pathway, surgery: str | None) -> set[str]:
 
     from designer.graph.network import forward_graph
 
-    graph = forward_graph(pathway)
+    graph = forward_graph(pathway) if graph is None else graph
     if surgery not in graph:
         return set()
     on_road = nx.ancestors(graph, surgery) | nx.descendants(graph, surgery) | {surgery}
     return {s.id for s in pathway.steps if s.id not in on_road}
 
 
-def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
+def _only_on_some_branches(pathway: Pathway, surgery: str | None, graph=None,
+                           index=None) -> set[str]:
     """Steps on the road to surgery that a decision lets some patients skip.
 
     For example "Optimise health" after "Needs optimising?": patients with
     nothing to treat go straight on. A step is skippable when surgery can still
-    be reached from one of its decisions with the step taken out.
+    be reached from one of its decisions with the step taken out. ``graph`` and
+    ``index``: the forward graph and the pathway's index, when the caller has them.
     """
     if not surgery:
         return set()
@@ -205,7 +208,7 @@ def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
     from designer.graph.pathway_index import index_for
 
     decisions = [s.id for s in pathway.steps if s.kind == StepKind.decision]
-    graph = forward_graph(pathway)
+    graph = forward_graph(pathway) if graph is None else graph
     skippable = skippable_steps(graph, decisions, surgery)
     parallel = {(t.source, t.target) for t in pathway.transitions if t.parallel}
     if not skippable or not parallel:
@@ -213,7 +216,7 @@ def _only_on_some_branches(pathway: Pathway, surgery: str | None) -> set[str]:
     # Branches marked parallel are taken together: a way round a step on one of them
     # through a sibling branch is no way round it (Surgery School beside the
     # preassessment route is for everyone). Keep only steps some patient can avoid.
-    entries = index_for(pathway).entries or [n for n in graph if not graph.in_degree(n)]
+    entries = (index or index_for(pathway)).entries or [n for n in graph if not graph.in_degree(n)]
     return avoidable_steps(graph, parallel, entries, surgery, skippable)
 
 
@@ -264,16 +267,22 @@ def build_booklet(pathway: Pathway) -> Booklet:
     """The booklet for ``pathway`` (no file written)."""
     from designer.graph.timeline import compute_timeline
 
-    timeline = compute_timeline(pathway)
+    from designer.graph.network import forward_graph
+    from designer.graph.pathway_index import index_for
+
+    # one index and one forward graph for the timeline and every search below
+    index = index_for(pathway)
+    timeline = compute_timeline(pathway, index.graph)
+    forward = forward_graph(pathway, index.graph)
     order = [e.step_id for e in timeline.entries]
     seen = set(order)
     order += [s.id for s in pathway.steps if s.id not in seen]
     steps = {s.id: s for s in pathway.steps}
     roles = {r.id: r.name for r in pathway.roles}
 
-    side_route = _off_the_road_to_surgery(pathway, timeline.surgery_step)
-    some_branches = _only_on_some_branches(pathway, timeline.surgery_step)
-    stretched, loops = _loops(pathway, timeline)
+    side_route = _off_the_road_to_surgery(pathway, timeline.surgery_step, forward)
+    some_branches = _only_on_some_branches(pathway, timeline.surgery_step, forward, index)
+    stretched, loops = _loops(pathway, timeline, forward, index)
     left_on = _leaving_day(pathway, timeline)
 
     parts: dict[str, list[Block]] = {"before": [], "day": [], "after": [], "home": []}
@@ -409,13 +418,15 @@ def _lower_first(text: str) -> str:
         else text[:1].lower() + text[1:]
 
 
-def _loops(pathway: Pathway, timeline) -> tuple[set[str], dict[str, float]]:
+def _loops(pathway: Pathway, timeline, graph=None,
+           index=None) -> tuple[set[str], dict[str, float]]:
     """Steps whose time before the operation a loop can stretch, and the loop steps.
 
     A loop step (``detour`` on the timeline: GP treatment to bring blood sugar
     down, say) sends the patient back to an earlier step, so every step up to
     that earlier one can come longer before the operation than the timeline's
-    usual day; the loop step maps to the days one trip round it adds.
+    usual day; the loop step maps to the days one trip round it adds. ``graph`` and
+    ``index``: the forward graph and the pathway's index, when the caller has them.
     """
     loops = {e.step_id: float(e.loop_days) for e in timeline.entries
              if e.detour and e.loop_days}
@@ -424,8 +435,8 @@ def _loops(pathway: Pathway, timeline) -> tuple[set[str], dict[str, float]]:
     from designer.graph.network import forward_graph
     from designer.graph.pathway_index import index_for
 
-    graph = forward_graph(pathway)
-    targets = [target for source, target in index_for(pathway).loop_backs
+    graph = forward_graph(pathway) if graph is None else graph
+    targets = [target for source, target in (index or index_for(pathway)).loop_backs
                if source in loops and target in graph]
     return _and_before(graph, targets) - set(loops), loops
 

@@ -122,4 +122,4 @@ def words_used(texts: Iterable[str]) -> list[str]:
     return [f"{term} ({expansion}): {meaning}" if expansion else f"{term}: {meaning}"
             for term, (expansion, meaning) in
             sorted(PATIENT_WORDS.items(), key=lambda item: item[0].lower())
-            if _PATTERNS[term].search(joined)]
+            if term in joined and _PATTERNS[term].search(joined)]   # a quick look first

@@ -271,7 +271,8 @@ def retire(scene, slice_ms: float = SLICE_MS) -> None:
     scene._steps, scene._edges, scene._lanes, scene._by_step = {}, {}, {}, {}
     scene._routes, scene._route_nodes = {}, []
     scene._selected, scene._highlighted, scene._critical = set(), set(), set()
-    scene._findings = {}
+    scene._findings, scene._badges_shown, scene._badge_queue = {}, {}, []
+    scene._badge_signs = {}
 
     def take_some() -> None:
         if not isValid(scene):

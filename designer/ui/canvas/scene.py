@@ -79,6 +79,14 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
         self._dirty: set[str] = set()
         self._route_pending = False
         self._findings: dict[str, list] = {}
+        self._badges_shown: dict[str, tuple] = {}   # key -> (item, what its badge shows)
+        self._badge_queue: list[str] = []           # badges still to bring up to date
+        self._badge_timer_set = False
+        self._badge_unsorted = False
+        self._badge_signs: dict[str, tuple] = {}
+        #: counts the changes that may move, add or remove a step's block or a lane
+        #: (what the overview map draws); arrows and text do not count
+        self.map_revision = 0
         self._critical: set[str] = set()
         self._highlighted: set[str] = set()
         self._detailed = True
@@ -143,6 +151,14 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
     def selected_ids(self) -> list[str]:
         """Selected step ids then transition keys, in model order."""
         chosen = {self.id_for(item) for item in self.selectedItems()}
+        chosen.discard(None)
+        # nothing or one thing selected (nearly always): no walk over the whole model,
+        # which the panels that follow the selection asked for after every edit
+        if not chosen:
+            return []
+        if len(chosen) == 1:
+            (key,) = chosen
+            return [key] if key in self._steps or key in self._edges else []
         steps = [s.id for s in self.pathway.steps if s.id in chosen]
         edges = [t.key for t in self.pathway.transitions if t.key in chosen]
         return steps + edges
@@ -333,6 +349,8 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
             self._model_changed(event.kind)
             handler(self, event)
             self._model_changed(event.kind)      # (a handler may have routed mid-change)
+            if _moves_blocks(event):
+                self.map_revision += 1
             self.content_changed.emit()
 
     def _step_added(self, event: ModelEvent) -> None:
@@ -454,6 +472,20 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
     def rename_in_place(self, step_id: str) -> bool:
         """Open the inline name editor on a step (needs a view)."""
         return self.interactions.rename.start(step_id)
+
+
+#: the fields of a step whose change can move its block (or the lanes)
+_PLACING_FIELDS = frozenset({"position", "setting", "kind"})
+
+
+def _moves_blocks(event: ModelEvent) -> bool:
+    """Whether a model event can change where steps or lanes are drawn."""
+    kind = event.kind
+    if kind.startswith(("transition-", "role-")) or kind == "step-renamed":
+        return False
+    if kind == "step-changed":
+        return bool(_PLACING_FIELDS.intersection(event.extra.get("fields", ())))
+    return True
 
 
 _HANDLERS = {

@@ -101,6 +101,9 @@ class WaiveDialog(QDialog):
 
 _ROOT = -1
 
+#: a rule pack with more findings than this starts closed
+OPEN_AT_MOST = 200
+
 
 class _Node:
     """One row of the findings tree: a severity group, a rule pack or a finding."""
@@ -137,6 +140,12 @@ class FindingsTree:
         self.group_sizes: dict[str, int] = {}
         if report is not None:
             self._build(report, target_name)
+        #: everything the rows show and point at: two trees with the same signature
+        #: are shown alike, so the panel swaps one for the other without a reset
+        self.signature = (
+            tuple((n.parent, n.row, n.texts, n.icon, n.tips, n.bold, n.entry, n.spanned)
+                  for n in self.nodes),
+            tuple((f.rule, tuple(f.targets), f.severity, waived) for f, waived in self.entries))
 
     def _add(self, parent: int, node_args: tuple, **kw) -> int:
         siblings = self.top if parent == _ROOT else self.nodes[parent].children
@@ -174,6 +183,10 @@ class FindingsTree:
                 self._add(packs[pack], ((text, where), "waived" if waived else finding.severity,
                                         (tip, where)), entry=len(self.entries))
                 self.entries.append((finding, waived))
+            for number in packs.values():   # a pack that starts closed gives its count
+                node = self.nodes[number]
+                if len(node.children) > OPEN_AT_MOST:
+                    node.texts = (f"{node.texts[0]} ({len(node.children):,})", "")
         if not report.findings and not report.waived:
             self._add(_ROOT, (("No findings: every check passed.", ""),))
             self.top_severities.append("")
@@ -224,6 +237,15 @@ class FindingsModel(QAbstractItemModel):
         self._tree = tree
         self.endResetModel()
 
+    def same_rows(self, tree: FindingsTree) -> bool:
+        """Whether ``tree`` shows exactly the rows shown now (same texts, same findings)."""
+        return tree.signature == self._tree.signature
+
+    def swap_tree(self, tree: FindingsTree) -> None:
+        """Take ``tree``, which :meth:`same_rows` says is shown alike, without a reset
+        (the view keeps its rows, expansion, selection and scroll position)."""
+        self._tree = tree
+
     def set_result(self, report, target_name) -> None:
         """Show ``report``; ``target_name(target)`` words a step id or "A->B"."""
         self.set_tree(FindingsTree(report, target_name))
@@ -238,25 +260,35 @@ class FindingsModel(QAbstractItemModel):
             return None
         return self._nodes[index.internalId()]
 
+    # index(), parent(), rowCount() and hasChildren() are asked once or twice for
+    # every row whenever the tree is laid out (thousands of rows after a delete cuts
+    # a big pathway in two): kept to a few attribute look-ups each
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
-        siblings = (self._top if not parent.isValid()
-                    else self._nodes[parent.internalId()].children)
-        if not (0 <= row < len(siblings) and 0 <= column < 2):
-            return QModelIndex()
-        return self.createIndex(row, column, siblings[row])
+        tree = self._tree
+        siblings = (tree.nodes[parent.internalId()].children if parent.isValid()
+                    else tree.top)
+        if 0 <= row < len(siblings) and 0 <= column < 2:
+            return self.createIndex(row, column, siblings[row])
+        return QModelIndex()
 
     def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        node = self._node(index)
-        if node is None or node.parent == _ROOT:
+        if not index.isValid():
             return QModelIndex()
-        return self.createIndex(self._nodes[node.parent].row, 0, node.parent)
+        nodes = self._tree.nodes
+        up = nodes[index.internalId()].parent
+        if up == _ROOT:
+            return QModelIndex()
+        return self.createIndex(nodes[up].row, 0, up)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         if not parent.isValid():
-            return len(self._top)
+            return len(self._tree.top)
         if parent.column() != 0:
             return 0
-        return len(self._nodes[parent.internalId()].children)
+        return len(self._tree.nodes[parent.internalId()].children)
+
+    def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802
+        return self.rowCount(parent) > 0
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 2
@@ -391,6 +423,12 @@ class FindingsDock(QDockWidget):
     # ----------------------------------------------------------------- display
 
     def _show(self, report, rows: FindingsTree) -> None:
+        if self.model.same_rows(rows):
+            # most edits leave the findings as they were: no reset, no new layout of
+            # the tree (thousands of rows after a delete that cuts a big pathway)
+            self.model.swap_tree(rows)
+            self._show_summary(report)
+            return
         tree = self.tree
         selected = self._current_finding()
         tree.setUpdatesEnabled(False)
@@ -404,7 +442,11 @@ class FindingsDock(QDockWidget):
             severity = self.model.top_severities[row]
             for p in range(size):
                 tree.setFirstColumnSpanned(p, top, True)
-                tree.setExpanded(self.model.index(p, 0, top), True)
+                pack = self.model.index(p, 0, top)
+                # a rule pack with hundreds of findings starts closed (its heading
+                # gives the count): laying out every row held the GUI thread ~25 ms
+                # per 2,000 rows, and so many rows are read by opening the pack
+                tree.setExpanded(pack, self.model.rowCount(pack) <= OPEN_AT_MOST)
             count = self.model.group_sizes.get(severity, 0)
             tree.setExpanded(top, severity not in ("waived", "info") or count < 6)
         if selected is not None:
@@ -416,6 +458,9 @@ class FindingsDock(QDockWidget):
         tree.setUpdatesEnabled(True)
         if reselect is not None:
             tree.setCurrentIndex(reselect)
+        self._show_summary(report)
+
+    def _show_summary(self, report) -> None:
         s = report.summary
         self.summary.setText(f"{s.get('error', 0)} errors, {s.get('warning', 0)} warnings, "
                              f"{s.get('info', 0)} information, {len(report.waived)} waived")

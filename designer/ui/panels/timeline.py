@@ -54,15 +54,31 @@ class TimelineModel(QAbstractTableModel):
         #: the critical column says "yes" in words either way. Set by the dock.
         self.red_reads = True
 
-    def set_timeline(self, timeline, rows: list[tuple[str, ...]]) -> None:
-        """Show ``timeline`` with its rows in words (from :func:`timeline_rows`)."""
+    def set_timeline(self, timeline, rows: list[tuple[str, ...]]) -> bool:
+        """Show ``timeline`` with its rows in words (from :func:`timeline_rows`).
+
+        When the steps are the same, in the same order (an edit of a duration, a
+        name...), only the rows that changed are redrawn: no reset, so the view
+        keeps its selection and scroll position. Returns True after a reset."""
         entries = timeline.entries if timeline is not None else []
+        rows = rows if timeline is not None else []
+        ids = [e.step_id for e in entries]
+        critical = [bool(e.on_critical_path) for e in entries]
+        surgery = timeline.surgery_step if timeline is not None else None
+        if ids == self._ids and surgery == self._surgery and len(rows) == len(self._rows):
+            old_rows, old_critical = self._rows, self._critical
+            self._rows, self._critical = rows, critical
+            changed = [i for i, (a, b) in enumerate(zip(old_rows, rows))
+                       if a != b or old_critical[i] != critical[i]]
+            if changed:
+                last = len(COLUMNS) - 1
+                self.dataChanged.emit(self.index(changed[0], 0),
+                                      self.index(changed[-1], last))
+            return False
         self.beginResetModel()
-        self._rows = rows if timeline is not None else []
-        self._ids = [e.step_id for e in entries]
-        self._critical = [bool(e.on_critical_path) for e in entries]
-        self._surgery = timeline.surgery_step if timeline is not None else None
+        self._rows, self._ids, self._critical, self._surgery = rows, ids, critical, surgery
         self.endResetModel()
+        return True
 
     def step_id(self, row: int) -> str | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -216,8 +232,8 @@ class TimelineDock(QDockWidget):
             self.model.set_timeline(None, [])
             self.total_label.setText("The timeline cannot be worked out for this pathway yet.")
             return
-        self.model.set_timeline(timeline, result.timeline_rows)
-        self._follow_selection()        # the reset dropped the highlighted row
+        if self.model.set_timeline(timeline, result.timeline_rows):
+            self._follow_selection()        # the reset dropped the highlighted row
         self.total_label.setText(self._summary(result, timeline))
         if self.critical_path_action.isChecked():
             self._apply_critical_path(True)

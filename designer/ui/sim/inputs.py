@@ -501,6 +501,8 @@ class ScenarioList(ItemList):
         self.change_kind.currentIndexChanged.connect(self._kind_changed)
         self.change_target = QComboBox()
         self.change_target.setAccessibleName("Which one")
+        self._shown_targets: list | None = None   # (key, label) rows now in change_target
+        self._shown_fields = None                 # the field names now in change_field
         self.change_field = QComboBox()
         self.change_field.setAccessibleName("Which value")
         for widget in (self.change_kind, self.change_target, self.change_field):
@@ -570,13 +572,23 @@ class ScenarioList(ItemList):
             targets = [(x.id, x.name) for x in source]
         keep_target, keep_field = self.change_target.currentData(), \
             self.change_field.currentData()
-        self.change_target.clear()
-        for key, label in targets:
-            self.change_target.addItem(label, key)
-        self.change_field.clear()
-        for field in CHANGE_FIELDS[kind]:
-            self.change_field.addItem(field.replace("_", " "), field)
+        # Refilled only when what it lists changed: every edit of a step refreshes the
+        # inputs, and refilling one item per step of a 2,000-step pathway held the GUI
+        # thread 10-20 ms per edit (three times for a delete: the arrows, then the step).
+        if targets != self._shown_targets:
+            self._shown_targets = targets
+            self.change_target.clear()
+            for key, label in targets:
+                self.change_target.addItem(label, key)
+        fields = CHANGE_FIELDS[kind]
+        if fields != self._shown_fields:
+            self._shown_fields = fields
+            self.change_field.clear()
+            for field in fields:
+                self.change_field.addItem(field.replace("_", " "), field)
         for combo, keep in ((self.change_target, keep_target), (self.change_field, keep_field)):
+            if combo.currentData() == keep:
+                continue
             index = combo.findData(keep)
             if index >= 0:
                 combo.setCurrentIndex(index)

@@ -56,6 +56,7 @@ class SimulationDock(QDockWidget):
         self.animation: PatientAnimation | None = None
         self._pathway = None
         self._scene = None
+        self._inputs_stale = False     # edits came while the panel was out of sight
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -205,8 +206,13 @@ class SimulationDock(QDockWidget):
 
     def _on_model_event(self, event) -> None:
         if event.kind.startswith(_INPUT_EVENTS):
-            # at once, while the field being typed in is known (it is left as typed)
-            self.refresh_inputs()
+            if self.isVisible():
+                # at once, while the field being typed in is known (it is left as typed)
+                self.refresh_inputs()
+            else:
+                # out of sight (closed, or behind another tab): when it is shown. Every
+                # edit of a step is an input event, and the lists follow the steps
+                self._inputs_stale = True
         if self.results is not None:
             self._stale_timer.start()
         if event.kind == "reset" and self.overlay is not None:
@@ -220,7 +226,13 @@ class SimulationDock(QDockWidget):
 
     def refresh_inputs(self) -> None:
         self._refresh_timer.stop()
+        self._inputs_stale = False
         self.inputs.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._inputs_stale:
+            self.refresh_inputs()
 
     # ---------------------------------------------------------------------- run
 

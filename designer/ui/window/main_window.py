@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
         self.findings_dock = FindingsDock(self.context, self)
         self.timeline_dock = TimelineDock(self.context, self)
         self.checks.checked.connect(self._on_checked)   # after the panels: they show first
+        from designer.ui.canvas.overlays import prepare_badges
+        self.checks.add_preparer("badges", prepare_badges)   # the canvas's, in the worker
         self.undo_view = QUndoView(self.undo_group)
         self.undo_view.setEmptyLabel("No changes yet")
         self.undo_view.setAccessibleName("Undo history")
@@ -458,7 +460,7 @@ class MainWindow(QMainWindow):
         if result.report is None:
             return
         if self.scene is not None:
-            self.scene.set_findings(result.report)
+            self.scene.set_findings(result.report, result.prepared.get("badges"))
         self.set_findings(result.report)
 
     def set_findings(self, report) -> None:

@@ -91,9 +91,21 @@ def worst_severity(findings) -> str:
     return min((f.severity for f in findings), key=lambda s: SEVERITY_RANK.get(s, 9))
 
 
+_SHAPES: dict[tuple[str, float], QPainterPath] = {}
+
+
 def severity_shape(severity: str, r: float) -> QPainterPath:
     """A badge outline that tells the severity without colour: a diamond for an error,
-    a triangle for a warning, a circle for a note (as in the key of the documents)."""
+    a triangle for a warning, a circle for a note (as in the key of the documents).
+
+    Made once per severity and size (badges share it; Qt copies paths on write)."""
+    path = _SHAPES.get((severity, r))
+    if path is None:
+        path = _SHAPES[(severity, r)] = _severity_shape(severity, r)
+    return QPainterPath(path)
+
+
+def _severity_shape(severity: str, r: float) -> QPainterPath:
     path = QPainterPath()
     if severity == "error":
         k = r * 1.15

@@ -8,6 +8,7 @@ steps can have them moved to another lane first, in one undoable edit.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -121,20 +122,32 @@ class _ListEditorBase(QWidget):
     def items(self):
         raise NotImplementedError
 
+    def labels(self) -> list[tuple[str, str]]:
+        """(id, text) of each row, in order."""
+        return [(obj.id, self.label_of(obj)) for obj in self.items()]
+
     def refresh(self) -> None:
         keep = self.current_id()
+        rows = self.labels()
+        shown = [(self.list.item(i).data(_ROLE), self.list.item(i).text())
+                 for i in range(self.list.count())]
+        if rows == shown:
+            # nothing to redo (most edits of steps): a rebuilt list is laid out and
+            # painted again, and the panel follows every edit of a step
+            self._current_changed()
+            return
         self._loading = True
         self.list.clear()
-        for obj in self.items():
-            item = QListWidgetItem(self.label_of(obj))
-            item.setData(_ROLE, obj.id)
-            item.setToolTip(f"id: {obj.id}")
+        for obj_id, text in rows:
+            item = QListWidgetItem(text)
+            item.setData(_ROLE, obj_id)
+            item.setToolTip(f"id: {obj_id}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             self.list.addItem(item)
-            if obj.id == keep:
+            if obj_id == keep:
                 self.list.setCurrentItem(item)
-        rows = max(self.list.count(), 3)
-        self.list.setFixedHeight(min(rows, 8) * (self.list.sizeHintForRow(0) or 20) + 8)
+        count = max(self.list.count(), 3)
+        self.list.setFixedHeight(min(count, 8) * (self.list.sizeHintForRow(0) or 20) + 8)
         self._loading = False
         self._current_changed()
 
@@ -297,9 +310,15 @@ class RolesEditor(_ListEditorBase):
     def items(self):
         return self.pathway.roles
 
-    def label_of(self, role) -> str:
-        used = sum(1 for s in self.pathway.steps if s.owner == role.id)
+    def label_of(self, role, used: int | None = None) -> str:
+        if used is None:
+            used = sum(1 for s in self.pathway.steps if s.owner == role.id)
         return f"{role.name}" + (f"  ({plural(used, 'step')})" if used else "")
+
+    def labels(self) -> list[tuple[str, str]]:
+        # one pass over the steps for every role (not one per role)
+        used = Counter(s.owner for s in self.pathway.steps)
+        return [(role.id, self.label_of(role, used.get(role.id, 0))) for role in self.items()]
 
     def _current_changed(self) -> None:
         self.delete.setEnabled(self.current_id() is not None)
