@@ -633,16 +633,18 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
     date : datetime.date, optional
         The publication date; today when not given.
 
-    A condition that many steps need is one object in each of their lists (a long
-    pathway would otherwise hold it thousands of times): copy before changing one.
+    A condition that many steps need is one object in each of their lists, and steps
+    that one route reaches with the same answers share one list (a long pathway would
+    otherwise hold a condition thousands of times): copy before changing either.
     """
     return _plan(pathway, base_url, date)[0]
 
 
 def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None = None,
           quick: bool = True) -> tuple[dict, set[int]]:
-    """:func:`plan_definition`, and the ``id`` of the conditions it repeats on many steps
-    (one object each, for :func:`_cleaned` and the JSON writer to handle once).
+    """:func:`plan_definition`, and the ``id`` of the conditions and lists of them it
+    repeats on many steps (one object each, for :func:`_cleaned` and the JSON writer
+    to handle once).
 
     ``quick=False`` gives a step reached by one route its conditions the general way
     (the same result, more slowly: tests compare the two)."""
@@ -802,15 +804,23 @@ def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None =
     # a choice's answers sort as the choices do (by their step's place in the list)
     rank = {(key, b): n for n, key in enumerate(sorted(points, key=by_place.get))
             for b in points[key].ways}
+    # one route's conditions, by the route (its term is one object for every step
+    # from one choice to the next): one list for all those steps
+    by_term: dict[int, list[dict]] = {}
+    lists_used: dict[int, int] = {}
     for step_id, needed in needs.items():
         if quick and not isinstance(needed, dict) and len(needed) == 1:
             # one route (most steps of a long pathway): its answers, each its condition,
             # in a few calls however many the answers (per_choice gives the same)
             (term,) = needed
-            for key, b in filterfalse(made.__contains__, term):
-                choice_condition(key, [b])
-            actions[step_id]["condition"] = list(map(made.__getitem__,
-                                                     sorted(term, key=rank.__getitem__)))
+            conditions = by_term.get(id(term))
+            if conditions is None:
+                for key, b in filterfalse(made.__contains__, term):
+                    choice_condition(key, [b])
+                conditions = list(map(made.__getitem__, sorted(term, key=rank.__getitem__)))
+                by_term[id(term)] = conditions
+            lists_used[id(conditions)] = lists_used.get(id(conditions), 0) + 1
+            actions[step_id]["condition"] = conditions
             continue
         product = needed if isinstance(needed, dict) else _product(needed)
         if product is not None:
@@ -870,7 +880,8 @@ def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None =
         resource["relatedArtifact"] = artifacts
     if actions:
         resource["action"] = list(actions.values())
-    return resource, {id(condition) for condition in made.values()}
+    return resource, ({id(condition) for condition in made.values()}
+                      | {i for i, used in lists_used.items() if used > 1})
 
 
 def _evidence(evidence) -> dict:
