@@ -96,7 +96,7 @@ from itertools import filterfalse
 from designer.graph.model import ACTIVITY_LABELS, Pathway, Status, Step, StepKind, Transition
 from designer.graph.rules.core_decisions import branch_interval
 from designer.export.interop import fhir_extensions as fx
-from designer.export.interop.json_text import dumps_indented
+from designer.export.interop.json_text import dumps_indented, write_indented
 
 # what the PlanDefinition itself carries, left out of our extensions
 PATHWAY_IN_FHIR = ("format", "title", "version", "steps", "transitions")
@@ -918,9 +918,12 @@ def _cleaned(value, parts: set[int] | frozenset[int] = frozenset()
                 item = clean(item)
                 if item not in ("", {}, [], None):
                     out[k] = item
-        elif v and parts.issuperset(map(id, v)) and None not in (
+        elif v and id(v[0]) in done and None not in (
                 again := list(map(done.get, map(id, v)))):
-            out = [item for item in again if item]      # all cleaned before: no calls
+            # parts only, all cleaned before (``done`` knows only parts, and each id in
+            # it is a part alive, so the very object): no calls, and as a rule nothing
+            # left empty to drop
+            out = again if all(again) else [item for item in again if item]
         else:
             out = []
             for item in v:
@@ -950,3 +953,25 @@ def export_fhir(pathway: Pathway, out_path=None, base_url: str | None = None,
 
         write_text_atomic(Path(out_path), text)
     return text
+
+
+def write_fhir(pathway: Pathway, out_path, base_url: str | None = None,
+               date: _dt.date | None = None) -> None:
+    """Write :func:`export_fhir`'s file (the same bytes) without making its text.
+
+    A long pathway's plan is tens of megabytes (each step carries the conditions
+    of the routes to it); written a part at a time, the whole text and its bytes
+    are never in memory.
+    """
+    from pathlib import Path
+
+    from designer.graph.io import write_file_atomic
+
+    plan, parts = _plan(pathway, base_url, date)
+    clean, shared = _cleaned(plan, parts)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as out:
+            write_indented(clean, out.write, shared, end="\n")
+
+    write_file_atomic(Path(out_path), write)

@@ -118,8 +118,10 @@ class FieldEditor(QObject):
             return True
         if event.type() == QEvent.Type.FocusIn:
             self._value_at_focus = self._model_value
-        if obj is self.widget and event.type() in (QEvent.Type.PaletteChange,
-                                                   QEvent.Type.StyleChange):
+        # (getattr: Qt may deliver an event while the Python side is still being set
+        # up or already torn down, and an AttributeError here reaches stderr)
+        if obj is getattr(self, "widget", None) and event.type() in (
+                QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
             # View > High Contrast while the field is marked: once the new palette has
             # reached every widget (a style sheet set sooner keeps the old text colour)
             QTimer.singleShot(0, self, self._mark)
