@@ -152,7 +152,8 @@ def json_values():
         return st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4),
                          st.lists(inner, max_size=3).map(tuple),
                          # the same object several times, at one depth and at two
-                         inner.map(lambda v: [v, v, v]), inner.map(lambda v: [v, [v, v], {"k": v}]))
+                         inner.map(lambda v: [v, v, v]),
+                         inner.map(lambda v: [v, [v, v], {"k": v}]))
 
     return st.recursive(scalars, grow, max_leaves=30)
 

@@ -174,20 +174,32 @@ def _duration(value: float) -> dict:
             "system": UCUM, "code": "d"}
 
 
-def _role_name(pathway: Pathway, role_id: str | None) -> str | None:
+def _by_id(items) -> dict:
+    """Roles or settings by id, the first of any that share one (as ``Pathway.role``)."""
+    out: dict = {}
+    for item in items:
+        out.setdefault(item.id, item)
+    return out
+
+
+def _role_name(pathway: Pathway, role_id: str | None, roles: dict | None = None) -> str | None:
     if not role_id:
         return None
-    role = pathway.role(role_id)
+    role = roles.get(role_id) if roles is not None else pathway.role(role_id)
     return role.name if role else role_id
 
 
-def _setting_name(pathway: Pathway, setting_id: str | None) -> str | None:
-    setting = pathway.setting(setting_id) if setting_id else None
+def _setting_name(pathway: Pathway, setting_id: str | None,
+                  settings: dict | None = None) -> str | None:
+    setting = None
+    if setting_id:
+        setting = (settings.get(setting_id) if settings is not None
+                   else pathway.setting(setting_id))
     return setting.name if setting else setting_id
 
 
-def _is_patient(pathway: Pathway, role_id: str) -> bool:
-    name = (_role_name(pathway, role_id) or "").strip().lower()
+def _is_patient(pathway: Pathway, role_id: str, roles: dict | None = None) -> bool:
+    name = (_role_name(pathway, role_id, roles) or "").strip().lower()
     return role_id.lower() == "patient" or name in ("patient", "the patient")
 
 
@@ -199,15 +211,15 @@ def _information(item: str) -> dict:
 
 
 def _handoff_sentence(pathway: Pathway, t: Transition,
-                      steps: dict[str, Step] | None = None) -> str:
+                      steps: dict[str, Step] | None = None, roles: dict | None = None) -> str:
     h = t.handoff
     source = steps.get(t.source) if steps is not None else pathway.step(t.source)
     parts = [f"Handoff from {source.name if source else t.source}"]
     who = []
     if h.sender:
-        who.append(f"sent by {_role_name(pathway, h.sender)}")
+        who.append(f"sent by {_role_name(pathway, h.sender, roles)}")
     if h.receiver:
-        who.append(f"received by {_role_name(pathway, h.receiver)}")
+        who.append(f"received by {_role_name(pathway, h.receiver, roles)}")
     if who:
         parts.append(" and ".join(who))
     if h.channel:
@@ -256,7 +268,7 @@ def actor_ids(pathway: Pathway) -> dict[str, str]:
 
 
 def _step_action(pathway: Pathway, step: Step, action_id: str,
-                 actors: dict[str, str] | None = None) -> dict:
+                 actors: dict[str, str] | None = None, roles: dict | None = None) -> dict:
     action: dict = {"id": action_id, "title": step.name,
                     "extension": [fx.to_extension(fx.STEP, step, STEP_IN_FHIR)]}
     if step.description:
@@ -277,9 +289,9 @@ def _step_action(pathway: Pathway, step: Step, action_id: str,
                                     "label": "Information for patients",
                                     "display": step.patient_info}]
     if step.owner:
-        role_text = _role_name(pathway, step.owner)
+        role_text = _role_name(pathway, step.owner, roles)
         action["participant"] = [{
-            "type": "patient" if _is_patient(pathway, step.owner) else "practitioner",
+            "type": "patient" if _is_patient(pathway, step.owner, roles) else "practitioner",
             "role": {"text": role_text},
         }]
     if actors and step.setting in actors:
@@ -651,13 +663,14 @@ def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None =
     steps = pathway.steps_by_id()
     ids = _ActionIds(s.id for s in pathway.steps)
     actors = actor_ids(pathway)
-    actions: dict[str, dict] = {s.id: _step_action(pathway, s, ids(s.id), actors)
+    roles, settings = _by_id(pathway.roles), _by_id(pathway.settings)   # looked up per step
+    actions: dict[str, dict] = {s.id: _step_action(pathway, s, ids(s.id), actors, roles)
                                 for s in pathway.steps}
     where: dict[str, list[str]] = {}
     for step in pathway.steps:
         if step.setting:
             where.setdefault(step.id, []).append(
-                f"Setting: {_setting_name(pathway, step.setting)}.")
+                f"Setting: {_setting_name(pathway, step.setting, settings)}.")
 
     loops = back_edges(pathway)
     points = choices(pathway)
@@ -734,7 +747,7 @@ def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None =
             for item in t.handoff.information:
                 actions[t.source].setdefault("output", []).append(_information(item))
                 actions[t.target].setdefault("input", []).append(_information(item))
-            where.setdefault(t.target, []).append(_handoff_sentence(pathway, t, steps))
+            where.setdefault(t.target, []).append(_handoff_sentence(pathway, t, steps, roles))
     # a decision on a coded laboratory value: its branches test the value itself
     measured: dict[int, str] = {}
     branches_from: dict[str, list[int]] = {}     # step id -> its branches, in file order
