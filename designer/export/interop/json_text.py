@@ -50,16 +50,8 @@ def _scalar(value) -> str:
 def _key(key) -> str:
     if isinstance(key, str):
         return encode_basestring(key)
-    if isinstance(key, float):
-        return encode_basestring(_float(key))
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return encode_basestring(int.__repr__(key))
+    if key is None or isinstance(key, (bool, int, float)):   # as json: the scalar's text
+        return encode_basestring(_scalar(key))
     raise TypeError(f"keys must be str, int, float, bool or None, "
                     f"not {key.__class__.__name__}")
 
