@@ -168,9 +168,9 @@ def _export(pathway, fmt: str, out: Path, large_print: bool, report, png_scale: 
         school = export_school(pathway, variant, out, large_print=large_print)
         return list(school.warnings)
     if fmt == "fhir":
-        from designer.export.interop.fhir import export_fhir
+        from designer.export.interop.fhir import write_fhir
 
-        export_fhir(pathway, out)
+        write_fhir(pathway, out)
     elif fmt == "bpmn":
         from designer.export.interop.bpmn import export_bpmn
 

@@ -128,55 +128,56 @@ def avoidable(graph, parallel: set, entries: Iterable[Hashable], goal: Hashable,
 
 def avoidable_steps(graph, parallel: set, entries: Iterable[Hashable], goal: Hashable,
                     steps: Iterable[Hashable]) -> set:
-    """The ``steps`` for which :func:`avoidable` is true, found together.
+    """The ``steps`` for which :func:`avoidable` is true, found in one pass.
 
     :func:`avoidable` walks the whole road to ``goal`` for one step, so asking it of
     every step a decision lets some routes skip costs the road's length for each.
-    Here the road and its ways are counted once; then, for each step, only the
-    steps that cannot go round it are visited. Going up from the step, a step
-    cannot go round it when every unmarked way it has cannot, and either it has no
-    parallel ways or one of those cannot (on a parallel branch the patient goes
-    down every one). The step is avoidable when some entry on the road is not
-    among them. Each step costs the part of the road that must pass it.
+    Here each step of the road gets, once, the set of steps every journey from it
+    passes (a bit per step): the step itself, then, when it has parallel ways, those
+    of any one of them (every one is taken) and, when it has unmarked ways, only
+    those all of them share. Going from the goal backwards, that is one union or
+    intersection of bit sets per way. A step is avoidable when not every entry on
+    the road has it in its set. ``graph`` is a DAG, as for :func:`avoidable`.
     """
     import networkx as nx
 
     if goal not in graph:
         return set()
     road = nx.ancestors(graph, goal) | {goal}
-    starts = [e for e in entries if e in road]
+    starts = {e for e in entries if e in road}
     if not starts:
         return set()
-    together: dict = {}
-    either: dict = {}
-    for node in road:
-        marked = [(node, c) in parallel for c in graph.successors(node) if c in road]
-        together[node] = sum(marked)
-        either[node] = len(marked) - together[node]
+    order = list(nx.topological_sort(graph.subgraph(road)))
+    bit = {node: 1 << number for number, node in enumerate(order)}
+    everything = (1 << len(order)) - 1
+    waiting = {node: sum(1 for p in graph.predecessors(node) if p in road) for node in road}
+    passes: dict = {}                  # node -> the bits of the steps every journey passes
+    unavoidable = everything
+    for node in reversed(order):
+        if node == goal:
+            mine = bit[node]
+        else:
+            together, either = 0, everything
+            has_together = False
+            for child in graph.successors(node):
+                if child not in road:
+                    continue
+                if (node, child) in parallel:
+                    together |= passes[child]
+                    has_together = True
+                else:
+                    either &= passes[child]
+            mine = bit[node] | ((together if has_together else everything) & either)
+        passes[node] = mine
+        if node in starts:
+            unavoidable &= mine
+        for child in graph.successors(node):   # a set no step still needs is let go
+            if child in road:
+                waiting[child] -= 1
+                if not waiting[child]:
+                    del passes[child]
     found = set()
     for step in steps:
-        if step == goal:
-            continue
-        if step not in road:
-            found.add(step)
-            continue
-        cannot = {step}
-        stack = [step]
-        failed_together: dict = {}
-        failed_either: dict = {}
-        while stack:
-            node = stack.pop()
-            for before in graph.predecessors(node):
-                if before not in road or before in cannot or before == goal:
-                    continue
-                if (before, node) in parallel:
-                    failed_together[before] = failed_together.get(before, 0) + 1
-                else:
-                    failed_either[before] = failed_either.get(before, 0) + 1
-                if failed_either.get(before, 0) == either[before] and (
-                        not together[before] or failed_together.get(before, 0)):
-                    cannot.add(before)
-                    stack.append(before)
-        if any(e not in cannot for e in starts):
+        if step != goal and (step not in bit or not unavoidable & bit[step]):
             found.add(step)
     return found

@@ -152,7 +152,8 @@ def json_values():
         return st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4),
                          st.lists(inner, max_size=3).map(tuple),
                          # the same object several times, at one depth and at two
-                         inner.map(lambda v: [v, v, v]), inner.map(lambda v: [v, [v, v], {"k": v}]))
+                         inner.map(lambda v: [v, v, v]),
+                         inner.map(lambda v: [v, [v, v], {"k": v}]))
 
     return st.recursive(scalars, grow, max_leaves=30)
 
@@ -203,13 +204,25 @@ def same_plan_both_ways(pathway: Pathway) -> None:
 
 
 @pytest.mark.parametrize("name_pathway", fixed_pathways(), ids=lambda np: np[0])
-def test_route_terms_and_text_as_the_plain_computations_give_them(name_pathway):
+def test_route_terms_and_text_as_the_plain_computations_give_them(name_pathway, tmp_path):
     _name, pathway = name_pathway
     assert fhir.route_terms(pathway) == plain_route_terms(pathway)
     same_plan_both_ways(pathway)
-    text = fhir.export_fhir(pathway)
-    assert text == json.dumps(plain_clean(fhir.plan_definition(pathway)), indent=2,
+    text = fhir.export_fhir(pathway, date=DAY)
+    assert text == json.dumps(plain_clean(fhir.plan_definition(pathway, date=DAY)), indent=2,
                               ensure_ascii=False) + "\n"
+    # the file the export writes a part at a time holds the same text
+    fhir.write_fhir(pathway, tmp_path / "plan.json", date=DAY)
+    assert (tmp_path / "plan.json").read_bytes() == text.encode("utf-8")
+
+
+def test_the_file_written_in_parts_is_the_text_with_any_characters(tmp_path):
+    pathway = make_pathway(40, seed=4)
+    steps = [s.model_copy(update={"name": f"Ставка «{n}» 🩺 ≥ 69 mmol/mol"})
+             for n, s in enumerate(pathway.steps)]
+    pathway = pathway.model_copy(update={"steps": steps})
+    fhir.write_fhir(pathway, tmp_path / "plan.json", date=DAY)
+    assert (tmp_path / "plan.json").read_bytes() == fhir.export_fhir(pathway, date=DAY).encode()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

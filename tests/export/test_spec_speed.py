@@ -70,3 +70,33 @@ def test_reportlab_uses_its_c_speedups():
     from reportlab.lib.rl_accel import _c_funcs
 
     assert {"fp_str", "instanceStringWidthTTF", "asciiBase85Encode", "escapePDF"} <= set(_c_funcs)
+
+
+def test_the_formats_of_one_unchanged_pathway_gather_the_content_once(tmp_path, monkeypatch):
+    """The export dialog and ``periop export`` write PDF, Word, HTML and Markdown of one
+    pathway with one report: the content is gathered once, and again when the pathway
+    changed in place or another report comes."""
+    import designer.export.spec as spec
+    from designer.graph.validate import validate
+
+    calls = []
+    real = spec.build_spec
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(spec, "build_spec", counted)
+    monkeypatch.setattr(spec, "_LAST", [])
+    pathway = chain_pathway(8)
+    report = validate(pathway)
+    for fmt in ("pdf", "docx", "html", "md"):
+        export_spec(pathway, fmt, tmp_path / f"spec.{fmt}", report=report, today=TODAY)
+    assert len(calls) == 1
+    pathway.steps[1].name = "Renamed in place"
+    export_spec(pathway, "md", tmp_path / "again.md", report=report, today=TODAY)
+    assert len(calls) == 2 and "Renamed in place" in (tmp_path / "again.md").read_text()
+    export_spec(pathway, "md", tmp_path / "again.md", report=validate(pathway), today=TODAY)
+    export_spec(pathway, "md", tmp_path / "again.md", report=report,
+                today=dt.date(2026, 3, 15))
+    assert len(calls) == 4

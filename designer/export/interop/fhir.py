@@ -96,7 +96,7 @@ from itertools import filterfalse
 from designer.graph.model import ACTIVITY_LABELS, Pathway, Status, Step, StepKind, Transition
 from designer.graph.rules.core_decisions import branch_interval
 from designer.export.interop import fhir_extensions as fx
-from designer.export.interop.json_text import dumps_indented
+from designer.export.interop.json_text import dumps_indented, write_indented
 
 # what the PlanDefinition itself carries, left out of our extensions
 PATHWAY_IN_FHIR = ("format", "title", "version", "steps", "transitions")
@@ -174,20 +174,32 @@ def _duration(value: float) -> dict:
             "system": UCUM, "code": "d"}
 
 
-def _role_name(pathway: Pathway, role_id: str | None) -> str | None:
+def _by_id(items) -> dict:
+    """Roles or settings by id, the first of any that share one (as ``Pathway.role``)."""
+    out: dict = {}
+    for item in items:
+        out.setdefault(item.id, item)
+    return out
+
+
+def _role_name(pathway: Pathway, role_id: str | None, roles: dict | None = None) -> str | None:
     if not role_id:
         return None
-    role = pathway.role(role_id)
+    role = roles.get(role_id) if roles is not None else pathway.role(role_id)
     return role.name if role else role_id
 
 
-def _setting_name(pathway: Pathway, setting_id: str | None) -> str | None:
-    setting = pathway.setting(setting_id) if setting_id else None
+def _setting_name(pathway: Pathway, setting_id: str | None,
+                  settings: dict | None = None) -> str | None:
+    setting = None
+    if setting_id:
+        setting = (settings.get(setting_id) if settings is not None
+                   else pathway.setting(setting_id))
     return setting.name if setting else setting_id
 
 
-def _is_patient(pathway: Pathway, role_id: str) -> bool:
-    name = (_role_name(pathway, role_id) or "").strip().lower()
+def _is_patient(pathway: Pathway, role_id: str, roles: dict | None = None) -> bool:
+    name = (_role_name(pathway, role_id, roles) or "").strip().lower()
     return role_id.lower() == "patient" or name in ("patient", "the patient")
 
 
@@ -199,15 +211,15 @@ def _information(item: str) -> dict:
 
 
 def _handoff_sentence(pathway: Pathway, t: Transition,
-                      steps: dict[str, Step] | None = None) -> str:
+                      steps: dict[str, Step] | None = None, roles: dict | None = None) -> str:
     h = t.handoff
     source = steps.get(t.source) if steps is not None else pathway.step(t.source)
     parts = [f"Handoff from {source.name if source else t.source}"]
     who = []
     if h.sender:
-        who.append(f"sent by {_role_name(pathway, h.sender)}")
+        who.append(f"sent by {_role_name(pathway, h.sender, roles)}")
     if h.receiver:
-        who.append(f"received by {_role_name(pathway, h.receiver)}")
+        who.append(f"received by {_role_name(pathway, h.receiver, roles)}")
     if who:
         parts.append(" and ".join(who))
     if h.channel:
@@ -256,7 +268,7 @@ def actor_ids(pathway: Pathway) -> dict[str, str]:
 
 
 def _step_action(pathway: Pathway, step: Step, action_id: str,
-                 actors: dict[str, str] | None = None) -> dict:
+                 actors: dict[str, str] | None = None, roles: dict | None = None) -> dict:
     action: dict = {"id": action_id, "title": step.name,
                     "extension": [fx.to_extension(fx.STEP, step, STEP_IN_FHIR)]}
     if step.description:
@@ -277,9 +289,9 @@ def _step_action(pathway: Pathway, step: Step, action_id: str,
                                     "label": "Information for patients",
                                     "display": step.patient_info}]
     if step.owner:
-        role_text = _role_name(pathway, step.owner)
+        role_text = _role_name(pathway, step.owner, roles)
         action["participant"] = [{
-            "type": "patient" if _is_patient(pathway, step.owner) else "practitioner",
+            "type": "patient" if _is_patient(pathway, step.owner, roles) else "practitioner",
             "role": {"text": role_text},
         }]
     if actors and step.setting in actors:
@@ -633,29 +645,32 @@ def plan_definition(pathway: Pathway, base_url: str | None = None,
     date : datetime.date, optional
         The publication date; today when not given.
 
-    A condition that many steps need is one object in each of their lists (a long
-    pathway would otherwise hold it thousands of times): copy before changing one.
+    A condition that many steps need is one object in each of their lists, and steps
+    that one route reaches with the same answers share one list (a long pathway would
+    otherwise hold a condition thousands of times): copy before changing either.
     """
     return _plan(pathway, base_url, date)[0]
 
 
 def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None = None,
           quick: bool = True) -> tuple[dict, set[int]]:
-    """:func:`plan_definition`, and the ``id`` of the conditions it repeats on many steps
-    (one object each, for :func:`_cleaned` and the JSON writer to handle once).
+    """:func:`plan_definition`, and the ``id`` of the conditions and lists of them it
+    repeats on many steps (one object each, for :func:`_cleaned` and the JSON writer
+    to handle once).
 
     ``quick=False`` gives a step reached by one route its conditions the general way
     (the same result, more slowly: tests compare the two)."""
     steps = pathway.steps_by_id()
     ids = _ActionIds(s.id for s in pathway.steps)
     actors = actor_ids(pathway)
-    actions: dict[str, dict] = {s.id: _step_action(pathway, s, ids(s.id), actors)
+    roles, settings = _by_id(pathway.roles), _by_id(pathway.settings)   # looked up per step
+    actions: dict[str, dict] = {s.id: _step_action(pathway, s, ids(s.id), actors, roles)
                                 for s in pathway.steps}
     where: dict[str, list[str]] = {}
     for step in pathway.steps:
         if step.setting:
             where.setdefault(step.id, []).append(
-                f"Setting: {_setting_name(pathway, step.setting)}.")
+                f"Setting: {_setting_name(pathway, step.setting, settings)}.")
 
     loops = back_edges(pathway)
     points = choices(pathway)
@@ -732,7 +747,7 @@ def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None =
             for item in t.handoff.information:
                 actions[t.source].setdefault("output", []).append(_information(item))
                 actions[t.target].setdefault("input", []).append(_information(item))
-            where.setdefault(t.target, []).append(_handoff_sentence(pathway, t, steps))
+            where.setdefault(t.target, []).append(_handoff_sentence(pathway, t, steps, roles))
     # a decision on a coded laboratory value: its branches test the value itself
     measured: dict[int, str] = {}
     branches_from: dict[str, list[int]] = {}     # step id -> its branches, in file order
@@ -802,15 +817,23 @@ def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None =
     # a choice's answers sort as the choices do (by their step's place in the list)
     rank = {(key, b): n for n, key in enumerate(sorted(points, key=by_place.get))
             for b in points[key].ways}
+    # one route's conditions, by the route (its term is one object for every step
+    # from one choice to the next): one list for all those steps
+    by_term: dict[int, list[dict]] = {}
+    lists_used: dict[int, int] = {}
     for step_id, needed in needs.items():
         if quick and not isinstance(needed, dict) and len(needed) == 1:
             # one route (most steps of a long pathway): its answers, each its condition,
             # in a few calls however many the answers (per_choice gives the same)
             (term,) = needed
-            for key, b in filterfalse(made.__contains__, term):
-                choice_condition(key, [b])
-            actions[step_id]["condition"] = list(map(made.__getitem__,
-                                                     sorted(term, key=rank.__getitem__)))
+            conditions = by_term.get(id(term))
+            if conditions is None:
+                for key, b in filterfalse(made.__contains__, term):
+                    choice_condition(key, [b])
+                conditions = list(map(made.__getitem__, sorted(term, key=rank.__getitem__)))
+                by_term[id(term)] = conditions
+            lists_used[id(conditions)] = lists_used.get(id(conditions), 0) + 1
+            actions[step_id]["condition"] = conditions
             continue
         product = needed if isinstance(needed, dict) else _product(needed)
         if product is not None:
@@ -870,7 +893,8 @@ def _plan(pathway: Pathway, base_url: str | None = None, date: _dt.date | None =
         resource["relatedArtifact"] = artifacts
     if actions:
         resource["action"] = list(actions.values())
-    return resource, {id(condition) for condition in made.values()}
+    return resource, ({id(condition) for condition in made.values()}
+                      | {i for i, used in lists_used.items() if used > 1})
 
 
 def _evidence(evidence) -> dict:
@@ -918,9 +942,12 @@ def _cleaned(value, parts: set[int] | frozenset[int] = frozenset()
                 item = clean(item)
                 if item not in ("", {}, [], None):
                     out[k] = item
-        elif v and parts.issuperset(map(id, v)) and None not in (
+        elif v and id(v[0]) in done and None not in (
                 again := list(map(done.get, map(id, v)))):
-            out = [item for item in again if item]      # all cleaned before: no calls
+            # parts only, all cleaned before (``done`` knows only parts, and each id in
+            # it is a part alive, so the very object): no calls, and as a rule nothing
+            # left empty to drop
+            out = again if all(again) else [item for item in again if item]
         else:
             out = []
             for item in v:
@@ -950,3 +977,25 @@ def export_fhir(pathway: Pathway, out_path=None, base_url: str | None = None,
 
         write_text_atomic(Path(out_path), text)
     return text
+
+
+def write_fhir(pathway: Pathway, out_path, base_url: str | None = None,
+               date: _dt.date | None = None) -> None:
+    """Write :func:`export_fhir`'s file (the same bytes) without making its text.
+
+    A long pathway's plan is tens of megabytes (each step carries the conditions
+    of the routes to it); written a part at a time, the whole text and its bytes
+    are never in memory.
+    """
+    from pathlib import Path
+
+    from designer.graph.io import write_file_atomic
+
+    plan, parts = _plan(pathway, base_url, date)
+    clean, shared = _cleaned(plan, parts)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as out:
+            write_indented(clean, out.write, shared, end="\n")
+
+    write_file_atomic(Path(out_path), write)

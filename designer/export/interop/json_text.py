@@ -16,6 +16,7 @@ keys); anything else raises ``TypeError`` as ``json.dumps`` does.
 from __future__ import annotations
 
 from json.encoder import encode_basestring  # the C function where there is one
+from typing import Callable
 
 _INDENT = "  "
 
@@ -49,16 +50,8 @@ def _scalar(value) -> str:
 def _key(key) -> str:
     if isinstance(key, str):
         return encode_basestring(key)
-    if isinstance(key, float):
-        return encode_basestring(_float(key))
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return encode_basestring(int.__repr__(key))
+    if key is None or isinstance(key, (bool, int, float)):   # as json: the scalar's text
+        return encode_basestring(_scalar(key))
     raise TypeError(f"keys must be str, int, float, bool or None, "
                     f"not {key.__class__.__name__}")
 
@@ -71,6 +64,25 @@ def dumps_indented(value, shared: set[int] | frozenset[int] = frozenset(),
     ``value``: each is written once per depth and its text reused (a list of them
     only is one join). ``end`` saves copying a long text to add a newline.
     """
+    return "".join(_pieces(value, shared, end))
+
+
+def write_indented(value, write: Callable[[bytes], object],
+                   shared: set[int] | frozenset[int] = frozenset(), end: str = "",
+                   per_write: int = 4096) -> None:
+    """Give ``write`` the UTF-8 of :func:`dumps_indented`'s text, a part at a time.
+
+    The whole text is never in memory at once (nor its bytes): a long pathway's
+    FHIR is tens of megabytes, and copying it whole, then encoding the copy, costs
+    more than the same work on parts that stay in the processor's cache.
+    """
+    pieces = _pieces(value, shared, end)
+    for start in range(0, len(pieces), per_write):
+        write("".join(pieces[start:start + per_write]).encode("utf-8"))
+
+
+def _pieces(value, shared: set[int] | frozenset[int], end: str) -> list[str]:
+    """The text of :func:`dumps_indented` as a list of strings, in order."""
     pieces: list[str] = []
     append = pieces.append
     done: list[dict[int, str]] = [{}]  # by depth: id of a shared part -> its text
@@ -124,12 +136,13 @@ def dumps_indented(value, shared: set[int] | frozenset[int] = frozenset(),
                 return
             inner = newline(level + 1)
             separator = "," + inner
-            if shared and shared.issuperset(map(id, o)):
+            first_text = done[level + 1].get(id(o[0])) if shared else None
+            if first_text is not None:
                 # shared parts only (a step's conditions), all written before: their
-                # texts as they are (no call, no copy for each)
+                # texts as they are (no call, no copy for each). ``done`` and ``after``
+                # know only shared parts, each alive, so an id found is that very part
                 texts = list(map(after[level + 1].get, map(id, o[1:])))
-                first_text = done[level + 1].get(id(o[0]))
-                if first_text is not None and None not in texts:
+                if None not in texts:
                     append("[" + inner + first_text)
                     pieces.extend(texts)
                     append(newline(level) + "]")
@@ -153,4 +166,4 @@ def dumps_indented(value, shared: set[int] | frozenset[int] = frozenset(),
     else:
         append(_scalar(value))
     append(end)
-    return "".join(pieces)
+    return pieces

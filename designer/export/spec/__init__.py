@@ -26,8 +26,6 @@ from designer.export.spec.content import SpecContent, build_spec
 SPEC_FORMATS = ("html", "pdf", "docx", "md")
 
 
-
-
 def export_spec(pathway: Pathway, fmt: str, out_path: str | os.PathLike[str],
                 report: Any = None, diff: Any = None,
                 today: _dt.date | None = None) -> Path:
@@ -69,9 +67,30 @@ def export_spec(pathway: Pathway, fmt: str, out_path: str | os.PathLike[str],
         from designer.graph.validate import validate
 
         report = validate(pathway)
-    content = build_spec(pathway, report=report, diff=diff, today=today)
+    content = _shared_content(pathway, report, diff, today)
     target = Path(out_path)
     return write_export(target, lambda tmp: _write(fmt, content, pathway, report, tmp))
+
+
+#: The content last gathered: (pathway, report, diff, date, the pathway's text, content).
+#: Writing the specification in several formats of one unchanged pathway (the export
+#: dialog, ``periop export``) gathers it once; a pathway changed in place since has
+#: other text, and a new report or diff is another object.
+_LAST: list = []
+
+
+def _shared_content(pathway: Pathway, report: Any, diff: Any,
+                    today: _dt.date | None) -> SpecContent:
+    day = today or _dt.date.today()
+    text = pathway.model_dump_json()
+    if _LAST:
+        was_pathway, was_report, was_diff, was_day, was_text, content = _LAST[0]
+        if (was_pathway is pathway and was_report is report and was_diff is diff
+                and was_day == day and was_text == text):
+            return content
+    content = build_spec(pathway, report=report, diff=diff, today=day)
+    _LAST[:] = [(pathway, report, diff, day, text, content)]
+    return content
 
 
 def spec_content(pathway: Pathway, report: Any = None, diff: Any = None) -> SpecContent:
