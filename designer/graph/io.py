@@ -806,6 +806,122 @@ def _dump_yaml(data: dict[str, Any]) -> str:
     return stream.getvalue()
 
 
+# --- the simple writer: the common case written as text, no emitter at all
+#
+# Most list items are mappings of short one-line names, numbers and flow lists of
+# numbers. For those, libyaml's output is fixed and plain: ``key: value`` lines, two
+# more spaces per nested mapping, ``- `` items at their key's column, ``[1, 2]``.
+# The simple writer writes exactly that for an item made only of values it is sure
+# of, and gives up (None) on anything else, which libyaml then writes: text that is
+# not plain (quoting, escapes, several lines), a key that is not a plain word, lists
+# in lists, and any line long enough that the emitter might fold it.
+
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# letters and digits of any script, then also spaces and punctuation that mean
+# nothing to YAML inside a block plain scalar (only ``: `` and `` #`` would, and a few
+# only at the start); never a space at the end (checked apart)
+_SIMPLE_TEXT = re.compile(r"[^\W_][\w .,()/'&+%;?!*@=-]*\Z")
+_SIMPLE_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+\Z")   # repr() of a float: no exponent, inf, nan
+_SIMPLE_WIDTH = 80    # a line this short is never folded (the emitter's width is 100)
+_BMP_END = "\uffff"   # libyaml escapes characters beyond the Basic Multilingual Plane
+
+
+class _SimpleWriter:
+    """Writes the text libyaml writes for the simple list items (see above)."""
+
+    def __init__(self) -> None:
+        self._plain: dict[str, bool] = {}    # text -> written as it is, unquoted
+        self._resolver = yaml.resolver.Resolver()
+
+    def item(self, data: Any) -> str | None:
+        """The lines of ``data`` as an item of a top-level list, or None."""
+        out: list[str] = []
+        return "".join(out) if self._sequence([data], 0, out) else None
+
+    def is_plain(self, text: str) -> bool:
+        plain = self._plain.get(text)
+        if plain is None:
+            plain = self._plain[text] = (
+                _SIMPLE_TEXT.match(text) is not None and text[-1] != " "
+                and (text.isascii() or max(text) <= _BMP_END)
+                and self._resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG)
+        return plain
+
+    def _scalar(self, value: Any) -> str | None:
+        kind = type(value)
+        if kind is str:
+            return value if self.is_plain(value) else None
+        if kind is int:
+            return str(value)
+        if kind is float:
+            text = repr(value)
+            return text if _SIMPLE_FLOAT.match(text) else None
+        if kind is bool:
+            return "true" if value else "false"
+        if value is None:
+            return "null"
+        return None
+
+    def _flow(self, data: list[Any]) -> str | None:
+        if any(type(v) is not int and type(v) is not float for v in data):
+            return None
+        texts = [self._scalar(v) for v in data]
+        return None if None in texts else "[" + ", ".join(texts) + "]"  # type: ignore[arg-type]
+
+    def _mapping(self, data: dict[Any, Any], indent: int, out: list[str], first: bool) -> bool:
+        """Lines of a non-empty block mapping with keys at column ``indent``; ``first``:
+        its first key goes on the line a ``- `` has started."""
+        pad = " " * indent
+        for key, value in data.items():
+            if type(key) is not str or not _SIMPLE_KEY.match(key) or not self.is_plain(key):
+                return False
+            lead = key if first else pad + key
+            width = indent if first else 0
+            first = False
+            kind = type(value)
+            if (kind is dict or kind is list) and value:
+                out.append(lead + ":\n")
+                if not (self._mapping(value, indent + 2, out, False) if kind is dict
+                        else self._sequence(value, indent, out)):
+                    return False
+                continue
+            if kind is dict or kind is list or kind is _Flow:
+                text = ("{}" if kind is dict else "[]") if not value else self._flow(value)
+            else:
+                text = self._scalar(value)
+            if text is None:
+                return False
+            line = lead + ": " + text
+            if width + len(line) > _SIMPLE_WIDTH:
+                return False
+            out.append(line + "\n")
+        return True
+
+    def _sequence(self, data: list[Any], indent: int, out: list[str]) -> bool:
+        """Lines of a non-empty block sequence with its ``- `` at column ``indent``."""
+        pad = " " * indent
+        for item in data:
+            kind = type(item)
+            if kind is dict and item:
+                out.append(pad + "- ")
+                if not self._mapping(item, indent + 2, out, True):
+                    return False
+                continue
+            if kind is list and item:
+                return False      # a list in a list: libyaml's
+            if kind is dict or kind is list or kind is _Flow:
+                text = ("{}" if kind is dict else "[]") if not item else self._flow(item)
+            else:
+                text = self._scalar(item)
+            if text is None:
+                return False
+            line = pad + "- " + text
+            if len(line) > _SIMPLE_WIDTH:
+                return False
+            out.append(line + "\n")
+        return True
+
+
 def iter_pathway_yaml(pathway: Pathway) -> Iterator[str]:
     """The text of :func:`dump_pathway` in pieces: the header keys, then the lists a few
     items at a time.
@@ -831,11 +947,24 @@ def iter_pathway_yaml(pathway: Pathway) -> Iterator[str]:
         if not items:
             continue
         written.add(key)
+        simple = _SimpleWriter() if _FAST_DUMP else None
+        if simple is not None and not (_SIMPLE_KEY.match(key) and simple.is_plain(key)):
+            simple = None
         for start in range(0, len(items), _CHUNK):
             chunk = [_item_data(name, item) for item in items[start:start + _CHUNK]]
-            text = _dump_yaml({key: chunk})
-            # the key line comes once, before the first item
-            yield text if start == 0 else text.split("\n", 1)[1]
+            if simple is None:
+                text = _dump_yaml({key: chunk})
+                # the key line comes once, before the first item
+                yield text if start == 0 else text.split("\n", 1)[1]
+                continue
+            # each item as the simple writer writes it, or else as libyaml does (its
+            # text for a one-item list, without the key line)
+            parts = [f"{key}:\n"] if start == 0 else []
+            for data in chunk:
+                text = simple.item(data)
+                parts.append(text if text is not None else
+                             _dump_yaml({key: [data]}).split("\n", 1)[1])
+            yield "".join(parts)
     for key in _ALWAYS:
         if key not in written:
             yield _dump_yaml({key: []})

@@ -85,7 +85,10 @@ _tricky = st.sampled_from([
     "tab\there", "crlf\r\nx", "nel\x85x", "ls\u2028x", "ps\u2029x", "bom\ufeffx",
     "bell\x07", "esc\x1b", "nul\x00x", "del\x7f", "é café", "日本語", "emoji 🙂👍🏽",
     "zero\u200bwidth", "a" * 150, ("word " * 40).strip(), ("word " * 40),
-    "x" * 99 + " " + "y" * 10, "long: " + "z " * 80,
+    "x" * 99 + " " + "y" * 10, "long: " + "z " * 80, "Ready for surgery? 5", "a?", "a!",
+    "a*b", "a@b", "a=b", "a & b", "50%", "a;b", "a/b", "(a)", "a.", "a-", "a - b", "1 a",
+    "2024-01-02 x", "é", "Ünïcödé name", "𝐀bc", "a𠀀b", "ǅ", "٣", "a\u00a0b", "a\u3000b",
+    "_x", "x_", "a  b", "a   ", "a\t",
 ])
 _text = st.one_of(_tricky, st.text(max_size=40),
                   st.builds(lambda a, b: a + b, _tricky, st.text(max_size=12)),
@@ -125,3 +128,34 @@ def test_any_pathway_saves_the_old_bytes_and_loads_back(names, texts, xs):
     again = loads_pathway(text)
     assert again.content_equal(pathway)
     assert dump_pathway(again) == text
+
+
+# Items the simple writer writes itself, and items it must leave to libyaml.
+_keys = st.one_of(st.sampled_from(["id", "name", "yes", "null", "on", "x_1", "_a", "a" * 90,
+                                   "with space", "dash-key", "1a"]), _text)
+_item_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(st.one_of(st.integers(-10**9, 10**9), st.floats()), max_size=3)
+        .map(io._Flow),
+        st.dictionaries(_keys, inner, max_size=3)),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.dictionaries(_keys, _item_values, max_size=5), min_size=1, max_size=4))
+def test_list_items_written_as_text_are_libyamls_bytes(items):
+    writer = io._SimpleWriter()
+    for item in items:
+        text = writer.item(item)
+        if text is not None:
+            assert "steps:\n" + text == old_dump({"steps": [item]})
+
+
+def test_the_simple_writer_writes_the_common_items():
+    pathway = make_pathway(60)
+    writer = io._SimpleWriter()
+    for name in ("steps", "transitions", "settings", "roles"):
+        for item in getattr(pathway, name):
+            assert writer.item(io._item_data(name, item)) is not None, (name, item)
