@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QStackedWidget, QWidget
 
 from designer.ui.panels.properties.pages import (
@@ -24,6 +24,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from designer.ui.editing.context import EditorContext
 
 _CHOICE_EVENTS = ("setting-", "settings-", "role-", "reset")
+
+#: pages built ahead of time, in this order, once the pathway has been drawn: the first
+#: click on a step (or adding one, which selects it) then only fills a ready page
+_AHEAD = (StepPage, TransitionPage, LanePage)
 
 
 class PropertiesDock(QDockWidget):
@@ -45,6 +49,15 @@ class PropertiesDock(QDockWidget):
         self.stack = QStackedWidget()
         # pages are built the first time they are needed (a quicker start)
         self._built: dict[type, PropertyPage] = {}
+        # after the canvas's first paint, one page built per event-loop turn (each
+        # well under a frame's budget), so neither start-up nor the first selection
+        # pays for it (building the step page was most of adding a step's block)
+        self._ahead: list = []
+        self._ahead_watching: QWidget | None = None
+        self._ahead_timer = QTimer(self)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(0)
+        self._ahead_timer.timeout.connect(self._build_ahead_slice)
         self.pathway_page = self._page(PathwayPage)
         self.multi_page = QLabel("")
         self.multi_page.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -88,6 +101,30 @@ class PropertiesDock(QDockWidget):
     def lane_page(self) -> LanePage:
         return self._page(LanePage)
 
+    def _watch_first_paint(self) -> None:
+        """Build the other pages ahead once the canvas has painted (see ``_AHEAD``)."""
+        view = self.context.view
+        if self._ahead or self._ahead_watching is not None or view is None \
+                or all(kind in self._built for kind in _AHEAD):
+            return
+        self._ahead_watching = view.viewport()
+        self._ahead_watching.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self._ahead_watching and event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            self._ahead_watching = None
+            # one page a turn (the step page ~20 ms CPU at 2,000 steps, the others less)
+            self._ahead = [lambda k=kind: self._page(k) for kind in _AHEAD]
+            self._ahead_timer.start()   # the next turn: after this paint is on screen
+        return super().eventFilter(obj, event)
+
+    def _build_ahead_slice(self) -> None:
+        if self._ahead:
+            self._ahead.pop(0)()
+        if self._ahead:
+            self._ahead_timer.start()
+
     def _pages(self) -> tuple[PropertyPage, ...]:
         return tuple(self._built.values())
 
@@ -101,6 +138,7 @@ class PropertiesDock(QDockWidget):
         for page in self._pages():
             page.refresh_choices()
         self.show_selection()
+        self._watch_first_paint()
 
     def _selection_changed(self) -> None:
         # a rubber band changes the selection item by item: show the result once
