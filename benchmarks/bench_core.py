@@ -20,6 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 
+def _libyaml_dump(pathway) -> str:
+    """The pathway's text as one ``yaml.dump`` through libyaml's dumper writes it."""
+    from designer.graph import io
+
+    return yaml.dump(io.pathway_to_data(pathway), Dumper=io._PathwayDumper, sort_keys=False,
+                     allow_unicode=True, width=100, default_flow_style=False, indent=2)
+
+
 def run(report) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -59,6 +67,14 @@ def _run(report, folder: Path) -> None:
         save = best_of(repeats, lambda: save_pathway(pathway, folder / "out.yaml"))
         report("file", f"load {n:,} steps (CPU)", load * 1000, "ms")
         report("file", f"save {n:,} steps", save * 1000, "ms")
+        if n >= 1_000:
+            # the save's text against one yaml.dump of the same data through libyaml
+            # (how it was written before issue 16), CPU, interleaved
+            text_cpu, dump_cpu = interleaved(3, lambda: dump_pathway(pathway),
+                                             lambda: _libyaml_dump(pathway))
+            report("file", f"save {n:,} steps: the YAML text (CPU)", text_cpu * 1000, "ms")
+            report("file", f"save {n:,} steps: the YAML text vs yaml.dump with libyaml",
+                   text_cpu / dump_cpu, "x", "<= 0.5")
         report("file", f"load / bare libyaml parse, {n:,} steps", load / bare, "x",
                "<= 1.0" if n == 10_000 else "")
         report("file", f"load / libyaml parse with GC paused (the floor), {n:,} steps",

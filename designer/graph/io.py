@@ -644,6 +644,13 @@ def _clean(value: Any) -> Any:
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
+            kind = type(v)
+            if kind is str or kind is int:    # most values: kept as they are
+                out[k] = v
+                continue
+            if kind is float:
+                out[k] = int(v) if v.is_integer() else v
+                continue
             v = _clean(v)
             if v == {} and k in _KEEP_EMPTY:
                 out[k] = v
@@ -831,6 +838,7 @@ class _SimpleWriter:
 
     def __init__(self) -> None:
         self._plain: dict[str, bool] = {}    # text -> written as it is, unquoted
+        self._keys: dict[Any, bool] = {}     # mapping key -> written as it is
         self._resolver = yaml.resolver.Resolver()
 
     def item(self, data: Any) -> str | None:
@@ -872,13 +880,26 @@ class _SimpleWriter:
         """Lines of a non-empty block mapping with keys at column ``indent``; ``first``:
         its first key goes on the line a ``- `` has started."""
         pad = " " * indent
+        keys, plain = self._keys, self._plain
         for key, value in data.items():
-            if type(key) is not str or not _SIMPLE_KEY.match(key) or not self.is_plain(key):
+            simple_key = keys.get(key)
+            if simple_key is None:
+                simple_key = keys[key] = (type(key) is str and _SIMPLE_KEY.match(key) is not None
+                                          and self.is_plain(key))
+            if not simple_key:
                 return False
             lead = key if first else pad + key
             width = indent if first else 0
             first = False
             kind = type(value)
+            if kind is str:     # the common case first
+                if not (plain.get(value) or self.is_plain(value)):
+                    return False
+                line = lead + ": " + value
+                if width + len(line) > _SIMPLE_WIDTH:
+                    return False
+                out.append(line + "\n")
+                continue
             if (kind is dict or kind is list) and value:
                 out.append(lead + ":\n")
                 if not (self._mapping(value, indent + 2, out, False) if kind is dict
