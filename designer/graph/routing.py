@@ -117,12 +117,21 @@ class BoxIndex:
     def __init__(self, nodes: Iterable[Node]):
         self.nodes: dict[str, Node] = {}
         self._buckets: dict[tuple[int, int], list[Node]] = {}
+        # (left, top, right, bottom) of all the boxes, kept while boxes come, and
+        # worked out again only when a box on the edge of it goes (None: to work out)
+        self._extent: Rect | None = (math.inf, math.inf, -math.inf, -math.inf)
         for node in nodes:
             self.add(node)
 
     def add(self, node: Node) -> None:
+        if node.id in self.nodes:          # a box moved: only its new place counts
+            self.discard(node.id)
         self.nodes[node.id] = node
         left, top, right, bottom = node.rect
+        extent = self._extent
+        if extent is not None:
+            self._extent = (min(extent[0], left), min(extent[1], top),
+                            max(extent[2], right), max(extent[3], bottom))
         for bx in range(int(left // BUCKET), int(right // BUCKET) + 1):
             for by in range(int(top // BUCKET), int(bottom // BUCKET) + 1):
                 self._buckets.setdefault((bx, by), []).append(node)
@@ -133,6 +142,10 @@ class BoxIndex:
         if node is None:
             return
         left, top, right, bottom = node.rect
+        extent = self._extent
+        if extent is not None and (left <= extent[0] or top <= extent[1]
+                                   or right >= extent[2] or bottom >= extent[3]):
+            self._extent = None
         for bx in range(int(left // BUCKET), int(right // BUCKET) + 1):
             for by in range(int(top // BUCKET), int(bottom // BUCKET) + 1):
                 bucket = self._buckets.get((bx, by))
@@ -141,6 +154,31 @@ class BoxIndex:
                 bucket[:] = [n for n in bucket if n is not node]
                 if not bucket:
                     del self._buckets[(bx, by)]
+
+    def extent(self) -> Rect | None:
+        """(left, top, right, bottom) round every box; None when there is none."""
+        if self._extent is None:
+            rects = [n.rect for n in self.nodes.values()]
+            self._extent = ((min(r[0] for r in rects), min(r[1] for r in rects),
+                             max(r[2] for r in rects), max(r[3] for r in rects))
+                            if rects else (math.inf, math.inf, -math.inf, -math.inf))
+        if not self.nodes:
+            return None
+        return self._extent
+
+    def far_apart(self) -> bool:
+        """:func:`_far_apart` of the boxes held, without a walk over them."""
+        extent = self.extent()
+        return extent is not None and (extent[2] - extent[0] > FAR
+                                       or extent[3] - extent[1] > FAR)
+
+    def same_as(self, other: "BoxIndex") -> bool:
+        """The same boxes in the same buckets (in whatever order each bucket holds
+        them) and the same extent: what a kept index is checked against a fresh one by."""
+        def content(index):
+            return {k: sorted((n.id, n) for n in v) for k, v in index._buckets.items()}
+        return (self.nodes == other.nodes and content(self) == content(other)
+                and self.extent() == other.extent())
 
     def query(self, rect: Rect) -> list[Node]:
         left, top, right, bottom = rect
@@ -188,11 +226,13 @@ def _fan_sides(nodes: Mapping[str, Node], edges: Sequence[Edge]) -> dict[str, st
     going to another row leave by the diamond's top and bottom corners."""
     out: dict[str, list[Edge]] = {}
     for e in edges:
-        out.setdefault(e.source, []).append(e)
+        a = nodes.get(e.source)
+        if a is not None and a.shape == "diamond":    # (only a decision's branches fan)
+            out.setdefault(e.source, []).append(e)
     fan: dict[str, str] = {}
     for source, group in out.items():
-        a = nodes.get(source)
-        if a is None or a.shape != "diamond" or len(group) < 2:
+        a = nodes[source]
+        if len(group) < 2:
             continue
         forward = [e for e in group if e.target in nodes
                    and nodes[e.target].cx - nodes[e.target].w / 2 >= a.cx + a.w / 2 + 2 * MARGIN]
@@ -493,7 +533,8 @@ class RouteCache:
         for e in edges:
             a, b, way = by_id[e.source], by_id[e.target], sides[e.key]
             old = before.get(e.key)
-            if old is not None and old[0] == a and old[1] == b and old[2] == way:
+            if old is not None and (old[0] is a or old[0] == a) and (
+                    old[1] is b or old[1] == b) and old[2] == way:
                 route = old[3]
                 self.reused += 1
             else:
@@ -616,7 +657,8 @@ def _simplify(points: list[Point]) -> list[Point]:
 def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
                 only: Iterable[str] | None = None,
                 previous: Mapping[str, Route] | None = None,
-                cache: RouteCache | None = None) -> dict[str, Route]:
+                cache: RouteCache | None = None,
+                index: BoxIndex | None = None) -> dict[str, Route]:
     """Orthogonal routes for ``edges`` between ``nodes`` (by edge key).
 
     Edges whose ends are missing, and self-loops, are left out. Deterministic:
@@ -628,20 +670,26 @@ def route_edges(nodes: Iterable[Node], edges: Iterable[Edge],
 
     With a :class:`RouteCache` (and no ``only``): the same routes as without it,
     searching again only the edges whose surroundings changed since the last call.
+
+    ``index``: a :class:`BoxIndex` the caller keeps, holding exactly ``nodes`` (kept
+    up to date with ``add`` and ``discard`` as boxes come, go and move): used, and
+    not changed, instead of one built here from every box (the canvas re-routing a
+    few arrows in a big pathway). The routes are the same either way.
     """
     if cache is not None:
         cache._begin()
         try:
-            return _route_edges(nodes, edges, only, previous, cache)
+            return _route_edges(nodes, edges, only, previous, cache, index)
         finally:
             cache._end()
-    return _route_edges(nodes, edges, only, previous, None)
+    return _route_edges(nodes, edges, only, previous, None, index)
 
 
 def _route_edges(nodes: Iterable[Node], edges: Iterable[Edge], only: Iterable[str] | None,
-                 previous: Mapping[str, Route] | None, cache: RouteCache | None
-                 ) -> dict[str, Route]:
-    index = BoxIndex(nodes)
+                 previous: Mapping[str, Route] | None, cache: RouteCache | None,
+                 index: BoxIndex | None = None) -> dict[str, Route]:
+    if index is None:
+        index = BoxIndex(nodes)
     by_id = index.nodes
     edges = [e for e in edges if e.source in by_id and e.target in by_id
              and e.source != e.target]
@@ -654,7 +702,7 @@ def _route_edges(nodes: Iterable[Node], edges: Iterable[Edge], only: Iterable[st
         old = (previous or {}).get(e.key)
         if again is not None and e.key not in again and old is not None:
             sides[e.key] = (old.source_side, old.target_side)
-    if _far_apart(by_id.values()):
+    if index.far_apart():
         if cache is None:
             return {e.key: _plain_route(e, by_id, sides[e.key]) for e in edges}
         return cache._plain_routes(edges, by_id, sides)

@@ -219,3 +219,39 @@ def test_a_box_index_with_boxes_moved_answers_as_a_fresh_one():
         x, y = rng.uniform(-200, 2000), rng.uniform(-200, 1200)
         rect = (x, y, x + rng.uniform(10, 900), y + rng.uniform(10, 600))
         assert {n.id for n in index.query(rect)} == {n.id for n in fresh.query(rect)}
+
+
+def test_a_kept_box_index_routes_as_a_fresh_one():
+    """route_edges with an index kept through adds, moves and removals gives the
+    routes of one built from the boxes (and the kept one is the fresh one)."""
+    nodes, edges = _random_diagram(7, 18)
+    index = routing.BoxIndex(nodes.values())
+    rng = random.Random(7)
+    for n in range(20):
+        op = rng.choice(["add", "move", "move", "remove"])
+        if op == "add":
+            node = routing.Node(f"x{n}", rng.uniform(0, 1500), rng.uniform(0, 900), 120, 56)
+            nodes[node.id] = node
+            index.add(node)
+        elif op == "move":
+            sid = rng.choice(list(nodes))
+            n0 = nodes[sid]
+            nodes[sid] = routing.Node(sid, n0.cx + rng.uniform(-300, 300),
+                                      n0.cy + rng.uniform(-200, 200), n0.w, n0.h, n0.shape)
+            index.discard(sid)
+            index.add(nodes[sid])
+        else:
+            sid = rng.choice(list(nodes))
+            del nodes[sid]
+            index.discard(sid)
+        fresh = routing.BoxIndex(nodes.values())
+        assert index.same_as(fresh)
+        assert index.far_apart() == routing._far_apart(nodes.values())
+        kept_routes = routing.route_edges(nodes.values(), edges.values(), index=index)
+        assert kept_routes == routing.route_edges(nodes.values(), edges.values())
+    # spread wider than FAR, and back: the kept extent follows
+    far = routing.Node("far", routing.FAR + 3_000.0, 100.0, 120, 56)
+    index.add(far)
+    assert index.far_apart()
+    index.discard("far")
+    assert index.same_as(routing.BoxIndex(nodes.values())) and not index.far_apart()

@@ -101,6 +101,7 @@ class ProgressiveBuild:
     def _build_in_steps(self):
         self._building = True
         self._build_stale = False
+        self._boxes_moved = None          # every box is looked at after a build
         try:
             yield from self._build_parts()
         finally:

@@ -61,6 +61,10 @@ class EdgeRouting:
     _node_boxes: dict | None = None              # step id -> routing.Node as drawn
     _node_kinds: dict | None = None              # step id -> the kind that box was made for
     _box_index: routing.BoxIndex | None = None   # the same boxes, in buckets
+    # steps whose boxes may have moved or changed kind since the boxes were last
+    # looked at (the scene's _place adds them); None: any may have (a drag moves
+    # items without the model, a build): every box is looked at
+    _boxes_moved: set | None = None
     _kept_requests: dict | None = None           # key -> (its item, its label requests)
     _shown_labels: dict | None = None            # (key, name) -> (place put at, item)
 
@@ -94,6 +98,7 @@ class EdgeRouting:
         routes the whole pathway again and tidies the labels.
         """
         moving = frozenset(step_ids)
+        self._boxes_moved = None          # the mouse moves items the model knows nothing of
         if self._drag_routes is None or self._drag_routes.moving != moving:
             # what the drag starts from is kept between drags (boxes, their index,
             # the transitions) and the scene's item index answers which arrows a
@@ -138,6 +143,7 @@ class EdgeRouting:
 
     def drag_finished(self) -> None:
         drag, self._drag_routes = self._drag_routes, None
+        self._boxes_moved = None
         self._dragging = False
         self._drag_moved = False
         if drag is not None and drag.current:
@@ -187,9 +193,11 @@ class EdgeRouting:
         Kept between calls: a box is made again only for a step that moved or
         changed kind, and only that box moves in the index; a new step's box is
         added and a removed step's taken out (all are made again only the first time,
-        or when the steps came in another order)."""
+        or when the steps came in another order). Only the steps the scene placed since
+        (:meth:`_box_may_move`) are looked at, unless a drag or a build moved items."""
         steps = self._steps
         nodes, kinds, index = self._node_boxes, self._node_kinds, self._box_index
+        moved, self._boxes_moved = self._boxes_moved, set()
         if nodes is None or index is None:
             nodes, kinds = {}, {}
             for sid, item in steps.items():
@@ -216,7 +224,11 @@ class EdgeRouting:
                     index.add(node)
                 fresh[sid] = node
             nodes = self._node_boxes = fresh
-        for sid, item in steps.items():
+        if moved is None:
+            looked_at = steps.items()
+        else:
+            looked_at = [(sid, steps[sid]) for sid in moved if sid in steps]
+        for sid, item in looked_at:
             pos = item.pos()
             x, y = pos.x(), pos.y()
             node = nodes[sid]
@@ -227,6 +239,12 @@ class EdgeRouting:
                 index.discard(sid)
                 index.add(node)
         return nodes
+
+    def _box_may_move(self, step_id: str) -> None:
+        """The scene moved a step's item (or changed its kind): its box is looked at
+        when the boxes are next asked for."""
+        if self._boxes_moved is not None:
+            self._boxes_moved.add(step_id)
 
     def _arrows_across(self, rect) -> list[str]:
         """Keys of the arrows whose drawn lines' bounds meet ``rect`` (left, top,
@@ -298,7 +316,9 @@ class EdgeRouting:
             return
         routes_before = getattr(self, "_routes", None) or {}
         nodes = self._route_nodes_now()
-        routes = routing.route_edges(nodes, self._route_edges_now(), cache=self._route_cache)
+        # the kept box index (moved boxes only moved in it), not one built per call
+        routes = routing.route_edges(nodes, self._route_edges_now(), cache=self._route_cache,
+                                     index=self._box_index)
         self._routes, self._route_nodes = routes, nodes
         touched = set()
         for key, edge in self._edges.items():

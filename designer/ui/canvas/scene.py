@@ -258,6 +258,10 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
             return
         for end in (item.source, item.target):
             self._by_step.get(end, set()).discard(key)
+            # the ports left on its ends spread out again: their arrows move
+            self._dirty.update(self._by_step.get(end, ()))
+        if self._dirty:
+            self._schedule_routing()
         for deco in item.decorations():
             if deco.scene() is self:
                 self.removeItem(deco)
@@ -334,6 +338,7 @@ class PathwayScene(ProgressiveBuild, EdgeRouting, SceneOverlays, QGraphicsScene)
         x, y = geometry.scene_centre(self._bands, step)
         before = item.sceneBoundingRect()
         item.setPos(x, y)
+        self._box_may_move(step.id)
         self._mark_edges_of(step.id)
         # arrows that arched over the step's old place, or now run through its new one
         self._mark_edges_across(before)
