@@ -41,6 +41,9 @@ FRAME_SPACING = 3.0
 #: its own (see ``flush``)
 TIDY_APART_AT = 400
 
+#: the label tidying that follows a routing waits this long (see _schedule_tidying)
+TIDY_AFTER_MS = 1
+
 _TRANSITIONS_KEPT = frozenset({
     # a step comes without arrows, and goes only once its arrows have gone
     "step-added", "step-removed",
@@ -452,7 +455,10 @@ class EdgeRouting:
     def _schedule_tidying(self) -> None:
         if self._untidy and not self._tidy_pending:
             self._tidy_pending = True
-            QTimer.singleShot(0, self._tidy_some)
+            # a timer that is due only after this turn: Qt runs the input, paints and
+            # timers already due first (a zero-delay one ran straight after the
+            # routing that scheduled it, the two one long block of the GUI thread)
+            QTimer.singleShot(TIDY_AFTER_MS, self._tidy_some)
 
     def tidy_now(self) -> None:
         """Finish label tidying at once (screenshots and tests)."""
