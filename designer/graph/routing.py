@@ -1119,6 +1119,9 @@ class LabelCache:
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], tuple[tuple, Rect | None]] = {}
+        # places of labels on far apart pathways (see FAR): by label, its request,
+        # its arrow's points then and the place
+        self._far: dict[tuple[str, str], tuple[Label, list[Point], Rect]] = {}
         self.searched = 0
         self.reused = 0
 
@@ -1173,12 +1176,32 @@ def place_labels(routes: Mapping[str, Route], nodes: Iterable[Node],
     nodes = list(nodes)
     if _far_apart(nodes) or any(
             route.length() > FAR for key, route in routes.items()):
+        # no search over the space between (see FAR): a label's place depends on its
+        # own arrow alone, so with a cache only labels whose arrow (or request)
+        # changed are worked out again
         placed_far: dict[tuple[str, str], Rect] = {}
-        for lab in labels:   # no search over the space between (see FAR)
-            if lab.key in routes:
-                (x, y), _ = routes[lab.key].point_at(lab.prefer * routes[lab.key].length())
-                placed_far[(lab.key, lab.name)] = (x - lab.w / 2, y - lab.h / 2,
-                                                   x + lab.w / 2, y + lab.h / 2)
+        known = cache._far if cache is not None else {}
+        kept: dict[tuple[str, str], tuple[Label, list[Point], Rect]] = {}
+        searched = 0
+        for lab in labels:
+            route = routes.get(lab.key)
+            if route is None:
+                continue
+            where = (lab.key, lab.name)
+            entry = known.get(where)
+            if (entry is not None and (entry[0] is lab or entry[0] == lab)
+                    and entry[1] == route.points):
+                rect = entry[2]
+            else:
+                searched += 1
+                (x, y), _ = route.point_at(lab.prefer * route.length())
+                rect = (x - lab.w / 2, y - lab.h / 2, x + lab.w / 2, y + lab.h / 2)
+                entry = (lab, list(route.points), rect)
+            kept[where] = entry
+            placed_far[where] = rect
+        if cache is not None:
+            cache._far = kept
+            cache.searched, cache.reused = searched, len(placed_far) - searched
         return placed_far
     steps = _RectIndex()
     for node in nodes:

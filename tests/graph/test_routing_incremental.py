@@ -128,6 +128,78 @@ def test_cached_label_places_equal_a_fresh_placement_after_any_moves(seed, size)
     assert label_cache.searched == 0
 
 
+def _labels_for(key: str, rng: random.Random) -> list[Label]:
+    """A condition card, a handoff badge, or both, as the canvas asks for an arrow."""
+    card = Label(key, rng.choice((70, 100, 128)), rng.choice((21, 38)), rng.choice((0.0, 0.5)),
+                 False, "label", ((64.0, 52.0),))
+    badge = Label(key, 24, 16, 0.66, True, "handoff")
+    return rng.choice(([card], [badge], [card, badge], []))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(3, 24), far=st.booleans())
+def test_cached_label_places_equal_a_fresh_placement_after_adds_deletes_and_moves(
+        seed, size, far):
+    """Steps and arrows added, deleted and moved, labels changed: after each edit the
+    cached placement is a placement from scratch. ``far``: one step beyond FAR (as a
+    2,000-step pathway spreads), where labels sit at their preferred points and only
+    the labels of arrows that changed are worked out again."""
+    nodes, edges = _random_diagram(seed, size)
+    if far:
+        nodes["far"] = Node("far", routing.FAR + 5_000.0, 100.0, 150.0, 64.0)
+    rng = random.Random(seed)
+    # one request list per arrow, kept between edits (as the canvas keeps them)
+    asked = {key: _labels_for(key, rng) for key in edges}
+    keep = [(300.0, 90.0, 360.0, 110.0)]
+    route_cache, label_cache = RouteCache(), LabelCache()
+    before: dict = {}
+    asked_before: set = set()
+    made = 0
+    for step in range(8):
+        what = rng.choice(("move", "add", "delete", "arrow", "relabel")) if step else "none"
+        ids = [sid for sid in nodes if sid != "far"]
+        if what == "move":
+            sid = rng.choice(ids)
+            nodes[sid] = _moved(nodes[sid], rng.uniform(-160, 160), rng.uniform(-120, 120))
+        elif what == "add":
+            made += 1
+            sid = f"new{made}"
+            nodes[sid] = Node(sid, rng.uniform(200, 1400), rng.uniform(60, 500), 150, 64)
+            other = rng.choice(ids)
+            key = f"{other}->{sid}"
+            edges[key] = Edge(key, other, sid)
+            asked[key] = _labels_for(key, rng)
+        elif what == "delete" and len(ids) > 2:
+            sid = rng.choice(ids)
+            del nodes[sid]
+            for key in [k for k, e in edges.items() if sid in (e.source, e.target)]:
+                del edges[key], asked[key]
+        elif what == "arrow":
+            a, b = rng.sample(ids, 2)
+            key = f"{a}->{b}"
+            if key in edges:
+                del edges[key], asked[key]
+            else:
+                edges[key] = Edge(key, a, b)
+                asked[key] = _labels_for(key, rng)
+        elif what == "relabel" and asked:
+            key = rng.choice(list(asked))
+            asked[key] = _labels_for(key, rng)
+        labels = [lab for key in edges for lab in asked[key]]
+        routes = route_edges(nodes.values(), edges.values(), cache=route_cache)
+        cached = place_labels(routes, nodes.values(), labels, keep_clear=keep, cache=label_cache)
+        assert cached == place_labels(routes, nodes.values(), labels, keep_clear=keep)
+        if far and step:
+            # the labels of arrows that are new or drawn elsewhere, and new requests
+            changed = {key for key, route in routes.items()
+                       if key not in before or before[key] != route.points}
+            assert label_cache.searched == sum(
+                1 for lab in labels if lab.key in routes
+                and (lab.key in changed or lab not in asked_before))
+        before = {key: list(route.points) for key, route in routes.items()}
+        asked_before = set(labels)
+
+
 def test_arrows_on_one_line_are_drawn_side_by_side_without_crossing():
     """Two arrows whose middle stretches share x = 100 for a while (as when forced
     into one channel): drawn NUDGE_GAP apart, ends where they were, not crossed."""

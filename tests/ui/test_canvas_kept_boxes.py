@@ -1,12 +1,15 @@
 """The canvas keeps its steps' boxes, and their bucket index, between routings and
 looks only at the steps the scene placed since (issue 16: re-routing one arrow at
 2,000 steps rebuilt both). After any run of edits they must be what a fresh build
-from the items gives, and the routes what a fresh routing of the pathway gives."""
+from the items gives, the routes what a fresh routing of the pathway gives, and
+every label and badge where a placement from scratch puts it (the canvas places
+labels from its kept label places, working out again only what changed)."""
 
 from __future__ import annotations
 
 import random
 
+import pytest
 from canvas_support import make_canvas, sample_pathway
 from PySide6.QtWidgets import QApplication
 
@@ -40,16 +43,38 @@ def _check(scene) -> None:
         assert scene._routes[key] == route, key
         edge = scene.transition_items()[key]
         assert [tuple(p) for p in edge.route_points] == [tuple(p) for p in route.points], key
+    _labels_where_a_fresh_placement_puts_them(scene)
 
 
-def test_kept_boxes_and_index_equal_fresh_ones_after_adds_deletes_and_moves(qtbot):
+def _labels_where_a_fresh_placement_puts_them(scene) -> None:
+    requests = [r for key, edge in scene.transition_items().items() if key in scene._routes
+                for r in edge.label_requests()]
+    fresh = routing.place_labels(scene._routes, scene._route_nodes,
+                                 [label for label, _ in requests],
+                                 keep_clear=scene._captions_below())
+    for label, item in requests:
+        rect = fresh[(label.key, label.name)]
+        centre = item.scenePos()
+        assert abs(centre.x() - (rect[0] + rect[2]) / 2) < 1e-6, label
+        assert abs(centre.y() - (rect[1] + rect[3]) / 2) < 1e-6, label
+
+
+@pytest.mark.parametrize("far", [False, True])
+def test_kept_boxes_and_index_equal_fresh_ones_after_adds_deletes_and_moves(qtbot, far):
+    """``far``: one step stands beyond routing.FAR (as a 2,000-step pathway spreads),
+    where labels sit at their preferred points, kept for arrows that did not change."""
     pathway = sample_pathway()
+    if far:
+        pathway = pathway.model_copy(update={"steps": [*pathway.steps, Step(
+            id="far", name="Far away", kind="task", setting=pathway.settings[0].id,
+            position=(routing.FAR + 5_000.0, 70.0))]})
     _, stack, scene, _view = make_canvas(qtbot, pathway)
     _check(scene)
+    assert scene._box_index.far_apart() is far
     rng = random.Random(16)
     lanes = [s.id for s in pathway.settings]
     for n in range(24):
-        ids = [s.id for s in pathway.steps]
+        ids = [s.id for s in pathway.steps if s.id != "far"]
         op = rng.choice(["add", "add", "remove", "move", "move", "lane", "kind", "lanes",
                          "undo"])
         if op == "add":
