@@ -906,10 +906,7 @@ class _SimpleWriter:
                         else self._sequence(value, indent, out)):
                     return False
                 continue
-            if kind is dict or kind is list or kind is _Flow:
-                text = ("{}" if kind is dict else "[]") if not value else self._flow(value)
-            else:
-                text = self._scalar(value)
+            text = self._inline(value, kind)
             if text is None:
                 return False
             line = lead + ": " + text
@@ -917,6 +914,13 @@ class _SimpleWriter:
                 return False
             out.append(line + "\n")
         return True
+
+    def _inline(self, value: Any, kind: type) -> str | None:
+        """A value written on its key's or dash's line: an empty or flow collection, or
+        a scalar (``None`` when libyaml must write it)."""
+        if kind is dict or kind is list or kind is _Flow:
+            return ("{}" if kind is dict else "[]") if not value else self._flow(value)
+        return self._scalar(value)
 
     def _sequence(self, data: list[Any], indent: int, out: list[str]) -> bool:
         """Lines of a non-empty block sequence with its ``- `` at column ``indent``."""
@@ -930,10 +934,7 @@ class _SimpleWriter:
                 continue
             if kind is list and item:
                 return False      # a list in a list: libyaml's
-            if kind is dict or kind is list or kind is _Flow:
-                text = ("{}" if kind is dict else "[]") if not item else self._flow(item)
-            else:
-                text = self._scalar(item)
+            text = self._inline(item, kind)
             if text is None:
                 return False
             line = pad + "- " + text

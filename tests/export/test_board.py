@@ -195,9 +195,9 @@ def test_a_file_without_flow_inputs_says_what_is_missing(tmp_path):
     assert "Missing inputs" in out.read_text(encoding="utf-8")
 
 
-def test_reused_results_do_not_simulate_the_options_again(packs, monkeypatch):
-    pack = packs["diabetes"]
-    calls = []
+def _count_sim_runs(monkeypatch) -> list[list[str]]:
+    """The scenarios of each sim.run call made from now on (the runs still happen)."""
+    calls: list[list[str]] = []
     real = sim.run
 
     def counting(pathway, scenarios=None, **kwargs):
@@ -205,6 +205,12 @@ def test_reused_results_do_not_simulate_the_options_again(packs, monkeypatch):
         return real(pathway, scenarios=scenarios, **kwargs)
 
     monkeypatch.setattr(sim, "run", counting)
+    return calls
+
+
+def test_reused_results_do_not_simulate_the_options_again(packs, monkeypatch):
+    pack = packs["diabetes"]
+    calls = _count_sim_runs(monkeypatch)
     content = board_content(pack["pathway"], results=pack["results"], workers=1, today=TODAY)
     assert content.runs.reused
     assert all(s.startswith("board-sens-") for call in calls for s in call)
@@ -217,14 +223,7 @@ def test_a_second_pack_of_the_same_pathway_and_results_makes_no_new_sensitivity_
     from designer.export import board
 
     pack = packs["diabetes"]
-    calls = []
-    real = sim.run
-
-    def counting(pathway, scenarios=None, **kwargs):
-        calls.append(list(scenarios or []))
-        return real(pathway, scenarios=scenarios, **kwargs)
-
-    monkeypatch.setattr(sim, "run", counting)
+    calls = _count_sim_runs(monkeypatch)
     board._LAST.clear()
     first = board_content(pack["pathway"], results=pack["results"], workers=1, today=TODAY)
     made = len(calls)
