@@ -143,6 +143,10 @@ def measure(n_steps: int, edits: int = EDITS, kind: str = "duration"
         window.close()
         window.deleteLater()
         app.processEvents()
+        # processEvents leaves deferred deletions alone: without this every case's
+        # window (three of them 2,000 steps) stayed alive into the next case's measure
+        from PySide6.QtCore import QCoreApplication, QEvent
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return min(latencies), max(gaps), max(cpus), debounce
 
 
