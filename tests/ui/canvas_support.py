@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from designer.graph import routing
 from designer.graph.model import Handoff, Pathway, Role, Setting, Step, Transition, Waiver
 
 
@@ -95,3 +96,19 @@ def make_canvas(qtbot, pathway: Pathway | None = None):
 def view_point(view, scene_point):
     """Viewport coordinates (QPoint) of a scene point."""
     return view.mapFromScene(scene_point)
+
+
+def labels_equal_a_fresh_placement(scene) -> int:
+    """Every label and badge where a placement from scratch puts it; how many."""
+    scene.tidy_now()
+    requests = [r for key, edge in scene.transition_items().items() if key in scene._routes
+                for r in edge.label_requests()]
+    fresh = routing.place_labels(scene._routes, scene._route_nodes,
+                                 [label for label, _ in requests],
+                                 keep_clear=scene._captions_below())
+    for label, item in requests:
+        rect = fresh[(label.key, label.name)]
+        centre = item.scenePos()
+        assert abs(centre.x() - (rect[0] + rect[2]) / 2) < 1e-6, label
+        assert abs(centre.y() - (rect[1] + rect[3]) / 2) < 1e-6, label
+    return len(requests)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from canvas_support import make_canvas
+from canvas_support import labels_equal_a_fresh_placement, make_canvas
 from designer.graph import routing
 from designer.graph.io import load_pathway
 from designer.ui.canvas.routing import FRAME_MS
@@ -155,28 +155,12 @@ def test_a_drag_released_where_it_began_restores_the_full_routes(qtbot):
     _routes_equal_a_fresh_route(scene)
 
 
-def _labels_equal_a_fresh_placement(scene) -> int:
-    """Every label and badge where a placement from scratch puts it; how many."""
-    scene.tidy_now()
-    requests = [r for key, edge in scene.transition_items().items() if key in scene._routes
-                for r in edge.label_requests()]
-    fresh = routing.place_labels(scene._routes, scene._route_nodes,
-                                 [label for label, _ in requests],
-                                 keep_clear=scene._captions_below())
-    for label, item in requests:
-        rect = fresh[(label.key, label.name)]
-        centre = item.scenePos()
-        assert abs(centre.x() - (rect[0] + rect[2]) / 2) < 1e-6, label
-        assert abs(centre.y() - (rect[1] + rect[3]) / 2) < 1e-6, label
-    return len(requests)
-
-
 def test_labels_after_drags_and_edits_are_where_a_full_placement_puts_them(qtbot):
     from designer.ui.commands import UpdateTransitionCommand
 
     pathway = load_pathway(ROOT / "pathway_library" / "eras-plus-colorectal.yaml")
     _, stack, scene, view = make_canvas(qtbot, pathway)
-    assert _labels_equal_a_fresh_placement(scene) > 4
+    assert labels_equal_a_fresh_placement(scene) > 4
     cache = scene._label_cache
     reused = 0
     for step in list(scene.pathway.steps)[3:9]:
@@ -184,13 +168,13 @@ def test_labels_after_drags_and_edits_are_where_a_full_placement_puts_them(qtbot
         QApplication.processEvents()
         _drag_step(view, scene, step.id, QPoint(40, 30), moves=8)
         reused += cache.reused
-        _labels_equal_a_fresh_placement(scene)
+        labels_equal_a_fresh_placement(scene)
     assert reused > 0                          # not every label searched again
     branch = next(t for t in scene.pathway.transitions if t.condition)
     stack.push(UpdateTransitionCommand(scene.pathway, branch.key,
                                        condition="A much longer condition than before"))
     QApplication.processEvents()
-    _labels_equal_a_fresh_placement(scene)
+    labels_equal_a_fresh_placement(scene)
 
 
 def test_provisional_routes_on_the_canvas_equal_drag_routes_on_their_own(qtbot):
@@ -237,7 +221,7 @@ def test_provisional_routes_on_the_canvas_equal_drag_routes_on_their_own(qtbot):
     _drag_step(view, scene, sid, QPoint(dx, dy), moves=14, during=check)
     assert any(crossed)                 # the box stood across other arrows on the way
     _routes_equal_a_fresh_route(scene)
-    _labels_equal_a_fresh_placement(scene)
+    labels_equal_a_fresh_placement(scene)
 
 
 def test_a_drop_on_a_pathway_spread_wider_than_far_equals_a_fresh_route(qtbot):
@@ -257,7 +241,7 @@ def test_a_drop_on_a_pathway_spread_wider_than_far_equals_a_fresh_route(qtbot):
         _drag_step(view, scene, step.id, QPoint(70, 50), moves=6)
         assert scene._route_cache.reused > 0          # unmoved arrows kept their routes
         _routes_equal_a_fresh_route(scene)
-        _labels_equal_a_fresh_placement(scene)
+        labels_equal_a_fresh_placement(scene)
     assert stack.count() == 3
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from canvas_support import make_canvas, sample_pathway
+from canvas_support import labels_equal_a_fresh_placement, make_canvas, sample_pathway
 from PySide6.QtWidgets import QApplication
 
 from designer.graph import routing
@@ -43,20 +43,7 @@ def _check(scene) -> None:
         assert scene._routes[key] == route, key
         edge = scene.transition_items()[key]
         assert [tuple(p) for p in edge.route_points] == [tuple(p) for p in route.points], key
-    _labels_where_a_fresh_placement_puts_them(scene)
-
-
-def _labels_where_a_fresh_placement_puts_them(scene) -> None:
-    requests = [r for key, edge in scene.transition_items().items() if key in scene._routes
-                for r in edge.label_requests()]
-    fresh = routing.place_labels(scene._routes, scene._route_nodes,
-                                 [label for label, _ in requests],
-                                 keep_clear=scene._captions_below())
-    for label, item in requests:
-        rect = fresh[(label.key, label.name)]
-        centre = item.scenePos()
-        assert abs(centre.x() - (rect[0] + rect[2]) / 2) < 1e-6, label
-        assert abs(centre.y() - (rect[1] + rect[3]) / 2) < 1e-6, label
+    labels_equal_a_fresh_placement(scene)
 
 
 @pytest.mark.parametrize("far", [False, True])
